@@ -1,0 +1,9 @@
+// Every command of the binary. Add a command here and in README.md.
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../output.js';
+import { dumpCommand } from './dump.js';
+import { initCommand } from './init.js';
+import { loadCommand } from './load.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<GlobalArgs, any>[] = [initCommand, loadCommand, dumpCommand];

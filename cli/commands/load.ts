@@ -1,0 +1,30 @@
+import type { CommandModule } from 'yargs';
+import { loadDir } from '../../src/formats/office-csv.js';
+import { resolveDbPath } from '../../src/store/db.js';
+import { withDb } from '../context.js';
+import { emit, progress, type GlobalArgs } from '../output.js';
+
+interface Args extends GlobalArgs {
+  dir: string;
+}
+
+export const loadCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'load <dir>',
+  describe: 'load an installation from a folder of CSV files (office-data-format.md), all or nothing',
+  builder: (y) =>
+    y
+      .positional('dir', { type: 'string', demandOption: true, describe: 'folder of CSV files' })
+      .example('$0 load samples/source --db source.db', 'fill the new installation source.db'),
+  handler: async (args) => {
+    const bar = progress('loading rows');
+    const r = await withDb(args, (db) => loadDir(db, args.dir, { onRows: (n) => bar.tick(n) }), { create: true });
+    bar.done();
+    const total = Object.values(r.rows).reduce((a, b) => a + b, 0);
+    emit(args, { db: resolveDbPath(args.db), rows: r.rows, total, documents: r.documents }, (x) => [
+      `loaded ${x.total} rows and ${x.documents} documents into ${x.db}`,
+      ...Object.entries(x.rows)
+        .filter(([, n]) => n > 0)
+        .map(([t, n]) => `  ${t.padEnd(22)} ${n}`),
+    ]);
+  },
+};

@@ -1,0 +1,59 @@
+// The one binary (C1). Every command lives in cli/commands/; this file owns the
+// only top-level catch, the exit codes (C4) and --debug stack traces.
+import yargs from 'yargs';
+import { OfficeportError, formatProblem } from '../src/errors.js';
+import { VERSION } from '../src/version.js';
+import { commands } from './commands/index.js';
+import { style } from './output.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName('officeport')
+    .usage('$0 <command> [options]\n\nMove clients between CRM offices as self-verifying bundles.')
+    .option('db', { type: 'string', describe: 'installation file (default: $OFFICEPORT_DB or ./officeport.db)', global: true })
+    .option('json', { type: 'boolean', describe: 'machine-readable output', global: true })
+    .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true })
+    .command(commands)
+    .demandCommand(1, 'name a command; see officeport --help')
+    .strict()
+    .recommendCommands()
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageError = msg;
+    });
+  try {
+    await parser.parseAsync();
+    if (usageError !== undefined) {
+      process.stderr.write(`officeport: ${usageError}\n(see officeport --help, or officeport <command> --help)\n`);
+      return 2;
+    }
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    return report(e, debug);
+  }
+}
+
+function report(e: unknown, debug: boolean): number {
+  const err = process.stderr;
+  if (e instanceof OfficeportError) {
+    err.write(`${style('red', 'officeport:', err)} ${e.message}\n`);
+    const shown = e.problems.slice(0, 200);
+    for (const p of shown) err.write(`  ${formatProblem(p)}\n`);
+    if (e.problems.length > shown.length) err.write(`  ... and ${e.problems.length - shown.length} more\n`);
+    if (e.hint) err.write(`${style('dim', 'hint:', err)} ${e.hint}\n`);
+    if (debug) err.write(`${e.stack}\n`);
+    return e.exitCode;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  err.write(`officeport: internal error: ${message}\n`);
+  if (debug && e instanceof Error) err.write(`${e.stack}\n`);
+  else err.write('hint: run again with --debug for the stack trace, and report it\n');
+  return 1;
+}

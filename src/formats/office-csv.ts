@@ -1,0 +1,400 @@
+// load and dump of the office CSV layout (D2, D3). Load streams every file
+// through papaparse straight into SQLite inside one transaction; references are
+// checked in SQL afterwards, so memory stays flat however large the folder.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { checkValue } from '../domain/values.js';
+import { ErrorCode, OfficeportError, type Problem } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { TABLES, TABLE_NAMES, type Column, type Table, type TableName } from '../store/tables.js';
+
+const MAX_PROBLEMS = 1000;
+
+export interface LoadResult {
+  rows: Record<string, number>;
+  documents: number;
+}
+
+export interface LoadOptions {
+  onRows?: (n: number) => void;
+}
+
+/** Maps rowids of one table back to the CSV line each row came from. */
+class LineMap {
+  /** 1-based column number of each column in the file's header. */
+  columns = new Map<string, number>();
+  private breaks: { rowid: number; delta: number }[] = [];
+  private delta = Number.NaN;
+  record(rowid: number, line: number): void {
+    const d = line - rowid;
+    if (d !== this.delta) {
+      this.breaks.push({ rowid, delta: d });
+      this.delta = d;
+    }
+  }
+  lineOf(rowid: number): number {
+    let lo = 0;
+    let hi = this.breaks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.breaks[mid]!.rowid <= rowid) lo = mid;
+      else hi = mid - 1;
+    }
+    return rowid + (this.breaks[lo]?.delta ?? 0);
+  }
+}
+
+class Problems {
+  list: Problem[] = [];
+  add(p: Problem): void {
+    if (this.list.length < MAX_PROBLEMS) this.list.push(p);
+  }
+  get count(): number {
+    return this.list.length;
+  }
+}
+
+export function isInstallationEmpty(db: Db): boolean {
+  return TABLE_NAMES.every((t) => !db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get());
+}
+
+export async function loadDir(db: Db, dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `${dir} is not a folder`, {
+      hint: 'name a folder of CSV files in the office data layout',
+    });
+  }
+  if (!isInstallationEmpty(db)) {
+    throw new OfficeportError(ErrorCode.NOT_EMPTY, 'this installation already holds data; load only fills an empty one', {
+      hint: 'load into a new installation: officeport init --db NEW.db && officeport load DIR --db NEW.db',
+    });
+  }
+  const known = new Set<string>([...TABLE_NAMES.map((t) => TABLES[t].file), 'documents']);
+  const problems = new Problems();
+  for (const entry of fs.readdirSync(dir)) {
+    if (!known.has(entry) && entry.toLowerCase().endsWith('.csv')) {
+      problems.add({ file: entry, message: 'unknown file; expected one of the files of office-data-format.md' });
+    }
+  }
+  const result: LoadResult = { rows: {}, documents: 0 };
+  const lineMaps = new Map<TableName, LineMap>();
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const name of TABLE_NAMES) {
+      const t = TABLES[name];
+      const file = path.join(dir, t.file);
+      if (!fs.existsSync(file)) {
+        result.rows[name] = 0;
+        continue;
+      }
+      const lines = new LineMap();
+      lineMaps.set(name, lines);
+      result.rows[name] = await loadFile(db, t, file, lines, problems, opts);
+    }
+    checkReferences(db, lineMaps, problems);
+    result.documents = loadDocuments(db, dir, lineMaps.get('letters'), problems);
+    if (result.rows.installation !== 1) {
+      problems.add({ file: 'installation.csv', message: 'expected exactly one row (the installation id and name)' });
+    }
+    if (problems.count > 0) throw loadError(problems);
+    const fk = db.pragma('foreign_key_check') as unknown[];
+    if (fk.length > 0) throw new OfficeportError(ErrorCode.LOAD_FAILED, `${fk.length} rows name records that do not exist`);
+    db.exec('COMMIT');
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+  return result;
+}
+
+function loadError(problems: Problems): OfficeportError {
+  const n = problems.count;
+  return new OfficeportError(
+    ErrorCode.LOAD_FAILED,
+    `nothing was loaded: ${n}${n >= MAX_PROBLEMS ? '+' : ''} problem${n === 1 ? '' : 's'} found`,
+    { problems: problems.list, hint: 'fix the values named above and run load again' },
+  );
+}
+
+async function loadFile(
+  db: Db,
+  t: Table,
+  file: string,
+  lines: LineMap,
+  problems: Problems,
+  opts: LoadOptions,
+): Promise<number> {
+  const fname = t.file;
+  const byName = new Map(t.columns.map((c) => [c.name, c]));
+  let header: (Column | undefined)[] | undefined;
+  let insert: ((values: (string | null)[]) => number) | undefined;
+  let line = 1;
+  let count = 0;
+  const kindCol = t.requiredByKind ? t.columns.findIndex((c) => c.name === 'kind') : -1;
+
+  const onHeader = (raw: string[]): void => {
+    const cells = raw.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
+    header = cells.map((h, i) => {
+      const col = byName.get(h);
+      if (!col) problems.add({ file: fname, line: 1, column: i + 1, message: `unknown column ${JSON.stringify(h)}` });
+      return col;
+    });
+    const seen = new Set<string>();
+    cells.forEach((h, i) => lines.columns.set(h, i + 1));
+    cells.forEach((h, i) => {
+      if (seen.has(h)) problems.add({ file: fname, line: 1, column: i + 1, message: `column ${JSON.stringify(h)} appears twice` });
+      seen.add(h);
+    });
+    for (const c of t.columns) {
+      if (c.required && !seen.has(c.name)) {
+        problems.add({ file: fname, line: 1, column: cells.length + 1, message: `missing required column ${JSON.stringify(c.name)}` });
+      }
+    }
+    for (const [kind, cols] of Object.entries(t.requiredByKind ?? {})) {
+      for (const c of cols) {
+        if (!seen.has(c)) {
+          problems.add({ file: fname, line: 1, column: cells.length + 1, message: `missing column ${JSON.stringify(c)}, required for ${kind} rows` });
+        }
+      }
+    }
+    const present = header.map((c, i) => (c ? { c, i } : undefined)).filter((x) => x !== undefined);
+    const stmt = db.prepare(
+      `INSERT INTO ${t.name} (${present.map((p) => `"${p.c.name}"`).join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
+    );
+    insert = (values) => Number(stmt.run(present.map((p) => values[p.i] ?? null)).lastInsertRowid);
+  };
+
+  const onRow = (raw: string[]): void => {
+    const rowLine = line;
+    line += 1 + raw.reduce((n, cell) => n + countNewlines(cell), 0);
+    if (!header) return onHeader(raw);
+    if (raw.length === 1 && raw[0] === '') return; // blank line
+    count++;
+    if (raw.length !== header.length) {
+      problems.add({
+        file: fname,
+        line: rowLine,
+        column: Math.min(raw.length, header.length) + 1,
+        message: `expected ${header.length} fields, found ${raw.length}`,
+      });
+      return;
+    }
+    const values: (string | null)[] = raw.map((cell, i) => {
+      const col = header![i];
+      if (!col) return null;
+      if (cell === '') {
+        if (col.required) {
+          problems.add({ file: fname, line: rowLine, column: i + 1, message: `${col.name} is required and empty` });
+        }
+        return null;
+      }
+      const msg = checkValue(col, cell);
+      if (msg) {
+        problems.add({ file: fname, line: rowLine, column: i + 1, message: `${col.name}: ${msg}` });
+      }
+      return cell;
+    });
+    if (kindCol >= 0) {
+      const ki = header.findIndex((c) => c?.name === 'kind');
+      const kind = ki >= 0 ? values[ki] : null;
+      for (const need of (kind && t.requiredByKind?.[kind]) || []) {
+        const ni = header.findIndex((c) => c?.name === need);
+        if (ni >= 0 && !values[ni]) {
+          problems.add({ file: fname, line: rowLine, column: ni + 1, message: `${need} is required for a ${kind}` });
+        }
+      }
+    }
+    // Rows with bad values are still inserted (all columns are TEXT) so that the
+    // reference check below reports real dangling ids, not echoes of this row.
+    if (!insert) return;
+    try {
+      lines.record(insert(values), rowLine);
+    } catch (e) {
+      reportInsertError(e, t, header, raw, rowLine, problems);
+    }
+    if (count % 5000 === 0) opts.onRows?.(5000);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    Papa.parse<string[]>(fs.createReadStream(file, 'utf8'), {
+      header: false,
+      delimiter: ',',
+      skipEmptyLines: false,
+      step: (res) => {
+        for (const err of res.errors) {
+          problems.add({ file: fname, line, column: 1, message: `malformed CSV: ${err.message}` });
+        }
+        onRow(res.data);
+      },
+      complete: () => resolve(),
+      error: (err: Error) => reject(err),
+    });
+  });
+  if (!header) problems.add({ file: fname, line: 1, column: 1, message: 'empty file: expected a header row' });
+  opts.onRows?.(count % 5000);
+  return count;
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function reportInsertError(
+  e: unknown,
+  t: Table,
+  header: (Column | undefined)[],
+  raw: string[],
+  line: number,
+  problems: Problems,
+): void {
+  const msg = (e as Error).message ?? String(e);
+  const code = (e as { code?: string }).code ?? '';
+  if (code === 'SQLITE_CONSTRAINT_NOTNULL') return; // the empty required cell is already reported
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    const cols = /: (.*)$/.exec(msg)?.[1]?.split(', ').map((c) => c.replace(/^\w+\./, '')) ?? ['id'];
+    const i = header.findIndex((c) => c?.name === cols[cols.length - 1]);
+    const what = cols.map((c) => `${c} ${JSON.stringify(raw[header.findIndex((h) => h?.name === c)] ?? '')}`).join(', ');
+    problems.add({ file: t.file, line, column: i + 1, message: `duplicate ${what}: already used by an earlier row` });
+    return;
+  }
+  throw e;
+}
+
+function checkReferences(db: Db, lineMaps: Map<TableName, LineMap>, problems: Problems): void {
+  for (const name of TABLE_NAMES) {
+    const t = TABLES[name];
+    const lines = lineMaps.get(name);
+    if (!lines) continue;
+    for (const col of t.columns) {
+      if (!col.ref) continue;
+      const rows = db
+        .prepare(
+          `SELECT c.rowid AS rid, c."${col.name}" AS v FROM ${name} c LEFT JOIN ${col.ref} p ON p.id = c."${col.name}"
+           WHERE c."${col.name}" IS NOT NULL AND p.id IS NULL ORDER BY c.rowid LIMIT ${MAX_PROBLEMS}`,
+        )
+        .all() as { rid: number; v: string }[];
+      if (rows.length === 0) continue;
+      const colIndex = lines.columns.get(col.name) ?? col.name;
+      for (const r of rows) {
+        problems.add({
+          file: t.file,
+          line: lines.lineOf(r.rid),
+          column: colIndex,
+          message: `${col.name}: no ${col.ref} row has id ${JSON.stringify(r.v)}`,
+        });
+      }
+    }
+  }
+}
+
+function loadDocuments(db: Db, dir: string, letterLines: LineMap | undefined, problems: Problems): number {
+  const root = path.join(dir, 'documents');
+  const insert = db.prepare(`INSERT INTO documents (path, sha256, size, content) VALUES (?, ?, ?, ?)`);
+  let n = 0;
+  if (fs.existsSync(root)) {
+    for (const rel of walk(root)) {
+      const content = fs.readFileSync(path.join(root, rel));
+      insert.run(rel, crypto.createHash('sha256').update(content).digest('hex'), content.length, content);
+      n++;
+    }
+  }
+  const missing = db
+    .prepare(
+      `SELECT l.rowid AS rid, l.document AS d FROM letters l LEFT JOIN documents d ON d.path = l.document
+       WHERE l.document IS NOT NULL AND d.path IS NULL LIMIT ${MAX_PROBLEMS}`,
+    )
+    .all() as { rid: number; d: string }[];
+  for (const m of missing) {
+    problems.add({
+      file: 'letters.csv',
+      line: letterLines?.lineOf(m.rid),
+      column: letterLines?.columns.get('document') ?? 'document',
+      message: `document: no file documents/${m.d}`,
+    });
+  }
+  return n;
+}
+
+function walk(root: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...walk(root, r));
+    else if (e.isFile()) out.push(r);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- dump
+
+export interface DumpResult {
+  rows: Record<string, number>;
+  documents: number;
+}
+
+/** Quote a CSV cell only where RFC 4180 needs it. */
+export function csvCell(v: string | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  return /[",\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export function csvLine(values: readonly (string | null | undefined)[]): string {
+  return values.map(csvCell).join(',') + '\n';
+}
+
+/** Write every table and documents/ into `dir`, which must not exist or be empty. */
+export async function dumpDir(db: Db, dir: string): Promise<DumpResult> {
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
+    throw new OfficeportError(ErrorCode.REFUSED, `${dir} is not empty; dump writes only into a new or empty folder`, {
+      hint: 'name a new folder',
+    });
+  }
+  const parent = path.dirname(path.resolve(dir));
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  const result: DumpResult = { rows: {}, documents: 0 };
+  try {
+    for (const name of TABLE_NAMES) {
+      result.rows[name] = await dumpTable(db, TABLES[name], path.join(tmp, TABLES[name].file));
+    }
+    const docs = db.prepare(`SELECT path, content FROM documents ORDER BY path`);
+    for (const d of docs.iterate() as Iterable<{ path: string; content: Buffer }>) {
+      const target = path.join(tmp, 'documents', d.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, d.content);
+      result.documents++;
+    }
+    if (fs.existsSync(dir)) fs.rmdirSync(dir);
+    fs.renameSync(tmp, dir);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return result;
+}
+
+async function dumpTable(db: Db, t: Table, file: string): Promise<number> {
+  const cols = t.columns.map((c) => c.name);
+  const out = fs.createWriteStream(file);
+  let n = 0;
+  let buf = csvLine(cols);
+  const stmt = db.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM ${t.name} ORDER BY rowid`).raw(true);
+  for (const row of stmt.iterate() as Iterable<(string | null)[]>) {
+    buf += csvLine(row);
+    n++;
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await new Promise<void>((resolve, reject) => {
+    out.on('finish', resolve);
+    out.on('error', reject);
+  });
+  return n;
+}

@@ -1,0 +1,75 @@
+// Numbered schema migrations. Every command opens the installation through
+// openInstallation(), which applies the missing ones in one transaction each.
+import { TABLES, TABLE_NAMES, hasId, type Table } from './tables.js';
+
+function tableDdl(t: Table): string[] {
+  const cols = t.columns.map((c) => {
+    let def = `"${c.name}" TEXT`;
+    if (c.name === 'id') def += ' PRIMARY KEY';
+    else if (c.required) def += ' NOT NULL';
+    if (c.ref) def += ` REFERENCES ${c.ref}(id) DEFERRABLE INITIALLY DEFERRED`;
+    return def;
+  });
+  const out = [`CREATE TABLE ${t.name} (${cols.join(', ')})`];
+  for (const c of t.columns) {
+    if (c.ref || (c.name.endsWith('_id') && c.name !== 'origin_bundle_id')) {
+      out.push(`CREATE INDEX ix_${t.name}_${c.name} ON ${t.name}("${c.name}")`);
+    }
+  }
+  for (const [i, u] of (t.unique ?? []).entries()) {
+    out.push(`CREATE UNIQUE INDEX ux_${t.name}_${i} ON ${t.name}(${u.map((k) => `"${k}"`).join(', ')})`);
+  }
+  if (!hasId(t) && t.key) {
+    out.push(`CREATE INDEX ix_${t.name}_key ON ${t.name}(${t.key.map((k) => `"${k}"`).join(', ')})`);
+  }
+  return out;
+}
+
+/** Migration n brings the schema from version n-1 to n. Never edit one that has shipped. */
+export const MIGRATIONS: readonly (readonly string[])[] = [
+  // 1: the office data tables and the installation's own bookkeeping.
+  [
+    ...TABLE_NAMES.flatMap((n) => tableDdl(TABLES[n])),
+    `CREATE INDEX ix_contacts_origin ON contacts(origin_ref)`,
+    // Letter attachments, by the path letters.csv names (relative to documents/).
+    `CREATE TABLE documents (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, content BLOB NOT NULL)`,
+    // New ids for records this installation creates: prefix plus counter.
+    `CREATE TABLE id_sequences (prefix TEXT PRIMARY KEY, next INTEGER NOT NULL)`,
+    // X11: every bundle an office exported.
+    `CREATE TABLE export_ledger (
+       bundle_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, office_id TEXT NOT NULL, user_id TEXT NOT NULL,
+       target_office TEXT NOT NULL, target_user TEXT NOT NULL, created_at TEXT NOT NULL,
+       tagmanifest_sha256 TEXT NOT NULL, file TEXT, counts TEXT NOT NULL, finalized_at TEXT)`,
+    // X6: contact refs exported per session, so later bundles of a session can keep relations.
+    `CREATE TABLE export_session_contacts (
+       session_id TEXT NOT NULL, office_id TEXT NOT NULL, contact_id TEXT NOT NULL, bundle_id TEXT NOT NULL,
+       PRIMARY KEY (session_id, office_id, contact_id))`,
+    // I10 and M: one row per import, finalize, undo, export.
+    `CREATE TABLE transfer_log (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, bundle_id TEXT,
+       office_id TEXT, user_id TEXT, summary TEXT NOT NULL, receipt TEXT)`,
+    // I2: staged bundles.
+    `CREATE TABLE inbox (
+       id TEXT PRIMARY KEY, bundle_id TEXT NOT NULL, office_id TEXT NOT NULL, user_id TEXT NOT NULL,
+       session_id TEXT NOT NULL, source_installation TEXT NOT NULL, source_office TEXT NOT NULL,
+       tagmanifest_sha256 TEXT NOT NULL, added_at TEXT NOT NULL, status TEXT NOT NULL, content BLOB NOT NULL)`,
+    // I3(1), I5(1), I11, I13: what each import made of each source record.
+    `CREATE TABLE import_map (
+       source_installation TEXT NOT NULL, source_ref TEXT NOT NULL, office_id TEXT NOT NULL,
+       target_table TEXT NOT NULL, target_id TEXT NOT NULL, bundle_id TEXT NOT NULL, outcome TEXT NOT NULL,
+       PRIMARY KEY (source_installation, source_ref, office_id))`,
+    `CREATE INDEX ix_import_map_target ON import_map(target_table, target_id)`,
+    // I6: relations waiting for their other contact's bundle of the same session.
+    `CREATE TABLE pending_relations (
+       id INTEGER PRIMARY KEY AUTOINCREMENT, office_id TEXT NOT NULL, source_installation TEXT NOT NULL,
+       session_id TEXT NOT NULL, bundle_id TEXT NOT NULL, record TEXT NOT NULL,
+       contact_ref TEXT NOT NULL, related_ref TEXT NOT NULL)`,
+    // R10: realignment journal, with the rows as they were before.
+    `CREATE TABLE realign_journal (
+       id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, office_id TEXT NOT NULL, user_id TEXT NOT NULL,
+       kind TEXT NOT NULL, local_id TEXT NOT NULL, resource_id TEXT NOT NULL, summary TEXT NOT NULL,
+       before TEXT NOT NULL, after TEXT NOT NULL, undone_at TEXT)`,
+  ],
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

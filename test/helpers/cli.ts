@@ -1,0 +1,31 @@
+// Run the real binary, as a user would.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin/officeport.js');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A fresh temporary folder, removed by the caller's cleanup or left for the OS. */
+export function tmpDir(prefix = 'officeport-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
