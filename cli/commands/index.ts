@@ -4,6 +4,7 @@ import type { GlobalArgs } from '../output.js';
 import { dumpCommand } from './dump.js';
 import { initCommand } from './init.js';
 import { loadCommand } from './load.js';
+import { logCommand } from './log.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [initCommand, loadCommand, dumpCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [initCommand, loadCommand, dumpCommand, logCommand];

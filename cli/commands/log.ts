@@ -1,0 +1,50 @@
+import type { CommandModule } from 'yargs';
+import { requireOffice } from '../../src/store/offices.js';
+import { listTransfers, type LogEntry } from '../../src/store/transfer-log.js';
+import { withDb } from '../context.js';
+import { emit, table, type GlobalArgs } from '../output.js';
+
+interface Args extends GlobalArgs {
+  office?: string;
+  bundle?: string;
+}
+
+export const logCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'log',
+  describe: 'list the transfers of this installation (exports, imports, finalizes, undos) in time order',
+  builder: (y) =>
+    y
+      .option('office', { type: 'string', describe: 'only this office (id or name)' })
+      .option('bundle', { type: 'string', describe: 'only this bundle id' })
+      .example('$0 log --db source.db', 'every transfer of the installation')
+      .example('$0 log --office "Main Street" --json', 'one office, as JSON'),
+  handler: async (args) => {
+    const entries = await withDb(args, (db) => {
+      const officeId = args.office === undefined ? undefined : requireOffice(db, args.office).id;
+      return listTransfers(db, { officeId, bundleId: args.bundle });
+    });
+    emit(args, { entries }, (x) => renderLog(x.entries));
+  },
+};
+
+function renderLog(entries: LogEntry[]): string {
+  if (entries.length === 0) return 'no transfers logged';
+  const rows = entries.map((e) => [
+    e.at,
+    e.action + (e.finalized_at ? ' (finalized)' : ''),
+    e.bundle_id ?? '',
+    e.office_name ?? e.office_id ?? '',
+    e.username ?? e.user_id ?? '',
+    e.target ? `${e.target.office} / ${e.target.user}` : '',
+    describeCounts(e),
+  ]);
+  return table(['time', 'action', 'bundle', 'office', 'user', 'to', 'counts'], rows);
+}
+
+function describeCounts(e: LogEntry): string {
+  const parts = Object.entries(e.counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`);
+  if (parts.length === 0) return e.summary ?? '';
+  return parts.join(', ');
+}
