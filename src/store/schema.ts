@@ -70,6 +70,21 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        kind TEXT NOT NULL, local_id TEXT NOT NULL, resource_id TEXT NOT NULL, summary TEXT NOT NULL,
        before TEXT NOT NULL, after TEXT NOT NULL, undone_at TEXT)`,
   ],
+  // 2: import bookkeeping (I2, I9, I13): staged bundle files, their contacts
+  // and what each accept changed, so that it can be undone.
+  [
+    `ALTER TABLE inbox ADD COLUMN file TEXT`,
+    `CREATE TABLE inbox_contacts (
+       inbox_id TEXT NOT NULL, ref TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+       tax_id_masked TEXT, accept_id TEXT, PRIMARY KEY (inbox_id, ref))`,
+    `CREATE TABLE import_accepts (
+       accept_id TEXT PRIMARY KEY, inbox_id TEXT NOT NULL, bundle_id TEXT NOT NULL, office_id TEXT NOT NULL,
+       user_id TEXT NOT NULL, at TEXT NOT NULL, receipt TEXT NOT NULL, undone_at TEXT)`,
+    // One row per row an accept inserted, updated or deleted: key, before-image, digest of the after-image.
+    `CREATE TABLE import_changes (
+       accept_id TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL,
+       before TEXT, after_hash TEXT, PRIMARY KEY (accept_id, seq))`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
