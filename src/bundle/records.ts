@@ -1,0 +1,484 @@
+// The bundle's records (docs/bundle-format.md, B3, B5): one declaration per
+// record type says which file it lives in, its ref prefix, its fields in schema
+// order and where each field comes from in the installation. Export builds
+// records from rows with it, verify finds references with it, import maps
+// records back to tables with it.
+import type { TableName } from '../store/tables.js';
+
+export const FORMAT = 'officeport-bundle';
+export const FORMAT_VERSION = '1.0';
+export const KNOWN_FORMAT_VERSIONS: readonly string[] = [FORMAT_VERSION];
+
+/** Record types, named after their files (data/records/<type>.ndjson), in file order. */
+export const RECORD_TYPES = [
+  'activities',
+  'carriers',
+  'contacts',
+  'employee_census',
+  'investment_accounts',
+  'key_relations',
+  'letters',
+  'pending_cases',
+  'policies',
+  'positions',
+  'products',
+  'riders',
+  'service_providers',
+  'smartpad',
+  'stubs',
+] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+export type Prefix =
+  | 'contact'
+  | 'key_relation'
+  | 'census'
+  | 'carrier'
+  | 'product'
+  | 'rider'
+  | 'service_provider'
+  | 'policy'
+  | 'case'
+  | 'account'
+  | 'position'
+  | 'letter'
+  | 'activity'
+  | 'note';
+
+export type FieldType = 'text' | 'date' | 'timestamp' | 'decimal' | 'bool' | 'enum' | 'ref';
+
+export interface Field {
+  name: string;
+  type: FieldType;
+  /** The installation column it comes from (default: name, or name + '_id' for refs). */
+  column?: string;
+  /** For refs: the prefix of the record it names. */
+  to?: Prefix;
+  values?: readonly string[];
+  required?: boolean;
+}
+
+export interface RecordSpec {
+  type: RecordType;
+  prefix: Prefix;
+  /** The installation table its rows come from. */
+  table: TableName;
+  fields: readonly Field[];
+}
+
+export const PCM = ['active', 'no_pcm_activity'] as const;
+export const ORIGINS = ['source_office', 'parent_office'] as const;
+export type Origin = (typeof ORIGINS)[number];
+const LOB = ['life', 'annuity', 'health', 'disability', 'long_term_care', 'other'] as const;
+
+const t = (name: string, required = false): Field => ({ name, type: 'text', required });
+const d = (name: string): Field => ({ name, type: 'date' });
+const ts = (name: string): Field => ({ name, type: 'timestamp' });
+const dec = (name: string): Field => ({ name, type: 'decimal' });
+const b = (name: string): Field => ({ name, type: 'bool' });
+const e = (name: string, values: readonly string[], required = false): Field => ({ name, type: 'enum', values, required });
+const r = (name: string, to: Prefix, required = false): Field => ({ name, type: 'ref', to, column: `${name}_id`, required });
+const origin: Field = e('origin', ORIGINS, true);
+
+const NAME_FIELDS = [t('first_name'), t('middle_name'), t('last_name'), t('business_name'), d('birth_date')];
+
+export const SPECS: Readonly<Record<RecordType, RecordSpec>> = {
+  contacts: {
+    type: 'contacts',
+    prefix: 'contact',
+    table: 'contacts',
+    fields: [
+      e('kind', ['individual', 'business'], true),
+      ...NAME_FIELDS,
+      t('tax_id'),
+      e('gender', ['male', 'female', 'unspecified']),
+      t('email'),
+      t('phone'),
+      t('street'),
+      t('city'),
+      t('state'),
+      t('postal_code'),
+      t('country'),
+      b('is_advisor'),
+      ts('created_at'),
+      ts('updated_at'),
+    ],
+  },
+  stubs: {
+    type: 'stubs',
+    prefix: 'contact',
+    table: 'contacts',
+    fields: [e('kind', ['individual', 'business'], true), ...NAME_FIELDS, t('tax_id_hash')],
+  },
+  key_relations: {
+    type: 'key_relations',
+    prefix: 'key_relation',
+    table: 'key_relations',
+    fields: [r('contact', 'contact', true), r('related_contact', 'contact', true), t('relation'), t('notes')],
+  },
+  employee_census: {
+    type: 'employee_census',
+    prefix: 'census',
+    table: 'employee_census',
+    fields: [
+      r('business', 'contact', true),
+      r('employee_contact', 'contact', true),
+      t('job_title'),
+      d('hire_date'),
+      dec('annual_salary'),
+      t('employee_class'),
+    ],
+  },
+  carriers: {
+    type: 'carriers',
+    prefix: 'carrier',
+    table: 'carriers',
+    fields: [
+      t('name', true),
+      t('naic_code'),
+      t('phone'),
+      t('email'),
+      t('street'),
+      t('city'),
+      t('state'),
+      t('postal_code'),
+      e('pcm_activity', PCM),
+      origin,
+    ],
+  },
+  products: {
+    type: 'products',
+    prefix: 'product',
+    table: 'products',
+    fields: [r('carrier', 'carrier', true), t('name', true), e('line_of_business', LOB), b('active'), e('pcm_activity', PCM), origin],
+  },
+  riders: {
+    type: 'riders',
+    prefix: 'rider',
+    table: 'riders',
+    fields: [r('carrier', 'carrier', true), t('name', true), b('active'), e('pcm_activity', PCM), origin],
+  },
+  service_providers: {
+    type: 'service_providers',
+    prefix: 'service_provider',
+    table: 'service_providers',
+    fields: [t('name', true), e('kind', ['paramedical', 'lab', 'inspection', 'other'], true), t('phone'), e('pcm_activity', PCM), origin],
+  },
+  policies: {
+    type: 'policies',
+    prefix: 'policy',
+    table: 'policies',
+    fields: [
+      r('primary_contact', 'contact', true),
+      r('carrier', 'carrier'),
+      r('product', 'product'),
+      t('policy_number'),
+      e('status', ['active', 'lapsed', 'surrendered', 'pending', 'terminated']),
+      e('line_of_business', LOB),
+      dec('face_amount'),
+      dec('annual_premium'),
+      d('issue_date'),
+    ],
+  },
+  pending_cases: {
+    type: 'pending_cases',
+    prefix: 'case',
+    table: 'pending_cases',
+    fields: [
+      r('primary_contact', 'contact', true),
+      r('carrier', 'carrier'),
+      r('product', 'product'),
+      r('service_provider', 'service_provider'),
+      t('case_number'),
+      t('status'),
+      d('submitted_date'),
+    ],
+  },
+  investment_accounts: {
+    type: 'investment_accounts',
+    prefix: 'account',
+    table: 'investment_accounts',
+    fields: [r('primary_contact', 'contact', true), t('account_number'), t('custodian'), t('account_type')],
+  },
+  positions: {
+    type: 'positions',
+    prefix: 'position',
+    table: 'positions',
+    fields: [r('account', 'account', true), t('symbol'), t('description'), dec('units'), dec('price'), dec('market_value')],
+  },
+  letters: {
+    type: 'letters',
+    prefix: 'letter',
+    table: 'letters',
+    fields: [r('contact', 'contact', true), r('recipient_contact', 'contact', true), e('kind', ['letter'], true), t('subject'), t('body'), d('sent_date')],
+  },
+  activities: {
+    type: 'activities',
+    prefix: 'activity',
+    table: 'activities',
+    fields: [
+      r('contact', 'contact', true),
+      e('type', ['call', 'meeting', 'task', 'to_do', 'other']),
+      t('subject'),
+      ts('start_at'),
+      ts('end_at'),
+      t('status'),
+      t('notes'),
+    ],
+  },
+  smartpad: {
+    type: 'smartpad',
+    prefix: 'note',
+    table: 'smartpad',
+    fields: [r('contact', 'contact', true), t('text'), ts('created_at'), t('created_by')],
+  },
+};
+
+/** Party lists (X8) by record type, with the lists each may hold. */
+export const PARTY_LISTS = {
+  policies: ['advisor', 'relationship', 'important'],
+  pending_cases: ['advisor', 'annuitant', 'relationship', 'important'],
+  investment_accounts: ['interested_party', 'advisor_relationship'],
+} as const satisfies Partial<Record<RecordType, readonly string[]>>;
+export type PartyRecordType = keyof typeof PARTY_LISTS;
+
+// ---- record shapes (what import reads) ----
+
+export type Row = Readonly<Record<string, string | null | undefined>>;
+
+export interface Party {
+  contact: string;
+  list: string;
+  role?: string;
+  share_percent?: string;
+}
+export interface RiderEntry {
+  rider: string;
+  amount?: string;
+}
+export interface DocumentRef {
+  path: string;
+  name: string;
+  sha256: string;
+  size: number;
+}
+
+/** Every record: its ref and string fields; nested lists on the types that have them. */
+export interface BundleRecord {
+  ref: string;
+  [field: string]: string | number | Party[] | RiderEntry[] | DocumentRef | undefined;
+}
+export interface PolicyRecord extends BundleRecord {
+  riders?: RiderEntry[];
+  parties?: Party[];
+}
+export interface CaseRecord extends BundleRecord {
+  parties?: Party[];
+}
+export interface AccountRecord extends BundleRecord {
+  parties?: Party[];
+}
+export interface LetterRecord extends BundleRecord {
+  document?: DocumentRef;
+}
+
+export interface RecordMap {
+  activities: BundleRecord;
+  carriers: BundleRecord;
+  contacts: BundleRecord;
+  employee_census: BundleRecord;
+  investment_accounts: AccountRecord;
+  key_relations: BundleRecord;
+  letters: LetterRecord;
+  pending_cases: CaseRecord;
+  policies: PolicyRecord;
+  positions: BundleRecord;
+  products: BundleRecord;
+  riders: BundleRecord;
+  service_providers: BundleRecord;
+  smartpad: BundleRecord;
+  stubs: BundleRecord;
+}
+
+/** A record with its type: the union every consumer switches over. */
+export type TypedRecord = { [T in RecordType]: { type: T; record: RecordMap[T] } }[RecordType];
+
+/** One handler per record type: adding a type does not compile until every handler knows it. */
+export type RecordHandlers<R> = { [T in RecordType]: (record: RecordMap[T]) => R };
+
+export function handleRecord<R>(handlers: RecordHandlers<R>, r: TypedRecord): R {
+  return (handlers[r.type] as (x: BundleRecord) => R)(r.record);
+}
+
+// ---- refs ----
+
+export function refOf(prefix: Prefix, id: string): string {
+  return `${prefix}/${id}`;
+}
+
+/** The prefix and source id of a bundle ref, or undefined if it is not one. */
+export function parseRef(ref: string): { prefix: Prefix; id: string } | undefined {
+  const i = ref.indexOf('/');
+  if (i <= 0 || i === ref.length - 1) return undefined;
+  const prefix = ref.slice(0, i) as Prefix;
+  if (!ALL_PREFIXES.has(prefix)) return undefined;
+  return { prefix, id: ref.slice(i + 1) };
+}
+
+const ALL_PREFIXES = new Set<string>(RECORD_TYPES.map((x) => SPECS[x].prefix));
+
+export function recordFile(type: RecordType): string {
+  return `data/records/${type}.ndjson`;
+}
+
+export function documentPath(sha256: string): string {
+  return `data/documents/${sha256}`;
+}
+
+/** Which record type a payload path holds, if any. */
+export function recordTypeOfFile(path: string): RecordType | undefined {
+  const m = /^data\/records\/([a-z_]+)\.ndjson$/.exec(path);
+  return m && (RECORD_TYPES as readonly string[]).includes(m[1]!) ? (m[1] as RecordType) : undefined;
+}
+
+export interface RefUse {
+  /** JSON pointer of the field inside the record */
+  pointer: string;
+  ref: string;
+  to: Prefix;
+}
+
+/** Every reference a record makes to another record (B5), with where it sits. */
+export function referencesOf(type: RecordType, rec: BundleRecord): RefUse[] {
+  const out: RefUse[] = [];
+  for (const f of SPECS[type].fields) {
+    const v = rec[f.name];
+    if (f.type === 'ref' && typeof v === 'string') out.push({ pointer: `/${f.name}`, ref: v, to: f.to! });
+  }
+  const parties = rec.parties as Party[] | undefined;
+  parties?.forEach((p, i) => out.push({ pointer: `/parties/${i}/contact`, ref: p.contact, to: 'contact' }));
+  const riders = rec.riders as RiderEntry[] | undefined;
+  if (type === 'policies') riders?.forEach((x, i) => out.push({ pointer: `/riders/${i}/rider`, ref: x.rider, to: 'rider' }));
+  return out;
+}
+
+// ---- building records from rows ----
+
+/**
+ * A record from an installation row: fields in schema order, refs made from
+ * `<x>_id` columns, empty values left out (no nulls). Extra fields (origin,
+ * tax_id_hash, parties, riders, document) come from `extra`, after the columns.
+ */
+export function buildRecord(type: RecordType, row: Row, extra: Record<string, unknown> = {}): BundleRecord {
+  const spec = SPECS[type];
+  const rec: BundleRecord = { ref: refOf(spec.prefix, row.id!) };
+  for (const f of spec.fields) {
+    const v = f.name in extra ? extra[f.name] : row[f.column ?? f.name];
+    if (v === null || v === undefined || v === '') continue;
+    rec[f.name] = f.type === 'ref' && !(f.name in extra) ? refOf(f.to!, v as string) : (v as string);
+  }
+  for (const k of NESTED_FIELDS[type]) {
+    const v = extra[k];
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    rec[k] = v as Party[];
+  }
+  return rec;
+}
+
+/** Nested fields after the columns, in schema order. */
+export const NESTED_FIELDS: Readonly<Record<RecordType, readonly string[]>> = {
+  activities: [],
+  carriers: [],
+  contacts: [],
+  employee_census: [],
+  investment_accounts: ['parties'],
+  key_relations: [],
+  letters: ['document'],
+  pending_cases: ['parties'],
+  policies: ['riders', 'parties'],
+  positions: [],
+  products: [],
+  riders: [],
+  service_providers: [],
+  smartpad: [],
+  stubs: [],
+};
+
+/** A party entry with keys in schema order and no empty values. */
+export function buildParty(contactId: string, list: string, role?: string | null, share?: string | null): Party {
+  const p: Party = { contact: refOf('contact', contactId), list };
+  if (role) p.role = role;
+  if (share) p.share_percent = share;
+  return p;
+}
+
+export function buildRiderEntry(riderId: string, amount?: string | null): RiderEntry {
+  const x: RiderEntry = { rider: refOf('rider', riderId) };
+  if (amount) x.amount = amount;
+  return x;
+}
+
+/** Exclusion words per rule, as officeport.json's `exclusions` lists them. */
+export const EXCLUSION_WORDS = {
+  X4: ['primary_advisor'],
+  X5: ['letters_to_others'],
+  X6: ['key_relations'],
+  X10: [
+    'leads',
+    'referral_links',
+    'set_memberships',
+    'event_invitations',
+    'email_messages',
+    'contact_custom_data',
+    'business_custom_data',
+    'policy_custom_data',
+    'annuity_custom_data',
+    'account_custom_data',
+    'position_custom_data',
+    'proposals',
+    'asset_allocation',
+    'performance_data',
+    'commissions',
+    'cases_attached_to_commissions',
+  ],
+} as const;
+export type ExclusionRule = keyof typeof EXCLUSION_WORDS;
+export type ExclusionWord = (typeof EXCLUSION_WORDS)[ExclusionRule][number];
+export type Exclusions = { [R in ExclusionRule]: { [W in (typeof EXCLUSION_WORDS)[R][number]]: number } };
+
+export function emptyExclusions(): Exclusions {
+  const out = {} as Record<string, Record<string, number>>;
+  for (const [rule, words] of Object.entries(EXCLUSION_WORDS)) {
+    out[rule] = Object.fromEntries(words.map((w) => [w, 0]));
+  }
+  return out as Exclusions;
+}
+
+export type Counts = Record<RecordType | 'documents', number>;
+
+export function emptyCounts(): Counts {
+  return Object.fromEntries([...RECORD_TYPES, 'documents'].map((k) => [k, 0])) as Counts;
+}
+
+/** officeport.json (B2), keys in the order it is written. */
+export interface BundleHeader {
+  format: typeof FORMAT;
+  format_version: string;
+  bundle_id: string;
+  session_id: string;
+  created_at: string;
+  tool_version: string;
+  source: {
+    installation_id: string;
+    installation_name: string;
+    office_id: string;
+    office_name: string;
+    user_id: string;
+    username: string;
+  };
+  target: { office: string; user: string };
+  selection: { mode: 'set' | 'all' | 'contacts'; set?: string };
+  counts: Counts;
+  exclusions: Exclusions;
+  stub_salt: string;
+}

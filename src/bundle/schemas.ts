@@ -1,0 +1,101 @@
+// The bundle's JSON Schemas (B3), compiled once. The hot path validates with
+// allErrors off; a record that fails is validated again by a second instance
+// with allErrors on, so that the message can name every problem of that record.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { Problem } from '../errors.js';
+import { RECORD_TYPES, type RecordType } from './records.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv2020,
+  opts?: unknown,
+) => Ajv2020;
+
+export type SchemaName = RecordType | 'officeport';
+
+/** schemas/ sits at the package root: two folders up from src/bundle, three from dist/src/bundle. */
+export function schemasDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../..', '../../..']) {
+    const dir = path.resolve(here, up, 'schemas');
+    if (fs.existsSync(path.join(dir, 'officeport.schema.json'))) return dir;
+  }
+  throw new Error(`schemas/ not found above ${here}`);
+}
+
+export function readSchema(name: SchemaName): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(schemasDir(), `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+}
+
+function makeAjv(allErrors: boolean): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors, verbose: allErrors, strict: true });
+  addFormats(ajv, { mode: 'fast', formats: ['date', 'date-time', 'uuid'] });
+  return ajv;
+}
+
+class Validators {
+  private readonly ajv: Ajv2020;
+  private readonly fns = new Map<SchemaName, ValidateFunction>();
+  constructor(allErrors: boolean) {
+    this.ajv = makeAjv(allErrors);
+  }
+  get(name: SchemaName): ValidateFunction {
+    let fn = this.fns.get(name);
+    if (!fn) {
+      fn = this.ajv.compile(readSchema(name));
+      this.fns.set(name, fn);
+    }
+    return fn;
+  }
+}
+
+let fast: Validators | undefined;
+let thorough: Validators | undefined;
+
+export const SCHEMA_NAMES: readonly SchemaName[] = [...RECORD_TYPES, 'officeport'];
+
+/**
+ * Validate one value against a schema. Returns [] when valid, else problems
+ * with the JSON pointer and a readable message (file and line are the caller's).
+ */
+export function validate(name: SchemaName, value: unknown): Problem[] {
+  fast ??= new Validators(false);
+  if (fast.get(name)(value)) return [];
+  thorough ??= new Validators(true);
+  const fn = thorough.get(name);
+  fn(value);
+  return (fn.errors ?? []).map(describeError);
+}
+
+function describeError(e: ErrorObject): Problem {
+  const got = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v) : JSON.stringify(v));
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { pointer: `${e.instancePath}/${String(p.missingProperty)}`, message: 'required field is missing' };
+    case 'additionalProperties':
+      return { pointer: `${e.instancePath}/${String(p.additionalProperty)}`, message: 'unexpected field (not in the schema)' };
+    case 'format':
+      return { pointer: e.instancePath, message: `expected ${FORMAT_WORDS[String(p.format)] ?? p.format}, got ${got(e.data)}` };
+    case 'enum':
+      return { pointer: e.instancePath, message: `expected one of ${(p.allowedValues as unknown[]).join(', ')}, got ${got(e.data)}` };
+    case 'const':
+      return { pointer: e.instancePath, message: `expected ${got(p.allowedValue)}, got ${got(e.data)}` };
+    case 'pattern':
+      return { pointer: e.instancePath, message: `expected text matching ${String(p.pattern)}, got ${got(e.data)}` };
+    case 'type':
+      return { pointer: e.instancePath, message: `expected ${String(p.type)}, got ${got(e.data)}` };
+    default:
+      return { pointer: e.instancePath, message: `${e.message ?? 'invalid'} (${e.keyword})` };
+  }
+}
+
+const FORMAT_WORDS: Record<string, string> = {
+  date: 'a date (YYYY-MM-DD)',
+  'date-time': 'an ISO 8601 time with zone (2025-04-01T09:30:00Z)',
+  uuid: 'a UUID',
+};
