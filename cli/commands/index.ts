@@ -3,8 +3,11 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../output.js';
 import { dumpCommand } from './dump.js';
 import { initCommand } from './init.js';
+import { listCommand } from './list.js';
 import { loadCommand } from './load.js';
+import { rightsCommand } from './rights.js';
+import { setCommand } from './set.js';
 import { logCommand } from './log.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [initCommand, loadCommand, dumpCommand, logCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand];
