@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../output.js';
 import { dumpCommand } from './dump.js';
 import { initCommand } from './init.js';
+import { keygenCommand } from './keygen.js';
 import { listCommand } from './list.js';
 import { loadCommand } from './load.js';
 import { rightsCommand } from './rights.js';
@@ -10,4 +11,4 @@ import { setCommand } from './set.js';
 import { logCommand } from './log.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand];

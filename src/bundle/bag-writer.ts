@@ -1,0 +1,229 @@
+// Writes one BagIt 1.0 bag (RFC 8493) inside a zip, streaming (B1, B6, B7, X12).
+//
+// Entry order (docs/bundle-format.md): payload files in the caller's order, then
+// bagit.txt, bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt, the
+// caller's tag files (officeport.json), officeport.sig when signing.
+// Every entry carries `createdAt` (archiver stores it as UTC DOS time) and mode
+// 0644, deflate level 6, no comment: the same input gives the same bytes (B6).
+// The zip goes to a temporary name in the target folder, is fsync'd and renamed
+// at the end; on any failure the temporary file is removed and nothing is at
+// `outFile` (X12). Payload sources are pulled one file at a time, never held
+// whole in memory.
+import { createHash, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+// @ts-expect-error archiver 8 (ESM) ships no types, and @types/archiver describes the older API.
+import { ZipArchive as ZipArchiveJs } from 'archiver';
+import { BugError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { bagPathKind, BAGIT_TXT, BAG_INFO_TXT, MANIFEST_TXT, SIGNATURE_FILE, TAGMANIFEST_TXT } from './bag-reader.js';
+import { signatureFileContent } from './signing.js';
+
+export interface PayloadFile {
+  /** 'data/records/contacts.ndjson' or 'data/documents/<sha256>' */
+  path: string;
+  /** pulled once, when the entry is written */
+  source: () => AsyncIterable<string | Buffer> | Iterable<string | Buffer>;
+}
+
+export interface TagFile {
+  /** a tag file at the bag root the reader allows besides the BagIt ones: 'officeport.json' */
+  path: string;
+  content: string | Buffer;
+}
+
+export interface WrittenFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface WriteBagInput {
+  /** written to a temp name in the same folder, fsync'd, renamed at the end; nothing at outFile on failure */
+  outFile: string;
+  /** the single top-level folder, e.g. officeport-bundle-<uuid> */
+  rootName: string;
+  /** every entry's date and Bagging-Date (B6) */
+  createdAt: Date;
+  /** extra bag-info.txt fields in the given order (External-Identifier, ...); the writer adds Payload-Oxum, Bagging-Date, Bag-Software-Agent */
+  bagInfo: Record<string, string>;
+  /** written in this order (the caller sorts) */
+  payload: PayloadFile[] | AsyncIterable<PayloadFile>;
+  /** made after the payload is written so they can carry counts */
+  tagFiles: (payload: WrittenFile[]) => TagFile[] | Promise<TagFile[]>;
+  /** B7: Ed25519 private key; adds officeport.sig (not in the tag manifest) signing tagmanifest-sha256.txt */
+  signingKey?: KeyObject;
+  /** called with the byte count of each payload chunk as it is written (progress bars) */
+  onBytes?: (n: number) => void;
+}
+
+export interface WriteBagResult {
+  /** hex sha256 of tagmanifest-sha256.txt (export ledger, receipts) */
+  tagmanifestSha256: string;
+  /** '<octets>.<files>' as in bag-info.txt */
+  payloadOxum: string;
+  /** payload files in written order */
+  files: WrittenFile[];
+}
+
+/** The part of archiver 8's ZipArchive (a Transform stream) used here. */
+interface ZipArchive extends NodeJS.ReadableStream {
+  append(source: Buffer | Readable, data: { name: string; date: Date; mode: number }): this;
+  finalize(): Promise<void>;
+  abort(): this;
+  on(event: 'entry', fn: () => void): this;
+  on(event: 'error', fn: (e: Error) => void): this;
+  off(event: 'entry', fn: () => void): this;
+  off(event: 'error', fn: (e: Error) => void): this;
+}
+const ZipArchive = ZipArchiveJs as new (opts: { zlib: { level: number } }) => ZipArchive;
+
+const RESERVED_INFO = new Set(['payload-oxum', 'bagging-date', 'bag-software-agent']);
+
+export async function writeBag(input: WriteBagInput): Promise<WriteBagResult> {
+  checkRootName(input.rootName);
+  if (Number.isNaN(input.createdAt.getTime())) throw new BugError('writeBag: createdAt is not a valid date');
+  const dir = path.dirname(path.resolve(input.outFile));
+  const tmp = path.join(dir, `.${path.basename(input.outFile)}.${process.pid}.${Date.now()}.partial`);
+  const archive = new ZipArchive({ zlib: { level: 6 } });
+  const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
+  const done = pipeline(archive, out);
+  done.catch(() => undefined); // observed below; avoids an unhandled rejection while entries are pending
+  try {
+    const result = await writeEntries(archive, input, done);
+    archive.finalize().catch(() => undefined); // its failures reach `done` through the pipeline
+    await done;
+    await fsyncFile(tmp);
+    await fs.promises.rename(tmp, input.outFile);
+    await fsyncDir(dir);
+    return result;
+  } catch (err) {
+    archive.abort();
+    out.destroy();
+    await done.catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+async function writeEntries(archive: ZipArchive, input: WriteBagInput, done: Promise<void>): Promise<WriteBagResult> {
+  const entry = (name: string, source: Buffer | Readable) =>
+    appendEntry(archive, `${input.rootName}/${name}`, source, input.createdAt, done);
+  const files: WrittenFile[] = [];
+  const seen = new Set<string>();
+  for await (const p of input.payload) {
+    if (bagPathKind(p.path) !== 'payload') throw new BugError(`writeBag: not a payload path: ${p.path}`);
+    if (seen.has(p.path)) throw new BugError(`writeBag: payload path written twice: ${p.path}`);
+    seen.add(p.path);
+    const counter = new HashCounter(input.onBytes);
+    await entry(p.path, Readable.from(p.source(), { objectMode: false }).pipe(counter));
+    files.push({ path: p.path, sha256: counter.hex(), size: counter.size });
+  }
+  const octets = files.reduce((a, f) => a + f.size, 0);
+  const payloadOxum = `${octets}.${files.length}`;
+  const tags: [string, Buffer][] = [
+    [BAGIT_TXT, Buffer.from('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n')],
+    [BAG_INFO_TXT, Buffer.from(bagInfoText(input, payloadOxum))],
+    [MANIFEST_TXT, Buffer.from(manifestText(files.map((f) => [f.sha256, f.path])))],
+  ];
+  const extra = await input.tagFiles(files.slice());
+  for (const t of extra) {
+    if (bagPathKind(t.path) !== 'tag' || tags.some(([n]) => n === t.path) || t.path === TAGMANIFEST_TXT || t.path === SIGNATURE_FILE)
+      throw new BugError(`writeBag: not an extra tag file name: ${t.path}`);
+  }
+  const extraTags = extra.map((t): [string, Buffer] => [t.path, Buffer.from(t.content)]);
+  const tagmanifest = Buffer.from(manifestText([...tags, ...extraTags].map(([n, b]) => [sha256Hex(b), n])));
+  for (const [name, buf] of [...tags, [TAGMANIFEST_TXT, tagmanifest] as [string, Buffer], ...extraTags]) await entry(name, buf);
+  if (input.signingKey) await entry(SIGNATURE_FILE, Buffer.from(signatureFileContent(tagmanifest, input.signingKey)));
+  return { tagmanifestSha256: sha256Hex(tagmanifest), payloadOxum, files };
+}
+
+function appendEntry(archive: ZipArchive, name: string, source: Buffer | Readable, date: Date, done: Promise<void>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = () => {
+      archive.off('entry', onEntry);
+      archive.off('error', onError);
+    };
+    const onEntry = () => (cleanup(), resolve());
+    const onError = (e: Error) => (cleanup(), reject(e));
+    archive.on('entry', onEntry);
+    archive.on('error', onError);
+    if (source instanceof Readable) source.on('error', onError);
+    done.then(
+      () => onError(new BugError(`writeBag: zip output ended before ${name} was written`)),
+      onError,
+    );
+    archive.append(source, { name, date, mode: 0o644 });
+  });
+}
+
+/** Passes bytes through while counting them and hashing them (sha256). */
+class HashCounter extends Transform {
+  size = 0;
+  private readonly hash = createHash('sha256');
+  constructor(private readonly onBytes?: (n: number) => void) {
+    super();
+  }
+  override _transform(chunk: Buffer | string, _enc: BufferEncoding, cb: TransformCallback): void {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.size += buf.length;
+    this.hash.update(buf);
+    this.onBytes?.(buf.length);
+    cb(null, buf);
+  }
+  hex(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+export function sha256Hex(b: Buffer | string): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+/** "<hex>  <path>\n" lines sorted by path (byte order), as sha256sum -c reads them. */
+export function manifestText(entries: [sha256: string, path: string][]): string {
+  const sorted = entries.slice().sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return sorted.map(([h, p]) => `${h}  ${p}\n`).join('');
+}
+
+function bagInfoText(input: WriteBagInput, payloadOxum: string): string {
+  const lines = [`Payload-Oxum: ${payloadOxum}`, `Bagging-Date: ${input.createdAt.toISOString().slice(0, 10)}`];
+  for (const [k, v] of Object.entries(input.bagInfo)) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(k) || RESERVED_INFO.has(k.toLowerCase()))
+      throw new BugError(`writeBag: bag-info field name not allowed: ${k}`);
+    if (/[\r\n]/.test(v)) throw new BugError(`writeBag: bag-info field ${k} holds a line break`);
+    lines.push(`${k}: ${v}`);
+  }
+  lines.push(`Bag-Software-Agent: officeport ${VERSION}`);
+  return lines.join('\n') + '\n';
+}
+
+function checkRootName(root: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(root) || root.includes('..'))
+    throw new BugError(`writeBag: root folder name not allowed: ${root}`);
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const fh = await fs.promises.open(file, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Makes the rename durable; some platforms cannot open a folder for fsync.
+  try {
+    const fh = await fs.promises.open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // best effort
+  }
+}
