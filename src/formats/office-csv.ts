@@ -57,18 +57,13 @@ class Problems {
 }
 
 export function isInstallationEmpty(db: Db): boolean {
-  return TABLE_NAMES.every((t) => !db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get());
+  return [...TABLE_NAMES, 'documents'].every((t) => !db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get());
 }
 
 export async function loadDir(db: Db, dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `${dir} is not a folder`, {
       hint: 'name a folder of CSV files in the office data layout',
-    });
-  }
-  if (!isInstallationEmpty(db)) {
-    throw new OfficeportError(ErrorCode.NOT_EMPTY, 'this installation already holds data; load only fills an empty one', {
-      hint: 'load into a new installation: officeport init --db NEW.db && officeport load DIR --db NEW.db',
     });
   }
   const known = new Set<string>([...TABLE_NAMES.map((t) => TABLES[t].file), 'documents']);
@@ -80,8 +75,15 @@ export async function loadDir(db: Db, dir: string, opts: LoadOptions = {}): Prom
   }
   const result: LoadResult = { rows: {}, documents: 0 };
   const lineMaps = new Map<TableName, LineMap>();
+  // The emptiness check runs inside the write transaction: a second load that
+  // waited for the first one sees its rows and refuses (S5).
   db.exec('BEGIN IMMEDIATE');
   try {
+    if (!isInstallationEmpty(db)) {
+      throw new OfficeportError(ErrorCode.NOT_EMPTY, 'this installation already holds data; load only fills an empty one', {
+        hint: 'load into a new installation: officeport init --db NEW.db && officeport load DIR --db NEW.db',
+      });
+    }
     for (const name of TABLE_NAMES) {
       const t = TABLES[name];
       const file = path.join(dir, t.file);
