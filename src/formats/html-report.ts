@@ -1,0 +1,316 @@
+// V3: one self-contained HTML audit report of a bundle (and of the import dry
+// run when a target was given). Pure: data in, one string out. Everything from
+// the bundle is escaped; a Content-Security-Policy forbids scripts and any
+// network fetch, so even a bug in escaping could not run code or leak data.
+import { REPORT_CSS, barChart, esc, list, maskTaxId, section, type Column } from './html-report-parts.js';
+
+export interface ReportHeader {
+  format_version?: string;
+  bundle_id?: string;
+  session_id?: string;
+  created_at?: string;
+  tool_version?: string;
+  source?: Record<string, string | undefined>;
+  target?: Record<string, string | undefined>;
+  selection?: Record<string, string | undefined>;
+  counts?: Record<string, number>;
+  exclusions?: Record<string, Record<string, number>>;
+}
+
+export interface ReportContact {
+  ref: string;
+  kind?: string;
+  name: string;
+  birth_date?: string;
+  tax_id?: string;
+}
+
+export interface ReportCatalogueItem {
+  type: string;
+  ref: string;
+  name: string;
+  origin: string;
+  carrier?: string;
+}
+
+export interface ReportStub {
+  ref: string;
+  kind?: string;
+  name: string;
+  birth_date?: string;
+  has_tax_id_hash?: boolean;
+}
+
+export interface ReportDocument {
+  path: string;
+  name?: string;
+  size?: number;
+  letter?: string;
+}
+
+export interface ReportDryRun {
+  office: string;
+  user: string;
+  /** decisions per outcome: created, merged, linked, pending, dropped, ... */
+  outcomes: Record<string, number>;
+  conflicts: { ref: string; target_id?: string; field: string; incoming: string; kept: string }[];
+  dropped: { record: string; list?: string; role?: string; contact?: string; reason: string }[];
+  pending: { record: string; reason: string }[];
+  ambiguous: { ref: string; name?: string; candidates: string[] }[];
+}
+
+export interface AuditReport {
+  file: string;
+  generatedAt: string;
+  header: ReportHeader;
+  verification?: { valid: boolean; problems: string[]; signature?: string };
+  contacts: ReportContact[];
+  /** how many contacts the bundle holds (contacts may be a sample) */
+  contactTotal?: number;
+  catalogue: ReportCatalogueItem[];
+  stubs: ReportStub[];
+  stubTotal?: number;
+  documents: ReportDocument[];
+  documentTotal?: number;
+  dryRun?: ReportDryRun;
+  /** most rows listed per table; the rest is counted */
+  rowCap?: number;
+}
+
+/** Plain-language reasons for the exclusion counters of officeport.json (docs/bundle-format.md). */
+const REASONS: Record<string, Record<string, string>> = {
+  X4: { primary_advisor: 'exported contacts carry no primary advisor; the target office assigns one' },
+  X5: {
+    letters_to_others: 'only letters sent to the contact itself travel',
+    email_messages: 'e-mail messages never travel (see X10)',
+  },
+  X6: { key_relations: 'a key relation travels only when both of its contacts are exported in this session' },
+};
+
+export function exclusionReason(rule: string, what: string): string {
+  const r = REASONS[rule]?.[what];
+  if (r) return r;
+  const words = what.replace(/_/g, ' ').replace(/\bemail\b/, 'e-mail');
+  if (rule === 'X10') return `never exported: ${words}`;
+  return `excluded under ${rule}: ${words}`;
+}
+
+const RECORD_LABELS: Record<string, string> = {
+  contacts: 'Contacts',
+  stubs: 'Stubs (referenced, not moved)',
+  key_relations: 'Key relations',
+  employee_census: 'Employee census rows',
+  carriers: 'Carriers',
+  products: 'Products',
+  riders: 'Riders',
+  service_providers: 'Service providers',
+  policies: 'Policies',
+  pending_cases: 'Pending cases',
+  investment_accounts: 'Investment accounts',
+  positions: 'Positions',
+  letters: 'Letters',
+  activities: 'Activities',
+  smartpad: 'SmartPad notes',
+  documents: 'Documents',
+};
+const label = (type: string) => RECORD_LABELS[type] ?? type.replace(/_/g, ' ');
+
+function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+function figures(r: AuditReport): string {
+  const c = r.header.counts ?? {};
+  const excluded = Object.values(r.header.exclusions ?? {}).reduce((a, x) => a + total(x), 0);
+  const records = total(Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'documents')));
+  const items: [string, number, string][] = [
+    ['contacts', c.contacts ?? 0, 'Contacts moved'],
+    ['records', records, 'Records in bundle'],
+    ['stubs', c.stubs ?? 0, 'Stubs'],
+    ['documents', c.documents ?? 0, 'Documents'],
+    ['excluded', excluded, 'Left behind (excluded)'],
+  ];
+  return `<div class="figures">${items
+    .map(([id, n, text]) => `<div class="figure" data-figure="${id}"><b>${n.toLocaleString('en-US')}</b><span>${esc(text)}</span></div>`)
+    .join('')}</div>`;
+}
+
+function headerSection(r: AuditReport): string {
+  const h = r.header;
+  const s = h.source ?? {};
+  const t = h.target ?? {};
+  const sel = h.selection ?? {};
+  const rows: [string, string | undefined][] = [
+    ['Bundle id', h.bundle_id],
+    ['Session', h.session_id],
+    ['Created', h.created_at],
+    ['Format version', h.format_version],
+    ['Written by', h.tool_version ? `officeport ${h.tool_version}` : undefined],
+    ['Source installation', [s.installation_name, s.installation_id && `(${s.installation_id})`].filter(Boolean).join(' ')],
+    ['Source office', [s.office_name, s.office_id && `(${s.office_id})`].filter(Boolean).join(' ')],
+    ['Exported by', [s.username, s.user_id && `(${s.user_id})`].filter(Boolean).join(' ')],
+    ['Addressed to', t.office || t.user ? `office ${t.office ?? '?'}, user ${t.user ?? '?'}` : undefined],
+    ['Selection', sel.mode ? (sel.set ? `${sel.mode} "${sel.set}"` : sel.mode) : undefined],
+  ];
+  const body = rows
+    .filter(([, v]) => v)
+    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v!)}</td></tr>`)
+    .join('');
+  return section('header', 'Bundle', `<table class="kv">${body}</table>`);
+}
+
+function verificationBadge(r: AuditReport): string {
+  const v = r.verification;
+  if (!v) return '';
+  const cls = v.valid ? 'ok' : 'bad';
+  const text = v.valid ? 'Verified: checksums, schemas and references are valid' : `Invalid: ${v.problems.length} problem(s)`;
+  const sig = v.signature ? `<span class="badge neutral">${esc(v.signature)}</span>` : '';
+  const probs = v.problems.length ? `<ul class="problems">${v.problems.slice(0, 50).map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : '';
+  return `<div class="status"><span class="badge ${cls}">${esc(text)}</span>${sig}</div>${probs}`;
+}
+
+function countsSection(r: AuditReport): string {
+  const counts = Object.entries(r.header.counts ?? {}).map(([k, n]) => ({ label: label(k), value: n }));
+  const chart = barChart(counts, 'Records per type');
+  return section('counts', 'Records per type', chart);
+}
+
+function exclusionsSection(r: AuditReport): string {
+  const rows: { rule: string; what: string; count: number; reason: string }[] = [];
+  for (const [rule, items] of Object.entries(r.header.exclusions ?? {})) {
+    for (const [what, count] of Object.entries(items)) rows.push({ rule, what, count, reason: exclusionReason(rule, what) });
+  }
+  if (rows.length === 0) return section('exclusions', 'Left behind, by rule', '<p class="muted">Nothing was excluded.</p>');
+  const nonZero = rows.filter((x) => x.count > 0);
+  const chart = nonZero.length ? barChart(nonZero.map((x) => ({ label: `${x.rule} ${x.what.replace(/_/g, ' ')}`, value: x.count })), 'Excluded items by rule', 'warn') : '';
+  const cols: Column<(typeof rows)[number]>[] = [
+    ['Rule', (x) => `<code>${esc(x.rule)}</code>`],
+    ['Item', (x) => esc(x.what.replace(/_/g, ' '))],
+    ['Count', (x) => String(x.count), 'num'],
+    ['Why it stays behind', (x) => esc(x.reason)],
+  ];
+  return section('exclusions', 'Left behind, by rule', chart + list(rows, cols, rows.length));
+}
+
+function catalogueSection(r: AuditReport, cap: number): string {
+  const byKey = new Map<string, number>();
+  for (const c of r.catalogue) byKey.set(`${c.type}\u0000${c.origin}`, (byKey.get(`${c.type}\u0000${c.origin}`) ?? 0) + 1);
+  const summary = [...byKey].map(([k, n]) => {
+    const [type, origin] = k.split('\u0000') as [string, string];
+    return { type, origin, n };
+  });
+  const sumCols: Column<(typeof summary)[number]>[] = [
+    ['Kind', (x) => esc(label(x.type))],
+    ['Origin', (x) => `<span class="origin ${x.origin === 'parent_office' ? 'parent' : 'own'}">${esc(x.origin.replace(/_/g, ' '))}</span>`],
+    ['Count', (x) => String(x.n), 'num'],
+  ];
+  const itemCols: Column<ReportCatalogueItem>[] = [
+    ['Kind', (x) => esc(label(x.type))],
+    ['Name', (x) => esc(x.name)],
+    ['Origin', (x) => esc(x.origin.replace(/_/g, ' '))],
+    ['Carrier', (x) => esc(x.carrier ?? '')],
+    ['Ref', (x) => `<code>${esc(x.ref)}</code>`],
+  ];
+  const intro = '<p class="muted">Definitions travel with the policies and cases that use them (X9); the import links them by exact name or recreates them (I5).</p>';
+  return section('catalogue', 'Carriers, products, riders and service providers by origin', intro + list(summary, sumCols, summary.length) + list(r.catalogue, itemCols, cap));
+}
+
+function contactsSection(r: AuditReport, cap: number): string {
+  const cols: Column<ReportContact>[] = [
+    ['Ref', (x) => `<code>${esc(x.ref)}</code>`],
+    ['Kind', (x) => esc(x.kind ?? '')],
+    ['Name', (x) => esc(x.name)],
+    ['Birth date', (x) => esc(x.birth_date ?? '')],
+    ['Tax id', (x) => esc(maskTaxId(x.tax_id))],
+  ];
+  return section('contacts', 'Contacts moved', list(r.contacts, cols, cap, r.contactTotal));
+}
+
+function stubsSection(r: AuditReport, cap: number): string {
+  const cols: Column<ReportStub>[] = [
+    ['Ref', (x) => `<code>${esc(x.ref)}</code>`],
+    ['Kind', (x) => esc(x.kind ?? '')],
+    ['Name', (x) => esc(x.name)],
+    ['Birth date', (x) => esc(x.birth_date ?? '')],
+    ['Tax id', (x) => (x.has_tax_id_hash ? 'salted hash only' : '')],
+  ];
+  const intro = '<p class="muted">Contacts named in party lists, census rows or relations but not moved. They are used only to match contacts already in the target and are never created there (B8).</p>';
+  return section('stubs', 'Stubs', intro + list(r.stubs, cols, cap, r.stubTotal));
+}
+
+function documentsSection(r: AuditReport, cap: number): string {
+  const cols: Column<ReportDocument>[] = [
+    ['Name', (x) => esc(x.name ?? '')],
+    ['Letter', (x) => (x.letter ? `<code>${esc(x.letter)}</code>` : '')],
+    ['Size', (x) => (x.size === undefined ? '' : `${x.size.toLocaleString('en-US')} B`), 'num'],
+    ['Stored as', (x) => `<code>${esc(x.path.replace(/^data\/documents\/(.{12}).*/, '$1…'))}</code>`],
+  ];
+  return section('documents', 'Documents', list(r.documents, cols, cap, r.documentTotal));
+}
+
+function dryRunSection(d: ReportDryRun, cap: number): string {
+  const chart = barChart(Object.entries(d.outcomes).map(([k, n]) => ({ label: k, value: n })), 'Import decisions by outcome', 'accent');
+  const conflicts = list(d.conflicts, [
+    ['Contact', (x) => `<code>${esc(x.ref)}</code>${x.target_id ? ` → ${esc(x.target_id)}` : ''}`],
+    ['Field', (x) => esc(x.field)],
+    ['In bundle', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.incoming) : x.incoming)],
+    ['Kept (target)', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.kept) : x.kept)],
+  ], cap);
+  const dropped = list(d.dropped, [
+    ['Record', (x) => `<code>${esc(x.record)}</code>`],
+    ['List', (x) => esc(x.list ?? '')],
+    ['Role', (x) => esc(x.role ?? '')],
+    ['Contact', (x) => (x.contact ? `<code>${esc(x.contact)}</code>` : '')],
+    ['Reason', (x) => esc(x.reason)],
+  ], cap);
+  const pending = list(d.pending, [['Record', (x) => `<code>${esc(x.record)}</code>`], ['Waiting for', (x) => esc(x.reason)]], cap);
+  const ambiguous = list(d.ambiguous, [
+    ['Contact', (x) => `<code>${esc(x.ref)}</code>`],
+    ['Name', (x) => esc(x.name ?? '')],
+    ['Candidates in target', (x) => esc(x.candidates.join(', '))],
+  ], cap);
+  const body = [
+    `<p>What <code>import</code> would do in office <b>${esc(d.office)}</b> for user <b>${esc(d.user)}</b>. Nothing was written.</p>`,
+    chart,
+    `<h3>Merge conflicts (${d.conflicts.length})</h3><p class="muted">The target's value is kept; the bundle's value is reported (I3).</p>${conflicts}`,
+    `<h3>Dropped party-list entries (${d.dropped.length})</h3>${dropped}`,
+    `<h3>Pending relations (${d.pending.length})</h3>${pending}`,
+    `<h3>Ambiguous matches (${d.ambiguous.length})</h3><p class="muted">Created anew unless settled in a plan (I3, I12).</p>${ambiguous}`,
+  ];
+  return section('dry-run', 'Import dry run', body.join('\n'));
+}
+
+/** The whole report as one HTML document. */
+export function renderHtmlReport(r: AuditReport): string {
+  const cap = r.rowCap ?? 200;
+  const title = `Bundle audit: ${r.header.bundle_id ?? r.file}`;
+  const parts = [
+    headerSection(r),
+    countsSection(r),
+    exclusionsSection(r),
+    catalogueSection(r, cap),
+    contactsSection(r, cap),
+    stubsSection(r, cap),
+    documentsSection(r, cap),
+    r.dryRun ? dryRunSection(r.dryRun, cap) : '',
+  ];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header class="top"><div><h1>Bundle audit report</h1><p class="sub">${esc(r.file)} · generated ${esc(r.generatedAt)} by officeport</p></div>${verificationBadge(r)}</header>
+<main>
+${figures(r)}
+${parts.join('\n')}
+</main>
+<footer>Tax ids are masked; stubs carry only a salted hash (B8). Lists are capped at ${cap} rows; use <code>officeport convert</code> for every record.</footer>
+</body>
+</html>
+`;
+}
