@@ -1,7 +1,9 @@
 // Every command of the binary. Add a command here and in README.md.
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../output.js';
+import { demoCommand } from './demo.js';
 import { dumpCommand } from './dump.js';
+import { exportCommand } from './export.js';
 import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { listCommand } from './list.js';
@@ -9,6 +11,7 @@ import { loadCommand } from './load.js';
 import { rightsCommand } from './rights.js';
 import { setCommand } from './set.js';
 import { logCommand } from './log.js';
+import { finalizeCommand } from './finalize.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand];
