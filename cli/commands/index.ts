@@ -4,7 +4,6 @@ import type { GlobalArgs } from '../output.js';
 import { demoCommand } from './demo.js';
 import { dumpCommand } from './dump.js';
 import { exportCommand } from './export.js';
-import { exportCommand } from './export.js';
 import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { listCommand } from './list.js';
@@ -15,4 +14,4 @@ import { logCommand } from './log.js';
 import { finalizeCommand } from './finalize.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand, exportCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand];
