@@ -12,6 +12,10 @@ import { rightsCommand } from './rights.js';
 import { setCommand } from './set.js';
 import { logCommand } from './log.js';
 import { finalizeCommand } from './finalize.js';
+import { realignCommand } from './realign.js';
+import { searchCommand } from './search.js';
+import { reportCommand } from './report.js';
+import { renameCommand } from './rename.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand, realignCommand, searchCommand, reportCommand, renameCommand];
