@@ -8,6 +8,7 @@ import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { listCommand } from './list.js';
 import { loadCommand } from './load.js';
+import { generateCommand } from './generate.js';
 import { rightsCommand } from './rights.js';
 import { setCommand } from './set.js';
 import { logCommand } from './log.js';
@@ -18,4 +19,4 @@ import { reportCommand } from './report.js';
 import { renameCommand } from './rename.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand, realignCommand, searchCommand, reportCommand, renameCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, generateCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand, finalizeCommand, realignCommand, searchCommand, reportCommand, renameCommand];

@@ -1,0 +1,364 @@
+// Completing a move in the source office (M1-M4). The story: read the receipt,
+// check it answers a bundle this office exported, then under one write lock
+// select what the receipt confirms arrived and what belonged to the moved
+// contacts, write all of it to a retention archive, and only then remove it
+// and cut the references of staying records, in the same transaction.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  FINALIZE_PLAN,
+  checkReceiptShape,
+  confirmedRefs,
+  countOutcomes,
+  receiptMismatches,
+  removalTables,
+  summarize,
+  totalRemoved,
+  type FinalizeCounts,
+  type Outcome,
+  type Receipt,
+  type Step,
+} from './domain/finalize-rules.js';
+import { BugError, ErrorCode, OfficeportError } from './errors.js';
+import { writeBag } from './bundle/bag-writer.js';
+import { VERSION } from './version.js';
+import type { Db } from './store/db.js';
+import {
+  anyFinalize,
+  applyRemovals,
+  danglingReferences,
+  dropTempTables,
+  findFinalize,
+  loadConfirmedRefs,
+  logFinalize,
+  markFinalized,
+  iterateDetached,
+  iterateRemoved,
+  iterateRemovedDocuments,
+  readLedger,
+  selectRemovals,
+} from './store/finalize-store.js';
+import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from './store/offices.js';
+
+/** M1: finalize removes client data from the office, which is what the export right (X1) governs. */
+export const FINALIZE_RIGHT = 'data_export' as const;
+
+export interface FinalizeRequest {
+  receiptFile: string;
+  office: string;
+  user: string;
+  /** retention archive path; default retention-<bundle id>.zip beside the receipt */
+  archive?: string;
+  dryRun?: boolean;
+  /** the finalize time (tests); default now */
+  now?: Date;
+}
+
+export interface FinalizeResult {
+  status: 'finalized' | 'already_finalized' | 'dry_run';
+  bundle_id: string;
+  accept_id: string;
+  office: { id: string; name: string };
+  /** the retention archive written by this run, or by the run that finalized this receipt */
+  archive: string | null;
+  finalized_at: string | null;
+  /** refs of the receipt per outcome: pending and dropped ones stay (M3) */
+  outcomes: Record<Outcome, number>;
+  counts: FinalizeCounts | null;
+  summary: string;
+}
+
+interface Checked {
+  receipt: Receipt;
+  text: string;
+  sha256: string;
+  office: Office;
+  user: User;
+  installation: { id: string; name: string };
+}
+
+export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<FinalizeResult> {
+  const c = checkReceipt(db, req);
+  const at = (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const archive = path.resolve(req.archive ?? defaultArchivePath(req.receiptFile, c.receipt.bundle_id));
+  db.exec(req.dryRun ? 'BEGIN' : 'BEGIN IMMEDIATE');
+  let written = false;
+  try {
+    const done = findFinalize(db, c.receipt.bundle_id, c.receipt.accept_id);
+    if (done) {
+      db.exec('ROLLBACK');
+      return result(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing');
+    }
+    loadConfirmedRefs(db, confirmedRefs(c.receipt), FINALIZE_PLAN);
+    const counts = selectRemovals(db, FINALIZE_PLAN, { officeId: c.office.id, sessionId: c.receipt.session_id });
+    if (req.dryRun) {
+      dropTempTables(db, FINALIZE_PLAN);
+      db.exec('ROLLBACK');
+      return result(c, 'dry_run', counts, null, null, `dry run: ${summarize(counts, false)}`);
+    }
+    refuseToOverwrite(db, c.receipt.bundle_id, archive, req.archive !== undefined);
+    written = true;
+    await writeRetentionArchive(db, FINALIZE_PLAN, {
+      file: archive,
+      createdAt: at,
+      receipt: c.receipt,
+      receiptSha256: c.sha256,
+      installation: c.installation,
+      office: c.office,
+      user: c.user,
+      counts,
+    });
+    applyRemovals(db, FINALIZE_PLAN);
+    refuseDangling(db);
+    markFinalized(db, c.receipt.bundle_id, at);
+    const summary = summarize(counts);
+    logFinalize(db, {
+      at,
+      bundleId: c.receipt.bundle_id,
+      officeId: c.office.id,
+      userId: c.user.id,
+      summary: {
+        summary,
+        accept_id: c.receipt.accept_id,
+        receipt_sha256: c.sha256,
+        archive,
+        counts: { moved_contacts: counts.travelled.contacts ?? 0, removed_rows: totalRemoved(counts), archived_rows: totalRemoved(counts) },
+      },
+      receipt: c.text,
+    });
+    dropTempTables(db, FINALIZE_PLAN);
+    db.exec('COMMIT');
+    return result(c, 'finalized', counts, archive, at, summary);
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    // The archive belongs to a finalize that did not happen; nothing half-done is left.
+    if (written) fs.rmSync(archive, { force: true });
+    throw e;
+  }
+}
+
+function result(
+  c: Checked,
+  status: FinalizeResult['status'],
+  counts: FinalizeCounts | null,
+  archive: string | null,
+  finalizedAt: string | null,
+  summary: string,
+): FinalizeResult {
+  return {
+    status,
+    bundle_id: c.receipt.bundle_id,
+    accept_id: c.receipt.accept_id,
+    office: { id: c.office.id, name: c.office.name },
+    archive,
+    finalized_at: finalizedAt,
+    outcomes: countOutcomes(c.receipt),
+    counts,
+    summary,
+  };
+}
+
+/** M1: everything that can refuse, before any transaction. */
+function checkReceipt(db: Db, req: FinalizeRequest): Checked {
+  const { receipt, text, sha256 } = readReceipt(req.receiptFile);
+  const office = requireOffice(db, req.office);
+  const user = requireUser(db, office, req.user);
+  requireRights(user, office, [FINALIZE_RIGHT], 'finalize a move out of the office');
+  const inst = { id: installationId(db), name: installationName(db) };
+  const mismatches = receiptMismatches(receipt, {
+    installationId: inst.id,
+    office: { id: office.id, name: office.name },
+    ledger: readLedger(db, receipt.bundle_id),
+  });
+  if (mismatches.length > 0) {
+    throw new OfficeportError(
+      ErrorCode.MISADDRESSED,
+      `${req.receiptFile} does not answer a bundle that office ${office.name} of this installation exported; nothing was changed`,
+      {
+        problems: mismatches.map((message) => ({ file: path.basename(req.receiptFile), message })),
+        hint: 'finalize a receipt in the installation and office that exported its bundle (--db, --office), with the receipt the import wrote for that bundle',
+      },
+    );
+  }
+  return { receipt, text, sha256, office, user, installation: inst };
+}
+
+function readReceipt(file: string): { receipt: Receipt; text: string; sha256: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `cannot read receipt ${file}: ${(e as Error).message}`, {
+      hint: 'name the receipt JSON that officeport import wrote (--receipt FILE)',
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not JSON: ${(e as Error).message}`, {
+      hint: 'name the receipt JSON that officeport import wrote (--receipt FILE)',
+    });
+  }
+  const problems = checkReceiptShape(value);
+  if (problems.length > 0) {
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not an officeport receipt; nothing was changed`, {
+      problems: problems.map((p) => ({ file: path.basename(file), pointer: p.pointer, message: p.message })),
+      hint: 'name the receipt JSON that officeport import wrote (--receipt FILE)',
+    });
+  }
+  return { receipt: value as Receipt, text, sha256: crypto.createHash('sha256').update(text).digest('hex') };
+}
+
+function installationName(db: Db): string {
+  return (db.prepare(`SELECT name FROM installation LIMIT 1`).get() as { name: string } | undefined)?.name ?? '';
+}
+
+export function defaultArchivePath(receiptFile: string, bundleId: string): string {
+  return path.join(path.dirname(receiptFile), `retention-${bundleId.replace(/[^A-Za-z0-9._-]/g, '_')}.zip`);
+}
+
+/**
+ * An archive at the path is a leftover of an interrupted run (overwritten) unless
+ * a finalize of this bundle was committed: then it holds removed rows and stays.
+ */
+function refuseToOverwrite(db: Db, bundleId: string, archive: string, explicit: boolean): void {
+  if (!fs.existsSync(archive)) return;
+  if (!explicit && !anyFinalize(db, bundleId)) return;
+  throw new OfficeportError(ErrorCode.REFUSED, `${archive} already exists; a retention archive is never overwritten`, {
+    hint: 'name a new file with --archive FILE',
+  });
+}
+
+function refuseDangling(db: Db): void {
+  const d = danglingReferences(db);
+  if (d.length === 0) return;
+  const what = d.map((x) => `${x.n} ${x.table} row(s) naming a removed ${x.parent} row`).join(', ');
+  throw new BugError(`finalize would leave ${what}; nothing was changed`);
+}
+
+// ---------------------------------------------------------------- M2: the retention archive
+
+interface ArchiveInput {
+  file: string;
+  createdAt: string;
+  receipt: Receipt;
+  receiptSha256: string;
+  installation: { id: string; name: string };
+  office: Office;
+  user: User;
+  counts: FinalizeCounts;
+}
+
+interface Spooled {
+  path: string;
+  local: string;
+}
+
+/**
+ * Rows are spooled from .iterate() to NDJSON files in a temporary folder (no
+ * iterator stays open while the zip is written), then bagged by writeBag.
+ * Layout: docs/retention-archive.md.
+ */
+async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveInput): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(path.dirname(a.file), '.retention-rows-'));
+  try {
+    const lines: Record<string, number> = {};
+    const files: Spooled[] = [];
+    const spool = (name: string, rows: Iterable<unknown>) => {
+      const local = path.join(tmp, `${name}.ndjson`);
+      const n = spoolLines(local, rows);
+      lines[name] = n;
+      if (n > 0) files.push({ path: `data/records/${name}.ndjson`, local });
+    };
+    for (const t of removalTables(plan)) {
+      spool(t, iterateRemoved(db, t, false));
+      spool(`travelled_${t}`, iterateRemoved(db, t, true));
+    }
+    spool('detached_references', iterateDetached(db, plan));
+    const docs = spoolDocuments(db, tmp, files);
+    spool('documents', docs.index);
+    lines.documents_files = docs.files;
+    const archiveId = crypto.randomUUID();
+    const header = retentionHeader(a, archiveId, lines);
+    await writeBag({
+      outFile: a.file,
+      rootName: `officeport-retention-${a.receipt.bundle_id.replace(/[^A-Za-z0-9._-]/g, '_')}`,
+      createdAt: new Date(a.createdAt),
+      bagInfo: {
+        'External-Identifier': archiveId,
+        'Source-Organization': a.installation.name.replace(/[\r\n]+/g, ' '),
+        'Internal-Sender-Identifier': a.receipt.bundle_id,
+      },
+      payload: files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0)).map((f) => ({
+        path: f.path,
+        source: () => fs.createReadStream(f.local),
+      })),
+      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
+    });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function spoolLines(local: string, rows: Iterable<unknown>): number {
+  const fd = fs.openSync(local, 'w');
+  let n = 0;
+  let buf = '';
+  try {
+    for (const r of rows) {
+      buf += JSON.stringify(r) + '\n';
+      n++;
+      if (buf.length > 1 << 16) {
+        fs.writeSync(fd, buf);
+        buf = '';
+      }
+    }
+    fs.writeSync(fd, buf);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return n;
+}
+
+/** Letter documents as content-addressed payload files, and an index from their paths. */
+function spoolDocuments(db: Db, tmp: string, files: Spooled[]): { index: object[]; files: number } {
+  const index: object[] = [];
+  const seen = new Set<string>();
+  for (const d of iterateRemovedDocuments(db)) {
+    const file = `data/documents/${d.sha256}`;
+    index.push({ path: d.path, sha256: d.sha256, size: d.size, file });
+    if (seen.has(d.sha256)) continue;
+    seen.add(d.sha256);
+    const local = path.join(tmp, `doc-${d.sha256}`);
+    fs.writeFileSync(local, d.content);
+    files.push({ path: file, local });
+  }
+  return { index, files: seen.size };
+}
+
+function retentionHeader(a: ArchiveInput, archiveId: string, lines: Record<string, number>): object {
+  return {
+    format: 'officeport-retention',
+    format_version: '1.0',
+    archive_id: archiveId,
+    bundle_id: a.receipt.bundle_id,
+    session_id: a.receipt.session_id,
+    accept_id: a.receipt.accept_id,
+    tagmanifest_sha256: a.receipt.tagmanifest_sha256,
+    receipt_sha256: a.receiptSha256,
+    created_at: a.createdAt,
+    tool_version: VERSION,
+    source: {
+      installation_id: a.installation.id,
+      installation_name: a.installation.name,
+      office_id: a.office.id,
+      office_name: a.office.name,
+      user_id: a.user.id,
+      username: a.user.username,
+    },
+    counts: lines,
+    removed: a.counts,
+  };
+}

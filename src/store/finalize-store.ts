@@ -1,0 +1,214 @@
+// The SQL behind finalize (M1-M4): the receipt's confirmed refs go into a TEMP
+// table, each plan step selects whole sets of rows into TEMP removal tables
+// (rowid + travelled flag), archive rows are read with .iterate() from those
+// sets, then deletes and detaches run set-based. No row set is held in memory.
+import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../domain/finalize-rules.js';
+import { removalTables, touchedTables } from '../domain/finalize-rules.js';
+import { BugError } from '../errors.js';
+import type { Db } from './db.js';
+import { TABLES, columnNames, hasId, type TableName } from './tables.js';
+
+export interface FinalizeScope {
+  officeId: string;
+  sessionId: string;
+}
+
+export function readLedger(db: Db, bundleId: string): LedgerEntry | undefined {
+  return db
+    .prepare(`SELECT bundle_id, session_id, office_id, tagmanifest_sha256, finalized_at FROM export_ledger WHERE bundle_id = ?`)
+    .get(bundleId) as LedgerEntry | undefined;
+}
+
+/** M4: the transfer log entry of an earlier finalize of this very receipt (same bundle and accept). */
+export function findFinalize(db: Db, bundleId: string, acceptId: string): { at: string; archive: string | null } | undefined {
+  return db
+    .prepare(
+      `SELECT at, json_extract(summary, '$.archive') AS archive FROM transfer_log
+        WHERE action = 'finalize' AND bundle_id = ? AND json_valid(summary) AND json_extract(summary, '$.accept_id') = ?
+        ORDER BY seq LIMIT 1`,
+    )
+    .get(bundleId, acceptId) as { at: string; archive: string | null } | undefined;
+}
+
+/** Whether any receipt of this bundle was finalized already (another accept of the same bundle). */
+export function anyFinalize(db: Db, bundleId: string): boolean {
+  return Boolean(db.prepare(`SELECT 1 FROM transfer_log WHERE action = 'finalize' AND bundle_id = ? LIMIT 1`).get(bundleId));
+}
+
+const tableName = (t: string): TableName => {
+  if (!(t in TABLES)) throw new BugError(`finalize plan names an unknown table ${t}`);
+  return t as TableName;
+};
+const rm = (t: string) => `temp.fin_rm_${tableName(t)}`;
+const q = (c: string) => `"${c.replace(/"/g, '')}"`;
+const MOVED = `(SELECT id FROM temp.fin_moved)`;
+const EXPORTED = `(SELECT contact_id FROM export_session_contacts WHERE session_id = :session AND office_id = :office)`;
+
+/** Creates the TEMP tables and fills the confirmed refs; call inside the finalize transaction. */
+export function loadConfirmedRefs(db: Db, refs: Iterable<ConfirmedRef>, plan: readonly Step[]): number {
+  db.exec(`DROP TABLE IF EXISTS temp.fin_refs; DROP TABLE IF EXISTS temp.fin_moved`);
+  db.exec(`CREATE TEMP TABLE fin_refs (prefix TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (prefix, id)) WITHOUT ROWID`);
+  db.exec(`CREATE TEMP TABLE fin_moved (id TEXT PRIMARY KEY) WITHOUT ROWID`);
+  for (const t of touchedTables(plan)) {
+    db.exec(`DROP TABLE IF EXISTS ${rm(t)}; CREATE TEMP TABLE fin_rm_${tableName(t)} (rid INTEGER PRIMARY KEY, travelled INTEGER NOT NULL)`);
+  }
+  const ins = db.prepare(`INSERT OR IGNORE INTO temp.fin_refs (prefix, id) VALUES (?, ?)`);
+  let n = 0;
+  for (const r of refs) n += ins.run(r.prefix, r.id).changes;
+  return n;
+}
+
+function ownerCondition(owner: Owner): string {
+  if (!owner.via) return `t.${q(owner.column)} IN ${EXPORTED}`;
+  const v = owner.via;
+  return `t.${q(owner.column)} IN (SELECT p.id FROM ${tableName(v.table)} p WHERE p.office_id = :office AND p.${q(v.column)} IN ${EXPORTED})`;
+}
+
+function stepSql(s: Step): string | undefined {
+  const T = tableName(s.table);
+  switch (s.op) {
+    case 'travelled': {
+      const office = TABLES[T].columns.some((c) => c.name === 'office_id') ? `AND t.office_id = :office` : '';
+      return `INSERT OR IGNORE INTO ${rm(T)} (rid, travelled)
+              SELECT t.rowid, 1 FROM ${T} t JOIN temp.fin_refs r ON r.prefix = '${s.prefix}' AND r.id = t.id
+               WHERE ${ownerCondition(s.owner)} ${office}`;
+    }
+    case 'with_contact': {
+      const named = s.columns.map((c) => `t.${q(c)} IN ${MOVED}`).join(' OR ');
+      const only = s.onlyIfNamedBy
+        ? `AND t.id IN (SELECT ${q(s.onlyIfNamedBy.column)} FROM ${tableName(s.onlyIfNamedBy.table)} WHERE ${q(s.onlyIfNamedBy.column)} IS NOT NULL)`
+        : '';
+      return `INSERT OR IGNORE INTO ${rm(T)} (rid, travelled) SELECT t.rowid, 0 FROM ${T} t WHERE (${named}) ${only}`;
+    }
+    case 'with_parent': {
+      const P = tableName(s.parent);
+      return `INSERT OR IGNORE INTO ${rm(T)} (rid, travelled)
+              SELECT t.rowid, ${s.withParent ? 'r.travelled' : '0'} FROM ${T} t
+                JOIN ${P} p ON p.id = t.${q(s.column)} JOIN ${rm(P)} r ON r.rid = p.rowid`;
+    }
+    case 'detach':
+      return undefined;
+  }
+}
+
+/** Runs the plan's selections into the TEMP removal tables; returns what would be removed and detached. */
+export function selectRemovals(db: Db, plan: readonly Step[], scope: FinalizeScope): FinalizeCounts {
+  const params = { office: scope.officeId, session: scope.sessionId };
+  for (const s of plan) {
+    const sql = stepSql(s);
+    if (!sql) continue;
+    const stmt = db.prepare(sql);
+    if (sql.includes(':office') || sql.includes(':session')) stmt.run(params);
+    else stmt.run();
+    if (s.op === 'travelled' && s.table === 'contacts') {
+      db.exec(`INSERT OR IGNORE INTO temp.fin_moved (id) SELECT c.id FROM contacts c JOIN temp.fin_rm_contacts r ON r.rid = c.rowid`);
+    }
+  }
+  return countRemovals(db, plan);
+}
+
+function countRemovals(db: Db, plan: readonly Step[]): FinalizeCounts {
+  const counts: FinalizeCounts = { travelled: {}, not_travelled: {}, detached: {}, documents: 0 };
+  for (const t of removalTables(plan)) {
+    const rows = db.prepare(`SELECT travelled, count(*) AS n FROM ${rm(t)} GROUP BY travelled`).all() as { travelled: number; n: number }[];
+    for (const r of rows) (r.travelled ? counts.travelled : counts.not_travelled)[t] = r.n;
+  }
+  for (const s of plan) {
+    if (s.op !== 'detach') continue;
+    const n = (db.prepare(`SELECT count(*) AS n FROM ${detachedWhere(s)}`).get() as { n: number }).n;
+    if (n > 0) counts.detached[`${s.table}.${s.column}`] = n;
+  }
+  counts.documents = (db.prepare(`SELECT count(*) AS n FROM documents d WHERE ${orphanedDocument}`).get() as { n: number }).n;
+  return counts;
+}
+
+function detachedWhere(s: Extract<Step, { op: 'detach' }>): string {
+  const T = tableName(s.table);
+  return `${T} t WHERE t.${q(s.column)} IN ${MOVED} AND t.rowid NOT IN (SELECT rid FROM ${rm(T)})`;
+}
+
+const REMOVED_LETTER_DOCS = `(SELECT l.document FROM letters l JOIN temp.fin_rm_letters r ON r.rid = l.rowid WHERE l.document IS NOT NULL)`;
+const orphanedDocument = `d.path IN ${REMOVED_LETTER_DOCS} AND d.path NOT IN
+  (SELECT l.document FROM letters l WHERE l.document IS NOT NULL AND l.rowid NOT IN (SELECT rid FROM temp.fin_rm_letters))`;
+
+/** Full CSV rows (every column, as stored) removed from `table`, travelled or not, in rowid order. */
+export function iterateRemoved(db: Db, table: string, travelled: boolean): IterableIterator<Record<string, string | null>> {
+  const T = tableName(table);
+  const cols = columnNames(TABLES[T]).map((c) => `t.${q(c)}`).join(', ');
+  return db
+    .prepare(`SELECT ${cols} FROM ${T} t JOIN ${rm(T)} r ON r.rid = t.rowid WHERE r.travelled = ? ORDER BY t.rowid`)
+    .iterate(travelled ? 1 : 0) as IterableIterator<Record<string, string | null>>;
+}
+
+export interface DetachedRef {
+  table: string;
+  id: string;
+  column: string;
+  value: string;
+}
+
+/** References of staying rows to moved contacts, as they are before they are cut. */
+export function* iterateDetached(db: Db, plan: readonly Step[]): Generator<DetachedRef> {
+  for (const s of plan) {
+    if (s.op !== 'detach') continue;
+    if (!hasId(TABLES[tableName(s.table)])) throw new BugError(`finalize can only detach rows with an id (${s.table})`);
+    const stmt = db.prepare(`SELECT t.id AS id, t.${q(s.column)} AS value FROM ${detachedWhere(s)} ORDER BY t.rowid`);
+    for (const r of stmt.iterate() as Iterable<{ id: string; value: string }>) {
+      yield { table: s.table, id: r.id, column: s.column, value: r.value };
+    }
+  }
+}
+
+/** Documents named by removed letters (all of them, so the archive stands alone). */
+export function iterateRemovedDocuments(db: Db): IterableIterator<{ path: string; sha256: string; size: number; content: Buffer }> {
+  return db
+    .prepare(`SELECT path, sha256, size, content FROM documents WHERE path IN ${REMOVED_LETTER_DOCS} ORDER BY path`)
+    .iterate() as IterableIterator<{ path: string; sha256: string; size: number; content: Buffer }>;
+}
+
+/** Applies the selected removals and detaches. Detaches first: they only touch rows that stay. */
+export function applyRemovals(db: Db, plan: readonly Step[]): void {
+  for (const s of plan) {
+    if (s.op !== 'detach') continue;
+    const T = tableName(s.table);
+    db.prepare(
+      `UPDATE ${T} SET ${q(s.column)} = NULL WHERE ${q(s.column)} IN ${MOVED} AND rowid NOT IN (SELECT rid FROM ${rm(T)})`,
+    ).run();
+  }
+  db.prepare(`DELETE FROM documents WHERE path IN (SELECT d.path FROM documents d WHERE ${orphanedDocument})`).run();
+  // Children before parents, so that no statement sees a half-removed owner.
+  for (const t of removalTables(plan).reverse()) {
+    db.prepare(`DELETE FROM ${tableName(t)} WHERE rowid IN (SELECT rid FROM ${rm(t)})`).run();
+  }
+}
+
+/** Rows left naming a missing record (a foreign key the plan does not cover): a bug, reported before commit. */
+export function danglingReferences(db: Db): { table: string; parent: string; n: number }[] {
+  const rows = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+  const by = new Map<string, { table: string; parent: string; n: number }>();
+  for (const r of rows) {
+    const k = `${r.table}>${r.parent}`;
+    const e = by.get(k) ?? { table: r.table, parent: r.parent, n: 0 };
+    e.n++;
+    by.set(k, e);
+  }
+  return [...by.values()];
+}
+
+export function markFinalized(db: Db, bundleId: string, at: string): void {
+  db.prepare(`UPDATE export_ledger SET finalized_at = COALESCE(finalized_at, ?) WHERE bundle_id = ?`).run(at, bundleId);
+}
+
+export function logFinalize(
+  db: Db,
+  e: { at: string; bundleId: string; officeId: string; userId: string; summary: object; receipt: string },
+): void {
+  db.prepare(
+    `INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?, 'finalize', ?, ?, ?, ?, ?)`,
+  ).run(e.at, e.bundleId, e.officeId, e.userId, JSON.stringify(e.summary), e.receipt);
+}
+
+export function dropTempTables(db: Db, plan: readonly Step[]): void {
+  for (const t of touchedTables(plan)) db.exec(`DROP TABLE IF EXISTS ${rm(t)}`);
+  db.exec(`DROP TABLE IF EXISTS temp.fin_refs; DROP TABLE IF EXISTS temp.fin_moved`);
+}
