@@ -8,7 +8,6 @@ import { style } from './output.js';
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
-  let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName('officeport')
     .usage('$0 <command> [options]\n\nMove clients between CRM offices as self-verifying bundles.')
@@ -25,23 +24,25 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      usageError = msg;
+      // Throwing stops yargs: a handler must never run after a usage error.
+      throw err ?? new UsageError(msg);
     });
   try {
     await parser.parseAsync();
-    if (usageError !== undefined) {
-      process.stderr.write(`officeport: ${usageError}\n(see officeport --help, or officeport <command> --help)\n`);
-      return 2;
-    }
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     return report(e, debug);
   }
 }
 
+class UsageError extends Error {}
+
 function report(e: unknown, debug: boolean): number {
   const err = process.stderr;
+  if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
+    err.write(`officeport: ${e.message}\n(see officeport --help, or officeport <command> --help)\n`);
+    return 2;
+  }
   if (e instanceof OfficeportError) {
     err.write(`${style('red', 'officeport:', err)} ${e.message}\n`);
     const shown = e.problems.slice(0, 200);
