@@ -4,6 +4,7 @@ import type { GlobalArgs } from '../output.js';
 import { demoCommand } from './demo.js';
 import { dumpCommand } from './dump.js';
 import { exportCommand } from './export.js';
+import { verifyCommand } from './verify.js';
 import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { listCommand } from './list.js';
@@ -19,4 +20,4 @@ import { reportCommand } from './report.js';
 import { renameCommand } from './rename.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, generateCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand, finalizeCommand, realignCommand, searchCommand, reportCommand, renameCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, generateCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand, verifyCommand, finalizeCommand, realignCommand, searchCommand, reportCommand, renameCommand];

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { readPublicKey } from '../../src/bundle/signing.js';
+import { ErrorCode, formatProblem, OfficeportError } from '../../src/errors.js';
+import { verifyBundle } from '../../src/verify.js';
+import { emit, progress, style, type GlobalArgs } from '../output.js';
+
+interface Args extends GlobalArgs {
+  file: string;
+  trust?: string;
+}
+
+export const verifyCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'verify <file>',
+  describe: 'check a bundle before it is imported: zip safety, BagIt manifests, header, schemas, references, counts (V1)',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
+      .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' })
+      .example('$0 verify move.zip', 'exit 0 when the bundle is valid, 1 with each problem listed when not')
+      .example('$0 verify move.zip --trust lakeside.pub --json', 'also require the exporter\'s signature; print JSON'),
+  handler: async (args) => {
+    if (!fs.existsSync(args.file)) {
+      throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
+    }
+    const trust = args.trust ? readPublicKey(args.trust) : undefined;
+    const bar = progress('verifying records');
+    const r = await verifyBundle(args.file, { trust, onRecords: (n) => bar.tick(n) });
+    bar.done();
+    const out = {
+      valid: r.valid,
+      file: args.file,
+      bundle_id: r.header?.bundle_id ?? null,
+      tagmanifest_sha256: r.tagmanifestSha256 ?? null,
+      counts: r.counts ?? {},
+      problems: r.problems,
+    };
+    emit(args, out, (x) =>
+      x.valid
+        ? [`${style('green', 'valid')}: ${x.file} (bundle ${x.bundle_id}, ${Object.values(x.counts).reduce((a, b) => a + (b ?? 0), 0)} records and documents)`]
+        : [`${style('red', 'invalid')}: ${x.file} (${x.problems.length} problem${x.problems.length === 1 ? '' : 's'})`, ...x.problems.map((p) => `  ${formatProblem(p)}`)],
+    );
+    if (!r.valid) process.exitCode = 1;
+  },
+};

@@ -1,0 +1,276 @@
+// verify (V1): the zip and the bag first (bag-reader.ts stops before reading
+// data when the zip is unsafe), then the header, every record against its
+// schema, every reference, the counts and the documents. Refs live in a
+// temporary SQLite database, not in memory, so a bundle of millions of
+// records verifies in flat memory.
+import type { KeyObject } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { checkPayload, HEADER_FILE, openBag, type OpenedBag } from './bundle/bag-reader.js';
+import {
+  KNOWN_FORMAT_VERSIONS,
+  RECORD_TYPES,
+  recordFile,
+  recordTypeOfFile,
+  referencesOf,
+  type BundleHeader,
+  type BundleRecord,
+  type Counts,
+  type DocumentRef,
+  type RecordType,
+} from './bundle/records.js';
+import { validate } from './bundle/schemas.js';
+import { ZipEntryError } from './bundle/zip-reader.js';
+import type { Problem } from './errors.js';
+
+export interface VerifyOptions {
+  trust?: KeyObject;
+  /** records checked so far (progress bars) */
+  onRecords?: (n: number) => void;
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  problems: Problem[];
+  /** the header, when officeport.json could be read and is of a known version */
+  header?: BundleHeader;
+  tagmanifestSha256?: string;
+  /** lines found per record file, and documents */
+  counts?: Partial<Counts>;
+}
+
+const MAX_PROBLEMS = 1000;
+const BATCH = 5000;
+
+export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const opened = await openBag(file, { trust: opts.trust });
+  const bag = opened.bag;
+  if (!bag) return { valid: false, problems: opened.problems };
+  const problems = bag.problems;
+  try {
+    const header = await readHeader(bag, problems);
+    const counts: Partial<Counts> = {};
+    const read = new Set<string>();
+    if (header) {
+      const refs = new RefIndex();
+      try {
+        await checkRecords(bag, refs, counts, read, problems, opts.onRecords);
+        refs.dangling(problems);
+        checkDocuments(bag, refs, counts, problems);
+      } finally {
+        refs.close();
+      }
+      checkCounts(header, counts, problems);
+    }
+    await checkPayload(bag, read);
+    return {
+      valid: problems.length === 0,
+      problems: problems.slice(0, MAX_PROBLEMS),
+      header,
+      tagmanifestSha256: bag.tagmanifestSha256,
+      counts,
+    };
+  } finally {
+    await bag.close();
+  }
+}
+
+/** officeport.json: JSON, a known format version, its schema, and the bag it sits in. */
+async function readHeader(bag: OpenedBag, problems: Problem[]): Promise<BundleHeader | undefined> {
+  if (!bag.paths.includes(HEADER_FILE)) {
+    problems.push({ file: HEADER_FILE, message: 'missing; every officeport bundle has this header' });
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(await bag.readTagFile(HEADER_FILE));
+  } catch (e) {
+    problems.push({ file: HEADER_FILE, message: `not readable JSON: ${(e as Error).message}` });
+    return undefined;
+  }
+  const version = (value as { format_version?: unknown } | null)?.format_version;
+  if (typeof version === 'string' && !KNOWN_FORMAT_VERSIONS.includes(version)) {
+    problems.push({
+      file: HEADER_FILE,
+      pointer: '/format_version',
+      message: `unknown format version ${JSON.stringify(version)}; this officeport reads ${KNOWN_FORMAT_VERSIONS.join(', ')} (upgrade officeport)`,
+    });
+    return undefined;
+  }
+  const bad = validate('officeport', value);
+  for (const p of bad) problems.push({ file: HEADER_FILE, ...p });
+  if (bad.length > 0) return undefined;
+  const h = value as BundleHeader;
+  const extId = bag.bagInfo.find(([k]) => k.toLowerCase() === 'external-identifier')?.[1];
+  if (extId !== h.bundle_id) {
+    problems.push({ file: 'bag-info.txt', message: `External-Identifier ${JSON.stringify(extId ?? '')} differs from the bundle id ${h.bundle_id} of officeport.json` });
+  }
+  if (bag.root !== `officeport-bundle-${h.bundle_id}`) {
+    problems.push({ message: `the bag folder ${bag.root} is not named officeport-bundle-${h.bundle_id}` });
+  }
+  return h;
+}
+
+/** Every line of every record file: JSON, schema, order, unique refs; references noted for later. */
+async function checkRecords(
+  bag: OpenedBag,
+  refs: RefIndex,
+  counts: Partial<Counts>,
+  read: Set<string>,
+  problems: Problem[],
+  onRecords?: (n: number) => void,
+): Promise<void> {
+  const add = (p: Problem) => problems.length < MAX_PROBLEMS && problems.push(p);
+  for (const file of bag.paths) {
+    if (!file.startsWith('data/records/')) continue;
+    const type = recordTypeOfFile(file);
+    if (!type) {
+      add({ file, message: `not a record file of format 1.0; expected one of ${RECORD_TYPES.map((t) => `${t}.ndjson`).join(', ')}` });
+      continue;
+    }
+    read.add(file);
+    counts[type] = await checkFile(bag, file, type, refs, add, onRecords);
+  }
+}
+
+async function checkFile(
+  bag: OpenedBag,
+  file: string,
+  type: RecordType,
+  refs: RefIndex,
+  add: (p: Problem) => void,
+  onRecords?: (n: number) => void,
+): Promise<number> {
+  let n = 0;
+  let previous = '';
+  try {
+    for await (const { text, line } of bag.lines(file)) {
+      n++;
+      if (n % 1000 === 0) onRecords?.(1000);
+      let rec: BundleRecord;
+      try {
+        rec = JSON.parse(text) as BundleRecord;
+      } catch (e) {
+        add({ file, line, message: `not a JSON record: ${(e as Error).message}` });
+        continue;
+      }
+      const bad = validate(type, rec);
+      if (bad.length > 0) {
+        for (const p of bad) add({ file, line, ...p });
+        continue;
+      }
+      if (rec.ref <= previous) add({ file, line, pointer: '/ref', message: `records are not sorted by ref: ${rec.ref} comes after ${previous}` });
+      previous = rec.ref;
+      refs.define(rec.ref, file, line, add);
+      for (const u of referencesOf(type, rec)) refs.use(u.ref, file, line, u.pointer);
+      const doc = rec.document as DocumentRef | undefined;
+      if (doc) refs.useDocument(doc, file, line, add);
+    }
+  } catch (e) {
+    // A checksum or size problem is already in bag.problems; anything else is ours.
+    if (!(e instanceof ZipEntryError)) throw e;
+  }
+  onRecords?.(n % 1000);
+  return n;
+}
+
+/** B2: counts in officeport.json equal the lines of each file and the documents. */
+function checkCounts(h: BundleHeader, found: Partial<Counts>, problems: Problem[]): void {
+  for (const type of [...RECORD_TYPES, 'documents'] as const) {
+    const said = h.counts[type];
+    const got = found[type] ?? 0;
+    if (said !== got) {
+      const where = type === 'documents' ? 'files under data/documents/' : `records in ${recordFile(type)}`;
+      problems.push({ file: HEADER_FILE, pointer: `/counts/${type}`, message: `says ${said}, but the bundle holds ${got} ${where}` });
+    }
+  }
+}
+
+/** B4: every document a letter names is in the bag, under its sha256. */
+function checkDocuments(bag: OpenedBag, refs: RefIndex, counts: Partial<Counts>, problems: Problem[]): void {
+  const docs = bag.paths.filter((p) => p.startsWith('data/documents/'));
+  counts.documents = docs.length;
+  for (const u of refs.missingDocuments(docs)) {
+    if (problems.length < MAX_PROBLEMS) {
+      problems.push({ file: u.file, line: u.line, pointer: '/document/path', message: `names ${u.path}, which is not in the bundle` });
+    }
+  }
+}
+
+/** Refs defined and used, in a temporary on-disk SQLite database (flat memory however large the bundle). */
+class RefIndex {
+  private readonly db = new Database('');
+  private readonly insDef;
+  private readonly getDef;
+  private readonly insUse;
+  private readonly insDoc;
+  private pending = 0;
+
+  constructor() {
+    this.db.pragma('journal_mode = OFF');
+    this.db.pragma('synchronous = OFF');
+    this.db.exec(`CREATE TABLE defs (ref TEXT PRIMARY KEY, file TEXT NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE uses (ref TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL, pointer TEXT NOT NULL);
+      CREATE TABLE docs (path TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL)`);
+    this.insDef = this.db.prepare(`INSERT OR IGNORE INTO defs VALUES (?, ?, ?)`);
+    this.getDef = this.db.prepare(`SELECT file, line FROM defs WHERE ref = ?`);
+    this.insUse = this.db.prepare(`INSERT INTO uses VALUES (?, ?, ?, ?)`);
+    this.insDoc = this.db.prepare(`INSERT INTO docs VALUES (?, ?, ?)`);
+    this.db.exec('BEGIN');
+  }
+
+  private tick(): void {
+    if (++this.pending >= BATCH) {
+      this.db.exec('COMMIT; BEGIN');
+      this.pending = 0;
+    }
+  }
+
+  define(ref: string, file: string, line: number, add: (p: Problem) => void): void {
+    if (this.insDef.run(ref, file, line).changes === 0) {
+      const first = this.getDef.get(ref) as { file: string; line: number };
+      add({ file, line, pointer: '/ref', message: `ref ${ref} is not unique; ${first.file}:${first.line} has it too` });
+    }
+    this.tick();
+  }
+
+  use(ref: string, file: string, line: number, pointer: string): void {
+    this.insUse.run(ref, file, line, pointer);
+    this.tick();
+  }
+
+  useDocument(doc: DocumentRef, file: string, line: number, add: (p: Problem) => void): void {
+    if (doc.path !== `data/documents/${doc.sha256}`) {
+      add({ file, line, pointer: '/document/path', message: `expected data/documents/${doc.sha256} (the document's sha256), got ${JSON.stringify(doc.path)}` });
+    }
+    this.insDoc.run(doc.path, file, line);
+    this.tick();
+  }
+
+  /** B5: every reference resolves to a record or a stub of the bundle. */
+  dangling(problems: Problem[]): void {
+    this.db.exec('COMMIT; BEGIN');
+    const rows = this.db
+      .prepare(`SELECT u.ref, u.file, u.line, u.pointer FROM uses u WHERE NOT EXISTS (SELECT 1 FROM defs d WHERE d.ref = u.ref)
+                ORDER BY u.file, u.line, u.pointer LIMIT ${MAX_PROBLEMS}`)
+      .all() as { ref: string; file: string; line: number; pointer: string }[];
+    for (const r of rows) {
+      if (problems.length >= MAX_PROBLEMS) break;
+      problems.push({ file: r.file, line: r.line, pointer: r.pointer, message: `refers to ${r.ref}, which is neither a record nor a stub of this bundle` });
+    }
+  }
+
+  /** Letters naming a document that is not among `present`. */
+  missingDocuments(present: string[]): { path: string; file: string; line: number }[] {
+    this.db.exec('CREATE TABLE present (path TEXT PRIMARY KEY) WITHOUT ROWID');
+    const ins = this.db.prepare('INSERT OR IGNORE INTO present VALUES (?)');
+    for (const p of present) ins.run(p);
+    return this.db
+      .prepare(`SELECT path, file, line FROM docs WHERE path NOT IN (SELECT path FROM present) ORDER BY file, line LIMIT ${MAX_PROBLEMS}`)
+      .all() as { path: string; file: string; line: number }[];
+  }
+
+  close(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.db.close();
+  }
+}
