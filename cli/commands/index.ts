@@ -13,6 +13,7 @@ import { generateCommand } from './generate.js';
 import { rightsCommand } from './rights.js';
 import { setCommand } from './set.js';
 import { logCommand } from './log.js';
+import { convertCommand } from './convert.js';
 import { finalizeCommand } from './finalize.js';
 import { realignCommand } from './realign.js';
 import { searchCommand } from './search.js';
@@ -20,4 +21,4 @@ import { reportCommand } from './report.js';
 import { renameCommand } from './rename.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, generateCommand, listCommand, rightsCommand, setCommand, logCommand, keygenCommand, exportCommand, verifyCommand, finalizeCommand, realignCommand, searchCommand, reportCommand, renameCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, generateCommand, listCommand, rightsCommand, setCommand, logCommand, convertCommand, keygenCommand, exportCommand, verifyCommand, finalizeCommand, realignCommand, searchCommand, reportCommand, renameCommand];

@@ -1,0 +1,28 @@
+import type { CommandModule } from 'yargs';
+import { convertBundle, type ConvertFormat } from '../../src/convert.js';
+import { emit, table, type GlobalArgs } from '../output.js';
+
+interface Args extends GlobalArgs {
+  file: string;
+  to: ConvertFormat;
+  out: string;
+}
+
+export const convertCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'convert <file>',
+  describe: "write a verified bundle's records as CSV files or one XML document, for auditors' tools",
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
+      .option('to', { choices: ['csv', 'xml'] as const, demandOption: true, describe: 'csv: one file per record type; xml: one document' })
+      .option('out', { type: 'string', demandOption: true, describe: 'csv: a new or empty folder; xml: the file to write' })
+      .example('$0 convert bundle.zip --to csv --out bundle-csv/', 'one CSV per record type, formula-safe for spreadsheets')
+      .example('$0 convert bundle.zip --to xml --out bundle.xml', 'one XML document (docs/xml-format.md)'),
+  handler: async (args) => {
+    const r = await convertBundle(args.file, args.to, args.out);
+    emit(args, r, (x) => [
+      `converted bundle ${x.bundle_id} to ${x.format.toUpperCase()} at ${x.out}`,
+      table([x.format === 'csv' ? 'file' : 'records', 'rows'], x.files.map((f) => [f.file, f.rows])),
+    ]);
+  },
+};

@@ -1,0 +1,113 @@
+// V4: convert a verified bundle's records to CSV files or one XML document for
+// auditors' tools. The bundle is verified first and refused when invalid; the
+// output appears whole or not at all (temporary name, then rename).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { HEADER_FILE, openBag, type OpenedBag } from './bundle/bag-reader.js';
+import { RECORD_TYPES } from './bundle/records.js';
+import { readSchema } from './bundle/schemas.js';
+import { ErrorCode, OfficeportError } from './errors.js';
+import { RECORD_NAMES, writeBundleCsv, type BundleRecord, type BundleView, type CsvFile } from './formats/bundle-csv.js';
+import { writeBundleXml } from './formats/bundle-xml.js';
+import { exclusionReason } from './formats/html-report.js';
+import { verifyBundle } from './verify.js';
+
+export type ConvertFormat = 'csv' | 'xml';
+
+export interface ConvertResult {
+  format: ConvertFormat;
+  out: string;
+  bundle_id: string;
+  /** rows per written file (csv) or records per type (xml) */
+  files: { file: string; rows: number }[];
+}
+
+/** Record types in reading order: contacts first, then what hangs off them (bundle-format.md). */
+export const TYPE_ORDER: readonly string[] = [
+  ...Object.keys(RECORD_NAMES).filter((t) => (RECORD_TYPES as readonly string[]).includes(t)),
+  ...RECORD_TYPES.filter((t) => !(t in RECORD_NAMES)),
+];
+
+async function refuseUnlessValid(file: string): Promise<void> {
+  const result = await verifyBundle(file);
+  if (!result.valid) {
+    throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} is not a valid bundle; nothing was converted`, {
+      problems: result.problems,
+      hint: `see every problem with: officeport verify ${file}`,
+    });
+  }
+}
+
+/** The bundle as the converters read it: header plus record streams, parsed line by line. */
+export async function openBundleView(bag: OpenedBag): Promise<BundleView> {
+  const header = JSON.parse(await bag.readTagFile(HEADER_FILE)) as Record<string, unknown>;
+  const present = new Set(bag.paths);
+  return {
+    header,
+    types: TYPE_ORDER,
+    async *records(type: string): AsyncIterable<BundleRecord> {
+      const p = `data/records/${type}.ndjson`;
+      if (!present.has(p)) return;
+      for await (const { text } of bag.lines(p)) if (text.trim() !== '') yield JSON.parse(text) as BundleRecord;
+    },
+    schema: (type) => ((RECORD_TYPES as readonly string[]).includes(type) ? readSchema(type as (typeof RECORD_TYPES)[number]) : undefined),
+  };
+}
+
+function tempName(target: string): string {
+  return path.join(path.dirname(path.resolve(target)), `.${path.basename(target)}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+}
+
+function checkCsvTarget(out: string): void {
+  if (!fs.existsSync(out)) return;
+  if (!fs.statSync(out).isDirectory() || fs.readdirSync(out).length > 0) {
+    throw new OfficeportError(ErrorCode.NOT_EMPTY, `${out} exists and is not an empty folder`, {
+      hint: 'name a new folder for the CSV files; convert never overwrites files it did not write',
+    });
+  }
+}
+
+function checkXmlTarget(out: string): void {
+  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) {
+    throw new OfficeportError(ErrorCode.USAGE, `${out} is a folder; --to xml writes one file`, {
+      hint: 'name a file, e.g. --out bundle.xml',
+    });
+  }
+  const dir = path.dirname(path.resolve(out));
+  if (!fs.existsSync(dir)) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `the folder ${dir} does not exist`, { hint: 'create it first, or name a file in an existing folder' });
+  }
+}
+
+/** Convert FILE to `format` at `out`: verify, write to a temporary name, rename. */
+export async function convertBundle(file: string, format: ConvertFormat, out: string): Promise<ConvertResult> {
+  if (format === 'csv') checkCsvTarget(out);
+  else checkXmlTarget(out);
+  await refuseUnlessValid(file);
+  const { bag, problems } = await openBag(file);
+  if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} could not be opened as a bundle`, { problems });
+  const view = await openBundleView(bag);
+  const tmp = tempName(out);
+  try {
+    let files: { file: string; rows: number }[];
+    if (format === 'csv') {
+      fs.mkdirSync(tmp);
+      files = (await writeBundleCsv(view, tmp, exclusionReason)).map((f: CsvFile) => ({ file: f.file, rows: f.rows }));
+      if (fs.existsSync(out)) fs.rmdirSync(out); // checked empty above
+    } else {
+      const written = await writeBundleXml(view, tmp);
+      files = Object.entries(written).map(([type, rows]) => ({ file: type, rows }));
+    }
+    if (bag.problems.length > 0) {
+      throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} changed while it was converted; nothing was written`, { problems: bag.problems });
+    }
+    fs.renameSync(tmp, out);
+    return { format, out, bundle_id: String(view.header.bundle_id ?? ''), files };
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  } finally {
+    await bag.close();
+  }
+}
