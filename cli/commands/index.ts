@@ -5,6 +5,7 @@ import { demoCommand } from './demo.js';
 import { dumpCommand } from './dump.js';
 import { exportCommand } from './export.js';
 import { verifyCommand } from './verify.js';
+import { inspectCommand } from './inspect.js';
 import { initCommand } from './init.js';
 import { keygenCommand } from './keygen.js';
 import { listCommand } from './list.js';
@@ -21,4 +22,4 @@ import { reportCommand } from './report.js';
 import { renameCommand } from './rename.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, generateCommand, listCommand, rightsCommand, setCommand, logCommand, convertCommand, keygenCommand, exportCommand, verifyCommand, finalizeCommand, realignCommand, searchCommand, reportCommand, renameCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, generateCommand, listCommand, rightsCommand, setCommand, logCommand, convertCommand, keygenCommand, exportCommand, verifyCommand, inspectCommand, finalizeCommand, realignCommand, searchCommand, reportCommand, renameCommand];

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { readPublicKey } from '../../src/bundle/signing.js';
+import { ErrorCode, formatProblem, OfficeportError } from '../../src/errors.js';
+import { inspectBundle, type InspectReport, type PersonLine } from '../../src/inspect.js';
+import { emit, style, table, type GlobalArgs } from '../output.js';
+
+interface Args extends GlobalArgs {
+  file: string;
+  trust?: string;
+}
+
+export const inspectCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'inspect <file>',
+  describe: 'summarise a bundle: header, counts, exclusions by rule, carriers by origin, stubs, documents (V2)',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
+      .option('trust', { type: 'string', describe: 'check the signature against this Ed25519 public key (PEM)' })
+      .example('$0 inspect move.zip', 'what the bundle holds and what stayed behind, and why')
+      .example('$0 inspect move.zip --json > audit.json', 'the same as JSON for other tools'),
+  handler: async (args) => {
+    if (!fs.existsSync(args.file)) {
+      throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
+    }
+    const r = await inspectBundle(args.file, { trust: args.trust ? readPublicKey(args.trust) : undefined });
+    emit(args, r, renderInspect);
+  },
+};
+
+function people(title: string, list: { total: number; shown: PersonLine[] }): string[] {
+  if (list.total === 0) return [];
+  const rows = list.shown.map((p) => [p.ref, p.kind, p.name, p.birth_date, p.tax_id]);
+  const more = list.total > list.shown.length ? [`  ... and ${list.total - list.shown.length} more`] : [];
+  return ['', style('bold', `${title} (${list.total})`), table(['ref', 'kind', 'name', 'birth date', 'tax id'], rows), ...more];
+}
+
+export function renderInspect(r: InspectReport): string[] {
+  const h = r.header;
+  const out = [
+    `${style('bold', 'bundle')} ${h.bundle_id} (${h.format} ${h.format_version}, ${r.verification.valid ? style('green', 'valid') : style('red', 'INVALID')}${r.signed ? ', signed' : ''})`,
+    `  created ${h.created_at} by officeport ${h.tool_version}, session ${h.session_id}`,
+    `  from ${h.source.office_name} (${h.source.office_id}) of ${h.source.installation_name}, user ${h.source.username}`,
+    `  to office ${h.target.office}, user ${h.target.user}`,
+    `  selection: ${h.selection.mode}${h.selection.set ? ` ${JSON.stringify(h.selection.set)}` : ''}`,
+    ...r.verification.problems.slice(0, 20).map((p) => `  ${style('red', 'problem')} ${formatProblem(p)}`),
+    '',
+    style('bold', 'records'),
+    table(['type', 'count'], Object.entries(r.counts).map(([k, n]) => [k, n])),
+  ];
+  if (r.exclusions.length > 0) {
+    out.push('', style('bold', 'not exported'), table(['rule', 'what', 'count', 'why'], r.exclusions.map((e) => [e.rule, e.what, e.count, e.reason])));
+  }
+  const cat: (string | undefined)[][] = [];
+  for (const [kind, byOrigin] of Object.entries(r.catalogue)) {
+    for (const [origin, items] of Object.entries(byOrigin)) for (const i of items) cat.push([kind, origin, i.ref, i.name, i.carrier]);
+  }
+  if (cat.length > 0) out.push('', style('bold', 'carriers, products, riders, service providers by origin'), table(['kind', 'origin', 'ref', 'name', 'carrier'], cat));
+  out.push(...people('contacts', r.contacts), ...people('stubs (referenced, not exported; never created in the target)', r.stubs));
+  out.push('', `${style('bold', 'documents')}: ${r.documents.count} files, ${r.documents.bytes} bytes`);
+  return out;
+}
