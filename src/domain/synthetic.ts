@@ -81,7 +81,7 @@ function* officeRows(w: Walk): Generator<Emission> {
     const p = newPerson(w, 'individual', w.rng.pick(LAST));
     w.advisors.push(p);
     yield contactRow(w, p, { is_advisor: 'true', email: `${p.first}.${p.last}.${p.id.slice(2)}@agency${w.officeNo}.example`.toLowerCase().replace(/[^a-z0-9.@]/g, '') });
-    yield { table: 'sets', row: { id: `S-${w.officeNo}-A${i + 1}`, office_id: o.id, name: `Book of ${p.first} ${p.last}`, owner_user_id: o.exporterUserId } };
+    yield { table: 'sets', row: { id: `S-${w.officeNo}-A${i + 1}`, office_id: o.id, name: `Book of ${p.first} ${p.last} (${p.id})`, owner_user_id: o.exporterUserId } };
   }
   let household = 0;
   const end = o.firstContact + o.contacts;
