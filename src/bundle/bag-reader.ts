@@ -71,7 +71,7 @@ export interface OpenedBag {
   tagmanifestSha256: string;
   /** public_key_sha256 of officeport.sig when present (checked only with `trust`) */
   signedBy?: string;
-  /** bounded text, checked against the tag manifest (throws OfficeportError when it differs or is missing) */
+  /** bounded text, checked against the tag manifest (throws OfficeportError when it differs or is not listed); tagmanifest-sha256.txt and officeport.sig are returned as they are */
   readTagFile(path: string): Promise<string>;
   /** payload bytes, checked (see the file comment); throws ZipEntryError on a mismatch */
   stream(path: string): AsyncIterable<Buffer>;
@@ -233,7 +233,8 @@ class Bag implements OpenedBag {
   async readTagFile(p: string): Promise<string> {
     const bytes = await this.readBounded(p);
     const want = this.tagmanifest.get(p);
-    if (p !== SIGNATURE_FILE && want !== sha256Hex(bytes))
+    // The tag manifest and the signature are the roots of trust: not listed in the tag manifest.
+    if (p !== SIGNATURE_FILE && p !== TAGMANIFEST_TXT && want !== sha256Hex(bytes))
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${p}: ${want ? 'sha256 differs from' : 'not listed in'} ${TAGMANIFEST_TXT}`);
     return bytes.toString('utf8');
   }

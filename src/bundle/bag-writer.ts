@@ -4,7 +4,8 @@
 // bagit.txt, bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt, the
 // caller's tag files (officeport.json), officeport.sig when signing.
 // Every entry carries `createdAt` (archiver stores it as UTC DOS time) and mode
-// 0644, deflate level 6, no comment: the same input gives the same bytes (B6).
+// 0644, deflate level 6 (documents stored), no comment: the same input gives
+// the same bytes (B6).
 // The zip goes to a temporary name in the target folder, is fsync'd and renamed
 // at the end; on any failure the temporary file is removed and nothing is at
 // `outFile` (X12). Payload sources are pulled one file at a time, never held
@@ -70,7 +71,7 @@ export interface WriteBagResult {
 
 /** The part of archiver 8's ZipArchive (a Transform stream) used here. */
 interface ZipArchive extends NodeJS.ReadableStream {
-  append(source: Buffer | Readable, data: { name: string; date: Date; mode: number }): this;
+  append(source: Buffer | Readable, data: { name: string; date: Date; mode: number; store: boolean }): this;
   finalize(): Promise<void>;
   abort(): this;
   on(event: 'entry', fn: () => void): this;
@@ -118,7 +119,9 @@ async function writeEntries(archive: ZipArchive, input: WriteBagInput, done: Pro
     if (seen.has(p.path)) throw new BugError(`writeBag: payload path written twice: ${p.path}`);
     seen.add(p.path);
     const counter = new HashCounter(input.onBytes);
-    await entry(p.path, Readable.from(p.source(), { objectMode: false }).pipe(counter));
+    const from = Readable.from(p.source(), { objectMode: false });
+    from.on('error', (e) => counter.destroy(e)); // pipe() does not forward a source's failure
+    await entry(p.path, from.pipe(counter));
     files.push({ path: p.path, sha256: counter.hex(), size: counter.size });
   }
   const octets = files.reduce((a, f) => a + f.size, 0);
@@ -140,6 +143,15 @@ async function writeEntries(archive: ZipArchive, input: WriteBagInput, done: Pro
   return { tagmanifestSha256: sha256Hex(tagmanifest), payloadOxum, files };
 }
 
+/**
+ * Documents (letter attachments, mostly PDFs and images) are stored, not
+ * deflated: they rarely shrink, and a large, very compressible attachment
+ * would otherwise exceed the reader's 100:1 zip-bomb ratio.
+ */
+function storeUncompressed(name: string): boolean {
+  return name.includes('/data/documents/');
+}
+
 function appendEntry(archive: ZipArchive, name: string, source: Buffer | Readable, date: Date, done: Promise<void>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const cleanup = () => {
@@ -155,7 +167,7 @@ function appendEntry(archive: ZipArchive, name: string, source: Buffer | Readabl
       () => onError(new BugError(`writeBag: zip output ended before ${name} was written`)),
       onError,
     );
-    archive.append(source, { name, date, mode: 0o644 });
+    archive.append(source, { name, date, mode: 0o644, store: storeUncompressed(name) });
   });
 }
 
