@@ -20,6 +20,8 @@ import { realignCommand } from './realign.js';
 import { searchCommand } from './search.js';
 import { reportCommand } from './report.js';
 import { renameCommand } from './rename.js';
+import { importCommand } from './import.js';
+import { inboxCommand } from './inbox.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, generateCommand, listCommand, rightsCommand, setCommand, logCommand, convertCommand, keygenCommand, exportCommand, verifyCommand, inspectCommand, finalizeCommand, realignCommand, searchCommand, reportCommand, renameCommand];
+export const commands: CommandModule<GlobalArgs, any>[] = [demoCommand, initCommand, loadCommand, dumpCommand, generateCommand, listCommand, rightsCommand, setCommand, logCommand, convertCommand, keygenCommand, exportCommand, verifyCommand, inspectCommand, finalizeCommand, realignCommand, searchCommand, reportCommand, renameCommand, importCommand, inboxCommand];

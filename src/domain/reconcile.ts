@@ -198,6 +198,8 @@ export interface PlannedDecision {
   target_id?: string;
   candidates?: string[];
   choice?: string;
+  /** digests of the target rows the decision rests on, by id */
+  fingerprints?: Record<string, string>;
 }
 
 /**
@@ -220,6 +222,10 @@ export function comparePlans(filed: readonly PlannedDecision[], fresh: readonly 
       out.push(`${f.ref}: planned ${describe(f)}, now ${describe(n)}`);
     } else if (f.candidates && n.candidates && f.candidates.join(',') !== n.candidates.join(',')) {
       out.push(`${f.ref}: candidates were ${f.candidates.join(', ')}, now ${n.candidates.join(', ')}`);
+    }
+    for (const [id, fp] of Object.entries(f.fingerprints ?? {})) {
+      const now = n.fingerprints?.[id];
+      if (now !== undefined && now !== fp) out.push(`${f.ref}: target record ${id} changed since the plan was made`);
     }
   }
   for (const n of byRef.values()) out.push(`${n.ref}: now ${describe(n)}, not in the plan`);

@@ -1,0 +1,121 @@
+import type { Argv, CommandModule } from 'yargs';
+import { importFile, type AcceptRequest } from '../../src/inbox.js';
+import type { AcceptResult } from '../../src/import.js';
+import { undoImport, type UndoResult } from '../../src/import-undo.js';
+import { resolveDbPath } from '../../src/store/db.js';
+import { withDb } from '../context.js';
+import { emit, style, table, type GlobalArgs } from '../output.js';
+
+interface Args extends GlobalArgs {
+  file: string;
+  office: string;
+  user: string;
+  'dry-run'?: boolean;
+  'plan-out'?: string;
+  plan?: string;
+  contact?: string[];
+  carriers?: 'link' | 'recreate';
+  'on-ambiguous'?: 'create' | 'fail';
+  receipt?: string;
+  trust?: string;
+}
+
+interface UndoArgs extends GlobalArgs {
+  receipt: string;
+  office: string;
+  user: string;
+}
+
+/** Options shared by import and inbox accept. */
+export function acceptOptions<T>(y: Argv<T>) {
+  return y
+    .option('contact', { type: 'string', array: true, describe: 'accept only these contacts (bundle refs, e.g. contact/C-1001) with their records' })
+    .option('carriers', { choices: ['link', 'recreate'] as const, default: 'link' as const, describe: 'link to existing carriers/products by name, or always recreate them (I5)' })
+    .option('on-ambiguous', { choices: ['create', 'fail'] as const, default: 'create' as const, describe: 'when a contact matches several target contacts: create it anew, or refuse' })
+    .option('receipt', { type: 'string', describe: 'where to write the receipt (default: receipt-<bundle_id>.json)' })
+    .option('plan', { type: 'string', describe: 'apply exactly this plan (from --dry-run --plan-out), refusing if the target changed' })
+    .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' });
+}
+
+export function requestOf(args: Args | (GlobalArgs & Partial<Args>)): AcceptRequest {
+  return {
+    contacts: args.contact, carriers: args.carriers, onAmbiguous: args['on-ambiguous'], receiptFile: args.receipt,
+    planFile: args.plan, trust: args.trust, dryRun: args['dry-run'] || Boolean(args['plan-out']), planOut: args['plan-out'],
+  };
+}
+
+const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
+  command: 'undo <receipt>',
+  describe: 'reverse one accept: remove what it created, restore what it merged (I13)',
+  builder: (y) =>
+    y
+      .positional('receipt', { type: 'string', demandOption: true, describe: 'the receipt the accept wrote' })
+      .option('office', { type: 'string', demandOption: true, describe: 'the target office (id or name)' })
+      .option('user', { type: 'string', demandOption: true, describe: 'a user of that office with data_import' })
+      .example('$0 import undo receipt.json --db target.db --office "Springfield Agency" --user dana', 'refused if later changes touch the imported records'),
+  handler: async (args) => {
+    const r = await withDb(args, (db) => undoImport(db, args.receipt, args.office, args.user));
+    emit(args, r, renderUndo);
+  },
+};
+
+export const importCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'import <file>',
+  describe: 'import a bundle into the target office: verify, match, merge, link, and write a receipt (I1-I12); `import undo RECEIPT` reverses one',
+  builder: (y) =>
+    acceptOptions(
+      y
+        .command(undoCommand as unknown as CommandModule<GlobalArgs, Args>)
+        .positional('file', { type: 'string', describe: 'the bundle (.zip)' })
+        .option('office', { type: 'string', demandOption: true, describe: 'the target office (id or name)' })
+        .option('user', { type: 'string', demandOption: true, describe: 'the user the bundle is addressed to (holds data_import)' })
+        .option('dry-run', { type: 'boolean', describe: 'show what would be created, merged, linked, kept pending or dropped; write nothing' })
+        .option('plan-out', { type: 'string', describe: 'with the dry run: write one decision per record to this JSON file' }),
+    )
+      .example('$0 import move.zip --db target.db --office "Springfield Agency" --user dana', 'import everything; writes receipt-<bundle_id>.json')
+      .example('$0 import move.zip --office T-SPRING --user dana --dry-run --plan-out plan.json', 'plan only; settle ambiguous matches in plan.json')
+      .example('$0 import move.zip --office T-SPRING --user dana --plan plan.json', 'apply exactly the reviewed plan')
+      .example('$0 import undo receipt.json --office T-SPRING --user dana', 'reverse that import') as unknown as Argv<Args>,
+  handler: async (args) => {
+    const dbPath = resolveDbPath(args.db);
+    const r = await withDb(args, (db) => importFile(db, dbPath, args.file, args.office, args.user, requestOf(args)));
+    emit(args, jsonOf(r), () => renderAccept(r));
+  },
+};
+
+export function jsonOf(r: AcceptResult & { inbox_id?: string }) {
+  const { head, ...rest } = r;
+  return { ...head, ...rest };
+}
+
+const LIST_LIMIT = 50;
+
+function section(title: string, rows: string[][], headers: string[]): string[] {
+  if (rows.length === 0) return [];
+  const shown = rows.slice(0, LIST_LIMIT);
+  const more = rows.length > shown.length ? [`  ... and ${rows.length - shown.length} more (see the receipt or --json)`] : [];
+  return ['', style('bold', `${title} (${rows.length})`), table(headers, shown), ...more];
+}
+
+export function renderAccept(r: AcceptResult & { inbox_id?: string }): string[] {
+  const h = r.head;
+  if (r.already_imported) return [`bundle ${h.bundle_id}: already imported; nothing changed`];
+  const c = r.counts;
+  const out = [
+    `${r.dry_run ? style('yellow', 'dry run') + ' (nothing written) of' : style('green', 'imported')} bundle ${h.bundle_id} from ${h.source.office_name}`,
+    `  ${c.created} created, ${c.merged} merged, ${c.linked} linked, ${c.pending} pending, ${c.dropped} dropped`,
+  ];
+  const by = (k: string) => r.outcomes.filter((o) => o.outcome === k);
+  out.push(...section('merged into existing contacts', by('merged').map((o) => [o.ref, o.target_id ?? '', (o.conflicts ?? []).map((x) => `${x.field}: kept ${JSON.stringify(x.target)}, incoming ${JSON.stringify(x.incoming)}`).join('; ')]), ['ref', 'target', 'conflicts']));
+  out.push(...section('ambiguous (created anew)', r.outcomes.filter((o) => o.candidates).map((o) => [o.ref, o.target_id ?? '(new)', o.candidates!.join(', ')]), ['ref', 'target', 'candidates']));
+  out.push(...section('linked', by('linked').filter((o) => !o.ref.includes('#')).map((o) => [o.ref, o.target_id ?? '', o.reason ?? '']), ['ref', 'target', 'note']));
+  out.push(...section('kept pending', by('pending').map((o) => [o.ref, o.reason ?? '']), ['ref', 'why']));
+  out.push(...section('dropped', by('dropped').map((o) => [o.record ?? o.ref, o.list ?? '', o.role ?? '', o.reason ?? '']), ['record', 'list', 'role', 'why']));
+  if (!r.dry_run) out.push('', `receipt: ${r.receipt_file}`);
+  return out;
+}
+
+function renderUndo(r: UndoResult): string[] {
+  if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`];
+  return [`undid import ${r.accept_id} of bundle ${r.bundle_id}: ${Object.entries(r.reverted).map(([t, n]) => `${n} ${t}`).join(', ')} rows restored`];
+}

@@ -1,0 +1,95 @@
+import type { Argv, CommandModule } from 'yargs';
+import { acceptInbox, addToInbox, listInbox, rejectInbox, userAddress, type InboxListing } from '../../src/inbox.js';
+import { checkAddressed, openVerified } from '../../src/import.js';
+import { resolveDbPath } from '../../src/store/db.js';
+import { withDb } from '../context.js';
+import { emit, table, type GlobalArgs } from '../output.js';
+import { acceptOptions, jsonOf, renderAccept, requestOf } from './import.js';
+
+interface Who extends GlobalArgs {
+  office: string;
+  user: string;
+}
+
+function who<T>(y: Argv<T>) {
+  return y
+    .option('office', { type: 'string', demandOption: true, describe: 'the target office (id or name)' })
+    .option('user', { type: 'string', demandOption: true, describe: 'the receiving user (holds data_import)' });
+}
+
+const add: CommandModule<GlobalArgs, Who & { file: string; trust?: string }> = {
+  command: 'add <file>',
+  describe: 'verify a bundle and stage it for its addressee',
+  builder: (y) =>
+    who(y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' }))
+      .example('$0 inbox add move.zip --office "Springfield Agency" --user dana', 'stage the bundle; see it with inbox list'),
+  handler: async (args) => {
+    const r = await withDb(args, async (db) => {
+      const src = await openVerified(args.file, args.trust);
+      try {
+        return await addToInbox(db, resolveDbPath(args.db), src, checkAddressed(db, src.header, args.office, args.user));
+      } finally {
+        await src.close();
+      }
+    });
+    emit(args, { ...r.entry, added: r.added }, (x) => `${x.added ? 'staged' : 'already staged'}: bundle ${x.bundle_id} as inbox entry ${x.id}`);
+  },
+};
+
+const list: CommandModule<GlobalArgs, Who> = {
+  command: 'list',
+  describe: 'the pending bundles of this user and their contacts (Show Contact List)',
+  builder: (y) => who(y).example('$0 inbox list --office T-SPRING --user dana', 'contacts waiting to be accepted; tax ids masked'),
+  handler: async (args) => {
+    const entries = await withDb(args, (db) => listInbox(db, userAddress(db, args.office, args.user)));
+    emit(args, { entries }, (x) => renderList(x.entries));
+  },
+};
+
+const accept: CommandModule<GlobalArgs, Who & { id: string }> = {
+  command: 'accept <id>',
+  describe: 'process all, or the selected (--contact), contacts of a staged bundle with their records',
+  builder: (y) =>
+    acceptOptions(who(y.positional('id', { type: 'string', demandOption: true, describe: 'inbox entry id (or bundle id)' })))
+      .example('$0 inbox accept IN-000001 --office T-SPRING --user dana', 'accept everything')
+      .example('$0 inbox accept IN-000001 --office T-SPRING --user dana --contact contact/C-1001', 'accept one contact; the rest stay pending') as unknown as Argv<Who & { id: string }>,
+  handler: async (args) => {
+    const r = await withDb(args, (db) => acceptInbox(db, args.id, args.office, args.user, requestOf(args)));
+    emit(args, jsonOf(r), () => renderAccept(r));
+  },
+};
+
+const reject: CommandModule<GlobalArgs, Who & { id: string }> = {
+  command: 'reject <id>',
+  describe: 'reject a staged bundle',
+  builder: (y) => who(y.positional('id', { type: 'string', demandOption: true })).example('$0 inbox reject IN-000001 --office T-SPRING --user dana', 'it leaves the list'),
+  handler: async (args) => {
+    const r = await withDb(args, (db) => rejectInbox(db, args.id, userAddress(db, args.office, args.user)));
+    emit(args, r, (x) => `rejected inbox entry ${x.id} (bundle ${x.bundle_id})`);
+  },
+};
+
+export const inboxCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'inbox <command>',
+  describe: 'bundles staged for a user: add, list, accept, reject (I2)',
+  builder: (y) =>
+    y
+      .command(add as unknown as CommandModule<GlobalArgs, GlobalArgs>)
+      .command(list as unknown as CommandModule<GlobalArgs, GlobalArgs>)
+      .command(accept as unknown as CommandModule<GlobalArgs, GlobalArgs>)
+      .command(reject as unknown as CommandModule<GlobalArgs, GlobalArgs>)
+      .demandCommand(1)
+      .example('$0 inbox list --office T-SPRING --user dana', 'what is waiting'),
+  handler: () => {},
+};
+
+function renderList(entries: InboxListing[]): string[] {
+  if (entries.length === 0) return ['no pending bundles'];
+  const out: string[] = [];
+  for (const e of entries) {
+    out.push(`${e.id}  bundle ${e.bundle_id} from ${e.source_office}, added ${e.added_at} (${e.status})`);
+    out.push(table(['ref', 'kind', 'name', 'tax id', 'state'], e.contacts.map((c) => [c.ref, c.kind, c.name, c.tax_id, c.accepted ? 'accepted' : 'pending'])));
+    out.push('');
+  }
+  return out;
+}

@@ -1,0 +1,182 @@
+// Applying a plan (I3-I11): one pass over temp.imp_plan in order, each
+// decision written through the change log so that the accept can be undone
+// (I13). Runs inside the caller's transaction (I8); nothing here is async.
+import { SPECS, type RecordType } from './bundle/records.js';
+import type { Merge } from './domain/reconcile.js';
+import { ErrorCode, OfficeportError } from './errors.js';
+import { TABLE_OF } from './import-plan.js';
+import { newId, type Db } from './store/db.js';
+import { pages, type ChangeLog, type ImportQueries, type PlanRow } from './store/import-store.js';
+import { TABLES, type TableName } from './store/tables.js';
+
+export interface ApplyContext {
+  db: Db;
+  q: ImportQueries;
+  log: ChangeLog;
+  officeId: string;
+  sourceInstallation: string;
+  sessionId: string;
+  bundleId: string;
+  /** where staged letter documents are: sha256 -> bytes */
+  document(sha256: string): Buffer | undefined;
+}
+
+type Rec = Record<string, unknown> & { ref: string };
+type Values = Record<string, string | null>;
+
+/** Prefixes of the ids this installation gives imported records. */
+const ID_PREFIX: Readonly<Record<TableName, string>> = Object.fromEntries(
+  Object.keys(TABLES).map((t) => [t, `IMP-${t.replace(/[aeiou_]/g, '').slice(0, 3).toUpperCase()}-`]),
+) as Record<TableName, string>;
+
+function resolve(ctx: ApplyContext, ref: string | undefined, table: TableName): string | null {
+  if (!ref) return null;
+  const id = ctx.q.refTarget(ref) ?? ctx.q.mapped(ctx.sourceInstallation, ref, ctx.officeId, table);
+  if (!id) throw new OfficeportError(ErrorCode.REFUSED, `${ref} has no target record; the plan is incomplete`);
+  return id;
+}
+
+const REF_TABLE: Readonly<Record<string, TableName>> = {
+  contact: 'contacts', carrier: 'carriers', product: 'products', rider: 'riders', service_provider: 'service_providers',
+  account: 'investment_accounts', policy: 'policies', case: 'pending_cases',
+};
+
+/** A table row from a record: the schema's fields, refs turned into target ids, plus id and office. */
+function rowOf(ctx: ApplyContext, type: RecordType, rec: Rec, id: string): Values {
+  const table = TABLE_OF[type];
+  const cols = new Set(TABLES[table].columns.map((c) => c.name));
+  const row: Values = { id };
+  if (cols.has('office_id')) row.office_id = ctx.officeId;
+  for (const f of SPECS[type].fields) {
+    const v = rec[f.name];
+    const col = f.type === 'ref' ? f.column! : f.name;
+    if (!cols.has(col)) continue;
+    if (f.type === 'ref') row[col] = resolve(ctx, v as string | undefined, REF_TABLE[f.to!]!);
+    else row[col] = typeof v === 'string' && v !== '' ? v : null;
+  }
+  return row;
+}
+
+function remember(ctx: ApplyContext, ref: string, table: TableName, targetId: string, outcome: string): void {
+  ctx.q.setRef(ref, targetId);
+  ctx.log.upsert('import_map', {
+    source_installation: ctx.sourceInstallation, source_ref: ref, office_id: ctx.officeId,
+    target_table: table, target_id: targetId, bundle_id: ctx.bundleId, outcome,
+  });
+}
+
+function create(ctx: ApplyContext, type: RecordType, rec: Rec, extra: Values = {}): string {
+  const table = TABLE_OF[type];
+  const id = newId(ctx.db, table, ID_PREFIX[table]);
+  ctx.log.insert(table, { ...rowOf(ctx, type, rec, id), ...extra });
+  remember(ctx, rec.ref, table, id, 'created');
+  return id;
+}
+
+function applyContact(ctx: ApplyContext, p: PlanRow, rec: Rec): void {
+  if (p.outcome === 'merged') {
+    const merge = JSON.parse(p.detail) as Merge;
+    ctx.log.update('contacts', { id: p.target_id! }, merge.fill);
+    remember(ctx, rec.ref, 'contacts', p.target_id!, 'merged');
+    return;
+  }
+  create(ctx, 'contacts', rec, { origin_bundle_id: ctx.bundleId, origin_ref: rec.ref });
+}
+
+function applyParties(ctx: ApplyContext, type: RecordType, rec: Rec, id: string): void {
+  const parties = (rec.parties as { contact: string; list: string; role?: string; share_percent?: string }[] | undefined) ?? [];
+  const table = type === 'policies' ? 'policy_parties' : type === 'pending_cases' ? 'case_parties' : 'account_parties';
+  const owner = type === 'policies' ? 'policy_id' : type === 'pending_cases' ? 'case_id' : 'account_id';
+  parties.forEach((party, i) => {
+    const d = ctx.q.plan(`${rec.ref}#parties/${i}`);
+    if (d?.outcome !== 'linked') return;
+    const row: Values = { [owner]: id, contact_id: resolve(ctx, party.contact, 'contacts'), list: party.list, role: party.role ?? null };
+    if (table !== 'account_parties') row.share_percent = party.share_percent ?? null;
+    ctx.log.insert(table, row);
+  });
+  if (type === 'policies') {
+    for (const r of (rec.riders as { rider: string; amount?: string }[] | undefined) ?? []) {
+      ctx.log.insert('policy_riders', { policy_id: id, rider_id: resolve(ctx, r.rider, 'riders'), amount: r.amount ?? null });
+    }
+  }
+}
+
+/** B4: a letter's attachment goes into documents/, under its own name unless another file holds that name. */
+function storeDocument(ctx: ApplyContext, doc: { name: string; sha256: string; size: number } | undefined): string | null {
+  if (!doc) return null;
+  const existing = ctx.db.prepare(`SELECT sha256 FROM documents WHERE path = ?`).pluck();
+  let path = doc.name;
+  if (existing.get(path) !== undefined && existing.get(path) !== doc.sha256) path = `imported/${doc.sha256}/${doc.name.split('/').pop()}`;
+  if (existing.get(path) === doc.sha256) return path;
+  const content = ctx.document(doc.sha256);
+  if (!content) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `document ${doc.sha256} is missing from the bundle`);
+  ctx.log.insert('documents', { path, sha256: doc.sha256, size: doc.size, content });
+  return path;
+}
+
+function applyRelation(ctx: ApplyContext, p: PlanRow, rec: Rec): void {
+  if (p.outcome === 'created') create(ctx, 'key_relations', rec);
+  else if (p.outcome === 'pending') {
+    ctx.log.insert('pending_relations', {
+      office_id: ctx.officeId, source_installation: ctx.sourceInstallation, session_id: ctx.sessionId,
+      bundle_id: ctx.bundleId, record: JSON.stringify(rec), contact_ref: rec.contact as string, related_ref: rec.related_contact as string,
+    });
+  }
+}
+
+type Applier = (ctx: ApplyContext, p: PlanRow, rec: Rec) => void;
+
+const linkOrCreate = (type: RecordType): Applier => (ctx, p, rec) => {
+  if (p.outcome === 'linked') remember(ctx, rec.ref, TABLE_OF[type], p.target_id!, 'linked');
+  else if (p.outcome === 'created') create(ctx, type, rec);
+};
+
+const simple = (type: RecordType): Applier => (ctx, p, rec) => {
+  if (p.outcome === 'created') create(ctx, type, rec);
+  else if (p.target_id) ctx.q.setRef(rec.ref, p.target_id);
+};
+
+const owned = (type: RecordType): Applier => (ctx, p, rec) => {
+  if (p.outcome !== 'created') return ctx.q.setRef(rec.ref, p.target_id!);
+  applyParties(ctx, type, rec, create(ctx, type, rec));
+};
+
+const APPLIERS: Readonly<Record<RecordType, Applier>> = {
+  contacts: applyContact,
+  stubs: (ctx, p, rec) => {
+    if (p.outcome === 'linked') ctx.q.setRef(rec.ref, p.target_id!);
+  },
+  carriers: linkOrCreate('carriers'),
+  products: linkOrCreate('products'),
+  riders: linkOrCreate('riders'),
+  service_providers: linkOrCreate('service_providers'),
+  investment_accounts: owned('investment_accounts'),
+  policies: owned('policies'),
+  pending_cases: owned('pending_cases'),
+  positions: simple('positions'),
+  letters: (ctx, p, rec) => {
+    if (p.outcome !== 'created') return;
+    create(ctx, 'letters', rec, { document: storeDocument(ctx, rec.document as never) });
+  },
+  activities: simple('activities'),
+  smartpad: simple('smartpad'),
+  key_relations: applyRelation,
+  employee_census: simple('employee_census'),
+};
+
+/** Applies every planned decision in order. */
+export function applyPlan(ctx: ApplyContext): void {
+  const recordOf = ctx.db.prepare(`SELECT json FROM temp.imp_records WHERE ref = ? AND type = ?`).pluck();
+  for (const p of pages<PlanRow>(ctx.db, `SELECT * FROM temp.imp_plan`)) {
+    if (p.type === 'party') continue;
+    if (p.type === 'pending_relation') {
+      const d = JSON.parse(p.detail) as { pending_id: number; record: Rec };
+      create(ctx, 'key_relations', d.record);
+      ctx.log.delete('pending_relations', { id: d.pending_id });
+      continue;
+    }
+    const json = recordOf.get(p.ref, p.type) as string | undefined;
+    if (json === undefined) throw new OfficeportError(ErrorCode.REFUSED, `${p.ref}: planned but not staged`);
+    APPLIERS[p.type as RecordType](ctx, p, JSON.parse(json) as Rec);
+  }
+}

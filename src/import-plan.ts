@@ -1,0 +1,264 @@
+// Planning an accept (I3-I7, I12): every staged record gets one decision in
+// temp.imp_plan, computed from the target as it is, before anything is
+// written. The dry run stops here; the real run applies exactly these rows.
+import { displayName, identityKey, stubTaxHash, taxDigits } from './domain/matching.js';
+import {
+  checkChoice, decideCensus, decideContact, decideMatch, decideParty, decideRelation, fingerprintRow, mergeContact,
+  resolveCatalogue, type CarrierMode, type CatalogueCandidates, type Presence, type Row,
+} from './domain/reconcile.js';
+import { ErrorCode, OfficeportError } from './errors.js';
+import type { RecordType } from './bundle/records.js';
+import type { Db } from './store/db.js';
+import { pages, type ImportQueries } from './store/import-store.js';
+import type { TableName } from './store/tables.js';
+
+export interface PlanContext {
+  db: Db;
+  q: ImportQueries;
+  officeId: string;
+  parentOfficeId: string | null;
+  sourceInstallation: string;
+  sessionId: string;
+  bundleId: string;
+  salt: string;
+  carriers: CarrierMode;
+  /** I12: choices for ambiguous contacts from a plan file (target id or "new") */
+  choices: Map<string, string>;
+}
+
+type Rec = Record<string, unknown> & { ref: string };
+type Planner = (ctx: PlanContext, rec: Rec) => void;
+
+/** Tables of record types that become rows of their own. */
+export const TABLE_OF: Readonly<Record<RecordType, TableName>> = {
+  contacts: 'contacts', stubs: 'contacts', carriers: 'carriers', products: 'products', riders: 'riders',
+  service_providers: 'service_providers', investment_accounts: 'investment_accounts', policies: 'policies',
+  pending_cases: 'pending_cases', positions: 'positions', letters: 'letters', activities: 'activities',
+  smartpad: 'smartpad', key_relations: 'key_relations', employee_census: 'employee_census',
+};
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function planContact(ctx: PlanContext, rec: Rec): void {
+  const { q } = ctx;
+  const taxKey = taxDigits(str(rec.tax_id));
+  const match = decideMatch({
+    mapped: q.mapped(ctx.sourceInstallation, rec.ref, ctx.officeId, 'contacts'),
+    taxKey,
+    byTax: q.contactsByTax(taxKey),
+    byIdentity: q.contactsByIdentity(identityKey(rec as unknown as Row & { kind: string })),
+  });
+  const choice = ctx.choices.get(rec.ref);
+  const bad = checkChoice(rec.ref, match, choice);
+  if (bad) throw new OfficeportError(ErrorCode.REFUSED, `the plan's choice cannot be applied: ${bad}`, { hint: 'make a new plan with --dry-run --plan-out' });
+  const d = decideContact(match, choice);
+  const name = displayName(rec as Row);
+  if (d.outcome === 'merged') {
+    const target = q.contact(d.target_id, ctx.officeId);
+    if (!target) throw new OfficeportError(ErrorCode.REFUSED, `${rec.ref}: target contact ${d.target_id} is not in this office`);
+    const merge = mergeContact(target, rec as Row);
+    q.addPlan(rec.ref, 'contacts', 'merged', d.target_id, { name, via: d.via, ...merge, fingerprints: { [d.target_id]: fingerprintRow(target) } });
+    return;
+  }
+  const fingerprints = Object.fromEntries((d.ambiguous ?? []).map((id) => [id, fingerprintRow(q.contact(id, ctx.officeId))]));
+  q.addPlan(rec.ref, 'contacts', 'created', undefined, { name, ambiguous: d.ambiguous, reason: d.reason, choice, fingerprints });
+}
+
+/** I4: stubs match by I3 (1)-(3), the tax id through the bundle's salted hash; they are never created. */
+function planStub(ctx: PlanContext, rec: Rec): void {
+  const { q } = ctx;
+  const hash = str(rec.tax_id_hash) ?? '';
+  const match = decideMatch({
+    mapped: q.mapped(ctx.sourceInstallation, rec.ref, ctx.officeId, 'contacts'),
+    taxKey: hash,
+    byTax: q.contactsByHash(hash),
+    byIdentity: q
+      .contactsByIdentity(identityKey(rec as unknown as Row & { kind: string }))
+      .map((c) => ({ id: c.id, taxKey: c.taxKey ? stubTaxHash(ctx.salt, c.taxKey) : '' })),
+  });
+  const name = displayName(rec as Row);
+  if (match.kind === 'match') {
+    q.addPlan(rec.ref, 'stubs', 'linked', match.target_id, { name, via: match.via, fingerprints: { [match.target_id]: fingerprintRow(q.contact(match.target_id, ctx.officeId)) } });
+  } else {
+    const reason = match.kind === 'ambiguous' ? `${match.candidates.length} target contacts match` : 'no such contact in the target office';
+    q.addPlan(rec.ref, 'stubs', 'dropped', undefined, { name, reason, candidates: match.kind === 'ambiguous' ? match.candidates : undefined });
+  }
+}
+
+/** Whether a contact ref is (or will be, by this accept) present in the target office. */
+export function presence(ctx: PlanContext, ref: string): Presence {
+  const { q } = ctx;
+  const p = q.plan(ref);
+  if (p?.type === 'contacts') return { present: true, target_id: p.target_id ?? `new:${ref}` };
+  if (p?.type === 'stubs') {
+    if (p.outcome === 'linked') return { present: true, target_id: p.target_id! };
+    return { present: false, why: `${ref} (${(JSON.parse(p.detail) as { name: string }).name}): ${(JSON.parse(p.detail) as { reason: string }).reason}` };
+  }
+  const mapped = q.mapped(ctx.sourceInstallation, ref, ctx.officeId, 'contacts');
+  if (mapped) return { present: true, target_id: mapped };
+  if (q.bundleContactState(ref) === 'later') return { present: false, why: `${ref} is not accepted yet (still pending in the inbox)` };
+  return { present: false, why: `${ref} is not present in the target office` };
+}
+
+/** I5: catalogue records are planned when first used, products and riders after their carrier. */
+export function planCatalogue(ctx: PlanContext, ref: string | undefined, type: 'carriers' | 'products' | 'riders' | 'service_providers'): void {
+  if (!ref || ctx.q.plan(ref)) return;
+  const rec = ctx.q.record(ref, type) as Rec | undefined;
+  if (!rec) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${ref} is referenced but not in the bundle`);
+  const name = rec.name as string;
+  const c: CatalogueCandidates = { mapped: ctx.q.mapped(ctx.sourceInstallation, ref, ctx.officeId, type) };
+  let detail: Record<string, unknown> = { name, origin: rec.origin };
+  if (type === 'products' || type === 'riders') {
+    const carrierRef = rec.carrier as string;
+    planCatalogue(ctx, carrierRef, 'carriers');
+    const carrier = ctx.q.plan(carrierRef)!;
+    detail = { ...detail, carrier: carrierRef };
+    if (carrier.outcome === 'linked' && !c.mapped) {
+      const found = ctx.q.withinCarrier(type, carrier.target_id!, name);
+      const office = ctx.q.row('carriers', carrier.target_id!)?.office_id;
+      if (office === ctx.parentOfficeId) c.parent = found;
+      else c.own = found;
+    }
+  } else {
+    c.parent = ctx.q.catalogueByName(type, ctx.parentOfficeId, name);
+    c.own = ctx.q.catalogueByName(type, ctx.officeId, name);
+  }
+  const d = resolveCatalogue(c, ctx.carriers);
+  if (d.outcome === 'linked') {
+    detail = { ...detail, via: d.via, fingerprints: { [d.target_id]: fingerprintRow(ctx.q.row(type, d.target_id)) } };
+    ctx.q.addPlan(ref, type, 'linked', d.target_id, detail);
+  } else ctx.q.addPlan(ref, type, 'created', undefined, { ...detail, reason: d.reason });
+}
+
+/** A record an earlier import already brought into this office (I9): linked, not created twice. */
+function alreadyImported(ctx: PlanContext, rec: Rec, type: RecordType): boolean {
+  const id = ctx.q.mapped(ctx.sourceInstallation, rec.ref, ctx.officeId, TABLE_OF[type]);
+  if (!id) return false;
+  ctx.q.addPlan(rec.ref, type, 'linked', id, { reason: 'already imported' });
+  return true;
+}
+
+function planParties(ctx: PlanContext, rec: Rec): void {
+  const parties = (rec.parties as { contact: string; list: string; role?: string; share_percent?: string }[] | undefined) ?? [];
+  parties.forEach((p, i) => {
+    const d = decideParty(presence(ctx, p.contact), p.list, p.role);
+    const detail = { record: rec.ref, contact: p.contact, list: p.list, role: p.role, share_percent: p.share_percent, reason: d.outcome === 'dropped' ? d.reason : undefined };
+    ctx.q.addPlan(`${rec.ref}#parties/${i}`, 'party', d.outcome, d.outcome === 'linked' && !d.target_id.startsWith('new:') ? d.target_id : undefined, detail);
+  });
+}
+
+function planOwned(type: RecordType): Planner {
+  return (ctx, rec) => {
+    if (alreadyImported(ctx, rec, type)) return;
+    planCatalogue(ctx, str(rec.carrier), 'carriers');
+    planCatalogue(ctx, str(rec.product), 'products');
+    planCatalogue(ctx, str(rec.service_provider), 'service_providers');
+    for (const r of (rec.riders as { rider: string }[] | undefined) ?? []) planCatalogue(ctx, r.rider, 'riders');
+    ctx.q.addPlan(rec.ref, type, 'created', undefined, {});
+    planParties(ctx, rec);
+  };
+}
+
+function planRelation(ctx: PlanContext, rec: Rec): void {
+  if (alreadyImported(ctx, rec, 'key_relations')) return;
+  const d = decideRelation(presence(ctx, rec.contact as string), presence(ctx, rec.related_contact as string), true);
+  ctx.q.addPlan(rec.ref, 'key_relations', d.outcome, undefined, { reason: d.outcome === 'created' ? undefined : d.reason });
+}
+
+function planCensus(ctx: PlanContext, rec: Rec): void {
+  if (alreadyImported(ctx, rec, 'employee_census')) return;
+  const d = decideCensus(presence(ctx, rec.business as string), presence(ctx, rec.employee_contact as string));
+  ctx.q.addPlan(rec.ref, 'employee_census', d.outcome, undefined, { reason: d.outcome === 'dropped' ? d.reason : undefined });
+}
+
+const planSimple = (type: RecordType): Planner => (ctx, rec) => {
+  if (!alreadyImported(ctx, rec, type)) ctx.q.addPlan(rec.ref, type, 'created', undefined, {});
+};
+
+const PLANNERS: Readonly<Record<RecordType, Planner>> = {
+  contacts: planContact,
+  stubs: planStub,
+  carriers: () => {},
+  products: () => {},
+  riders: () => {},
+  service_providers: () => {},
+  investment_accounts: planOwned('investment_accounts'),
+  policies: planOwned('policies'),
+  pending_cases: planOwned('pending_cases'),
+  positions: planSimple('positions'),
+  letters: planSimple('letters'),
+  activities: planSimple('activities'),
+  smartpad: planSimple('smartpad'),
+  key_relations: planRelation,
+  employee_census: planCensus,
+};
+
+/** I6: relations an earlier accept left pending whose contacts are both present now. */
+function planPendingRelations(ctx: PlanContext): void {
+  const rows = ctx.db
+    .prepare(`SELECT id, record, contact_ref, related_ref FROM pending_relations WHERE office_id = ? AND source_installation = ? ORDER BY id`)
+    .all(ctx.officeId, ctx.sourceInstallation) as { id: number; record: string; contact_ref: string; related_ref: string }[];
+  for (const r of rows) {
+    const rec = JSON.parse(r.record) as Rec;
+    if (ctx.q.plan(rec.ref)) continue;
+    const d = decideRelation(presence(ctx, r.contact_ref), presence(ctx, r.related_ref), true);
+    if (d.outcome === 'created') ctx.q.addPlan(rec.ref, 'pending_relation', 'created', undefined, { pending_id: r.id, record: rec, reason: 'rebuilt from an earlier bundle of the session' });
+  }
+}
+
+/** Plans every staged record, in staging order, then the waiting relations. */
+export function planStaged(ctx: PlanContext): void {
+  for (const r of pages<{ seq: number; type: RecordType; json: string }>(ctx.db, `SELECT seq, type, json FROM temp.imp_records`)) {
+    PLANNERS[r.type](ctx, JSON.parse(r.json) as Rec);
+  }
+  planPendingRelations(ctx);
+}
+
+// ---- I12: the plan as a file ---------------------------------------------
+
+export interface PlanFile {
+  plan_version: 1;
+  bundle_id: string;
+  tagmanifest_sha256: string;
+  office_id: string;
+  user_id: string;
+  carriers: CarrierMode;
+  /** the contact refs of this accept */
+  contacts: string[];
+  decisions: PlannedDecisionRow[];
+}
+
+export interface PlannedDecisionRow {
+  ref: string;
+  type: string;
+  outcome: string;
+  target_id?: string;
+  /** ambiguous contacts: candidate target ids; set `choice` to one of them or "new" */
+  candidates?: string[];
+  choice?: string;
+  reason?: string;
+  conflicts?: unknown[];
+  fingerprints?: Record<string, string>;
+}
+
+/** Every decision of the current plan, one per record, as the plan file lists them. */
+export function* plannedDecisions(db: Db): Generator<PlannedDecisionRow> {
+  for (const p of pages<{ seq: number; ref: string; type: string; outcome: string; target_id: string | null; detail: string }>(db, `SELECT * FROM temp.imp_plan`)) {
+    const d = JSON.parse(p.detail) as Record<string, unknown>;
+    const row: PlannedDecisionRow = { ref: p.ref, type: p.type, outcome: p.outcome };
+    if (p.target_id) row.target_id = p.target_id;
+    if (Array.isArray(d.ambiguous)) {
+      row.candidates = d.ambiguous as string[];
+      row.choice = (d.choice as string | undefined) ?? '';
+    }
+    if (typeof d.reason === 'string') row.reason = d.reason;
+    if (Array.isArray(d.conflicts) && d.conflicts.length) row.conflicts = d.conflicts;
+    if (d.fingerprints && Object.keys(d.fingerprints).length) row.fingerprints = d.fingerprints as Record<string, string>;
+    yield row;
+  }
+}
+
+/** Choices the user made in a plan file for ambiguous contacts. */
+export function choicesOf(plan: PlanFile): Map<string, string> {
+  return new Map(plan.decisions.filter((d) => d.candidates && d.choice).map((d) => [d.ref, d.choice!]));
+}

@@ -1,0 +1,276 @@
+// Import in the target office (I1-I12): verify and check the address, stage the
+// bundle's records in TEMP tables, plan every decision, then either show the
+// plan (dry run) or apply it in one transaction and write the receipt.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openBag } from './bundle/bag-reader.js';
+import { readPublicKey } from './bundle/signing.js';
+import type { BundleHeader, RecordType } from './bundle/records.js';
+import { type CarrierMode } from './domain/reconcile.js';
+import { ErrorCode, OfficeportError } from './errors.js';
+import { applyPlan } from './import-apply.js';
+import { planStaged, type PlanContext } from './import-plan.js';
+import { countOutcomes, planOutcomes, writeReceiptTemp, type OutcomeCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
+import { inTransaction, type Db } from './store/db.js';
+import { ChangeLog, createStaging, dropStaging, ImportQueries, indexTargetContacts } from './store/import-store.js';
+import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from './store/offices.js';
+import { verifyBundle } from './verify.js';
+
+/** A verified bundle, read record by record. */
+export interface BundleSource {
+  file: string;
+  header: BundleHeader;
+  tagmanifestSha256: string;
+  records(type: RecordType): AsyncIterable<Record<string, unknown> & { ref: string }>;
+  document(sha256: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** I1: the bundle must verify (V1) before anything else looks at it. */
+export async function openVerified(file: string, trust?: string): Promise<BundleSource> {
+  if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${file}`);
+  const v = await verifyBundle(file, { trust: trust ? readPublicKey(trust) : undefined });
+  if (!v.valid) {
+    throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} does not verify; nothing was imported`, {
+      problems: v.problems,
+      hint: `see every problem with: officeport verify ${file}`,
+    });
+  }
+  const { bag, problems } = await openBag(file);
+  if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems });
+  const header = JSON.parse(await bag.readTagFile('officeport.json')) as BundleHeader;
+  return {
+    file,
+    header,
+    tagmanifestSha256: bag.tagmanifestSha256,
+    async *records(type) {
+      const p = `data/records/${type}.ndjson`;
+      if (!bag.paths.includes(p)) return;
+      for await (const l of bag.lines(p)) if (l.text.trim()) yield JSON.parse(l.text);
+    },
+    async document(sha256) {
+      const chunks: Buffer[] = [];
+      for await (const c of bag.stream(`data/documents/${sha256}`)) chunks.push(c);
+      return Buffer.concat(chunks);
+    },
+    close: () => bag.close(),
+  };
+}
+
+export interface Addressee {
+  office: Office;
+  user: User;
+}
+
+/** I1: addressed to this office and user, who holds data_import. */
+export function checkAddressed(db: Db, header: BundleHeader, officeRef: string, userRef: string): Addressee {
+  const office = requireOffice(db, officeRef);
+  const user = requireUser(db, office, userRef);
+  if (header.target.office !== office.id && header.target.office !== office.name) {
+    throw new OfficeportError(ErrorCode.MISADDRESSED, `bundle ${header.bundle_id} is addressed to office ${JSON.stringify(header.target.office)}, not to ${office.name} (${office.id})`, {
+      hint: `import it in the office it names, or ask ${header.source.office_name} to export again to ${office.name}`,
+    });
+  }
+  if (header.target.user !== user.id && header.target.user !== user.username) {
+    throw new OfficeportError(ErrorCode.MISADDRESSED, `bundle ${header.bundle_id} is addressed to user ${JSON.stringify(header.target.user)}, not to ${user.username} (${user.id})`, {
+      hint: `the user it names must import it: --user ${header.target.user}`,
+    });
+  }
+  requireRights(user, office, ['data_import'], 'import contacts');
+  return { office, user };
+}
+
+/** Contact refs as given on the command line: "contact/C-1" or "C-1". */
+export function normaliseContactRefs(refs: readonly string[] | undefined): string[] | undefined {
+  if (!refs || refs.length === 0) return undefined;
+  return refs.map((r) => (r.startsWith('contact/') ? r : `contact/${r}`));
+}
+
+const STAGE_ORDER: readonly RecordType[] = [
+  'contacts', 'stubs', 'carriers', 'products', 'riders', 'service_providers', 'investment_accounts', 'policies',
+  'pending_cases', 'positions', 'letters', 'activities', 'smartpad', 'key_relations', 'employee_census',
+];
+
+/** The contact a record goes with (I2): a contact's records follow it. */
+function ownerOf(type: RecordType, rec: Record<string, unknown>, isBundleContact: (ref: string) => boolean): string | null | 'account' {
+  switch (type) {
+    case 'contacts': return rec.ref as string;
+    case 'stubs': case 'carriers': case 'products': case 'riders': case 'service_providers': return null;
+    case 'policies': case 'pending_cases': case 'investment_accounts': return rec.primary_contact as string;
+    case 'positions': return 'account';
+    case 'letters': case 'activities': case 'smartpad': return rec.contact as string;
+    case 'key_relations': return isBundleContact(rec.contact as string) ? (rec.contact as string) : (rec.related_contact as string);
+    case 'employee_census': return rec.business as string;
+  }
+}
+
+export type ContactState = 'now' | 'done' | 'later';
+
+/** Stages the records of the contacts taking part in this accept (and the catalogue and stubs they may use). */
+export async function stage(db: Db, src: BundleSource, stateOf: (ref: string) => ContactState): Promise<number> {
+  createStaging(db);
+  const addContact = db.prepare(`INSERT OR REPLACE INTO temp.imp_bundle_contacts (ref, state) VALUES (?, ?)`);
+  const addRecord = db.prepare(`INSERT INTO temp.imp_records (type, ref, json) VALUES (?, ?, ?)`);
+  const addDoc = db.prepare(`INSERT OR IGNORE INTO temp.imp_docs (sha256, content) VALUES (?, ?)`);
+  const stateQ = db.prepare(`SELECT state FROM temp.imp_bundle_contacts WHERE ref = ?`).pluck();
+  const staged = db.prepare(`SELECT 1 FROM temp.imp_records WHERE ref = ? AND type = 'investment_accounts'`).pluck();
+  let now = 0;
+  for (const type of STAGE_ORDER) {
+    let batch: [string, string][] = [];
+    const flush = () => {
+      db.transaction(() => batch.forEach(([ref, json]) => addRecord.run(type, ref, json)))();
+      batch = [];
+    };
+    for await (const rec of src.records(type)) {
+      if (type === 'contacts') {
+        const st = stateOf(rec.ref);
+        addContact.run(rec.ref, st);
+        if (st === 'now') now++;
+      }
+      const owner = ownerOf(type, rec, (r) => stateQ.get(r) !== undefined);
+      if (owner === 'account' ? !staged.get(rec.account) : owner !== null && stateQ.get(owner) !== 'now') continue;
+      const doc = (rec as { document?: { sha256: string } }).document;
+      if (doc) addDoc.run(doc.sha256, await src.document(doc.sha256));
+      batch.push([rec.ref, JSON.stringify(rec)]);
+      if (batch.length >= 1000) flush();
+    }
+    flush();
+  }
+  return now;
+}
+
+export interface AcceptOptions {
+  carriers?: CarrierMode;
+  onAmbiguous?: 'create' | 'fail';
+  choices?: Map<string, string>;
+  dryRun?: boolean;
+  receiptFile?: string;
+  inboxId?: string;
+  now?: Date;
+}
+
+export interface AcceptResult {
+  dry_run: boolean;
+  already_imported: boolean;
+  head: ReceiptHead;
+  counts: OutcomeCounts;
+  outcomes: ReceiptOutcome[];
+  outcomes_total: number;
+  receipt_file?: string;
+}
+
+const MAX_LISTED = 5000;
+
+function planContext(db: Db, src: BundleSource, a: Addressee, carriers: CarrierMode, choices: Map<string, string>): PlanContext {
+  return {
+    db, q: new ImportQueries(db), officeId: a.office.id, parentOfficeId: a.office.parent_id,
+    sourceInstallation: src.header.source.installation_id, sessionId: src.header.session_id,
+    bundleId: src.header.bundle_id, salt: src.header.stub_salt, carriers, choices,
+  };
+}
+
+function refuseAmbiguous(db: Db): void {
+  const rows = db
+    .prepare(`SELECT ref, detail FROM temp.imp_plan WHERE type = 'contacts' AND json_extract(detail, '$.ambiguous') IS NOT NULL AND json_extract(detail, '$.choice') IS NULL`)
+    .all() as { ref: string; detail: string }[];
+  if (rows.length === 0) return;
+  throw new OfficeportError(ErrorCode.REFUSED, `${rows.length} incoming contact${rows.length > 1 ? 's match' : ' matches'} several target contacts; nothing was imported (--on-ambiguous fail)`, {
+    problems: rows.map((r) => ({ message: `${r.ref}: candidates ${(JSON.parse(r.detail) as { ambiguous: string[] }).ambiguous.join(', ')}` })),
+    hint: 'settle them in a plan: officeport import FILE --dry-run --plan-out plan.json, set "choice", then --plan plan.json',
+  });
+}
+
+/** Plans (and unless dry, applies) one accept of the staged records. */
+export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: AcceptOptions, check?: () => void): AcceptResult {
+  const h = src.header;
+  const head: ReceiptHead = {
+    receipt_version: 1, accept_id: crypto.randomUUID(), bundle_id: h.bundle_id, tagmanifest_sha256: src.tagmanifestSha256,
+    session_id: h.session_id, source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },
+    target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id },
+    accepted_at: (opts.now ?? new Date()).toISOString(),
+  };
+  const ctx = planContext(db, src, a, opts.carriers ?? 'link', opts.choices ?? new Map());
+  const plan = () => {
+    indexTargetContacts(db, a.office.id, h.stub_salt);
+    planStaged(ctx);
+    if (opts.onAmbiguous === 'fail') refuseAmbiguous(db);
+    check?.();
+  };
+  if (opts.dryRun) {
+    db.transaction(plan)();
+    return summarise(db, head, true);
+  }
+  let tmp: string | undefined;
+  const receiptFile = opts.receiptFile ?? `receipt-${h.bundle_id}.json`;
+  try {
+    inTransaction(db, () => {
+      plan();
+      const log = new ChangeLog(db, head.accept_id);
+      const docs = db.prepare(`SELECT content FROM temp.imp_docs WHERE sha256 = ?`).pluck();
+      applyPlan({ ...ctx, log, document: (sha) => docs.get(sha) as Buffer | undefined });
+      markAccepted(db, log, opts.inboxId, head.accept_id);
+      tmp = writeReceiptTemp(receiptFile, head, planOutcomes(db));
+      recordAccept(db, head, opts.inboxId ?? '', tmp);
+    });
+  } catch (e) {
+    if (tmp) fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.renameSync(tmp!, receiptFile);
+  return { ...summarise(db, head, false), receipt_file: path.resolve(receiptFile) };
+}
+
+function markAccepted(db: Db, log: ChangeLog, inboxId: string | undefined, acceptId: string): void {
+  if (!inboxId) return;
+  const refs = db.prepare(`SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now'`).pluck().all() as string[];
+  for (const ref of refs) log.update('inbox_contacts', { inbox_id: inboxId, ref }, { accept_id: acceptId });
+  const left = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NULL`).pluck().get(inboxId) as number;
+  log.update('inbox', { id: inboxId }, { status: left === 0 ? 'accepted' : 'partial' });
+}
+
+/** I10: the accept in import_accepts (for undo) and the transfer log (for everyone). */
+function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: string): void {
+  const counts = countOutcomes(planOutcomes(db));
+  const total = Object.values(counts).reduce((x, y) => x + y, 0);
+  // The whole receipt goes into the log unless it is too large to hold in memory; the file always has it.
+  const receipt = total <= 50_000 ? fs.readFileSync(receiptTmp, 'utf8') : JSON.stringify({ ...head, outcomes_omitted: total, counts });
+  db.prepare(`INSERT INTO import_accepts (accept_id, inbox_id, bundle_id, office_id, user_id, at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+    head.accept_id, inboxId, head.bundle_id, head.target.office_id, head.target.user_id, head.accepted_at, receipt,
+  );
+  const summary = `import ${head.bundle_id} from ${head.source.office_name}: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`;
+  db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?, 'import', ?, ?, ?, ?, ?)`).run(
+    head.accepted_at, head.bundle_id, head.target.office_id, head.target.user_id, summary, receipt,
+  );
+}
+
+function summarise(db: Db, head: ReceiptHead, dry: boolean): AcceptResult {
+  const counts = countOutcomes(planOutcomes(db));
+  const total = Object.values(counts).reduce((x, y) => x + y, 0);
+  const outcomes: ReceiptOutcome[] = [];
+  for (const o of planOutcomes(db)) {
+    if (total <= MAX_LISTED || (o.outcome !== 'created' && o.outcome !== 'linked') || o.candidates) outcomes.push(o);
+    if (outcomes.length >= MAX_LISTED) break;
+  }
+  return { dry_run: dry, already_imported: false, head, counts, outcomes, outcomes_total: total };
+}
+
+/** I9: nothing of the selection is left to accept. */
+export function alreadyImported(db: Db, src: BundleSource, a: Addressee): AcceptResult {
+  const r = summariseEmpty(src, a, db);
+  return { ...r, already_imported: true };
+}
+
+function summariseEmpty(src: BundleSource, a: Addressee, db: Db): AcceptResult {
+  const h = src.header;
+  return {
+    dry_run: false, already_imported: false, counts: { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 }, outcomes: [], outcomes_total: 0,
+    head: {
+      receipt_version: 1, accept_id: '', bundle_id: h.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, session_id: h.session_id,
+      source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },
+      target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id }, accepted_at: '',
+    },
+  };
+}
+
+export { dropStaging };

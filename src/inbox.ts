@@ -1,0 +1,229 @@
+// I2 "Show Contact List": bundles staged in the installation until their
+// contacts are accepted or the bundle is rejected. `import FILE` is add plus
+// accept-all; its dry run plans against the target without writing (I12).
+import fs from 'node:fs';
+import path from 'node:path';
+import { comparePlans, type CarrierMode, type PlannedDecision } from './domain/reconcile.js';
+import { displayName, maskTaxId } from './domain/matching.js';
+import { ErrorCode, OfficeportError } from './errors.js';
+import {
+  acceptStaged, alreadyImported, checkAddressed, dropStaging, normaliseContactRefs, openVerified, stage,
+  type AcceptResult, type Addressee, type BundleSource, type ContactState,
+} from './import.js';
+import { choicesOf, plannedDecisions, type PlanFile } from './import-plan.js';
+import { inTransaction, newId, type Db } from './store/db.js';
+
+export interface InboxRow {
+  id: string;
+  bundle_id: string;
+  office_id: string;
+  user_id: string;
+  session_id: string;
+  source_installation: string;
+  source_office: string;
+  tagmanifest_sha256: string;
+  added_at: string;
+  status: string;
+  file: string;
+}
+
+export function inboxDir(dbPath: string): string {
+  return `${path.resolve(dbPath)}.inbox`;
+}
+
+/** I2: stage a verified, correctly addressed bundle; the same bundle twice is the same entry. */
+export async function addToInbox(db: Db, dbPath: string, src: BundleSource, a: Addressee, now = new Date()): Promise<{ entry: InboxRow; added: boolean }> {
+  const existing = db.prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected'`).get(src.header.bundle_id, a.office.id) as InboxRow | undefined;
+  if (existing) return { entry: existing, added: false };
+  const dir = inboxDir(dbPath);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${src.header.bundle_id}.zip`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.copyFileSync(src.file, tmp);
+  fs.renameSync(tmp, file);
+  const contacts: { ref: string; kind: string; name: string; tax: string }[] = [];
+  for await (const c of src.records('contacts')) {
+    contacts.push({ ref: c.ref, kind: c.kind as string, name: displayName(c as never), tax: maskTaxId(c.tax_id as string | undefined) });
+  }
+  try {
+    const entry = inTransaction(db, () => {
+      const id = newId(db, 'inbox', 'IN-');
+      const h = src.header;
+      db.prepare(
+        `INSERT INTO inbox (id, bundle_id, office_id, user_id, session_id, source_installation, source_office, tagmanifest_sha256, added_at, status, content, file)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', x'', ?)`,
+      ).run(id, h.bundle_id, a.office.id, a.user.id, h.session_id, h.source.installation_id, h.source.office_name, src.tagmanifestSha256, now.toISOString(), file);
+      const add = db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) VALUES (?, ?, ?, ?, ?)`);
+      for (const c of contacts) add.run(id, c.ref, c.kind, c.name, c.tax || null);
+      return db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxRow;
+    });
+    return { entry, added: true };
+  } catch (e) {
+    fs.rmSync(file, { force: true });
+    throw e;
+  }
+}
+
+export interface InboxListing {
+  id: string;
+  bundle_id: string;
+  source_office: string;
+  added_at: string;
+  status: string;
+  contacts: { ref: string; kind: string; name: string; tax_id: string | null; accepted: boolean }[];
+}
+
+/** I2: the pending bundles of this user, with their contacts (tax ids masked). */
+export function listInbox(db: Db, a: Addressee): InboxListing[] {
+  const rows = db.prepare(`SELECT * FROM inbox WHERE office_id = ? AND user_id = ? AND status IN ('pending', 'partial') ORDER BY added_at, id`).all(a.office.id, a.user.id) as InboxRow[];
+  const contacts = db.prepare(`SELECT ref, kind, name, tax_id_masked, accept_id FROM inbox_contacts WHERE inbox_id = ? ORDER BY ref`);
+  return rows.map((r) => ({
+    id: r.id, bundle_id: r.bundle_id, source_office: r.source_office, added_at: r.added_at, status: r.status,
+    contacts: (contacts.all(r.id) as { ref: string; kind: string; name: string; tax_id_masked: string | null; accept_id: string | null }[]).map((c) => ({
+      ref: c.ref, kind: c.kind, name: c.name, tax_id: c.tax_id_masked, accepted: c.accept_id !== null,
+    })),
+  }));
+}
+
+export function requireEntry(db: Db, id: string, a: Addressee): InboxRow {
+  const r = db.prepare(`SELECT * FROM inbox WHERE id = ? OR bundle_id = ?`).get(id, id) as InboxRow | undefined;
+  if (!r || r.office_id !== a.office.id || r.user_id !== a.user.id) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no inbox entry ${JSON.stringify(id)} for ${a.user.username} in ${a.office.name}`, {
+      hint: `see the pending bundles with: officeport inbox list --office ${a.office.id} --user ${a.user.username}`,
+    });
+  }
+  if (r.status === 'rejected') throw new OfficeportError(ErrorCode.REFUSED, `inbox entry ${r.id} was rejected`);
+  return r;
+}
+
+export interface AcceptRequest {
+  contacts?: string[];
+  carriers?: CarrierMode;
+  onAmbiguous?: 'create' | 'fail';
+  receiptFile?: string;
+  planFile?: string;
+  trust?: string;
+  dryRun?: boolean;
+  planOut?: string;
+}
+
+function readPlanFile(file: string): PlanFile {
+  try {
+    const p = JSON.parse(fs.readFileSync(file, 'utf8')) as PlanFile;
+    if (p.plan_version !== 1 || !Array.isArray(p.decisions)) throw new Error('not an officeport plan (plan_version 1 with decisions)');
+    return p;
+  } catch (e) {
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `cannot read plan ${file}: ${(e as Error).message}`, { hint: 'make one with: officeport import FILE --dry-run --plan-out PLAN.json' });
+  }
+}
+
+/** The contacts of an entry and their state for this accept. */
+function contactStates(db: Db, inboxId: string | undefined, selected: string[] | undefined): (ref: string) => ContactState {
+  const done = new Set<string>(inboxId ? (db.prepare(`SELECT ref FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL`).pluck().all(inboxId) as string[]) : []);
+  const chosen = selected ? new Set(selected) : undefined;
+  return (ref) => (done.has(ref) ? 'done' : !chosen || chosen.has(ref) ? 'now' : 'later');
+}
+
+async function knownContacts(src: BundleSource, refs: string[] | undefined): Promise<void> {
+  if (!refs) return;
+  const all = new Set<string>();
+  for await (const c of src.records('contacts')) if (refs.includes(c.ref)) all.add(c.ref);
+  const unknown = refs.filter((r) => !all.has(r));
+  if (unknown.length) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `not a contact of bundle ${src.header.bundle_id}: ${unknown.join(', ')}`, {
+      hint: 'see its contacts with: officeport inbox list (or officeport inspect FILE)',
+    });
+  }
+}
+
+/** Stage, plan and (unless dry) apply one accept of an opened bundle. */
+export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId: string | undefined, req: AcceptRequest): Promise<AcceptResult> {
+  const plan = req.planFile ? readPlanFile(req.planFile) : undefined;
+  if (plan && (plan.bundle_id !== src.header.bundle_id || plan.tagmanifest_sha256 !== src.tagmanifestSha256 || plan.office_id !== a.office.id)) {
+    throw new OfficeportError(ErrorCode.REFUSED, `plan ${req.planFile} was made for bundle ${plan.bundle_id} in office ${plan.office_id}, not for this bundle and office`);
+  }
+  const selected = plan ? plan.contacts : normaliseContactRefs(req.contacts);
+  await knownContacts(src, selected);
+  const now = await stage(db, src, contactStates(db, inboxId, selected));
+  try {
+    if (now === 0) return alreadyImported(db, src, a);
+    const check = plan ? () => checkPlan(db, plan, req.planFile!) : undefined;
+    const carriers = plan?.carriers ?? req.carriers ?? 'link';
+    const result = acceptStaged(db, src, a, { carriers, onAmbiguous: req.onAmbiguous, choices: plan ? choicesOf(plan) : undefined, dryRun: req.dryRun, receiptFile: req.receiptFile, inboxId }, check);
+    if (req.planOut) writePlanFile(db, req.planOut, src, a, carriers, selected);
+    return result;
+  } finally {
+    dropStaging(db);
+  }
+}
+
+function checkPlan(db: Db, plan: PlanFile, file: string): void {
+  const diffs = comparePlans(plan.decisions as PlannedDecision[], [...plannedDecisions(db)] as PlannedDecision[]);
+  if (diffs.length === 0) return;
+  throw new OfficeportError(ErrorCode.CONFLICT, `the target changed since plan ${file} was made; nothing was imported`, {
+    problems: diffs.map((message) => ({ file, message })),
+    hint: 'make a new plan with --dry-run --plan-out, review it, and apply that one',
+  });
+}
+
+function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, carriers: CarrierMode, selected: string[] | undefined): void {
+  const contacts = selected ?? (db.prepare(`SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now' ORDER BY ref`).pluck().all() as string[]);
+  const head = { plan_version: 1, bundle_id: src.header.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, office_id: a.office.id, user_id: a.user.id, carriers, contacts };
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "decisions": [`);
+    let first = true;
+    for (const d of plannedDecisions(db)) {
+      fs.writeSync(fd, `${first ? '' : ','}\n    ${JSON.stringify(d)}`);
+      first = false;
+    }
+    fs.writeSync(fd, `${first ? '' : '\n  '}]\n}\n`);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+/** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */
+export async function importFile(db: Db, dbPath: string, file: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id?: string }> {
+  const src = await openVerified(file, req.trust);
+  try {
+    const a = checkAddressed(db, src.header, officeRef, userRef);
+    const staged = db.prepare(`SELECT id FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected'`).pluck().get(src.header.bundle_id, a.office.id) as string | undefined;
+    if (req.dryRun) return await runAccept(db, src, a, staged, req);
+    const { entry } = await addToInbox(db, dbPath, src, a);
+    return { ...(await runAccept(db, src, a, entry.id, req)), inbox_id: entry.id };
+  } finally {
+    await src.close();
+  }
+}
+
+/** `inbox accept ID`: the staged copy is verified again before it is used. */
+export async function acceptInbox(db: Db, id: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id: string }> {
+  const entry = requireEntry(db, id, userAddress(db, officeRef, userRef));
+  const src = await openVerified(entry.file, req.trust);
+  try {
+    if (src.tagmanifestSha256 !== entry.tagmanifest_sha256) {
+      throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, { hint: 'reject it and add the bundle again' });
+    }
+    const a = checkAddressed(db, src.header, officeRef, userRef);
+    return { ...(await runAccept(db, src, a, entry.id, req)), inbox_id: entry.id };
+  } finally {
+    await src.close();
+  }
+}
+
+/** The office and user of an inbox command, who must hold data_import. */
+export function userAddress(db: Db, officeRef: string, userRef: string): Addressee {
+  return checkAddressed(db, { target: { office: officeRef, user: userRef } } as never, officeRef, userRef);
+}
+
+/** I2: reject a staged bundle; its copy is removed. */
+export function rejectInbox(db: Db, id: string, a: Addressee): InboxRow {
+  const entry = requireEntry(db, id, a);
+  const accepted = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL`).pluck().get(entry.id) as number;
+  inTransaction(db, () => db.prepare(`UPDATE inbox SET status = 'rejected' WHERE id = ?`).run(entry.id));
+  if (accepted === 0) fs.rmSync(entry.file, { force: true });
+  return { ...entry, status: 'rejected' };
+}
