@@ -1,0 +1,209 @@
+// `npm run bench` (P1, P2): generate, load, export, verify and import a
+// synthetic installation at several sizes, each step in its own process
+// (bench/run-step.ts) so that its peak RSS is its own, next to a floor measured
+// on the same data in the same run:
+//   load   -> sqlite3 `.import --csv` of the generated CSVs into an empty file
+//   export -> `zip -r -6 -q` of the bag folder (the bundle unzipped)
+//   verify -> `unzip -t -q` of the bundle plus `sha256sum -c` in the bag folder
+//   import -> every NDJSON row of the bundle inserted into an empty SQLite file
+//             (better-sqlite3, one transaction, one prepared statement per type)
+// The exported office is "Agency 1", the first of the generator's three US
+// agency offices (about 32% of the contacts), exported whole (--all) by its
+// user "exporter", addressed to "Bench Target"/"importer": a fresh, empty
+// agency office of a separate installation loaded from a tiny CSV folder (its
+// resource parent holds the same catalogue), so import measures creating every
+// contact and its records, with catalogue links resolved by name.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
+import type { StepReport } from './run-step.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const RUN_STEP = path.join(HERE, 'run-step.js');
+const RSS_LIMIT_MB = 300;
+const SOURCE_OFFICE = 'Agency 1';
+const SOURCE_USER = 'exporter';
+const TARGET_OFFICE = 'Bench Target';
+const TARGET_USER = 'importer';
+/** The generator's resource office, whose catalogue the target's resource office copies. */
+const RESOURCE_OFFICE = 'O-R';
+const BUNDLE_ID = '00000000-0000-4000-8000-000000000001';
+
+export interface Row {
+  step: string;
+  records: number;
+  seconds: number;
+  records_per_second: number;
+  peak_rss_mb: number;
+  floor_seconds: number | null;
+  ratio: number | null;
+  under_300mb: boolean;
+}
+
+export interface SizeResult {
+  contacts: number;
+  rows: Row[];
+}
+
+interface Options {
+  sizes: number[];
+  json: boolean;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { sizes: [10_000, 100_000], json: false, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') o.json = true;
+    else if (a === '--keep') o.keep = true;
+    else if (a === '--large') o.sizes = [...new Set([...o.sizes, 1_000_000])];
+    else if (a === '--sizes' || a === '--contacts') o.sizes = parseSizes(argv[++i]);
+    else throw new Error(`unknown option ${a}; use --sizes N[,N...], --contacts N, --large, --json, --keep`);
+  }
+  return o;
+}
+
+function parseSizes(text: string | undefined): number[] {
+  const sizes = (text ?? '').split(',').map((s) => Number(s.replace(/_/g, '')));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 50)) {
+    throw new Error(`--sizes wants whole numbers of contacts of at least 50, comma separated; got "${text ?? ''}"`);
+  }
+  return sizes;
+}
+
+function runStep(step: string, args: string[]): StepReport {
+  const r = spawnSync(process.execPath, [RUN_STEP, step, ...args], { encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`step ${step} failed (exit ${r.status}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as StepReport;
+}
+
+/** Seconds of one external command, timed around spawnSync; it must succeed. */
+function timeCommand(cmd: string, args: string[], cwd: string, input?: string): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, input, encoding: 'utf8', maxBuffer: 64 << 20, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.error) throw new Error(`floor command ${cmd} could not run: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`floor command ${cmd} ${args.join(' ')} failed (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
+  return seconds;
+}
+
+function floorLoad(work: string, genDir: string): number {
+  const csvs = fs.readdirSync(genDir).filter((f) => f.endsWith('.csv')).sort();
+  const script = ['.bail on', 'PRAGMA journal_mode=WAL;', 'PRAGMA synchronous=NORMAL;', 'BEGIN;']
+    .concat(csvs.map((f) => `.import --csv '${path.join(genDir, f)}' "${f.replace(/\.csv$/, '')}"`), ['COMMIT;']).join('\n');
+  return timeCommand('sqlite3', [path.join(work, 'floor-load.db')], work, script + '\n');
+}
+
+/**
+ * The target installation: one empty agency office whose resource parent holds
+ * the same catalogue as the source's resource office (copied from the
+ * generated CSVs), as two installations of one vendor would.
+ */
+function writeTarget(dir: string, genDir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'installation.csv'), 'id,name\n7d3f0c52-9a51-4d7e-9d0e-3b8f4a1c2e60,Bench Target Installation\n');
+  fs.writeFileSync(
+    path.join(dir, 'offices.csv'),
+    `id,name,parent_id,kind,region\n${RESOURCE_OFFICE},Bench Resource,,resource,US\nO-T,${TARGET_OFFICE},${RESOURCE_OFFICE},agency,US\n`,
+  );
+  fs.writeFileSync(path.join(dir, 'users.csv'), `id,office_id,username,full_name,rights\nU-T-1,O-T,${TARGET_USER},Bench Importer,data_import\n`);
+  for (const file of ['carriers.csv', 'products.csv', 'riders.csv', 'service_providers.csv']) {
+    const parsed = Papa.parse<Record<string, string>>(fs.readFileSync(path.join(genDir, file), 'utf8'), { header: true, skipEmptyLines: true });
+    const rows = parsed.data.filter((r) => r.office_id === RESOURCE_OFFICE);
+    fs.writeFileSync(path.join(dir, file), Papa.unparse(rows, { columns: parsed.meta.fields, newline: '\n' }) + '\n');
+  }
+}
+
+function row(r: StepReport, floor: number | null, records = r.records): Row {
+  const mb = r.max_rss_kb / 1024;
+  return {
+    step: r.step,
+    records,
+    seconds: r.seconds,
+    records_per_second: records / r.seconds,
+    peak_rss_mb: mb,
+    floor_seconds: floor,
+    ratio: floor === null ? null : r.seconds / floor,
+    under_300mb: mb < RSS_LIMIT_MB,
+  };
+}
+
+function note(opts: Options, text: string): void {
+  if (!opts.json) process.stderr.write(`${text}\n`);
+}
+
+function benchSize(contacts: number, opts: Options): SizeResult {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `officeport-bench-${contacts}-`));
+  const p = (...xs: string[]) => path.join(work, ...xs);
+  try {
+    note(opts, `[${contacts}] generate in ${work}`);
+    const gen = runStep('generate', [p('gen'), String(contacts), '1']);
+    note(opts, `[${contacts}] load`);
+    const load = runStep('load', [p('source.db'), p('gen')]);
+    const loadFloor = floorLoad(work, p('gen'));
+    note(opts, `[${contacts}] export`);
+    const exp = runStep('export', [p('source.db'), SOURCE_OFFICE, SOURCE_USER, TARGET_OFFICE, TARGET_USER, p('bundle.zip')]);
+    fs.mkdirSync(p('unzipped'));
+    timeCommand('unzip', ['-q', p('bundle.zip'), '-d', p('unzipped')], work);
+    const bagName = `officeport-bundle-${BUNDLE_ID}`;
+    const exportFloor = timeCommand('zip', ['-r', '-6', '-q', p('floor.zip'), bagName], p('unzipped'));
+    note(opts, `[${contacts}] verify`);
+    const ver = runStep('verify', [p('bundle.zip')]);
+    const verifyFloor =
+      timeCommand('unzip', ['-t', '-q', p('bundle.zip')], work) +
+      timeCommand('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], p('unzipped', bagName));
+    note(opts, `[${contacts}] import`);
+    writeTarget(p('target'), p('gen'));
+    runStep('load', [p('target.db'), p('target')]);
+    const imp = runStep('import', [p('target.db'), p('bundle.zip'), TARGET_OFFICE, TARGET_USER]);
+    const importFloor = timeCommand(process.execPath, [RUN_STEP, 'floor-import', p('floor-import.db'), p('unzipped', bagName)], work);
+    return {
+      contacts,
+      rows: [row(gen, null), row(load, loadFloor), row(exp, exportFloor), row(ver, verifyFloor), row(imp, importFloor, exp.records)],
+    };
+  } finally {
+    if (opts.keep) note(opts, `kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n: number | null, digits: number): string => (n === null ? '-' : n.toFixed(digits));
+
+export function renderTable(r: SizeResult): string {
+  const headers = ['step', 'records', 'seconds', 'records/s', 'peak RSS MB', 'floor s', 'ratio step/floor', `< ${RSS_LIMIT_MB} MB`];
+  const cells = r.rows.map((x) => [
+    x.step, String(x.records), fmt(x.seconds, 2), fmt(Math.round(x.records_per_second), 0), fmt(x.peak_rss_mb, 0),
+    fmt(x.floor_seconds, 2), fmt(x.ratio, 2), x.under_300mb ? 'yes' : 'NO',
+  ]);
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  return [`${r.contacts} contacts`, line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+function machine(): Record<string, string | number> {
+  return { nproc: os.availableParallelism(), memory_mb: Math.round(os.totalmem() / 2 ** 20), node: process.version, cpu: os.cpus()[0]?.model ?? '?' };
+}
+
+function main(): void {
+  let opts: Options;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const results: SizeResult[] = [];
+  for (const n of opts.sizes) {
+    const r = benchSize(n, opts);
+    results.push(r);
+    if (!opts.json) process.stdout.write(`${renderTable(r)}\n\n`);
+  }
+  if (opts.json) process.stdout.write(JSON.stringify({ machine: machine(), date: new Date().toISOString(), results }, null, 2) + '\n');
+  else process.stdout.write(`machine: ${Object.entries(machine()).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+}
+
+main();
