@@ -10,7 +10,7 @@ import { readSchema } from './bundle/schemas.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { RECORD_NAMES, writeBundleCsv, type BundleRecord, type BundleView, type CsvFile } from './formats/bundle-csv.js';
 import { writeBundleXml } from './formats/bundle-xml.js';
-import { exclusionReason } from './formats/html-report.js';
+import { EXCLUSION_REASONS } from './inspect.js';
 import { verifyBundle } from './verify.js';
 
 export type ConvertFormat = 'csv' | 'xml';
@@ -53,6 +53,10 @@ export async function openBundleView(bag: OpenedBag): Promise<BundleView> {
     },
     schema: (type) => ((RECORD_TYPES as readonly string[]).includes(type) ? readSchema(type as (typeof RECORD_TYPES)[number]) : undefined),
   };
+}
+
+function exclusionReason(rule: string, what: string): string {
+  return EXCLUSION_REASONS[`${rule}/${what}`] ?? '';
 }
 
 function tempName(target: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exclusionReason, renderHtmlReport, type AuditReport } from '../src/formats/html-report.js';
+import { dryRunFromOutcomes, renderHtmlReport, type AuditReport } from '../src/formats/html-report.js';
 
 const EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
@@ -17,8 +17,12 @@ function report(over: Partial<AuditReport> = {}): AuditReport {
       target: { office: 'Springfield Agency', user: 'dana' },
       selection: { mode: 'set', set: 'Move to Springfield' },
       counts: { contacts: 7, policies: 5, stubs: 2, documents: 3 },
-      exclusions: { X10: { leads: 4, email_messages: 2 }, X6: { key_relations: 1 } },
     },
+    exclusions: [
+      { rule: 'X10', what: 'leads', count: 4, reason: 'leads are never exported' },
+      { rule: 'X10', what: 'email_messages', count: 2, reason: 'e-mail messages are never exported, only letters' },
+      { rule: 'X6', what: 'key_relations', count: 1, reason: 'key relations whose other contact is not exported stay behind' },
+    ],
     verification: { valid: true, problems: [] },
     contacts: [{ ref: 'contact/C-1', kind: 'individual', name: 'John Smith', birth_date: '1970-03-14', tax_id: '123-45-6789' }],
     catalogue: [
@@ -35,7 +39,8 @@ describe('HTML audit report (renderer)', () => {
   it('V3: bundle text cannot inject markup: a contact named <script> is shown as text', () => {
     const r = report({
       contacts: [{ ref: 'contact/C-1', name: EVIL, tax_id: EVIL }],
-      header: { ...report().header, bundle_id: EVIL, selection: { mode: 'set', set: EVIL }, exclusions: { X10: { [EVIL]: 1 } } },
+      header: { ...report().header, bundle_id: EVIL, selection: { mode: 'set', set: EVIL } },
+      exclusions: [{ rule: EVIL, what: EVIL, count: 1, reason: EVIL }],
       catalogue: [{ type: 'carriers', ref: EVIL, name: EVIL, origin: EVIL }],
       stubs: [{ ref: EVIL, name: EVIL }],
       documents: [{ path: EVIL, name: EVIL }],
@@ -78,9 +83,8 @@ describe('HTML audit report (renderer)', () => {
 
   it('V3: exclusions are listed by rule with a plain-language reason', () => {
     const html = renderHtmlReport(report());
-    expect(html).toContain('never exported: leads');
-    expect(exclusionReason('X10', 'email_messages')).toBe('never exported: e-mail messages');
-    expect(exclusionReason('X6', 'key_relations')).toMatch(/both of its contacts/);
+    expect(html).toContain('leads are never exported');
+    expect(html).toContain('<figcaption>Excluded items by rule</figcaption>');
     expect(html).toMatch(/<code>X6<\/code><\/td><td>key relations<\/td><td class="num">1<\/td>/);
   });
 
@@ -133,6 +137,24 @@ describe('HTML audit report (renderer)', () => {
       expect(dry).toContain(s);
     }
     expect(dry).toContain('<svg');
+    expect(dry).toContain('Dropped entries (1)');
     expect(renderHtmlReport(report())).not.toContain('id="dry-run"');
+  });
+
+  it('V3: the dry-run section is built from receipt-style decisions with exact totals beyond the cap', () => {
+    const outcomes = [
+      { ref: 'contact/C-1', outcome: 'merged', target_id: 'TC-1', conflicts: [{ field: 'phone', target: '1', incoming: '2' }] },
+      { ref: 'contact/C-2', outcome: 'created', candidates: ['TC-7', 'TC-8'] },
+      ...Array.from({ length: 5 }, (_, i) => ({ ref: `party/${i}`, outcome: 'dropped', record: `policy/P-${i}`, list: 'advisor', contact: 'contact/C-9', reason: 'not in target' })),
+      { ref: 'key_relation/KR-1', outcome: 'pending', reason: 'contact/C-5 arrives later' },
+    ];
+    const d = dryRunFromOutcomes('Springfield Agency', 'dana', outcomes, 3);
+    expect(d.outcomes).toEqual({ merged: 1, created: 1, dropped: 5, pending: 1 });
+    expect(d.dropped).toHaveLength(3);
+    expect(d.totals).toEqual({ conflicts: 1, dropped: 5, pending: 1, ambiguous: 1 });
+    const html = renderHtmlReport(report({ dryRun: d, rowCap: 3 }));
+    expect(html).toContain('Dropped entries (5)');
+    expect(html).toContain('data-more="2"');
+    expect(html).toContain('TC-7, TC-8');
   });
 });

@@ -3,11 +3,13 @@ import type { CommandModule } from 'yargs';
 import { readPublicKey } from '../../src/bundle/signing.js';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/errors.js';
 import { inspectBundle, type InspectReport, type PersonLine } from '../../src/inspect.js';
+import { writeInspectHtml } from '../../src/formats/html-report.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   file: string;
   trust?: string;
+  html?: string;
 }
 
 export const inspectCommand: CommandModule<GlobalArgs, Args> = {
@@ -18,12 +20,15 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
       .option('trust', { type: 'string', describe: 'check the signature against this Ed25519 public key (PEM)' })
       .example('$0 inspect move.zip', 'what the bundle holds and what stayed behind, and why')
-      .example('$0 inspect move.zip --json > audit.json', 'the same as JSON for other tools'),
+      .option('html', { type: 'string', describe: 'also write a self-contained HTML audit report to this file (V3)' })
+      .example('$0 inspect move.zip --json > audit.json', 'the same as JSON for other tools')
+      .example('$0 inspect move.zip --html audit.html', 'a printable audit report with charts, readable offline'),
   handler: async (args) => {
     if (!fs.existsSync(args.file)) {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
     }
     const r = await inspectBundle(args.file, { trust: args.trust ? readPublicKey(args.trust) : undefined });
+    if (args.html) writeInspectHtml(args.html, r);
     emit(args, r, renderInspect);
   },
 };

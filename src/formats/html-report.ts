@@ -2,6 +2,11 @@
 // run when a target was given). Pure: data in, one string out. Everything from
 // the bundle is escaped; a Content-Security-Policy forbids scripts and any
 // network fetch, so even a bug in escaping could not run code or leak data.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorCode, OfficeportError } from '../errors.js';
+import type { InspectReport } from '../inspect.js';
 import { REPORT_CSS, barChart, esc, list, maskTaxId, section, type Column } from './html-report-parts.js';
 
 export interface ReportHeader {
@@ -14,7 +19,13 @@ export interface ReportHeader {
   target?: Record<string, string | undefined>;
   selection?: Record<string, string | undefined>;
   counts?: Record<string, number>;
-  exclusions?: Record<string, Record<string, number>>;
+}
+
+export interface ReportExclusion {
+  rule: string;
+  what: string;
+  count: number;
+  reason: string;
 }
 
 export interface ReportContact {
@@ -57,12 +68,15 @@ export interface ReportDryRun {
   dropped: { record: string; list?: string; role?: string; contact?: string; reason: string }[];
   pending: { record: string; reason: string }[];
   ambiguous: { ref: string; name?: string; candidates: string[] }[];
+  /** full lengths of the lists above when they hold only the first rows */
+  totals?: Partial<Record<'conflicts' | 'dropped' | 'pending' | 'ambiguous', number>>;
 }
 
 export interface AuditReport {
   file: string;
   generatedAt: string;
   header: ReportHeader;
+  exclusions: ReportExclusion[];
   verification?: { valid: boolean; problems: string[]; signature?: string };
   contacts: ReportContact[];
   /** how many contacts the bundle holds (contacts may be a sample) */
@@ -72,27 +86,10 @@ export interface AuditReport {
   stubTotal?: number;
   documents: ReportDocument[];
   documentTotal?: number;
+  documentBytes?: number;
   dryRun?: ReportDryRun;
   /** most rows listed per table; the rest is counted */
   rowCap?: number;
-}
-
-/** Plain-language reasons for the exclusion counters of officeport.json (docs/bundle-format.md). */
-const REASONS: Record<string, Record<string, string>> = {
-  X4: { primary_advisor: 'exported contacts carry no primary advisor; the target office assigns one' },
-  X5: {
-    letters_to_others: 'only letters sent to the contact itself travel',
-    email_messages: 'e-mail messages never travel (see X10)',
-  },
-  X6: { key_relations: 'a key relation travels only when both of its contacts are exported in this session' },
-};
-
-export function exclusionReason(rule: string, what: string): string {
-  const r = REASONS[rule]?.[what];
-  if (r) return r;
-  const words = what.replace(/_/g, ' ').replace(/\bemail\b/, 'e-mail');
-  if (rule === 'X10') return `never exported: ${words}`;
-  return `excluded under ${rule}: ${words}`;
 }
 
 const RECORD_LABELS: Record<string, string> = {
@@ -121,7 +118,7 @@ function total(counts: Record<string, number>): number {
 
 function figures(r: AuditReport): string {
   const c = r.header.counts ?? {};
-  const excluded = Object.values(r.header.exclusions ?? {}).reduce((a, x) => a + total(x), 0);
+  const excluded = r.exclusions.reduce((a, x) => a + x.count, 0);
   const records = total(Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'documents')));
   const items: [string, number, string][] = [
     ['contacts', c.contacts ?? 0, 'Contacts moved'],
@@ -170,20 +167,25 @@ function verificationBadge(r: AuditReport): string {
 }
 
 function countsSection(r: AuditReport): string {
-  const counts = Object.entries(r.header.counts ?? {}).map(([k, n]) => ({ label: label(k), value: n }));
-  const chart = barChart(counts, 'Records per type');
-  return section('counts', 'Records per type', chart);
+  const order = Object.keys(RECORD_LABELS);
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const counts = Object.entries(r.header.counts ?? {})
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([k, n]) => ({ label: label(k), value: n }));
+  return section('counts', 'Records per type', barChart(counts, 'Records per type; documents are letter attachments (files)'));
 }
 
 function exclusionsSection(r: AuditReport): string {
-  const rows: { rule: string; what: string; count: number; reason: string }[] = [];
-  for (const [rule, items] of Object.entries(r.header.exclusions ?? {})) {
-    for (const [what, count] of Object.entries(items)) rows.push({ rule, what, count, reason: exclusionReason(rule, what) });
-  }
+  const rows = r.exclusions;
   if (rows.length === 0) return section('exclusions', 'Left behind, by rule', '<p class="muted">Nothing was excluded.</p>');
-  const nonZero = rows.filter((x) => x.count > 0);
-  const chart = nonZero.length ? barChart(nonZero.map((x) => ({ label: `${x.rule} ${x.what.replace(/_/g, ' ')}`, value: x.count })), 'Excluded items by rule', 'warn') : '';
-  const cols: Column<(typeof rows)[number]>[] = [
+  const byRule = new Map<string, ReportExclusion[]>();
+  for (const x of rows) byRule.set(x.rule, [...(byRule.get(x.rule) ?? []), x]);
+  const bars = [...byRule].map(([rule, xs]) => ({
+    label: `${rule}: ${xs.length === 1 ? xs[0]!.what.replace(/_/g, ' ') : `${xs.length} kinds of data`}`,
+    value: xs.reduce((a, x) => a + x.count, 0),
+  }));
+  const chart = barChart(bars, 'Excluded items by rule', 'warn');
+  const cols: Column<ReportExclusion>[] = [
     ['Rule', (x) => `<code>${esc(x.rule)}</code>`],
     ['Item', (x) => esc(x.what.replace(/_/g, ' '))],
     ['Count', (x) => String(x.count), 'num'],
@@ -245,7 +247,10 @@ function documentsSection(r: AuditReport, cap: number): string {
     ['Size', (x) => (x.size === undefined ? '' : `${x.size.toLocaleString('en-US')} B`), 'num'],
     ['Stored as', (x) => `<code>${esc(x.path.replace(/^data\/documents\/(.{12}).*/, '$1…'))}</code>`],
   ];
-  return section('documents', 'Documents', list(r.documents, cols, cap, r.documentTotal));
+  const n = r.documentTotal ?? r.documents.length;
+  const bytes = r.documentBytes === undefined ? '' : `, ${r.documentBytes.toLocaleString('en-US')} bytes in all`;
+  const intro = `<p>${n.toLocaleString('en-US')} letter attachment${n === 1 ? '' : 's'}, stored by content hash and checked against the manifest${esc(bytes)} (B4).</p>`;
+  return section('documents', 'Documents', intro + (r.documents.length ? list(r.documents, cols, cap, r.documentTotal) : ''));
 }
 
 function dryRunSection(d: ReportDryRun, cap: number): string {
@@ -255,27 +260,27 @@ function dryRunSection(d: ReportDryRun, cap: number): string {
     ['Field', (x) => esc(x.field)],
     ['In bundle', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.incoming) : x.incoming)],
     ['Kept (target)', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.kept) : x.kept)],
-  ], cap);
+  ], cap, d.totals?.conflicts);
   const dropped = list(d.dropped, [
     ['Record', (x) => `<code>${esc(x.record)}</code>`],
     ['List', (x) => esc(x.list ?? '')],
     ['Role', (x) => esc(x.role ?? '')],
     ['Contact', (x) => (x.contact ? `<code>${esc(x.contact)}</code>` : '')],
     ['Reason', (x) => esc(x.reason)],
-  ], cap);
-  const pending = list(d.pending, [['Record', (x) => `<code>${esc(x.record)}</code>`], ['Waiting for', (x) => esc(x.reason)]], cap);
+  ], cap, d.totals?.dropped);
+  const pending = list(d.pending, [['Record', (x) => `<code>${esc(x.record)}</code>`], ['Waiting for', (x) => esc(x.reason)]], cap, d.totals?.pending);
   const ambiguous = list(d.ambiguous, [
     ['Contact', (x) => `<code>${esc(x.ref)}</code>`],
     ['Name', (x) => esc(x.name ?? '')],
     ['Candidates in target', (x) => esc(x.candidates.join(', '))],
-  ], cap);
+  ], cap, d.totals?.ambiguous);
   const body = [
     `<p>What <code>import</code> would do in office <b>${esc(d.office)}</b> for user <b>${esc(d.user)}</b>. Nothing was written.</p>`,
     chart,
-    `<h3>Merge conflicts (${d.conflicts.length})</h3><p class="muted">The target's value is kept; the bundle's value is reported (I3).</p>${conflicts}`,
-    `<h3>Dropped party-list entries (${d.dropped.length})</h3>${dropped}`,
-    `<h3>Pending relations (${d.pending.length})</h3>${pending}`,
-    `<h3>Ambiguous matches (${d.ambiguous.length})</h3><p class="muted">Created anew unless settled in a plan (I3, I12).</p>${ambiguous}`,
+    `<h3>Merge conflicts (${d.totals?.conflicts ?? d.conflicts.length})</h3><p class="muted">The target's value is kept; the bundle's value is reported (I3).</p>${conflicts}`,
+    `<h3>Dropped entries (${d.totals?.dropped ?? d.dropped.length})</h3><p class="muted">Party-list entries and census rows whose contact is not in the target office (I4, I7).</p>${dropped}`,
+    `<h3>Pending relations (${d.totals?.pending ?? d.pending.length})</h3>${pending}`,
+    `<h3>Ambiguous matches (${d.totals?.ambiguous ?? d.ambiguous.length})</h3><p class="muted">Created anew unless settled in a plan (I3, I12).</p>${ambiguous}`,
   ];
   return section('dry-run', 'Import dry run', body.join('\n'));
 }
@@ -313,4 +318,89 @@ ${parts.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** One decision of the import dry run, as receipts write them (src/receipt.ts). */
+export interface DryRunOutcome {
+  ref: string;
+  outcome: string;
+  target_id?: string;
+  reason?: string;
+  conflicts?: { field: string; target: string; incoming: string }[];
+  record?: string;
+  list?: string;
+  role?: string;
+  contact?: string;
+  candidates?: string[];
+}
+
+/** The dry-run section from a stream of decisions: exact counts, the first `cap` rows of each list. */
+export function dryRunFromOutcomes(office: string, user: string, outcomes: Iterable<DryRunOutcome>, cap = 200): ReportDryRun {
+  const d: ReportDryRun = { office, user, outcomes: {}, conflicts: [], dropped: [], pending: [], ambiguous: [] };
+  const totals = { conflicts: 0, dropped: 0, pending: 0, ambiguous: 0 };
+  for (const o of outcomes) {
+    d.outcomes[o.outcome] = (d.outcomes[o.outcome] ?? 0) + 1;
+    for (const c of o.conflicts ?? []) {
+      if (totals.conflicts++ < cap) d.conflicts.push({ ref: o.ref, target_id: o.target_id, field: c.field, incoming: c.incoming, kept: c.target });
+    }
+    if (o.outcome === 'dropped' && totals.dropped++ < cap) {
+      d.dropped.push({ record: o.record ?? o.ref, list: o.list, role: o.role, contact: o.contact, reason: o.reason ?? '' });
+    }
+    if (o.outcome === 'pending' && totals.pending++ < cap) d.pending.push({ record: o.record ?? o.ref, reason: o.reason ?? '' });
+    if (o.candidates && o.candidates.length > 1 && totals.ambiguous++ < cap) d.ambiguous.push({ ref: o.ref, candidates: o.candidates });
+  }
+  d.totals = totals;
+  return d;
+}
+
+/** The report's data from inspect's summary (and the dry run, when a target was named). */
+export function auditReportFromInspect(r: InspectReport, generatedAt: string, dryRun?: ReportDryRun): AuditReport {
+  const catalogue: ReportCatalogueItem[] = [];
+  for (const [type, byOrigin] of Object.entries(r.catalogue)) {
+    for (const [origin, items] of Object.entries(byOrigin)) {
+      for (const i of items) catalogue.push({ type, origin, ref: i.ref, name: i.name, carrier: i.carrier });
+    }
+  }
+  const problems = r.verification.problems.map((p) =>
+    [p.file, p.line, p.pointer].filter((x) => x !== undefined && x !== '').join(':') + (p.file ? ': ' : '') + p.message,
+  );
+  return {
+    file: path.basename(r.file),
+    generatedAt,
+    header: { ...r.header, counts: r.counts as unknown as Record<string, number> },
+    exclusions: r.exclusions,
+    verification: { valid: r.verification.valid, problems, signature: r.signed ? 'signed (Ed25519)' : 'not signed' },
+    contacts: r.contacts.shown.map((c) => ({ ref: c.ref, kind: c.kind, name: c.name, birth_date: c.birth_date, tax_id: c.tax_id })),
+    contactTotal: r.contacts.total,
+    catalogue,
+    stubs: r.stubs.shown.map((s) => ({ ref: s.ref, kind: s.kind, name: s.name, birth_date: s.birth_date, has_tax_id_hash: Boolean(s.tax_id) })),
+    stubTotal: r.stubs.total,
+    documents: [],
+    documentTotal: r.documents.count,
+    documentBytes: r.documents.bytes,
+    dryRun,
+  };
+}
+
+/** Write the report whole or not at all: a temporary file beside `file`, then rename. */
+export function writeHtmlReport(file: string, html: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `cannot write the report: the folder ${dir} does not exist`, {
+      hint: 'create the folder first, or name a file in an existing folder',
+    });
+  }
+  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+  try {
+    fs.writeFileSync(tmp, html, { encoding: 'utf8', flag: 'wx' });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** V3: `inspect --html FILE`: render inspect's summary (and dry run) and write it whole. */
+export function writeInspectHtml(file: string, r: InspectReport, dryRun?: ReportDryRun, now = new Date()): void {
+  writeHtmlReport(file, renderHtmlReport(auditReportFromInspect(r, now.toISOString().replace(/\.\d{3}Z$/, 'Z'), dryRun)));
 }
