@@ -1,0 +1,136 @@
+// The bundle export writes (B2-B6, B8), read back with unzip(1), checked against
+// the schemas with ajv in strict mode and, independently of the schemas, by hand.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RECORD_TYPES, SPECS, NESTED_FIELDS } from '../src/bundle/records.js';
+import { readSchema, validate } from '../src/bundle/schemas.js';
+import { saltForBundle } from '../src/domain/export-rules.js';
+import { ROOT } from './helpers/cli.js';
+import { BUNDLE_ID, CREATED_AT, exportWith, loadedDb, readHeader, readRecords, unzipBundle } from './fixtures/export/kit.js';
+
+const GOLDEN = path.join(ROOT, 'test/golden/export-fixture');
+const FIXED = ['--bundle-id', BUNDLE_ID, '--created-at', CREATED_AT];
+const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
+let db: string;
+let zip: string;
+let bag: string;
+
+beforeAll(() => {
+  db = loadedDb();
+  const r = exportWith(db, FIXED);
+  expect(r.code, r.stderr).toBe(0);
+  zip = r.out;
+  bag = unzipBundle(zip);
+});
+
+function filesUnder(dir: string, rel = ''): string[] {
+  return fs
+    .readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]))
+    .sort();
+}
+
+describe('the bundle', () => {
+  it('B2: officeport.json names format, version, ids, time, tool, source, target, counts, exclusions and salt', () => {
+    const h = readHeader(bag);
+    expect(Object.keys(h)).toEqual([
+      'format', 'format_version', 'bundle_id', 'session_id', 'created_at', 'tool_version', 'source', 'target', 'selection', 'counts', 'exclusions', 'stub_salt',
+    ]);
+    expect(h).toMatchObject({
+      format: 'officeport-bundle',
+      format_version: '1.0',
+      bundle_id: BUNDLE_ID,
+      session_id: BUNDLE_ID,
+      created_at: CREATED_AT,
+      source: { installation_id: 'inst-fixture-0001', installation_name: 'Fixture Installation', office_id: 'AG', office_name: 'Fixture Agency', user_id: 'U-EXP', username: 'exp' },
+      target: { office: 'TG', user: 'imp' },
+      selection: { mode: 'set', set: 'Move' },
+    });
+    for (const t of RECORD_TYPES) expect(h.counts[t], t).toBe(readRecords(bag, t).length);
+    expect(h.counts.documents).toBe(fs.readdirSync(path.join(bag, 'data/documents')).length);
+    expect(validate('officeport', h)).toEqual([]);
+  });
+
+  it('B3: every record validates against its schema (ajv, strict) and, by hand: keys in schema order, no nulls, sorted refs', () => {
+    for (const type of RECORD_TYPES) {
+      const order = ['ref', ...SPECS[type].fields.map((f) => f.name), ...NESTED_FIELDS[type]];
+      const recs = readRecords(bag, type);
+      const lines = recs.map((r) => r.ref as string);
+      expect(lines, type).toEqual([...lines].sort());
+      for (const r of recs) {
+        expect(validate(type, r), `${type} ${r.ref}`).toEqual([]);
+        const keys = Object.keys(r);
+        expect(keys, r.ref).toEqual(order.filter((k) => keys.includes(k)));
+        expect(JSON.stringify(r)).not.toContain('null');
+        expect(r.ref.startsWith(`${SPECS[type].prefix}/`)).toBe(true);
+        expect(Object.keys(r)).not.toContain('office_id');
+      }
+    }
+  });
+
+  it('B3: the schemas carry the format version and list fields in the order records are written', () => {
+    for (const type of RECORD_TYPES) {
+      const s = readSchema(type) as { $id: string; $schema: string; properties: object; additionalProperties: boolean };
+      expect(s.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+      expect(s.$id).toContain('/1.0/');
+      expect(s.additionalProperties).toBe(false);
+      expect(Object.keys(s.properties)).toEqual(['ref', ...SPECS[type].fields.map((f) => f.name), ...NESTED_FIELDS[type]]);
+    }
+    expect(validate('contacts', { ref: 'contact/X', kind: 'individual', birth_date: '12/31/1980' })[0]).toMatchObject({ pointer: '/birth_date' });
+    expect(validate('contacts', { ref: 'contact/X', kind: 'individual', primary_advisor: 'contact/Y' })[0]).toMatchObject({ pointer: '/primary_advisor' });
+  });
+
+  it('B4: letter documents are stored once under data/documents/<sha256> of their content', () => {
+    for (const f of fs.readdirSync(path.join(bag, 'data/documents'))) expect(sha(path.join(bag, 'data/documents', f))).toBe(f);
+  });
+
+  it('B5: every reference resolves to a record or stub (verify passes)', async () => {
+    const { verifyBundle } = await import('../src/verify.js');
+    const r = await verifyBundle(zip);
+    expect(r.problems).toEqual([]);
+    expect(r.valid).toBe(true);
+  });
+
+  it('B6: same data, bundle id and time give a byte-identical zip, equal to the golden bundle', () => {
+    const again = exportWith(loadedDb(), FIXED);
+    expect(again.code, again.stderr).toBe(0);
+    expect(sha(again.out)).toBe(sha(zip));
+    const files = filesUnder(bag);
+    if (process.env.UPDATE_GOLDEN === '1') {
+      fs.rmSync(GOLDEN, { recursive: true, force: true });
+      for (const f of files) {
+        fs.mkdirSync(path.dirname(path.join(GOLDEN, f)), { recursive: true });
+        fs.copyFileSync(path.join(bag, f), path.join(GOLDEN, f));
+      }
+    }
+    expect(files).toEqual(filesUnder(GOLDEN));
+    for (const f of files) expect(fs.readFileSync(path.join(bag, f)).equals(fs.readFileSync(path.join(GOLDEN, f))), f).toBe(true);
+  });
+
+  it('B6: SOURCE_DATE_EPOCH fixes the time; by default the id and the time are fresh', () => {
+    const a = exportWith(db, [], { env: { SOURCE_DATE_EPOCH: '1743499800' } });
+    const b = exportWith(db, []);
+    expect(a.code, a.stderr).toBe(0);
+    const ha = readHeader(unzipBundle(a.out));
+    const hb = readHeader(unzipBundle(b.out));
+    expect(ha.created_at).toBe('2025-04-01T09:30:00Z');
+    expect(ha.bundle_id).not.toBe(hb.bundle_id);
+    expect(ha.bundle_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Math.abs(Date.parse(hb.created_at) - Date.now())).toBeLessThan(10 * 60_000);
+  });
+
+  it('B8: stub tax ids are salted hashes; the salt follows a fixed bundle id and is fresh otherwise', () => {
+    const h = readHeader(bag);
+    expect(h.stub_salt).toBe(saltForBundle(BUNDLE_ID));
+    const e1 = readRecords(bag, 'stubs').find((s) => s.ref === 'contact/E1')!;
+    expect(e1.tax_id_hash).toBe(crypto.createHash('sha256').update(`${h.stub_salt}:444556666`).digest('hex'));
+    const all = fs.readdirSync(path.join(bag, 'data/records')).map((f) => fs.readFileSync(path.join(bag, 'data/records', f), 'utf8')).join('');
+    for (const taxId of ['444-55-6666', '444556666', '333-44-5555', '333445555']) expect(all).not.toContain(taxId);
+    const fresh = [exportWith(db), exportWith(db)].map((r) => readHeader(unzipBundle(r.out)).stub_salt);
+    expect(fresh[0]).not.toBe(fresh[1]);
+    expect(fresh[0]).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
