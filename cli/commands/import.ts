@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { ErrorCode, OfficeportError } from '../../src/errors.js';
 import { importFile, type AcceptRequest } from '../../src/inbox.js';
 import type { AcceptResult } from '../../src/import.js';
 import { undoImport, type UndoResult } from '../../src/import-undo.js';
@@ -60,7 +61,7 @@ const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
 };
 
 export const importCommand: CommandModule<GlobalArgs, Args> = {
-  command: 'import <file>',
+  command: 'import [file]',
   describe: 'import a bundle into the target office: verify, match, merge, link, and write a receipt (I1-I12); `import undo RECEIPT` reverses one',
   builder: (y) =>
     acceptOptions(
@@ -77,6 +78,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 import move.zip --office T-SPRING --user dana --plan plan.json', 'apply exactly the reviewed plan')
       .example('$0 import undo receipt.json --office T-SPRING --user dana', 'reverse that import') as unknown as Argv<Args>,
   handler: async (args) => {
+    if (!args.file) throw new OfficeportError(ErrorCode.USAGE, 'name the bundle to import: officeport import FILE --office O --user U');
     const dbPath = resolveDbPath(args.db);
     const r = await withDb(args, (db) => importFile(db, dbPath, args.file, args.office, args.user, requestOf(args)));
     emit(args, jsonOf(r), () => renderAccept(r));

@@ -270,13 +270,19 @@ export function changesOf(db: Db, acceptId: string): (LoggedChange & { intact: b
 export function revertChange(db: Db, c: LoggedChange): void {
   const key = JSON.parse(c.key) as Key;
   const w = whereOf(key);
-  db.prepare(`DELETE FROM ${c.tbl} WHERE ${w.sql}`).run(...w.args);
+  const exists = readRow(db, c.tbl, key) !== undefined;
+  if (c.before === null) db.prepare(`DELETE FROM ${c.tbl} WHERE ${w.sql}`).run(...w.args);
   if (c.before === null) return;
   const before = JSON.parse(c.before) as Record<string, unknown>;
-  if (c.tbl === 'documents' && before.content && typeof before.content === 'object') {
-    before.content = Buffer.from((before.content as { data: number[] }).data);
+  for (const [k, v] of Object.entries(before)) {
+    if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer') before[k] = Buffer.from((v as { data: number[] }).data);
   }
   const cols = Object.keys(before);
+  if (exists) {
+    // An update keeps the row where it was (rowid), so that a dump lists it in the same place.
+    db.prepare(`UPDATE ${c.tbl} SET ${cols.map((x) => `"${x}" = ?`).join(', ')} WHERE ${w.sql}`).run(...cols.map((x) => before[x] as string | null), ...w.args);
+    return;
+  }
   db.prepare(`INSERT INTO ${c.tbl} (${cols.map((x) => `"${x}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
     ...cols.map((x) => before[x] as string | null),
   );
