@@ -267,11 +267,13 @@ class Bag implements OpenedBag {
     let line = 0;
     for await (const chunk of this.stream(p)) {
       pending += decoder.write(chunk);
+      let start = 0;
       let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        yield { text: pending.slice(0, nl), line: ++line };
-        pending = pending.slice(nl + 1);
+      while ((nl = pending.indexOf('\n', start)) >= 0) {
+        yield { text: pending.slice(start, nl), line: ++line };
+        start = nl + 1;
       }
+      pending = pending.slice(start);
       if (pending.length > this.limits.maxLineBytes) {
         const problem = { file: p, line: line + 1, message: `line longer than ${this.limits.maxLineBytes} characters` };
         this.problems.push(problem);
