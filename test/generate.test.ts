@@ -39,7 +39,8 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 describe('generate: determinism and files', () => {
   it('D5: the same seed gives byte-identical files', () => {
     const dirB = path.join(work, 'b');
-    expect(run(['generate', dirB, '--contacts', '3000', '--seed', '42']).code).toBe(0);
+    const r = run(['generate', dirB, '--contacts', '3000', '--seed', '42']);
+    expect(r.code, r.stderr).toBe(0);
     const files = allFiles(dirA).sort();
     expect(allFiles(dirB).sort()).toEqual(files);
     for (const f of files) {
@@ -49,7 +50,8 @@ describe('generate: determinism and files', () => {
 
   it('D5: a different seed gives different data', () => {
     const dirC = path.join(work, 'c');
-    expect(run(['generate', dirC, '--contacts', '3000', '--seed', '43']).code).toBe(0);
+    const r = run(['generate', dirC, '--contacts', '3000', '--seed', '43']);
+    expect(r.code, r.stderr).toBe(0);
     expect(fs.readFileSync(path.join(dirC, 'contacts.csv'), 'utf8')).not.toBe(fs.readFileSync(path.join(dirA, 'contacts.csv'), 'utf8'));
   }, 60_000);
 

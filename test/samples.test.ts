@@ -27,7 +27,8 @@ describe('sample installations', () => {
     const work = tmpDir();
     for (const [dir, name] of [[SRC, 's'], [TGT, 't']] as const) {
       const db = path.join(work, `${name}.db`);
-      expect(run(['init', '--db', db]).code).toBe(0);
+      const init = run(['init', '--db', db]);
+      expect(init.code, init.stderr).toBe(0);
       const r = run(['load', dir, '--db', db]);
       expect(r.code, r.stderr).toBe(0);
     }

@@ -4,7 +4,7 @@
 // Proportions aim at about 12 rows per contact across all tables.
 import type { Emission } from './synthetic-catalogue.js';
 import { ACTIVITY_SUBJECTS, EVENTS, LETTER_SUBJECTS, NOTES, SYMBOLS, TODAY, isoDate, isoTime } from './synthetic-random.js';
-import { nextId, otherContact, pickCarrier, type Person, type Walk } from './synthetic.js';
+import { nextId, otherContact, pickCarrier, type Person, type Walk } from './synthetic-walk.js';
 
 type Gen = Generator<Emission>;
 

@@ -2,60 +2,18 @@
 // catalogue first, then office by office, household by household, each contact
 // with the records that belong to it. Pure and deterministic: the same options
 // give the same rows in the same order; nothing is held beyond one household.
-import { planSetup, type CarrierPlan, type Emission, type OfficePlan, type Row, type SynthOptions } from './synthetic-catalogue.js';
+import { planSetup, type Emission, type Row, type SynthOptions } from './synthetic-catalogue.js';
 import { personRecords } from './synthetic-records.js';
+import { nextId, otherContact, type Person, type Walk } from './synthetic-walk.js';
 import {
   BUSINESS_WORDS, CA_CITIES, FIRST_FEMALE, FIRST_MALE, JOB_TITLES, LAST, Rng, STREETS, TODAY, US_CITIES,
   dayOf, isoDate, isoTime,
 } from './synthetic-random.js';
 
 export type { Emission, Row, SynthOptions } from './synthetic-catalogue.js';
-
-export interface Person {
-  id: string;
-  kind: 'individual' | 'business';
-  first?: string;
-  last: string;
-  gender?: 'male' | 'female';
-  advisorId?: string;
-}
-
-/** Mutable state of one office's walk; ids are per-table counters. */
-export interface Walk {
-  rng: Rng;
-  office: OfficePlan;
-  officeNo: number;
-  counters: Map<string, number>;
-  /** First contact number of the current household. */
-  householdStart: number;
-  next: number;
-  advisors: Person[];
-  seenSets: Set<string>;
-  documents: number;
-}
+export type { Person, Walk } from './synthetic-walk.js';
 
 const MOVE_BATCH = 400;
-
-export function nextId(w: Walk, prefix: string): string {
-  const n = (w.counters.get(prefix) ?? 0) + 1;
-  w.counters.set(prefix, n);
-  return `${prefix}-${n}`;
-}
-
-/** A contact of the same office created before the current household, if any. */
-export function otherContact(w: Walk): string | undefined {
-  const span = w.householdStart - w.office.firstContact;
-  if (span <= 0) return undefined;
-  return `C-${w.office.firstContact + Math.floor(w.rng.next() * span)}`;
-}
-
-export function pickCarrier(w: Walk, lob?: string): { carrier: CarrierPlan; product: string } {
-  const pool = w.office.carriers.filter((c) => c.local === w.rng.chance(0.3));
-  const carriers = (pool.length > 0 ? pool : w.office.carriers).filter((c) => !lob || c.products.some((p) => p.lob === lob));
-  const carrier = w.rng.pick(carriers.length > 0 ? carriers : w.office.carriers);
-  const fitting = carrier.products.filter((p) => !lob || p.lob === lob);
-  return { carrier, product: w.rng.pick(fitting.length > 0 ? fitting : carrier.products).id };
-}
 
 export function* syntheticRows(opts: SynthOptions): Generator<Emission> {
   const rng = new Rng(`officeport-synthetic:${opts.seed}`);
