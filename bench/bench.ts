@@ -23,6 +23,7 @@ import type { StepReport } from './run-step.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RUN_STEP = path.join(HERE, 'run-step.js');
+const FLOOR_IMPORT = path.join(HERE, 'floor-import.js');
 const RSS_LIMIT_MB = 300;
 const SOURCE_OFFICE = 'Agency 1';
 const SOURCE_USER = 'exporter';
@@ -36,6 +37,7 @@ export interface Row {
   step: string;
   records: number;
   seconds: number;
+  cpu_seconds: number;
   records_per_second: number;
   peak_rss_mb: number;
   floor_seconds: number | null;
@@ -45,6 +47,8 @@ export interface Row {
 
 export interface SizeResult {
   contacts: number;
+  /** 1-minute load average before and after: wall times mean little on a busy machine */
+  load_average: [number, number];
   rows: Row[];
 }
 
@@ -75,8 +79,9 @@ function parseSizes(text: string | undefined): number[] {
   return sizes;
 }
 
-function runStep(step: string, args: string[]): StepReport {
-  const r = spawnSync(process.execPath, [RUN_STEP, step, ...args], { encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+/** One step in its own process, run in the work folder so that anything it writes by default lands there. */
+function runStep(cwd: string, step: string, args: string[]): StepReport {
+  const r = spawnSync(process.execPath, [RUN_STEP, step, ...args], { cwd, encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`step ${step} failed (exit ${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as StepReport;
 }
@@ -124,6 +129,7 @@ function row(r: StepReport, floor: number | null, records = r.records): Row {
     step: r.step,
     records,
     seconds: r.seconds,
+    cpu_seconds: r.cpu_seconds,
     records_per_second: records / r.seconds,
     peak_rss_mb: mb,
     floor_seconds: floor,
@@ -139,30 +145,32 @@ function note(opts: Options, text: string): void {
 function benchSize(contacts: number, opts: Options): SizeResult {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `officeport-bench-${contacts}-`));
   const p = (...xs: string[]) => path.join(work, ...xs);
+  const load0 = os.loadavg()[0]!;
   try {
     note(opts, `[${contacts}] generate in ${work}`);
-    const gen = runStep('generate', [p('gen'), String(contacts), '1']);
+    const gen = runStep(work, 'generate', [p('gen'), String(contacts), '1']);
     note(opts, `[${contacts}] load`);
-    const load = runStep('load', [p('source.db'), p('gen')]);
+    const load = runStep(work, 'load', [p('source.db'), p('gen')]);
     const loadFloor = floorLoad(work, p('gen'));
     note(opts, `[${contacts}] export`);
-    const exp = runStep('export', [p('source.db'), SOURCE_OFFICE, SOURCE_USER, TARGET_OFFICE, TARGET_USER, p('bundle.zip')]);
+    const exp = runStep(work, 'export', [p('source.db'), SOURCE_OFFICE, SOURCE_USER, TARGET_OFFICE, TARGET_USER, p('bundle.zip')]);
     fs.mkdirSync(p('unzipped'));
     timeCommand('unzip', ['-q', p('bundle.zip'), '-d', p('unzipped')], work);
     const bagName = `officeport-bundle-${BUNDLE_ID}`;
     const exportFloor = timeCommand('zip', ['-r', '-6', '-q', p('floor.zip'), bagName], p('unzipped'));
     note(opts, `[${contacts}] verify`);
-    const ver = runStep('verify', [p('bundle.zip')]);
+    const ver = runStep(work, 'verify', [p('bundle.zip')]);
     const verifyFloor =
       timeCommand('unzip', ['-t', '-q', p('bundle.zip')], work) +
       timeCommand('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], p('unzipped', bagName));
     note(opts, `[${contacts}] import`);
     writeTarget(p('target'), p('gen'));
-    runStep('load', [p('target.db'), p('target')]);
-    const imp = runStep('import', [p('target.db'), p('bundle.zip'), TARGET_OFFICE, TARGET_USER]);
-    const importFloor = timeCommand(process.execPath, [RUN_STEP, 'floor-import', p('floor-import.db'), p('unzipped', bagName)], work);
+    runStep(work, 'load', [p('target.db'), p('target')]);
+    const imp = runStep(work, 'import', [p('target.db'), p('bundle.zip'), TARGET_OFFICE, TARGET_USER, p('receipt.json')]);
+    const importFloor = timeCommand(process.execPath, [FLOOR_IMPORT, p('floor-import.db'), p('unzipped', bagName)], work);
     return {
       contacts,
+      load_average: [load0, os.loadavg()[0]!],
       rows: [row(gen, null), row(load, loadFloor), row(exp, exportFloor), row(ver, verifyFloor), row(imp, importFloor, exp.records)],
     };
   } finally {
@@ -174,14 +182,15 @@ function benchSize(contacts: number, opts: Options): SizeResult {
 const fmt = (n: number | null, digits: number): string => (n === null ? '-' : n.toFixed(digits));
 
 export function renderTable(r: SizeResult): string {
-  const headers = ['step', 'records', 'seconds', 'records/s', 'peak RSS MB', 'floor s', 'ratio step/floor', `< ${RSS_LIMIT_MB} MB`];
+  const headers = ['step', 'records', 'seconds', 'cpu s', 'records/s', 'peak RSS MB', 'floor s', 'ratio step/floor', `< ${RSS_LIMIT_MB} MB`];
   const cells = r.rows.map((x) => [
-    x.step, String(x.records), fmt(x.seconds, 2), fmt(Math.round(x.records_per_second), 0), fmt(x.peak_rss_mb, 0),
+    x.step, String(x.records), fmt(x.seconds, 2), fmt(x.cpu_seconds, 2), fmt(Math.round(x.records_per_second), 0), fmt(x.peak_rss_mb, 0),
     fmt(x.floor_seconds, 2), fmt(x.ratio, 2), x.under_300mb ? 'yes' : 'NO',
   ]);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
-  return [`${r.contacts} contacts`, line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  const la = r.load_average.map((x) => x.toFixed(1)).join(' -> ');
+  return [`${r.contacts} contacts (load average ${la})`, line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 function machine(): Record<string, string | number> {
@@ -206,4 +215,5 @@ function main(): void {
   else process.stdout.write(`machine: ${Object.entries(machine()).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
 }
 
-main();
+// Run only as a program, so that tests can import renderTable.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
