@@ -127,8 +127,12 @@ function applyRelation(ctx: ApplyContext, p: PlanRow, rec: Rec): void {
 type Applier = (ctx: ApplyContext, p: PlanRow, rec: Rec) => void;
 
 const linkOrCreate = (type: RecordType): Applier => (ctx, p, rec) => {
-  if (p.outcome === 'linked') remember(ctx, rec.ref, TABLE_OF[type], p.target_id!, 'linked');
-  else if (p.outcome === 'created') create(ctx, type, rec);
+  const d = JSON.parse(p.detail) as { same_as?: string; name_override?: string };
+  if (p.outcome === 'linked') {
+    const target = p.target_id ?? ctx.q.refTarget(d.same_as!);
+    if (!target) throw new OfficeportError(ErrorCode.REFUSED, `${rec.ref}: ${d.same_as} was not created before it`);
+    remember(ctx, rec.ref, TABLE_OF[type], target, 'linked');
+  } else if (p.outcome === 'created') create(ctx, type, rec, d.name_override ? { name: d.name_override } : {});
 };
 
 const simple = (type: RecordType): Applier => (ctx, p, rec) => {

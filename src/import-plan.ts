@@ -24,6 +24,8 @@ export interface PlanContext {
   carriers: CarrierMode;
   /** I12: choices for ambiguous contacts from a plan file (target id or "new") */
   choices: Map<string, string>;
+  /** catalogue records this accept creates, by type, carrier scope and name: the first ref of each */
+  createdCatalogue?: Map<string, string>;
 }
 
 type Rec = Record<string, unknown> & { ref: string };
@@ -113,7 +115,7 @@ export function planCatalogue(ctx: PlanContext, ref: string | undefined, type: '
     planCatalogue(ctx, carrierRef, 'carriers');
     const carrier = ctx.q.plan(carrierRef)!;
     detail = { ...detail, carrier: carrierRef };
-    if (carrier.outcome === 'linked' && !c.mapped) {
+    if (carrier.outcome === 'linked' && carrier.target_id && !c.mapped) {
       const found = ctx.q.withinCarrier(type, carrier.target_id!, name);
       const office = ctx.q.row('carriers', carrier.target_id!)?.office_id;
       if (office === ctx.parentOfficeId) c.parent = found;
@@ -127,7 +129,35 @@ export function planCatalogue(ctx: PlanContext, ref: string | undefined, type: '
   if (d.outcome === 'linked') {
     detail = { ...detail, via: d.via, fingerprints: { [d.target_id]: fingerprintRow(ctx.q.row(type, d.target_id)) } };
     ctx.q.addPlan(ref, type, 'linked', d.target_id, detail);
-  } else ctx.q.addPlan(ref, type, 'created', undefined, { ...detail, reason: d.reason });
+    return;
+  }
+  // Two records of the bundle with one name (a parent's and a local carrier, say) become one record here.
+  const created = (ctx.createdCatalogue ??= new Map());
+  const key = `${type}|${catalogueScope(ctx, rec, type)}|${name}`;
+  const first = created.get(key);
+  if (first) {
+    ctx.q.addPlan(ref, type, 'linked', undefined, { ...detail, same_as: first, reason: `same name as ${first}, created by this import` });
+    return;
+  }
+  created.set(key, ref);
+  const free = type === 'carriers' ? freeCarrierName(ctx, name) : name;
+  const reason = free === name ? d.reason : `${d.reason}; named ${JSON.stringify(free)} as the office already has a carrier ${JSON.stringify(name)}`;
+  ctx.q.addPlan(ref, type, 'created', undefined, { ...detail, reason, name_override: free === name ? undefined : free });
+}
+
+/** Products and riders are unique within their carrier: the target carrier, or the ref of the one this accept creates. */
+function catalogueScope(ctx: PlanContext, rec: Rec, type: string): string {
+  if (type !== 'products' && type !== 'riders') return '';
+  const carrier = ctx.q.plan(rec.carrier as string)!;
+  if (carrier.target_id) return carrier.target_id;
+  return ((JSON.parse(carrier.detail) as { same_as?: string }).same_as ?? carrier.ref);
+}
+
+/** Carrier names are unique per office (recreate mode may meet the office's own carrier of that name). */
+function freeCarrierName(ctx: PlanContext, name: string): string {
+  let candidate = name;
+  for (let i = 1; ctx.q.catalogueByName('carriers', ctx.officeId, candidate); i++) candidate = `${name} (imported${i > 1 ? ` ${i}` : ''})`;
+  return candidate;
 }
 
 /** A record an earlier import already brought into this office (I9): linked, not created twice. */
