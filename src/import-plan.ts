@@ -59,7 +59,9 @@ function planContact(ctx: PlanContext, rec: Rec): void {
     const target = q.contact(d.target_id, ctx.officeId);
     if (!target) throw new OfficeportError(ErrorCode.REFUSED, `${rec.ref}: target contact ${d.target_id} is not in this office`);
     const merge = mergeContact(target, rec as Row);
-    q.addPlan(rec.ref, 'contacts', 'merged', d.target_id, { name, via: d.via, ...merge, fingerprints: { [d.target_id]: fingerprintRow(target) } });
+    const ambiguous = match.kind === 'ambiguous' ? match.candidates : undefined;
+    const fingerprints = Object.fromEntries([d.target_id, ...(ambiguous ?? [])].map((id) => [id, fingerprintRow(q.contact(id, ctx.officeId))]));
+    q.addPlan(rec.ref, 'contacts', 'merged', d.target_id, { name, via: d.via, ...merge, ambiguous, choice, fingerprints });
     return;
   }
   const fingerprints = Object.fromEntries((d.ambiguous ?? []).map((id) => [id, fingerprintRow(q.contact(id, ctx.officeId))]));

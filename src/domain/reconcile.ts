@@ -216,9 +216,12 @@ export function comparePlans(filed: readonly PlannedDecision[], fresh: readonly 
       out.push(`${f.ref}: in the plan but no longer part of this import`);
       continue;
     }
-    const fTarget = f.outcome === 'created' ? undefined : f.target_id;
+    // A choice in the file turns an ambiguous "created" into what the user picked.
+    const chosen = f.choice && f.choice !== 'new' ? f.choice : undefined;
+    const fOutcome = chosen ? 'merged' : f.choice === 'new' ? 'created' : f.outcome;
+    const fTarget = chosen ?? (fOutcome === 'created' ? undefined : f.target_id);
     const nTarget = n.outcome === 'created' ? undefined : n.target_id;
-    if (f.outcome !== n.outcome || fTarget !== nTarget) {
+    if (fOutcome !== n.outcome || fTarget !== nTarget) {
       out.push(`${f.ref}: planned ${describe(f)}, now ${describe(n)}`);
     } else if (f.candidates && n.candidates && f.candidates.join(',') !== n.candidates.join(',')) {
       out.push(`${f.ref}: candidates were ${f.candidates.join(', ')}, now ${n.candidates.join(', ')}`);
