@@ -14,9 +14,17 @@ export interface RunResult {
   stderr: string;
 }
 
+// Commands run in a scratch folder, never in the repository: a command that
+// writes beside its input (receipts, archives) must not leave files in the tree.
+let scratch: string | undefined;
+function scratchDir(): string {
+  scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), 'officeport-cwd-'));
+  return scratch;
+}
+
 export function run(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): RunResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
+    cwd: opts.cwd ?? scratchDir(),
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     input: opts.input ?? '',
     encoding: 'utf8',
