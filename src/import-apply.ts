@@ -5,8 +5,8 @@ import { SPECS, type RecordType } from './bundle/records.js';
 import type { Merge } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { TABLE_OF } from './import-plan.js';
-import { newId, type Db } from './store/db.js';
-import { pages, type ChangeLog, type ImportQueries, type PlanRow } from './store/import-store.js';
+import type { Db } from './store/db.js';
+import { allocateId, cached, pages, type ChangeLog, type ImportQueries, type PlanRow } from './store/import-store.js';
 import { TABLES, type TableName } from './store/tables.js';
 
 export interface ApplyContext {
@@ -67,7 +67,7 @@ function remember(ctx: ApplyContext, ref: string, table: TableName, targetId: st
 
 function create(ctx: ApplyContext, type: RecordType, rec: Rec, extra: Values = {}): string {
   const table = TABLE_OF[type];
-  const id = newId(ctx.db, table, ID_PREFIX[table]);
+  const id = allocateId(ctx.db, table, ID_PREFIX[table]);
   ctx.log.insert(table, { ...rowOf(ctx, type, rec, id), ...extra });
   remember(ctx, rec.ref, table, id, 'created');
   return id;
@@ -104,7 +104,7 @@ function applyParties(ctx: ApplyContext, type: RecordType, rec: Rec, id: string)
 /** B4: a letter's attachment goes into documents/, under its own name unless another file holds that name. */
 function storeDocument(ctx: ApplyContext, doc: { name: string; sha256: string; size: number } | undefined): string | null {
   if (!doc) return null;
-  const existing = ctx.db.prepare(`SELECT sha256 FROM documents WHERE path = ?`).pluck();
+  const existing = cached(ctx.db, `SELECT sha256 FROM documents WHERE path = ?`, true);
   let path = doc.name;
   if (existing.get(path) !== undefined && existing.get(path) !== doc.sha256) path = `imported/${doc.sha256}/${doc.name.split('/').pop()}`;
   if (existing.get(path) === doc.sha256) return path;

@@ -8,6 +8,35 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './db.js';
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
+
+const statements = new WeakMap<Db, Map<string, Statement>>();
+
+/** A prepared statement, prepared once per connection: per-row queries are the import's hot path. */
+export function cached(db: Db, sql: string, pluck = false): Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  const key = `${pluck ? 'p' : 'r'}|${sql}`;
+  let st = m.get(key);
+  if (!st) {
+    st = db.prepare(sql) as Statement;
+    if (pluck) st.pluck();
+    m.set(key, st);
+  }
+  return st;
+}
+
+/** New ids as newId() makes them (prefix + counter in id_sequences), with statements reused. */
+export function allocateId(db: Db, table: string, prefix: string): string {
+  let next = (cached(db, `SELECT next FROM id_sequences WHERE prefix = ?`, true).get(prefix) as number | undefined) ?? 1;
+  const exists = cached(db, `SELECT 1 FROM ${table} WHERE id = ?`, true);
+  let id: string;
+  do {
+    id = `${prefix}${String(next).padStart(6, '0')}`;
+    next++;
+  } while (exists.get(id) !== undefined);
+  cached(db, `INSERT INTO id_sequences(prefix, next) VALUES (?, ?) ON CONFLICT(prefix) DO UPDATE SET next = excluded.next`).run(prefix, next);
+  return id;
+}
 import { TABLES, hasId, type TableName } from './tables.js';
 
 const TEMP_DDL = [
@@ -106,7 +135,7 @@ export class ImportQueries {
     return this.s.contactInOffice.get(id, officeId) as Row | undefined;
   }
   row(table: string, id: string): Row | undefined {
-    return this.db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as Row | undefined;
+    return cached(this.db, `SELECT * FROM ${table} WHERE id = ?`).get(id) as Row | undefined;
   }
   /** I5 (2)/(3): a catalogue record of an office by exact name, optionally within a carrier. */
   catalogueByName(table: TableName, officeId: string | null, name: string, carrierId?: string): string | undefined {
@@ -116,11 +145,11 @@ export class ImportQueries {
         ? `SELECT id FROM ${table} WHERE office_id = ? AND name = ? ORDER BY id LIMIT 1`
         : `SELECT id FROM ${table} WHERE office_id = ? AND name = ? AND carrier_id = ? ORDER BY id LIMIT 1`;
     const args = carrierId === undefined ? [officeId, name] : [officeId, name, carrierId];
-    return this.db.prepare(sql).pluck().get(...args) as string | undefined;
+    return cached(this.db, sql, true).get(...args) as string | undefined;
   }
   /** Products and riders of any office, by name within a carrier (I5: within the resolved carrier). */
   withinCarrier(table: 'products' | 'riders', carrierId: string, name: string): string | undefined {
-    return this.db.prepare(`SELECT id FROM ${table} WHERE carrier_id = ? AND name = ? ORDER BY id LIMIT 1`).pluck().get(carrierId, name) as
+    return cached(this.db, `SELECT id FROM ${table} WHERE carrier_id = ? AND name = ? ORDER BY id LIMIT 1`, true).get(carrierId, name) as
       | string
       | undefined;
   }
@@ -199,7 +228,7 @@ function digest(row: Row | undefined): string | null {
 
 export function readRow(db: Db, table: string, key: Key): Row | undefined {
   const w = whereOf(key);
-  return db.prepare(`SELECT * FROM ${table} WHERE ${w.sql} LIMIT 1`).get(...w.args) as Row | undefined;
+  return cached(db, `SELECT * FROM ${table} WHERE ${w.sql} LIMIT 1`).get(...w.args) as Row | undefined;
 }
 
 /** Writes of one accept, each logged with its key, before-image and after-digest. */
@@ -216,7 +245,7 @@ export class ChangeLog {
     const sig = `${table}|${cols.join(',')}`;
     let stmt = this.inserts.get(sig);
     if (!stmt) {
-      stmt = this.db.prepare(`INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+      stmt = this.db.prepare(`INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`) as Statement;
       this.inserts.set(sig, stmt);
     }
     const info = stmt.run(...cols.map((c) => row[c] ?? null));
@@ -230,7 +259,7 @@ export class ChangeLog {
     const cols = Object.keys(values);
     if (cols.length === 0) return;
     const w = whereOf(key);
-    this.db.prepare(`UPDATE ${table} SET ${cols.map((c) => `"${c}" = ?`).join(', ')} WHERE ${w.sql}`).run(...cols.map((c) => values[c]), ...w.args);
+    cached(this.db, `UPDATE ${table} SET ${cols.map((c) => `"${c}" = ?`).join(', ')} WHERE ${w.sql}`).run(...cols.map((c) => values[c]), ...w.args);
     this.log.run(this.acceptId, ++this.seq, table, JSON.stringify(key), JSON.stringify(before), digest(readRow(this.db, table, key)));
   }
 
@@ -247,7 +276,7 @@ export class ChangeLog {
     const before = readRow(this.db, table, key);
     if (!before) return;
     const w = whereOf(key);
-    this.db.prepare(`DELETE FROM ${table} WHERE ${w.sql}`).run(...w.args);
+    cached(this.db, `DELETE FROM ${table} WHERE ${w.sql}`).run(...w.args);
     this.log.run(this.acceptId, ++this.seq, table, JSON.stringify(key), JSON.stringify(before), null);
   }
 }
