@@ -1,6 +1,7 @@
 // Shared by the V3/V4/B7 tests: a copy of the source sample whose contacts carry
 // hostile names, loaded and exported through the real binary.
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
@@ -36,18 +37,23 @@ export interface Exported {
   bundle: string;
 }
 
-/** Load the hostile source and export the "Move to Springfield" set to Springfield Agency. */
-export function exportHostile(extra: string[] = []): Exported {
-  const dir = tmpDir('officeport-audit-');
-  const db = path.join(dir, 'source.db');
-  must(run(['init', '--db', db]), 'init');
-  must(run(['load', hostileSource(dir), '--db', db]), 'load');
-  const bundle = path.join(dir, 'move.zip');
+/**
+ * Load the hostile source and export the "Move to Springfield" set to Springfield Agency.
+ * With `reuse`, export again from that installation (into a new file) instead of loading anew.
+ */
+export function exportHostile(extra: string[] = [], reuse?: Exported): Exported {
+  const dir = reuse?.dir ?? tmpDir('officeport-audit-');
+  const db = reuse?.db ?? path.join(dir, 'source.db');
+  if (!reuse) {
+    must(run(['init', '--db', db]), 'init');
+    must(run(['load', hostileSource(dir), '--db', db]), 'load');
+  }
+  const bundle = path.join(dir, reuse ? `move-${fs.readdirSync(dir).length}.zip` : 'move.zip');
   must(
     run([
       'export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
       '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle,
-      '--bundle-id', BUNDLE_ID, '--created-at', '2025-04-01T09:30:00Z', ...extra,
+      '--bundle-id', reuse ? randomUUID() : BUNDLE_ID, '--created-at', '2025-04-01T09:30:00Z', ...extra,
     ]),
     'export',
   );

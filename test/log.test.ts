@@ -111,3 +111,31 @@ describe('officeport log', () => {
     expect(r.stderr).toContain('hint:');
   });
 });
+
+describe('officeport log after a real move', () => {
+  it('I10: export, import and finalize appear in both installations with bundle id, users and counts', async () => {
+    const { exportHostile, loadTarget, BUNDLE_ID } = await import('./audit-fixture.js');
+    const ex = exportHostile();
+    const target = loadTarget(ex.dir);
+    const receipt = path.join(ex.dir, 'receipt.json');
+    const imp = run(['import', ex.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', receipt]);
+    expect(imp.code, imp.stderr).toBe(0);
+    const fin = run(['finalize', receipt, '--db', ex.db, '--office', 'North Agency', '--user', 'alice']);
+    expect(fin.code, fin.stderr).toBe(0);
+
+    const src = JSON.parse(run(['log', '--db', ex.db, '--json']).stdout) as { entries: Record<string, unknown>[] };
+    expect(src.entries.map((e) => e.action)).toEqual(['export', 'finalize']);
+    expect(src.entries[0]).toMatchObject({ bundle_id: BUNDLE_ID, office_name: 'North Agency', username: 'alice', target: { office: 'Springfield Agency', user: 'dana' }, counts: { contacts: 7 } });
+    expect(src.entries[0]!.finalized_at).toEqual(expect.any(String));
+    // the export's time is when it ran, not the --created-at of the bundle
+    expect(Date.parse(src.entries[0]!.at as string)).toBeGreaterThan(Date.parse('2025-04-01T09:30:00Z'));
+
+    const tgt = JSON.parse(run(['log', '--db', target, '--json', '--office', 'Springfield Agency']).stdout) as { entries: Record<string, unknown>[] };
+    expect(tgt.entries).toHaveLength(1);
+    const counts = tgt.entries[0]!.counts as Record<string, number>;
+    expect(tgt.entries[0]).toMatchObject({ action: 'import', bundle_id: BUNDLE_ID, username: 'dana' });
+    expect(counts.created).toBeGreaterThan(0);
+    const text = run(['log', '--db', ex.db]).stdout;
+    expect(text).toMatch(/export \(finalized\)\s+11111111-2222-4333-8444-555555555555\s+North Agency\s+alice\s+Springfield Agency \/ dana\s+7 contacts, \d+ records/);
+  });
+});

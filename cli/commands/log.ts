@@ -42,6 +42,10 @@ function renderLog(entries: LogEntry[]): string {
 }
 
 function describeCounts(e: LogEntry): string {
+  if (e.action === 'export' && e.counts.contacts !== undefined) {
+    const records = Object.entries(e.counts).reduce((a, [k, n]) => (k === 'documents' ? a : a + n), 0);
+    return `${e.counts.contacts} contacts, ${records} records`;
+  }
   const parts = Object.entries(e.counts)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`);

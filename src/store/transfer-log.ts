@@ -98,12 +98,21 @@ export function listTransfers(db: Db, filter: LogFilter = {}): LogEntry[] {
 }
 
 /**
- * One entry per action. An export may be in both tables (the ledger row and a
- * transfer_log row); then the ledger row is kept, as it carries the target and counts.
+ * One entry per action. An export is in both tables: the ledger row carries the
+ * target, counts and finalization; the transfer_log row, when present, the time
+ * the export ran (the ledger holds the bundle's creation time, which --created-at
+ * may fix in the past) and its message.
  */
 function mergeLog(ledger: LedgerRow[], transfers: TransferRow[]): LogEntry[] {
+  const exportsLogged = new Map<string, TransferRow>();
+  for (const t of transfers) if (t.action === 'export' && t.bundle_id !== null) exportsLogged.set(t.bundle_id, t);
   const ledgered = new Set(ledger.map((l) => l.bundle_id));
-  const out: LogEntry[] = ledger.map(fromLedger);
+  const out: LogEntry[] = ledger.map((l) => {
+    const e = fromLedger(l);
+    const t = exportsLogged.get(l.bundle_id);
+    if (t) Object.assign(e, { at: t.at, seq: t.seq, summary: textOf(parseJson(t.summary)) ?? t.summary });
+    return e;
+  });
   for (const t of transfers) {
     if (t.action === 'export' && t.bundle_id !== null && ledgered.has(t.bundle_id)) continue;
     out.push(fromTransfer(t));
@@ -186,6 +195,7 @@ function numbersOf(v: unknown): Record<string, number> {
 /** Outcome tallies of a receipt (I10): how many source refs were created, merged, ... */
 function outcomesOf(receipt: unknown): Record<string, number> {
   if (!isObject(receipt)) return {};
+  if (isObject(receipt.counts)) return numbersOf(receipt.counts);
   const items = receipt.records ?? receipt.refs ?? receipt.items ?? receipt.outcomes;
   const list = Array.isArray(items) ? items : isObject(items) ? Object.values(items) : [];
   const out: Record<string, number> = {};
