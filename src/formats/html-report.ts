@@ -335,7 +335,13 @@ export interface DryRunOutcome {
 }
 
 /** The dry-run section from a stream of decisions: exact counts, the first `cap` rows of each list. */
-export function dryRunFromOutcomes(office: string, user: string, outcomes: Iterable<DryRunOutcome>, cap = 200): ReportDryRun {
+export function dryRunFromOutcomes(
+  office: string,
+  user: string,
+  outcomes: Iterable<DryRunOutcome>,
+  cap = 200,
+  exactCounts?: Record<string, number>,
+): ReportDryRun {
   const d: ReportDryRun = { office, user, outcomes: {}, conflicts: [], dropped: [], pending: [], ambiguous: [] };
   const totals = { conflicts: 0, dropped: 0, pending: 0, ambiguous: 0 };
   for (const o of outcomes) {
@@ -350,6 +356,8 @@ export function dryRunFromOutcomes(office: string, user: string, outcomes: Itera
     if (o.candidates && o.candidates.length > 1 && totals.ambiguous++ < cap) d.ambiguous.push({ ref: o.ref, candidates: o.candidates });
   }
   d.totals = totals;
+  // the outcome list may itself be a sample (import lists at most a few thousand); its counts are exact
+  if (exactCounts) d.outcomes = { ...exactCounts };
   return d;
 }
 
