@@ -8,6 +8,7 @@
 // the rowids of rows it inserted. Later: differences(after) empty means
 // nothing touched those rows since, and restoreRows(before) puts them back.
 import { BugError } from '../errors.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
 export type RowValues = Record<string, string | number | null>;
@@ -78,17 +79,23 @@ export function uniqueRefs(refs: Iterable<RowRef>): RowRef[] {
   return [...seen.values()].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : a.rowid - b.rowid));
 }
 
-function currentRow(db: Db, table: string, rowid: number): RowValues | null {
-  const cols = columnsOf(db, table);
-  const row = db.prepare(`SELECT ${cols.map(q).join(', ')} FROM ${q(table)} WHERE rowid = ?`).get(rowid) as
-    | RowValues
-    | undefined;
-  return row ?? null;
+/** A reader of rows by rowid, one prepared statement per table. */
+function rowReader(db: Db): (table: string, rowid: number) => RowValues | null {
+  const stmts = new Map<string, ReturnType<Db['prepare']>>();
+  return (table, rowid) => {
+    let stmt = stmts.get(table);
+    if (!stmt) {
+      stmt = db.prepare(`SELECT ${columnsOf(db, table).map(q).join(', ')} FROM ${q(table)} WHERE rowid = ?`);
+      stmts.set(table, stmt);
+    }
+    return (stmt.get(rowid) as RowValues | undefined) ?? null;
+  };
 }
 
 /** Images of the rows at these refs as they are now. */
 export function captureRows(db: Db, refs: Iterable<RowRef>): RowImage[] {
-  return uniqueRefs(refs).map((r) => ({ ...r, row: currentRow(db, r.table, r.rowid) }));
+  const read = rowReader(db);
+  return uniqueRefs(refs).map((r) => ({ ...r, row: read(r.table, r.rowid) }));
 }
 
 function describe(row: RowValues | null): string {
@@ -99,8 +106,9 @@ function describe(row: RowValues | null): string {
 /** Where the installation no longer looks like these images (empty: it still does). */
 export function differences(db: Db, images: readonly RowImage[]): RowDifference[] {
   const out: RowDifference[] = [];
+  const read = rowReader(db);
   for (const img of images) {
-    const now = currentRow(db, img.table, img.rowid);
+    const now = read(img.table, img.rowid);
     const label = img.row ? describe(img.row) : describe(now);
     if (!img.row && !now) continue;
     if (!img.row || !now) {
@@ -131,8 +139,14 @@ export function restoreConflicts(db: Db, before: readonly RowImage[]): RowDiffer
 
 /** Put every row back as in `before`: update, re-insert at its rowid, or delete. Call inside a transaction. */
 export function restoreRows(db: Db, before: readonly RowImage[]): void {
+  const stmts = new Map<string, Statement<unknown[]>>();
+  const stmt = (key: string, sql: () => string): Statement<unknown[]> => {
+    let s = stmts.get(key);
+    if (!s) stmts.set(key, (s = db.prepare(sql())));
+    return s;
+  };
   for (const img of before.filter((i) => !i.row)) {
-    db.prepare(`DELETE FROM ${q(img.table)} WHERE rowid = ?`).run(img.rowid);
+    stmt(`d:${img.table}`, () => `DELETE FROM ${q(img.table)} WHERE rowid = ?`).run(img.rowid);
   }
   for (const img of before.filter((i) => i.row)) {
     const cols = Object.keys(img.row!);
@@ -140,10 +154,10 @@ export function restoreRows(db: Db, before: readonly RowImage[]): void {
     const unknown = cols.filter((c) => !known.includes(c));
     if (unknown.length > 0) throw new BugError(`row journal: ${img.table} has no column ${unknown.join(', ')}`);
     const values = cols.map((c) => img.row![c] ?? null);
-    const set = cols.map((c) => `${q(c)} = ?`).join(', ');
-    const r = db.prepare(`UPDATE ${q(img.table)} SET ${set} WHERE rowid = ?`).run(...values, img.rowid);
+    const key = `${img.table}:${cols.join(',')}`;
+    const r = stmt(`u:${key}`, () => `UPDATE ${q(img.table)} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE rowid = ?`).run(...values, img.rowid);
     if (r.changes === 0) {
-      db.prepare(`INSERT INTO ${q(img.table)} (rowid, ${cols.map(q).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`).run(
+      stmt(`i:${key}`, () => `INSERT INTO ${q(img.table)} (rowid, ${cols.map(q).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`).run(
         img.rowid,
         ...values,
       );
