@@ -109,21 +109,34 @@ function selectContacts(db: Db, officeId: string, s: Selection): void {
   }
 }
 
-/** Read candidate rows in pages (no write while a cursor is open), keep those the rule lets go, count the rest. */
+/**
+ * Read candidate rows in pages (no write while a cursor is open), keep those the
+ * rule lets go, count the rest. The candidates are first copied into a TEMP
+ * table in one statement, so that each page is a seek by rowid: paging the
+ * query itself by id re-ran it and re-sorted every match for every page.
+ */
 function decideInPages(db: Db, into: string, sql: string, rule: (r: Row) => Decision, ex: BundleHeader['exclusions']): void {
-  const page = db.prepare(`${sql} AND c.id > ? ORDER BY c.id LIMIT ${PAGE}`);
+  db.exec(`DROP TABLE IF EXISTS temp.x_candidates; CREATE TEMP TABLE x_candidates AS ${sql}`);
+  const page = db.prepare(`SELECT rowid AS x_rowid, * FROM temp.x_candidates WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE}`);
   const ins = db.prepare(`INSERT INTO temp.${into} (id) VALUES (?)`);
-  let after = '';
+  // One transaction per page: an autocommit per row costs a lock round trip each (about 0.3 ms).
+  const keep = db.transaction((ids: string[]) => {
+    for (const id of ids) ins.run(id);
+  });
+  let after = 0;
   for (;;) {
-    const rows = page.all(after) as Row[];
+    const rows = page.all(after) as (Row & { x_rowid: number })[];
+    const go: string[] = [];
     for (const r of rows) {
       const d = rule(r);
-      if (d.go) ins.run(r.id);
+      if (d.go) go.push(r.id!);
       else tally(ex, d);
     }
-    if (rows.length < PAGE) return;
-    after = rows[rows.length - 1]!.id!;
+    keep(go);
+    if (rows.length < PAGE) break;
+    after = rows[rows.length - 1]!.x_rowid;
   }
+  db.exec('DROP TABLE temp.x_candidates');
 }
 
 /** X10: what exported contacts have that never travels, counted. */

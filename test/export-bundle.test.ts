@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_TYPES, SPECS, NESTED_FIELDS } from '../src/bundle/records.js';
 import { readSchema, validate } from '../src/bundle/schemas.js';
 import { saltForBundle } from '../src/domain/export-rules.js';
-import { ROOT } from './helpers/cli.js';
+import { ROOT, run, tmpDir } from './helpers/cli.js';
 import { BUNDLE_ID, CREATED_AT, exportWith, loadedDb, readHeader, readRecords, unzipBundle } from './fixtures/export/kit.js';
 
 const GOLDEN = path.join(ROOT, 'test/golden/export-fixture');
@@ -132,5 +132,16 @@ describe('the bundle', () => {
     const fresh = [exportWith(db), exportWith(db)].map((r) => readHeader(unzipBundle(r.out)).stub_salt);
     expect(fresh[0]).not.toBe(fresh[1]);
     expect(fresh[0]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('B7: export --sign KEY signs the bundle; verify --trust accepts it and refuses another key', () => {
+    const dir = tmpDir();
+    expect(run(['keygen', '--out', path.join(dir, 'k')]).code).toBe(0);
+    expect(run(['keygen', '--out', path.join(dir, 'other')]).code).toBe(0);
+    const r = exportWith(db, ['--sign', path.join(dir, 'k.key')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.existsSync(path.join(unzipBundle(r.out), 'officeport.sig'))).toBe(true);
+    expect(run(['verify', r.out, '--trust', path.join(dir, 'k.pub')]).code).toBe(0);
+    expect(run(['verify', r.out, '--trust', path.join(dir, 'other.pub')]).code).toBe(1);
   });
 });

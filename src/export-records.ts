@@ -1,0 +1,163 @@
+// export, step 2 (B3, B4, X8): the payload. Each record file is one ordered
+// SELECT over the TEMP tables export-select.ts filled, streamed line by line;
+// party lists and riders are read alongside their records in the same order,
+// so nothing is held in memory but the current record.
+import {
+  buildParty,
+  buildRecord,
+  buildRiderEntry,
+  documentPath,
+  recordFile,
+  RECORD_TYPES,
+  type BundleHeader,
+  type PartyRecordType,
+  type RecordType,
+  type Row,
+} from './bundle/records.js';
+import type { PayloadFile } from './bundle/bag-writer.js';
+import {
+  accountDrops,
+  catalogueOrigin,
+  contactDrops,
+  policyDrops,
+  positionDrops,
+  sortParties,
+  stubFields,
+  tally,
+  type Decision,
+} from './domain/export-rules.js';
+import type { ExportScope } from './export-select.js';
+import type { Db } from './store/db.js';
+
+interface TypeQuery {
+  /** FROM ... WHERE ... naming the source table as `t` */
+  from: string;
+  /** columns beyond t.* */
+  also?: string;
+  build: (row: Row) => Record<string, unknown>;
+}
+
+/** Record files, then documents, in path order (documents sort before records). */
+export async function* payloadFiles(db: Db, scope: ExportScope, header: BundleHeader, onRecords?: (n: number) => void): AsyncIterable<PayloadFile> {
+  const docs = db.prepare(
+    `SELECT d.sha256, d.content FROM documents d WHERE d.path IN
+       (SELECT l.document FROM letters l JOIN temp.x_letters x ON x.id = l.id) GROUP BY d.sha256 ORDER BY d.sha256`,
+  );
+  for (const doc of docs.iterate() as Iterable<{ sha256: string; content: Buffer }>) {
+    header.counts.documents++;
+    yield { path: documentPath(doc.sha256), source: () => [doc.content] };
+  }
+  const queries = typeQueries(db, scope, header);
+  for (const type of RECORD_TYPES) {
+    const q = queries[type];
+    const n = (db.prepare(`SELECT count(*) AS n ${q.from}`).get(scope.params) as { n: number }).n;
+    if (n === 0) continue;
+    yield { path: recordFile(type), source: () => recordLines(db, type, q, scope, header, onRecords) };
+  }
+}
+
+function* recordLines(db: Db, type: RecordType, q: TypeQuery, scope: ExportScope, header: BundleHeader, onRecords?: (n: number) => void): Iterable<string> {
+  let chunk = '';
+  let n = 0;
+  const rows = db.prepare(`SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from} ORDER BY t.id`).iterate(scope.params);
+  for (const row of rows as Iterable<Row>) {
+    chunk += JSON.stringify(buildRecord(type, row, q.build(row))) + '\n';
+    n++;
+    header.counts[type]++;
+    if (chunk.length > 1 << 16) {
+      yield chunk;
+      chunk = '';
+      onRecords?.(n);
+      n = 0;
+    }
+  }
+  if (chunk) yield chunk;
+  onRecords?.(n);
+}
+
+/** Rows of one child table grouped by their owner, read alongside the owners in the same order. */
+function childCursor(db: Db, sql: string, key: string): (ownerId: string) => Row[] {
+  let it: Iterator<Row> | undefined;
+  let next: IteratorResult<Row>;
+  return (ownerId) => {
+    if (!it) {
+      it = (db.prepare(sql).iterate() as IterableIterator<Row>)[Symbol.iterator]();
+      next = it.next();
+    }
+    const rows: Row[] = [];
+    while (!next.done && (next.value[key] as string) < ownerId) next = it.next();
+    while (!next.done && next.value[key] === ownerId) {
+      rows.push(next.value);
+      next = it.next();
+    }
+    return rows;
+  };
+}
+
+const inX = (col: string, x: string) => `FROM ${col.split('.')[0]} t WHERE t.${col.split('.')[1]} IN (SELECT id FROM temp.${x})`;
+const own = (x: string, table: string) => `FROM ${table} t JOIN temp.${x} x ON x.id = t.id`;
+const none = () => ({});
+
+function typeQueries(db: Db, scope: ExportScope, header: BundleHeader): Record<RecordType, TypeQuery> {
+  const ex = header.exclusions;
+  const origin = (row: Row) => ({ origin: catalogueOrigin(row.office_id!, scope.officeId, scope.ancestors) });
+  const drops = (rule: (r: Row) => Decision[]) => (row: Row) => (rule(row).forEach((d) => tally(ex, d)), {});
+  return {
+    activities: { from: inX('activities.contact_id', 'x_contacts'), build: none },
+    carriers: { from: own('x_carriers', 'carriers'), build: origin },
+    contacts: { from: own('x_contacts', 'contacts'), build: drops(contactDrops) },
+    employee_census: { from: inX('employee_census.business_id', 'x_contacts'), build: none },
+    key_relations: { from: own('x_relations', 'key_relations'), build: none },
+    letters: {
+      from: `${own('x_letters', 'letters')} LEFT JOIN documents d ON d.path = t.document`,
+      also: 'd.sha256 AS doc_sha256, d.size AS doc_size',
+      build: documentOf,
+    },
+    positions: { from: inX('positions.account_id', 'x_accounts'), build: drops(positionDrops) },
+    products: { from: own('x_products', 'products'), build: origin },
+    riders: { from: own('x_riders', 'riders'), build: origin },
+    service_providers: { from: own('x_sps', 'service_providers'), build: origin },
+    smartpad: { from: inX('smartpad.contact_id', 'x_contacts'), build: none },
+    stubs: { from: own('x_stubs', 'contacts'), build: (row) => stubFields(row, header.stub_salt) },
+    ...partyQueries(db, ex),
+  };
+}
+
+/** X8: records with party lists (and a policy's riders), each list read alongside its records. */
+function partyQueries(db: Db, ex: BundleHeader['exclusions']): Record<PartyRecordType, TypeQuery> {
+  const parties = (table: string, owner: string, x: string, withShare: boolean) => {
+    const next = childCursor(db, `SELECT c.* FROM ${table} c JOIN temp.${x} x ON x.id = c.${owner} ORDER BY c.${owner}`, owner);
+    return (id: string) => sortParties(next(id)).map((p) => buildParty(p.contact_id!, p.list!, p.role, withShare ? p.share_percent : null));
+  };
+  const accountParties = parties('account_parties', 'account_id', 'x_accounts', false);
+  const caseParties = parties('case_parties', 'case_id', 'x_cases', true);
+  const policyParties = parties('policy_parties', 'policy_id', 'x_policies', true);
+  const riders = childCursor(
+    db,
+    `SELECT r.* FROM policy_riders r JOIN temp.x_policies x ON x.id = r.policy_id
+      WHERE r.rider_id IS NOT NULL ORDER BY r.policy_id, r.rider_id, r.amount`,
+    'policy_id',
+  );
+  return {
+    investment_accounts: {
+      from: own('x_accounts', 'investment_accounts'),
+      build: (row) => (accountDrops(row).forEach((d) => tally(ex, d)), { parties: accountParties(row.id!) }),
+    },
+    pending_cases: { from: own('x_cases', 'pending_cases'), build: (row) => ({ parties: caseParties(row.id!) }) },
+    policies: {
+      from: own('x_policies', 'policies'),
+      build: (row) => {
+        policyDrops(row).forEach((d) => tally(ex, d));
+        return { riders: riders(row.id!).map((r) => buildRiderEntry(r.rider_id!, r.amount)), parties: policyParties(row.id!) };
+      },
+    },
+  };
+}
+
+/** B4: a letter's attachment, by content. */
+function documentOf(letter: Row): Record<string, unknown> {
+  const sha = letter.doc_sha256;
+  if (!letter.document || !sha) return {};
+  return { document: { path: documentPath(sha), name: letter.document, sha256: sha, size: Number(letter.doc_size) } };
+}
+
