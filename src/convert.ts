@@ -63,7 +63,15 @@ function tempName(target: string): string {
   return path.join(path.dirname(path.resolve(target)), `.${path.basename(target)}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
 }
 
+function checkParent(out: string): void {
+  const dir = path.dirname(path.resolve(out));
+  if (!fs.existsSync(dir)) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `the folder ${dir} does not exist`, { hint: 'create it first, or name a path in an existing folder' });
+  }
+}
+
 function checkCsvTarget(out: string): void {
+  checkParent(out);
   if (!fs.existsSync(out)) return;
   if (!fs.statSync(out).isDirectory() || fs.readdirSync(out).length > 0) {
     throw new OfficeportError(ErrorCode.NOT_EMPTY, `${out} exists and is not an empty folder`, {
@@ -78,14 +86,14 @@ function checkXmlTarget(out: string): void {
       hint: 'name a file, e.g. --out bundle.xml',
     });
   }
-  const dir = path.dirname(path.resolve(out));
-  if (!fs.existsSync(dir)) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `the folder ${dir} does not exist`, { hint: 'create it first, or name a file in an existing folder' });
-  }
+  checkParent(out);
 }
 
 /** Convert FILE to `format` at `out`: verify, write to a temporary name, rename. */
 export async function convertBundle(file: string, format: ConvertFormat, out: string): Promise<ConvertResult> {
+  if (!fs.existsSync(file)) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${file}`, { hint: 'name the bundle file that export wrote' });
+  }
   if (format === 'csv') checkCsvTarget(out);
   else checkXmlTarget(out);
   await refuseUnlessValid(file);
