@@ -130,6 +130,11 @@ describe('import with the real binary', () => {
     const json = JSON.parse(ok(['import', bundle, '--db', target, ...TO, '--dry-run', '--json']));
     expect(json.dry_run).toBe(true);
     expect(json.counts.merged).toBe(2);
+    // V2: inspect shows the same dry run
+    const inspected = ok(['inspect', bundle, '--db', target, ...TO]);
+    expect(inspected).toMatch(/import dry run into Springfield Agency for dana/);
+    expect(inspected).toMatch(/2 merged/);
+    expect(JSON.parse(ok(['inspect', bundle, '--db', target, ...TO, '--json'])).import_dry_run.counts).toEqual(json.counts);
     expect(dumpOf(target)).toEqual(before);
     expect(fs.existsSync(`${target}.inbox`)).toBe(false);
   });

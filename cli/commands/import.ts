@@ -121,3 +121,22 @@ function renderUndo(r: UndoResult): string[] {
   if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`];
   return [`undid import ${r.accept_id} of bundle ${r.bundle_id}: ${Object.entries(r.reverted).map(([t, n]) => `${n} ${t}`).join(', ')} rows restored`];
 }
+
+// ---- V2: the import dry run inside `inspect --db --office --user` ----
+
+/** Options inspect adds for its dry run. */
+export function dryRunOptions<T>(y: Argv<T>) {
+  return y
+    .option('office', { type: 'string', describe: 'with --db and --user: also show a dry run of importing into this office' })
+    .option('user', { type: 'string', describe: 'the receiving user for the dry run' });
+}
+
+/** The dry run for inspect, or undefined when --office/--user were not given. */
+export async function inspectDryRun(args: GlobalArgs & { file: string; office?: string; user?: string; trust?: string }) {
+  if (!args.office && !args.user) return undefined;
+  if (!args.office || !args.user) throw new OfficeportError(ErrorCode.USAGE, 'the import dry run needs both --office and --user (and --db)');
+  const office = args.office;
+  const user = args.user;
+  const r = await withDb(args, (db) => importFile(db, resolveDbPath(args.db), args.file, office, user, { dryRun: true, trust: args.trust }));
+  return { json: jsonOf(r), text: ['', style('bold', `import dry run into ${office} for ${user}`), ...renderAccept(r)] };
+}

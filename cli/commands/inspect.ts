@@ -5,31 +5,36 @@ import { ErrorCode, formatProblem, OfficeportError } from '../../src/errors.js';
 import { inspectBundle, type InspectReport, type PersonLine } from '../../src/inspect.js';
 import { writeInspectHtml } from '../../src/formats/html-report.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
+import { dryRunOptions, inspectDryRun } from './import.js';
 
 interface Args extends GlobalArgs {
   file: string;
   trust?: string;
   html?: string;
+  office?: string;
+  user?: string;
 }
 
 export const inspectCommand: CommandModule<GlobalArgs, Args> = {
   command: 'inspect <file>',
   describe: 'summarise a bundle: header, counts, exclusions by rule, carriers by origin, stubs, documents (V2)',
   builder: (y) =>
-    y
+    dryRunOptions(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
       .option('trust', { type: 'string', describe: 'check the signature against this Ed25519 public key (PEM)' })
       .example('$0 inspect move.zip', 'what the bundle holds and what stayed behind, and why')
       .option('html', { type: 'string', describe: 'also write a self-contained HTML audit report to this file (V3)' })
       .example('$0 inspect move.zip --json > audit.json', 'the same as JSON for other tools')
-      .example('$0 inspect move.zip --html audit.html', 'a printable audit report with charts, readable offline'),
+      .example('$0 inspect move.zip --html audit.html', 'a printable audit report with charts, readable offline')
+      .example('$0 inspect move.zip --db target.db --office "Springfield Agency" --user dana', 'also what an import would do, writing nothing'),
   handler: async (args) => {
     if (!fs.existsSync(args.file)) {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
     }
     const r = await inspectBundle(args.file, { trust: args.trust ? readPublicKey(args.trust) : undefined });
     if (args.html) writeInspectHtml(args.html, r);
-    emit(args, r, renderInspect);
+    const dry = await inspectDryRun(args);
+    emit(args, dry ? { ...r, import_dry_run: dry.json } : r, (x) => [...renderInspect(x), ...(dry ? dry.text : [])]);
   },
 };
 
