@@ -11,6 +11,7 @@ import {
   rowidsByRow,
   rowidsWhere,
   serializeImages,
+  type RowImage,
 } from '../src/store/row-journal.js';
 
 let db: Database.Database;
@@ -62,7 +63,7 @@ describe('row journal', () => {
   });
 
   it('R10: stored images survive serialisation, absent rows included', () => {
-    const imgs = [
+    const imgs: RowImage[] = [
       { table: 'items', rowid: 1, row: { id: 'A', name: 'Alpha', carrier_id: null } },
       { table: 'items', rowid: 7, row: null },
       { table: 'links', rowid: 2, row: { policy_id: 'P1', rider_id: null, amount: '1' } },

@@ -94,7 +94,7 @@ const planCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string; out?
       const rows = pairingsFor(db, realignOffices(db, args.office));
       if (args.out) writePlanFile(args.out, rows);
       emit(args, { out: args.out ?? null, rows }, (x) => [
-        table(['kind', 'local id', 'local name', 'resource id', 'resource name', 'match', 'action'], x.rows.map((r) => [r.kind, r.local_id, r.local_name, r.resource_id, r.resource_name, r.match, r.action])),
+        table(['kind', 'local id', 'local name', 'resource id', 'resource name', 'match', 'action'], x.rows.map((r) => [r.kind.replace('_', '-'), r.local_id, r.local_name, r.resource_id, r.resource_name, r.match, r.action])),
         ...(x.out ? [`plan written to ${x.out}`] : []),
       ]);
     });
@@ -131,6 +131,13 @@ const applyCommand: CommandModule<GlobalArgs, OfficeArgs & { plan: string }> = {
   },
 };
 
+/** One line for a journal summary: the names migrated, or what a purge deleted. */
+function describeEntry(summary: unknown): string {
+  const s = summary as { local?: string; resource?: string; deleted?: unknown[] };
+  if (s.deleted) return `deleted ${s.deleted.length} X_ record(s)`;
+  return `${JSON.stringify(s.local)} -> ${JSON.stringify(s.resource)}`;
+}
+
 const logCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string }> = {
   command: 'log',
   describe: 'list the realignments of an office',
@@ -141,7 +148,7 @@ const logCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string }> = {
       emit(args, r.entries, (entries) =>
         entries.length === 0
           ? `no realignments in office ${r.office.name}`
-          : table(['id', 'at', 'kind', 'local', 'resource', 'by', 'undone'], entries.map((e) => [e.id, e.at, e.kind, e.local_id, e.resource_id, e.user_id, e.undone_at ?? ''])),
+          : table(['id', 'at', 'kind', 'local', 'resource', 'what', 'by', 'undone'], entries.map((e) => [e.id, e.at, e.kind.replace('_', '-'), e.local_id, e.resource_id, describeEntry(e.summary), e.user_id, e.undone_at ?? ''])),
       );
     });
   },
