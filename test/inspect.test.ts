@@ -2,7 +2,8 @@
 // exclusions with reasons, catalogue by origin, stubs, documents; no tax id shown.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maskTaxId } from '../src/inspect.js';
-import { run } from './helpers/cli.js';
+import path from 'node:path';
+import { ROOT, run } from './helpers/cli.js';
 import { BUNDLE_ID, CREATED_AT, exportWith, loadedDb } from './fixtures/export/kit.js';
 
 let zip: string;
@@ -54,7 +55,7 @@ describe('inspect', () => {
   });
 
   it('V2: a file that is not a bundle is refused with exit 1', () => {
-    const r = run(['inspect', 'package.json']);
+    const r = run(['inspect', path.join(ROOT, 'package.json')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot be inspected|not a zip|zip/i);
   });
