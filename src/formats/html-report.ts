@@ -1,5 +1,6 @@
 // V3: one self-contained HTML audit report of a bundle (and of the import dry
-// run when a target was given). Pure: data in, one string out. Everything from
+// run when a target was given). renderHtmlReport is pure: data in, one string
+// out; writeHtmlReport puts it on disk whole or not at all. Everything from
 // the bundle is escaped; a Content-Security-Policy forbids scripts and any
 // network fetch, so even a bug in escaping could not run code or leak data.
 import crypto from 'node:crypto';
@@ -7,90 +8,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../errors.js';
 import type { InspectReport } from '../inspect.js';
+import {
+  auditReportFromInspect,
+  type AuditReport,
+  type ReportCatalogueItem,
+  type ReportContact,
+  type ReportDocument,
+  type ReportDryRun,
+  type ReportExclusion,
+  type ReportStub,
+} from './html-report-data.js';
 import { REPORT_CSS, barChart, esc, list, maskTaxId, section, type Column } from './html-report-parts.js';
 
-export interface ReportHeader {
-  format_version?: string;
-  bundle_id?: string;
-  session_id?: string;
-  created_at?: string;
-  tool_version?: string;
-  source?: Record<string, string | undefined>;
-  target?: Record<string, string | undefined>;
-  selection?: Record<string, string | undefined>;
-  counts?: Record<string, number>;
-}
-
-export interface ReportExclusion {
-  rule: string;
-  what: string;
-  count: number;
-  reason: string;
-}
-
-export interface ReportContact {
-  ref: string;
-  kind?: string;
-  name: string;
-  birth_date?: string;
-  tax_id?: string;
-}
-
-export interface ReportCatalogueItem {
-  type: string;
-  ref: string;
-  name: string;
-  origin: string;
-  carrier?: string;
-}
-
-export interface ReportStub {
-  ref: string;
-  kind?: string;
-  name: string;
-  birth_date?: string;
-  has_tax_id_hash?: boolean;
-}
-
-export interface ReportDocument {
-  path: string;
-  name?: string;
-  size?: number;
-  letter?: string;
-}
-
-export interface ReportDryRun {
-  office: string;
-  user: string;
-  /** decisions per outcome: created, merged, linked, pending, dropped, ... */
-  outcomes: Record<string, number>;
-  conflicts: { ref: string; target_id?: string; field: string; incoming: string; kept: string }[];
-  dropped: { record: string; list?: string; role?: string; contact?: string; reason: string }[];
-  pending: { record: string; reason: string }[];
-  ambiguous: { ref: string; name?: string; candidates: string[] }[];
-  /** full lengths of the lists above when they hold only the first rows */
-  totals?: Partial<Record<'conflicts' | 'dropped' | 'pending' | 'ambiguous', number>>;
-}
-
-export interface AuditReport {
-  file: string;
-  generatedAt: string;
-  header: ReportHeader;
-  exclusions: ReportExclusion[];
-  verification?: { valid: boolean; problems: string[]; signature?: string };
-  contacts: ReportContact[];
-  /** how many contacts the bundle holds (contacts may be a sample) */
-  contactTotal?: number;
-  catalogue: ReportCatalogueItem[];
-  stubs: ReportStub[];
-  stubTotal?: number;
-  documents: ReportDocument[];
-  documentTotal?: number;
-  documentBytes?: number;
-  dryRun?: ReportDryRun;
-  /** most rows listed per table; the rest is counted */
-  rowCap?: number;
-}
+export * from './html-report-data.js';
 
 const RECORD_LABELS: Record<string, string> = {
   contacts: 'Contacts',
@@ -318,76 +248,6 @@ ${parts.join('\n')}
 </body>
 </html>
 `;
-}
-
-/** One decision of the import dry run, as receipts write them (src/receipt.ts). */
-export interface DryRunOutcome {
-  ref: string;
-  outcome: string;
-  target_id?: string;
-  reason?: string;
-  conflicts?: { field: string; target: string; incoming: string }[];
-  record?: string;
-  list?: string;
-  role?: string;
-  contact?: string;
-  candidates?: string[];
-}
-
-/** The dry-run section from a stream of decisions: exact counts, the first `cap` rows of each list. */
-export function dryRunFromOutcomes(
-  office: string,
-  user: string,
-  outcomes: Iterable<DryRunOutcome>,
-  cap = 200,
-  exactCounts?: Record<string, number>,
-): ReportDryRun {
-  const d: ReportDryRun = { office, user, outcomes: {}, conflicts: [], dropped: [], pending: [], ambiguous: [] };
-  const totals = { conflicts: 0, dropped: 0, pending: 0, ambiguous: 0 };
-  for (const o of outcomes) {
-    d.outcomes[o.outcome] = (d.outcomes[o.outcome] ?? 0) + 1;
-    for (const c of o.conflicts ?? []) {
-      if (totals.conflicts++ < cap) d.conflicts.push({ ref: o.ref, target_id: o.target_id, field: c.field, incoming: c.incoming, kept: c.target });
-    }
-    if (o.outcome === 'dropped' && totals.dropped++ < cap) {
-      d.dropped.push({ record: o.record ?? o.ref, list: o.list, role: o.role, contact: o.contact, reason: o.reason ?? '' });
-    }
-    if (o.outcome === 'pending' && totals.pending++ < cap) d.pending.push({ record: o.record ?? o.ref, reason: o.reason ?? '' });
-    if (o.candidates && o.candidates.length > 1 && totals.ambiguous++ < cap) d.ambiguous.push({ ref: o.ref, candidates: o.candidates });
-  }
-  d.totals = totals;
-  // the outcome list may itself be a sample (import lists at most a few thousand); its counts are exact
-  if (exactCounts) d.outcomes = { ...exactCounts };
-  return d;
-}
-
-/** The report's data from inspect's summary (and the dry run, when a target was named). */
-export function auditReportFromInspect(r: InspectReport, generatedAt: string, dryRun?: ReportDryRun): AuditReport {
-  const catalogue: ReportCatalogueItem[] = [];
-  for (const [type, byOrigin] of Object.entries(r.catalogue)) {
-    for (const [origin, items] of Object.entries(byOrigin)) {
-      for (const i of items) catalogue.push({ type, origin, ref: i.ref, name: i.name, carrier: i.carrier });
-    }
-  }
-  const problems = r.verification.problems.map((p) =>
-    [p.file, p.line, p.pointer].filter((x) => x !== undefined && x !== '').join(':') + (p.file ? ': ' : '') + p.message,
-  );
-  return {
-    file: path.basename(r.file),
-    generatedAt,
-    header: { ...r.header, counts: r.counts as unknown as Record<string, number> },
-    exclusions: r.exclusions,
-    verification: { valid: r.verification.valid, problems, signature: r.signed ? 'signed (Ed25519)' : 'not signed' },
-    contacts: r.contacts.shown.map((c) => ({ ref: c.ref, kind: c.kind, name: c.name, birth_date: c.birth_date, tax_id: c.tax_id })),
-    contactTotal: r.contacts.total,
-    catalogue,
-    stubs: r.stubs.shown.map((s) => ({ ref: s.ref, kind: s.kind, name: s.name, birth_date: s.birth_date, has_tax_id_hash: Boolean(s.tax_id) })),
-    stubTotal: r.stubs.total,
-    documents: [],
-    documentTotal: r.documents.count,
-    documentBytes: r.documents.bytes,
-    dryRun,
-  };
 }
 
 /** Write the report whole or not at all: a temporary file beside `file`, then rename. */
