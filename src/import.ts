@@ -108,7 +108,7 @@ function ownerOf(type: RecordType, rec: Record<string, unknown>, isBundleContact
 export type ContactState = 'now' | 'done' | 'later';
 
 /** Stages the records of the contacts taking part in this accept (and the catalogue and stubs they may use). */
-export async function stage(db: Db, src: BundleSource, stateOf: (ref: string) => ContactState): Promise<number> {
+export async function stage(db: Db, src: BundleSource, stateOf: (ref: string) => ContactState, onRecords?: (n: number) => void): Promise<number> {
   createStaging(db);
   const addContact = db.prepare(`INSERT OR REPLACE INTO temp.imp_bundle_contacts (ref, state) VALUES (?, ?)`);
   const addRecord = db.prepare(`INSERT INTO temp.imp_records (type, ref, json) VALUES (?, ?, ?)`);
@@ -120,6 +120,7 @@ export async function stage(db: Db, src: BundleSource, stateOf: (ref: string) =>
     let batch: [string, string][] = [];
     const flush = () => {
       db.transaction(() => batch.forEach(([ref, json]) => addRecord.run(type, ref, json)))();
+      onRecords?.(batch.length);
       batch = [];
     };
     for await (const rec of src.records(type)) {

@@ -105,6 +105,8 @@ export interface AcceptRequest {
   trust?: string;
   dryRun?: boolean;
   planOut?: string;
+  /** records staged so far (progress bars) */
+  onRecords?: (n: number) => void;
 }
 
 function readPlanFile(file: string): PlanFile {
@@ -144,7 +146,7 @@ export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId
   }
   const selected = plan ? plan.contacts : normaliseContactRefs(req.contacts);
   await knownContacts(src, selected);
-  const now = await stage(db, src, contactStates(db, inboxId, selected));
+  const now = await stage(db, src, contactStates(db, inboxId, selected), req.onRecords);
   try {
     if (now === 0) return alreadyImported(db, src, a);
     const check = plan ? () => checkPlan(db, plan, req.planFile!) : undefined;

@@ -46,16 +46,15 @@ export function* planOutcomes(db: Db): Generator<ReceiptOutcome> {
   for (const p of pages<PlanRow>(db, `SELECT * FROM temp.imp_plan`)) {
     if (p.type === 'stubs') continue;
     const d = JSON.parse(p.detail) as Record<string, unknown>;
-    const o: ReceiptOutcome = { ref: p.ref, outcome: p.outcome as Outcome };
-    const id = p.target_id ?? (target.get(p.ref) as string | undefined);
-    if (id) o.target_id = id;
-    if (p.type === 'party') {
+    const party = p.type === 'party';
+    let id = p.target_id ?? (target.get(p.ref) as string | undefined);
+    if (!id && party && p.outcome === 'linked') id = target.get(d.contact as string) as string | undefined;
+    // keys in the order of the receipt contract: ref, target_id, outcome, ...
+    const o = (id ? { ref: p.ref, target_id: id } : { ref: p.ref }) as ReceiptOutcome;
+    o.outcome = p.outcome as Outcome;
+    if (party) {
       Object.assign(o, { record: d.record, list: d.list, contact: d.contact });
       if (d.role) o.role = d.role as string;
-      if (o.outcome === 'linked' && !o.target_id) {
-        const t = target.get(d.contact as string) as string | undefined;
-        if (t) o.target_id = t;
-      }
     }
     if (typeof d.reason === 'string') o.reason = d.reason;
     if (Array.isArray(d.conflicts) && d.conflicts.length > 0) o.conflicts = d.conflicts as ReceiptOutcome['conflicts'];

@@ -5,7 +5,7 @@ import type { AcceptResult } from '../../src/import.js';
 import { undoImport, type UndoResult } from '../../src/import-undo.js';
 import { resolveDbPath } from '../../src/store/db.js';
 import { withDb } from '../context.js';
-import { emit, style, table, type GlobalArgs } from '../output.js';
+import { emit, progress, style, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -80,7 +80,9 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     if (!args.file) throw new OfficeportError(ErrorCode.USAGE, 'name the bundle to import: officeport import FILE --office O --user U');
     const dbPath = resolveDbPath(args.db);
-    const r = await withDb(args, (db) => importFile(db, dbPath, args.file, args.office, args.user, requestOf(args)));
+    const bar = progress('staging records');
+    const r = await withDb(args, (db) => importFile(db, dbPath, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
+    bar.done();
     emit(args, jsonOf(r), () => renderAccept(r));
   },
 };

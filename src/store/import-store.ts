@@ -79,10 +79,18 @@ export function indexTargetContacts(db: Db, officeId: string, salt: string | und
   const tax = db.prepare(`INSERT INTO temp.tgt_tax (key, id) VALUES (?, ?)`);
   const ident = db.prepare(`INSERT INTO temp.tgt_ident (key, id, tax) VALUES (?, ?, ?)`);
   const hash = db.prepare(`INSERT INTO temp.tgt_hash (key, id) VALUES (?, ?)`);
-  const rows = db
-    .prepare(`SELECT id, kind, first_name, last_name, business_name, birth_date, tax_id FROM contacts WHERE office_id = ?`)
-    .all(officeId) as Row[];
-  for (const c of rows) {
+  // Paged by rowid: a large office is never held in memory at once, and the temp inserts need no open cursor.
+  const page = db.prepare(
+    `SELECT rowid AS rid, id, kind, first_name, last_name, business_name, birth_date, tax_id FROM contacts WHERE office_id = ? AND rowid > ? ORDER BY rowid LIMIT 5000`,
+  );
+  for (let after = 0, rows = page.all(officeId, after) as Row[]; rows.length > 0; rows = page.all(officeId, after) as Row[]) {
+    after = Number(rows[rows.length - 1]!.rid);
+    for (const c of rows) indexContact(c);
+  }
+  db.exec(`CREATE INDEX temp.ix_tgt_tax ON tgt_tax(key); CREATE INDEX temp.ix_tgt_ident ON tgt_ident(key);
+           CREATE INDEX temp.ix_tgt_hash ON tgt_hash(key)`);
+
+  function indexContact(c: Row): void {
     const digits = taxDigits(c.tax_id);
     if (digits) {
       tax.run(digits, c.id);
@@ -91,8 +99,6 @@ export function indexTargetContacts(db: Db, officeId: string, salt: string | und
     const key = identityKey({ kind: c.kind ?? 'individual', ...c });
     if (key) ident.run(key, c.id, digits);
   }
-  db.exec(`CREATE INDEX temp.ix_tgt_tax ON tgt_tax(key); CREATE INDEX temp.ix_tgt_ident ON tgt_ident(key);
-           CREATE INDEX temp.ix_tgt_hash ON tgt_hash(key)`);
 }
 
 export class ImportQueries {
