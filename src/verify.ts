@@ -47,10 +47,10 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
   if (!bag) return { valid: false, problems: opened.problems };
   const problems = bag.problems;
   try {
-    const header = await readHeader(bag, problems);
+    const { header, known } = await readHeader(bag, problems);
     const counts: Partial<Counts> = {};
     const read = new Set<string>();
-    if (header) {
+    if (known) {
       const refs = new RefIndex();
       try {
         await checkRecords(bag, refs, counts, read, problems, opts.onRecords);
@@ -59,7 +59,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       } finally {
         refs.close();
       }
-      checkCounts(header, counts, problems);
+      if (header) checkCounts(header, counts, problems);
     }
     await checkPayload(bag, read);
     return {
@@ -74,18 +74,22 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
   }
 }
 
-/** officeport.json: JSON, a known format version, its schema, and the bag it sits in. */
-async function readHeader(bag: OpenedBag, problems: Problem[]): Promise<BundleHeader | undefined> {
+/**
+ * officeport.json: JSON, a known format version, its schema, and the bag it
+ * sits in. `known`: the records can be read as format 1.0 (even when the
+ * header itself has problems, so that they are reported too).
+ */
+async function readHeader(bag: OpenedBag, problems: Problem[]): Promise<{ header?: BundleHeader; known: boolean }> {
   if (!bag.paths.includes(HEADER_FILE)) {
     problems.push({ file: HEADER_FILE, message: 'missing; every officeport bundle has this header' });
-    return undefined;
+    return { known: true };
   }
   let value: unknown;
   try {
     value = JSON.parse(await bag.readTagFile(HEADER_FILE));
   } catch (e) {
     problems.push({ file: HEADER_FILE, message: `not readable JSON: ${(e as Error).message}` });
-    return undefined;
+    return { known: true };
   }
   const version = (value as { format_version?: unknown } | null)?.format_version;
   if (typeof version === 'string' && !KNOWN_FORMAT_VERSIONS.includes(version)) {
@@ -94,11 +98,11 @@ async function readHeader(bag: OpenedBag, problems: Problem[]): Promise<BundleHe
       pointer: '/format_version',
       message: `unknown format version ${JSON.stringify(version)}; this officeport reads ${KNOWN_FORMAT_VERSIONS.join(', ')} (upgrade officeport)`,
     });
-    return undefined;
+    return { known: false };
   }
   const bad = validate('officeport', value);
   for (const p of bad) problems.push({ file: HEADER_FILE, ...p });
-  if (bad.length > 0) return undefined;
+  if (bad.length > 0) return { known: true };
   const h = value as BundleHeader;
   const extId = bag.bagInfo.find(([k]) => k.toLowerCase() === 'external-identifier')?.[1];
   if (extId !== h.bundle_id) {
@@ -107,7 +111,7 @@ async function readHeader(bag: OpenedBag, problems: Problem[]): Promise<BundleHe
   if (bag.root !== `officeport-bundle-${h.bundle_id}`) {
     problems.push({ message: `the bag folder ${bag.root} is not named officeport-bundle-${h.bundle_id}` });
   }
-  return h;
+  return { header: h, known: true };
 }
 
 /** Every line of every record file: JSON, schema, order, unique refs; references noted for later. */

@@ -131,6 +131,16 @@ describe('verify: records', () => {
     expect(j.problems).toContainEqual({ file: 'data/records/policies.ndjson', line: 2, pointer: '/carrier', message: expect.stringContaining('carrier/GONE') });
   });
 
+  it('V1: a header that breaks its schema is reported, and the records are still checked', async () => {
+    const r = await verifyWith((p) => {
+      delete p.header.stub_salt;
+      editLine(p, 'data/records/activities.ndjson', 1, (x) => ({ ...x, type: 'lunch' }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('officeport.json /stub_salt: required field is missing');
+    expect(r.out).toContain('data/records/activities.ndjson:1 /type: expected one of call, meeting, task, to_do, other, got "lunch"');
+  });
+
   it('V1: a missing file argument is a usage error (exit 2)', () => {
     expect(run(['verify']).code).toBe(2);
   });
