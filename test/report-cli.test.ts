@@ -59,3 +59,39 @@ describe('officeport inspect --html', () => {
     expect(fs.readdirSync(ex.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
+
+describe('officeport inspect --html with a target (dry run)', () => {
+  it('V3: lists every merge conflict, dropped entry, pending relation and ambiguous match of the dry run', async () => {
+    const { loadTarget } = await import('./audit-fixture.js');
+    const ex = exportHostile();
+    const target = loadTarget(ex.dir);
+    const out = path.join(ex.dir, 'dry.html');
+    const r = run(['inspect', ex.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--html', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    type Outcome = { ref: string; outcome: string; record?: string; reason?: string; candidates?: string[]; conflicts?: { field: string; target: string; incoming: string }[] };
+    const dry = (JSON.parse(r.stdout) as { import_dry_run: { counts: Record<string, number>; outcomes: Outcome[] } }).import_dry_run;
+    const html = fs.readFileSync(out, 'utf8');
+    const section = html.slice(html.indexOf('<section id="dry-run">'));
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    const conflicts = dry.outcomes.flatMap((o) => (o.conflicts ?? []).map((c) => ({ ...c, ref: o.ref })));
+    const dropped = dry.outcomes.filter((o) => o.outcome === 'dropped');
+    const pending = dry.outcomes.filter((o) => o.outcome === 'pending');
+    const ambiguous = dry.outcomes.filter((o) => (o.candidates?.length ?? 0) > 1);
+    // the sample target is built to exercise each of them
+    expect(conflicts.length).toBeGreaterThan(0);
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(ambiguous.length).toBeGreaterThan(0);
+    expect(section).toContain(`Merge conflicts (${conflicts.length})`);
+    expect(section).toContain(`Dropped entries (${dropped.length})`);
+    expect(section).toContain(`Pending relations (${pending.length})`);
+    expect(section).toContain(`Ambiguous matches (${ambiguous.length})`);
+    for (const c of conflicts) {
+      const shown = c.field === 'tax_id' ? [] : [c.incoming, c.target];
+      for (const v of shown) expect(section, `${c.ref} ${c.field}`).toContain(esc(v));
+    }
+    for (const d of [...dropped, ...pending]) expect(section).toContain(esc(d.reason ?? ''));
+    for (const a of ambiguous) expect(section).toContain(esc(a.candidates!.join(', ')));
+    for (const [outcome, n] of Object.entries(dry.counts)) expect(section).toMatch(new RegExp(`>${outcome}</text>.*?class="val">${n}<`));
+    expect(section).toContain('Nothing was written');
+  });
+});

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { readPublicKey } from '../../src/bundle/signing.js';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/errors.js';
 import { inspectBundle, type InspectReport, type PersonLine } from '../../src/inspect.js';
-import { writeInspectHtml } from '../../src/formats/html-report.js';
+import { dryRunFromAccept, writeInspectHtml } from '../../src/formats/html-report.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 import { dryRunOptions, inspectDryRun } from './import.js';
 
@@ -32,8 +32,8 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
     }
     const r = await inspectBundle(args.file, { trust: args.trust ? readPublicKey(args.trust) : undefined });
-    if (args.html) writeInspectHtml(args.html, r);
     const dry = await inspectDryRun(args);
+    if (args.html) writeInspectHtml(args.html, r, dry && dryRunFromAccept(args.office!, args.user!, dry.json));
     emit(args, dry ? { ...r, import_dry_run: dry.json } : r, (x) => [...renderInspect(x), ...(dry ? dry.text : [])]);
   },
 };

@@ -127,6 +127,12 @@ export function dryRunFromOutcomes(
   return d;
 }
 
+/** Ambiguous matches named after the bundle's contacts, where inspect listed them. */
+function withContactNames(d: ReportDryRun, r: InspectReport): ReportDryRun {
+  const names = new Map(r.contacts.shown.map((c) => [c.ref, c.name]));
+  return { ...d, ambiguous: d.ambiguous.map((a) => ({ ...a, name: a.name ?? names.get(a.ref) })) };
+}
+
 /** The report's data from inspect's summary (and the dry run, when a target was named). */
 export function auditReportFromInspect(r: InspectReport, generatedAt: string, dryRun?: ReportDryRun): AuditReport {
   const catalogue: ReportCatalogueItem[] = [];
@@ -152,6 +158,16 @@ export function auditReportFromInspect(r: InspectReport, generatedAt: string, dr
     documents: [],
     documentTotal: r.documents.count,
     documentBytes: r.documents.bytes,
-    dryRun,
+    dryRun: dryRun && withContactNames(dryRun, r),
   };
+}
+
+/** The dry-run section from import's dry-run result (its counts are exact; its outcome list may be a sample). */
+export function dryRunFromAccept(
+  office: string,
+  user: string,
+  r: { counts: Record<string, number>; outcomes: readonly DryRunOutcome[] },
+  cap = 200,
+): ReportDryRun {
+  return dryRunFromOutcomes(office, user, r.outcomes, cap, r.counts);
 }

@@ -78,6 +78,7 @@ thead th { background:#eef2f6; font-weight:600; }
 tbody tr:nth-child(even) { background:#fafbfc; }
 table.kv th { width:190px; color:var(--muted); font-weight:500; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
+td code { white-space:nowrap; }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background:#eef2f6; padding:0 3px; border-radius:3px; }
 .figures { display:grid; grid-template-columns:repeat(auto-fit, minmax(150px, 1fr)); gap:12px; margin:0 0 18px; }
 .figure { background:var(--card); border:1px solid var(--line); border-left:4px solid var(--main); border-radius:6px; padding:10px 14px; }
