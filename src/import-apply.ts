@@ -29,9 +29,11 @@ const ID_PREFIX: Readonly<Record<TableName, string>> = Object.fromEntries(
   Object.keys(TABLES).map((t) => [t, `IMP-${t.replace(/[aeiou_]/g, '').slice(0, 3).toUpperCase()}-`]),
 ) as Record<TableName, string>;
 
-function resolve(ctx: ApplyContext, ref: string | undefined, table: TableName): string | null {
+function resolve(ctx: ApplyContext, ref: string | undefined, table: TableName, required = true): string | null {
   if (!ref) return null;
   const id = ctx.q.refTarget(ref) ?? ctx.q.mapped(ctx.sourceInstallation, ref, ctx.officeId, table);
+  // An optional reference to a contact that is not here (a letter's recipient) is left empty.
+  if (!id && !required) return null;
   if (!id) throw new OfficeportError(ErrorCode.REFUSED, `${ref} has no target record; the plan is incomplete`);
   return id;
 }
@@ -51,7 +53,7 @@ function rowOf(ctx: ApplyContext, type: RecordType, rec: Rec, id: string): Value
     const v = rec[f.name];
     const col = f.type === 'ref' ? f.column! : f.name;
     if (!cols.has(col)) continue;
-    if (f.type === 'ref') row[col] = resolve(ctx, v as string | undefined, REF_TABLE[f.to!]!);
+    if (f.type === 'ref') row[col] = resolve(ctx, v as string | undefined, REF_TABLE[f.to!]!, f.required === true || f.to !== 'contact');
     else row[col] = typeof v === 'string' && v !== '' ? v : null;
   }
   return row;

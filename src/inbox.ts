@@ -194,8 +194,14 @@ export async function importFile(db: Db, dbPath: string, file: string, officeRef
     const a = checkAddressed(db, src.header, officeRef, userRef);
     const staged = db.prepare(`SELECT id FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected'`).pluck().get(src.header.bundle_id, a.office.id) as string | undefined;
     if (req.dryRun) return await runAccept(db, src, a, staged, req);
-    const { entry } = await addToInbox(db, dbPath, src, a);
-    return { ...(await runAccept(db, src, a, entry.id, req)), inbox_id: entry.id };
+    const { entry, added } = await addToInbox(db, dbPath, src, a);
+    try {
+      return { ...(await runAccept(db, src, a, entry.id, req)), inbox_id: entry.id };
+    } catch (e) {
+      // import is add plus accept: a refused accept does not leave the bundle staged by this command
+      if (added) unstage(db, entry);
+      throw e;
+    }
   } finally {
     await src.close();
   }
@@ -219,6 +225,14 @@ export async function acceptInbox(db: Db, id: string, officeRef: string, userRef
 /** The office and user of an inbox command, who must hold data_import. */
 export function userAddress(db: Db, officeRef: string, userRef: string): Addressee {
   return checkAddressed(db, { target: { office: officeRef, user: userRef } } as never, officeRef, userRef);
+}
+
+function unstage(db: Db, entry: InboxRow): void {
+  inTransaction(db, () => {
+    db.prepare(`DELETE FROM inbox_contacts WHERE inbox_id = ?`).run(entry.id);
+    db.prepare(`DELETE FROM inbox WHERE id = ?`).run(entry.id);
+  });
+  fs.rmSync(entry.file, { force: true });
 }
 
 /** I2: reject a staged bundle; its copy is removed. */

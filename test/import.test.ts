@@ -44,6 +44,8 @@ describe('I8: one transaction per accept', () => {
     expect(fs.readdirSync(tgt.dir).filter((f) => f.includes('.tmp'))).toEqual([]);
     expect(rows(tgt.db, `SELECT count(*) AS n FROM import_map`)).toEqual([{ n: 0 }]);
     expect(rows(tgt.db, `SELECT count(*) AS n FROM transfer_log`)).toEqual([{ n: 0 }]);
+    expect(rows(tgt.db, `SELECT count(*) AS n FROM inbox`)).toEqual([{ n: 0 }]); // import = add + accept, both or neither
+    expect(fs.readdirSync(`${tgt.file}.inbox`)).toEqual([]);
     // once the fault is gone, the staged bundle imports
     tgt.db.exec(`DROP TRIGGER fail_policy`);
     expect((await importInto(tgt, bundle, { receiptFile: receipt })).counts.created).toBeGreaterThan(0);
