@@ -12,7 +12,6 @@ import {
   confirmedRefs,
   countOutcomes,
   receiptMismatches,
-  removalTables,
   summarize,
   totalRemoved,
   type FinalizeCounts,
@@ -33,11 +32,9 @@ import {
   loadConfirmedRefs,
   logFinalize,
   markFinalized,
-  iterateDetached,
-  iterateRemoved,
-  iterateRemovedDocuments,
   readLedger,
   selectRemovals,
+  spoolArchiveRows,
 } from './store/finalize-store.js';
 import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from './store/offices.js';
 
@@ -251,35 +248,11 @@ interface ArchiveInput {
   counts: FinalizeCounts;
 }
 
-interface Spooled {
-  path: string;
-  local: string;
-}
-
-/**
- * Rows are spooled from .iterate() to NDJSON files in a temporary folder (no
- * iterator stays open while the zip is written), then bagged by writeBag.
- * Layout: docs/retention-archive.md.
- */
+/** M2: the removed rows, spooled to a temporary folder, bagged by writeBag. Layout: docs/retention-archive.md. */
 async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveInput): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(path.dirname(a.file), '.retention-rows-'));
   try {
-    const lines: Record<string, number> = {};
-    const files: Spooled[] = [];
-    const spool = (name: string, rows: Iterable<unknown>) => {
-      const local = path.join(tmp, `${name}.ndjson`);
-      const n = spoolLines(local, rows);
-      lines[name] = n;
-      if (n > 0) files.push({ path: `data/records/${name}.ndjson`, local });
-    };
-    for (const t of removalTables(plan)) {
-      spool(t, iterateRemoved(db, t, false));
-      spool(`travelled_${t}`, iterateRemoved(db, t, true));
-    }
-    spool('detached_references', iterateDetached(db, plan));
-    const docs = spoolDocuments(db, tmp, files);
-    spool('documents', docs.index);
-    lines.documents_files = docs.files;
+    const { files, lines } = spoolArchiveRows(db, plan, tmp);
     const archiveId = crypto.randomUUID();
     const header = retentionHeader(a, archiveId, lines);
     await writeBag({
@@ -291,7 +264,7 @@ async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveIn
         'Source-Organization': a.installation.name.replace(/[\r\n]+/g, ' '),
         'Internal-Sender-Identifier': a.receipt.bundle_id,
       },
-      payload: files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0)).map((f) => ({
+      payload: files.map((f) => ({
         path: f.path,
         source: () => fs.createReadStream(f.local),
       })),
@@ -300,42 +273,6 @@ async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveIn
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-function spoolLines(local: string, rows: Iterable<unknown>): number {
-  const fd = fs.openSync(local, 'w');
-  let n = 0;
-  let buf = '';
-  try {
-    for (const r of rows) {
-      buf += JSON.stringify(r) + '\n';
-      n++;
-      if (buf.length > 1 << 16) {
-        fs.writeSync(fd, buf);
-        buf = '';
-      }
-    }
-    fs.writeSync(fd, buf);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return n;
-}
-
-/** Letter documents as content-addressed payload files, and an index from their paths. */
-function spoolDocuments(db: Db, tmp: string, files: Spooled[]): { index: object[]; files: number } {
-  const index: object[] = [];
-  const seen = new Set<string>();
-  for (const d of iterateRemovedDocuments(db)) {
-    const file = `data/documents/${d.sha256}`;
-    index.push({ path: d.path, sha256: d.sha256, size: d.size, file });
-    if (seen.has(d.sha256)) continue;
-    seen.add(d.sha256);
-    const local = path.join(tmp, `doc-${d.sha256}`);
-    fs.writeFileSync(local, d.content);
-    files.push({ path: file, local });
-  }
-  return { index, files: seen.size };
 }
 
 function retentionHeader(a: ArchiveInput, archiveId: string, lines: Record<string, number>): object {

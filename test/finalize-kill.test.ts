@@ -46,23 +46,40 @@ function* moments(seed: number): Generator<number> {
   }
 }
 
-async function runKilled(args: string[], afterMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
-  const start = Date.now();
+/**
+ * Run officeport and SIGKILL it `afterMs` after `started()` first holds (polled
+ * every 5 ms; from the spawn when absent); afterMs < 0 lets it finish. `workMs`
+ * is the time from that moment to the exit.
+ */
+async function runKilled(
+  args: string[],
+  afterMs: number,
+  started: () => boolean = () => true,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; workMs: number }> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+  let from = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const poll = setInterval(() => {
+    if (from || !started()) return;
+    from = Date.now();
+    if (afterMs >= 0) timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+  }, 5);
+  const r = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  const timer = afterMs >= 0 ? setTimeout(() => child.kill('SIGKILL'), afterMs) : undefined;
-  const r = await exited;
+  clearInterval(poll);
   clearTimeout(timer);
-  return { ...r, ms: Date.now() - start };
+  return { ...r, workMs: from ? Date.now() - from : 0 };
 }
+
+/** finalize holds the write lock from the moment it spools archive rows into a temporary folder. */
+const spooling = (dir: string) => () => fs.readdirSync(dir).some((f) => f.startsWith('.retention-rows-'));
 
 describe('interrupted finalize', () => {
   it('S3: a finalize killed with SIGKILL at random moments leaves the installation as before or as after (slow)', async () => {
     const work = tmpDir('officeport-finalize-kill-');
     const gen = path.join(work, 'gen');
-    ok(['generate', gen, '--contacts', '3000', '--seed', 'finalize-kill']);
+    ok(['generate', gen, '--contacts', '2000', '--seed', 'finalize-kill']);
     const base = path.join(work, 'base.db');
     ok(['init', '--db', base]);
     ok(['load', gen, '--db', base]);
@@ -75,20 +92,28 @@ describe('interrupted finalize', () => {
     const refDb = path.join(work, 'ref.db');
     copyDb(base, refDb);
     const finalizeArgs = (db: string, archive: string) => ['finalize', receipt, '--db', db, '--office', 'Agency 1', '--user', 'exporter', '--archive', archive];
-    const ref = await runKilled(finalizeArgs(refDb, path.join(work, 'ref.zip')), -1);
+    fs.mkdirSync(path.join(work, 'ref'));
+    const ref = await runKilled(finalizeArgs(refDb, path.join(work, 'ref', 'retention.zip')), -1, spooling(path.join(work, 'ref')));
     expect(ref.code).toBe(0);
+    expect(ref.workMs, 'the reference run was seen spooling its archive rows').toBeGreaterThan(0);
     ok(['dump', path.join(work, 'after'), '--db', refDb]);
     const after = snapshot(path.join(work, 'after'));
     expect(after).not.toEqual(before);
 
     const rand = moments(20250401);
     const seen = { before: 0, after: 0, killed: 0 };
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 5; i++) {
       const db = path.join(work, `k${i}.db`);
-      const archive = path.join(work, `k${i}.zip`);
+      const own = path.join(work, `k${i}`);
+      fs.mkdirSync(own);
+      const archive = path.join(own, 'retention.zip');
       copyDb(base, db);
-      const at = Math.round(ref.ms * (0.25 + 0.8 * rand.next().value!));
-      const r = await runKilled(finalizeArgs(db, archive), at);
+      // Spread over the phase that writes the archive and removes the rows (the last one near the commit),
+      // and once at any moment after the spawn.
+      const anyTime = i === 2;
+      const slot = i < 2 ? i : i - 1;
+      const at = Math.round(anyTime ? 4 * ref.workMs * rand.next().value! : ((slot + rand.next().value!) / 4) * 1.1 * ref.workMs);
+      const r = await runKilled(finalizeArgs(db, archive), at, anyTime ? undefined : spooling(own));
       if (r.signal === 'SIGKILL') seen.killed++;
       const dumped = path.join(work, `dump-${i}`);
       ok(['dump', dumped, '--db', db]);
@@ -115,6 +140,7 @@ describe('interrupted finalize', () => {
         }
       }
     }
+    console.log(`S3 finalize kills: ${JSON.stringify(seen)}, archive and removal phase ${ref.workMs} ms`);
     expect(seen.killed, `kills landed while finalize ran (${JSON.stringify(seen)})`).toBeGreaterThan(0);
     fs.rmSync(work, { recursive: true, force: true });
   }, 300_000);

@@ -56,7 +56,7 @@ describe('finalize rules', () => {
     expect(checkReceiptShape(receipt({ outcomes: [{ ref: 'contact/C-1', outcome: 'created' }] }))).toEqual([]);
   });
 
-  it('M3: only created, merged and linked client refs are confirmed; pending, dropped and catalogue refs are not', () => {
+  it('M3: only created, merged and linked client refs are confirmed; pending, dropped, catalogue refs and party entries are not', () => {
     const r = receipt({
       outcomes: [
         { ref: 'contact/C-1', outcome: 'created' },
@@ -65,6 +65,7 @@ describe('finalize rules', () => {
         { ref: 'policy/P-1', outcome: 'linked' },
         { ref: 'policy/P-2', outcome: 'dropped', reason: 'x' },
         { ref: 'note/N-1', outcome: 'created' },
+        { ref: 'policy/P-3#parties/0', outcome: 'linked' },
         ...CATALOGUE_PREFIXES.map((p) => ({ ref: `${p}/X-1`, outcome: 'created' as const })),
       ],
     });

@@ -98,7 +98,8 @@ export function* confirmedRefs(r: Pick<Receipt, 'outcomes'>): Generator<Confirme
   for (const o of r.outcomes) {
     if (!CONFIRMING.has(o.outcome)) continue;
     const m = REF.exec(o.ref);
-    if (!m || !(m[1]! in MOVABLE_PREFIXES)) continue;
+    // `policy/P-1#parties/0` is an entry of a record (I4), not a record
+    if (!m || !(m[1]! in MOVABLE_PREFIXES) || m[2]!.includes('#')) continue;
     yield { prefix: m[1] as MovablePrefix, id: m[2]! };
   }
 }

@@ -2,6 +2,8 @@
 // table, each plan step selects whole sets of rows into TEMP removal tables
 // (rowid + travelled flag), archive rows are read with .iterate() from those
 // sets, then deletes and detaches run set-based. No row set is held in memory.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../domain/finalize-rules.js';
 import { removalTables, touchedTables } from '../domain/finalize-rules.js';
 import { BugError } from '../errors.js';
@@ -211,4 +213,70 @@ export function logFinalize(
 export function dropTempTables(db: Db, plan: readonly Step[]): void {
   for (const t of touchedTables(plan)) db.exec(`DROP TABLE IF EXISTS ${rm(t)}`);
   db.exec(`DROP TABLE IF EXISTS temp.fin_refs; DROP TABLE IF EXISTS temp.fin_moved`);
+}
+
+// ---------------------------------------------------------------- M2: archive rows
+
+export interface SpooledFile {
+  /** path inside the bag: data/records/<name>.ndjson or data/documents/<sha256> */
+  path: string;
+  /** the spooled file on disk */
+  local: string;
+}
+
+/**
+ * Writes every removed row (per table, travelled and not), the detached
+ * references and the removed letters' documents into `dir`, reading with
+ * .iterate() one statement at a time; no iterator stays open afterwards, so
+ * the zip can be written while the transaction still holds the rows.
+ * `lines` counts every record file, zero included; only non-empty files are listed.
+ */
+export function spoolArchiveRows(db: Db, plan: readonly Step[], dir: string): { files: SpooledFile[]; lines: Record<string, number> } {
+  const lines: Record<string, number> = {};
+  const files: SpooledFile[] = [];
+  const spool = (name: string, rows: Iterable<unknown>) => {
+    const local = path.join(dir, `${name}.ndjson`);
+    lines[name] = spoolLines(local, rows);
+    if (lines[name] > 0) files.push({ path: `data/records/${name}.ndjson`, local });
+  };
+  for (const t of removalTables(plan)) {
+    spool(t, iterateRemoved(db, t, false));
+    spool(`travelled_${t}`, iterateRemoved(db, t, true));
+  }
+  spool('detached_references', iterateDetached(db, plan));
+  const index: object[] = [];
+  const seen = new Set<string>();
+  for (const d of iterateRemovedDocuments(db)) {
+    const file = `data/documents/${d.sha256}`;
+    index.push({ path: d.path, sha256: d.sha256, size: d.size, file });
+    if (seen.has(d.sha256)) continue;
+    seen.add(d.sha256);
+    const local = path.join(dir, `doc-${d.sha256}`);
+    fs.writeFileSync(local, d.content);
+    files.push({ path: file, local });
+  }
+  spool('documents', index);
+  lines.documents_files = seen.size;
+  files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  return { files, lines };
+}
+
+function spoolLines(local: string, rows: Iterable<unknown>): number {
+  const fd = fs.openSync(local, 'w');
+  let n = 0;
+  let buf = '';
+  try {
+    for (const r of rows) {
+      buf += JSON.stringify(r) + '\n';
+      n++;
+      if (buf.length > 1 << 16) {
+        fs.writeSync(fd, buf);
+        buf = '';
+      }
+    }
+    fs.writeSync(fd, buf);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return n;
 }
