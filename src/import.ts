@@ -158,6 +158,8 @@ export interface AcceptResult {
   counts: OutcomeCounts;
   outcomes: ReceiptOutcome[];
   outcomes_total: number;
+  /** outcomes per record type (contacts, policies, ..., party entries) */
+  by_type: Record<string, Partial<OutcomeCounts>>;
   receipt_file?: string;
 }
 
@@ -253,7 +255,14 @@ function summarise(db: Db, head: ReceiptHead, dry: boolean): AcceptResult {
     if (total <= MAX_LISTED || (o.outcome !== 'created' && o.outcome !== 'linked') || o.candidates) outcomes.push(o);
     if (outcomes.length >= MAX_LISTED) break;
   }
-  return { dry_run: dry, already_imported: false, head, counts, outcomes, outcomes_total: total };
+  const by_type: Record<string, Partial<OutcomeCounts>> = {};
+  const grouped = db.prepare(`SELECT type, outcome, count(*) AS n FROM temp.imp_plan WHERE type != 'stubs' GROUP BY type, outcome ORDER BY type, outcome`).all() as { type: string; outcome: keyof OutcomeCounts; n: number }[];
+  for (const g of grouped) {
+    const t = g.type === 'pending_relation' ? 'key_relations' : g.type === 'party' ? 'party entries' : g.type;
+    const row = (by_type[t] ??= {});
+    row[g.outcome] = (row[g.outcome] ?? 0) + g.n;
+  }
+  return { dry_run: dry, already_imported: false, head, counts, outcomes, outcomes_total: total, by_type };
 }
 
 /** I9: nothing of the selection is left to accept. */
@@ -265,7 +274,7 @@ export function alreadyImported(db: Db, src: BundleSource, a: Addressee): Accept
 function summariseEmpty(src: BundleSource, a: Addressee, db: Db): AcceptResult {
   const h = src.header;
   return {
-    dry_run: false, already_imported: false, counts: { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 }, outcomes: [], outcomes_total: 0,
+    dry_run: false, already_imported: false, counts: { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 }, outcomes: [], outcomes_total: 0, by_type: {},
     head: {
       receipt_version: 1, accept_id: '', bundle_id: h.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, session_id: h.session_id,
       source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },

@@ -109,6 +109,8 @@ export function renderAccept(r: AcceptResult & { inbox_id?: string }): string[] 
     `${r.dry_run ? style('yellow', 'dry run') + ' (nothing written) of' : style('green', 'imported')} bundle ${h.bundle_id} from ${h.source.office_name}`,
     `  ${c.created} created, ${c.merged} merged, ${c.linked} linked, ${c.pending} pending, ${c.dropped} dropped`,
   ];
+  const kinds = ['created', 'merged', 'linked', 'pending', 'dropped'] as const;
+  out.push('', table(['records', ...kinds], Object.entries(r.by_type).map(([t, n]) => [t, ...kinds.map((k) => n[k] ?? '')])));
   const by = (k: string) => r.outcomes.filter((o) => o.outcome === k);
   out.push(...section('merged into existing contacts', by('merged').map((o) => [o.ref, o.target_id ?? '', (o.conflicts ?? []).map((x) => `${x.field}: kept ${JSON.stringify(x.target)}, incoming ${JSON.stringify(x.incoming)}`).join('; ')]), ['ref', 'target', 'conflicts']));
   out.push(...section('ambiguous (created anew)', r.outcomes.filter((o) => o.candidates).map((o) => [o.ref, o.target_id ?? '(new)', o.candidates!.join(', ')]), ['ref', 'target', 'candidates']));
