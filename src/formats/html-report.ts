@@ -223,11 +223,12 @@ export function renderHtmlReport(r: AuditReport): string {
     headerSection(r),
     countsSection(r),
     exclusionsSection(r),
+    // with a target, what the import would do matters most after what the bundle holds
+    r.dryRun ? dryRunSection(r.dryRun, cap) : '',
     catalogueSection(r, cap),
     contactsSection(r, cap),
     stubsSection(r, cap),
     documentsSection(r, cap),
-    r.dryRun ? dryRunSection(r.dryRun, cap) : '',
   ];
   return `<!DOCTYPE html>
 <html lang="en">

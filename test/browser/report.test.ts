@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_SCRIPT, exportHostile } from '../audit-fixture.js';
+import { HOSTILE_SCRIPT, exportHostile, loadTarget } from '../audit-fixture.js';
 import { ROOT, run } from '../helpers/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,7 +20,8 @@ describe.skipIf(!present)('V3: the HTML report in headless Chromium', () => {
   beforeAll(async () => {
     const ex = exportHostile();
     report = path.join(ex.dir, 'audit.html');
-    const r = run(['inspect', ex.bundle, '--html', report, '--json']);
+    const target = loadTarget(ex.dir);
+    const r = run(['inspect', ex.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--html', report, '--json']);
     if (r.code !== 0) throw new Error(r.stderr);
     counts = (JSON.parse(r.stdout) as { counts: Record<string, number> }).counts;
     browser = await chromium.launch({
@@ -53,6 +54,9 @@ describe.skipIf(!present)('V3: the HTML report in headless Chromium', () => {
     expect(await figure('records')).toBe(String(records));
     expect(await page.locator('#counts svg rect').count()).toBe(Object.keys(counts).length);
     expect(await page.locator('#exclusions').innerText()).toMatch(/leads are never exported/);
+    const dry = await page.locator('#dry-run').innerText();
+    expect(dry).toMatch(/Merge conflicts \(\d+\)/);
+    expect(dry).toMatch(/Ambiguous matches \(1\)/);
 
     // the hostile contact name is text on the page, not markup that ran
     expect(await page.locator('#contacts').innerText()).toContain(HOSTILE_SCRIPT);
