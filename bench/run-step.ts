@@ -61,6 +61,8 @@ const STEPS: Record<string, Work> = {
   /** import DB FILE OFFICE USER RECEIPT */
   async import([dbFile, file, office, user, receipt]) {
     const db = openInstallation(dbFile!);
+    // Experiments only: BENCH_PRAGMAS="cache_size=-65536;temp.cache_size=-65536" tries settings without code changes.
+    for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) db.pragma(p);
     try {
       const r = await importFile(db, dbFile!, file!, office!, user!, { receiptFile: receipt });
       return { records: r.outcomes_total, detail: { counts: r.counts, already_imported: r.already_imported } };
