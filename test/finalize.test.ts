@@ -307,3 +307,49 @@ describe('finalize refusals', () => {
     expect(fs.readdirSync(s.dir).filter((f) => f.startsWith('retention-'))).toEqual([]);
   });
 });
+
+describe('finalize after a real import', () => {
+  it('M1: across installations: what the target accepted leaves the source, the rest is archived', async () => {
+    const s = exportSample();
+    const target = path.join(s.dir, 'target.db');
+    ok(['init', '--db', target]);
+    ok(['load', path.join(ROOT, 'samples/target'), '--db', target]);
+    const receiptFile = path.join(s.dir, 'receipt.json');
+    ok(['import', s.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', receiptFile]);
+    const receipt = JSON.parse(fs.readFileSync(receiptFile, 'utf8')) as Receipt;
+    const out = JSON.parse(ok(['finalize', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--json']));
+    expect(out.status).toBe('finalized');
+    const confirmedContacts = receipt.outcomes
+      .filter((o) => o.ref.startsWith('contact/') && ['created', 'merged', 'linked'].includes(o.outcome))
+      .map((o) => o.ref.slice('contact/'.length));
+    expect(confirmedContacts.length).toBeGreaterThan(0);
+    const after = rows(s.db);
+    const left = new Set((after.contacts as string[][]).map((r) => r[0]));
+    for (const c of confirmedContacts) expect(left.has(c)).toBe(false);
+    // a census row the target dropped (its employee is not there) left with its business, into the archive
+    const dropped = receipt.outcomes.find((o) => o.ref.startsWith('census/') && o.outcome === 'dropped');
+    const a = await archiveRecords(out.archive);
+    expect(a.problems).toEqual([]);
+    if (dropped) expect(a.files.employee_census!.map((r) => r.id)).toContain(dropped.ref.slice('census/'.length));
+    const again = run(['finalize', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('already finalized');
+    expect(rows(s.db)).toEqual(after);
+  });
+
+  it('M3: inside one installation: the receiving office keeps its new records, the source loses the moved ones', () => {
+    const s = exportSample();
+    const inside = path.join(s.dir, 'inside.zip');
+    ok(['export', '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
+      '--to-office', 'South Agency', '--to-user', 'bob', '--out', inside, '--session', 'inside-1']);
+    const receiptFile = path.join(s.dir, 'inside-receipt.json');
+    ok(['import', inside, '--db', s.db, '--office', 'South Agency', '--user', 'bob', '--receipt', receiptFile]);
+    const south = (db: string) => (rows(db).contacts as string[][]).filter((r) => r[1] === 'O-SOUTH');
+    const southBefore = south(s.db);
+    ok(['finalize', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
+    expect(south(s.db)).toEqual(southBefore);
+    const north = (rows(s.db).contacts as string[][]).filter((r) => r[1] === 'O-NORTH').map((r) => r[0]);
+    expect(north).not.toContain('C-1101');
+    expect(north).toContain('C-1305');
+  });
+});

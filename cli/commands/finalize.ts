@@ -48,7 +48,7 @@ function render(r: FinalizeResult): string[] {
   out.push(r.status === 'dry_run' ? `dry run, nothing written: bundle ${r.bundle_id} in ${r.office.name}` : `finalized bundle ${r.bundle_id} in ${r.office.name}`);
   if (r.counts) out.push(...renderCounts(r.counts));
   const stay = r.outcomes.pending + r.outcomes.dropped;
-  if (stay > 0) out.push(`kept in the office (not confirmed by the receipt): ${r.outcomes.pending} pending, ${r.outcomes.dropped} dropped refs`);
+  if (stay > 0) out.push(`not confirmed by the receipt (${r.outcomes.pending} pending, ${r.outcomes.dropped} dropped records): kept, unless they cannot exist without a moved contact (then archived)`);
   out.push(r.summary);
   if (r.archive) out.push(`retention archive: ${r.archive}`);
   return out;

@@ -104,10 +104,10 @@ export function* confirmedRefs(r: Pick<Receipt, 'outcomes'>): Generator<Confirme
   }
 }
 
-/** How many refs per outcome the receipt holds, for the report (what stays and why). */
+/** How many record refs per outcome the receipt holds (party entries aside), for the report: what stays and why. */
 export function countOutcomes(r: Pick<Receipt, 'outcomes'>): Record<Outcome, number> {
   const n: Record<Outcome, number> = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
-  for (const o of r.outcomes) n[o.outcome]++;
+  for (const o of r.outcomes) if (!o.ref.includes('#')) n[o.outcome]++;
   return n;
 }
 
