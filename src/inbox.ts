@@ -86,7 +86,9 @@ export function listInbox(db: Db, a: Addressee): InboxListing[] {
 }
 
 export function requireEntry(db: Db, id: string, a: Addressee): InboxRow {
-  const r = db.prepare(`SELECT * FROM inbox WHERE id = ? OR bundle_id = ?`).get(id, id) as InboxRow | undefined;
+  // "IN-000001", its number "1", or the bundle id
+  const byNumber = /^\d+$/.test(id) ? `IN-${id.padStart(6, '0')}` : id;
+  const r = db.prepare(`SELECT * FROM inbox WHERE id = ? OR id = ? OR bundle_id = ? ORDER BY added_at DESC`).get(id, byNumber, id) as InboxRow | undefined;
   if (!r || r.office_id !== a.office.id || r.user_id !== a.user.id) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no inbox entry ${JSON.stringify(id)} for ${a.user.username} in ${a.office.name}`, {
       hint: `see the pending bundles with: officeport inbox list --office ${a.office.id} --user ${a.user.username}`,

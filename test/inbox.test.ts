@@ -54,7 +54,7 @@ describe('inbox', () => {
     expect(again.already_imported).toBe(true);
     expect(await dump(tgt.db)).toEqual(before);
     // the rest
-    const rest = await acceptInbox(tgt.db, entry.id, TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r3.json` });
+    const rest = await acceptInbox(tgt.db, String(Number(entry.id.slice(3))), TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r3.json` }); // "1" names IN-000001
     expect(rest.outcomes.map((o) => o.ref)).toContain('policy/P-1002');
     expect(rest.outcomes.map((o) => o.ref)).not.toContain('contact/C-1101');
     expect(listInbox(tgt.db, userAddress(tgt.db, TGT_OFFICE, TGT_USER))).toEqual([]);
