@@ -3,7 +3,7 @@
 import type { Column } from '../store/tables.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export function isValidDate(s: string): boolean {
@@ -19,7 +19,7 @@ export function isValidTimestamp(s: string): boolean {
   const m = TIMESTAMP.exec(s);
   if (!m) return false;
   if (!isValidDate(`${m[1]}-${m[2]}-${m[3]}`)) return false;
-  return Number(m[4]) < 24 && Number(m[5]) < 60 && (m[7] === undefined || Number(m[7]) < 60);
+  return Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 60;
 }
 
 export function checkValue(col: Column, raw: string): string | null {
@@ -31,7 +31,7 @@ export function checkValue(col: Column, raw: string): string | null {
     case 'timestamp':
       return isValidTimestamp(raw)
         ? null
-        : `expected an ISO 8601 timestamp with zone (2025-04-01T09:30:00Z), got ${JSON.stringify(raw)}`;
+        : `expected an ISO 8601 timestamp with seconds and zone (2025-04-01T09:30:00Z), got ${JSON.stringify(raw)}`;
     case 'bool':
       return raw === 'true' || raw === 'false' ? null : `expected true or false, got ${JSON.stringify(raw)}`;
     case 'decimal':
