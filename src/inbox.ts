@@ -46,7 +46,11 @@ export async function addToInbox(db: Db, dbPath: string, src: BundleSource, a: A
     contacts.push({ ref: c.ref, kind: c.kind as string, name: displayName(c as never), tax: maskTaxId(c.tax_id as string | undefined) });
   }
   try {
+    const staged = db.prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected'`);
     const entry = inTransaction(db, () => {
+      // another command may have staged it meanwhile (S5)
+      const other = staged.get(src.header.bundle_id, a.office.id) as InboxRow | undefined;
+      if (other) return { row: other, added: false };
       const id = newId(db, 'inbox', 'IN-');
       const h = src.header;
       db.prepare(
@@ -55,9 +59,9 @@ export async function addToInbox(db: Db, dbPath: string, src: BundleSource, a: A
       ).run(id, h.bundle_id, a.office.id, a.user.id, h.session_id, h.source.installation_id, h.source.office_name, src.tagmanifestSha256, now.toISOString(), file);
       const add = db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) VALUES (?, ?, ?, ?, ?)`);
       for (const c of contacts) add.run(id, c.ref, c.kind, c.name, c.tax || null);
-      return db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxRow;
+      return { row: db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxRow, added: true };
     });
-    return { entry, added: true };
+    return { entry: entry.row, added: entry.added };
   } catch (e) {
     fs.rmSync(file, { force: true });
     throw e;
