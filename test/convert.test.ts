@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_ID, HOSTILE_FORMULA, HOSTILE_SCRIPT, exportHostile, tamperBundle, type Exported } from './audit-fixture.js';
+import { EXCLUSION_REASONS } from '../src/inspect.js';
 import { run } from './helpers/cli.js';
 
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
@@ -62,7 +63,7 @@ describe('officeport convert', () => {
       expect(rows.length).toBeGreaterThan(1);
       for (const row of rows.slice(1)) expect(row[0]).toMatch(new RegExp(`^${parent}/`));
     }
-    expect(files['exclusions.csv']!.some((row) => row[0] === 'X10' && row[1] === 'leads' && row[3] === 'never exported: leads')).toBe(true);
+    expect(files['exclusions.csv']!.some((row) => row[0] === 'X10' && row[1] === 'leads' && row[3] === EXCLUSION_REASONS['X10/leads'])).toBe(true);
   });
 
   it('V4: no CSV cell starts with = + - @ tab or CR unescaped; the formula name is defused', () => {
