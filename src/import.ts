@@ -148,6 +148,8 @@ export interface AcceptOptions {
   dryRun?: boolean;
   receiptFile?: string;
   inboxId?: string;
+  /** registers the inbox entry inside the accept's transaction (import = add + accept) and returns its id */
+  register?: () => string;
   now?: Date;
 }
 
@@ -209,12 +211,13 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
   try {
     inTransaction(db, () => {
       plan();
+      const inboxId = opts.register ? opts.register() : opts.inboxId;
       const log = new ChangeLog(db, head.accept_id);
       const docs = db.prepare(`SELECT content FROM temp.imp_docs WHERE sha256 = ?`).pluck();
       applyPlan({ ...ctx, log, document: (sha) => docs.get(sha) as Buffer | undefined });
-      markAccepted(db, log, opts.inboxId, head.accept_id);
+      markAccepted(db, log, inboxId, head.accept_id);
       tmp = writeReceiptTemp(receiptFile, head, planOutcomes(db));
-      recordAccept(db, head, opts.inboxId ?? '', tmp);
+      recordAccept(db, head, inboxId ?? '', tmp);
     });
   } catch (e) {
     if (tmp) fs.rmSync(tmp, { force: true });

@@ -31,39 +31,56 @@ export function inboxDir(dbPath: string): string {
   return `${path.resolve(dbPath)}.inbox`;
 }
 
-/** I2: stage a verified, correctly addressed bundle; the same bundle twice is the same entry. */
-export async function addToInbox(db: Db, dbPath: string, src: BundleSource, a: Addressee, now = new Date()): Promise<{ entry: InboxRow; added: boolean }> {
-  const existing = db.prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected'`).get(src.header.bundle_id, a.office.id) as InboxRow | undefined;
-  if (existing) return { entry: existing, added: false };
+/** A bundle copied into the inbox folder, with its contacts read, ready to be registered. */
+export interface PreparedEntry {
+  file: string;
+  contacts: { ref: string; kind: string; name: string; tax: string }[];
+}
+
+function stagedEntry(db: Db, bundleId: string, officeId: string): InboxRow | undefined {
+  return db.prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected' ORDER BY added_at DESC`).get(bundleId, officeId) as InboxRow | undefined;
+}
+
+/** Copies the bundle beside the installation (temp name, then rename) and lists its contacts. */
+async function prepareEntry(dbPath: string, src: BundleSource): Promise<PreparedEntry> {
   const dir = inboxDir(dbPath);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${src.header.bundle_id}.zip`);
   const tmp = `${file}.${process.pid}.tmp`;
   fs.copyFileSync(src.file, tmp);
   fs.renameSync(tmp, file);
-  const contacts: { ref: string; kind: string; name: string; tax: string }[] = [];
+  const contacts: PreparedEntry['contacts'] = [];
   for await (const c of src.records('contacts')) {
     contacts.push({ ref: c.ref, kind: c.kind as string, name: displayName(c as never), tax: maskTaxId(c.tax_id as string | undefined) });
   }
+  return { file, contacts };
+}
+
+/** The inbox rows of a prepared bundle; runs inside the caller's transaction. Another command may have staged it meanwhile (S5). */
+function registerEntry(db: Db, src: BundleSource, a: Addressee, p: PreparedEntry, now: Date): { row: InboxRow; added: boolean } {
+  const other = stagedEntry(db, src.header.bundle_id, a.office.id);
+  if (other) return { row: other, added: false };
+  const id = newId(db, 'inbox', 'IN-');
+  const h = src.header;
+  db.prepare(
+    `INSERT INTO inbox (id, bundle_id, office_id, user_id, session_id, source_installation, source_office, tagmanifest_sha256, added_at, status, content, file)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', x'', ?)`,
+  ).run(id, h.bundle_id, a.office.id, a.user.id, h.session_id, h.source.installation_id, h.source.office_name, src.tagmanifestSha256, now.toISOString(), p.file);
+  const add = db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) VALUES (?, ?, ?, ?, ?)`);
+  for (const c of p.contacts) add.run(id, c.ref, c.kind, c.name, c.tax || null);
+  return { row: db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxRow, added: true };
+}
+
+/** I2: stage a verified, correctly addressed bundle; the same bundle twice is the same entry. */
+export async function addToInbox(db: Db, dbPath: string, src: BundleSource, a: Addressee, now = new Date()): Promise<{ entry: InboxRow; added: boolean }> {
+  const existing = stagedEntry(db, src.header.bundle_id, a.office.id);
+  if (existing) return { entry: existing, added: false };
+  const prepared = await prepareEntry(dbPath, src);
   try {
-    const staged = db.prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected'`);
-    const entry = inTransaction(db, () => {
-      // another command may have staged it meanwhile (S5)
-      const other = staged.get(src.header.bundle_id, a.office.id) as InboxRow | undefined;
-      if (other) return { row: other, added: false };
-      const id = newId(db, 'inbox', 'IN-');
-      const h = src.header;
-      db.prepare(
-        `INSERT INTO inbox (id, bundle_id, office_id, user_id, session_id, source_installation, source_office, tagmanifest_sha256, added_at, status, content, file)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', x'', ?)`,
-      ).run(id, h.bundle_id, a.office.id, a.user.id, h.session_id, h.source.installation_id, h.source.office_name, src.tagmanifestSha256, now.toISOString(), file);
-      const add = db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) VALUES (?, ?, ?, ?, ?)`);
-      for (const c of contacts) add.run(id, c.ref, c.kind, c.name, c.tax || null);
-      return { row: db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxRow, added: true };
-    });
-    return { entry: entry.row, added: entry.added };
+    const r = inTransaction(db, () => registerEntry(db, src, a, prepared, now));
+    return { entry: r.row, added: r.added };
   } catch (e) {
-    fs.rmSync(file, { force: true });
+    fs.rmSync(prepared.file, { force: true });
     throw e;
   }
 }
@@ -145,7 +162,7 @@ async function knownContacts(src: BundleSource, refs: string[] | undefined): Pro
 }
 
 /** Stage, plan and (unless dry) apply one accept of an opened bundle. */
-export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId: string | undefined, req: AcceptRequest): Promise<AcceptResult> {
+export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId: string | undefined, req: AcceptRequest, register?: () => string): Promise<AcceptResult> {
   const plan = req.planFile ? readPlanFile(req.planFile) : undefined;
   if (plan && (plan.bundle_id !== src.header.bundle_id || plan.tagmanifest_sha256 !== src.tagmanifestSha256 || plan.office_id !== a.office.id)) {
     throw new OfficeportError(ErrorCode.REFUSED, `plan ${req.planFile} was made for bundle ${plan.bundle_id} in office ${plan.office_id}, not for this bundle and office`);
@@ -157,7 +174,7 @@ export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId
     if (now === 0) return alreadyImported(db, src, a);
     const check = plan ? () => checkPlan(db, plan, req.planFile!) : undefined;
     const carriers = plan?.carriers ?? req.carriers ?? 'link';
-    const result = acceptStaged(db, src, a, { carriers, onAmbiguous: req.onAmbiguous, choices: plan ? choicesOf(plan) : undefined, dryRun: req.dryRun, receiptFile: req.receiptFile, inboxId }, check);
+    const result = acceptStaged(db, src, a, { carriers, onAmbiguous: req.onAmbiguous, choices: plan ? choicesOf(plan) : undefined, dryRun: req.dryRun, receiptFile: req.receiptFile, inboxId, register }, check);
     if (req.planOut) writePlanFile(db, req.planOut, src, a, carriers, selected);
     return result;
   } finally {
@@ -198,14 +215,16 @@ export async function importFile(db: Db, dbPath: string, file: string, officeRef
   const src = await openVerified(file, req.trust);
   try {
     const a = checkAddressed(db, src.header, officeRef, userRef);
-    const staged = db.prepare(`SELECT id FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected'`).pluck().get(src.header.bundle_id, a.office.id) as string | undefined;
-    if (req.dryRun) return await runAccept(db, src, a, staged, req);
-    const { entry, added } = await addToInbox(db, dbPath, src, a);
+    const staged = stagedEntry(db, src.header.bundle_id, a.office.id);
+    if (req.dryRun || staged) return { ...(await runAccept(db, src, a, staged?.id, req)), inbox_id: staged?.id };
+    // import is add plus accept in one transaction: a refused or killed import leaves nothing staged
+    const prepared = await prepareEntry(dbPath, src);
+    let inboxId: string | undefined;
+    const register = () => (inboxId = registerEntry(db, src, a, prepared, new Date()).row.id);
     try {
-      return { ...(await runAccept(db, src, a, entry.id, req)), inbox_id: entry.id };
+      return { ...(await runAccept(db, src, a, undefined, req, register)), inbox_id: inboxId };
     } catch (e) {
-      // import is add plus accept: a refused accept does not leave the bundle staged by this command
-      if (added) unstage(db, entry);
+      if (!stagedEntry(db, src.header.bundle_id, a.office.id)) fs.rmSync(prepared.file, { force: true });
       throw e;
     }
   } finally {
@@ -231,14 +250,6 @@ export async function acceptInbox(db: Db, id: string, officeRef: string, userRef
 /** The office and user of an inbox command, who must hold data_import. */
 export function userAddress(db: Db, officeRef: string, userRef: string): Addressee {
   return checkAddressed(db, { target: { office: officeRef, user: userRef } } as never, officeRef, userRef);
-}
-
-function unstage(db: Db, entry: InboxRow): void {
-  inTransaction(db, () => {
-    db.prepare(`DELETE FROM inbox_contacts WHERE inbox_id = ?`).run(entry.id);
-    db.prepare(`DELETE FROM inbox WHERE id = ?`).run(entry.id);
-  });
-  fs.rmSync(entry.file, { force: true });
 }
 
 /** I2: reject a staged bundle; its copy is removed. */
