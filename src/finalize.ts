@@ -6,17 +6,22 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import {
   FINALIZE_PLAN,
   checkReceiptShape,
-  confirmedRefs,
-  countOutcomes,
+  ReceiptScanner,
+  checkOutcomeShape,
+  confirmedRef,
+  countOutcome,
   receiptMismatches,
   summarize,
   totalRemoved,
   type FinalizeCounts,
   type Outcome,
   type Receipt,
+  type ReceiptOutcome,
+  type ShapeProblem,
   type Step,
 } from './domain/finalize-rules.js';
 import { BugError, ErrorCode, OfficeportError } from './errors.js';
@@ -29,7 +34,7 @@ import {
   danglingReferences,
   dropTempTables,
   findFinalize,
-  loadConfirmedRefs,
+  createFinalizeTables,
   logFinalize,
   markFinalized,
   readLedger,
@@ -66,9 +71,12 @@ export interface FinalizeResult {
   summary: string;
 }
 
+/** The receipt without its outcomes (they are streamed from the file, twice: check, then load). */
+type ReceiptHead = Omit<Receipt, 'outcomes'>;
+
 interface Checked {
-  receipt: Receipt;
-  text: string;
+  receipt: ReceiptHead;
+  outcomes: Record<Outcome, number>;
   sha256: string;
   office: Office;
   user: User;
@@ -87,7 +95,11 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
       db.exec('ROLLBACK');
       return result(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing');
     }
-    loadConfirmedRefs(db, confirmedRefs(c.receipt), FINALIZE_PLAN);
+    const add = createFinalizeTables(db, FINALIZE_PLAN);
+    scanReceipt(req.receiptFile, (o) => {
+      const ref = confirmedRef(o as ReceiptOutcome);
+      if (ref) add(ref);
+    });
     const counts = selectRemovals(db, FINALIZE_PLAN, { officeId: c.office.id, sessionId: c.receipt.session_id });
     if (req.dryRun) {
       dropTempTables(db, FINALIZE_PLAN);
@@ -122,7 +134,7 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
         archive,
         counts: { moved_contacts: counts.travelled.contacts ?? 0, removed_rows: totalRemoved(counts), archived_rows: totalRemoved(counts) },
       },
-      receipt: c.text,
+      receipt: JSON.stringify({ ...c.receipt, outcome_counts: c.outcomes }),
     });
     dropTempTables(db, FINALIZE_PLAN);
     db.exec('COMMIT');
@@ -150,7 +162,7 @@ function result(
     office: { id: c.office.id, name: c.office.name },
     archive,
     finalized_at: finalizedAt,
-    outcomes: countOutcomes(c.receipt),
+    outcomes: c.outcomes,
     counts,
     summary,
   };
@@ -158,7 +170,7 @@ function result(
 
 /** M1: everything that can refuse, before any transaction. */
 function checkReceipt(db: Db, req: FinalizeRequest): Checked {
-  const { receipt, text, sha256 } = readReceipt(req.receiptFile);
+  const { receipt, outcomes, sha256 } = readReceipt(req.receiptFile);
   const office = requireOffice(db, req.office);
   const user = requireUser(db, office, req.user);
   requireRights(user, office, [FINALIZE_RIGHT], 'finalize a move out of the office');
@@ -178,34 +190,58 @@ function checkReceipt(db: Db, req: FinalizeRequest): Checked {
       },
     );
   }
-  return { receipt, text, sha256, office, user, installation: inst };
+  return { receipt, outcomes, sha256, office, user, installation: inst };
 }
 
-function readReceipt(file: string): { receipt: Receipt; text: string; sha256: string } {
-  let text: string;
+const NOT_A_RECEIPT = 'name the receipt JSON that officeport import wrote (--receipt FILE)';
+
+/** Streams the receipt file through the scanner; returns its head and sha256. */
+function scanReceipt(file: string, each: (o: unknown, index: number) => void): { head: unknown; sha256: string; sawOutcomes: boolean } {
+  let fd: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, 'r');
   } catch (e) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `cannot read receipt ${file}: ${(e as Error).message}`, {
-      hint: 'name the receipt JSON that officeport import wrote (--receipt FILE)',
-    });
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `cannot read receipt ${file}: ${(e as Error).message}`, { hint: NOT_A_RECEIPT });
   }
-  let value: unknown;
+  const scanner = new ReceiptScanner();
+  const hash = crypto.createHash('sha256');
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.alloc(1 << 20);
+  let index = 0;
   try {
-    value = JSON.parse(text);
+    for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) {
+      hash.update(buf.subarray(0, n));
+      for (const o of scanner.push(decoder.write(buf.subarray(0, n)))) each(o, index++);
+    }
+    for (const o of scanner.push(decoder.end())) each(o, index++);
+    return { head: scanner.end(), sha256: hash.digest('hex'), sawOutcomes: scanner.sawOutcomes };
   } catch (e) {
-    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not JSON: ${(e as Error).message}`, {
-      hint: 'name the receipt JSON that officeport import wrote (--receipt FILE)',
-    });
+    if (!(e instanceof SyntaxError)) throw e;
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not JSON: ${e.message}`, { hint: NOT_A_RECEIPT });
+  } finally {
+    fs.closeSync(fd);
   }
-  const problems = checkReceiptShape(value);
+}
+
+/** M1: the receipt's shape, head and outcomes, checked in one streaming pass. */
+function readReceipt(file: string): { receipt: ReceiptHead; outcomes: Record<Outcome, number>; sha256: string } {
+  const outcomes: Record<Outcome, number> = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
+  const problems: ShapeProblem[] = [];
+  const { head, sha256, sawOutcomes } = scanReceipt(file, (o, i) => {
+    const p = checkOutcomeShape(o, i);
+    if (p.length === 0) countOutcome(outcomes, o as ReceiptOutcome);
+    else if (problems.length < 50) problems.push(...p);
+  });
+  const headProblems = checkReceiptShape(sawOutcomes && head && typeof head === 'object' ? { ...head, outcomes: [] } : head);
+  problems.unshift(...headProblems);
   if (problems.length > 0) {
     throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not an officeport receipt; nothing was changed`, {
       problems: problems.map((p) => ({ file: path.basename(file), pointer: p.pointer, message: p.message })),
-      hint: 'name the receipt JSON that officeport import wrote (--receipt FILE)',
+      hint: NOT_A_RECEIPT,
     });
   }
-  return { receipt: value as Receipt, text, sha256: crypto.createHash('sha256').update(text).digest('hex') };
+  const { outcomes: _none, ...rest } = head as Receipt;
+  return { receipt: rest, outcomes, sha256 };
 }
 
 function installationName(db: Db): string {
@@ -240,7 +276,7 @@ function refuseDangling(db: Db): void {
 interface ArchiveInput {
   file: string;
   createdAt: string;
-  receipt: Receipt;
+  receipt: ReceiptHead;
   receiptSha256: string;
   installation: { id: string; name: string };
   office: Office;

@@ -1,8 +1,10 @@
 // The pure half of finalize: the receipt's shape, what it confirms, how it must
 // answer the export ledger, and that the plan covers every reference to a contact.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CATALOGUE_PREFIXES,
+  ReceiptScanner,
   FINALIZE_PLAN,
   checkReceiptShape,
   confirmedRefs,
@@ -113,5 +115,56 @@ describe('finalize rules', () => {
     for (const t of ['carriers', 'products', 'riders', 'service_providers', 'offices', 'users', 'sets']) {
       expect(removalTables()).not.toContain(t);
     }
+  });
+
+  const scanAll = (text: string, cuts: number[]) => {
+    const sc = new ReceiptScanner();
+    const outcomes: unknown[] = [];
+    let from = 0;
+    for (const cut of [...cuts.filter((c) => c < text.length)].sort((a, b) => a - b)) {
+      outcomes.push(...sc.push(text.slice(from, cut)));
+      from = cut;
+    }
+    outcomes.push(...sc.push(text.slice(from)));
+    return { head: sc.end(), outcomes, saw: sc.sawOutcomes };
+  };
+
+  it('M1: the receipt is read in chunks: outcomes one by one, the head whole, at any chunk boundary', () => {
+    const value = {
+      receipt_version: 1,
+      source: { office_name: 'North "A" [x] {y}', outcomes: ['not', 'these'] },
+      outcomes: [
+        { ref: 'contact/C-1', outcome: 'created', reason: 'a \\ "quoted" ] } , [ {' },
+        { ref: 'policy/P-1#parties/0', outcome: 'dropped', conflicts: [{ field: 'x', target: '[', incoming: '}' }] },
+      ],
+      accepted_at: '2025-01-01T00:00:00Z',
+    };
+    for (const text of [JSON.stringify(value), JSON.stringify(value, null, 2)]) {
+      for (let cut = 0; cut <= text.length; cut++) {
+        const r = scanAll(text, [cut]);
+        expect(r.outcomes).toEqual(value.outcomes);
+        expect(r.head).toEqual({ ...value, outcomes: [] });
+        expect(r.saw).toBe(true);
+      }
+    }
+  });
+
+  it('M1: chunked reading agrees with JSON.parse on generated receipts (property)', () => {
+    const outcome = fc.record({ ref: fc.string(), outcome: fc.constantFrom('created', 'pending'), reason: fc.option(fc.string(), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.record({ accept_id: fc.string(), outcomes: fc.array(outcome, { maxLength: 8 }), note: fc.jsonValue() }), fc.array(fc.nat(400), { maxLength: 6 }), (v, cuts) => {
+        const text = JSON.stringify(v);
+        const r = scanAll(text, cuts);
+        expect(r.outcomes).toEqual(JSON.parse(text).outcomes);
+        expect(r.head).toEqual({ ...JSON.parse(text), outcomes: [] });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('M1: a receipt cut short or with a non-object outcome is not JSON to the scanner', () => {
+    expect(() => scanAll('{"outcomes":[{"ref":"contact/C-1"}', [])).toThrow(SyntaxError);
+    expect(() => scanAll('{"outcomes":["contact/C-1"]}', [])).toThrow(/object per outcome/);
+    expect(scanAll('{"receipt_version":1}', []).saw).toBe(false);
   });
 });

@@ -75,17 +75,117 @@ export function checkReceiptShape(v: unknown): ShapeProblem[] {
     return p;
   }
   v.outcomes.forEach((o, i) => {
-    const at = `/outcomes/${i}`;
-    if (p.length >= 50) return;
-    if (!isObj(o)) return p.push({ pointer: at, message: 'expected an object' });
-    if (typeof o.ref !== 'string' || !REF.test(o.ref)) {
-      p.push({ pointer: `${at}/ref`, message: `expected a bundle ref like "contact/C-1001", got ${JSON.stringify(o.ref)}` });
-    }
-    if (!(OUTCOMES as readonly unknown[]).includes(o.outcome)) {
-      p.push({ pointer: `${at}/outcome`, message: `expected one of ${OUTCOMES.join(', ')}, got ${JSON.stringify(o.outcome)}` });
-    }
+    if (p.length < 50) p.push(...checkOutcomeShape(o, i));
   });
   return p;
+}
+
+/** The shape of one outcome of the receipt, at /outcomes/<index>. */
+export function checkOutcomeShape(o: unknown, index: number): ShapeProblem[] {
+  const at = `/outcomes/${index}`;
+  if (!isObj(o)) return [{ pointer: at, message: 'expected an object' }];
+  const p: ShapeProblem[] = [];
+  if (typeof o.ref !== 'string' || !REF.test(o.ref)) {
+    p.push({ pointer: `${at}/ref`, message: `expected a bundle ref like "contact/C-1001", got ${JSON.stringify(o.ref)}` });
+  }
+  if (!(OUTCOMES as readonly unknown[]).includes(o.outcome)) {
+    p.push({ pointer: `${at}/outcome`, message: `expected one of ${OUTCOMES.join(', ')}, got ${JSON.stringify(o.outcome)}` });
+  }
+  return p;
+}
+
+/**
+ * Reads a receipt's JSON text chunk by chunk and hands out each element of the
+ * top-level "outcomes" array as it completes, so a receipt of a million refs
+ * is never held whole; everything else (the head) is kept, with "outcomes": [].
+ */
+export class ReceiptScanner {
+  private depth = 0;
+  private inStr = false;
+  private esc = false;
+  private sink: 'head' | 'skip' | 'elem' = 'head';
+  private head = '';
+  private elem = '';
+  private str = '';
+  private lastStr = '';
+  private key = '';
+  private done = false;
+
+  /** The outcomes completed in this chunk, parsed (JSON.parse errors propagate). */
+  push(chunk: string): unknown[] {
+    const out: unknown[] = [];
+    let mark = 0;
+    const flush = (end: number) => {
+      if (this.sink === 'head') this.head += chunk.slice(mark, end);
+      else if (this.sink === 'elem') this.elem += chunk.slice(mark, end);
+      mark = end;
+    };
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (this.inStr) {
+        if (this.esc) this.esc = false;
+        else if (c === '\\') this.esc = true;
+        else if (c === '"') {
+          this.inStr = false;
+          this.lastStr = this.str;
+        }
+        if (this.depth === 1 && this.inStr) this.str += c;
+        continue;
+      }
+      if (c === '"') {
+        if (this.sink === 'skip') throw new SyntaxError('a string in "outcomes": expected an object per outcome');
+        this.inStr = true;
+        this.str = '';
+        continue;
+      }
+      if (this.sink === 'skip') {
+        if (c === '{' || c === '[') {
+          mark = i;
+          this.sink = 'elem';
+          this.depth++;
+        } else if (c === ']') {
+          mark = i;
+          this.sink = 'head';
+          this.depth--;
+        } else if (c !== ',' && !/\s/.test(c)) {
+          throw new SyntaxError(`unexpected ${JSON.stringify(c)} in "outcomes": expected an object per outcome`);
+        }
+        continue;
+      }
+      if (c === ':' && this.depth === 1) this.key = this.lastStr;
+      else if (c === ',' && this.depth === 1) this.key = '';
+      if (c === '[' && this.depth === 1 && this.sink === 'head' && this.key === 'outcomes' && !this.done) {
+        flush(i + 1);
+        this.sink = 'skip';
+        this.done = true;
+        this.depth++;
+        continue;
+      }
+      if (c === '{' || c === '[') this.depth++;
+      else if (c === '}' || c === ']') {
+        this.depth--;
+        if (this.sink === 'elem' && this.depth === 2) {
+          flush(i + 1);
+          out.push(JSON.parse(this.elem));
+          this.elem = '';
+          this.sink = 'skip';
+        }
+      }
+    }
+    flush(chunk.length);
+    return out;
+  }
+
+  /** Whether the top-level "outcomes" array was seen. */
+  get sawOutcomes(): boolean {
+    return this.done;
+  }
+
+  /** The receipt without its outcomes (JSON.parse errors propagate). */
+  end(): unknown {
+    if (this.sink !== 'head') throw new SyntaxError('the receipt ends inside "outcomes"');
+    return JSON.parse(this.head);
+  }
 }
 
 export interface ConfirmedRef {
@@ -93,22 +193,25 @@ export interface ConfirmedRef {
   id: string;
 }
 
-/** M1/M3: the client records the receipt says arrived. Catalogue refs, pending and dropped are left out. */
+/** M1/M3: the client record an outcome says arrived, if it does. Catalogue refs, pending and dropped are left out. */
+export function confirmedRef(o: ReceiptOutcome): ConfirmedRef | undefined {
+  if (!CONFIRMING.has(o.outcome)) return undefined;
+  const m = REF.exec(o.ref);
+  // `policy/P-1#parties/0` is an entry of a record (I4), not a record
+  if (!m || !(m[1]! in MOVABLE_PREFIXES) || m[2]!.includes('#')) return undefined;
+  return { prefix: m[1] as MovablePrefix, id: m[2]! };
+}
+
 export function* confirmedRefs(r: Pick<Receipt, 'outcomes'>): Generator<ConfirmedRef> {
   for (const o of r.outcomes) {
-    if (!CONFIRMING.has(o.outcome)) continue;
-    const m = REF.exec(o.ref);
-    // `policy/P-1#parties/0` is an entry of a record (I4), not a record
-    if (!m || !(m[1]! in MOVABLE_PREFIXES) || m[2]!.includes('#')) continue;
-    yield { prefix: m[1] as MovablePrefix, id: m[2]! };
+    const c = confirmedRef(o);
+    if (c) yield c;
   }
 }
 
-/** How many record refs per outcome the receipt holds (party entries aside), for the report: what stays and why. */
-export function countOutcomes(r: Pick<Receipt, 'outcomes'>): Record<Outcome, number> {
-  const n: Record<Outcome, number> = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
-  for (const o of r.outcomes) if (!o.ref.includes('#')) n[o.outcome]++;
-  return n;
+/** Tally of record refs per outcome (party entries aside), for the report: what stays and why. */
+export function countOutcome(n: Record<Outcome, number>, o: ReceiptOutcome): void {
+  if (!o.ref.includes('#')) n[o.outcome]++;
 }
 
 export interface LedgerEntry {
@@ -127,7 +230,7 @@ export interface ReceiptContext {
 }
 
 /** M1: every way the receipt fails to answer a bundle this office exported; empty when it does. */
-export function receiptMismatches(r: Receipt, ctx: ReceiptContext): string[] {
+export function receiptMismatches(r: Omit<Receipt, 'outcomes'>, ctx: ReceiptContext): string[] {
   const out: string[] = [];
   if (r.source.installation_id !== ctx.installationId) {
     out.push(`the receipt answers a bundle of installation ${r.source.installation_id}, but this installation is ${ctx.installationId}`);

@@ -46,8 +46,8 @@ const q = (c: string) => `"${c.replace(/"/g, '')}"`;
 const MOVED = `(SELECT id FROM temp.fin_moved)`;
 const EXPORTED = `(SELECT contact_id FROM export_session_contacts WHERE session_id = :session AND office_id = :office)`;
 
-/** Creates the TEMP tables and fills the confirmed refs; call inside the finalize transaction. */
-export function loadConfirmedRefs(db: Db, refs: Iterable<ConfirmedRef>, plan: readonly Step[]): number {
+/** Creates the TEMP tables; returns the function that adds one confirmed ref. Call inside the finalize transaction. */
+export function createFinalizeTables(db: Db, plan: readonly Step[]): (r: ConfirmedRef) => void {
   db.exec(`DROP TABLE IF EXISTS temp.fin_refs; DROP TABLE IF EXISTS temp.fin_moved`);
   db.exec(`CREATE TEMP TABLE fin_refs (prefix TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (prefix, id)) WITHOUT ROWID`);
   db.exec(`CREATE TEMP TABLE fin_moved (id TEXT PRIMARY KEY) WITHOUT ROWID`);
@@ -55,9 +55,7 @@ export function loadConfirmedRefs(db: Db, refs: Iterable<ConfirmedRef>, plan: re
     db.exec(`DROP TABLE IF EXISTS ${rm(t)}; CREATE TEMP TABLE fin_rm_${tableName(t)} (rid INTEGER PRIMARY KEY, travelled INTEGER NOT NULL)`);
   }
   const ins = db.prepare(`INSERT OR IGNORE INTO temp.fin_refs (prefix, id) VALUES (?, ?)`);
-  let n = 0;
-  for (const r of refs) n += ins.run(r.prefix, r.id).changes;
-  return n;
+  return (r) => void ins.run(r.prefix, r.id);
 }
 
 function ownerCondition(owner: Owner): string {
