@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_ID, HOSTILE_FORMULA, exportHostile, tamperBundle, type Exported } from './audit-fixture.js';
+import { BUNDLE_ID, HOSTILE_FORMULA, exportHostile, loadTarget, tamperBundle, type Exported } from './audit-fixture.js';
 import { run } from './helpers/cli.js';
 
 describe('officeport inspect --html', () => {
@@ -58,12 +58,8 @@ describe('officeport inspect --html', () => {
     expect(fs.existsSync(out)).toBe(false);
     expect(fs.readdirSync(ex.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
-});
 
-describe('officeport inspect --html with a target (dry run)', () => {
-  it('V3: lists every merge conflict, dropped entry, pending relation and ambiguous match of the dry run', async () => {
-    const { loadTarget } = await import('./audit-fixture.js');
-    const ex = exportHostile();
+  it('V3: with a target, lists every merge conflict, dropped entry, pending relation and ambiguous match of the dry run', () => {
     const target = loadTarget(ex.dir);
     const out = path.join(ex.dir, 'dry.html');
     const r = run(['inspect', ex.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--html', out, '--json']);

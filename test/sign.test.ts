@@ -95,8 +95,9 @@ describe('B7: signed bundles', () => {
     expect(out[1]).toMatch(/not signed/);
   });
 
+  let target: string;
   it('B7: import --trust refuses the forged, other-key and unsigned bundles and changes nothing', () => {
-    const target = loadTarget(signed.dir);
+    target = loadTarget(signed.dir);
     const before = contactCount(target);
     for (const b of [bundles.forged, bundles.otherKey, bundles.unsigned]) {
       const r = run(['import', b, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--trust', `${keys}.pub`]);
@@ -107,7 +108,6 @@ describe('B7: signed bundles', () => {
   });
 
   it('B7: import --trust accepts the bundle signed with the trusted key', () => {
-    const target = loadTarget(fs.mkdtempSync(path.join(signed.dir, 'ok-')));
     const before = contactCount(target);
     const r = run(['import', signed.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--trust', `${keys}.pub`]);
     expect(r.code, r.stderr).toBe(0);
