@@ -17,7 +17,7 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
       .option('office', { type: 'string', describe: 'only this office (id or name)' })
       .option('bundle', { type: 'string', describe: 'only this bundle id' })
       .example('$0 log --db source.db', 'every transfer of the installation')
-      .example('$0 log --office "Main Street" --json', 'one office, as JSON'),
+      .example('$0 log --office "North Agency" --json', 'one office, as JSON'),
   handler: async (args) => {
     const entries = await withDb(args, (db) => {
       const officeId = args.office === undefined ? undefined : requireOffice(db, args.office).id;
