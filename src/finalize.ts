@@ -96,10 +96,15 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
       return result(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing');
     }
     const add = createFinalizeTables(db, FINALIZE_PLAN);
-    scanReceipt(req.receiptFile, (o) => {
+    const again = scanReceipt(req.receiptFile, (o) => {
       const ref = confirmedRef(o as ReceiptOutcome);
       if (ref) add(ref);
     });
+    if (again.sha256 !== c.sha256) {
+      throw new OfficeportError(ErrorCode.CONFLICT, `${req.receiptFile} changed while finalize read it; nothing was changed`, {
+        hint: 'run finalize again once the receipt file is complete',
+      });
+    }
     const counts = selectRemovals(db, FINALIZE_PLAN, { officeId: c.office.id, sessionId: c.receipt.session_id });
     if (req.dryRun) {
       dropTempTables(db, FINALIZE_PLAN);
@@ -118,25 +123,7 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
       user: c.user,
       counts,
     });
-    applyRemovals(db, FINALIZE_PLAN);
-    refuseDangling(db);
-    markFinalized(db, c.receipt.bundle_id, at);
-    const summary = summarize(counts);
-    logFinalize(db, {
-      at,
-      bundleId: c.receipt.bundle_id,
-      officeId: c.office.id,
-      userId: c.user.id,
-      summary: {
-        summary,
-        accept_id: c.receipt.accept_id,
-        receipt_sha256: c.sha256,
-        archive,
-        counts: { moved_contacts: counts.travelled.contacts ?? 0, removed_rows: totalRemoved(counts), archived_rows: totalRemoved(counts) },
-      },
-      receipt: JSON.stringify({ ...c.receipt, outcome_counts: c.outcomes }),
-    });
-    dropTempTables(db, FINALIZE_PLAN);
+    const summary = removeAndLog(db, c, counts, archive, at);
     db.exec('COMMIT');
     return result(c, 'finalized', counts, archive, at, summary);
   } catch (e) {
@@ -145,6 +132,31 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
     if (written) fs.rmSync(archive, { force: true });
     throw e;
   }
+}
+
+/** The removal itself, the ledger mark and the log line, inside the transaction, after the archive is in place. */
+function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: string, at: string): string {
+  applyRemovals(db, FINALIZE_PLAN);
+  refuseDangling(db);
+  markFinalized(db, c.receipt.bundle_id, at);
+  const summary = summarize(counts);
+  const removed = totalRemoved(counts);
+  logFinalize(db, {
+    at,
+    bundleId: c.receipt.bundle_id,
+    officeId: c.office.id,
+    userId: c.user.id,
+    summary: {
+      summary,
+      accept_id: c.receipt.accept_id,
+      receipt_sha256: c.sha256,
+      archive,
+      counts: { moved_contacts: counts.travelled.contacts ?? 0, removed_rows: removed, archived_rows: removed },
+    },
+    receipt: JSON.stringify({ ...c.receipt, outcome_counts: c.outcomes }),
+  });
+  dropTempTables(db, FINALIZE_PLAN);
+  return summary;
 }
 
 function result(
