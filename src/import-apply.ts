@@ -6,7 +6,8 @@ import type { Merge } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { TABLE_OF } from './import-plan.js';
 import type { Db } from './store/db.js';
-import { allocateId, cached, pages, type ChangeLog, type ImportQueries, type PlanRow } from './store/import-store.js';
+import type { ChangeLog } from './store/import-changes.js';
+import { allocateId, cached, pages, type ImportQueries, type PlanRow } from './store/import-store.js';
 import { TABLES, type TableName } from './store/tables.js';
 
 export interface ApplyContext {

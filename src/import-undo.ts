@@ -5,7 +5,7 @@ import { ErrorCode, OfficeportError } from './errors.js';
 import { userAddress } from './inbox.js';
 import { readReceipt } from './receipt.js';
 import { inTransaction, type Db } from './store/db.js';
-import { changesOf, revertChange } from './store/import-store.js';
+import { changesOf, revertChange } from './store/import-changes.js';
 
 export interface UndoResult {
   accept_id: string;

@@ -13,7 +13,8 @@ import { applyPlan } from './import-apply.js';
 import { planStaged, type PlanContext } from './import-plan.js';
 import { countOutcomes, planOutcomes, writeReceiptTemp, type OutcomeCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
 import { inTransaction, type Db } from './store/db.js';
-import { ChangeLog, createStaging, dropStaging, ImportQueries, indexTargetContacts } from './store/import-store.js';
+import { ChangeLog } from './store/import-changes.js';
+import { createStaging, dropStaging, ImportQueries, indexTargetContacts } from './store/import-store.js';
 import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from './store/offices.js';
 import { verifyBundle } from './verify.js';
 

@@ -1,13 +1,14 @@
 // The queries an import needs (I2-I13): the staging tables of one accept (SQLite
 // TEMP tables, so that a 100,000-contact bundle does not live in JS memory),
-// the target lookups behind matching and catalogue resolution, and the change
-// log that makes an accept undoable.
-import { fingerprintRow, type Row } from '../domain/reconcile.js';
+// and the target lookups behind matching and catalogue resolution. The change
+// log that makes an accept undoable is in import-changes.ts.
+import type { Row } from '../domain/reconcile.js';
 import { identityKey, stubTaxHash, taxDigits } from '../domain/matching.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './db.js';
+import type { TableName } from './tables.js';
 
-type Statement = BetterSqlite3.Statement<unknown[]>;
+export type Statement = BetterSqlite3.Statement<unknown[]>;
 
 const statements = new WeakMap<Db, Map<string, Statement>>();
 
@@ -37,7 +38,6 @@ export function allocateId(db: Db, table: string, prefix: string): string {
   cached(db, `INSERT INTO id_sequences(prefix, next) VALUES (?, ?) ON CONFLICT(prefix) DO UPDATE SET next = excluded.next`).run(prefix, next);
   return id;
 }
-import { TABLES, hasId, type TableName } from './tables.js';
 
 const TEMP_DDL = [
   `DROP TABLE IF EXISTS temp.imp_records`,
@@ -199,161 +199,4 @@ export function* pages<T extends { seq: number }>(db: Db, sql: string, size = 20
     for (const r of rows) yield r;
     after = rows[rows.length - 1]!.seq;
   }
-}
-
-// ---- the change log (I13) -------------------------------------------------
-
-type Key = Record<string, string | number | null>;
-
-/** Key columns of the tables an import writes. */
-function keyColumns(table: string, row: Row): string[] {
-  if (table === 'import_map') return ['source_installation', 'source_ref', 'office_id'];
-  if (table === 'documents') return ['path'];
-  if (table === 'inbox_contacts') return ['inbox_id', 'ref'];
-  if (table === 'pending_relations') return ['id'];
-  const t = TABLES[table as TableName];
-  if (t && hasId(t)) return ['id'];
-  return Object.keys(row);
-}
-
-function keyOf(table: string, row: Row): Key {
-  return Object.fromEntries(keyColumns(table, row).map((c) => [c, row[c] ?? null]));
-}
-
-function whereOf(key: Key): { sql: string; args: (string | number | null)[] } {
-  const cols = Object.keys(key);
-  return { sql: cols.map((c) => `"${c}" IS ?`).join(' AND '), args: cols.map((c) => key[c]!) };
-}
-
-/** A row's digest for the change log; blobs count by their sha256 column, not their bytes. */
-function digest(row: Row | undefined): string | null {
-  if (!row) return null;
-  const { content: _content, ...rest } = row as Record<string, unknown>;
-  return fingerprintRow(rest as Row);
-}
-
-export function readRow(db: Db, table: string, key: Key): Row | undefined {
-  const w = whereOf(key);
-  return cached(db, `SELECT * FROM ${table} WHERE ${w.sql} LIMIT 1`).get(...w.args) as Row | undefined;
-}
-
-/** Writes of one accept, each logged with its key, before-image and after-digest. */
-export class ChangeLog {
-  private seq = 0;
-  private log;
-  private inserts = new Map<string, Statement>();
-  constructor(private db: Db, private acceptId: string) {
-    this.log = db.prepare(`INSERT INTO import_changes (accept_id, seq, tbl, key, before, after_hash) VALUES (?, ?, ?, ?, ?, ?)`);
-  }
-
-  insert(table: string, row: Record<string, string | number | null | Buffer | undefined>): void {
-    const cols = Object.keys(row);
-    const sig = `${table}|${cols.join(',')}`;
-    let stmt = this.inserts.get(sig);
-    if (!stmt) {
-      stmt = this.db.prepare(`INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`) as Statement;
-      this.inserts.set(sig, stmt);
-    }
-    const info = stmt.run(...cols.map((c) => row[c] ?? null));
-    const keyRow = table === 'pending_relations' ? { id: Number(info.lastInsertRowid) } : row;
-    const key = keyOf(table, keyRow as Row);
-    const after = this.insertedRow(table, row) ?? readRow(this.db, table, key);
-    this.log.run(this.acceptId, ++this.seq, table, JSON.stringify(key), null, digest(after));
-  }
-
-  private columns = new Map<string, { names: string[]; text: Set<string>; defaults: Set<string> } | null>();
-
-  /**
-   * The row just inserted, as SELECT * would return it, without reading it back
-   * (that read was a fifth of an import's time): possible when every given value
-   * is text (or a blob) in a TEXT (or BLOB) column and no omitted column has a
-   * default. Otherwise undefined, and the caller reads the row.
-   */
-  private insertedRow(table: string, row: Record<string, unknown>): Row | undefined {
-    let info = this.columns.get(table);
-    if (info === undefined) {
-      const cols = this.db.prepare(`SELECT name, type, dflt_value, pk FROM pragma_table_info(?)`).all(table) as { name: string; type: string; dflt_value: unknown; pk: number }[];
-      const integerKey = cols.some((c) => c.pk > 0 && c.type.toUpperCase() === 'INTEGER');
-      info = cols.length === 0 || integerKey ? null : {
-        names: cols.map((c) => c.name),
-        text: new Set(cols.filter((c) => ['TEXT', 'BLOB'].includes(c.type.toUpperCase())).map((c) => c.name)),
-        defaults: new Set(cols.filter((c) => c.dflt_value !== null).map((c) => c.name)),
-      };
-      this.columns.set(table, info);
-    }
-    if (!info) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const c of info.names) {
-      const v = row[c];
-      if (v === undefined || v === null) {
-        if (info.defaults.has(c) && !(c in row)) return undefined;
-        out[c] = null;
-      } else if ((typeof v === 'string' || Buffer.isBuffer(v)) && info.text.has(c)) out[c] = v;
-      else return undefined;
-    }
-    for (const c of Object.keys(row)) if (!(c in out)) return undefined;
-    return out as Row;
-  }
-
-  update(table: string, key: Key, values: Record<string, string | null>): void {
-    const before = readRow(this.db, table, key);
-    const cols = Object.keys(values);
-    if (cols.length === 0) return;
-    const w = whereOf(key);
-    cached(this.db, `UPDATE ${table} SET ${cols.map((c) => `"${c}" = ?`).join(', ')} WHERE ${w.sql}`).run(...cols.map((c) => values[c]), ...w.args);
-    this.log.run(this.acceptId, ++this.seq, table, JSON.stringify(key), JSON.stringify(before), digest(readRow(this.db, table, key)));
-  }
-
-  /** Insert, or update the row with the same key (import_map rows of a re-import). */
-  upsert(table: string, row: Record<string, string | null>): void {
-    const key = keyOf(table, row);
-    if (readRow(this.db, table, key)) {
-      const values = Object.fromEntries(Object.entries(row).filter(([c]) => !(c in key)));
-      this.update(table, key, values);
-    } else this.insert(table, row);
-  }
-
-  delete(table: string, key: Key): void {
-    const before = readRow(this.db, table, key);
-    if (!before) return;
-    const w = whereOf(key);
-    cached(this.db, `DELETE FROM ${table} WHERE ${w.sql}`).run(...w.args);
-    this.log.run(this.acceptId, ++this.seq, table, JSON.stringify(key), JSON.stringify(before), null);
-  }
-}
-
-export interface LoggedChange {
-  seq: number;
-  tbl: string;
-  key: string;
-  before: string | null;
-  after_hash: string | null;
-}
-
-/** I13: changes of an accept, last first, each with whether the row is still as the accept left it. */
-export function changesOf(db: Db, acceptId: string): (LoggedChange & { intact: boolean })[] {
-  const rows = db.prepare(`SELECT seq, tbl, key, before, after_hash FROM import_changes WHERE accept_id = ? ORDER BY seq DESC`).all(acceptId) as LoggedChange[];
-  return rows.map((c) => ({ ...c, intact: digest(readRow(db, c.tbl, JSON.parse(c.key) as Key)) === c.after_hash }));
-}
-
-/** I13: put one logged row back as it was before the accept. */
-export function revertChange(db: Db, c: LoggedChange): void {
-  const key = JSON.parse(c.key) as Key;
-  const w = whereOf(key);
-  const exists = readRow(db, c.tbl, key) !== undefined;
-  if (c.before === null) db.prepare(`DELETE FROM ${c.tbl} WHERE ${w.sql}`).run(...w.args);
-  if (c.before === null) return;
-  const before = JSON.parse(c.before) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(before)) {
-    if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer') before[k] = Buffer.from((v as { data: number[] }).data);
-  }
-  const cols = Object.keys(before);
-  if (exists) {
-    // An update keeps the row where it was (rowid), so that a dump lists it in the same place.
-    db.prepare(`UPDATE ${c.tbl} SET ${cols.map((x) => `"${x}" = ?`).join(', ')} WHERE ${w.sql}`).run(...cols.map((x) => before[x] as string | null), ...w.args);
-    return;
-  }
-  db.prepare(`INSERT INTO ${c.tbl} (${cols.map((x) => `"${x}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
-    ...cols.map((x) => before[x] as string | null),
-  );
 }
