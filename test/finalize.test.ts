@@ -2,6 +2,7 @@
 // Springfield", answer it with a receipt (built by hand from the bundle, as the
 // importer writes it), finalize in North Agency, and read the dump and the
 // retention archive as a user would.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -183,6 +184,17 @@ describe('finalize in the source office (end to end)', () => {
     expect(a.problems).toEqual([]);
     expect(a.header).toMatchObject({ format: 'officeport-retention', format_version: '1.0', accept_id: 'ACC-1' });
     expect(a.header.source).toMatchObject({ office_id: 'O-NORTH', username: 'alice' });
+  });
+
+  it('M2: unzipped, the archive passes sha256sum -c of both manifests in its bag folder', () => {
+    const out = path.join(s.dir, 'unzipped');
+    expect(spawnSync('unzip', ['-q', archive, '-d', out]).status).toBe(0);
+    const [bagDir] = fs.readdirSync(out);
+    expect(bagDir).toMatch(/^officeport-retention-/);
+    for (const m of ['manifest-sha256.txt', 'tagmanifest-sha256.txt']) {
+      const r = spawnSync('sha256sum', ['-c', '--strict', m], { cwd: path.join(out, bagDir!), encoding: 'utf8' });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    }
   });
 
   it('M2: the archive holds every removed row that did not travel, as full CSV rows', async () => {
