@@ -34,6 +34,7 @@ import {
   danglingReferences,
   dropTempTables,
   findFinalize,
+  isRecordedArchive,
   createFinalizeTables,
   logFinalize,
   markFinalized,
@@ -86,15 +87,17 @@ interface Checked {
 export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<FinalizeResult> {
   const c = checkReceipt(db, req);
   const at = (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const archive = path.resolve(req.archive ?? defaultArchivePath(req.receiptFile, c.receipt.bundle_id));
   db.exec(req.dryRun ? 'BEGIN' : 'BEGIN IMMEDIATE');
   let written = false;
+  let archive = '';
   try {
     const done = findFinalize(db, c.receipt.bundle_id, c.receipt.accept_id);
     if (done) {
       db.exec('ROLLBACK');
       return result(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing');
     }
+    const later = anyFinalize(db, c.receipt.bundle_id);
+    archive = path.resolve(req.archive ?? defaultArchivePath(req.receiptFile, c.receipt, later));
     const add = createFinalizeTables(db, FINALIZE_PLAN);
     const again = scanReceipt(req.receiptFile, (o) => {
       const ref = confirmedRef(o as ReceiptOutcome);
@@ -111,7 +114,7 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
       db.exec('ROLLBACK');
       return result(c, 'dry_run', counts, null, null, `dry run: ${summarize(counts, false)}`);
     }
-    refuseToOverwrite(db, c.receipt.bundle_id, archive, req.archive !== undefined);
+    refuseToOverwrite(archive, isRecordedArchive(db, archive));
     written = true;
     await writeRetentionArchive(db, FINALIZE_PLAN, {
       file: archive,
@@ -260,18 +263,20 @@ function installationName(db: Db): string {
   return (db.prepare(`SELECT name FROM installation LIMIT 1`).get() as { name: string } | undefined)?.name ?? '';
 }
 
-export function defaultArchivePath(receiptFile: string, bundleId: string): string {
-  return path.join(path.dirname(receiptFile), `retention-${bundleId.replace(/[^A-Za-z0-9._-]/g, '_')}.zip`);
+/** retention-<bundle id>.zip beside the receipt; a later receipt of the same bundle (another accept) adds its accept id. */
+export function defaultArchivePath(receiptFile: string, r: Pick<Receipt, 'bundle_id' | 'accept_id'>, later = false): string {
+  const safe = (x: string) => x.replace(/[^A-Za-z0-9._-]/g, '_');
+  const name = `retention-${safe(r.bundle_id)}${later ? `-${safe(r.accept_id)}` : ''}.zip`;
+  return path.join(path.dirname(receiptFile), name);
 }
 
 /**
- * An archive at the path is a leftover of an interrupted run (overwritten) unless
- * a finalize of this bundle was committed: then it holds removed rows and stays.
+ * The archive of a committed finalize is never overwritten; any other file at
+ * the path (a leftover of a run killed before its commit) is replaced.
  */
-function refuseToOverwrite(db: Db, bundleId: string, archive: string, explicit: boolean): void {
-  if (!fs.existsSync(archive)) return;
-  if (!explicit && !anyFinalize(db, bundleId)) return;
-  throw new OfficeportError(ErrorCode.REFUSED, `${archive} already exists; a retention archive is never overwritten`, {
+function refuseToOverwrite(archive: string, committed: boolean): void {
+  if (!committed || !fs.existsSync(archive)) return;
+  throw new OfficeportError(ErrorCode.REFUSED, `${archive} already exists; finalize never overwrites a retention archive`, {
     hint: 'name a new file with --archive FILE',
   });
 }

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../src/bundle/bag-reader.js';
 import type { Receipt } from '../src/domain/finalize-rules.js';
 import { TABLE_NAMES } from '../src/store/tables.js';
-import { handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
+import { bundleRecords, handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
 import { ROOT, run, tmpDir } from './helpers/cli.js';
 
 const SAMPLE = path.join(ROOT, 'samples/source');
@@ -365,3 +365,37 @@ describe('finalize after a real import', () => {
     expect(north).toContain('C-1305');
   });
 });
+
+describe('finalize of a bundle accepted in two parts', () => {
+  it('M3: a later receipt of the same bundle moves what the first left pending, with its own archive (M2: never over the first)', async () => {
+    const s = exportSample();
+    const pending = ownedBy('C-1106');
+    const first = writeJson(path.join(s.dir, 'first.json'), await handReceipt(s.bundle, { acceptId: 'ACC-1', outcome: pending }));
+    // the second accept (inbox accept --contact contact/C-1106) answers only C-1106 and its records
+    const second = await handReceipt(s.bundle, { acceptId: 'ACC-2' });
+    const owned = new Set((await bundleRecords(s.bundle)).records.filter((r) => pending(r)).map((r) => r.record.ref));
+    expect(owned).toEqual(new Set(['contact/C-1106', 'policy/P-1009', 'note/SP-4']));
+    const mine = second.outcomes.filter((o) => owned.has(o.ref));
+    ok(['finalize', first, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
+    expect((rows(s.db).contacts as string[][]).map((r) => r[0])).toContain('C-1106');
+    const secondFile = writeJson(path.join(s.dir, 'second.json'), { ...second, outcomes: mine });
+    const firstArchive = path.join(s.dir, `retention-${second.bundle_id}.zip`);
+    const bytes = fs.readFileSync(firstArchive);
+    const clash = run(['finalize', secondFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--archive', firstArchive]);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain('never overwrites');
+    expect(fs.readFileSync(firstArchive).equals(bytes)).toBe(true);
+    expect((rows(s.db).contacts as string[][]).map((r) => r[0])).toContain('C-1106');
+    const out = JSON.parse(ok(['finalize', secondFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--json']));
+    expect(out.status).toBe('finalized');
+    expect(path.basename(out.archive)).toBe(`retention-${second.bundle_id}-ACC-2.zip`);
+    expect(fs.existsSync(path.join(s.dir, `retention-${second.bundle_id}.zip`))).toBe(true);
+    const after = rows(s.db);
+    expect((after.contacts as string[][]).map((r) => r[0])).not.toContain('C-1106');
+    expect((after.leads as string[][]).map((r) => r[0])).not.toContain('LD-2');
+    const a = await archiveRecords(out.archive);
+    expect(a.files.travelled_contacts!.map((r) => r.id)).toEqual(['C-1106']);
+    expect(a.files.leads!.map((r) => r.id)).toEqual(['LD-2']);
+  });
+});
+

@@ -32,6 +32,15 @@ export function findFinalize(db: Db, bundleId: string, acceptId: string): { at: 
     .get(bundleId, acceptId) as { at: string; archive: string | null } | undefined;
 }
 
+/** Whether a committed finalize wrote its retention archive at this (absolute) path. */
+export function isRecordedArchive(db: Db, file: string): boolean {
+  return Boolean(
+    db
+      .prepare(`SELECT 1 FROM transfer_log WHERE action = 'finalize' AND json_valid(summary) AND json_extract(summary, '$.archive') = ? LIMIT 1`)
+      .get(file),
+  );
+}
+
 /** Whether any receipt of this bundle was finalized already (another accept of the same bundle). */
 export function anyFinalize(db: Db, bundleId: string): boolean {
   return Boolean(db.prepare(`SELECT 1 FROM transfer_log WHERE action = 'finalize' AND bundle_id = ? LIMIT 1`).get(bundleId));
