@@ -179,6 +179,8 @@ describe('killing an import', () => {
       await new Promise((resolve) => child.on('exit', resolve));
       clearTimeout(timer);
       const now = dumpOf(copy);
+      // nothing half-staged either: import is add plus accept in one transaction
+      expect(JSON.parse(ok(['inbox', 'list', '--db', copy, '--office', 'O-2', '--user', 'importer', '--json'])).entries).toEqual([]);
       if (JSON.stringify(now) === JSON.stringify(before)) seen.before++;
       else {
         expect(now).toEqual(after);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { acceptInbox, addToInbox, inboxDir, listInbox, rejectInbox, userAddress } from '../src/inbox.js';
 import { checkAddressed, openVerified } from '../src/import.js';
-import { dump, exportFrom, installation, rows, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
+import { dump, exportFrom, importInto, installation, rows, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
 
 async function stage(tgt: Installation, bundle: string) {
   const src = await openVerified(bundle);
@@ -62,6 +62,17 @@ describe('inbox', () => {
     const john = r.outcomes.find((o) => o.ref === 'contact/C-1101')!.target_id;
     const mary = rest.outcomes.find((o) => o.ref === 'contact/C-1102')!.target_id;
     expect(rows(tgt.db, `SELECT relation FROM key_relations WHERE contact_id = ? AND related_contact_id = ?`, john, mary)).toEqual([{ relation: 'spouse' }]);
+  });
+
+  it('I2: import FILE --contact accepts those contacts and leaves the others pending in the inbox', async () => {
+    const src = await installation(SOURCE);
+    const tgt = await installation(TARGET);
+    const r = await importInto(tgt, await exportFrom(src), { contacts: ['C-1201'] });
+    expect(r.outcomes.map((o) => o.ref)).toContain('contact/C-1201');
+    expect(r.outcomes.map((o) => o.ref)).not.toContain('contact/C-1101');
+    const list = listInbox(tgt.db, userAddress(tgt.db, TGT_OFFICE, TGT_USER));
+    expect(list.map((e) => e.id)).toEqual([r.inbox_id]);
+    expect(list[0]!.contacts.filter((c) => !c.accepted)).toHaveLength(6);
   });
 
   it('I2: an unknown contact ref is refused', async () => {
