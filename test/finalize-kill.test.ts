@@ -112,7 +112,7 @@ describe('interrupted finalize', () => {
       // and once at any moment after the spawn.
       const anyTime = i === 2;
       const slot = i < 2 ? i : i - 1;
-      const at = Math.round(anyTime ? 4 * ref.workMs * rand.next().value! : ((slot + rand.next().value!) / 4) * 1.1 * ref.workMs);
+      const at = Math.round(anyTime ? 4 * ref.workMs * rand.next().value! : ((slot + rand.next().value!) / 4) * 1.25 * ref.workMs);
       const r = await runKilled(finalizeArgs(db, archive), at, anyTime ? undefined : spooling(own));
       if (r.signal === 'SIGKILL') seen.killed++;
       const dumped = path.join(work, `dump-${i}`);
