@@ -257,6 +257,8 @@ describe('finalize refusals', () => {
 
   beforeAll(async () => {
     s = exportSample();
+    // a South Agency user who could finalize South's own exports
+    ok(['rights', 'grant', 'data_export', '--db', s.db, '--office', 'South Agency', '--user', 'bob', '--as', 'sadmin']);
     receipt = await handReceipt(s.bundle);
     before = rows(s.db);
   }, 60_000);
@@ -282,11 +284,12 @@ describe('finalize refusals', () => {
   });
 
   it('M1: finalizing in another office than the exporting one is refused and nothing changes', () => {
-    const r = refused(receipt, 'South Agency', 'sadmin');
+    const r = refused(receipt, 'South Agency', 'bob');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/office|data_export/);
+    expect(r.stderr).toContain('office North Agency (O-NORTH), not South Agency');
     const r2 = refused({ ...receipt, source: { ...receipt.source, office_id: 'O-SOUTH' } }, 'South Agency', 'bob');
     expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain(`bundle ${receipt.bundle_id} was exported by office O-NORTH`);
   });
 
   it('M1: a user without data_export is refused, naming the right', () => {
