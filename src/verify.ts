@@ -21,9 +21,12 @@ import {
 import { validate } from './bundle/schemas.js';
 import { ZipEntryError } from './bundle/zip-reader.js';
 import type { Problem } from './errors.js';
+import { checkRetentionArchive, RETENTION_FORMAT, type RetentionHeader } from './verify-retention.js';
 
 export interface VerifyOptions {
   trust?: KeyObject;
+  /** 'any' also accepts a retention archive of finalize (M2); everything but the verify command wants a bundle. */
+  accept?: 'bundle' | 'any';
   /** records checked so far (progress bars) */
   onRecords?: (n: number) => void;
 }
@@ -36,6 +39,9 @@ export interface VerifyResult {
   tagmanifestSha256?: string;
   /** lines found per record file, and documents */
   counts?: Partial<Counts>;
+  kind?: 'bundle' | 'retention';
+  /** the header of a retention archive (with accept: 'any') */
+  retention?: RetentionHeader;
 }
 
 const MAX_PROBLEMS = 1000;
@@ -47,9 +53,18 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
   if (!bag) return { valid: false, problems: opened.problems };
   const problems = bag.problems;
   try {
-    const { header, known } = await readHeader(bag, problems);
+    const { header, known, retention } = await readHeader(bag, problems);
     const counts: Partial<Counts> = {};
     const read = new Set<string>();
+    if (retention !== undefined) {
+      if (opts.accept !== 'any') {
+        problems.push({ file: HEADER_FILE, pointer: '/format', message: 'this is a retention archive written by finalize, not a bundle to import or inspect' });
+        return { valid: false, problems, kind: 'retention', tagmanifestSha256: bag.tagmanifestSha256 };
+      }
+      const rh = await checkRetentionArchive(bag, retention, problems, read);
+      await checkPayload(bag, read);
+      return { valid: problems.length === 0, problems: problems.slice(0, MAX_PROBLEMS), kind: 'retention', retention: rh, tagmanifestSha256: bag.tagmanifestSha256 };
+    }
     if (known) {
       const refs = new RefIndex();
       try {
@@ -68,6 +83,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       header,
       tagmanifestSha256: bag.tagmanifestSha256,
       counts,
+      kind: 'bundle',
     };
   } finally {
     await bag.close();
@@ -79,7 +95,10 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
  * sits in. `known`: the records can be read as format 1.0 (even when the
  * header itself has problems, so that they are reported too).
  */
-async function readHeader(bag: OpenedBag, problems: Problem[]): Promise<{ header?: BundleHeader; known: boolean }> {
+async function readHeader(
+  bag: OpenedBag,
+  problems: Problem[],
+): Promise<{ header?: BundleHeader; known: boolean; retention?: unknown }> {
   if (!bag.paths.includes(HEADER_FILE)) {
     problems.push({ file: HEADER_FILE, message: 'missing; every officeport bundle has this header' });
     return { known: true };
@@ -91,6 +110,7 @@ async function readHeader(bag: OpenedBag, problems: Problem[]): Promise<{ header
     problems.push({ file: HEADER_FILE, message: `not readable JSON: ${(e as Error).message}` });
     return { known: true };
   }
+  if ((value as { format?: unknown } | null)?.format === RETENTION_FORMAT) return { known: false, retention: value };
   const version = (value as { format_version?: unknown } | null)?.format_version;
   if (typeof version === 'string' && !KNOWN_FORMAT_VERSIONS.includes(version)) {
     problems.push({

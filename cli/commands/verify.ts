@@ -18,6 +18,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
       .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' })
       .example('$0 verify move.zip', 'exit 0 when the bundle is valid, 1 with each problem listed when not')
+      .example('$0 verify retention-<bundle-id>.zip', 'a retention archive written by finalize verifies the same way')
       .example('$0 verify move.zip --trust lakeside.pub --json', 'also require the exporter\'s signature; print JSON'),
   handler: async (args) => {
     if (!fs.existsSync(args.file)) {
@@ -25,19 +26,23 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
     }
     const trust = args.trust ? readPublicKey(args.trust) : undefined;
     const bar = progress('verifying records');
-    const r = await verifyBundle(args.file, { trust, onRecords: (n) => bar.tick(n) });
+    const r = await verifyBundle(args.file, { trust, accept: 'any', onRecords: (n) => bar.tick(n) });
     bar.done();
     const out = {
       valid: r.valid,
       file: args.file,
-      bundle_id: r.header?.bundle_id ?? null,
+      kind: r.kind ?? 'bundle',
+      bundle_id: r.header?.bundle_id ?? r.retention?.bundle_id ?? null,
+      archive_id: r.retention?.archive_id ?? null,
       tagmanifest_sha256: r.tagmanifestSha256 ?? null,
       counts: r.counts ?? {},
       problems: r.problems,
     };
     emit(args, out, (x) =>
       x.valid
-        ? [`${style('green', 'valid')}: ${x.file} (bundle ${x.bundle_id}, ${Object.values(x.counts).reduce((a, b) => a + (b ?? 0), 0)} records and documents)`]
+        ? x.kind === 'retention'
+          ? [`${style('green', 'valid')}: ${x.file} (retention archive ${x.archive_id} of bundle ${x.bundle_id})`]
+          : [`${style('green', 'valid')}: ${x.file} (bundle ${x.bundle_id}, ${Object.values(x.counts).reduce((a, b) => a + (b ?? 0), 0)} records and documents)`]
         : [`${style('red', 'invalid')}: ${x.file} (${x.problems.length} problem${x.problems.length === 1 ? '' : 's'})`, ...x.problems.map((p) => `  ${formatProblem(p)}`)],
     );
     if (!r.valid) process.exitCode = 1;

@@ -15,7 +15,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   opts?: unknown,
 ) => Ajv2020;
 
-export type SchemaName = RecordType | 'officeport';
+export type SchemaName = RecordType | 'officeport' | 'retention';
 
 /** schemas/ sits at the package root: two folders up from src/bundle, three from dist/src/bundle. */
 export function schemasDir(): string {
