@@ -2,6 +2,7 @@
 // them into TEMP tables, stream every record file out of SQLite into the bag,
 // and only when the bundle file is complete record it in the export ledger.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { emptyCounts, emptyExclusions, FORMAT, FORMAT_VERSION, type BundleHeader, type Counts } from './bundle/records.js';
 import { writeBag } from './bundle/bag-writer.js';
 import { readPrivateKey } from './bundle/signing.js';
@@ -49,8 +50,14 @@ export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportR
   const header = prepareHeader(db, opts);
   const signingKey = opts.signKeyFile ? readPrivateKey(opts.signKeyFile) : undefined;
   const scope = selectExport(db, header, opts.selection);
+  // B6: exporting again with a bundle id the ledger knows must give the very same
+  // bundle; it is written aside and compared before it may replace anything at --out.
+  const known = db.prepare(`SELECT tagmanifest_sha256 FROM export_ledger WHERE bundle_id = ?`).pluck().get(header.bundle_id) as
+    | string
+    | undefined;
+  const outFile = known ? `${opts.out}.${process.pid}.again` : opts.out;
   const written = await writeBag({
-    outFile: opts.out,
+    outFile,
     rootName: `officeport-bundle-${header.bundle_id}`,
     createdAt: new Date(header.created_at),
     bagInfo: {
@@ -61,7 +68,21 @@ export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportR
     tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
     signingKey,
   });
-  recordInLedger(db, header, opts.out, written.tagmanifestSha256);
+  if (known !== undefined) {
+    if (known !== written.tagmanifestSha256) {
+      fs.rmSync(outFile, { force: true });
+      throw new OfficeportError(ErrorCode.CONFLICT, `this installation already exported a different bundle with id ${header.bundle_id}`, {
+        hint: 'a bundle id names one export: the same id, data, session and time give the same bundle; leave --bundle-id out for a new one',
+      });
+    }
+    fs.renameSync(outFile, opts.out);
+  } else try {
+    recordInLedger(db, header, opts.out, written.tagmanifestSha256);
+  } catch (e) {
+    // X12: a bundle the ledger does not know must not be left at --out.
+    fs.rmSync(opts.out, { force: true });
+    throw e;
+  }
   return {
     bundle_id: header.bundle_id,
     session_id: header.session_id,
