@@ -3,11 +3,17 @@
 import yargs from 'yargs';
 import { OfficeportError, formatProblem } from '../src/errors.js';
 import { VERSION } from '../src/version.js';
-import { commands } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 import { style } from './output.js';
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  let commands;
+  try {
+    commands = await loadCommands(argv);
+  } catch (e) {
+    return report(e, debug);
+  }
   const parser = yargs(argv)
     .scriptName('officeport')
     .usage('$0 <command> [options]\n\nMove clients between CRM offices as self-verifying bundles.')
