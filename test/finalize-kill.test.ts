@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../src/bundle/bag-reader.js';
 import { handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
 import { BIN, run, tmpDir } from './helpers/cli.js';
+import { snapshotDir } from './helpers/installation.js';
 
 function ok(args: string[]): string {
   const r = run(args);
@@ -16,18 +17,7 @@ function ok(args: string[]): string {
   return r.stdout;
 }
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = path.join(rel, e.name);
-      if (e.isDirectory()) walk(r);
-      else out[r] = fs.readFileSync(path.join(dir, r), 'utf8');
-    }
-  };
-  walk('');
-  return out;
-}
+const snapshot = snapshotDir;
 
 /** A self-contained copy of an installation (WAL checkpointed into the main file). */
 function copyDb(from: string, to: string): void {

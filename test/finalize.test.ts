@@ -13,6 +13,7 @@ import type { Receipt } from '../src/domain/finalize-rules.js';
 import { TABLE_NAMES } from '../src/store/tables.js';
 import { bundleRecords, handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
 import { ROOT, run, tmpDir } from './helpers/cli.js';
+import { snapshotDir } from './helpers/installation.js';
 
 const SAMPLE = path.join(ROOT, 'samples/source');
 type Row = Record<string, string>;
@@ -35,19 +36,7 @@ function dump(db: string): string {
   return out;
 }
 
-/** Every file of a dump folder, for byte comparison. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = path.join(rel, e.name);
-      if (e.isDirectory()) walk(r);
-      else out[r] = fs.readFileSync(path.join(dir, r), 'utf8');
-    }
-  };
-  walk('');
-  return out;
-}
+const snapshot = snapshotDir;
 
 /** Every row of every office table and the documents, read in process (cheaper than a dump). */
 function rows(db: string): Record<string, unknown[]> {

@@ -23,3 +23,17 @@ export function dumpLines(db: string): Record<string, string[]> {
   }
   return files;
 }
+
+/** Every file of a folder (e.g. a dump) by relative path, for byte comparison. */
+export function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else out[r] = fs.readFileSync(path.join(dir, r), 'utf8');
+    }
+  };
+  walk('');
+  return out;
+}
