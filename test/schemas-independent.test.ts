@@ -41,7 +41,7 @@ describe('schemas, independently', () => {
       const type = f.replace(/\.ndjson$/, '');
       expect(ids.has(type), `a schema for ${type}`).toBe(true);
       for (const line of fs.readFileSync(path.join(bag, 'data', 'records', f), 'utf8').split('\n').filter(Boolean)) {
-        const out = await validate(ids.get(type)!, JSON.parse(line));
+        const out = await validate(ids.get(type)!, JSON.parse(line) as never);
         expect(out.valid, `${f}: ${line}`).toBe(true);
         n++;
       }
@@ -53,8 +53,8 @@ describe('schemas, independently', () => {
     const bag = exportSampleBag();
     const line = fs.readFileSync(path.join(bag, 'data', 'records', 'contacts.ndjson'), 'utf8').split('\n')[0]!;
     const rec = JSON.parse(line) as Record<string, unknown>;
-    expect((await validate(ids.get('contacts')!, { ...rec, primary_advisor: 'contact/C-1' })).valid).toBe(false);
+    expect((await validate(ids.get('contacts')!, { ...rec, primary_advisor: 'contact/C-1' } as never)).valid).toBe(false);
     const { ref: _ref, ...noRef } = rec;
-    expect((await validate(ids.get('contacts')!, noRef)).valid).toBe(false);
+    expect((await validate(ids.get('contacts')!, noRef as never)).valid).toBe(false);
   });
 });
