@@ -1,10 +1,10 @@
 // verify (V1): the zip and the bag first (bag-reader.ts stops before reading
 // data when the zip is unsafe), then the header, every record against its
-// schema, every reference, the counts and the documents. Refs live in a
-// temporary SQLite database, not in memory, so a bundle of millions of
-// records verifies in flat memory.
+// schema, every reference, the counts and the documents. Refs live in memory
+// up to a limit and in a temporary SQLite database beyond it
+// (bundle/ref-index.ts), so a bundle of millions of records verifies in flat
+// memory.
 import type { KeyObject } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { checkPayload, HEADER_FILE, openBag, type OpenedBag } from './bundle/bag-reader.js';
 import {
   KNOWN_FORMAT_VERSIONS,
@@ -18,6 +18,7 @@ import {
   type DocumentRef,
   type RecordType,
 } from './bundle/records.js';
+import { RefIndex } from './bundle/ref-index.js';
 import { validate } from './bundle/schemas.js';
 import { ZipEntryError } from './bundle/zip-reader.js';
 import type { Problem } from './errors.js';
@@ -29,6 +30,8 @@ export interface VerifyOptions {
   accept?: 'bundle' | 'any';
   /** records checked so far (progress bars) */
   onRecords?: (n: number) => void;
+  /** refs kept in memory before they spill to a temporary SQLite file (bundle/ref-index.ts); tests set it low */
+  refsInMemory?: number;
 }
 
 export interface VerifyResult {
@@ -45,7 +48,6 @@ export interface VerifyResult {
 }
 
 const MAX_PROBLEMS = 1000;
-const BATCH = 5000;
 
 export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const opened = await openBag(file, { trust: opts.trust });
@@ -66,7 +68,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       return { valid: problems.length === 0, problems: problems.slice(0, MAX_PROBLEMS), kind: 'retention', retention: rh, tagmanifestSha256: bag.tagmanifestSha256 };
     }
     if (known) {
-      const refs = new RefIndex();
+      const refs = new RefIndex(opts.refsInMemory);
       try {
         await checkRecords(bag, refs, counts, read, problems, opts.onRecords);
         refs.dangling(problems);
@@ -217,84 +219,5 @@ function checkDocuments(bag: OpenedBag, refs: RefIndex, counts: Partial<Counts>,
     if (problems.length < MAX_PROBLEMS) {
       problems.push({ file: u.file, line: u.line, pointer: '/document/path', message: `names ${u.path}, which is not in the bundle` });
     }
-  }
-}
-
-/** Refs defined and used, in a temporary on-disk SQLite database (flat memory however large the bundle). */
-class RefIndex {
-  private readonly db = new Database('');
-  private readonly insDef;
-  private readonly getDef;
-  private readonly insUse;
-  private readonly insDoc;
-  private pending = 0;
-
-  constructor() {
-    this.db.pragma('journal_mode = OFF');
-    this.db.pragma('synchronous = OFF');
-    this.db.exec(`CREATE TABLE defs (ref TEXT PRIMARY KEY, file TEXT NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE TABLE uses (ref TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL, pointer TEXT NOT NULL);
-      CREATE TABLE docs (path TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL)`);
-    this.insDef = this.db.prepare(`INSERT OR IGNORE INTO defs VALUES (?, ?, ?)`);
-    this.getDef = this.db.prepare(`SELECT file, line FROM defs WHERE ref = ?`);
-    this.insUse = this.db.prepare(`INSERT INTO uses VALUES (?, ?, ?, ?)`);
-    this.insDoc = this.db.prepare(`INSERT INTO docs VALUES (?, ?, ?)`);
-    this.db.exec('BEGIN');
-  }
-
-  private tick(): void {
-    if (++this.pending >= BATCH) {
-      this.db.exec('COMMIT; BEGIN');
-      this.pending = 0;
-    }
-  }
-
-  define(ref: string, file: string, line: number, add: (p: Problem) => void): void {
-    if (this.insDef.run(ref, file, line).changes === 0) {
-      const first = this.getDef.get(ref) as { file: string; line: number };
-      add({ file, line, pointer: '/ref', message: `ref ${ref} is not unique; ${first.file}:${first.line} has it too` });
-    }
-    this.tick();
-  }
-
-  use(ref: string, file: string, line: number, pointer: string): void {
-    this.insUse.run(ref, file, line, pointer);
-    this.tick();
-  }
-
-  useDocument(doc: DocumentRef, file: string, line: number, add: (p: Problem) => void): void {
-    if (doc.path !== `data/documents/${doc.sha256}`) {
-      add({ file, line, pointer: '/document/path', message: `expected data/documents/${doc.sha256} (the document's sha256), got ${JSON.stringify(doc.path)}` });
-    }
-    this.insDoc.run(doc.path, file, line);
-    this.tick();
-  }
-
-  /** B5: every reference resolves to a record or a stub of the bundle. */
-  dangling(problems: Problem[]): void {
-    this.db.exec('COMMIT; BEGIN');
-    const rows = this.db
-      .prepare(`SELECT u.ref, u.file, u.line, u.pointer FROM uses u WHERE NOT EXISTS (SELECT 1 FROM defs d WHERE d.ref = u.ref)
-                ORDER BY u.file, u.line, u.pointer LIMIT ${MAX_PROBLEMS}`)
-      .all() as { ref: string; file: string; line: number; pointer: string }[];
-    for (const r of rows) {
-      if (problems.length >= MAX_PROBLEMS) break;
-      problems.push({ file: r.file, line: r.line, pointer: r.pointer, message: `refers to ${r.ref}, which is neither a record nor a stub of this bundle` });
-    }
-  }
-
-  /** Letters naming a document that is not among `present`. */
-  missingDocuments(present: string[]): { path: string; file: string; line: number }[] {
-    this.db.exec('CREATE TABLE present (path TEXT PRIMARY KEY) WITHOUT ROWID');
-    const ins = this.db.prepare('INSERT OR IGNORE INTO present VALUES (?)');
-    for (const p of present) ins.run(p);
-    return this.db
-      .prepare(`SELECT path, file, line FROM docs WHERE path NOT IN (SELECT path FROM present) ORDER BY file, line LIMIT ${MAX_PROBLEMS}`)
-      .all() as { path: string; file: string; line: number }[];
-  }
-
-  close(): void {
-    if (this.db.inTransaction) this.db.exec('COMMIT');
-    this.db.close();
   }
 }

@@ -1,0 +1,241 @@
+// The refs a bundle defines and uses (B5), for verify. Small and medium
+// bundles keep them in memory: a Map of defined refs, and only the uses that
+// were not yet defined when they were read (most uses point back at records
+// already seen). Past `memoryLimit` entries everything spills to a temporary
+// on-disk SQLite database, written in multi-row batches, so memory stays flat
+// however large the bundle (P1). Both modes report the same problems.
+import Database from 'better-sqlite3';
+import type { Problem } from '../errors.js';
+import type { DocumentRef } from './records.js';
+
+/** About 80-100 bytes each in memory: a million entries stay under 100 MB. */
+export const DEFAULT_REFS_IN_MEMORY = 1_000_000;
+const MAX_PROBLEMS = 1000;
+const ROWS_PER_INSERT = 200;
+
+type Add = (p: Problem) => void;
+interface Found {
+  ref: string;
+  loc: number;
+  pointer: string;
+}
+
+export class RefIndex {
+  private readonly files: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+  private defs: Map<string, number> | undefined = new Map();
+  private uses: Found[] = [];
+  private docs: Found[] = [];
+  private disk: DiskRefs | undefined;
+
+  constructor(private readonly memoryLimit = DEFAULT_REFS_IN_MEMORY) {}
+
+  /** true once the refs have moved to SQLite */
+  get spilled(): boolean {
+    return this.disk !== undefined;
+  }
+
+  define(ref: string, file: string, line: number, add: Add): void {
+    const loc = this.loc(file, line);
+    if (this.disk) return this.disk.def(ref, loc);
+    const first = this.defs!.get(ref);
+    if (first !== undefined) {
+      add({ file, line, pointer: '/ref', message: notUnique(ref, this.where(first)) });
+      return;
+    }
+    this.defs!.set(ref, loc);
+    this.checkBudget();
+  }
+
+  use(ref: string, file: string, line: number, pointer: string): void {
+    const loc = this.loc(file, line);
+    if (this.disk) return this.disk.use(ref, loc, pointer);
+    if (this.defs!.has(ref)) return;
+    this.uses.push({ ref, loc, pointer });
+    this.checkBudget();
+  }
+
+  useDocument(doc: DocumentRef, file: string, line: number, add: Add): void {
+    if (doc.path !== `data/documents/${doc.sha256}`) {
+      add({ file, line, pointer: '/document/path', message: `expected data/documents/${doc.sha256} (the document's sha256), got ${JSON.stringify(doc.path)}` });
+    }
+    const loc = this.loc(file, line);
+    if (this.disk) return this.disk.doc(doc.path, loc);
+    this.docs.push({ ref: doc.path, loc, pointer: '' });
+    this.checkBudget();
+  }
+
+  /** B5: refs defined twice (only those found after a spill; earlier ones were reported by define) and uses that resolve to nothing. */
+  dangling(problems: Problem[]): void {
+    const push = (p: Problem) => problems.length < MAX_PROBLEMS && problems.push(p);
+    let bad: Found[];
+    if (this.disk) {
+      for (const d of this.disk.duplicates(MAX_PROBLEMS)) push({ ...this.at(d.loc), pointer: '/ref', message: notUnique(d.ref, this.where(d.first)) });
+      bad = this.disk.dangling(MAX_PROBLEMS);
+    } else {
+      bad = this.uses.filter((u) => !this.defs!.has(u.ref)).sort(byPlace).slice(0, MAX_PROBLEMS);
+    }
+    for (const u of bad) push({ ...this.at(u.loc), pointer: u.pointer, message: `refers to ${u.ref}, which is neither a record nor a stub of this bundle` });
+  }
+
+  /** Letters naming a document that is not among `present`. */
+  missingDocuments(present: string[]): { path: string; file: string; line: number }[] {
+    let missing: Found[];
+    if (this.disk) missing = this.disk.missingDocuments(present, MAX_PROBLEMS);
+    else {
+      const have = new Set(present);
+      missing = this.docs.filter((d) => !have.has(d.ref)).sort(byPlace).slice(0, MAX_PROBLEMS);
+    }
+    return missing.map((d) => ({ path: d.ref, ...this.at(d.loc) }));
+  }
+
+  close(): void {
+    this.disk?.close();
+  }
+
+  private loc(file: string, line: number): number {
+    let i = this.fileIndex.get(file);
+    if (i === undefined) {
+      i = this.files.length;
+      this.files.push(file);
+      this.fileIndex.set(file, i);
+    }
+    return i * 2 ** 32 + line;
+  }
+
+  private at(loc: number): { file: string; line: number } {
+    return { file: this.files[Math.floor(loc / 2 ** 32)]!, line: loc % 2 ** 32 };
+  }
+
+  private where(loc: number): string {
+    const { file, line } = this.at(loc);
+    return `${file}:${line}`;
+  }
+
+  private checkBudget(): void {
+    if (this.defs!.size + this.uses.length + this.docs.length <= this.memoryLimit) return;
+    const disk = new DiskRefs();
+    for (const [ref, loc] of this.defs!) disk.def(ref, loc);
+    for (const u of this.uses) disk.use(u.ref, u.loc, u.pointer);
+    for (const d of this.docs) disk.doc(d.ref, d.loc);
+    this.disk = disk;
+    this.defs = undefined;
+    this.uses = [];
+    this.docs = [];
+  }
+}
+
+function notUnique(ref: string, first: string): string {
+  return `ref ${ref} is not unique; ${first} has it too`;
+}
+
+/** File order is the order files were first seen (verify reads them sorted), then line, then pointer. */
+function byPlace(a: Found, b: Found): number {
+  return a.loc - b.loc || (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0);
+}
+
+/** A buffered multi-row INSERT: one statement per ROWS_PER_INSERT rows instead of one per row. */
+class BatchInsert {
+  private readonly many;
+  private readonly one;
+  private rows: unknown[] = [];
+
+  constructor(
+    private readonly db: Database.Database,
+    table: string,
+    private readonly width: number,
+  ) {
+    const row = `(${Array(width).fill('?').join(', ')})`;
+    this.many = db.prepare(`INSERT INTO ${table} VALUES ${Array(ROWS_PER_INSERT).fill(row).join(', ')}`);
+    this.one = db.prepare(`INSERT INTO ${table} VALUES ${row}`);
+  }
+
+  add(...values: unknown[]): void {
+    this.rows.push(...values);
+    if (this.rows.length === ROWS_PER_INSERT * this.width) {
+      this.many.run(this.rows);
+      this.rows = [];
+    }
+  }
+
+  flush(): void {
+    for (let i = 0; i < this.rows.length; i += this.width) this.one.run(this.rows.slice(i, i + this.width));
+    this.rows = [];
+  }
+}
+
+/** The spilled refs: plain tables filled in insertion order, indexed once at the end. */
+class DiskRefs {
+  private readonly db = new Database('');
+  private readonly defs;
+  private readonly uses;
+  private readonly docs;
+  private finished = false;
+
+  constructor() {
+    this.db.pragma('journal_mode = OFF');
+    this.db.pragma('synchronous = OFF');
+    this.db.exec(`CREATE TABLE defs (ref TEXT NOT NULL, loc INTEGER NOT NULL);
+      CREATE TABLE uses (ref TEXT NOT NULL, loc INTEGER NOT NULL, pointer TEXT NOT NULL);
+      CREATE TABLE docs (path TEXT NOT NULL, loc INTEGER NOT NULL)`);
+    this.defs = new BatchInsert(this.db, 'defs', 2);
+    this.uses = new BatchInsert(this.db, 'uses', 3);
+    this.docs = new BatchInsert(this.db, 'docs', 2);
+    // One transaction for the whole run: the database is private and temporary.
+    this.db.exec('BEGIN');
+  }
+
+  def(ref: string, loc: number): void {
+    this.defs.add(ref, loc);
+  }
+  use(ref: string, loc: number, pointer: string): void {
+    this.uses.add(ref, loc, pointer);
+  }
+  doc(path: string, loc: number): void {
+    this.docs.add(path, loc);
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.defs.flush();
+    this.uses.flush();
+    this.docs.flush();
+    this.db.exec('CREATE INDEX defs_ref ON defs(ref)');
+  }
+
+  /** Every definition after the first of its ref, with the first's place. */
+  duplicates(limit: number): { ref: string; loc: number; first: number }[] {
+    this.finish();
+    return this.db
+      .prepare(
+        `SELECT d.ref, d.loc, f.loc AS first FROM defs d
+           JOIN defs f ON f.ref = d.ref AND f.rowid = (SELECT min(rowid) FROM defs WHERE ref = d.ref)
+          WHERE d.rowid > f.rowid AND d.ref IN (SELECT ref FROM defs GROUP BY ref HAVING count(*) > 1)
+          ORDER BY d.loc LIMIT ${limit}`,
+      )
+      .all() as { ref: string; loc: number; first: number }[];
+  }
+
+  dangling(limit: number): Found[] {
+    this.finish();
+    return this.db
+      .prepare(`SELECT ref, loc, pointer FROM uses u WHERE NOT EXISTS (SELECT 1 FROM defs d WHERE d.ref = u.ref) ORDER BY loc, pointer LIMIT ${limit}`)
+      .all() as Found[];
+  }
+
+  missingDocuments(present: string[], limit: number): Found[] {
+    this.finish();
+    this.db.exec('CREATE TEMP TABLE present (path TEXT PRIMARY KEY) WITHOUT ROWID');
+    const ins = this.db.prepare('INSERT OR IGNORE INTO present VALUES (?)');
+    for (const p of present) ins.run(p);
+    return this.db
+      .prepare(`SELECT path AS ref, loc, '' AS pointer FROM docs WHERE path NOT IN (SELECT path FROM temp.present) ORDER BY loc LIMIT ${limit}`)
+      .all() as Found[];
+  }
+
+  close(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.db.close();
+  }
+}
