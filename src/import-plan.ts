@@ -142,7 +142,8 @@ export function planCatalogue(ctx: PlanContext, ref: string | undefined, type: '
     return;
   }
   created.set(key, ref);
-  const free = type === 'carriers' ? freeCarrierName(ctx, name) : name;
+  const free = type === 'carriers' ? freeCarrierName(ctx, name, created) : name;
+  if (type === 'carriers') created.set(`carrier-name|${free}`, ref);
   const reason = free === name ? d.reason : `${d.reason}; named ${JSON.stringify(free)} as the office already has a carrier ${JSON.stringify(name)}`;
   ctx.q.addPlan(ref, type, 'created', undefined, { ...detail, reason, name_override: free === name ? undefined : free });
 }
@@ -155,10 +156,15 @@ function catalogueScope(ctx: PlanContext, rec: Rec, type: string): string {
   return ((JSON.parse(carrier.detail) as { same_as?: string }).same_as ?? carrier.ref);
 }
 
-/** Carrier names are unique per office (recreate mode may meet the office's own carrier of that name). */
-function freeCarrierName(ctx: PlanContext, name: string): string {
+/**
+ * Carrier names are unique per office: recreate mode may meet the office's own
+ * carrier of that name, and a name given to an earlier carrier of this accept
+ * ("X (imported)") is taken too.
+ */
+function freeCarrierName(ctx: PlanContext, name: string, created: Map<string, string>): string {
+  const taken = (n: string) => ctx.q.catalogueByName('carriers', ctx.officeId, n) !== undefined || created.has(`carrier-name|${n}`);
   let candidate = name;
-  for (let i = 1; ctx.q.catalogueByName('carriers', ctx.officeId, candidate); i++) candidate = `${name} (imported${i > 1 ? ` ${i}` : ''})`;
+  for (let i = 1; taken(candidate); i++) candidate = `${name} (imported${i > 1 ? ` ${i}` : ''})`;
   return candidate;
 }
 

@@ -223,7 +223,7 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
     return summarise(db, head, true);
   }
   let tmp: string | undefined;
-  const receiptFile = opts.receiptFile ?? `receipt-${h.bundle_id}.json`;
+  const receiptFile = opts.receiptFile ?? defaultReceiptFile(db, h.bundle_id, head.accept_id);
   try {
     inTransaction(db, () => {
       plan();
@@ -237,10 +237,31 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
     });
   } catch (e) {
     if (tmp) fs.rmSync(tmp, { force: true });
-    throw e;
+    throw asImportError(e, h.bundle_id);
   }
   fs.renameSync(tmp!, receiptFile);
   return { ...summarise(db, head, false), receipt_file: path.resolve(receiptFile) };
+}
+
+/**
+ * I10: without --receipt, the receipt goes beside the installation, never into
+ * whatever folder the command ran in: <db>.receipts/receipt-<bundle>-<accept>.json
+ * (one file per accept, so accepting a bundle in parts keeps every receipt).
+ */
+export function defaultReceiptFile(db: Db, bundleId: string, acceptId: string): string {
+  const base = db.memory || !db.name ? path.resolve('officeport.db') : path.resolve(db.name);
+  const dir = `${base}.receipts`;
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `receipt-${bundleId}-${acceptId}.json`);
+}
+
+/** A constraint the installation enforces (a unique name, a trigger) becomes a clear refusal, never a raw SQLite message. */
+function asImportError(e: unknown, bundleId: string): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (e instanceof OfficeportError || typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return e;
+  return new OfficeportError(ErrorCode.CONFLICT, `bundle ${bundleId} could not be imported: the installation refused a write (${(e as Error).message}); nothing was imported`, {
+    hint: 'the target holds data that conflicts with the bundle: see the plan with --dry-run --plan-out plan.json, fix the target record named above, and import again',
+  });
 }
 
 function markAccepted(db: Db, log: ChangeLog, inboxId: string | undefined, acceptId: string): void {

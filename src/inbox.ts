@@ -12,6 +12,7 @@ import {
 } from './import.js';
 import { choicesOf, plannedDecisions, type PlanFile } from './import-plan.js';
 import { inTransaction, newId, type Db } from './store/db.js';
+import { useFileTemp } from './store/import-store.js';
 
 export interface InboxRow {
   id: string;
@@ -31,29 +32,46 @@ export function inboxDir(dbPath: string): string {
   return `${path.resolve(dbPath)}.inbox`;
 }
 
-/** A bundle copied into the inbox folder, with its contacts read, ready to be registered. */
+/** A bundle copied into the inbox folder, its contacts listed in temp.inbox_prep, ready to be registered. */
 export interface PreparedEntry {
   file: string;
-  contacts: { ref: string; kind: string; name: string; tax: string }[];
 }
 
 function stagedEntry(db: Db, bundleId: string, officeId: string): InboxRow | undefined {
   return db.prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected' ORDER BY added_at DESC`).get(bundleId, officeId) as InboxRow | undefined;
 }
 
-/** Copies the bundle beside the installation (temp name, then rename) and lists its contacts. */
-async function prepareEntry(dbPath: string, src: BundleSource): Promise<PreparedEntry> {
+/**
+ * Copies the bundle beside the installation (temp name, then rename) and lists
+ * its contacts in a TEMP table, a batch at a time (P1: a bundle of 1,000,000
+ * contacts is never held in memory; TEMP writes do not block other writers).
+ */
+async function prepareEntry(db: Db, dbPath: string, src: BundleSource): Promise<PreparedEntry> {
   const dir = inboxDir(dbPath);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${src.header.bundle_id}.zip`);
   const tmp = `${file}.${process.pid}.tmp`;
   fs.copyFileSync(src.file, tmp);
   fs.renameSync(tmp, file);
-  const contacts: PreparedEntry['contacts'] = [];
+  useFileTemp(db);
+  db.exec(`DROP TABLE IF EXISTS temp.inbox_prep;
+           CREATE TEMP TABLE inbox_prep (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, tax TEXT)`);
+  const add = db.prepare(`INSERT OR REPLACE INTO temp.inbox_prep (ref, kind, name, tax) VALUES (?, ?, ?, ?)`);
+  let batch: [string, string, string, string | null][] = [];
+  const flush = db.transaction(() => {
+    for (const b of batch) add.run(...b);
+    batch = [];
+  });
   for await (const c of src.records('contacts')) {
-    contacts.push({ ref: c.ref, kind: c.kind as string, name: displayName(c as never), tax: maskTaxId(c.tax_id as string | undefined) });
+    batch.push([c.ref, c.kind as string, displayName(c as never), maskTaxId(c.tax_id as string | undefined) || null]);
+    if (batch.length >= 1000) flush();
   }
-  return { file, contacts };
+  flush();
+  return { file };
+}
+
+function dropPrepared(db: Db): void {
+  db.exec(`DROP TABLE IF EXISTS temp.inbox_prep`);
 }
 
 /** The inbox rows of a prepared bundle; runs inside the caller's transaction. Another command may have staged it meanwhile (S5). */
@@ -66,8 +84,7 @@ function registerEntry(db: Db, src: BundleSource, a: Addressee, p: PreparedEntry
     `INSERT INTO inbox (id, bundle_id, office_id, user_id, session_id, source_installation, source_office, tagmanifest_sha256, added_at, status, content, file)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', x'', ?)`,
   ).run(id, h.bundle_id, a.office.id, a.user.id, h.session_id, h.source.installation_id, h.source.office_name, src.tagmanifestSha256, now.toISOString(), p.file);
-  const add = db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) VALUES (?, ?, ?, ?, ?)`);
-  for (const c of p.contacts) add.run(id, c.ref, c.kind, c.name, c.tax || null);
+  db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) SELECT ?, ref, kind, name, tax FROM temp.inbox_prep ORDER BY ref`).run(id);
   return { row: db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxRow, added: true };
 }
 
@@ -75,13 +92,15 @@ function registerEntry(db: Db, src: BundleSource, a: Addressee, p: PreparedEntry
 export async function addToInbox(db: Db, dbPath: string, src: BundleSource, a: Addressee, now = new Date()): Promise<{ entry: InboxRow; added: boolean }> {
   const existing = stagedEntry(db, src.header.bundle_id, a.office.id);
   if (existing) return { entry: existing, added: false };
-  const prepared = await prepareEntry(dbPath, src);
+  const prepared = await prepareEntry(db, dbPath, src);
   try {
     const r = inTransaction(db, () => registerEntry(db, src, a, prepared, now));
     return { entry: r.row, added: r.added };
   } catch (e) {
     fs.rmSync(prepared.file, { force: true });
     throw e;
+  } finally {
+    dropPrepared(db);
   }
 }
 
@@ -218,7 +237,7 @@ export async function importFile(db: Db, dbPath: string, file: string, officeRef
     const staged = stagedEntry(db, src.header.bundle_id, a.office.id);
     if (req.dryRun || staged) return { ...(await runAccept(db, src, a, staged?.id, req)), inbox_id: staged?.id };
     // import is add plus accept in one transaction: a refused or killed import leaves nothing staged
-    const prepared = await prepareEntry(dbPath, src);
+    const prepared = await prepareEntry(db, dbPath, src);
     let inboxId: string | undefined;
     const register = () => (inboxId = registerEntry(db, src, a, prepared, new Date()).row.id);
     try {
@@ -226,6 +245,8 @@ export async function importFile(db: Db, dbPath: string, file: string, officeRef
     } catch (e) {
       if (!stagedEntry(db, src.header.bundle_id, a.office.id)) fs.rmSync(prepared.file, { force: true });
       throw e;
+    } finally {
+      dropPrepared(db);
     }
   } finally {
     await src.close();

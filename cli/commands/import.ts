@@ -33,7 +33,7 @@ export function acceptOptions<T>(y: Argv<T>) {
     .option('contact', { type: 'string', array: true, describe: 'accept only these contacts (bundle refs, e.g. contact/C-1001) with their records' })
     .option('carriers', { choices: ['link', 'recreate'] as const, default: 'link' as const, describe: 'link to existing carriers/products by name, or always recreate them (I5)' })
     .option('on-ambiguous', { choices: ['create', 'fail'] as const, default: 'create' as const, describe: 'when a contact matches several target contacts: create it anew, or refuse' })
-    .option('receipt', { type: 'string', describe: 'where to write the receipt (default: receipt-<bundle_id>.json)' })
+    .option('receipt', { type: 'string', describe: 'where to write the receipt (default: <db>.receipts/receipt-<bundle_id>-<accept_id>.json beside the installation)' })
     .option('plan', { type: 'string', describe: 'apply exactly this plan (from --dry-run --plan-out), refusing if the target changed' })
     .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' });
 }
@@ -73,7 +73,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
         .option('dry-run', { type: 'boolean', describe: 'show what would be created, merged, linked, kept pending or dropped; write nothing' })
         .option('plan-out', { type: 'string', describe: 'with the dry run: write one decision per record to this JSON file' }),
     )
-      .example('$0 import move.zip --db target.db --office "Springfield Agency" --user dana', 'import everything; writes receipt-<bundle_id>.json')
+      .example('$0 import move.zip --db target.db --office "Springfield Agency" --user dana', 'import everything; prints where the receipt went (target.db.receipts/...)')
       .example('$0 import move.zip --office T-SPRING --user dana --dry-run --plan-out plan.json', 'plan only; settle ambiguous matches in plan.json')
       .example('$0 import move.zip --office T-SPRING --user dana --plan plan.json', 'apply exactly the reviewed plan')
       .example('$0 import undo receipt.json --office T-SPRING --user dana', 'reverse that import') as unknown as Argv<Args>,

@@ -65,8 +65,16 @@ const TEMP_DDL = [
   `CREATE TEMP TABLE imp_docs (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL)`,
 ];
 
+/**
+ * TEMP tables on disk, not in memory (a large accept stages its whole bundle).
+ * Changing temp_store drops every TEMP table, so every user sets the same value first.
+ */
+export function useFileTemp(db: Db): void {
+  if (Number(db.pragma('temp_store', { simple: true })) !== 1) db.pragma('temp_store = FILE');
+}
+
 export function createStaging(db: Db): void {
-  db.pragma('temp_store = FILE');
+  useFileTemp(db);
   for (const sql of TEMP_DDL) db.exec(sql);
 }
 
