@@ -27,6 +27,7 @@ import {
   type Decision,
 } from './domain/export-rules.js';
 import type { ExportScope } from './export-select.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './store/db.js';
 
 interface TypeQuery {
@@ -34,6 +35,8 @@ interface TypeQuery {
   from: string;
   /** columns beyond t.* */
   also?: string;
+  /** the ORDER BY that puts rows in id order (x.id when the TEMP table of ids drives the query) */
+  order: string;
   build: (row: Row) => Record<string, unknown>;
 }
 
@@ -59,8 +62,8 @@ export async function* payloadFiles(db: Db, scope: ExportScope, header: BundleHe
 function* recordLines(db: Db, type: RecordType, q: TypeQuery, scope: ExportScope, header: BundleHeader, onRecords?: (n: number) => void): Iterable<string> {
   let chunk = '';
   let n = 0;
-  const rows = db.prepare(`SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from} ORDER BY t.id`).iterate(scope.params);
-  for (const row of rows as Iterable<Row>) {
+  const rows = rowsOf(db.prepare(`SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from} ORDER BY ${q.order}`), scope.params);
+  for (const row of rows) {
     chunk += JSON.stringify(buildRecord(type, row, q.build(row))) + '\n';
     n++;
     header.counts[type]++;
@@ -75,13 +78,28 @@ function* recordLines(db: Db, type: RecordType, q: TypeQuery, scope: ExportScope
   onRecords?.(n);
 }
 
+/**
+ * Rows as objects keyed by column name, like better-sqlite3's default mode, but
+ * read as arrays and turned into objects by a function compiled for the
+ * statement's columns: objects of one fixed shape built in JavaScript cost about
+ * half of what better-sqlite3 spends building them natively (measured on the
+ * contacts query at 100,000 contacts: 300 ms -> 155 ms).
+ */
+function* rowsOf(stmt: Statement, params: Record<string, string> = {}): Generator<Row> {
+  const raw = stmt.raw(true);
+  const names = raw.columns().map((c) => c.name);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- column names come from our own schema, quoted by JSON.stringify
+  const make = new Function('a', `return {${names.map((n, i) => `${JSON.stringify(n)}: a[${i}]`).join(', ')}};`) as (a: unknown[]) => Row;
+  for (const a of raw.iterate(params) as Iterable<unknown[]>) yield make(a);
+}
+
 /** Rows of one child table grouped by their owner, read alongside the owners in the same order. */
 function childCursor(db: Db, sql: string, key: string): (ownerId: string) => Row[] {
   let it: Iterator<Row> | undefined;
   let next: IteratorResult<Row>;
   return (ownerId) => {
     if (!it) {
-      it = (db.prepare(sql).iterate() as IterableIterator<Row>)[Symbol.iterator]();
+      it = rowsOf(db.prepare(sql));
       next = it.next();
     }
     const rows: Row[] = [];
@@ -94,8 +112,10 @@ function childCursor(db: Db, sql: string, key: string): (ownerId: string) => Row
   };
 }
 
-const inX = (col: string, x: string) => `FROM ${col.split('.')[0]} t WHERE t.${col.split('.')[1]} IN (SELECT id FROM temp.${x})`;
-const own = (x: string, table: string) => `FROM ${table} t JOIN temp.${x} x ON x.id = t.id`;
+const inX = (col: string, x: string) => ({ from: `FROM ${col.split('.')[0]} t WHERE t.${col.split('.')[1]} IN (SELECT id FROM temp.${x})`, order: 't.id' });
+// Driven by the TEMP table of chosen ids (a WITHOUT ROWID table, so already in id order): one seek per
+// exported row, no sort. Joined the other way round, SQLite scanned the whole source table by id.
+const own = (x: string, table: string) => ({ from: `FROM temp.${x} x CROSS JOIN ${table} t ON t.id = x.id`, order: 'x.id' });
 const none = () => ({});
 
 function typeQueries(db: Db, scope: ExportScope, header: BundleHeader): Record<RecordType, TypeQuery> {
@@ -103,22 +123,23 @@ function typeQueries(db: Db, scope: ExportScope, header: BundleHeader): Record<R
   const origin = (row: Row) => ({ origin: catalogueOrigin(row.office_id!, scope.officeId, scope.ancestors) });
   const drops = (rule: (r: Row) => Decision[]) => (row: Row) => (rule(row).forEach((d) => tally(ex, d)), {});
   return {
-    activities: { from: inX('activities.contact_id', 'x_contacts'), build: none },
-    carriers: { from: own('x_carriers', 'carriers'), build: origin },
-    contacts: { from: own('x_contacts', 'contacts'), build: drops(contactDrops) },
-    employee_census: { from: inX('employee_census.business_id', 'x_contacts'), build: none },
-    key_relations: { from: own('x_relations', 'key_relations'), build: none },
+    activities: { ...inX('activities.contact_id', 'x_contacts'), build: none },
+    carriers: { ...own('x_carriers', 'carriers'), build: origin },
+    contacts: { ...own('x_contacts', 'contacts'), build: drops(contactDrops) },
+    employee_census: { ...inX('employee_census.business_id', 'x_contacts'), build: none },
+    key_relations: { ...own('x_relations', 'key_relations'), build: none },
     letters: {
-      from: `${own('x_letters', 'letters')} LEFT JOIN documents d ON d.path = t.document`,
+      from: `${own('x_letters', 'letters').from} LEFT JOIN documents d ON d.path = t.document`,
+      order: 'x.id',
       also: 'd.sha256 AS doc_sha256, d.size AS doc_size',
       build: documentOf,
     },
-    positions: { from: inX('positions.account_id', 'x_accounts'), build: drops(positionDrops) },
-    products: { from: own('x_products', 'products'), build: origin },
-    riders: { from: own('x_riders', 'riders'), build: origin },
-    service_providers: { from: own('x_sps', 'service_providers'), build: origin },
-    smartpad: { from: inX('smartpad.contact_id', 'x_contacts'), build: none },
-    stubs: { from: own('x_stubs', 'contacts'), build: (row) => stubFields(row, header.stub_salt) },
+    positions: { ...inX('positions.account_id', 'x_accounts'), build: drops(positionDrops) },
+    products: { ...own('x_products', 'products'), build: origin },
+    riders: { ...own('x_riders', 'riders'), build: origin },
+    service_providers: { ...own('x_sps', 'service_providers'), build: origin },
+    smartpad: { ...inX('smartpad.contact_id', 'x_contacts'), build: none },
+    stubs: { ...own('x_stubs', 'contacts'), build: (row) => stubFields(row, header.stub_salt) },
     ...partyQueries(db, ex),
   };
 }
@@ -140,12 +161,12 @@ function partyQueries(db: Db, ex: BundleHeader['exclusions']): Record<PartyRecor
   );
   return {
     investment_accounts: {
-      from: own('x_accounts', 'investment_accounts'),
+      ...own('x_accounts', 'investment_accounts'),
       build: (row) => (accountDrops(row).forEach((d) => tally(ex, d)), { parties: accountParties(row.id!) }),
     },
-    pending_cases: { from: own('x_cases', 'pending_cases'), build: (row) => ({ parties: caseParties(row.id!) }) },
+    pending_cases: { ...own('x_cases', 'pending_cases'), build: (row) => ({ parties: caseParties(row.id!) }) },
     policies: {
-      from: own('x_policies', 'policies'),
+      ...own('x_policies', 'policies'),
       build: (row) => {
         policyDrops(row).forEach((d) => tally(ex, d));
         return { riders: riders(row.id!).map((r) => buildRiderEntry(r.rider_id!, r.amount)), parties: policyParties(row.id!) };
