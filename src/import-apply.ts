@@ -7,7 +7,8 @@ import { ErrorCode, OfficeportError } from './errors.js';
 import { TABLE_OF } from './import-plan.js';
 import type { Db } from './store/db.js';
 import type { ChangeLog } from './store/import-changes.js';
-import { allocateId, cached, pages, type ImportQueries, type PlanRow } from './store/import-store.js';
+import { createAll, createEntries, writeImportMap, type BulkContext } from './store/import-bulk.js';
+import { allocateId, cached, type ImportQueries, type PlanRow } from './store/import-store.js';
 import { TABLES, type TableName } from './store/tables.js';
 
 export interface ApplyContext {
@@ -62,10 +63,8 @@ function rowOf(ctx: ApplyContext, type: RecordType, rec: Rec, id: string): Value
 
 function remember(ctx: ApplyContext, ref: string, table: TableName, targetId: string, outcome: string): void {
   ctx.q.setRef(ref, targetId);
-  ctx.log.upsert('import_map', {
-    source_installation: ctx.sourceInstallation, source_ref: ref, office_id: ctx.officeId,
-    target_table: table, target_id: targetId, bundle_id: ctx.bundleId, outcome,
-  });
+  // import_map is written for the whole accept at the end (writeImportMap)
+  cached(ctx.db, `INSERT OR REPLACE INTO temp.imp_map_new (ref, target_table, target_id, outcome) VALUES (?, ?, ?, ?)`).run(ref, table, targetId, outcome);
 }
 
 function create(ctx: ApplyContext, type: RecordType, rec: Rec, extra: Values = {}): string {
@@ -171,19 +170,68 @@ const APPLIERS: Readonly<Record<RecordType, Applier>> = {
   employee_census: simple('employee_census'),
 };
 
-/** Applies every planned decision in order. */
-export function applyPlan(ctx: ApplyContext): void {
-  const recordOf = ctx.db.prepare(`SELECT json FROM temp.imp_records WHERE ref = ? AND type = ?`).pluck();
-  for (const p of pages<PlanRow>(ctx.db, `SELECT * FROM temp.imp_plan`)) {
-    if (p.type === 'party') continue;
-    if (p.type === 'pending_relation') {
-      const d = JSON.parse(p.detail) as { pending_id: number; record: Rec };
-      create(ctx, 'key_relations', d.record);
-      ctx.log.delete('pending_relations', { id: d.pending_id });
-      continue;
-    }
-    const json = recordOf.get(p.ref, p.type) as string | undefined;
-    if (json === undefined) throw new OfficeportError(ErrorCode.REFUSED, `${p.ref}: planned but not staged`);
-    APPLIERS[p.type as RecordType](ctx, p, JSON.parse(json) as Rec);
+/** Record types whose created records are written set-based (import-bulk.ts), with the columns they add. */
+function bulkExtra(ctx: ApplyContext, type: RecordType): Record<string, string> | undefined {
+  switch (type) {
+    case 'contacts': return { origin_bundle_id: `'${ctx.bundleId.replace(/'/g, "''")}'`, origin_ref: 'n.ref' };
+    case 'letters': return { document: `(SELECT path FROM temp.imp_letter_doc WHERE ref = n.ref)` };
+    case 'investment_accounts': case 'policies': case 'pending_cases': case 'positions': case 'activities': case 'smartpad':
+    case 'key_relations': case 'employee_census':
+      return {};
+    default: return undefined;
   }
+}
+
+/** Plan rows of one type in plan order with their staged record, a page at a time (writes happen between pages). */
+function* planRowsOf(db: Db, type: string, skipCreated: boolean): Generator<PlanRow & { json: string | null }> {
+  const stmt = cached(db, `SELECT p.*, r.json FROM temp.imp_plan p LEFT JOIN temp.imp_records r ON r.ref = p.ref AND r.type = p.type
+     WHERE p.type = ? AND p.seq > ? ${skipCreated ? `AND p.outcome != 'created'` : ''} ORDER BY p.seq LIMIT 2000`);
+  for (let after = 0; ;) {
+    const rows = stmt.all(type, after) as (PlanRow & { json: string | null })[];
+    if (rows.length === 0) return;
+    yield* rows;
+    after = rows[rows.length - 1]!.seq;
+  }
+}
+
+/** B4: attachments of the letters this accept creates, stored before the letters are written. */
+function storeLetterDocuments(ctx: ApplyContext): void {
+  const add = cached(ctx.db, `INSERT OR REPLACE INTO temp.imp_letter_doc (ref, path) VALUES (?, ?)`);
+  for (const p of planRowsOf(ctx.db, 'letters', false)) {
+    if (p.outcome !== 'created' || p.json === null) continue;
+    const doc = (JSON.parse(p.json) as { document?: { name: string; sha256: string; size: number } }).document;
+    if (doc) add.run(p.ref, storeDocument(ctx, doc));
+  }
+}
+
+const APPLY_ORDER: readonly RecordType[] = [
+  'contacts', 'stubs', 'carriers', 'products', 'riders', 'service_providers', 'investment_accounts', 'policies',
+  'pending_cases', 'positions', 'letters', 'activities', 'smartpad', 'key_relations', 'employee_census',
+];
+
+/**
+ * Applies every planned decision, type by type in dependency order (a record's
+ * refs point at earlier types): the few decisions that need JavaScript (merges,
+ * catalogue, pending relations) one by one, the created records of a type with
+ * one set of statements.
+ */
+export function applyPlan(ctx: ApplyContext): void {
+  const bulk: BulkContext = { db: ctx.db, log: ctx.log, officeId: ctx.officeId, sourceInstallation: ctx.sourceInstallation, bundleId: ctx.bundleId };
+  for (const type of APPLY_ORDER) {
+    const extra = bulkExtra(ctx, type);
+    for (const p of planRowsOf(ctx.db, type, extra !== undefined)) {
+      if (p.json === null) throw new OfficeportError(ErrorCode.REFUSED, `${p.ref}: planned but not staged`);
+      APPLIERS[type](ctx, p, JSON.parse(p.json) as Rec);
+    }
+    if (extra === undefined) continue;
+    if (type === 'letters') storeLetterDocuments(ctx);
+    const table = TABLE_OF[type];
+    if (createAll(bulk, type, table, ID_PREFIX[table], extra) > 0) createEntries(bulk, type);
+  }
+  for (const p of planRowsOf(ctx.db, 'pending_relation', false)) {
+    const d = JSON.parse(p.detail) as { pending_id: number; record: Rec };
+    create(ctx, 'key_relations', d.record);
+    ctx.log.delete('pending_relations', { id: d.pending_id });
+  }
+  writeImportMap(bulk);
 }

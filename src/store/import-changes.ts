@@ -36,6 +36,20 @@ function digest(row: Row | undefined): string | null {
   return fingerprintRow(rest as Row);
 }
 
+const withDigest = new WeakSet<Db>();
+
+/** imp_digest(json_object(...)): digest() of a row, for logging rows written by one statement. */
+function registerDigest(db: Db): void {
+  if (withDigest.has(db)) return;
+  db.function('imp_digest', { deterministic: true }, (json: unknown) => digest(JSON.parse(json as string) as Row));
+  withDigest.add(db);
+}
+
+/** The highest rowid of a table (rows inserted after this point have larger ones). */
+export function maxRowid(db: Db, table: string): number {
+  return Number(db.prepare(`SELECT coalesce(max(rowid), 0) FROM ${table}`).pluck().get());
+}
+
 export function readRow(db: Db, table: string, key: Key): Row | undefined {
   const w = whereOf(key);
   return cached(db, `SELECT * FROM ${table} WHERE ${w.sql} LIMIT 1`).get(...w.args) as Row | undefined;
@@ -97,6 +111,34 @@ export class ChangeLog {
     }
     for (const c of Object.keys(row)) if (!(c in out)) return undefined;
     return out as Row;
+  }
+
+  /** Seq numbers for n changes that one statement logs. */
+  reserve(n: number): number {
+    const first = this.seq + 1;
+    this.seq += n;
+    return first;
+  }
+
+  /**
+   * Logs the rows one set-based INSERT added to `table` (those with a rowid
+   * above `afterRowid`, in rowid order): their key from `keyCols` and the same
+   * digest a row inserted through insert() gets, computed inside SQLite.
+   */
+  logInsertedSince(table: string, afterRowid: number, keyCols: readonly string[]): number {
+    registerDigest(this.db);
+    const n = this.db.prepare(`SELECT count(*) FROM ${table} WHERE rowid > ?`).pluck().get(afterRowid) as number;
+    if (n === 0) return 0;
+    const cols = (this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).filter((c) => c !== 'content');
+    const obj = (cs: readonly string[]) => `json_object(${cs.map((c) => `'${c}', "${c}"`).join(', ')})`;
+    this.db
+      .prepare(
+        `INSERT INTO import_changes (accept_id, seq, tbl, key, before, after_hash)
+         SELECT ?, ? + row_number() OVER (ORDER BY rowid) - 1, ?, ${obj(keyCols)}, NULL, imp_digest(${obj(cols)})
+         FROM ${table} WHERE rowid > ? ORDER BY rowid`,
+      )
+      .run(this.acceptId, this.reserve(n), table, afterRowid);
+    return n;
   }
 
   update(table: string, key: Key, values: Record<string, string | null>): void {

@@ -48,6 +48,9 @@ const TEMP_DDL = [
   `DROP TABLE IF EXISTS temp.tgt_ident`,
   `DROP TABLE IF EXISTS temp.tgt_hash`,
   `DROP TABLE IF EXISTS temp.imp_docs`,
+  `DROP TABLE IF EXISTS temp.imp_new`,
+  `DROP TABLE IF EXISTS temp.imp_map_new`,
+  `DROP TABLE IF EXISTS temp.imp_letter_doc`,
   // Records of the bundle taking part in this accept, in dependency order.
   `CREATE TEMP TABLE imp_records (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, json TEXT NOT NULL)`,
   `CREATE INDEX temp.ix_imp_records_ref ON imp_records(ref)`,
@@ -56,6 +59,13 @@ const TEMP_DDL = [
      outcome TEXT NOT NULL, target_id TEXT, detail TEXT NOT NULL)`,
   // Bundle ref -> target id, filled while applying (created ids are only known then).
   `CREATE TEMP TABLE imp_refs (ref TEXT PRIMARY KEY, target_id TEXT NOT NULL)`,
+  `CREATE INDEX temp.ix_imp_plan_type ON imp_plan(type, seq)`,
+  // Set-based apply: the records of one type created by one statement, with their new ids.
+  `CREATE TEMP TABLE imp_new (seq INTEGER PRIMARY KEY, ref TEXT NOT NULL, id TEXT NOT NULL)`,
+  // import_map rows of this accept, written together at the end of the apply.
+  `CREATE TEMP TABLE imp_map_new (seq INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, target_table TEXT NOT NULL, target_id TEXT NOT NULL, outcome TEXT NOT NULL)`,
+  // Where each created letter's attachment was stored.
+  `CREATE TEMP TABLE imp_letter_doc (ref TEXT PRIMARY KEY, path TEXT)`,
   // Every contact ref of the bundle: 'now' (this accept), 'done' (an earlier accept), 'later' (still pending).
   `CREATE TEMP TABLE imp_bundle_contacts (ref TEXT PRIMARY KEY, state TEXT NOT NULL)`,
   `CREATE TEMP TABLE tgt_tax (key TEXT NOT NULL, id TEXT NOT NULL)`,
