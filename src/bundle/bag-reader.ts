@@ -71,6 +71,8 @@ export interface OpenedBag {
   tagmanifestSha256: string;
   /** public_key_sha256 of officeport.sig when present (checked only with `trust`) */
   signedBy?: string;
+  /** the inflated size the zip declares for a file (checked while it streams) */
+  declaredSize(path: string): number;
   /** bounded text, checked against the tag manifest (throws OfficeportError when it differs or is not listed); tagmanifest-sha256.txt and officeport.sig are returned as they are */
   readTagFile(path: string): Promise<string>;
   /** payload bytes, checked (see the file comment); throws ZipEntryError on a mismatch */
@@ -149,6 +151,10 @@ class Bag implements OpenedBag {
 
   get file(): string {
     return this.zip.file;
+  }
+
+  declaredSize(p: string): number {
+    return this.byPath.get(p)?.size ?? 0;
   }
 
   /** false when the bag cannot be read further */
