@@ -17,6 +17,9 @@ export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('officeport')
     .usage('$0 <command> [options]\n\nMove clients between CRM offices as self-verifying bundles.')
+    .example('$0 demo', 'the whole move on the sample installations, step by step')
+    .example('$0 load samples/source --db source.db', 'an installation from the CSV layout')
+    .example('$0 <command> --help', 'the options and examples of one command')
     .option('db', { type: 'string', describe: 'installation file (default: $OFFICEPORT_DB or ./officeport.db)', global: true })
     .option('json', { type: 'boolean', describe: 'machine-readable output', global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true })
@@ -58,9 +61,36 @@ function report(e: unknown, debug: boolean): number {
     if (debug) err.write(`${e.stack}\n`);
     return e.exitCode;
   }
+  const io = fileSystemProblem(e);
+  if (io) {
+    err.write(`${style('red', 'officeport:', err)} ${io.message}\n${style('dim', 'hint:', err)} ${io.hint}\n`);
+    if (debug && e instanceof Error) err.write(`${e.stack}\n`);
+    return 1;
+  }
   const message = e instanceof Error ? e.message : String(e);
   err.write(`officeport: internal error: ${message}\n`);
   if (debug && e instanceof Error) err.write(`${e.stack}\n`);
   else err.write('hint: run again with --debug for the stack trace, and report it\n');
   return 1;
+}
+
+const FS_REASONS: Record<string, [string, string]> = {
+  ENOENT: ['no such file or folder', 'check the path; folders are not created for output files'],
+  ENOTDIR: ['a part of the path is a file, not a folder', 'check the path'],
+  EISDIR: ['it is a folder, not a file', 'name a file'],
+  EACCES: ['permission denied', 'choose a place you may write to, or fix the permissions'],
+  EPERM: ['operation not permitted', 'choose a place you may write to, or fix the permissions'],
+  EROFS: ['the file system is read-only', 'choose another place'],
+  ENOSPC: ['the disk is full', 'free some space and run again'],
+  EEXIST: ['it exists already', 'name a new path'],
+};
+
+/** A file-system error (a path the user gave that cannot be read or written) is a refusal, not our bug. */
+function fileSystemProblem(e: unknown): { message: string; hint: string } | undefined {
+  const x = e as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (typeof x?.code !== 'string' || !(x.code in FS_REASONS)) return undefined;
+  const [why, hint] = FS_REASONS[x.code]!;
+  const where = typeof x.path === 'string' ? ` ${x.path}` : '';
+  const what = typeof x.syscall === 'string' ? ` (${x.syscall})` : '';
+  return { message: `cannot use${where}: ${why}${what}`, hint };
 }

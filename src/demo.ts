@@ -92,7 +92,8 @@ function quote(a: string): string {
 }
 
 export function runDemo(dirArg: string | undefined, out: (line: string) => void): DemoResult {
-  const dir = dirArg ?? fs.mkdtempSync(path.join(os.tmpdir(), 'officeport-demo-'));
+  // Absolute: each step runs with the demo folder as its working directory.
+  const dir = path.resolve(dirArg ?? fs.mkdtempSync(path.join(os.tmpdir(), 'officeport-demo-')));
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
     throw new OfficeportError(ErrorCode.REFUSED, `${dir} is not empty; the demo writes its installations and bundles into a new folder`, {
       hint: 'name a new folder, or give none and the demo makes one',

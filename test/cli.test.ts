@@ -60,6 +60,17 @@ describe('command line', () => {
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
 
+  it('C4: an output path that cannot be written is a clear refusal (exit 1), not an internal error', () => {
+    const file = path.join(tmpDir(), 'a-file');
+    fs.writeFileSync(file, 'x');
+    for (const args of [['keygen', '--out', path.join(file, 'k')], ['generate', path.join(file, 'g'), '--contacts', '10']]) {
+      const r = run(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/^officeport: cannot use /);
+      expect(r.stderr).not.toMatch(/internal error/);
+    }
+  });
+
   it('C5: a failed dump leaves no partial folder behind', () => {
     const db = loadInstallation(path.join(SAMPLES, 'source'));
     const dir = tmpDir();

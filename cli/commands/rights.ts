@@ -15,7 +15,7 @@ function change(grant: boolean): CommandModule<GlobalArgs, ChangeArgs> {
   const verb = grant ? 'grant' : 'revoke';
   return {
     command: `${verb} <rights..>`,
-    describe: `${verb} rights (${RIGHTS.join(', ')}) to a user, as an administrator of the office`,
+    describe: `${verb} rights (${RIGHTS.join(', ')}) ${grant ? 'to' : 'from'} a user, as an administrator of the office`,
     builder: (y) =>
       y
         .positional('rights', { type: 'string', array: true, demandOption: true })
@@ -61,6 +61,11 @@ const show: CommandModule<GlobalArgs, ShowArgs> = {
 export const rightsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'rights <command>',
   describe: 'grant, revoke and show user rights (D6)',
-  builder: (y) => y.command([change(true), change(false), show] as CommandModule<GlobalArgs, never>[]).demandCommand(1),
+  builder: (y) =>
+    y
+      .command([change(true), change(false), show] as CommandModule<GlobalArgs, never>[])
+      .demandCommand(1)
+      .example('$0 rights show --office "North Agency"', 'who holds which right')
+      .example('$0 rights grant data_import --office "South Agency" --user bob --as sadmin', 'an administrator grants a right'),
   handler: () => undefined,
 };

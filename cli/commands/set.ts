@@ -90,6 +90,11 @@ const del: CommandModule<GlobalArgs, SetArgs> = {
 export const setCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'set <command>',
   describe: 'make and change sets of contacts (D7)',
-  builder: (y) => y.command([create, add, remove, show, del] as CommandModule<GlobalArgs, never>[]).demandCommand(1),
+  builder: (y) =>
+    y
+      .command([create, add, remove, show, del] as CommandModule<GlobalArgs, never>[])
+      .demandCommand(1)
+      .example('$0 set show "Move to Springfield" --office "North Agency"', 'the members of a set')
+      .example('$0 set create "Book of Robert" --office "North Agency" --primary-advisor C-1001', "an advisor's whole book"),
   handler: () => undefined,
 };
