@@ -11,7 +11,7 @@ import { type CarrierMode } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { applyPlan } from './import-apply.js';
 import { planStaged, type PlanContext } from './import-plan.js';
-import { countOutcomes, planOutcomes, writeReceiptTemp, type OutcomeCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
+import { countPlanned, planOutcomes, writeReceiptTemp, type OutcomeCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
 import { inTransaction, type Db } from './store/db.js';
 import { ChangeLog } from './store/import-changes.js';
 import { createStaging, dropStaging, ImportQueries, indexTargetContacts } from './store/import-store.js';
@@ -266,15 +266,14 @@ function asImportError(e: unknown, bundleId: string): unknown {
 
 function markAccepted(db: Db, log: ChangeLog, inboxId: string | undefined, acceptId: string): void {
   if (!inboxId) return;
-  const refs = db.prepare(`SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now'`).pluck().all() as string[];
-  for (const ref of refs) log.update('inbox_contacts', { inbox_id: inboxId, ref }, { accept_id: acceptId });
+  log.updateWhere('inbox_contacts', ['inbox_id', 'ref'], `inbox_id = ? AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`, [inboxId], { accept_id: acceptId });
   const left = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NULL`).pluck().get(inboxId) as number;
   log.update('inbox', { id: inboxId }, { status: left === 0 ? 'accepted' : 'partial' });
 }
 
 /** I10: the accept in import_accepts (for undo) and the transfer log (for everyone). */
 function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: string): void {
-  const counts = countOutcomes(planOutcomes(db));
+  const counts = countPlanned(db);
   const total = Object.values(counts).reduce((x, y) => x + y, 0);
   // The whole receipt goes into the log unless it is too large to hold in memory; the file always has it.
   const receipt = total <= 50_000 ? fs.readFileSync(receiptTmp, 'utf8') : JSON.stringify({ ...head, outcomes_omitted: total, counts });
@@ -288,10 +287,10 @@ function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: st
 }
 
 function summarise(db: Db, head: ReceiptHead, dry: boolean): AcceptResult {
-  const counts = countOutcomes(planOutcomes(db));
+  const counts = countPlanned(db);
   const total = Object.values(counts).reduce((x, y) => x + y, 0);
   const outcomes: ReceiptOutcome[] = [];
-  for (const o of planOutcomes(db)) {
+  for (const o of planOutcomes(db, total > MAX_LISTED)) {
     if (total <= MAX_LISTED || (o.outcome !== 'created' && o.outcome !== 'linked') || o.candidates) outcomes.push(o);
     if (outcomes.length >= MAX_LISTED) break;
   }

@@ -41,13 +41,16 @@ export interface Receipt extends ReceiptHead {
 }
 
 /** Outcomes of the planned (and, after apply, applied) accept, in plan order; stubs are not records of the target. */
-export function* planOutcomes(db: Db): Generator<ReceiptOutcome> {
+export function* planOutcomes(db: Db, onlyNotable = false): Generator<ReceiptOutcome> {
   const target = db.prepare(`SELECT target_id FROM temp.imp_refs WHERE ref = ?`).pluck();
-  for (const p of pages<PlanRow>(db, `SELECT * FROM temp.imp_plan`)) {
-    if (p.type === 'stubs') continue;
+  // notable: what a long listing keeps (not created or linked, or ambiguous)
+  const notable = onlyNotable ? `AND (p.outcome NOT IN ('created', 'linked') OR json_extract(p.detail, '$.ambiguous') IS NOT NULL)` : '';
+  const sql = `SELECT * FROM (SELECT p.*, coalesce(p.target_id, t.target_id) AS resolved FROM temp.imp_plan p
+    LEFT JOIN temp.imp_refs t ON t.ref = p.ref WHERE p.type != 'stubs' ${notable})`;
+  for (const p of pages<PlanRow & { resolved: string | null }>(db, sql)) {
     const d = JSON.parse(p.detail) as Record<string, unknown>;
     const party = p.type === 'party';
-    let id = p.target_id ?? (target.get(p.ref) as string | undefined);
+    let id = p.resolved ?? undefined;
     if (!id && party && p.outcome === 'linked') id = target.get(d.contact as string) as string | undefined;
     // keys in the order of the receipt contract: ref, target_id, outcome, ...
     const o = (id ? { ref: p.ref, target_id: id } : { ref: p.ref }) as ReceiptOutcome;
@@ -64,6 +67,14 @@ export function* planOutcomes(db: Db): Generator<ReceiptOutcome> {
 }
 
 export type OutcomeCounts = Record<Outcome, number>;
+
+/** Outcome counts of the plan, counted by SQLite (stubs are not records of the target). */
+export function countPlanned(db: Db): OutcomeCounts {
+  const c: OutcomeCounts = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
+  const rows = db.prepare(`SELECT outcome, count(*) AS n FROM temp.imp_plan WHERE type != 'stubs' GROUP BY outcome`).all() as { outcome: Outcome; n: number }[];
+  for (const r of rows) c[r.outcome] += r.n;
+  return c;
+}
 
 export function countOutcomes(outcomes: Iterable<ReceiptOutcome>): OutcomeCounts {
   const c: OutcomeCounts = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };

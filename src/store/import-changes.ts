@@ -141,6 +141,31 @@ export class ChangeLog {
     return n;
   }
 
+  /**
+   * Sets `values` on every row of `table` that `where` selects, logging each
+   * row's key, before-image and after-digest with one statement (as update()
+   * does one row at a time).
+   */
+  updateWhere(table: string, keyCols: readonly string[], where: string, args: readonly unknown[], values: Record<string, string | null>): number {
+    registerDigest(this.db);
+    const n = this.db.prepare(`SELECT count(*) FROM ${table} WHERE ${where}`).pluck().get(...args) as number;
+    if (n === 0) return 0;
+    const all = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+    const set = Object.keys(values);
+    const obj = (cs: readonly string[]) => `json_object(${cs.map((c) => `'${c}', "${c}"`).join(', ')})`;
+    const after = `json_object(${all.filter((c) => c !== 'content').map((c) => (set.includes(c) ? `'${c}', ?` : `'${c}', "${c}"`)).join(', ')})`;
+    const afterArgs = all.filter((c) => c !== 'content' && set.includes(c)).map((c) => values[c]);
+    this.db
+      .prepare(
+        `INSERT INTO import_changes (accept_id, seq, tbl, key, before, after_hash)
+         SELECT ?, ? + row_number() OVER (ORDER BY rowid) - 1, ?, ${obj(keyCols)}, ${obj(all)}, imp_digest(${after})
+         FROM ${table} WHERE ${where} ORDER BY rowid`,
+      )
+      .run(this.acceptId, this.reserve(n), table, ...afterArgs, ...args);
+    this.db.prepare(`UPDATE ${table} SET ${set.map((c) => `"${c}" = ?`).join(', ')} WHERE ${where}`).run(...set.map((c) => values[c]), ...args);
+    return n;
+  }
+
   update(table: string, key: Key, values: Record<string, string | null>): void {
     const before = readRow(this.db, table, key);
     const cols = Object.keys(values);
