@@ -47,7 +47,7 @@ function planContact(ctx: PlanContext, rec: Rec): void {
   const match = decideMatch({
     mapped: q.mapped(ctx.sourceInstallation, rec.ref, ctx.officeId, 'contacts'),
     taxKey,
-    byTax: q.contactsByTax(taxKey),
+    byTax: q.contactsByTax(taxKey, str(rec.kind) ?? 'individual'),
     byIdentity: q.contactsByIdentity(identityKey(rec as unknown as Row & { kind: string })),
   });
   const choice = ctx.choices.get(rec.ref);
@@ -75,7 +75,7 @@ function planStub(ctx: PlanContext, rec: Rec): void {
   const match = decideMatch({
     mapped: q.mapped(ctx.sourceInstallation, rec.ref, ctx.officeId, 'contacts'),
     taxKey: hash,
-    byTax: q.contactsByHash(hash),
+    byTax: q.contactsByHash(hash, str(rec.kind) ?? 'individual'),
     byIdentity: q
       .contactsByIdentity(identityKey(rec as unknown as Row & { kind: string }))
       .map((c) => ({ id: c.id, taxKey: c.taxKey ? stubTaxHash(ctx.salt, c.taxKey) : '' })),

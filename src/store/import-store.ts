@@ -109,10 +109,12 @@ export function indexTargetContacts(db: Db, officeId: string, salt: string | und
            CREATE INDEX temp.ix_tgt_hash ON tgt_hash(key)`);
 
   function indexContact(c: Row): void {
+    // A tax id matches only within its kind: an SSN and an EIN may share digits.
     const digits = taxDigits(c.tax_id);
+    const kind = c.kind ?? 'individual';
     if (digits) {
-      tax.run(digits, c.id);
-      if (salt) hash.run(stubTaxHash(salt, digits), c.id);
+      tax.run(`${kind}:${digits}`, c.id);
+      if (salt) hash.run(`${kind}:${stubTaxHash(salt, digits)}`, c.id);
     }
     const key = identityKey({ kind: c.kind ?? 'individual', ...c });
     if (key) ident.run(key, c.id, digits);
@@ -139,11 +141,11 @@ export class ImportQueries {
     };
   }
 
-  contactsByTax(digits: string): string[] {
-    return digits ? (this.s.byTax.all(digits) as string[]) : [];
+  contactsByTax(digits: string, kind: string): string[] {
+    return digits ? (this.s.byTax.all(`${kind}:${digits}`) as string[]) : [];
   }
-  contactsByHash(hash: string): string[] {
-    return hash ? (this.s.byHash.all(hash) as string[]) : [];
+  contactsByHash(hash: string, kind: string): string[] {
+    return hash ? (this.s.byHash.all(`${kind}:${hash}`) as string[]) : [];
   }
   contactsByIdentity(key: string): { id: string; taxKey: string }[] {
     if (!key) return [];
