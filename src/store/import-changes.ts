@@ -2,6 +2,7 @@
 // deletes goes through ChangeLog, which records its key, its before-image and
 // a digest of its after-image, so that `import undo` can put it back and can
 // tell whether anything changed it since.
+import crypto from 'node:crypto';
 import { fingerprintRow, type Row } from '../domain/reconcile.js';
 import type { Db } from './db.js';
 import { cached, type Statement } from './import-store.js';
@@ -38,11 +39,23 @@ function digest(row: Row | undefined): string | null {
 
 const withDigest = new WeakSet<Db>();
 
-/** imp_digest(json_object(...)): digest() of a row, for logging rows written by one statement. */
+/** imp_sha(text): the hash fingerprintRow() takes of a row's canonical JSON. */
 function registerDigest(db: Db): void {
   if (withDigest.has(db)) return;
-  db.function('imp_digest', { deterministic: true }, (json: unknown) => digest(JSON.parse(json as string) as Row));
+  db.function('imp_sha', { deterministic: true }, (canon: unknown) => crypto.createHash('sha256').update(canon as string).digest('hex').slice(0, 32));
   withDigest.add(db);
+}
+
+/**
+ * SQL giving digest() of a row without leaving SQLite but for the hash:
+ * fingerprintRow() hashes JSON.stringify([[column, value], ...]) over the sorted
+ * column names, and SQLite's json_array writes exactly that text (checked for
+ * every character up to U+07FF, astral ones, U+2028/9 and NUL). `value(c)`
+ * gives the SQL of a column's value ("c" itself unless it is being set).
+ */
+function digestSql(columns: readonly string[], value: (c: string) => string = (c) => `"${c}"`): string {
+  const sorted = columns.filter((c) => c !== 'content').sort();
+  return `imp_sha(json_array(${sorted.map((c) => `json_array('${c}', ${value(c)})`).join(', ')}))`;
 }
 
 /** The highest rowid of a table (rows inserted after this point have larger ones). */
@@ -134,7 +147,7 @@ export class ChangeLog {
     this.db
       .prepare(
         `INSERT INTO import_changes (accept_id, seq, tbl, key, before, after_hash)
-         SELECT ?, ? + row_number() OVER (ORDER BY rowid) - 1, ?, ${obj(keyCols)}, NULL, imp_digest(${obj(cols)})
+         SELECT ?, ? + row_number() OVER (ORDER BY rowid) - 1, ?, ${obj(keyCols)}, NULL, ${digestSql(cols)}
          FROM ${table} WHERE rowid > ? ORDER BY rowid`,
       )
       .run(this.acceptId, this.reserve(n), table, afterRowid);
@@ -153,12 +166,12 @@ export class ChangeLog {
     const all = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
     const set = Object.keys(values);
     const obj = (cs: readonly string[]) => `json_object(${cs.map((c) => `'${c}', "${c}"`).join(', ')})`;
-    const after = `json_object(${all.filter((c) => c !== 'content').map((c) => (set.includes(c) ? `'${c}', ?` : `'${c}', "${c}"`)).join(', ')})`;
-    const afterArgs = all.filter((c) => c !== 'content' && set.includes(c)).map((c) => values[c]);
+    const after = digestSql(all, (c) => (set.includes(c) ? '?' : `"${c}"`));
+    const afterArgs = all.filter((c) => c !== 'content' && set.includes(c)).sort().map((c) => values[c]);
     this.db
       .prepare(
         `INSERT INTO import_changes (accept_id, seq, tbl, key, before, after_hash)
-         SELECT ?, ? + row_number() OVER (ORDER BY rowid) - 1, ?, ${obj(keyCols)}, ${obj(all)}, imp_digest(${after})
+         SELECT ?, ? + row_number() OVER (ORDER BY rowid) - 1, ?, ${obj(keyCols)}, ${obj(all)}, ${after}
          FROM ${table} WHERE ${where} ORDER BY rowid`,
       )
       .run(this.acceptId, this.reserve(n), table, ...afterArgs, ...args);
