@@ -244,10 +244,34 @@ function planPendingRelations(ctx: PlanContext): void {
   }
 }
 
-/** Plans every staged record, in staging order, then the waiting relations. */
+/** Types whose records need no more than planSimple: planned by one statement per type (same rows, same order). */
+const SET_PLANNED: ReadonlySet<RecordType> = new Set(['positions', 'letters', 'activities', 'smartpad']);
+
+/** planSimple for every staged record of a type at once: created, or linked when an earlier import already brought it. */
+function planSimpleAll(ctx: PlanContext, type: RecordType): void {
+  const table = TABLE_OF[type];
+  const linked = JSON.stringify({ reason: 'already imported' });
+  ctx.db
+    .prepare(
+      `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
+       SELECT x.ref, ?, CASE WHEN x.id IS NULL THEN 'created' ELSE 'linked' END, x.id, CASE WHEN x.id IS NULL THEN '{}' ELSE ? END
+       FROM (SELECT r.seq, r.ref, (SELECT m.target_id FROM import_map m WHERE m.source_installation = ? AND m.source_ref = r.ref AND m.office_id = ?
+                AND m.target_table = ? AND EXISTS (SELECT 1 FROM ${table} t WHERE t.id = m.target_id)) AS id
+             FROM temp.imp_records r WHERE r.type = ?) x ORDER BY x.seq`,
+    )
+    .run(type, linked, ctx.sourceInstallation, ctx.officeId, table, type);
+}
+
+/** Plans every staged record, in staging order (records are staged type by type), then the waiting relations. */
 export function planStaged(ctx: PlanContext): void {
-  for (const r of pages<{ seq: number; type: RecordType; json: string }>(ctx.db, `SELECT seq, type, json FROM temp.imp_records`)) {
-    PLANNERS[r.type](ctx, JSON.parse(r.json) as Rec);
+  const spans = ctx.db.prepare(`SELECT type, min(seq) AS lo, max(seq) AS hi FROM temp.imp_records GROUP BY type ORDER BY lo`).all() as { type: RecordType; lo: number; hi: number }[];
+  for (const { type, lo, hi } of spans) {
+    if (SET_PLANNED.has(type)) {
+      planSimpleAll(ctx, type);
+      continue;
+    }
+    const sql = `SELECT * FROM (SELECT seq, json FROM temp.imp_records WHERE seq BETWEEN ${lo} AND ${hi})`;
+    for (const r of pages<{ seq: number; json: string }>(ctx.db, sql)) PLANNERS[type](ctx, JSON.parse(r.json) as Rec);
   }
   planPendingRelations(ctx);
 }
