@@ -11,7 +11,7 @@ import { type CarrierMode } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { applyPlan } from './import-apply.js';
 import { planStaged, type PlanContext } from './import-plan.js';
-import { countPlanned, planOutcomes, writeReceiptTemp, type OutcomeCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
+import { countPlanned, defaultReceiptFile, planOutcomes, writeReceiptTemp, type OutcomeCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
 import { inTransaction, type Db } from './store/db.js';
 import { ChangeLog } from './store/import-changes.js';
 import { createStaging, dropStaging, ImportQueries, indexTargetContacts } from './store/import-store.js';
@@ -241,18 +241,6 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
   }
   fs.renameSync(tmp!, receiptFile);
   return { ...summarise(db, head, false), receipt_file: path.resolve(receiptFile) };
-}
-
-/**
- * I10: without --receipt, the receipt goes beside the installation, never into
- * whatever folder the command ran in: <db>.receipts/receipt-<bundle>-<accept>.json
- * (one file per accept, so accepting a bundle in parts keeps every receipt).
- */
-export function defaultReceiptFile(db: Db, bundleId: string, acceptId: string): string {
-  const base = db.memory || !db.name ? path.resolve('officeport.db') : path.resolve(db.name);
-  const dir = `${base}.receipts`;
-  fs.mkdirSync(dir, { recursive: true });
-  return path.join(dir, `receipt-${bundleId}-${acceptId}.json`);
 }
 
 /** A constraint the installation enforces (a unique name, a trigger) becomes a clear refusal, never a raw SQLite message. */

@@ -82,6 +82,18 @@ export function countOutcomes(outcomes: Iterable<ReceiptOutcome>): OutcomeCounts
   return c;
 }
 
+/**
+ * I10: without --receipt, the receipt goes beside the installation, never into
+ * whatever folder the command ran in: <db>.receipts/receipt-<bundle>-<accept>.json
+ * (one file per accept, so accepting a bundle in parts keeps every receipt).
+ */
+export function defaultReceiptFile(db: Db, bundleId: string, acceptId: string): string {
+  const base = db.memory || !db.name ? path.resolve('officeport.db') : path.resolve(db.name);
+  const dir = `${base}.receipts`;
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `receipt-${bundleId}-${acceptId}.json`);
+}
+
 /** Writes the receipt to a temporary file beside `file`; the caller renames it once the accept committed. */
 export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iterable<ReceiptOutcome>): string {
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
