@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, run, tmpDir } from './helpers/cli.js';
+import { snapshotDir } from './helpers/installation.js';
 
 const SRC = path.join(ROOT, 'samples/source');
 const TGT = path.join(ROOT, 'samples/target');
@@ -27,15 +28,7 @@ function load(dir: string, csv: string, name: string): string {
 function dumpOf(db: string): Record<string, string> {
   const dir = path.join(tmpDir('officeport-e2e-dump-'), 'd');
   ok(['dump', dir, '--db', db]);
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
+  const out = snapshotDir(dir);
   fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   return out;
 }

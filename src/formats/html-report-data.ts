@@ -2,6 +2,7 @@
 // from inspect's summary and the import dry run's decisions. Pure.
 import path from 'node:path';
 import type { InspectReport } from '../inspect.js';
+import type { ReceiptOutcome } from '../receipt.js';
 
 export interface ReportHeader {
   format_version?: string;
@@ -87,18 +88,8 @@ export interface AuditReport {
 }
 
 /** One decision of the import dry run, as receipts write them (src/receipt.ts). */
-export interface DryRunOutcome {
-  ref: string;
-  outcome: string;
-  target_id?: string;
-  reason?: string;
-  conflicts?: { field: string; target: string; incoming: string }[];
-  record?: string;
-  list?: string;
-  role?: string;
-  contact?: string;
-  candidates?: string[];
-}
+/** One outcome of the dry run: a receipt outcome (I10), whatever its outcome word. */
+export type DryRunOutcome = Omit<ReceiptOutcome, 'outcome'> & { outcome: string };
 
 /** The dry-run section from a stream of decisions: exact counts, the first `cap` rows of each list. */
 export function dryRunFromOutcomes(
