@@ -4,18 +4,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, run, tmpDir } from './helpers/cli.js';
+import { BIN, ROOT, run, runOk, tmpDir } from './helpers/cli.js';
 import { snapshotDir } from './helpers/installation.js';
 
 const SRC = path.join(ROOT, 'samples/source');
 const TGT = path.join(ROOT, 'samples/target');
 const TO = ['--office', 'Springfield Agency', '--user', 'dana'];
 
-function ok(args: string[], cwd?: string): string {
-  const r = run(args, { cwd });
-  if (r.code !== 0) throw new Error(`officeport ${args.join(' ')} exited ${r.code}\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const ok = runOk;
 
 function load(dir: string, csv: string, name: string): string {
   const db = path.join(dir, name);

@@ -37,3 +37,10 @@ export function run(args: string[], opts: { cwd?: string; env?: Record<string, s
 export function tmpDir(prefix = 'officeport-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
+
+/** Run the binary and return its stdout; throw with its stderr when it fails. */
+export function runOk(args: string[], cwd?: string): string {
+  const r = run(args, { cwd });
+  if (r.code !== 0) throw new Error(`officeport ${args.join(' ')} exited ${r.code}\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
