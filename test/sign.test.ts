@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportHostile, loadTarget, type Exported } from './audit-fixture.js';
-import { run } from './helpers/cli.js';
+import { run, tmpDir } from './helpers/cli.js';
 
 /**
  * A forger who knows BagIt but not the key: change a record, then recompute
@@ -51,7 +51,7 @@ describe('B7: signed bundles', () => {
   let keys: string;
   let bundles: Record<'forged' | 'otherKey' | 'unsigned', string>;
   beforeAll(() => {
-    const dir = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'officeport-sign-'));
+    const dir = fs.realpathSync(tmpDir('officeport-sign-'));
     keys = path.join(dir, 'k');
     const other = path.join(dir, 'other');
     for (const base of [keys, other]) expect(run(['keygen', '--out', base]).code).toBe(0);
