@@ -32,7 +32,18 @@ export interface VerifyOptions {
   onRecords?: (n: number) => void;
   /** refs kept in memory before they spill to a temporary SQLite file (bundle/ref-index.ts); tests set it low */
   refsInMemory?: number;
+  /**
+   * Called in file order (record files in bag order, lines in file order) with
+   * the lines of each record file that parsed and passed their schema; when the
+   * result is not valid the caller discards what it got. `text` is the line
+   * exactly as in the file, without the newline. Batches of up to
+   * RECORD_LINES_BATCH lines; an async callback is awaited before the next batch.
+   */
+  onRecordLines?: (type: RecordType, lines: { ref: string; text: string }[]) => void | Promise<void>;
 }
+
+/** lines per onRecordLines call */
+export const RECORD_LINES_BATCH = 1000;
 
 export interface VerifyResult {
   valid: boolean;
@@ -72,7 +83,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     if (known) {
       const refs = new RefIndex(opts.refsInMemory ?? refsInMemoryFor(bag));
       try {
-        await checkRecords(bag, refs, counts, read, problems, opts.onRecords);
+        await checkRecords(bag, refs, counts, read, problems, opts);
         refs.dangling(problems);
         checkDocuments(bag, refs, counts, problems);
       } finally {
@@ -156,7 +167,7 @@ async function checkRecords(
   counts: Partial<Counts>,
   read: Set<string>,
   problems: Problem[],
-  onRecords?: (n: number) => void,
+  opts: VerifyOptions,
 ): Promise<void> {
   const add = (p: Problem) => problems.length < MAX_PROBLEMS && problems.push(p);
   for (const file of bag.paths) {
@@ -167,7 +178,7 @@ async function checkRecords(
       continue;
     }
     read.add(file);
-    counts[type] = await checkFile(bag, file, type, refs, add, onRecords);
+    counts[type] = await checkFile(bag, file, type, refs, add, opts);
   }
 }
 
@@ -177,10 +188,11 @@ async function checkFile(
   type: RecordType,
   refs: RefIndex,
   add: (p: Problem) => void,
-  onRecords?: (n: number) => void,
+  { onRecords, onRecordLines }: VerifyOptions,
 ): Promise<number> {
   let n = 0;
   let previous = '';
+  let batch: { ref: string; text: string }[] = [];
   try {
     for await (const { text, line } of bag.lines(file)) {
       n++;
@@ -199,11 +211,19 @@ async function checkFile(
       }
       if (rec.ref <= previous) add({ file, line, pointer: '/ref', message: `records are not sorted by ref: ${rec.ref} comes after ${previous}` });
       previous = rec.ref;
+      if (onRecordLines) {
+        batch.push({ ref: rec.ref, text });
+        if (batch.length >= RECORD_LINES_BATCH) {
+          await onRecordLines(type, batch);
+          batch = [];
+        }
+      }
       refs.define(rec.ref, file, line, add);
       for (const u of referencesOf(type, rec)) refs.use(u.ref, file, line, u.pointer);
       const doc = rec.document as DocumentRef | undefined;
       if (doc) refs.useDocument(doc, file, line, add);
     }
+    if (onRecordLines && batch.length > 0) await onRecordLines(type, batch);
   } catch (e) {
     // A checksum or size problem is already in bag.problems; anything else is ours.
     if (!(e instanceof ZipEntryError)) throw e;
