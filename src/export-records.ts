@@ -26,11 +26,11 @@ import {
   tally,
   type Decision,
 } from './domain/export-rules.js';
-import type { ExportScope } from './export-select.js';
+import { SEL, type ExportScope } from './export-select.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './store/db.js';
 
-interface TypeQuery {
+export interface TypeQuery {
   /** FROM ... WHERE ... naming the source table as `t` */
   from: string;
   /** columns beyond t.* */
@@ -40,11 +40,20 @@ interface TypeQuery {
   build: (row: Row) => Record<string, unknown>;
 }
 
-/** Record files, then documents, in path order (documents sort before records). */
-export async function* payloadFiles(db: Db, scope: ExportScope, header: BundleHeader, onRecords?: (n: number) => void): AsyncIterable<PayloadFile> {
+/** Record files made elsewhere (a worker thread): each resolves to its lines, or undefined when it has no records. */
+export type RemoteFiles = Map<RecordType, () => Promise<AsyncIterable<Buffer> | undefined>>;
+
+/** Documents, then record files, in path order (documents sort before records). */
+export async function* payloadFiles(
+  db: Db,
+  scope: ExportScope,
+  header: BundleHeader,
+  onRecords?: (n: number) => void,
+  remote: RemoteFiles = new Map(),
+): AsyncIterable<PayloadFile> {
   const docs = db.prepare(
     `SELECT d.sha256, d.content FROM documents d WHERE d.path IN
-       (SELECT l.document FROM letters l JOIN temp.x_letters x ON x.id = l.id) GROUP BY d.sha256 ORDER BY d.sha256`,
+       (SELECT l.document FROM letters l JOIN ${SEL}.x_letters x ON x.id = l.id) GROUP BY d.sha256 ORDER BY d.sha256`,
   );
   for (const doc of docs.iterate() as Iterable<{ sha256: string; content: Buffer }>) {
     header.counts.documents++;
@@ -52,14 +61,30 @@ export async function* payloadFiles(db: Db, scope: ExportScope, header: BundleHe
   }
   const queries = typeQueries(db, scope, header);
   for (const type of RECORD_TYPES) {
-    const q = queries[type];
-    const n = (db.prepare(`SELECT count(*) AS n ${q.from}`).get(scope.params) as { n: number }).n;
-    if (n === 0) continue;
-    yield { path: recordFile(type), source: () => recordLines(db, type, q, scope, header, onRecords) };
+    const made = remote.get(type);
+    if (made) {
+      const lines = await made();
+      if (lines) yield { path: recordFile(type), source: () => lines };
+      continue;
+    }
+    if (!hasRecords(db, queries[type], scope)) continue;
+    yield { path: recordFile(type), source: () => recordLines(db, type, queries[type], scope, header, onRecords) };
   }
 }
 
-function* recordLines(db: Db, type: RecordType, q: TypeQuery, scope: ExportScope, header: BundleHeader, onRecords?: (n: number) => void): Iterable<string> {
+/** Whether a record file has any record (an empty file is left out of the bag). */
+export function hasRecords(db: Db, q: TypeQuery, scope: ExportScope): boolean {
+  return db.prepare(`SELECT 1 ${q.from} LIMIT 1`).get(scope.params) !== undefined;
+}
+
+export function* recordLines(
+  db: Db,
+  type: RecordType,
+  q: TypeQuery,
+  scope: ExportScope,
+  header: BundleHeader,
+  onRecords?: (n: number) => void,
+): Generator<string> {
   let chunk = '';
   let n = 0;
   const rows = rowsOf(db.prepare(`SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from} ORDER BY ${q.order}`), scope.params);
@@ -112,13 +137,13 @@ function childCursor(db: Db, sql: string, key: string): (ownerId: string) => Row
   };
 }
 
-const inX = (col: string, x: string) => ({ from: `FROM ${col.split('.')[0]} t WHERE t.${col.split('.')[1]} IN (SELECT id FROM temp.${x})`, order: 't.id' });
+const inX = (col: string, x: string) => ({ from: `FROM ${col.split('.')[0]} t WHERE t.${col.split('.')[1]} IN (SELECT id FROM ${SEL}.${x})`, order: 't.id' });
 // Driven by the TEMP table of chosen ids (a WITHOUT ROWID table, so already in id order): one seek per
 // exported row, no sort. Joined the other way round, SQLite scanned the whole source table by id.
-const own = (x: string, table: string) => ({ from: `FROM temp.${x} x CROSS JOIN ${table} t ON t.id = x.id`, order: 'x.id' });
+const own = (x: string, table: string) => ({ from: `FROM ${SEL}.${x} x CROSS JOIN ${table} t ON t.id = x.id`, order: 'x.id' });
 const none = () => ({});
 
-function typeQueries(db: Db, scope: ExportScope, header: BundleHeader): Record<RecordType, TypeQuery> {
+export function typeQueries(db: Db, scope: ExportScope, header: BundleHeader): Record<RecordType, TypeQuery> {
   const ex = header.exclusions;
   const origin = (row: Row) => ({ origin: catalogueOrigin(row.office_id!, scope.officeId, scope.ancestors) });
   const drops = (rule: (r: Row) => Decision[]) => (row: Row) => (rule(row).forEach((d) => tally(ex, d)), {});
@@ -147,7 +172,7 @@ function typeQueries(db: Db, scope: ExportScope, header: BundleHeader): Record<R
 /** X8: records with party lists (and a policy's riders), each list read alongside its records. */
 function partyQueries(db: Db, ex: BundleHeader['exclusions']): Record<PartyRecordType, TypeQuery> {
   const parties = (table: string, owner: string, x: string, withShare: boolean) => {
-    const next = childCursor(db, `SELECT c.* FROM ${table} c JOIN temp.${x} x ON x.id = c.${owner} ORDER BY c.${owner}`, owner);
+    const next = childCursor(db, `SELECT c.* FROM ${table} c JOIN ${SEL}.${x} x ON x.id = c.${owner} ORDER BY c.${owner}`, owner);
     return (id: string) => sortParties(next(id)).map((p) => buildParty(p.contact_id!, p.list!, p.role, withShare ? p.share_percent : null));
   };
   const accountParties = parties('account_parties', 'account_id', 'x_accounts', false);
@@ -155,7 +180,7 @@ function partyQueries(db: Db, ex: BundleHeader['exclusions']): Record<PartyRecor
   const policyParties = parties('policy_parties', 'policy_id', 'x_policies', true);
   const riders = childCursor(
     db,
-    `SELECT r.* FROM policy_riders r JOIN temp.x_policies x ON x.id = r.policy_id
+    `SELECT r.* FROM policy_riders r JOIN ${SEL}.x_policies x ON x.id = r.policy_id
       WHERE r.rider_id IS NOT NULL ORDER BY r.policy_id, r.rider_id, r.amount`,
     'policy_id',
   );

@@ -1,5 +1,5 @@
-// export, step 1 (X2-X10): which rows travel. The chosen ids go into TEMP
-// tables of this connection, so the writer can stream each record file with
+// export, step 1 (X2-X10): which rows travel. The chosen ids go into tables
+// of a scratch database attached to this connection (SEL), so the writer can stream each record file with
 // one ordered SELECT and nothing is held in memory. Rows whose fate a rule
 // decides (letters, key relations, pending cases) are read in pages and put
 // to the rule in src/domain/export-rules.ts one by one.
@@ -18,7 +18,7 @@ export interface ExportScope {
   params: Record<string, string>;
 }
 
-const TEMP_TABLES = [
+const SELECTION_TABLES = [
   'x_contacts',
   'x_session',
   'x_policies',
@@ -32,36 +32,65 @@ const TEMP_TABLES = [
   'x_carriers',
   'x_stubs',
 ];
-const PAGE = 2000;
 
-export function selectExport(db: Db, header: BundleHeader, selection: Selection): ExportScope {
+/**
+ * The schema the chosen ids live in: a scratch database file attached to the
+ * export's connection (not TEMP tables, which no other connection can read), so
+ * that a worker thread with its own connection can stream record files too.
+ */
+export const SEL = 'x_sel';
+
+/** Attach a fresh scratch database at `file` as SEL; nothing in it is durable. */
+export function attachSelection(db: Db, file: string): void {
+  db.prepare(`ATTACH DATABASE ? AS ${SEL}`).run(file);
+  db.pragma(`${SEL}.journal_mode = OFF`);
+  db.pragma(`${SEL}.synchronous = OFF`);
+}
+
+export function detachSelection(db: Db): void {
+  const attached = (db.pragma('database_list') as { name: string }[]).some((d) => d.name === SEL);
+  if (attached) db.exec(`DETACH DATABASE ${SEL}`);
+}
+
+/** `onContacts` hears how many contacts are chosen as soon as they are (the rest of the selection takes longer). */
+export function selectExport(db: Db, header: BundleHeader, selection: Selection, onContacts?: (n: number) => void): ExportScope {
   const officeId = header.source.office_id;
-  for (const t of TEMP_TABLES) {
-    db.exec(`DROP TABLE IF EXISTS temp.${t}; CREATE TEMP TABLE ${t} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
+  for (const t of SELECTION_TABLES) {
+    db.exec(`DROP TABLE IF EXISTS ${SEL}.${t}; CREATE TABLE ${SEL}.${t} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
   }
-  selectContacts(db, officeId, selection);
+  const contacts = selectContacts(db, officeId, selection);
+  onContacts?.(contacts);
   db.prepare(
-    `INSERT INTO temp.x_session SELECT contact_id FROM export_session_contacts
-      WHERE session_id = ? AND office_id = ? AND contact_id NOT IN (SELECT id FROM temp.x_contacts)`,
+    `INSERT INTO ${SEL}.x_session SELECT contact_id FROM export_session_contacts
+      WHERE session_id = ? AND office_id = ? AND contact_id NOT IN (SELECT id FROM ${SEL}.x_contacts)`,
   ).run(header.session_id, officeId);
   const ex = header.exclusions;
-  const x = `(SELECT id FROM temp.x_contacts)`;
+  const x = `(SELECT id FROM ${SEL}.x_contacts)`;
   // X3, X10: policies and accounts of exported primary contacts go; cases unless attached to commissions.
-  db.exec(`INSERT INTO temp.x_policies SELECT id FROM policies WHERE primary_contact_id IN ${x}`);
-  db.exec(`INSERT INTO temp.x_accounts SELECT id FROM investment_accounts WHERE primary_contact_id IN ${x}`);
-  decideInPages(db, 'x_cases', `SELECT c.id, EXISTS (SELECT 1 FROM commissions m WHERE m.case_id = c.id) AS attached
-     FROM pending_cases c WHERE c.primary_contact_id IN ${x}`, (r) => caseTravels(Number(r.attached) === 1), ex);
+  db.exec(`INSERT INTO ${SEL}.x_policies SELECT id FROM policies WHERE primary_contact_id IN ${x}`);
+  db.exec(`INSERT INTO ${SEL}.x_accounts SELECT id FROM investment_accounts WHERE primary_contact_id IN ${x}`);
+  decideByClass(db, 'x_cases', `SELECT c.id, EXISTS (SELECT 1 FROM commissions m WHERE m.case_id = c.id) AS attached
+     FROM pending_cases c WHERE c.primary_contact_id IN ${x}`, ['attached'], (k) => caseTravels(Number(k.attached) === 1), ex);
   // X5, X10: letters sent to the contact travel; e-mails and letters to others are counted.
-  decideInPages(db, 'x_letters', `SELECT c.id, c.kind, c.contact_id, c.recipient_contact_id FROM letters c WHERE c.contact_id IN ${x}`, letterTravels, ex);
+  decideByClass(
+    db,
+    'x_letters',
+    `SELECT c.id, c.kind, ${named('c.recipient_contact_id')} AS named, c.recipient_contact_id = c.contact_id AS to_contact
+       FROM letters c WHERE c.contact_id IN ${x}`,
+    ['kind', 'named', 'to_contact'],
+    (k) => letterTravels({ kind: k.kind, contact_id: 'c', recipient_contact_id: !isOne(k.named) ? null : isOne(k.to_contact) ? 'c' : 'r' }),
+    ex,
+  );
   // X6: relations of exported contacts whose other contact is exported now or earlier in the session.
   const presence = (col: string) => `CASE WHEN c.${col} IN ${x} THEN 'bundle'
-      WHEN c.${col} IN (SELECT id FROM temp.x_session) THEN 'session' ELSE 'absent' END`;
-  decideInPages(
+      WHEN c.${col} IN (SELECT id FROM ${SEL}.x_session) THEN 'session' ELSE 'absent' END`;
+  decideByClass(
     db,
     'x_relations',
-    `SELECT c.id, c.contact_id, c.related_contact_id, ${presence('contact_id')} AS pa, ${presence('related_contact_id')} AS pb
+    `SELECT c.id, ${presence('contact_id')} AS pa, ${presence('related_contact_id')} AS pb, ${named('c.related_contact_id')} AS named
        FROM key_relations c WHERE (c.contact_id IN ${x} OR c.related_contact_id IN ${x})`,
-    (r) => relationTravels(r, (id) => (id === r.contact_id ? r.pa : r.pb) as Presence),
+    ['pa', 'pb', 'named'],
+    (k) => relationTravels({ contact_id: 'a', related_contact_id: isOne(k.named) ? 'b' : null }, (id) => (id === 'a' ? k.pa : k.pb) as Presence),
     ex,
   );
   countNeverExported(db, ex);
@@ -72,10 +101,10 @@ export function selectExport(db: Db, header: BundleHeader, selection: Selection)
   return { officeId, ancestors, params: {} };
 }
 
-/** X2: the set, the whole office or the named contacts; an unknown or empty selection is an error. */
-function selectContacts(db: Db, officeId: string, s: Selection): void {
+/** X2: the set, the whole office or the named contacts; an unknown or empty selection is an error. Returns how many. */
+function selectContacts(db: Db, officeId: string, s: Selection): number {
   if (s.mode === 'all') {
-    db.prepare(`INSERT INTO temp.x_contacts SELECT id FROM contacts WHERE office_id = ?`).run(officeId);
+    db.prepare(`INSERT INTO ${SEL}.x_contacts SELECT id FROM contacts WHERE office_id = ?`).run(officeId);
   } else if (s.mode === 'set') {
     const set = db.prepare(`SELECT id, name FROM sets WHERE office_id = ? AND (name = ? OR id = ?)`).get(officeId, s.set, s.set) as
       | { id: string; name: string }
@@ -86,7 +115,7 @@ function selectContacts(db: Db, officeId: string, s: Selection): void {
       });
     }
     db.prepare(
-      `INSERT OR IGNORE INTO temp.x_contacts SELECT m.contact_id FROM set_members m JOIN contacts c ON c.id = m.contact_id
+      `INSERT OR IGNORE INTO ${SEL}.x_contacts SELECT m.contact_id FROM set_members m JOIN contacts c ON c.id = m.contact_id
         WHERE m.set_id = ? AND c.office_id = ?`,
     ).run(set.id, officeId);
     if (count(db, 'x_contacts') === 0) {
@@ -96,7 +125,7 @@ function selectContacts(db: Db, officeId: string, s: Selection): void {
     }
   } else {
     const missing: string[] = [];
-    const ins = db.prepare(`INSERT OR IGNORE INTO temp.x_contacts SELECT id FROM contacts WHERE id = ? AND office_id = ?`);
+    const ins = db.prepare(`INSERT OR IGNORE INTO ${SEL}.x_contacts SELECT id FROM contacts WHERE id = ? AND office_id = ?`);
     for (const id of s.contacts) if (ins.run(id, officeId).changes === 0 && !isIn(db, 'x_contacts', id)) missing.push(id);
     if (missing.length > 0) {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no contact ${missing.join(', ')} in the source office`, {
@@ -104,44 +133,43 @@ function selectContacts(db: Db, officeId: string, s: Selection): void {
       });
     }
   }
-  if (count(db, 'x_contacts') === 0) {
+  const n = count(db, 'x_contacts');
+  if (n === 0) {
     throw new OfficeportError(ErrorCode.REFUSED, 'the source office has no contacts to export', { hint: 'choose another office' });
   }
+  return n;
 }
 
 /**
- * Read candidate rows in pages (no write while a cursor is open), keep those the
- * rule lets go, count the rest. The candidates are first copied into a TEMP
- * table in one statement, so that each page is a seek by rowid: paging the
- * query itself by id re-ran it and re-sorted every match for every page.
+ * Put a rule to each class of candidates instead of each row. The rules read only
+ * a few features of a row (X3: attached to commissions or not; X5: the kind,
+ * whether a recipient is named and whether it is the contact; X6: where each
+ * contact stands), so `sql` gives those features besides the id, SQL groups the
+ * candidates by them, the rule decides each class once on a row showing just
+ * those features, and one INSERT ... SELECT keeps the ids of each class that
+ * travels; the others are counted. Row by row (reading every candidate into
+ * JavaScript and inserting each kept id) took about 0.3 s at 100,000 contacts.
  */
-function decideInPages(db: Db, into: string, sql: string, rule: (r: Row) => Decision, ex: BundleHeader['exclusions']): void {
+function decideByClass(db: Db, into: string, sql: string, features: string[], rule: (k: Row) => Decision, ex: BundleHeader['exclusions']): void {
   db.exec(`DROP TABLE IF EXISTS temp.x_candidates; CREATE TEMP TABLE x_candidates AS ${sql}`);
-  const page = db.prepare(`SELECT rowid AS x_rowid, * FROM temp.x_candidates WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE}`);
-  const ins = db.prepare(`INSERT INTO temp.${into} (id) VALUES (?)`);
-  // One transaction per page: an autocommit per row costs a lock round trip each (about 0.3 ms).
-  const keep = db.transaction((ids: string[]) => {
-    for (const id of ids) ins.run(id);
-  });
-  let after = 0;
-  for (;;) {
-    const rows = page.all(after) as (Row & { x_rowid: number })[];
-    const go: string[] = [];
-    for (const r of rows) {
-      const d = rule(r);
-      if (d.go) go.push(r.id!);
-      else tally(ex, d);
-    }
-    keep(go);
-    if (rows.length < PAGE) break;
-    after = rows[rows.length - 1]!.x_rowid;
+  const cols = features.join(', ');
+  const classes = db.prepare(`SELECT ${cols}, count(*) AS n FROM temp.x_candidates GROUP BY ${cols}`).all() as (Row & { n: number })[];
+  const keep = db.prepare(`INSERT INTO ${SEL}.${into} SELECT id FROM temp.x_candidates WHERE ${features.map((f) => `${f} IS ?`).join(' AND ')}`);
+  for (const k of classes) {
+    const d = rule(k);
+    if (d.go) keep.run(...features.map((f) => k[f] ?? null));
+    else tally(ex, d, k.n);
   }
   db.exec('DROP TABLE temp.x_candidates');
 }
 
+/** 1 when the column holds a value (not NULL, not empty), as the rules read a missing id. */
+const named = (col: string) => `(${col} IS NOT NULL AND ${col} <> '')`;
+const isOne = (v: unknown) => Number(v) === 1;
+
 /** X10: what exported contacts have that never travels, counted. */
 function countNeverExported(db: Db, ex: BundleHeader['exclusions']): void {
-  const x = `(SELECT id FROM temp.x_contacts)`;
+  const x = `(SELECT id FROM ${SEL}.x_contacts)`;
   const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   const add = (what: string, k: number) => tally(ex, { go: false, rule: 'X10', what }, k);
   add('leads', n(`SELECT count(*) AS n FROM leads WHERE contact_id IN ${x}`));
@@ -150,7 +178,7 @@ function countNeverExported(db: Db, ex: BundleHeader['exclusions']): void {
   add('proposals', n(`SELECT count(*) AS n FROM proposals WHERE contact_id IN ${x}`));
   add(
     'commissions',
-    n(`SELECT count(*) AS n FROM commissions WHERE policy_id IN (SELECT id FROM temp.x_policies)
+    n(`SELECT count(*) AS n FROM commissions WHERE policy_id IN (SELECT id FROM ${SEL}.x_policies)
         OR case_id IN (SELECT id FROM pending_cases WHERE primary_contact_id IN ${x})`),
   );
 }
@@ -158,27 +186,27 @@ function countNeverExported(db: Db, ex: BundleHeader['exclusions']): void {
 /** X9: carriers, products, riders and service providers of what travels. */
 function selectCatalogue(db: Db): void {
   db.exec(`
-    INSERT OR IGNORE INTO temp.x_products SELECT product_id FROM policies WHERE id IN (SELECT id FROM temp.x_policies) AND product_id IS NOT NULL;
-    INSERT OR IGNORE INTO temp.x_products SELECT product_id FROM pending_cases WHERE id IN (SELECT id FROM temp.x_cases) AND product_id IS NOT NULL;
-    INSERT OR IGNORE INTO temp.x_riders SELECT rider_id FROM policy_riders WHERE policy_id IN (SELECT id FROM temp.x_policies) AND rider_id IS NOT NULL;
-    INSERT OR IGNORE INTO temp.x_sps SELECT service_provider_id FROM pending_cases WHERE id IN (SELECT id FROM temp.x_cases) AND service_provider_id IS NOT NULL;
-    INSERT OR IGNORE INTO temp.x_carriers SELECT carrier_id FROM policies WHERE id IN (SELECT id FROM temp.x_policies) AND carrier_id IS NOT NULL;
-    INSERT OR IGNORE INTO temp.x_carriers SELECT carrier_id FROM pending_cases WHERE id IN (SELECT id FROM temp.x_cases) AND carrier_id IS NOT NULL;
-    INSERT OR IGNORE INTO temp.x_carriers SELECT carrier_id FROM products WHERE id IN (SELECT id FROM temp.x_products);
-    INSERT OR IGNORE INTO temp.x_carriers SELECT carrier_id FROM riders WHERE id IN (SELECT id FROM temp.x_riders);
+    INSERT OR IGNORE INTO ${SEL}.x_products SELECT product_id FROM policies WHERE id IN (SELECT id FROM ${SEL}.x_policies) AND product_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${SEL}.x_products SELECT product_id FROM pending_cases WHERE id IN (SELECT id FROM ${SEL}.x_cases) AND product_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${SEL}.x_riders SELECT rider_id FROM policy_riders WHERE policy_id IN (SELECT id FROM ${SEL}.x_policies) AND rider_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${SEL}.x_sps SELECT service_provider_id FROM pending_cases WHERE id IN (SELECT id FROM ${SEL}.x_cases) AND service_provider_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${SEL}.x_carriers SELECT carrier_id FROM policies WHERE id IN (SELECT id FROM ${SEL}.x_policies) AND carrier_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${SEL}.x_carriers SELECT carrier_id FROM pending_cases WHERE id IN (SELECT id FROM ${SEL}.x_cases) AND carrier_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${SEL}.x_carriers SELECT carrier_id FROM products WHERE id IN (SELECT id FROM ${SEL}.x_products);
+    INSERT OR IGNORE INTO ${SEL}.x_carriers SELECT carrier_id FROM riders WHERE id IN (SELECT id FROM ${SEL}.x_riders);
   `);
 }
 
 /** X8, X7, X6: contacts that records name but that are not exported go as stubs. */
 function selectStubs(db: Db): void {
-  const notX = `NOT IN (SELECT id FROM temp.x_contacts)`;
+  const notX = `NOT IN (SELECT id FROM ${SEL}.x_contacts)`;
   db.exec(`
-    INSERT OR IGNORE INTO temp.x_stubs SELECT contact_id FROM policy_parties WHERE policy_id IN (SELECT id FROM temp.x_policies) AND contact_id ${notX};
-    INSERT OR IGNORE INTO temp.x_stubs SELECT contact_id FROM case_parties WHERE case_id IN (SELECT id FROM temp.x_cases) AND contact_id ${notX};
-    INSERT OR IGNORE INTO temp.x_stubs SELECT contact_id FROM account_parties WHERE account_id IN (SELECT id FROM temp.x_accounts) AND contact_id ${notX};
-    INSERT OR IGNORE INTO temp.x_stubs SELECT employee_contact_id FROM employee_census WHERE business_id IN (SELECT id FROM temp.x_contacts) AND employee_contact_id ${notX};
-    INSERT OR IGNORE INTO temp.x_stubs SELECT contact_id FROM key_relations WHERE id IN (SELECT id FROM temp.x_relations) AND contact_id ${notX};
-    INSERT OR IGNORE INTO temp.x_stubs SELECT related_contact_id FROM key_relations WHERE id IN (SELECT id FROM temp.x_relations) AND related_contact_id ${notX};
+    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT contact_id FROM policy_parties WHERE policy_id IN (SELECT id FROM ${SEL}.x_policies) AND contact_id ${notX};
+    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT contact_id FROM case_parties WHERE case_id IN (SELECT id FROM ${SEL}.x_cases) AND contact_id ${notX};
+    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT contact_id FROM account_parties WHERE account_id IN (SELECT id FROM ${SEL}.x_accounts) AND contact_id ${notX};
+    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT employee_contact_id FROM employee_census WHERE business_id IN (SELECT id FROM ${SEL}.x_contacts) AND employee_contact_id ${notX};
+    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT contact_id FROM key_relations WHERE id IN (SELECT id FROM ${SEL}.x_relations) AND contact_id ${notX};
+    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT related_contact_id FROM key_relations WHERE id IN (SELECT id FROM ${SEL}.x_relations) AND related_contact_id ${notX};
   `);
 }
 
@@ -202,7 +230,7 @@ function checkCatalogueOwners(db: Db, officeId: string, ancestors: string[]): vo
     ['service_providers', 'x_sps'],
   ] as const) {
     const bad = db
-      .prepare(`SELECT id, office_id FROM ${table} WHERE id IN (SELECT id FROM temp.${x}) ORDER BY id`)
+      .prepare(`SELECT id, office_id FROM ${table} WHERE id IN (SELECT id FROM ${SEL}.${x}) ORDER BY id`)
       .all()
       .filter((r) => catalogueOrigin((r as Row).office_id!, officeId, ancestors) === undefined) as Row[];
     if (bad.length > 0) {
@@ -216,9 +244,9 @@ function checkCatalogueOwners(db: Db, officeId: string, ancestors: string[]): vo
 }
 
 function count(db: Db, t: string): number {
-  return (db.prepare(`SELECT count(*) AS n FROM temp.${t}`).get() as { n: number }).n;
+  return (db.prepare(`SELECT count(*) AS n FROM ${SEL}.${t}`).get() as { n: number }).n;
 }
 
 function isIn(db: Db, t: string, id: string): boolean {
-  return db.prepare(`SELECT 1 FROM temp.${t} WHERE id = ?`).get(id) !== undefined;
+  return db.prepare(`SELECT 1 FROM ${SEL}.${t} WHERE id = ?`).get(id) !== undefined;
 }

@@ -1,16 +1,19 @@
 // export (X1-X12): check rights, pick the contacts, decide what travels with
 // them into TEMP tables, stream every record file out of SQLite into the bag,
 // and only when the bundle file is complete record it in the export ledger.
-import crypto from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { emptyCounts, emptyExclusions, FORMAT, FORMAT_VERSION, type BundleHeader, type Counts } from './bundle/records.js';
-import { writeBag } from './bundle/bag-writer.js';
+import { writeBag, type PayloadFile, type WriteBagResult } from './bundle/bag-writer.js';
 import { readPrivateKey } from './bundle/signing.js';
 import { saltForBundle } from './domain/export-rules.js';
 import { isValidTimestamp } from './domain/values.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { payloadFiles } from './export-records.js';
-import { selectExport, type Selection } from './export-select.js';
+import { RecordWorker, useWorker } from './export-parallel.js';
+import { attachSelection, detachSelection, SEL, selectExport, type Selection } from './export-select.js';
 import { inTransaction, type Db } from './store/db.js';
 import { findOffice, findUser, installationId, requireOffice, requireRights, requireUser, type Office } from './store/offices.js';
 import { VERSION } from './version.js';
@@ -49,7 +52,44 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportResult> {
   const header = prepareHeader(db, opts);
   const signingKey = opts.signKeyFile ? readPrivateKey(opts.signKeyFile) : undefined;
-  const scope = selectExport(db, header, opts.selection);
+  // The chosen ids and the worker's record files live in a scratch folder, removed at the end.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'officeport-export-'));
+  const selectionFile = path.join(dir, 'selection.db');
+  const threads: { worker?: RecordWorker } = {};
+  try {
+    attachSelection(db, selectionFile);
+    const scope = selectExport(db, header, opts.selection, (contacts) => {
+      if (useWorker(db.name, contacts)) threads.worker = new RecordWorker(db.name, selectionFile, dir);
+    });
+    threads.worker?.go(scope, header);
+    const payload = payloadFiles(db, scope, header, opts.onRecords, threads.worker?.files(header, opts.onRecords));
+    const written = await writeAndRecord(db, header, opts, payload, signingKey);
+    return {
+      bundle_id: header.bundle_id,
+      session_id: header.session_id,
+      created_at: header.created_at,
+      out: opts.out,
+      tagmanifest_sha256: written.tagmanifestSha256,
+      payload_oxum: written.payloadOxum,
+      counts: header.counts,
+      exclusions: header.exclusions,
+      signed: Boolean(signingKey),
+    };
+  } finally {
+    await threads.worker?.close();
+    detachSelection(db);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes the bag; a new bundle goes into the ledger (X11, X12), a known id must give the same bundle (B6). */
+async function writeAndRecord(
+  db: Db,
+  header: BundleHeader,
+  opts: ExportOptions,
+  payload: AsyncIterable<PayloadFile>,
+  signingKey: KeyObject | undefined,
+): Promise<WriteBagResult> {
   // B6: exporting again with a bundle id the ledger knows must give the very same
   // bundle; it is written aside and compared before it may replace anything at --out.
   const known = db.prepare(`SELECT tagmanifest_sha256 FROM export_ledger WHERE bundle_id = ?`).pluck().get(header.bundle_id) as
@@ -64,7 +104,7 @@ export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportR
       'External-Identifier': header.bundle_id,
       'Source-Organization': header.source.installation_name,
     },
-    payload: payloadFiles(db, scope, header, opts.onRecords),
+    payload,
     tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
     signingKey,
   });
@@ -83,17 +123,7 @@ export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportR
     fs.rmSync(opts.out, { force: true });
     throw e;
   }
-  return {
-    bundle_id: header.bundle_id,
-    session_id: header.session_id,
-    created_at: header.created_at,
-    out: opts.out,
-    tagmanifest_sha256: written.tagmanifestSha256,
-    payload_oxum: written.payloadOxum,
-    counts: header.counts,
-    exclusions: header.exclusions,
-    signed: Boolean(signingKey),
-  };
+  return written;
 }
 
 /** X1 and B2/B6: who exports to whom, and the bundle's id, session, time and salt. Nothing is written. */
@@ -187,7 +217,7 @@ function recordInLedger(db: Db, h: BundleHeader, out: string, tagmanifest: strin
     ).run(h.bundle_id, h.session_id, h.source.office_id, h.source.user_id, h.target.office, h.target.user, h.created_at, tagmanifest, out, JSON.stringify(h.counts));
     db.prepare(
       `INSERT OR IGNORE INTO export_session_contacts (session_id, office_id, contact_id, bundle_id)
-       SELECT ?, ?, id, ? FROM temp.x_contacts`,
+       SELECT ?, ?, id, ? FROM ${SEL}.x_contacts`,
     ).run(h.session_id, h.source.office_id, h.bundle_id);
     const message = `exported ${h.counts.contacts} contacts to ${h.target.office} (${h.target.user}) as ${out}`;
     db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary) VALUES (?, 'export', ?, ?, ?, ?)`).run(
