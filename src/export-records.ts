@@ -4,11 +4,11 @@
 // so nothing is held in memory but the current record.
 import {
   buildParty,
-  buildRecord,
   buildRiderEntry,
   documentPath,
   recordFile,
   RECORD_TYPES,
+  recordBuilder,
   type BundleHeader,
   type PartyRecordType,
   type RecordType,
@@ -88,8 +88,9 @@ export function* recordLines(
   let chunk = '';
   let n = 0;
   const rows = rowsOf(db.prepare(`SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from} ORDER BY ${q.order}`), scope.params);
+  const build = recordBuilder(type);
   for (const row of rows) {
-    chunk += JSON.stringify(buildRecord(type, row, q.build(row))) + '\n';
+    chunk += JSON.stringify(build(row, q.build(row))) + '\n';
     n++;
     header.counts[type]++;
     if (chunk.length > 1 << 16) {
