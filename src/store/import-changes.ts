@@ -1,11 +1,14 @@
 // The change log of an accept (I13): every row an import inserts, updates or
 // deletes goes through ChangeLog, which records its key, its before-image and
 // a digest of its after-image, so that `import undo` can put it back and can
-// tell whether anything changed it since.
+// tell whether anything changed it since. Stored lean (schema migration 3): one
+// import_change_sets row per accept, and per change its number, table, key (the
+// bare id for a table with ids, else JSON), before-image and the digest as 16 bytes.
 import crypto from 'node:crypto';
 import { fingerprintRow, type Row } from '../domain/reconcile.js';
 import type { Db } from './db.js';
 import { cached, type Statement } from './import-store.js';
+import { ID_KEYED_TABLES } from './schema.js';
 import { TABLES, hasId, type TableName } from './tables.js';
 
 type Key = Record<string, string | number | null>;
@@ -37,12 +40,34 @@ function digest(row: Row | undefined): string | null {
   return fingerprintRow(rest as Row);
 }
 
+/** digest() as stored: the 16 bytes its 32 hex digits stand for. */
+function digestBlob(row: Row | undefined): Buffer | null {
+  const d = digest(row);
+  return d === null ? null : Buffer.from(d, 'hex');
+}
+
+const ID_KEYED = new Set(ID_KEYED_TABLES);
+
+/** A key as stored: the bare id for a table with ids, else its JSON. */
+function storedKey(table: string, key: Key): string {
+  if (!ID_KEYED.has(table)) return JSON.stringify(key);
+  const cols = Object.keys(key);
+  if (cols.length !== 1 || typeof key.id !== 'string') throw new Error(`change log: ${table} rows are keyed by their id alone, not ${JSON.stringify(key)}`);
+  return key.id;
+}
+
+/** The JSON of a stored key, as changesOf() reports it. */
+function keyJson(table: string, stored: string): string {
+  return ID_KEYED.has(table) ? JSON.stringify({ id: stored }) : stored;
+}
+
 const withDigest = new WeakSet<Db>();
 
-/** imp_sha(text): the hash fingerprintRow() takes of a row's canonical JSON. */
+/** imp_sha(text): the hash fingerprintRow() takes of a row's canonical JSON, as 16 bytes (its first 32 hex digits). */
 function registerDigest(db: Db): void {
   if (withDigest.has(db)) return;
-  db.function('imp_sha', { deterministic: true }, (canon: unknown) => crypto.createHash('sha256').update(canon as string).digest('hex').slice(0, 32));
+  // crypto.hash (one call, no Hash object) took half the time of createHash().update().digest() per row
+  db.function('imp_sha', { deterministic: true }, (canon: unknown) => crypto.hash('sha256', canon as string, 'buffer').subarray(0, 16));
   withDigest.add(db);
 }
 
@@ -53,7 +78,7 @@ function registerDigest(db: Db): void {
  * every character up to U+07FF, astral ones, U+2028/9 and NUL). `value(c)`
  * gives the SQL of a column's value ("c" itself unless it is being set).
  */
-function digestSql(columns: readonly string[], value: (c: string) => string = (c) => `"${c}"`): string {
+export function digestSql(columns: readonly string[], value: (c: string) => string = (c) => `"${c}"`): string {
   const sorted = columns.filter((c) => c !== 'content').sort();
   return `imp_sha(json_array(${sorted.map((c) => `json_array('${c}', ${value(c)})`).join(', ')}))`;
 }
@@ -68,13 +93,28 @@ export function readRow(db: Db, table: string, key: Key): Row | undefined {
   return cached(db, `SELECT * FROM ${table} WHERE ${w.sql} LIMIT 1`).get(...w.args) as Row | undefined;
 }
 
+/** SQL of a row's stored key (see storedKey) from its columns. */
+function keySql(table: string, keyCols: readonly string[]): string {
+  if (ID_KEYED.has(table) && keyCols.length === 1 && keyCols[0] === 'id') return `"id"`;
+  return `json_object(${keyCols.map((c) => `'${c}', "${c}"`).join(', ')})`;
+}
+
+const LOG_COLUMNS = `INSERT INTO import_change_rows (change_set, seq, tbl, key, before, after_hash)`;
+
 /** Writes of one accept, each logged with its key, before-image and after-digest. */
 export class ChangeLog {
   private seq = 0;
   private log;
   private inserts = new Map<string, Statement>();
-  constructor(private db: Db, private acceptId: string) {
-    this.log = db.prepare(`INSERT INTO import_changes (accept_id, seq, tbl, key, before, after_hash) VALUES (?, ?, ?, ?, ?, ?)`);
+  /** this accept's number in import_change_sets */
+  readonly set: number;
+  constructor(private db: Db, acceptId: string) {
+    this.set = Number(db.prepare(`INSERT INTO import_change_sets (accept_id) VALUES (?)`).run(acceptId).lastInsertRowid);
+    this.log = db.prepare(`${LOG_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`);
+  }
+
+  private logOne(table: string, key: Key, before: Row | undefined | null, after: Row | undefined): void {
+    this.log.run(this.set, ++this.seq, table, storedKey(table, key), before ? JSON.stringify(before) : null, digestBlob(after));
   }
 
   insert(table: string, row: Record<string, string | number | null | Buffer | undefined>): void {
@@ -88,8 +128,7 @@ export class ChangeLog {
     const info = stmt.run(...cols.map((c) => row[c] ?? null));
     const keyRow = table === 'pending_relations' ? { id: Number(info.lastInsertRowid) } : row;
     const key = keyOf(table, keyRow as Row);
-    const after = this.insertedRow(table, row) ?? readRow(this.db, table, key);
-    this.log.run(this.acceptId, ++this.seq, table, JSON.stringify(key), null, digest(after));
+    this.logOne(table, key, null, this.insertedRow(table, row) ?? readRow(this.db, table, key));
   }
 
   private columns = new Map<string, { names: string[]; text: Set<string>; defaults: Set<string> } | null>();
@@ -139,18 +178,27 @@ export class ChangeLog {
    * digest a row inserted through insert() gets, computed inside SQLite.
    */
   logInsertedSince(table: string, afterRowid: number, keyCols: readonly string[]): number {
-    registerDigest(this.db);
     const n = this.db.prepare(`SELECT count(*) FROM ${table} WHERE rowid > ?`).pluck().get(afterRowid) as number;
     if (n === 0) return 0;
-    const cols = (this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).filter((c) => c !== 'content');
-    const obj = (cs: readonly string[]) => `json_object(${cs.map((c) => `'${c}', "${c}"`).join(', ')})`;
+    const cols = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+    return this.logSelected(table, n, `SELECT rowid AS o, ${keySql(table, keyCols)} AS k, ${this.digestOf(cols)} AS h FROM ${table} WHERE rowid > ?`, [afterRowid]);
+  }
+
+  /** SQL of a row's stored digest over `columns`, each given by `value` (its own column unless told). */
+  digestOf(columns: readonly string[], value?: (c: string) => string): string {
+    registerDigest(this.db);
+    return digestSql(columns, value);
+  }
+
+  /**
+   * Logs the `n` inserted rows that `select` lists as (o: their order, k: stored
+   * key, h: digest SQL from digestOf), e.g. rows about to be inserted from a TEMP table.
+   */
+  logSelected(table: string, n: number, select: string, args: readonly unknown[]): number {
+    if (n === 0) return 0;
     this.db
-      .prepare(
-        `INSERT INTO import_changes (accept_id, seq, tbl, key, before, after_hash)
-         SELECT ?, ? + row_number() OVER (ORDER BY rowid) - 1, ?, ${obj(keyCols)}, NULL, ${digestSql(cols)}
-         FROM ${table} WHERE rowid > ? ORDER BY rowid`,
-      )
-      .run(this.acceptId, this.reserve(n), table, afterRowid);
+      .prepare(`${LOG_COLUMNS} SELECT ?, ? + row_number() OVER (ORDER BY o) - 1, ?, k, NULL, h FROM (${select}) ORDER BY o`)
+      .run(this.set, this.reserve(n), table, ...args);
     return n;
   }
 
@@ -160,21 +208,20 @@ export class ChangeLog {
    * does one row at a time).
    */
   updateWhere(table: string, keyCols: readonly string[], where: string, args: readonly unknown[], values: Record<string, string | null>): number {
-    registerDigest(this.db);
     const n = this.db.prepare(`SELECT count(*) FROM ${table} WHERE ${where}`).pluck().get(...args) as number;
     if (n === 0) return 0;
     const all = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
     const set = Object.keys(values);
     const obj = (cs: readonly string[]) => `json_object(${cs.map((c) => `'${c}', "${c}"`).join(', ')})`;
-    const after = digestSql(all, (c) => (set.includes(c) ? '?' : `"${c}"`));
+    const after = this.digestOf(all, (c) => (set.includes(c) ? '?' : `"${c}"`));
     const afterArgs = all.filter((c) => c !== 'content' && set.includes(c)).sort().map((c) => values[c]);
     this.db
       .prepare(
-        `INSERT INTO import_changes (accept_id, seq, tbl, key, before, after_hash)
-         SELECT ?, ? + row_number() OVER (ORDER BY rowid) - 1, ?, ${obj(keyCols)}, ${obj(all)}, ${after}
+        `${LOG_COLUMNS}
+         SELECT ?, ? + row_number() OVER (ORDER BY rowid) - 1, ?, ${keySql(table, keyCols)}, ${obj(all)}, ${after}
          FROM ${table} WHERE ${where} ORDER BY rowid`,
       )
-      .run(this.acceptId, this.reserve(n), table, ...afterArgs, ...args);
+      .run(this.set, this.reserve(n), table, ...afterArgs, ...args);
     this.db.prepare(`UPDATE ${table} SET ${set.map((c) => `"${c}" = ?`).join(', ')} WHERE ${where}`).run(...set.map((c) => values[c]), ...args);
     return n;
   }
@@ -185,7 +232,7 @@ export class ChangeLog {
     if (cols.length === 0) return;
     const w = whereOf(key);
     cached(this.db, `UPDATE ${table} SET ${cols.map((c) => `"${c}" = ?`).join(', ')} WHERE ${w.sql}`).run(...cols.map((c) => values[c]), ...w.args);
-    this.log.run(this.acceptId, ++this.seq, table, JSON.stringify(key), JSON.stringify(before), digest(readRow(this.db, table, key)));
+    this.logOne(table, key, before ?? null, readRow(this.db, table, key));
   }
 
   /** Insert, or update the row with the same key (import_map rows of a re-import). */
@@ -202,22 +249,32 @@ export class ChangeLog {
     if (!before) return;
     const w = whereOf(key);
     cached(this.db, `DELETE FROM ${table} WHERE ${w.sql}`).run(...w.args);
-    this.log.run(this.acceptId, ++this.seq, table, JSON.stringify(key), JSON.stringify(before), null);
+    this.logOne(table, key, before, undefined);
   }
 }
 
 export interface LoggedChange {
   seq: number;
   tbl: string;
+  /** the key as JSON */
   key: string;
   before: string | null;
+  /** digest() of the row after the accept (32 hex digits), null when the accept deleted it */
   after_hash: string | null;
 }
 
 /** I13: changes of an accept, last first, each with whether the row is still as the accept left it. */
 export function changesOf(db: Db, acceptId: string): (LoggedChange & { intact: boolean })[] {
-  const rows = db.prepare(`SELECT seq, tbl, key, before, after_hash FROM import_changes WHERE accept_id = ? ORDER BY seq DESC`).all(acceptId) as LoggedChange[];
-  return rows.map((c) => ({ ...c, intact: digest(readRow(db, c.tbl, JSON.parse(c.key) as Key)) === c.after_hash }));
+  const rows = db
+    .prepare(
+      `SELECT c.seq, c.tbl, c.key, c.before, CASE WHEN c.after_hash IS NOT NULL THEN lower(hex(c.after_hash)) END AS after_hash FROM import_change_sets s
+       JOIN import_change_rows c ON c.change_set = s.no WHERE s.accept_id = ? ORDER BY c.seq DESC`,
+    )
+    .all(acceptId) as LoggedChange[];
+  return rows.map((r) => {
+    const c: LoggedChange = { ...r, key: keyJson(r.tbl, r.key) };
+    return { ...c, intact: digest(readRow(db, c.tbl, JSON.parse(c.key) as Key)) === c.after_hash };
+  });
 }
 
 /** I13: put one logged row back as it was before the accept. */

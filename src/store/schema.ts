@@ -25,6 +25,10 @@ function tableDdl(t: Table): string[] {
   return out;
 }
 
+/** Tables whose change-log key is their id alone (stored bare from migration 3 on). */
+export const ID_KEYED_TABLES: readonly string[] = TABLE_NAMES.filter((n) => hasId(TABLES[n]));
+const ID_TABLES = ID_KEYED_TABLES.map((n) => `'${n}'`).join(', ');
+
 /** Migration n brings the schema from version n-1 to n. Never edit one that has shipped. */
 export const MIGRATIONS: readonly (readonly string[])[] = [
   // 1: the office data tables and the installation's own bookkeeping.
@@ -84,6 +88,32 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE TABLE import_changes (
        accept_id TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL,
        before TEXT, after_hash TEXT, PRIMARY KEY (accept_id, seq))`,
+  ],
+  // 3: a leaner change log and import_map (P2: they were three quarters of the
+  // bytes an import wrote). One row per accept in import_change_sets; the
+  // changes keyed by its number, without a separate index (WITHOUT ROWID), the
+  // digest as 16 bytes, and the key of a table with an id as the bare id.
+  // import_map keeps its columns and key but no rowid and no index by target
+  // (nothing looks rows up by target). Existing logs move over unchanged in meaning.
+  [
+    `CREATE TABLE import_change_sets (no INTEGER PRIMARY KEY, accept_id TEXT NOT NULL UNIQUE)`,
+    `CREATE TABLE import_change_rows (
+       change_set INTEGER NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL,
+       before TEXT, after_hash BLOB, PRIMARY KEY (change_set, seq)) WITHOUT ROWID`,
+    `INSERT INTO import_change_sets (accept_id) SELECT DISTINCT accept_id FROM import_changes ORDER BY accept_id`,
+    `INSERT INTO import_change_rows (change_set, seq, tbl, key, before, after_hash)
+     SELECT s.no, c.seq, c.tbl,
+            CASE WHEN c.tbl IN (${ID_TABLES}) THEN json_extract(c.key, '$.id') ELSE c.key END,
+            c.before, unhex(c.after_hash)
+     FROM import_changes c JOIN import_change_sets s ON s.accept_id = c.accept_id`,
+    `DROP TABLE import_changes`,
+    `CREATE TABLE import_map_v3 (
+       source_installation TEXT NOT NULL, source_ref TEXT NOT NULL, office_id TEXT NOT NULL,
+       target_table TEXT NOT NULL, target_id TEXT NOT NULL, bundle_id TEXT NOT NULL, outcome TEXT NOT NULL,
+       PRIMARY KEY (source_installation, source_ref, office_id)) WITHOUT ROWID`,
+    `INSERT INTO import_map_v3 SELECT source_installation, source_ref, office_id, target_table, target_id, bundle_id, outcome FROM import_map`,
+    `DROP TABLE import_map`,
+    `ALTER TABLE import_map_v3 RENAME TO import_map`,
   ],
 ];
 

@@ -1,0 +1,92 @@
+// I13 and the lean change log (schema migration 3): what an accept logs is
+// intact right after it, undo puts back the exact dump, and an installation
+// whose log is still in the schema-2 layout migrates without losing an accept.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { undoImport } from '../src/import-undo.js';
+import { openInstallation } from '../src/store/db.js';
+import { changesOf } from '../src/store/import-changes.js';
+import { ID_KEYED_TABLES } from '../src/store/schema.js';
+import { dump, exportFrom, importInto, installation, rows, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
+
+const made: Installation[] = [];
+afterAll(() => {
+  for (const i of made) fs.rmSync(i.dir, { recursive: true, force: true });
+});
+
+async function imported() {
+  const src = await installation(SOURCE);
+  const tgt = await installation(TARGET);
+  made.push(src, tgt);
+  const before = await dump(tgt.db);
+  const r = await importInto(tgt, await exportFrom(src));
+  return { src, tgt, before, r };
+}
+
+/** Puts the change log and import_map back into the schema-2 layout, as an installation written before migration 3 has them. */
+function toSchema2(file: string): void {
+  const db = new Database(file);
+  const ids = ID_KEYED_TABLES.map((t) => `'${t}'`).join(', ');
+  db.exec(`BEGIN;
+    CREATE TABLE import_changes (accept_id TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL,
+      before TEXT, after_hash TEXT, PRIMARY KEY (accept_id, seq));
+    INSERT INTO import_changes SELECT s.accept_id, c.seq, c.tbl,
+      CASE WHEN c.tbl IN (${ids}) THEN json_object('id', c.key) ELSE c.key END, c.before,
+      CASE WHEN c.after_hash IS NOT NULL THEN lower(hex(c.after_hash)) END
+      FROM import_change_rows c JOIN import_change_sets s ON s.no = c.change_set;
+    DROP TABLE import_change_rows; DROP TABLE import_change_sets;
+    CREATE TABLE import_map_v2 (source_installation TEXT NOT NULL, source_ref TEXT NOT NULL, office_id TEXT NOT NULL,
+      target_table TEXT NOT NULL, target_id TEXT NOT NULL, bundle_id TEXT NOT NULL, outcome TEXT NOT NULL,
+      PRIMARY KEY (source_installation, source_ref, office_id));
+    INSERT INTO import_map_v2 SELECT * FROM import_map; DROP TABLE import_map; ALTER TABLE import_map_v2 RENAME TO import_map;
+    CREATE INDEX ix_import_map_target ON import_map(target_table, target_id);
+    PRAGMA user_version = 2; COMMIT;`);
+  db.close();
+}
+
+describe('the change log of an accept', () => {
+  it('I13: every row an import writes is logged once, intact right after the accept, with its key as JSON', async () => {
+    const { tgt, r } = await imported();
+    const changes = changesOf(tgt.db, r.head.accept_id);
+    expect(changes.length).toBeGreaterThan(50);
+    expect(changes.filter((c) => !c.intact)).toEqual([]);
+    const count = (t: string) => changes.filter((c) => c.tbl === t && c.before === null).length;
+    expect(count('contacts')).toBe(rows(tgt.db, `SELECT count(*) AS n FROM contacts WHERE origin_bundle_id = ?`, r.head.bundle_id)[0]!.n);
+    expect(changes.some((c) => c.tbl === 'contacts' && c.before !== null)).toBe(true);
+    expect(count('import_map')).toBe(rows(tgt.db, `SELECT count(*) AS n FROM import_map WHERE bundle_id = ?`, r.head.bundle_id)[0]!.n);
+    for (const c of changes) expect(typeof JSON.parse(c.key)).toBe('object');
+    const contact = changes.find((c) => c.tbl === 'contacts')!;
+    expect(Object.keys(JSON.parse(contact.key))).toEqual(['id']);
+    // seq numbers are unique and dense
+    const seqs = changes.map((c) => c.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it('I13: a later change to an import_map row of the accept makes its undo refuse, naming the row', async () => {
+    const { tgt, r } = await imported();
+    tgt.db.prepare(`UPDATE import_map SET outcome = 'merged' WHERE source_ref = (SELECT min(source_ref) FROM import_map WHERE bundle_id = ?)`).run(r.head.bundle_id);
+    const before = await dump(tgt.db);
+    expect(() => undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER)).toThrow(/1 record of this import changed after it/);
+    expect(await dump(tgt.db)).toEqual(before);
+  });
+
+  it('I13: an installation whose log is in the schema-2 layout migrates (3), and undo of the earlier accept restores the exact dump', async () => {
+    const { tgt, before, r } = await imported();
+    const logged = changesOf(tgt.db, r.head.accept_id).map(({ intact: _i, ...c }) => c);
+    tgt.db.close();
+    toSchema2(tgt.file);
+    const old = new Database(tgt.file);
+    expect(old.pragma('user_version', { simple: true })).toBe(2);
+    expect((old.prepare(`SELECT count(*) FROM import_changes`).pluck().get() as number)).toBe(logged.length);
+    old.close();
+    tgt.db = openInstallation(tgt.file);
+    expect(tgt.db.pragma('user_version', { simple: true })).toBe(3);
+    const migrated = changesOf(tgt.db, r.head.accept_id);
+    expect(migrated.map(({ intact: _i, ...c }) => c)).toEqual(logged);
+    expect(migrated.every((c) => c.intact)).toBe(true);
+    undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER);
+    expect(await dump(tgt.db)).toEqual(before);
+    expect(rows(tgt.db, `SELECT count(*) AS n FROM import_map`)).toEqual([{ n: 0 }]);
+  });
+});
