@@ -11,16 +11,13 @@ import {
   RECORD_TYPES,
   recordFile,
   recordTypeOfFile,
-  referencesOf,
   type BundleHeader,
-  type BundleRecord,
   type Counts,
-  type DocumentRef,
-  type RecordType,
 } from './bundle/records.js';
+import { checkRecordFile, RECORD_LINES_BATCH, type RecordLinesHook } from './bundle/record-check.js';
 import { DEFAULT_REFS_IN_MEMORY, RefIndex } from './bundle/ref-index.js';
+import { defaultWorkers, makePool, type ChunkPool } from './bundle/verify-pool.js';
 import { validate } from './bundle/schemas.js';
-import { ZipEntryError } from './bundle/zip-reader.js';
 import type { Problem } from './errors.js';
 import { checkRetentionArchive, RETENTION_FORMAT, type RetentionHeader } from './verify-retention.js';
 
@@ -39,11 +36,16 @@ export interface VerifyOptions {
    * exactly as in the file, without the newline. Batches of up to
    * RECORD_LINES_BATCH lines; an async callback is awaited before the next batch.
    */
-  onRecordLines?: (type: RecordType, lines: { ref: string; text: string }[]) => void | Promise<void>;
+  onRecordLines?: RecordLinesHook;
+  /**
+   * worker threads that parse and check the record lines; default: one per
+   * core (OFFICEPORT_VERIFY_WORKERS overrides) when the records hold more than
+   * PARALLEL_MIN_BYTES, else none (starting a worker costs about 0.1 s)
+   */
+  workers?: number;
 }
 
-/** lines per onRecordLines call */
-export const RECORD_LINES_BATCH = 1000;
+export { RECORD_LINES_BATCH };
 
 export interface VerifyResult {
   valid: boolean;
@@ -61,6 +63,8 @@ export interface VerifyResult {
 const MAX_PROBLEMS = 1000;
 /** about twice the records of a 100,000-contact installation's bundle (54 MB) */
 const REFS_IN_MEMORY_MAX_RECORD_BYTES = 128 * 1024 ** 2;
+/** records below this are checked in this thread: workers would cost more to start than they save */
+export const PARALLEL_MIN_BYTES = 16 * 1024 ** 2;
 
 export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const opened = await openBag(file, { trust: opts.trust });
@@ -82,12 +86,14 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     }
     if (known) {
       const refs = new RefIndex(opts.refsInMemory ?? refsInMemoryFor(bag));
+      const pool = makePool(workersFor(bag, opts));
       try {
-        await checkRecords(bag, refs, counts, read, problems, opts);
+        await checkRecords(bag, refs, pool, counts, read, problems, opts);
         refs.dangling(problems);
         checkDocuments(bag, refs, counts, problems);
       } finally {
         refs.close();
+        await pool.close();
       }
       if (header) checkCounts(header, counts, problems);
     }
@@ -112,8 +118,18 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
  * The spill stays as the safety net for a bundle whose declared sizes are small.
  */
 function refsInMemoryFor(bag: OpenedBag): number {
-  const recordBytes = bag.paths.filter((p) => p.startsWith('data/records/')).reduce((a, p) => a + bag.declaredSize(p), 0);
-  return recordBytes > REFS_IN_MEMORY_MAX_RECORD_BYTES ? 0 : DEFAULT_REFS_IN_MEMORY;
+  return recordBytes(bag) > REFS_IN_MEMORY_MAX_RECORD_BYTES ? 0 : DEFAULT_REFS_IN_MEMORY;
+}
+
+function recordBytes(bag: OpenedBag): number {
+  return bag.paths.filter((p) => p.startsWith('data/records/')).reduce((a, p) => a + bag.declaredSize(p), 0);
+}
+
+function workersFor(bag: OpenedBag, opts: VerifyOptions): number {
+  const env = process.env.OFFICEPORT_VERIFY_WORKERS;
+  if (opts.workers !== undefined) return opts.workers;
+  if (env !== undefined && /^\d+$/.test(env)) return Number(env);
+  return recordBytes(bag) > PARALLEL_MIN_BYTES ? defaultWorkers() : 0;
 }
 
 /**
@@ -164,12 +180,14 @@ async function readHeader(
 async function checkRecords(
   bag: OpenedBag,
   refs: RefIndex,
+  pool: ChunkPool,
   counts: Partial<Counts>,
   read: Set<string>,
   problems: Problem[],
   opts: VerifyOptions,
 ): Promise<void> {
-  const add = (p: Problem) => problems.length < MAX_PROBLEMS && problems.push(p);
+  const add = (p: Problem) => void (problems.length < MAX_PROBLEMS && problems.push(p));
+  const ctx = { bag, refs, pool, add, onRecords: opts.onRecords, onRecordLines: opts.onRecordLines };
   for (const file of bag.paths) {
     if (!file.startsWith('data/records/')) continue;
     const type = recordTypeOfFile(file);
@@ -178,58 +196,8 @@ async function checkRecords(
       continue;
     }
     read.add(file);
-    counts[type] = await checkFile(bag, file, type, refs, add, opts);
+    counts[type] = await checkRecordFile(ctx, file, type);
   }
-}
-
-async function checkFile(
-  bag: OpenedBag,
-  file: string,
-  type: RecordType,
-  refs: RefIndex,
-  add: (p: Problem) => void,
-  { onRecords, onRecordLines }: VerifyOptions,
-): Promise<number> {
-  let n = 0;
-  let previous = '';
-  let batch: { ref: string; text: string }[] = [];
-  try {
-    for await (const { text, line } of bag.lines(file)) {
-      n++;
-      if (n % 1000 === 0) onRecords?.(1000);
-      let rec: BundleRecord;
-      try {
-        rec = JSON.parse(text) as BundleRecord;
-      } catch (e) {
-        add({ file, line, message: `not a JSON record: ${(e as Error).message}` });
-        continue;
-      }
-      const bad = validate(type, rec);
-      if (bad.length > 0) {
-        for (const p of bad) add({ file, line, ...p });
-        continue;
-      }
-      if (rec.ref <= previous) add({ file, line, pointer: '/ref', message: `records are not sorted by ref: ${rec.ref} comes after ${previous}` });
-      previous = rec.ref;
-      if (onRecordLines) {
-        batch.push({ ref: rec.ref, text });
-        if (batch.length >= RECORD_LINES_BATCH) {
-          await onRecordLines(type, batch);
-          batch = [];
-        }
-      }
-      refs.define(rec.ref, file, line, add);
-      for (const u of referencesOf(type, rec)) refs.use(u.ref, file, line, u.pointer);
-      const doc = rec.document as DocumentRef | undefined;
-      if (doc) refs.useDocument(doc, file, line, add);
-    }
-    if (onRecordLines && batch.length > 0) await onRecordLines(type, batch);
-  } catch (e) {
-    // A checksum or size problem is already in bag.problems; anything else is ours.
-    if (!(e instanceof ZipEntryError)) throw e;
-  }
-  onRecords?.(n % 1000);
-  return n;
 }
 
 /** B2: counts in officeport.json equal the lines of each file and the documents. */

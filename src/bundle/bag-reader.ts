@@ -75,8 +75,15 @@ export interface OpenedBag {
   declaredSize(path: string): number;
   /** bounded text, checked against the tag manifest (throws OfficeportError when it differs or is not listed); tagmanifest-sha256.txt and officeport.sig are returned as they are */
   readTagFile(path: string): Promise<string>;
-  /** payload bytes, checked (see the file comment); throws ZipEntryError on a mismatch */
-  stream(path: string): AsyncIterable<Buffer>;
+  /**
+   * payload bytes, checked (see the file comment); throws ZipEntryError on a
+   * mismatch, after handing its problem to `report` (default: push it to
+   * `problems`; a caller still checking earlier bytes elsewhere pushes it when
+   * those are done, so that problems stay in reading order)
+   */
+  stream(path: string, report?: (problem: Problem) => void): AsyncIterable<Buffer>;
+  /** longest line lines() yields (callers that split lines themselves apply it too) */
+  readonly maxLineBytes: number;
   /** NDJSON lines of a payload file through stream(); a last line without '\n' is yielded too; line numbers from 1 */
   lines(path: string): AsyncIterable<{ text: string; line: number }>;
   /** problems found so far */
@@ -245,7 +252,11 @@ class Bag implements OpenedBag {
     return bytes.toString('utf8');
   }
 
-  async *stream(p: string): AsyncGenerator<Buffer> {
+  get maxLineBytes(): number {
+    return this.limits.maxLineBytes;
+  }
+
+  async *stream(p: string, report = (problem: Problem) => void this.problems.push(problem)): AsyncGenerator<Buffer> {
     const e = this.byPath.get(p);
     if (!e || bagPathKind(p) !== 'payload') throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${p}: no such payload file in the bundle`);
     const hash = createHash('sha256');
@@ -255,14 +266,14 @@ class Bag implements OpenedBag {
         yield chunk;
       }
     } catch (err) {
-      if (err instanceof ZipEntryError) this.problems.push({ ...err.problem, file: p });
+      if (err instanceof ZipEntryError) report({ ...err.problem, file: p });
       throw err;
     }
     const got = hash.digest('hex');
     const want = this.manifest.get(p);
     if (want !== undefined && got !== want) {
       const problem = { file: p, message: `sha256 ${got} differs from ${MANIFEST_TXT} (${want}): changed after bagging` };
-      this.problems.push(problem);
+      report(problem);
       throw new ZipEntryError(problem);
     }
   }

@@ -52,6 +52,11 @@ export class RefIndex {
     this.checkBudget();
   }
 
+  /** true when `ref` is known to be defined already (always false once spilled: the disk resolves at the end) */
+  isDefined(ref: string): boolean {
+    return this.defs !== undefined && this.defs.has(ref);
+  }
+
   use(ref: string, file: string, line: number, pointer: string): void {
     const loc = this.loc(file, line);
     if (this.disk) return this.disk.use(ref, loc, pointer);
@@ -98,14 +103,20 @@ export class RefIndex {
     this.disk?.close();
   }
 
+  private lastFile = '';
+  private lastBase = 0;
+
   private loc(file: string, line: number): number {
+    if (file === this.lastFile) return this.lastBase + line;
     let i = this.fileIndex.get(file);
     if (i === undefined) {
       i = this.files.length;
       this.files.push(file);
       this.fileIndex.set(file, i);
     }
-    return i * 2 ** 32 + line;
+    this.lastFile = file;
+    this.lastBase = i * 2 ** 32;
+    return this.lastBase + line;
   }
 
   private at(loc: number): { file: string; line: number } {

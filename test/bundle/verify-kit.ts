@@ -69,3 +69,88 @@ export async function bagOf(parts: Parts, dir = tmpDir('officeport-verify-')): P
   });
   return out;
 }
+
+/** Replace line `n` (1-based) of a record file by raw bytes. */
+export function setRawLine(parts: Parts, file: string, n: number, raw: Buffer): void {
+  const lines = parts.files.get(file)!.toString('latin1').split('\n');
+  lines[n - 1] = raw.toString('latin1');
+  parts.files.set(file, Buffer.from(lines.join('\n'), 'latin1'));
+}
+
+export interface BrokenCase {
+  name: string;
+  parts: Parts;
+  /** damage the written zip (e.g. flip a byte of an entry's compressed data) */
+  damage?: (zip: Buffer, entryRange: (name: string) => { start: number; end: number }) => void;
+}
+
+/**
+ * Bundles of thousands of lines with defects spread over several chunks
+ * (verify cuts record files into runs of about 128 KiB): the problem lists of
+ * these are compared with those of the line-by-line implementation.
+ */
+export function brokenCases(): BrokenCase[] {
+  const C = 'data/records/contacts.ndjson';
+  const S = 'data/records/smartpad.ndjson';
+  const big = () => {
+    const p = goldenParts();
+    grow(p, 6000);
+    return p;
+  };
+  const cases: BrokenCase[] = [];
+  {
+    const p = big();
+    for (const n of [2, 700, 1401, 2999, 3000, 5999]) editLine(p, C, n, (c) => ({ ...c, birth_date: `${n}/03/1972`, gender: 'x' }));
+    editLine(p, C, 1500, () => '{"ref": "contact/Z001497",');
+    editLine(p, C, 1600, () => '');
+    editLine(p, C, 1700, (c) => '\ufeff' + JSON.stringify(c));
+    editLine(p, C, 1800, (c) => JSON.stringify(c) + '\r');
+    editLine(p, C, 2500, (c) => ({ ...c, ref: 'contact/Z002400' }));
+    editLine(p, C, 4000, (c) => ({ ...c, ref: 'contact/Z003998' }));
+    editLine(p, S, 10, (c) => ({ ...c, contact: 'contact/NOPE1' }));
+    editLine(p, S, 3500, (c) => ({ ...c, contact: 'contact/NOPE2', extra: 1 }));
+    editLine(p, S, 5000, (c) => ({ ...c, contact: 'contact/NOPE3' }));
+    editLine(p, 'data/records/letters.ndjson', 1, (c) => ({ ...c, document: { ...(c.document as object), path: 'data/documents/nope' } }));
+    editLine(p, 'data/records/policies.ndjson', 1, (c) => ({ ...c, parties: [{ contact: 'contact/NOPE4', list: 'advisor' }, { contact: 'contact/Z000001', list: 'advisor' }] }));
+    setRawLine(p, C, 5000, Buffer.concat([Buffer.from('{"ref":"contact/Z004999","kind":"individual","first_name":"'), Buffer.from([0xc3, 0x28, 0xe2, 0x82]), Buffer.from('"}')]));
+    cases.push({ name: 'many defects', parts: p });
+  }
+  {
+    const p = big();
+    const lines = linesOf(p, S);
+    p.files.set(S, Buffer.from(lines.join('\n'))); // no newline after the last line
+    editLine(p, S, lines.length, (c) => ({ ...c, contact: 'contact/NOPE5' }));
+    const body = p.files.get(S)!;
+    p.files.set(S, body.subarray(0, body.length - 1));
+    cases.push({ name: 'last line without a newline', parts: p });
+  }
+  {
+    const p = big();
+    editLine(p, C, 10, (c) => ({ ...c, gender: 'x' }));
+    editLine(p, C, 5900, (c) => ({ ...c, gender: 'y' }));
+    cases.push({
+      name: 'damaged deflate data in the middle of contacts',
+      parts: p,
+      damage: (zip, range) => {
+        const r = range(`officeport-bundle-${p.header.bundle_id}/${C}`);
+        const at = r.start + Math.floor((r.end - r.start) * 0.97);
+        zip[at] = zip[at]! ^ 0xff;
+      },
+    });
+  }
+  {
+    const p = big();
+    editLine(p, S, 20, (c) => ({ ...c, contact: 'contact/NOPE6' }));
+    editLine(p, S, 5990, (c) => ({ ...c, created_at: 'yesterday' }));
+    cases.push({
+      name: 'CRC-32 in the central directory differs',
+      parts: p,
+      damage: (zip) => {
+        const name = Buffer.from(`officeport-bundle-${p.header.bundle_id}/${S}`);
+        for (let at = zip.indexOf(name); at >= 0; at = zip.indexOf(name, at + 1))
+          if (zip.readUInt32LE(at - 46) === 0x02014b50) zip.writeUInt32LE((zip.readUInt32LE(at - 46 + 16) ^ 1) >>> 0, at - 46 + 16);
+      },
+    });
+  }
+  return cases;
+}

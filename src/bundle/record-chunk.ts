@@ -1,0 +1,143 @@
+// The per-line part of verify (V1, B3): a run of whole NDJSON lines of one
+// record file is decoded, split, parsed, checked against its schema, and the
+// refs each valid record defines and uses are pulled out. No state across
+// chunks, so chunks can be checked in worker threads (verify-pool.ts) and the
+// results merged in file order by verify.ts, which owns everything that needs
+// the whole bundle (order, uniqueness, dangling refs).
+//
+// Cutting the bytes at '\n' before decoding gives the same text as decoding the
+// whole stream: 0x0A never occurs inside a UTF-8 sequence and ends any
+// incomplete one, so the decoder holds nothing across the cut.
+import { StringDecoder } from 'node:string_decoder';
+import type { Problem } from '../errors.js';
+import { SPECS, type RecordType } from './records.js';
+import { validate } from './schemas.js';
+
+export interface ChunkTask {
+  type: RecordType;
+  /** whole lines: every line ends with '\n', except the last line of a file when it has none */
+  bytes: Uint8Array;
+  /** also return the text of each valid line (verify's onRecordLines) */
+  wantText: boolean;
+}
+
+/**
+ * Line numbers are 1-based within the chunk; verify adds the lines of the
+ * chunks before. Shaped to cross a thread boundary cheaply: strings joined by
+ * '\n' (no ref or line holds one once it parsed), numbers in typed arrays, and
+ * each ref used once per chunk however often the chunk uses it.
+ */
+export interface ChunkResult {
+  /** lines in the chunk */
+  n: number;
+  /** lines that are not JSON or break their schema, in line order, with their problems (no file, line) */
+  bad: { line: number; problems: Omit<Problem, 'file' | 'line'>[] }[];
+  /** the valid lines' numbers, in order */
+  lines: Int32Array;
+  /** the ref each valid line defines (parallel to lines), joined by '\n' */
+  defs: string;
+  /** the distinct refs the chunk uses, joined by '\n' */
+  usedRefs: string;
+  /** each use, in line order: triples [index into usedRefs, index into lines, index into pointers] */
+  uses: Int32Array;
+  /** the JSON pointers of the uses */
+  pointers: string[];
+  /** documents named: triples [index into lines, path, sha256] */
+  docs: (string | number)[];
+  /** the text of each valid line (parallel to lines) joined by '\n', when asked for */
+  texts?: string;
+}
+
+export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
+  // The decoder bag.lines() uses, so that invalid UTF-8 and a BOM come out the same.
+  const decoder = new StringDecoder('utf8');
+  const text = decoder.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) + decoder.end();
+  const bad: ChunkResult['bad'] = [];
+  const lines: number[] = [];
+  const defs: string[] = [];
+  const texts: string[] = [];
+  const docs: (string | number)[] = [];
+  const uses = new UseList();
+  const refsOf = refExtractor(type);
+  let start = 0;
+  let line = 0;
+  while (start < text.length) {
+    let nl = text.indexOf('\n', start);
+    if (nl < 0) nl = text.length;
+    const lineText = text.slice(start, nl);
+    start = nl + 1;
+    line++;
+    let rec: Record<string, unknown>;
+    try {
+      rec = JSON.parse(lineText) as Record<string, unknown>;
+    } catch (e) {
+      bad.push({ line, problems: [{ message: `not a JSON record: ${(e as Error).message}` }] });
+      continue;
+    }
+    const problems = validate(type, rec);
+    if (problems.length > 0) {
+      bad.push({ line, problems });
+      continue;
+    }
+    const i = lines.length;
+    lines.push(line);
+    defs.push(rec.ref as string);
+    if (wantText) texts.push(lineText);
+    refsOf(rec, i, uses);
+    const doc = rec.document as { path: string; sha256: string } | undefined;
+    if (doc) docs.push(i, doc.path, doc.sha256);
+  }
+  return {
+    n: line,
+    bad,
+    lines: Int32Array.from(lines),
+    defs: defs.join('\n'),
+    ...uses.done(),
+    docs,
+    texts: wantText ? texts.join('\n') : undefined,
+  };
+}
+
+/** Uses of one chunk, with each distinct ref and pointer stored once. */
+class UseList {
+  private readonly refIds = new Map<string, number>();
+  private readonly pointerIds = new Map<string, number>();
+  private readonly triples: number[] = [];
+
+  add(i: number, ref: string, pointer: string): void {
+    let r = this.refIds.get(ref);
+    if (r === undefined) this.refIds.set(ref, (r = this.refIds.size));
+    let p = this.pointerIds.get(pointer);
+    if (p === undefined) this.pointerIds.set(pointer, (p = this.pointerIds.size));
+    this.triples.push(r, i, p);
+  }
+
+  done(): Pick<ChunkResult, 'usedRefs' | 'uses' | 'pointers'> {
+    return { usedRefs: [...this.refIds.keys()].join('\n'), uses: Int32Array.from(this.triples), pointers: [...this.pointerIds.keys()] };
+  }
+}
+
+type Extractor = (rec: Record<string, unknown>, i: number, uses: UseList) => void;
+const extractors = new Map<RecordType, Extractor>();
+const PARTY_POINTERS = Array.from({ length: 32 }, (_, k) => `/parties/${k}/contact`);
+const RIDER_POINTERS = Array.from({ length: 32 }, (_, k) => `/riders/${k}/rider`);
+
+/** The refs of a record in the order referencesOf (records.ts) gives them: ref fields, then parties, then riders of policies. */
+function refExtractor(type: RecordType): Extractor {
+  let fn = extractors.get(type);
+  if (fn) return fn;
+  const fields = SPECS[type].fields.filter((f) => f.type === 'ref').map((f) => ({ name: f.name, pointer: `/${f.name}` }));
+  const riders = type === 'policies';
+  fn = (rec, i, uses) => {
+    for (const f of fields) {
+      const v = rec[f.name];
+      if (typeof v === 'string') uses.add(i, v, f.pointer);
+    }
+    const parties = rec.parties as { contact: string }[] | undefined;
+    if (parties) for (let k = 0; k < parties.length; k++) uses.add(i, parties[k]!.contact, PARTY_POINTERS[k] ?? `/parties/${k}/contact`);
+    const rs = riders ? (rec.riders as { rider: string }[] | undefined) : undefined;
+    if (rs) for (let k = 0; k < rs.length; k++) uses.add(i, rs[k]!.rider, RIDER_POINTERS[k] ?? `/riders/${k}/rider`);
+  };
+  extractors.set(type, fn);
+  return fn;
+}

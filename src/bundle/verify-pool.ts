@@ -1,0 +1,109 @@
+// Where verify checks its chunks of record lines: in worker threads when the
+// bundle is large enough to pay for starting them (about 0.1 s each: Node,
+// ajv, the schemas), else in the calling thread. Results come back as
+// promises; verify.ts awaits them in the order it submitted them.
+import fs from 'node:fs';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { checkChunk, type ChunkResult, type ChunkTask } from './record-chunk.js';
+
+export interface ChunkPool {
+  run(task: ChunkTask): Promise<ChunkResult>;
+  close(): Promise<void>;
+}
+
+/** The checks in this thread, one after the other. */
+export function inlinePool(): ChunkPool {
+  return {
+    run: (task) => {
+      try {
+        return Promise.resolve(checkChunk(task));
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+/** The compiled worker module; undefined when running from TypeScript sources (tests) before a build. */
+function workerFile(): URL | undefined {
+  const url = new URL('./verify-worker.js', import.meta.url);
+  return fs.existsSync(url) ? url : undefined;
+}
+
+/** Workers to use by default: one per core, at most 4. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
+/** A pool of `n` workers, or the inline pool when n is 0 or workers cannot start from here. */
+export function makePool(n: number): ChunkPool {
+  const file = n > 0 ? workerFile() : undefined;
+  return file ? new WorkerPool(file, n) : inlinePool();
+}
+
+/** chunks queued per worker before the calling thread takes one itself */
+const PER_WORKER_QUEUE = Number(process.env.OFFICEPORT_VERIFY_QUEUE ?? 2);
+
+interface Pending {
+  resolve: (r: ChunkResult) => void;
+  reject: (e: Error) => void;
+  worker: number;
+}
+
+class WorkerPool implements ChunkPool {
+  private readonly workers: Worker[] = [];
+  private readonly load: number[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failed: Error | undefined;
+  private readonly inline = inlinePool();
+
+  constructor(file: URL, n: number) {
+    for (let w = 0; w < n; w++) {
+      const worker = new Worker(file);
+      worker.unref();
+      worker.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => this.settle(m));
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => code !== 0 && this.fail(new Error(`a verify worker stopped (exit code ${code})`)));
+      this.workers.push(worker);
+      this.load.push(0);
+    }
+  }
+
+  run(task: ChunkTask): Promise<ChunkResult> {
+    if (this.failed) return Promise.reject(this.failed);
+    let w = 0;
+    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[w]!) w = i;
+    // Every worker has enough queued: this thread checks the chunk itself rather than wait.
+    if (this.load[w]! >= PER_WORKER_QUEUE) return this.inline.run(task);
+    const id = this.nextId++;
+    this.load[w]!++;
+    return new Promise<ChunkResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker: w });
+      // The bytes are the task's own (verify copies each run of lines): hand them over without a copy.
+      this.workers[w]!.postMessage({ id, ...task }, [task.bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  private settle(m: { id: number; result?: ChunkResult; error?: string }): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    this.load[p.worker]!--;
+    if (m.result) p.resolve(m.result);
+    else p.reject(new Error(`verify worker: ${m.error}`));
+  }
+
+  private fail(e: Error): void {
+    this.failed ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  async close(): Promise<void> {
+    this.failed ??= new Error('the verify pool is closed');
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,103 @@
+// verify with worker threads (V1, P1): the record lines of large bundles are
+// parsed and checked in worker threads and merged in file order; the verdict,
+// the counts and the problem list (order, lines, pointers, messages) must be
+// exactly those of the line-by-line implementation this replaced (recorded in
+// bundle/verify-parallel-expected.json from commit 2826271) whether the lines
+// are checked in this thread (OFFICEPORT_VERIFY_WORKERS=0) or in workers.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openZip } from '../src/bundle/zip-reader.js';
+import { bagOf, brokenCases, editLine, goldenParts, grow, linesOf } from './bundle/verify-kit.js';
+import { ROOT, run, tmpDir } from './helpers/cli.js';
+
+const EXPECTED = path.join(ROOT, 'test/bundle/verify-parallel-expected.json');
+const BIN = process.env.VERIFY_PARALLEL_BIN;
+
+interface Outcome {
+  valid: boolean;
+  counts: Record<string, number>;
+  problems: unknown[];
+}
+
+function verifyCli(zip: string, workers: number): Outcome {
+  const r = BIN
+    ? { ...run([]), ...spawnOld(zip) }
+    : run(['verify', zip, '--json'], { env: { OFFICEPORT_VERIFY_WORKERS: String(workers) } });
+  const out = JSON.parse(r.stdout) as Outcome;
+  return { valid: out.valid, counts: out.counts, problems: out.problems };
+}
+
+function spawnOld(zip: string): { stdout: string } {
+  // Only when recording the expected outcomes with an older build (VERIFY_PARALLEL_BIN=<its bin/officeport.js>).
+  return { stdout: require_('node:child_process').spawnSync(process.execPath, [BIN!, 'verify', zip, '--json'], { encoding: 'utf8' }).stdout };
+}
+const require_ = (m: string) => (process as unknown as { getBuiltinModule: (m: string) => typeof import('node:child_process') }).getBuiltinModule(m);
+
+const zips = new Map<string, string>();
+
+beforeAll(async () => {
+  for (const c of brokenCases()) {
+    const file = await bagOf(c.parts, tmpDir('officeport-vpar-'));
+    if (c.damage) {
+      const { zip } = await openZip(file);
+      const bytes = fs.readFileSync(file);
+      c.damage(bytes, (name) => {
+        const e = zip!.entries.find((x) => x.name === name)!;
+        return { start: e.dataStart, end: e.dataEnd };
+      });
+      fs.writeFileSync(file, bytes);
+    }
+    zips.set(c.name, file);
+  }
+}, 60_000);
+
+describe('verify: record lines checked in worker threads', () => {
+  it('V1: problem lists of broken bundles are those of the line-by-line implementation, with and without workers', () => {
+    const got: Record<string, Outcome> = {};
+    for (const [name, zip] of zips) got[name] = verifyCli(zip, 2);
+    if (BIN) {
+      fs.writeFileSync(EXPECTED, JSON.stringify(got, null, 1) + '\n');
+      return;
+    }
+    const expected = JSON.parse(fs.readFileSync(EXPECTED, 'utf8')) as Record<string, Outcome>;
+    expect(Object.keys(expected).sort()).toEqual([...zips.keys()].sort());
+    for (const [name, zip] of zips) {
+      expect(expected[name]!.problems.length, name).toBeGreaterThan(0);
+      expect(got[name], `${name}, 2 workers`).toEqual(expected[name]);
+      expect(verifyCli(zip, 0), `${name}, no worker`).toEqual(expected[name]);
+    }
+  });
+});
+
+describe('verify: worker threads on a valid bundle', () => {
+  it('V1: the compiled worker module is there (else the runs above would not have used workers)', () => {
+    expect(fs.existsSync(path.join(ROOT, 'dist/src/bundle/verify-worker.js'))).toBe(true);
+  });
+
+  it('V1: a bundle whose record files span many chunks verifies with the same counts with 0, 2 and 3 workers', async () => {
+    const parts = goldenParts();
+    grow(parts, 12000);
+    const zip = await bagOf(parts, tmpDir('officeport-vpar-'));
+    const outcomes = [0, 2, 3].map((w) => verifyCli(zip, w));
+    for (const o of outcomes) expect(o).toEqual({ valid: true, counts: { ...parts.header.counts }, problems: [] });
+  });
+
+  it('V1: onRecordLines delivers every valid line once, in order, when workers check the lines', async () => {
+    const parts = goldenParts();
+    grow(parts, 5000);
+    editLine(parts, 'data/records/contacts.ndjson', 4000, (c) => ({ ...c, gender: 'x' }));
+    const zip = await bagOf(parts, tmpDir('officeport-vpar-'));
+    // The built module: from TypeScript sources verify runs without workers.
+    const dist = (await import(path.join(ROOT, 'dist/src/verify.js'))) as typeof import('../src/verify.js');
+    const got: string[] = [];
+    const r = await dist.verifyBundle(zip, { workers: 2, onRecordLines: async (type, lines) => void got.push(...lines.map((l) => `${type} ${l.ref} ${l.text}`)) });
+    expect(r.valid).toBe(false);
+    const want: string[] = [];
+    for (const type of Object.keys(parts.header.counts).filter((t) => t !== 'documents').sort())
+      linesOf(parts, `data/records/${type}.ndjson`).forEach((text, i) => {
+        if (!(type === 'contacts' && i === 3999)) want.push(`${type} ${(JSON.parse(text) as { ref: string }).ref} ${text}`);
+      });
+    expect(got).toEqual(want);
+  });
+});
