@@ -9,7 +9,8 @@ import {
 import { ErrorCode, OfficeportError } from './errors.js';
 import type { RecordType } from './bundle/records.js';
 import type { Db } from './store/db.js';
-import { pages, type ImportQueries } from './store/import-store.js';
+import type { ImportQueries } from './store/import-store.js';
+import { planTypeSet } from './import-plan-set.js';
 import type { TableName } from './store/tables.js';
 
 export interface PlanContext {
@@ -28,8 +29,13 @@ export interface PlanContext {
   createdCatalogue?: Map<string, string>;
 }
 
-type Rec = Record<string, unknown> & { ref: string };
-type Planner = (ctx: PlanContext, rec: Rec) => void;
+export type Rec = Record<string, unknown> & { ref: string };
+/** One decision as it goes into temp.imp_plan. */
+export interface Decided {
+  outcome: string;
+  target_id?: string;
+  detail: object;
+}
 
 /** Tables of record types that become rows of their own. */
 export const TABLE_OF: Readonly<Record<RecordType, TableName>> = {
@@ -41,7 +47,8 @@ export const TABLE_OF: Readonly<Record<RecordType, TableName>> = {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-function planContact(ctx: PlanContext, rec: Rec): void {
+/** I3, I12: what becomes of one incoming contact (the set-based planner asks this for contacts that have candidates or a choice). */
+export function decideContactRow(ctx: PlanContext, rec: Rec): Decided {
   const { q } = ctx;
   const taxKey = taxDigits(str(rec.tax_id));
   const match = decideMatch({
@@ -61,15 +68,14 @@ function planContact(ctx: PlanContext, rec: Rec): void {
     const merge = mergeContact(target, rec as Row);
     const ambiguous = match.kind === 'ambiguous' ? match.candidates : undefined;
     const fingerprints = Object.fromEntries([d.target_id, ...(ambiguous ?? [])].map((id) => [id, fingerprintRow(q.contact(id, ctx.officeId))]));
-    q.addPlan(rec.ref, 'contacts', 'merged', d.target_id, { name, via: d.via, ...merge, ambiguous, choice, fingerprints });
-    return;
+    return { outcome: 'merged', target_id: d.target_id, detail: { name, via: d.via, ...merge, ambiguous, choice, fingerprints } };
   }
   const fingerprints = Object.fromEntries((d.ambiguous ?? []).map((id) => [id, fingerprintRow(q.contact(id, ctx.officeId))]));
-  q.addPlan(rec.ref, 'contacts', 'created', undefined, { name, ambiguous: d.ambiguous, reason: d.reason, choice, fingerprints });
+  return { outcome: 'created', detail: { name, ambiguous: d.ambiguous, reason: d.reason, choice, fingerprints } };
 }
 
 /** I4: stubs match by I3 (1)-(3), the tax id through the bundle's salted hash; they are never created. */
-function planStub(ctx: PlanContext, rec: Rec): void {
+export function decideStubRow(ctx: PlanContext, rec: Rec): Decided {
   const { q } = ctx;
   const hash = str(rec.tax_id_hash) ?? '';
   const match = decideMatch({
@@ -82,11 +88,10 @@ function planStub(ctx: PlanContext, rec: Rec): void {
   });
   const name = displayName(rec as Row);
   if (match.kind === 'match') {
-    q.addPlan(rec.ref, 'stubs', 'linked', match.target_id, { name, via: match.via, fingerprints: { [match.target_id]: fingerprintRow(q.contact(match.target_id, ctx.officeId)) } });
-  } else {
-    const reason = match.kind === 'ambiguous' ? `${match.candidates.length} target contacts match` : 'no such contact in the target office';
-    q.addPlan(rec.ref, 'stubs', 'dropped', undefined, { name, reason, candidates: match.kind === 'ambiguous' ? match.candidates : undefined });
+    return { outcome: 'linked', target_id: match.target_id, detail: { name, via: match.via, fingerprints: { [match.target_id]: fingerprintRow(q.contact(match.target_id, ctx.officeId)) } } };
   }
+  const reason = match.kind === 'ambiguous' ? `${match.candidates.length} target contacts match` : 'no such contact in the target office';
+  return { outcome: 'dropped', detail: { name, reason, candidates: match.kind === 'ambiguous' ? match.candidates : undefined } };
 }
 
 /** Whether a contact ref is (or will be, by this accept) present in the target office. */
@@ -168,71 +173,8 @@ function freeCarrierName(ctx: PlanContext, name: string, created: Map<string, st
   return candidate;
 }
 
-/** A record an earlier import already brought into this office (I9): linked, not created twice. */
-function alreadyImported(ctx: PlanContext, rec: Rec, type: RecordType): boolean {
-  const id = ctx.q.mapped(ctx.sourceInstallation, rec.ref, ctx.officeId, TABLE_OF[type]);
-  if (!id) return false;
-  ctx.q.addPlan(rec.ref, type, 'linked', id, { reason: 'already imported' });
-  return true;
-}
-
-function planParties(ctx: PlanContext, rec: Rec): void {
-  const parties = (rec.parties as { contact: string; list: string; role?: string; share_percent?: string }[] | undefined) ?? [];
-  parties.forEach((p, i) => {
-    const d = decideParty(presence(ctx, p.contact), p.list, p.role);
-    const detail = { record: rec.ref, contact: p.contact, list: p.list, role: p.role, share_percent: p.share_percent, reason: d.outcome === 'dropped' ? d.reason : undefined };
-    ctx.q.addPlan(`${rec.ref}#parties/${i}`, 'party', d.outcome, d.outcome === 'linked' && !d.target_id.startsWith('new:') ? d.target_id : undefined, detail);
-  });
-}
-
-function planOwned(type: RecordType): Planner {
-  return (ctx, rec) => {
-    if (alreadyImported(ctx, rec, type)) return;
-    planCatalogue(ctx, str(rec.carrier), 'carriers');
-    planCatalogue(ctx, str(rec.product), 'products');
-    planCatalogue(ctx, str(rec.service_provider), 'service_providers');
-    for (const r of (rec.riders as { rider: string }[] | undefined) ?? []) planCatalogue(ctx, r.rider, 'riders');
-    ctx.q.addPlan(rec.ref, type, 'created', undefined, {});
-    planParties(ctx, rec);
-  };
-}
-
-function planRelation(ctx: PlanContext, rec: Rec): void {
-  if (alreadyImported(ctx, rec, 'key_relations')) return;
-  const d = decideRelation(presence(ctx, rec.contact as string), presence(ctx, rec.related_contact as string), true);
-  ctx.q.addPlan(rec.ref, 'key_relations', d.outcome, undefined, { reason: d.outcome === 'created' ? undefined : d.reason });
-}
-
-function planCensus(ctx: PlanContext, rec: Rec): void {
-  if (alreadyImported(ctx, rec, 'employee_census')) return;
-  const d = decideCensus(presence(ctx, rec.business as string), presence(ctx, rec.employee_contact as string));
-  ctx.q.addPlan(rec.ref, 'employee_census', d.outcome, undefined, { reason: d.outcome === 'dropped' ? d.reason : undefined });
-}
-
-const planSimple = (type: RecordType): Planner => (ctx, rec) => {
-  if (!alreadyImported(ctx, rec, type)) ctx.q.addPlan(rec.ref, type, 'created', undefined, {});
-};
-
-const PLANNERS: Readonly<Record<RecordType, Planner>> = {
-  contacts: planContact,
-  stubs: planStub,
-  carriers: () => {},
-  products: () => {},
-  riders: () => {},
-  service_providers: () => {},
-  investment_accounts: planOwned('investment_accounts'),
-  policies: planOwned('policies'),
-  pending_cases: planOwned('pending_cases'),
-  positions: planSimple('positions'),
-  letters: planSimple('letters'),
-  activities: planSimple('activities'),
-  smartpad: planSimple('smartpad'),
-  key_relations: planRelation,
-  employee_census: planCensus,
-};
-
 /** I6: relations an earlier accept left pending whose contacts are both present now. */
-function planPendingRelations(ctx: PlanContext): void {
+export function planPendingRelations(ctx: PlanContext): void {
   const rows = ctx.db
     .prepare(`SELECT id, record, contact_ref, related_ref FROM pending_relations WHERE office_id = ? AND source_installation = ? ORDER BY id`)
     .all(ctx.officeId, ctx.sourceInstallation) as { id: number; record: string; contact_ref: string; related_ref: string }[];
@@ -244,35 +186,17 @@ function planPendingRelations(ctx: PlanContext): void {
   }
 }
 
-/** Types whose records need no more than planSimple: planned by one statement per type (same rows, same order). */
-const SET_PLANNED: ReadonlySet<RecordType> = new Set(['positions', 'letters', 'activities', 'smartpad']);
 
-/** planSimple for every staged record of a type at once: created, or linked when an earlier import already brought it. */
-function planSimpleAll(ctx: PlanContext, type: RecordType): void {
-  const table = TABLE_OF[type];
-  const linked = JSON.stringify({ reason: 'already imported' });
-  ctx.db
-    .prepare(
-      `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
-       SELECT x.ref, ?, CASE WHEN x.id IS NULL THEN 'created' ELSE 'linked' END, x.id, CASE WHEN x.id IS NULL THEN '{}' ELSE ? END
-       FROM (SELECT r.seq, r.ref, (SELECT m.target_id FROM import_map m WHERE m.source_installation = ? AND m.source_ref = r.ref AND m.office_id = ?
-                AND m.target_table = ? AND EXISTS (SELECT 1 FROM ${table} t WHERE t.id = m.target_id)) AS id
-             FROM temp.imp_records r WHERE r.type = ?) x ORDER BY x.seq`,
-    )
-    .run(type, linked, ctx.sourceInstallation, ctx.officeId, table, type);
-}
+/** Record types in dependency order: the order of the plan (records are staged in bag order). */
+export const PLAN_ORDER: readonly RecordType[] = [
+  'contacts', 'stubs', 'carriers', 'products', 'riders', 'service_providers', 'investment_accounts', 'policies',
+  'pending_cases', 'positions', 'letters', 'activities', 'smartpad', 'key_relations', 'employee_census',
+];
 
-/** Plans every staged record, in staging order (records are staged type by type), then the waiting relations. */
+/** Plans every staged record, type by type in staging order, each type by a few set-based statements (import-plan-set.ts), then the waiting relations. */
 export function planStaged(ctx: PlanContext): void {
-  const spans = ctx.db.prepare(`SELECT type, min(seq) AS lo, max(seq) AS hi FROM temp.imp_records GROUP BY type ORDER BY lo`).all() as { type: RecordType; lo: number; hi: number }[];
-  for (const { type, lo, hi } of spans) {
-    if (SET_PLANNED.has(type)) {
-      planSimpleAll(ctx, type);
-      continue;
-    }
-    const sql = `SELECT * FROM (SELECT seq, json FROM temp.imp_records WHERE seq BETWEEN ${lo} AND ${hi})`;
-    for (const r of pages<{ seq: number; json: string }>(ctx.db, sql)) PLANNERS[type](ctx, JSON.parse(r.json) as Rec);
-  }
+  const staged = new Set(ctx.db.prepare(`SELECT DISTINCT type FROM temp.imp_records`).pluck().all() as RecordType[]);
+  for (const type of PLAN_ORDER) if (staged.has(type)) planTypeSet(ctx, type);
   planPendingRelations(ctx);
 }
 

@@ -14,7 +14,8 @@ import { planStaged, type PlanContext } from './import-plan.js';
 import { countPlanned, defaultReceiptFile, planOutcomes, writeReceiptTemp, type OutcomeCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
 import { inTransaction, type Db } from './store/db.js';
 import { ChangeLog } from './store/import-changes.js';
-import { createStaging, dropStaging, ImportQueries, indexTargetContacts } from './store/import-store.js';
+import { dropStaging, ImportQueries, indexTargetContacts } from './store/import-store.js';
+import { startStaging } from './import-stage.js';
 import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from './store/offices.js';
 import { verifyBundle } from './verify.js';
 
@@ -26,25 +27,47 @@ export interface BundleSource {
   records(type: RecordType): AsyncIterable<Record<string, unknown> & { ref: string }>;
   document(sha256: string): Promise<Buffer>;
   close(): Promise<void>;
+  /** its records are in temp.imp_records (openVerified with stageInto), until an accept selects from them */
+  staged?: boolean;
 }
 
-/** I1: the bundle must verify (V1) before anything else looks at it. */
-export async function openVerified(file: string, trust?: string): Promise<BundleSource> {
+export interface OpenOptions {
+  trust?: string;
+  /** stage the bundle's records into this installation's TEMP tables during the verify pass (import-stage.ts) */
+  stageInto?: Db;
+  /** records checked so far (progress bars) */
+  onRecords?: (n: number) => void;
+}
+
+/** I1: the bundle must verify (V1) before anything else looks at it; with stageInto its records are staged by the same pass. */
+export async function openVerified(file: string, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
+  const o: OpenOptions = typeof trustOrOptions === 'string' ? { trust: trustOrOptions } : (trustOrOptions ?? {});
   if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${file}`);
-  const v = await verifyBundle(file, { trust: trust ? readPublicKey(trust) : undefined });
-  if (!v.valid) {
-    throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} does not verify; nothing was imported`, {
-      problems: v.problems,
-      hint: `see every problem with: officeport verify ${file}`,
-    });
+  const staging = o.stageInto ? startStaging(o.stageInto) : undefined;
+  let valid = false;
+  try {
+    const v = await verifyBundle(file, { trust: o.trust ? readPublicKey(o.trust) : undefined, onRecords: o.onRecords, onRecordLines: staging?.hook });
+    valid = v.valid;
+    if (!v.valid) {
+      throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} does not verify; nothing was imported`, {
+        problems: v.problems,
+        hint: `see every problem with: officeport verify ${file}`,
+      });
+    }
+  } finally {
+    staging?.finish(valid);
   }
   const { bag, problems } = await openBag(file);
-  if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems });
+  if (!bag) {
+    if (o.stageInto) dropStaging(o.stageInto);
+    throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems });
+  }
   const header = JSON.parse(await bag.readTagFile('officeport.json')) as BundleHeader;
   return {
     file,
     header,
     tagmanifestSha256: bag.tagmanifestSha256,
+    staged: staging !== undefined,
     async *records(type) {
       const p = `data/records/${type}.ndjson`;
       if (!bag.paths.includes(p)) return;
@@ -55,7 +78,10 @@ export async function openVerified(file: string, trust?: string): Promise<Bundle
       for await (const c of bag.stream(`data/documents/${sha256}`)) chunks.push(c);
       return Buffer.concat(chunks);
     },
-    close: () => bag.close(),
+    async close() {
+      if (o.stageInto) dropStaging(o.stageInto);
+      await bag.close();
+    },
   };
 }
 
@@ -88,74 +114,7 @@ export function normaliseContactRefs(refs: readonly string[] | undefined): strin
   return refs.map((r) => (r.startsWith('contact/') ? r : `contact/${r}`));
 }
 
-const STAGE_ORDER: readonly RecordType[] = [
-  'contacts', 'stubs', 'carriers', 'products', 'riders', 'service_providers', 'investment_accounts', 'policies',
-  'pending_cases', 'positions', 'letters', 'activities', 'smartpad', 'key_relations', 'employee_census',
-];
-
-/** The contact a record goes with (I2): a contact's records follow it. */
-function ownerOf(type: RecordType, rec: Record<string, unknown>, isBundleContact: (ref: string) => boolean): string | null | 'account' {
-  switch (type) {
-    case 'contacts': return rec.ref as string;
-    case 'stubs': case 'carriers': case 'products': case 'riders': case 'service_providers': return null;
-    case 'policies': case 'pending_cases': case 'investment_accounts': return rec.primary_contact as string;
-    case 'positions': return 'account';
-    case 'letters': case 'activities': case 'smartpad': return rec.contact as string;
-    case 'key_relations': return isBundleContact(rec.contact as string) ? (rec.contact as string) : (rec.related_contact as string);
-    case 'employee_census': return rec.business as string;
-  }
-}
-
-export type ContactState = 'now' | 'done' | 'later';
-
-/** Stages the records of the contacts taking part in this accept (and the catalogue and stubs they may use). */
-export async function stage(db: Db, src: BundleSource, stateOf: (ref: string) => ContactState, onRecords?: (n: number) => void): Promise<number> {
-  createStaging(db);
-  const addContact = db.prepare(`INSERT OR REPLACE INTO temp.imp_bundle_contacts (ref, state) VALUES (?, ?)`);
-  const addRecord = db.prepare(`INSERT INTO temp.imp_records (type, ref, json) VALUES (?, ?, ?)`);
-  const addDoc = db.prepare(`INSERT OR IGNORE INTO temp.imp_docs (sha256, content) VALUES (?, ?)`);
-  const stateQ = db.prepare(`SELECT state FROM temp.imp_bundle_contacts WHERE ref = ?`).pluck();
-  const staged = db.prepare(`SELECT 1 FROM temp.imp_records WHERE ref = ? AND type = 'investment_accounts'`).pluck();
-  // One transaction around the staging (TEMP writes only; other writers are not
-  // blocked): the contact and document rows were one autocommit each (~0.3 ms).
-  const own = !db.inTransaction;
-  if (own) db.exec('BEGIN');
-  try {
-    const now = await stageTypes();
-    if (own) db.exec('COMMIT');
-    return now;
-  } catch (e) {
-    if (own && db.inTransaction) db.exec('ROLLBACK');
-    throw e;
-  }
-
-  async function stageTypes(): Promise<number> {
-    let now = 0;
-    for (const type of STAGE_ORDER) {
-      let batch: [string, string][] = [];
-      const flush = () => {
-        db.transaction(() => batch.forEach(([ref, json]) => addRecord.run(type, ref, json)))();
-        onRecords?.(batch.length);
-        batch = [];
-      };
-      for await (const rec of src.records(type)) {
-        if (type === 'contacts') {
-          const st = stateOf(rec.ref);
-          addContact.run(rec.ref, st);
-          if (st === 'now') now++;
-        }
-        const owner = ownerOf(type, rec, (r) => stateQ.get(r) !== undefined);
-        if (owner === 'account' ? !staged.get(rec.account) : owner !== null && stateQ.get(owner) !== 'now') continue;
-        const doc = (rec as { document?: { sha256: string } }).document;
-        if (doc) addDoc.run(doc.sha256, await src.document(doc.sha256));
-        batch.push([rec.ref, JSON.stringify(rec)]);
-        if (batch.length >= 1000) flush();
-      }
-      flush();
-    }
-    return now;
-  }
-}
+export type { ContactState } from './import-stage.js';
 
 export interface AcceptOptions {
   carriers?: CarrierMode;

@@ -7,12 +7,13 @@ import { comparePlans, type CarrierMode, type PlannedDecision } from './domain/r
 import { displayName, maskTaxId } from './domain/matching.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import {
-  acceptStaged, alreadyImported, checkAddressed, dropStaging, normaliseContactRefs, openVerified, stage,
-  type AcceptResult, type Addressee, type BundleSource, type ContactState,
+  acceptStaged, alreadyImported, checkAddressed, dropStaging, normaliseContactRefs, openVerified,
+  type AcceptResult, type Addressee, type BundleSource,
 } from './import.js';
+import { selectStaged } from './import-stage.js';
 import { choicesOf, plannedDecisions, type PlanFile } from './import-plan.js';
 import { inTransaction, newId, type Db } from './store/db.js';
-import { useFileTemp } from './store/import-store.js';
+import { DISPLAY_NAME_SQL, registerImportFunctions, useFileTemp } from './store/import-store.js';
 
 export interface InboxRow {
   id: string;
@@ -56,6 +57,14 @@ async function prepareEntry(db: Db, dbPath: string, src: BundleSource): Promise<
   useFileTemp(db);
   db.exec(`DROP TABLE IF EXISTS temp.inbox_prep;
            CREATE TEMP TABLE inbox_prep (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, tax TEXT)`);
+  if (src.staged) {
+    // the contacts verify staged: names and masked tax ids in SQL (displayName and maskTaxId as SQL)
+    registerImportFunctions(db);
+    db.exec(`INSERT OR REPLACE INTO temp.inbox_prep (ref, kind, name, tax)
+             SELECT r.ref, json_extract(r.json, '$.kind'), ${DISPLAY_NAME_SQL}, nullif(op_mask_tax(json_extract(r.json, '$.tax_id')), '')
+             FROM temp.imp_records r WHERE r.type = 'contacts' ORDER BY r.seq`);
+    return { file };
+  }
   const add = db.prepare(`INSERT OR REPLACE INTO temp.inbox_prep (ref, kind, name, tax) VALUES (?, ?, ?, ?)`);
   let batch: [string, string, string, string | null][] = [];
   const flush = db.transaction(() => {
@@ -161,17 +170,16 @@ function readPlanFile(file: string): PlanFile {
   }
 }
 
-/** The contacts of an entry and their state for this accept. */
-function contactStates(db: Db, inboxId: string | undefined, selected: string[] | undefined): (ref: string) => ContactState {
-  const done = new Set<string>(inboxId ? (db.prepare(`SELECT ref FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL`).pluck().all(inboxId) as string[]) : []);
-  const chosen = selected ? new Set(selected) : undefined;
-  return (ref) => (done.has(ref) ? 'done' : !chosen || chosen.has(ref) ? 'now' : 'later');
-}
-
-async function knownContacts(src: BundleSource, refs: string[] | undefined): Promise<void> {
+/** Every selected ref must be a contact of the bundle (its staged contacts, or read from it). */
+async function knownContacts(db: Db, src: BundleSource, refs: string[] | undefined): Promise<void> {
   if (!refs) return;
   const all = new Set<string>();
-  for await (const c of src.records('contacts')) if (refs.includes(c.ref)) all.add(c.ref);
+  if (src.staged) {
+    const q = db.prepare(`SELECT r.ref FROM temp.imp_records r WHERE r.type = 'contacts' AND r.ref IN (SELECT value FROM json_each(?))`).pluck();
+    for (const ref of q.all(JSON.stringify(refs)) as string[]) all.add(ref);
+  } else {
+    for await (const c of src.records('contacts')) if (refs.includes(c.ref)) all.add(c.ref);
+  }
   const unknown = refs.filter((r) => !all.has(r));
   if (unknown.length) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `not a contact of bundle ${src.header.bundle_id}: ${unknown.join(', ')}`, {
@@ -187,8 +195,9 @@ export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId
     throw new OfficeportError(ErrorCode.REFUSED, `plan ${req.planFile} was made for bundle ${plan.bundle_id} in office ${plan.office_id}, not for this bundle and office`);
   }
   const selected = plan ? plan.contacts : normaliseContactRefs(req.contacts);
-  await knownContacts(src, selected);
-  const now = await stage(db, src, contactStates(db, inboxId, selected), req.onRecords);
+  if (!src.staged) throw new Error('runAccept needs a bundle opened with openVerified(file, { stageInto: db })');
+  await knownContacts(db, src, selected);
+  const now = await selectStaged(db, { inboxId, selected }, (sha) => src.document(sha));
   try {
     if (now === 0) return alreadyImported(db, src, a);
     const check = plan ? () => checkPlan(db, plan, req.planFile!) : undefined;
@@ -231,7 +240,7 @@ function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, ca
 
 /** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */
 export async function importFile(db: Db, dbPath: string, file: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id?: string }> {
-  const src = await openVerified(file, req.trust);
+  const src = await openVerified(file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
   try {
     const a = checkAddressed(db, src.header, officeRef, userRef);
     const staged = stagedEntry(db, src.header.bundle_id, a.office.id);
@@ -256,7 +265,7 @@ export async function importFile(db: Db, dbPath: string, file: string, officeRef
 /** `inbox accept ID`: the staged copy is verified again before it is used. */
 export async function acceptInbox(db: Db, id: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id: string }> {
   const entry = requireEntry(db, id, userAddress(db, officeRef, userRef));
-  const src = await openVerified(entry.file, req.trust);
+  const src = await openVerified(entry.file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
   try {
     if (src.tagmanifestSha256 !== entry.tagmanifest_sha256) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, { hint: 'reject it and add the bundle again' });

@@ -3,7 +3,7 @@
 // and the target lookups behind matching and catalogue resolution. The change
 // log that makes an accept undoable is in import-changes.ts.
 import type { Row } from '../domain/reconcile.js';
-import { identityKey, stubTaxHash, taxDigits } from '../domain/matching.js';
+import { identityKey, maskTaxId, stubTaxHash, taxDigits } from '../domain/matching.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { TableName } from './tables.js';
@@ -39,6 +39,23 @@ export function allocateId(db: Db, table: string, prefix: string): string {
   return id;
 }
 
+const registered = new WeakSet<Db>();
+
+/** SQL functions over staged records: the same JavaScript as the per-record code (I3 matching keys, masked tax ids). */
+export function registerImportFunctions(db: Db): void {
+  if (registered.has(db)) return;
+  registered.add(db);
+  const text = (s: unknown) => (typeof s === 'string' && s !== '' ? s : undefined);
+  db.function('op_tax_digits', { deterministic: true }, (s: unknown) => taxDigits(text(s)));
+  db.function('op_mask_tax', { deterministic: true }, (s: unknown) => maskTaxId(text(s)));
+  db.function('op_identity_key', { deterministic: true }, (json: unknown) => identityKey(JSON.parse(json as string) as never));
+}
+
+/** displayName() of the staged record `r.json`, in SQL. */
+export const DISPLAY_NAME_SQL = `CASE WHEN json_extract(r.json, '$.kind') = 'business' THEN coalesce(json_extract(r.json, '$.business_name'), '')
+  ELSE coalesce(nullif(json_extract(r.json, '$.first_name'), '') || ' ' || nullif(json_extract(r.json, '$.last_name'), ''),
+                nullif(json_extract(r.json, '$.first_name'), ''), nullif(json_extract(r.json, '$.last_name'), ''), '') END`;
+
 const TEMP_DDL = [
   `DROP TABLE IF EXISTS temp.imp_records`,
   `DROP TABLE IF EXISTS temp.imp_plan`,
@@ -51,6 +68,9 @@ const TEMP_DDL = [
   `DROP TABLE IF EXISTS temp.imp_new`,
   `DROP TABLE IF EXISTS temp.imp_map_new`,
   `DROP TABLE IF EXISTS temp.imp_letter_doc`,
+  `DROP TABLE IF EXISTS temp.imp_decided`,
+  `DROP TABLE IF EXISTS temp.imp_presence`,
+  `DROP TABLE IF EXISTS temp.imp_owned`,
   // Records of the bundle taking part in this accept, in dependency order.
   `CREATE TEMP TABLE imp_records (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, json TEXT NOT NULL)`,
   `CREATE INDEX temp.ix_imp_records_ref ON imp_records(ref)`,
@@ -73,6 +93,12 @@ const TEMP_DDL = [
   `CREATE TEMP TABLE tgt_hash (key TEXT NOT NULL, id TEXT NOT NULL)`,
   // Letter attachments of the staged letters, read from the bundle before the transaction.
   `CREATE TEMP TABLE imp_docs (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL)`,
+  // Set-based planning (import-plan-set.ts): decisions made one by one (contacts and stubs with candidates),
+  `CREATE TEMP TABLE imp_decided (ref TEXT PRIMARY KEY, outcome TEXT NOT NULL, target_id TEXT, detail TEXT NOT NULL)`,
+  // whether each contact ref in use is present in the target office (target_id, else why not),
+  `CREATE TEMP TABLE imp_presence (ref TEXT PRIMARY KEY, target_id TEXT, why TEXT)`,
+  // and the owned records of one type with their place in the plan.
+  `CREATE TEMP TABLE imp_owned (seq INTEGER PRIMARY KEY, ref TEXT NOT NULL, linked_id TEXT, np INTEGER NOT NULL, ncat INTEGER NOT NULL, pseq INTEGER)`,
 ];
 
 /**

@@ -1,0 +1,274 @@
+// Set-based planning (I3-I9): every record type is planned by a few
+// INSERT ... SELECT statements over the staged records instead of one lookup
+// and one insert per record. The rows are exactly those the per-record rules
+// give (same seq order, outcome, target_id and detail text); only decisions
+// that need JavaScript (contacts and stubs with candidates or a plan choice,
+// catalogue records: tens) go through the decision functions one by one.
+import type { RecordType } from './bundle/records.js';
+import { decideContactRow, decideStubRow, planCatalogue, TABLE_OF, type Decided, type PlanContext, type Rec } from './import-plan.js';
+import type { Db } from './store/db.js';
+import { DISPLAY_NAME_SQL, registerImportFunctions } from './store/import-store.js';
+
+/** Plans every staged record of one type. */
+export function planTypeSet(ctx: PlanContext, type: RecordType): void {
+  registerImportFunctions(ctx.db);
+  switch (type) {
+    case 'contacts': return planMatched(ctx, 'contacts');
+    case 'stubs': return planMatched(ctx, 'stubs');
+    case 'carriers': case 'products': case 'riders': case 'service_providers': return; // planned when first used (I5)
+    case 'investment_accounts': case 'policies': case 'pending_cases': return planOwnedSet(ctx, type);
+    case 'key_relations': return planRelationsSet(ctx);
+    case 'employee_census': return planCensusSet(ctx);
+    default: return planSimpleSet(ctx, type);
+  }
+}
+
+// ---- I3, I4: contacts and stubs -------------------------------------------
+
+/**
+ * Contacts (I3) and stubs (I4): a record with no candidate at all (no import_map
+ * row, no tax id or stub hash, no identity key among the target's contacts) and
+ * no plan choice is created (contacts) or dropped (stubs) by SQL; the others,
+ * usually few, are decided one by one as before.
+ */
+function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
+  const { db } = ctx;
+  db.exec(`DELETE FROM temp.imp_decided`);
+  const taxKey = type === 'contacts'
+    ? `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || op_tax_digits(json_extract(r.json, '$.tax_id'))`
+    : `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || json_extract(r.json, '$.tax_id_hash')`;
+  const taxTable = type === 'contacts' ? 'tgt_tax' : 'tgt_hash';
+  const choices = [...ctx.choices.keys()];
+  const candidates = db.prepare(
+    `SELECT r.json FROM temp.imp_records r WHERE r.type = ? AND (
+       EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = ? AND m.source_ref = r.ref AND m.office_id = ?)
+       OR EXISTS (SELECT 1 FROM temp.${taxTable} t WHERE t.key = ${taxKey})
+       OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = op_identity_key(r.json))
+       OR r.ref IN (SELECT value FROM json_each(?)))
+     ORDER BY r.seq`,
+  ).pluck();
+  const decide = type === 'contacts' ? decideContactRow : decideStubRow;
+  const put = db.prepare(`INSERT INTO temp.imp_decided (ref, outcome, target_id, detail) VALUES (?, ?, ?, ?)`);
+  const decided: [string, Decided][] = [];
+  for (const json of candidates.iterate(type, ctx.sourceInstallation, ctx.officeId, JSON.stringify(choices)) as Iterable<string>) {
+    const rec = JSON.parse(json) as Rec;
+    decided.push([rec.ref, decide(ctx, rec)]);
+  }
+  for (const [ref, d] of decided) put.run(ref, d.outcome, d.target_id ?? null, JSON.stringify(d.detail));
+  const fallback = type === 'contacts'
+    ? { outcome: 'created', detail: `json_object('name', ${DISPLAY_NAME_SQL}, 'fingerprints', json_object())` }
+    : { outcome: 'dropped', detail: `json_object('name', ${DISPLAY_NAME_SQL}, 'reason', 'no such contact in the target office')` };
+  db.prepare(
+    `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
+     SELECT r.ref, ?, coalesce(d.outcome, '${fallback.outcome}'), d.target_id, coalesce(d.detail, ${fallback.detail})
+     FROM temp.imp_records r LEFT JOIN temp.imp_decided d ON d.ref = r.ref WHERE r.type = ? ORDER BY r.seq`,
+  ).run(type, type);
+}
+
+// ---- I9: already imported ---------------------------------------------------
+
+/** The target id an earlier import made of `refSql` in this office, if that row still exists (I9). */
+function mappedSql(table: string, refSql: string): string {
+  return `(SELECT m.target_id FROM import_map m WHERE m.source_installation = $src AND m.source_ref = ${refSql} AND m.office_id = $office
+             AND m.target_table = '${table}' AND EXISTS (SELECT 1 FROM ${table} t WHERE t.id = m.target_id))`;
+}
+
+const LINKED_DETAIL = `'{"reason":"already imported"}'`;
+
+/** Positions, letters, activities, smartpad: created, or linked when an earlier import already brought them. */
+function planSimpleSet(ctx: PlanContext, type: RecordType): void {
+  ctx.db.prepare(
+    `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
+     SELECT x.ref, $type, CASE WHEN x.id IS NULL THEN 'created' ELSE 'linked' END, x.id, CASE WHEN x.id IS NULL THEN '{}' ELSE ${LINKED_DETAIL} END
+     FROM (SELECT r.seq, r.ref, ${mappedSql(TABLE_OF[type], 'r.ref')} AS id FROM temp.imp_records r WHERE r.type = $type) x ORDER BY x.seq`,
+  ).run({ type, src: ctx.sourceInstallation, office: ctx.officeId });
+}
+
+// ---- presence of contacts (I4, I6, I7) ---------------------------------------
+
+/**
+ * Whether each contact ref used by the staged records is present in the target
+ * office (as presence() in import-plan.ts decides it, after contacts and stubs
+ * are planned): target_id when present ('new:REF' for a contact this accept
+ * creates), else why not.
+ */
+function fillPresence(ctx: PlanContext, refsSql: string): void {
+  const { db } = ctx;
+  db.exec(`DELETE FROM temp.imp_presence`);
+  db.prepare(
+    `INSERT INTO temp.imp_presence (ref, target_id, why)
+     SELECT x.ref,
+       CASE WHEN p.type = 'contacts' THEN coalesce(p.target_id, 'new:' || x.ref)
+            WHEN p.type = 'stubs' THEN CASE WHEN p.outcome = 'linked' THEN p.target_id END
+            ELSE x.mapped END,
+       CASE WHEN p.type = 'contacts' THEN NULL
+            WHEN p.type = 'stubs' THEN CASE WHEN p.outcome = 'linked' THEN NULL
+              ELSE x.ref || ' (' || json_extract(p.detail, '$.name') || '): ' || json_extract(p.detail, '$.reason') END
+            WHEN x.mapped IS NOT NULL THEN NULL
+            WHEN (SELECT b.state FROM temp.imp_bundle_contacts b WHERE b.ref = x.ref) = 'later' THEN x.ref || ' is not accepted yet (still pending in the inbox)'
+            ELSE x.ref || ' is not present in the target office' END
+     FROM (SELECT u.ref, ${mappedSql('contacts', 'u.ref')} AS mapped FROM (SELECT DISTINCT ref FROM (${refsSql}) WHERE ref IS NOT NULL) u) x
+     LEFT JOIN temp.imp_plan p ON p.ref = x.ref`,
+  ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
+}
+
+// ---- I4, I5, I9: policies, pending cases, investment accounts ---------------
+
+/**
+ * Owned records: each is linked (I9) or created and followed by its party
+ * entries (I4); the catalogue records it uses are planned just before it when
+ * it is their first use (I5). Catalogue planning stays one by one (tens of
+ * records); the records and party entries are placed around it by seq.
+ */
+function planOwnedSet(ctx: PlanContext, type: RecordType): void {
+  const { db } = ctx;
+  const params = { type, src: ctx.sourceInstallation, office: ctx.officeId };
+  db.exec(`DELETE FROM temp.imp_owned`);
+  db.prepare(
+    `INSERT INTO temp.imp_owned (seq, ref, linked_id, np, ncat)
+     SELECT x.seq, x.ref, x.id, CASE WHEN x.id IS NULL THEN coalesce(json_array_length(x.json, '$.parties'), 0) ELSE 0 END, 0
+     FROM (SELECT r.seq, r.ref, r.json, ${mappedSql(TABLE_OF[type], 'r.ref')} AS id FROM temp.imp_records r WHERE r.type = $type) x`,
+  ).run(params);
+  const base = ((db.prepare(`SELECT max(seq) FROM temp.imp_plan`).pluck().get() as number | null) ?? 0) + 1;
+  const catalogue = planCatalogueFirstUses(ctx);
+  const anchors = new Map<number, number>();
+  for (const c of catalogue) anchors.set(c.anchor, (anchors.get(c.anchor) ?? 0) + 1);
+  const setCat = db.prepare(`UPDATE temp.imp_owned SET ncat = ? WHERE seq = ?`);
+  for (const [anchor, n] of anchors) setCat.run(n, anchor);
+  // Each record's plan seq: after everything planned for the records before it, and after its own catalogue rows.
+  db.prepare(
+    `UPDATE temp.imp_owned SET pseq = w.p FROM
+       (SELECT seq, ? + sum(ncat + 1 + np) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) - 1 - np AS p FROM temp.imp_owned) w
+     WHERE w.seq = imp_owned.seq`,
+  ).run(base);
+  moveCatalogueRows(db, catalogue);
+  db.prepare(
+    `INSERT INTO temp.imp_plan (seq, ref, type, outcome, target_id, detail)
+     SELECT pseq, ref, $type, CASE WHEN linked_id IS NULL THEN 'created' ELSE 'linked' END, linked_id,
+            CASE WHEN linked_id IS NULL THEN '{}' ELSE ${LINKED_DETAIL} END
+     FROM temp.imp_owned ORDER BY seq`,
+  ).run({ type });
+  fillPresence(ctx, `SELECT json_extract(e.value, '$.contact') AS ref FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq, json_each(r.json, '$.parties') e WHERE o.linked_id IS NULL`);
+  planParties(db);
+}
+
+/** I4: a party entry is linked when its contact is present, else dropped with the reason. */
+function planParties(db: Db): void {
+  const opt = (key: string) => `CASE WHEN json_type(e.value, '$.${key}') IS NOT NULL THEN ',"${key}":' || json_quote(json_extract(e.value, '$.${key}')) ELSE '' END`;
+  const list = `json_extract(e.value, '$.list')`;
+  const role = `json_extract(e.value, '$.role')`;
+  db.prepare(
+    `INSERT INTO temp.imp_plan (seq, ref, type, outcome, target_id, detail)
+     SELECT o.pseq + 1 + e.key, o.ref || '#parties/' || e.key, 'party',
+            CASE WHEN pr.target_id IS NOT NULL THEN 'linked' ELSE 'dropped' END,
+            CASE WHEN substr(pr.target_id, 1, 4) = 'new:' THEN NULL ELSE pr.target_id END,
+            '{"record":' || json_quote(o.ref) || ${opt('contact')} || ${opt('list')} || ${opt('role')} || ${opt('share_percent')}
+              || CASE WHEN pr.target_id IS NULL THEN ',"reason":' || json_quote('party entry (list ' || ${list}
+                   || CASE WHEN coalesce(${role}, '') != '' THEN ', role ' || ${role} ELSE '' END || '): ' || pr.why) ELSE '' END || '}'
+     FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq, json_each(r.json, '$.parties') e
+     LEFT JOIN temp.imp_presence pr ON pr.ref = json_extract(e.value, '$.contact')
+     WHERE o.linked_id IS NULL ORDER BY o.seq, e.key`,
+  ).run();
+}
+
+interface CatalogueRow {
+  /** its seq while planning (at the end of the plan) */
+  tmp: number;
+  /** the staged record whose use planned it */
+  anchor: number;
+}
+
+type CatalogueType = 'carriers' | 'products' | 'riders' | 'service_providers';
+
+/**
+ * I5: the catalogue records used by the created records of temp.imp_owned, planned
+ * in the order of their first use (carrier, product, service provider, riders of
+ * a record), as the per-record planner did; returns the rows it added.
+ */
+function planCatalogueFirstUses(ctx: PlanContext): CatalogueRow[] {
+  const { db } = ctx;
+  // One row per created record (read in JavaScript: four json_extract passes with a GROUP BY were slower).
+  const records = db.prepare(
+    `SELECT o.seq, r.json ->> '$.carrier', r.json ->> '$.product', r.json ->> '$.service_provider', r.json -> '$.riders'
+     FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq WHERE o.linked_id IS NULL ORDER BY o.seq`,
+  ).raw();
+  const firstUse = new Map<string, { type: CatalogueType; anchor: number }>();
+  const use = (ref: unknown, type: CatalogueType, anchor: number) => {
+    if (typeof ref === 'string' && ref !== '' && !firstUse.has(ref)) firstUse.set(ref, { type, anchor });
+  };
+  for (const [seq, carrier, product, provider, riders] of records.iterate() as Iterable<[number, unknown, unknown, unknown, string | null]>) {
+    use(carrier, 'carriers', seq);
+    use(product, 'products', seq);
+    use(provider, 'service_providers', seq);
+    if (riders) for (const r of JSON.parse(riders) as { rider: string }[]) use(r.rider, 'riders', seq);
+  }
+  const maxSeq = db.prepare(`SELECT coalesce(max(seq), 0) FROM temp.imp_plan`).pluck();
+  const added = db.prepare(`SELECT seq FROM temp.imp_plan WHERE seq > ? ORDER BY seq`).pluck();
+  const rows: CatalogueRow[] = [];
+  // Map order is first-use order: records in seq order, and within a record carrier, product, provider, riders.
+  for (const [ref, u] of firstUse) {
+    const before = maxSeq.get() as number;
+    planCatalogue(ctx, ref, u.type);
+    for (const tmp of added.all(before) as number[]) rows.push({ tmp, anchor: u.anchor });
+  }
+  return rows;
+}
+
+/** The catalogue rows go to their places: just before the record that first used them, in the order they were planned. */
+function moveCatalogueRows(db: Db, rows: CatalogueRow[]): void {
+  if (rows.length === 0) return;
+  const pseq = db.prepare(`SELECT pseq FROM temp.imp_owned WHERE seq = ?`).pluck();
+  const move = db.prepare(`UPDATE temp.imp_plan SET seq = ? WHERE seq = ?`);
+  const count = new Map<number, number>();
+  for (const r of rows) count.set(r.anchor, (count.get(r.anchor) ?? 0) + 1);
+  const done = new Map<number, number>();
+  for (const r of rows) move.run(-r.tmp, r.tmp);
+  for (const r of rows) {
+    const k = done.get(r.anchor) ?? 0;
+    done.set(r.anchor, k + 1);
+    move.run((pseq.get(r.anchor) as number) - count.get(r.anchor)! + k, -r.tmp);
+  }
+}
+
+// ---- I6, I7: key relations and census ------------------------------------------
+
+/** I6: rebuilt when both contacts are present, else pending for a later bundle of the session (I9: linked when already imported). */
+function planRelationsSet(ctx: PlanContext): void {
+  const { db } = ctx;
+  fillPresence(ctx, `SELECT json_extract(json, '$.contact') AS ref FROM temp.imp_records WHERE type = 'key_relations'
+                     UNION ALL SELECT json_extract(json, '$.related_contact') FROM temp.imp_records WHERE type = 'key_relations'`);
+  db.prepare(
+    `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
+     SELECT x.ref, 'key_relations',
+            CASE WHEN x.id IS NOT NULL THEN 'linked' WHEN a.target_id IS NOT NULL AND b.target_id IS NOT NULL THEN 'created' ELSE 'pending' END,
+            x.id,
+            CASE WHEN x.id IS NOT NULL THEN ${LINKED_DETAIL} WHEN a.target_id IS NOT NULL AND b.target_id IS NOT NULL THEN '{}'
+                 ELSE json_object('reason', 'waiting for a later bundle of the session: ' ||
+                   CASE WHEN a.why IS NOT NULL AND b.why IS NOT NULL THEN a.why || '; ' || b.why ELSE coalesce(a.why, b.why) END) END
+     FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.contact') AS c, json_extract(r.json, '$.related_contact') AS rc,
+                  ${mappedSql('key_relations', 'r.ref')} AS id
+           FROM temp.imp_records r WHERE r.type = 'key_relations') x
+     LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.rc
+     ORDER BY x.seq`,
+  ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
+}
+
+/** I7: a census row is kept only when its business and its employee are present (I9: linked when already imported). */
+function planCensusSet(ctx: PlanContext): void {
+  const { db } = ctx;
+  fillPresence(ctx, `SELECT json_extract(json, '$.business') AS ref FROM temp.imp_records WHERE type = 'employee_census'
+                     UNION ALL SELECT json_extract(json, '$.employee_contact') FROM temp.imp_records WHERE type = 'employee_census'`);
+  db.prepare(
+    `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
+     SELECT x.ref, 'employee_census',
+            CASE WHEN x.id IS NOT NULL THEN 'linked' WHEN a.target_id IS NOT NULL AND b.target_id IS NOT NULL THEN 'created' ELSE 'dropped' END,
+            x.id,
+            CASE WHEN x.id IS NOT NULL THEN ${LINKED_DETAIL} WHEN a.target_id IS NULL THEN json_object('reason', 'business ' || a.why)
+                 WHEN b.target_id IS NULL THEN json_object('reason', 'employee ' || b.why) ELSE '{}' END
+     FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.business') AS c, json_extract(r.json, '$.employee_contact') AS e,
+                  ${mappedSql('employee_census', 'r.ref')} AS id
+           FROM temp.imp_records r WHERE r.type = 'employee_census') x
+     LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.e
+     ORDER BY x.seq`,
+  ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
+}
