@@ -1,8 +1,8 @@
 // export on two cores (P2): reading rows out of SQLite and writing them as JSON
 // lines is most of an export's time, and zlib deflates on a thread of its own,
-// so the later record files of the bag are made by a worker thread
-// (src/export-worker.ts) while the main thread makes the earlier ones and feeds
-// the zip. The worker writes each file into the export's scratch folder; the
+// so a worker thread (src/export-worker.ts) makes some record files while the
+// main thread selects, and the later ones of the bag while the main thread makes
+// the earlier ones and feeds the zip. The worker writes each file into the export's scratch folder; the
 // main thread streams it into the bag when its turn comes (the bundle is the
 // same bytes either way: the same lines, in the same order, through the same zip
 // writer). Memory stays flat: files wait on disk, not in memory.
@@ -16,8 +16,13 @@ import type { RemoteFiles } from './export-records.js';
 import type { ExportScope } from './export-select.js';
 import type { WorkerGo, WorkerInput, WorkerMessage } from './export-worker.js';
 
-/** The record files the worker makes: the later ones in bag order (about half the work on typical offices). */
-export const WORKER_TYPES: readonly RecordType[] = [
+/**
+ * The record files the worker makes, in the order it makes them: first two that
+ * need only the chosen contacts (made while the main thread is still selecting),
+ * then the later ones in bag order (about half the work on the generator's offices).
+ */
+export const WORKER_EARLY: readonly RecordType[] = ['activities', 'smartpad'];
+export const WORKER_LATE: readonly RecordType[] = [
   'investment_accounts',
   'key_relations',
   'letters',
@@ -27,9 +32,16 @@ export const WORKER_TYPES: readonly RecordType[] = [
   'products',
   'riders',
   'service_providers',
-  'smartpad',
   'stubs',
 ];
+
+/**
+ * The worker holds one row and one 64 KiB chunk at a time, but makes garbage
+ * fast; with V8's default limits its heap grew to well over 100 MB before a
+ * full collection (P1: 1,000,000 contacts reached 303 MB RSS in all). Small
+ * limits make it collect early; a row of many megabytes still fits.
+ */
+const WORKER_HEAP = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
 
 /** Below this many exported contacts a second thread costs more than it saves. */
 export const PARALLEL_FROM_CONTACTS = 2000;
@@ -63,18 +75,25 @@ export class RecordWorker {
   private readonly pending = new Map<RecordType, Pending>();
   private failure: Error | undefined;
 
-  /** Starts the thread now (its start-up overlaps the selection); it waits for go(). */
-  constructor(dbFile: string, selectionFile: string, private readonly dir: string) {
-    for (const type of WORKER_TYPES) this.pending.set(type, deferred());
-    const input: WorkerInput = { dbFile: path.resolve(dbFile), selectionFile, dir, types: [...WORKER_TYPES] };
-    this.worker = new Worker(workerFile(), { workerData: input });
+  /** Starts the thread once the contacts are chosen: it makes the early files at once, the late ones after go(). */
+  constructor(dbFile: string, dir: string, header: BundleHeader) {
+    for (const type of [...WORKER_EARLY, ...WORKER_LATE]) this.pending.set(type, deferred());
+    const input: WorkerInput = {
+      dbFile: path.resolve(dbFile),
+      dir,
+      officeId: header.source.office_id,
+      stubSalt: header.stub_salt,
+      early: [...WORKER_EARLY],
+      late: [...WORKER_LATE],
+    };
+    this.worker = new Worker(workerFile(), { workerData: input, resourceLimits: WORKER_HEAP });
     this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new BugError(`export worker stopped (exit code ${code}) before its record files were made`)));
   }
 
-  go(scope: ExportScope, header: BundleHeader): void {
-    this.worker.postMessage({ scope, stubSalt: header.stub_salt } satisfies WorkerGo);
+  go(scope: ExportScope): void {
+    this.worker.postMessage({ scope } satisfies WorkerGo);
   }
 
   /** The worker's files as the payload writer asks for them, in bag order; counts and exclusions join the header. */

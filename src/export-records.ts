@@ -1,5 +1,5 @@
 // export, step 2 (B3, B4, X8): the payload. Each record file is one ordered
-// SELECT over the TEMP tables export-select.ts filled, streamed line by line;
+// SELECT over the selection tables export-select.ts filled, streamed line by line;
 // party lists and riders are read alongside their records in the same order,
 // so nothing is held in memory but the current record.
 import {
@@ -26,7 +26,7 @@ import {
   tally,
   type Decision,
 } from './domain/export-rules.js';
-import { SEL, type ExportScope } from './export-select.js';
+import { sel, type ExportScope } from './export-select.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './store/db.js';
 
@@ -53,7 +53,7 @@ export async function* payloadFiles(
 ): AsyncIterable<PayloadFile> {
   const docs = db.prepare(
     `SELECT d.sha256, d.content FROM documents d WHERE d.path IN
-       (SELECT l.document FROM letters l JOIN ${SEL}.x_letters x ON x.id = l.id) GROUP BY d.sha256 ORDER BY d.sha256`,
+       (SELECT l.document FROM letters l JOIN ${sel('x_letters')} x ON x.id = l.id) GROUP BY d.sha256 ORDER BY d.sha256`,
   );
   for (const doc of docs.iterate() as Iterable<{ sha256: string; content: Buffer }>) {
     header.counts.documents++;
@@ -138,10 +138,10 @@ function childCursor(db: Db, sql: string, key: string): (ownerId: string) => Row
   };
 }
 
-const inX = (col: string, x: string) => ({ from: `FROM ${col.split('.')[0]} t WHERE t.${col.split('.')[1]} IN (SELECT id FROM ${SEL}.${x})`, order: 't.id' });
+const inX = (col: string, x: string) => ({ from: `FROM ${col.split('.')[0]} t WHERE t.${col.split('.')[1]} IN (SELECT id FROM ${sel(x)})`, order: 't.id' });
 // Driven by the TEMP table of chosen ids (a WITHOUT ROWID table, so already in id order): one seek per
 // exported row, no sort. Joined the other way round, SQLite scanned the whole source table by id.
-const own = (x: string, table: string) => ({ from: `FROM ${SEL}.${x} x CROSS JOIN ${table} t ON t.id = x.id`, order: 'x.id' });
+const own = (x: string, table: string) => ({ from: `FROM ${sel(x)} x CROSS JOIN ${table} t ON t.id = x.id`, order: 'x.id' });
 const none = () => ({});
 
 export function typeQueries(db: Db, scope: ExportScope, header: BundleHeader): Record<RecordType, TypeQuery> {
@@ -173,7 +173,7 @@ export function typeQueries(db: Db, scope: ExportScope, header: BundleHeader): R
 /** X8: records with party lists (and a policy's riders), each list read alongside its records. */
 function partyQueries(db: Db, ex: BundleHeader['exclusions']): Record<PartyRecordType, TypeQuery> {
   const parties = (table: string, owner: string, x: string, withShare: boolean) => {
-    const next = childCursor(db, `SELECT c.* FROM ${table} c JOIN ${SEL}.${x} x ON x.id = c.${owner} ORDER BY c.${owner}`, owner);
+    const next = childCursor(db, `SELECT c.* FROM ${table} c JOIN ${sel(x)} x ON x.id = c.${owner} ORDER BY c.${owner}`, owner);
     return (id: string) => sortParties(next(id)).map((p) => buildParty(p.contact_id!, p.list!, p.role, withShare ? p.share_percent : null));
   };
   const accountParties = parties('account_parties', 'account_id', 'x_accounts', false);
@@ -181,7 +181,7 @@ function partyQueries(db: Db, ex: BundleHeader['exclusions']): Record<PartyRecor
   const policyParties = parties('policy_parties', 'policy_id', 'x_policies', true);
   const riders = childCursor(
     db,
-    `SELECT r.* FROM policy_riders r JOIN ${SEL}.x_policies x ON x.id = r.policy_id
+    `SELECT r.* FROM policy_riders r JOIN ${sel('x_policies')} x ON x.id = r.policy_id
       WHERE r.rider_id IS NOT NULL ORDER BY r.policy_id, r.rider_id, r.amount`,
     'policy_id',
   );

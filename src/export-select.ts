@@ -7,6 +7,7 @@ import type { BundleHeader, Row } from './bundle/records.js';
 import { caseTravels, catalogueOrigin, letterTravels, relationTravels, tally, type Decision, type Presence } from './domain/export-rules.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import type { Db } from './store/db.js';
+import path from 'node:path';
 
 export type Selection = { mode: 'set'; set: string } | { mode: 'all' } | { mode: 'contacts'; contacts: string[] };
 
@@ -34,41 +35,54 @@ const SELECTION_TABLES = [
 ];
 
 /**
- * The schema the chosen ids live in: a scratch database file attached to the
- * export's connection (not TEMP tables, which no other connection can read), so
- * that a worker thread with its own connection can stream record files too.
+ * Where the chosen ids live: scratch database files attached to the export's
+ * connection (not TEMP tables, which no other connection can read), so that a
+ * worker thread with its own connection can stream record files too. The chosen
+ * contacts have a file of their own (CON): it is complete early, and the worker
+ * reads it while this connection still writes the rest of the selection (SEL).
  */
 export const SEL = 'x_sel';
+export const CON = 'x_con';
 
-/** Attach a fresh scratch database at `file` as SEL; nothing in it is durable. */
-export function attachSelection(db: Db, file: string): void {
-  db.prepare(`ATTACH DATABASE ? AS ${SEL}`).run(file);
-  db.pragma(`${SEL}.journal_mode = OFF`);
-  db.pragma(`${SEL}.synchronous = OFF`);
+/** The qualified name of a selection table. */
+export const sel = (table: string): string => `${table === 'x_contacts' ? CON : SEL}.${table}`;
+
+/** The scratch files of a selection in `dir`. */
+export function selectionFiles(dir: string): { [SEL]: string; [CON]: string } {
+  return { [SEL]: path.join(dir, 'selection.db'), [CON]: path.join(dir, 'contacts.db') };
+}
+
+/** Attach fresh scratch databases in `dir`; nothing in them is durable. */
+export function attachSelection(db: Db, dir: string): void {
+  for (const [schema, file] of Object.entries(selectionFiles(dir))) {
+    db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(file);
+    db.pragma(`${schema}.journal_mode = OFF`);
+    db.pragma(`${schema}.synchronous = OFF`);
+  }
 }
 
 export function detachSelection(db: Db): void {
-  const attached = (db.pragma('database_list') as { name: string }[]).some((d) => d.name === SEL);
-  if (attached) db.exec(`DETACH DATABASE ${SEL}`);
+  const attached = new Set((db.pragma('database_list') as { name: string }[]).map((d) => d.name));
+  for (const schema of [SEL, CON]) if (attached.has(schema)) db.exec(`DETACH DATABASE ${schema}`);
 }
 
 /** `onContacts` hears how many contacts are chosen as soon as they are (the rest of the selection takes longer). */
 export function selectExport(db: Db, header: BundleHeader, selection: Selection, onContacts?: (n: number) => void): ExportScope {
   const officeId = header.source.office_id;
   for (const t of SELECTION_TABLES) {
-    db.exec(`DROP TABLE IF EXISTS ${SEL}.${t}; CREATE TABLE ${SEL}.${t} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
+    db.exec(`DROP TABLE IF EXISTS ${sel(t)}; CREATE TABLE ${sel(t)} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
   }
   const contacts = selectContacts(db, officeId, selection);
   onContacts?.(contacts);
   db.prepare(
-    `INSERT INTO ${SEL}.x_session SELECT contact_id FROM export_session_contacts
-      WHERE session_id = ? AND office_id = ? AND contact_id NOT IN (SELECT id FROM ${SEL}.x_contacts)`,
+    `INSERT INTO ${sel('x_session')} SELECT contact_id FROM export_session_contacts
+      WHERE session_id = ? AND office_id = ? AND contact_id NOT IN (SELECT id FROM ${sel('x_contacts')})`,
   ).run(header.session_id, officeId);
   const ex = header.exclusions;
-  const x = `(SELECT id FROM ${SEL}.x_contacts)`;
+  const x = `(SELECT id FROM ${sel('x_contacts')})`;
   // X3, X10: policies and accounts of exported primary contacts go; cases unless attached to commissions.
-  db.exec(`INSERT INTO ${SEL}.x_policies SELECT id FROM policies WHERE primary_contact_id IN ${x}`);
-  db.exec(`INSERT INTO ${SEL}.x_accounts SELECT id FROM investment_accounts WHERE primary_contact_id IN ${x}`);
+  db.exec(`INSERT INTO ${sel('x_policies')} SELECT id FROM policies WHERE primary_contact_id IN ${x}`);
+  db.exec(`INSERT INTO ${sel('x_accounts')} SELECT id FROM investment_accounts WHERE primary_contact_id IN ${x}`);
   decideByClass(db, 'x_cases', `SELECT c.id, EXISTS (SELECT 1 FROM commissions m WHERE m.case_id = c.id) AS attached
      FROM pending_cases c WHERE c.primary_contact_id IN ${x}`, ['attached'], (k) => caseTravels(Number(k.attached) === 1), ex);
   // X5, X10: letters sent to the contact travel; e-mails and letters to others are counted.
@@ -83,7 +97,7 @@ export function selectExport(db: Db, header: BundleHeader, selection: Selection,
   );
   // X6: relations of exported contacts whose other contact is exported now or earlier in the session.
   const presence = (col: string) => `CASE WHEN c.${col} IN ${x} THEN 'bundle'
-      WHEN c.${col} IN (SELECT id FROM ${SEL}.x_session) THEN 'session' ELSE 'absent' END`;
+      WHEN c.${col} IN (SELECT id FROM ${sel('x_session')}) THEN 'session' ELSE 'absent' END`;
   decideByClass(
     db,
     'x_relations',
@@ -104,7 +118,7 @@ export function selectExport(db: Db, header: BundleHeader, selection: Selection,
 /** X2: the set, the whole office or the named contacts; an unknown or empty selection is an error. Returns how many. */
 function selectContacts(db: Db, officeId: string, s: Selection): number {
   if (s.mode === 'all') {
-    db.prepare(`INSERT INTO ${SEL}.x_contacts SELECT id FROM contacts WHERE office_id = ?`).run(officeId);
+    db.prepare(`INSERT INTO ${sel('x_contacts')} SELECT id FROM contacts WHERE office_id = ?`).run(officeId);
   } else if (s.mode === 'set') {
     const set = db.prepare(`SELECT id, name FROM sets WHERE office_id = ? AND (name = ? OR id = ?)`).get(officeId, s.set, s.set) as
       | { id: string; name: string }
@@ -115,7 +129,7 @@ function selectContacts(db: Db, officeId: string, s: Selection): number {
       });
     }
     db.prepare(
-      `INSERT OR IGNORE INTO ${SEL}.x_contacts SELECT m.contact_id FROM set_members m JOIN contacts c ON c.id = m.contact_id
+      `INSERT OR IGNORE INTO ${sel('x_contacts')} SELECT m.contact_id FROM set_members m JOIN contacts c ON c.id = m.contact_id
         WHERE m.set_id = ? AND c.office_id = ?`,
     ).run(set.id, officeId);
     if (count(db, 'x_contacts') === 0) {
@@ -125,7 +139,7 @@ function selectContacts(db: Db, officeId: string, s: Selection): number {
     }
   } else {
     const missing: string[] = [];
-    const ins = db.prepare(`INSERT OR IGNORE INTO ${SEL}.x_contacts SELECT id FROM contacts WHERE id = ? AND office_id = ?`);
+    const ins = db.prepare(`INSERT OR IGNORE INTO ${sel('x_contacts')} SELECT id FROM contacts WHERE id = ? AND office_id = ?`);
     for (const id of s.contacts) if (ins.run(id, officeId).changes === 0 && !isIn(db, 'x_contacts', id)) missing.push(id);
     if (missing.length > 0) {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no contact ${missing.join(', ')} in the source office`, {
@@ -154,7 +168,7 @@ function decideByClass(db: Db, into: string, sql: string, features: string[], ru
   db.exec(`DROP TABLE IF EXISTS temp.x_candidates; CREATE TEMP TABLE x_candidates AS ${sql}`);
   const cols = features.join(', ');
   const classes = db.prepare(`SELECT ${cols}, count(*) AS n FROM temp.x_candidates GROUP BY ${cols}`).all() as (Row & { n: number })[];
-  const keep = db.prepare(`INSERT INTO ${SEL}.${into} SELECT id FROM temp.x_candidates WHERE ${features.map((f) => `${f} IS ?`).join(' AND ')}`);
+  const keep = db.prepare(`INSERT INTO ${sel(into)} SELECT id FROM temp.x_candidates WHERE ${features.map((f) => `${f} IS ?`).join(' AND ')}`);
   for (const k of classes) {
     const d = rule(k);
     if (d.go) keep.run(...features.map((f) => k[f] ?? null));
@@ -169,7 +183,7 @@ const isOne = (v: unknown) => Number(v) === 1;
 
 /** X10: what exported contacts have that never travels, counted. */
 function countNeverExported(db: Db, ex: BundleHeader['exclusions']): void {
-  const x = `(SELECT id FROM ${SEL}.x_contacts)`;
+  const x = `(SELECT id FROM ${sel('x_contacts')})`;
   const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   const add = (what: string, k: number) => tally(ex, { go: false, rule: 'X10', what }, k);
   add('leads', n(`SELECT count(*) AS n FROM leads WHERE contact_id IN ${x}`));
@@ -178,7 +192,7 @@ function countNeverExported(db: Db, ex: BundleHeader['exclusions']): void {
   add('proposals', n(`SELECT count(*) AS n FROM proposals WHERE contact_id IN ${x}`));
   add(
     'commissions',
-    n(`SELECT count(*) AS n FROM commissions WHERE policy_id IN (SELECT id FROM ${SEL}.x_policies)
+    n(`SELECT count(*) AS n FROM commissions WHERE policy_id IN (SELECT id FROM ${sel('x_policies')})
         OR case_id IN (SELECT id FROM pending_cases WHERE primary_contact_id IN ${x})`),
   );
 }
@@ -186,27 +200,27 @@ function countNeverExported(db: Db, ex: BundleHeader['exclusions']): void {
 /** X9: carriers, products, riders and service providers of what travels. */
 function selectCatalogue(db: Db): void {
   db.exec(`
-    INSERT OR IGNORE INTO ${SEL}.x_products SELECT product_id FROM policies WHERE id IN (SELECT id FROM ${SEL}.x_policies) AND product_id IS NOT NULL;
-    INSERT OR IGNORE INTO ${SEL}.x_products SELECT product_id FROM pending_cases WHERE id IN (SELECT id FROM ${SEL}.x_cases) AND product_id IS NOT NULL;
-    INSERT OR IGNORE INTO ${SEL}.x_riders SELECT rider_id FROM policy_riders WHERE policy_id IN (SELECT id FROM ${SEL}.x_policies) AND rider_id IS NOT NULL;
-    INSERT OR IGNORE INTO ${SEL}.x_sps SELECT service_provider_id FROM pending_cases WHERE id IN (SELECT id FROM ${SEL}.x_cases) AND service_provider_id IS NOT NULL;
-    INSERT OR IGNORE INTO ${SEL}.x_carriers SELECT carrier_id FROM policies WHERE id IN (SELECT id FROM ${SEL}.x_policies) AND carrier_id IS NOT NULL;
-    INSERT OR IGNORE INTO ${SEL}.x_carriers SELECT carrier_id FROM pending_cases WHERE id IN (SELECT id FROM ${SEL}.x_cases) AND carrier_id IS NOT NULL;
-    INSERT OR IGNORE INTO ${SEL}.x_carriers SELECT carrier_id FROM products WHERE id IN (SELECT id FROM ${SEL}.x_products);
-    INSERT OR IGNORE INTO ${SEL}.x_carriers SELECT carrier_id FROM riders WHERE id IN (SELECT id FROM ${SEL}.x_riders);
+    INSERT OR IGNORE INTO ${sel('x_products')} SELECT product_id FROM policies WHERE id IN (SELECT id FROM ${sel('x_policies')}) AND product_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${sel('x_products')} SELECT product_id FROM pending_cases WHERE id IN (SELECT id FROM ${sel('x_cases')}) AND product_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${sel('x_riders')} SELECT rider_id FROM policy_riders WHERE policy_id IN (SELECT id FROM ${sel('x_policies')}) AND rider_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${sel('x_sps')} SELECT service_provider_id FROM pending_cases WHERE id IN (SELECT id FROM ${sel('x_cases')}) AND service_provider_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${sel('x_carriers')} SELECT carrier_id FROM policies WHERE id IN (SELECT id FROM ${sel('x_policies')}) AND carrier_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${sel('x_carriers')} SELECT carrier_id FROM pending_cases WHERE id IN (SELECT id FROM ${sel('x_cases')}) AND carrier_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${sel('x_carriers')} SELECT carrier_id FROM products WHERE id IN (SELECT id FROM ${sel('x_products')});
+    INSERT OR IGNORE INTO ${sel('x_carriers')} SELECT carrier_id FROM riders WHERE id IN (SELECT id FROM ${sel('x_riders')});
   `);
 }
 
 /** X8, X7, X6: contacts that records name but that are not exported go as stubs. */
 function selectStubs(db: Db): void {
-  const notX = `NOT IN (SELECT id FROM ${SEL}.x_contacts)`;
+  const notX = `NOT IN (SELECT id FROM ${sel('x_contacts')})`;
   db.exec(`
-    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT contact_id FROM policy_parties WHERE policy_id IN (SELECT id FROM ${SEL}.x_policies) AND contact_id ${notX};
-    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT contact_id FROM case_parties WHERE case_id IN (SELECT id FROM ${SEL}.x_cases) AND contact_id ${notX};
-    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT contact_id FROM account_parties WHERE account_id IN (SELECT id FROM ${SEL}.x_accounts) AND contact_id ${notX};
-    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT employee_contact_id FROM employee_census WHERE business_id IN (SELECT id FROM ${SEL}.x_contacts) AND employee_contact_id ${notX};
-    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT contact_id FROM key_relations WHERE id IN (SELECT id FROM ${SEL}.x_relations) AND contact_id ${notX};
-    INSERT OR IGNORE INTO ${SEL}.x_stubs SELECT related_contact_id FROM key_relations WHERE id IN (SELECT id FROM ${SEL}.x_relations) AND related_contact_id ${notX};
+    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT contact_id FROM policy_parties WHERE policy_id IN (SELECT id FROM ${sel('x_policies')}) AND contact_id ${notX};
+    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT contact_id FROM case_parties WHERE case_id IN (SELECT id FROM ${sel('x_cases')}) AND contact_id ${notX};
+    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT contact_id FROM account_parties WHERE account_id IN (SELECT id FROM ${sel('x_accounts')}) AND contact_id ${notX};
+    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT employee_contact_id FROM employee_census WHERE business_id IN (SELECT id FROM ${sel('x_contacts')}) AND employee_contact_id ${notX};
+    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT contact_id FROM key_relations WHERE id IN (SELECT id FROM ${sel('x_relations')}) AND contact_id ${notX};
+    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT related_contact_id FROM key_relations WHERE id IN (SELECT id FROM ${sel('x_relations')}) AND related_contact_id ${notX};
   `);
 }
 
@@ -230,7 +244,7 @@ function checkCatalogueOwners(db: Db, officeId: string, ancestors: string[]): vo
     ['service_providers', 'x_sps'],
   ] as const) {
     const bad = db
-      .prepare(`SELECT id, office_id FROM ${table} WHERE id IN (SELECT id FROM ${SEL}.${x}) ORDER BY id`)
+      .prepare(`SELECT id, office_id FROM ${table} WHERE id IN (SELECT id FROM ${sel(x)}) ORDER BY id`)
       .all()
       .filter((r) => catalogueOrigin((r as Row).office_id!, officeId, ancestors) === undefined) as Row[];
     if (bad.length > 0) {
@@ -244,9 +258,9 @@ function checkCatalogueOwners(db: Db, officeId: string, ancestors: string[]): vo
 }
 
 function count(db: Db, t: string): number {
-  return (db.prepare(`SELECT count(*) AS n FROM ${SEL}.${t}`).get() as { n: number }).n;
+  return (db.prepare(`SELECT count(*) AS n FROM ${sel(t)}`).get() as { n: number }).n;
 }
 
 function isIn(db: Db, t: string, id: string): boolean {
-  return db.prepare(`SELECT 1 FROM ${SEL}.${t} WHERE id = ?`).get(id) !== undefined;
+  return db.prepare(`SELECT 1 FROM ${sel(t)} WHERE id = ?`).get(id) !== undefined;
 }

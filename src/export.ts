@@ -13,7 +13,7 @@ import { isValidTimestamp } from './domain/values.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { payloadFiles } from './export-records.js';
 import { RecordWorker, useWorker } from './export-parallel.js';
-import { attachSelection, detachSelection, SEL, selectExport, type Selection } from './export-select.js';
+import { attachSelection, detachSelection, sel, selectExport, type Selection } from './export-select.js';
 import { inTransaction, type Db } from './store/db.js';
 import { findOffice, findUser, installationId, requireOffice, requireRights, requireUser, type Office } from './store/offices.js';
 import { VERSION } from './version.js';
@@ -54,14 +54,14 @@ export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportR
   const signingKey = opts.signKeyFile ? readPrivateKey(opts.signKeyFile) : undefined;
   // The chosen ids and the worker's record files live in a scratch folder, removed at the end.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'officeport-export-'));
-  const selectionFile = path.join(dir, 'selection.db');
   const threads: { worker?: RecordWorker } = {};
   try {
-    attachSelection(db, selectionFile);
+    attachSelection(db, dir);
     const scope = selectExport(db, header, opts.selection, (contacts) => {
-      if (useWorker(db.name, contacts)) threads.worker = new RecordWorker(db.name, selectionFile, dir);
+      // The worker starts on the files that need only the chosen contacts while the selection goes on.
+      if (useWorker(db.name, contacts)) threads.worker = new RecordWorker(db.name, dir, header);
     });
-    threads.worker?.go(scope, header);
+    threads.worker?.go(scope);
     const payload = payloadFiles(db, scope, header, opts.onRecords, threads.worker?.files(header, opts.onRecords));
     const written = await writeAndRecord(db, header, opts, payload, signingKey);
     return {
@@ -217,7 +217,7 @@ function recordInLedger(db: Db, h: BundleHeader, out: string, tagmanifest: strin
     ).run(h.bundle_id, h.session_id, h.source.office_id, h.source.user_id, h.target.office, h.target.user, h.created_at, tagmanifest, out, JSON.stringify(h.counts));
     db.prepare(
       `INSERT OR IGNORE INTO export_session_contacts (session_id, office_id, contact_id, bundle_id)
-       SELECT ?, ?, id, ? FROM ${SEL}.x_contacts`,
+       SELECT ?, ?, id, ? FROM ${sel('x_contacts')}`,
     ).run(h.session_id, h.source.office_id, h.bundle_id);
     const message = `exported ${h.counts.contacts} contacts to ${h.target.office} (${h.target.user}) as ${out}`;
     db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary) VALUES (?, 'export', ?, ?, ?, ?)`).run(

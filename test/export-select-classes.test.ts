@@ -85,7 +85,8 @@ function exported(db: Db) {
     exclusions: emptyExclusions(),
     stub_salt: '00',
   } as unknown as BundleHeader;
-  attachSelection(db, path.join(path.dirname(db.name), 'selection.db'));
+  const scratch = tmpDir('officeport-classes-scratch-');
+  attachSelection(db, scratch);
   try {
     selectExport(db, header, { mode: 'all' });
     const ids = (t: string) => db.prepare(`SELECT id FROM ${SEL}.${t} ORDER BY id`).pluck().all() as string[];
@@ -95,7 +96,7 @@ function exported(db: Db) {
     return { letters: sorted(ids('x_letters')), relations: sorted(ids('x_relations')), cases: sorted(ids('x_cases')), x5x6, x10 };
   } finally {
     detachSelection(db);
-    fs.rmSync(path.join(path.dirname(db.name), 'selection.db'), { force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
