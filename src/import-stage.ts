@@ -22,6 +22,8 @@ export interface Staging {
 /** Starts staging into `db` (TEMP writes only, in one transaction: other writers are not blocked). */
 export function startStaging(db: Db): Staging {
   createStaging(db);
+  // the ref index is built once after the last insert (sorting once is cheaper than 200,000 index inserts)
+  db.exec(`DROP INDEX temp.ix_imp_records_ref`);
   const add = db.prepare(`INSERT INTO temp.imp_records (type, ref, json) VALUES (?, ?, ?)`);
   const own = !db.inTransaction;
   if (own) db.exec('BEGIN');
@@ -30,6 +32,7 @@ export function startStaging(db: Db): Staging {
       for (const l of lines) add.run(type, l.ref, l.text);
     },
     finish(valid) {
+      if (valid) db.exec(`CREATE INDEX temp.ix_imp_records_ref ON imp_records(ref)`);
       if (own && db.inTransaction) db.exec(valid ? 'COMMIT' : 'ROLLBACK');
       if (!valid) dropStaging(db);
     },
@@ -74,7 +77,11 @@ export async function selectStaged(db: Db, sel: ContactSelection, document: (sha
   // One pass over the staged records for every owned type (a DELETE per type scanned them all each time), then positions.
   const owner = `CASE r.type ${Object.entries(OWNER_SQL).map(([t, sql]) => `WHEN '${t}' THEN ${sql}`).join(' ')} END`;
   const types = Object.keys(OWNER_SQL).map((t) => `'${t}'`).join(', ');
-  db.transaction(() => {
+  // Verify resolved every reference: an owner is a contact or a stub of the bundle. With no stub and every
+  // contact accepted now, every record stays, and the scan below (about 0.5 s at 100,000 contacts) is skipped.
+  const allNow = db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM temp.imp_bundle_contacts WHERE state != 'now')
+                               AND NOT EXISTS (SELECT 1 FROM temp.imp_records WHERE type = 'stubs')`).pluck().get() === 1;
+  if (!allNow) db.transaction(() => {
     db.exec(`DELETE FROM temp.imp_records WHERE seq IN (SELECT r.seq FROM temp.imp_records r WHERE r.type IN (${types})
                AND coalesce((SELECT b.state FROM temp.imp_bundle_contacts b WHERE b.ref = ${owner}), '') != 'now')`);
     // positions follow their account, when it is staged
