@@ -38,9 +38,11 @@ export interface VerifyOptions {
    */
   onRecordLines?: RecordLinesHook;
   /**
-   * worker threads that parse and check the record lines; default: one per
-   * core (OFFICEPORT_VERIFY_WORKERS overrides) when the records hold more than
-   * PARALLEL_MIN_BYTES, else none (starting a worker costs about 0.1 s)
+   * worker threads that parse and check the record lines (all chunks wait
+   * for them). Default (OFFICEPORT_VERIFY_WORKERS overrides): none when the
+   * records hold at most PARALLEL_MIN_BYTES (starting one costs about 0.2 s of
+   * CPU), else defaultWorkers() in bundle/verify-pool.ts, this thread checking
+   * the first chunks itself while they start.
    */
   workers?: number;
 }
@@ -86,7 +88,8 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     }
     if (known) {
       const refs = new RefIndex(opts.refsInMemory ?? refsInMemoryFor(bag));
-      const pool = makePool(workersFor(bag, opts));
+      const workers = workersFor(bag, opts);
+      const pool = makePool(workers.n, workers.explicit);
       try {
         await checkRecords(bag, refs, pool, counts, read, problems, opts);
         refs.dangling(problems);
@@ -125,11 +128,13 @@ function recordBytes(bag: OpenedBag): number {
   return bag.paths.filter((p) => p.startsWith('data/records/')).reduce((a, p) => a + bag.declaredSize(p), 0);
 }
 
-function workersFor(bag: OpenedBag, opts: VerifyOptions): number {
+/** Worker threads for the record lines; `explicit` when asked for (option or OFFICEPORT_VERIFY_WORKERS): then they are waited for. */
+function workersFor(bag: OpenedBag, opts: VerifyOptions): { n: number; explicit: boolean } {
   const env = process.env.OFFICEPORT_VERIFY_WORKERS;
-  if (opts.workers !== undefined) return opts.workers;
-  if (env !== undefined && /^\d+$/.test(env)) return Number(env);
-  return recordBytes(bag) > PARALLEL_MIN_BYTES ? defaultWorkers() : 0;
+  if (opts.workers !== undefined) return { n: opts.workers, explicit: true };
+  if (env !== undefined && /^\d+$/.test(env)) return { n: Number(env), explicit: true };
+  const bytes = recordBytes(bag);
+  return { n: bytes > PARALLEL_MIN_BYTES ? defaultWorkers(bytes > REFS_IN_MEMORY_MAX_RECORD_BYTES) : 0, explicit: false };
 }
 
 /**

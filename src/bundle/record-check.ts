@@ -123,9 +123,7 @@ class Merger {
     const base = this.n;
     const defs = splitLines(r.defs, r.lines.length);
     const texts = r.texts === undefined ? undefined : splitLines(r.texts, r.lines.length);
-    const used = r.usedRefs === '' ? [] : r.usedRefs.split('\n');
-    // Most uses name a record read before; only the others are handed to the index, with their place.
-    const known = used.map((ref) => ctx.refs.isDefined(ref));
+    const used = splitLines(r.usedRefs, r.uses.length / 2);
     let b = 0;
     let u = 0;
     let d = 0;
@@ -137,7 +135,7 @@ class Merger {
       if (ref <= this.previous) ctx.add({ file, line, pointer: '/ref', message: `records are not sorted by ref: ${ref} comes after ${this.previous}` });
       this.previous = ref;
       ctx.refs.define(ref, file, line, ctx.add);
-      for (; u < r.uses.length && r.uses[u + 1] === i; u += 3) if (!known[r.uses[u]!]) ctx.refs.use(used[r.uses[u]!]!, file, line, r.pointers[r.uses[u + 2]!]!);
+      for (; u < r.uses.length && r.uses[u] === i; u += 2) ctx.refs.use(used[u >> 1]!, file, line, r.pointers[r.uses[u + 1]!]!);
       for (; d < r.docs.length && r.docs[d] === i; d += 3) ctx.refs.useDocument({ path: r.docs[d + 1], sha256: r.docs[d + 2] } as DocumentRef, file, line, ctx.add);
       if (texts) {
         this.batch.push({ ref, text: texts[i]! });

@@ -24,8 +24,7 @@ export interface ChunkTask {
 /**
  * Line numbers are 1-based within the chunk; verify adds the lines of the
  * chunks before. Shaped to cross a thread boundary cheaply: strings joined by
- * '\n' (no ref or line holds one once it parsed), numbers in typed arrays, and
- * each ref used once per chunk however often the chunk uses it.
+ * '\n' (no ref or line holds one once it parsed), numbers in typed arrays.
  */
 export interface ChunkResult {
   /** lines in the chunk */
@@ -36,9 +35,9 @@ export interface ChunkResult {
   lines: Int32Array;
   /** the ref each valid line defines (parallel to lines), joined by '\n' */
   defs: string;
-  /** the distinct refs the chunk uses, joined by '\n' */
+  /** the refs the chunk uses, in line order, joined by '\n' */
   usedRefs: string;
-  /** each use, in line order: triples [index into usedRefs, index into lines, index into pointers] */
+  /** each use (parallel to usedRefs): pairs [index into lines, index into pointers] */
   uses: Int32Array;
   /** the JSON pointers of the uses */
   pointers: string[];
@@ -98,22 +97,21 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
   };
 }
 
-/** Uses of one chunk, with each distinct ref and pointer stored once. */
+/** Uses of one chunk: refs in order, each pointer stored once. */
 class UseList {
-  private readonly refIds = new Map<string, number>();
+  private readonly refs: string[] = [];
   private readonly pointerIds = new Map<string, number>();
-  private readonly triples: number[] = [];
+  private readonly pairs: number[] = [];
 
   add(i: number, ref: string, pointer: string): void {
-    let r = this.refIds.get(ref);
-    if (r === undefined) this.refIds.set(ref, (r = this.refIds.size));
     let p = this.pointerIds.get(pointer);
     if (p === undefined) this.pointerIds.set(pointer, (p = this.pointerIds.size));
-    this.triples.push(r, i, p);
+    this.refs.push(ref);
+    this.pairs.push(i, p);
   }
 
   done(): Pick<ChunkResult, 'usedRefs' | 'uses' | 'pointers'> {
-    return { usedRefs: [...this.refIds.keys()].join('\n'), uses: Int32Array.from(this.triples), pointers: [...this.pointerIds.keys()] };
+    return { usedRefs: this.refs.join('\n'), uses: Int32Array.from(this.pairs), pointers: [...this.pointerIds.keys()] };
   }
 }
 

@@ -52,11 +52,6 @@ export class RefIndex {
     this.checkBudget();
   }
 
-  /** true when `ref` is known to be defined already (always false once spilled: the disk resolves at the end) */
-  isDefined(ref: string): boolean {
-    return this.defs !== undefined && this.defs.has(ref);
-  }
-
   use(ref: string, file: string, line: number, pointer: string): void {
     const loc = this.loc(file, line);
     if (this.disk) return this.disk.use(ref, loc, pointer);

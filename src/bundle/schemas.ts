@@ -71,6 +71,12 @@ export function validate(name: SchemaName, value: unknown): Problem[] {
   return (fn.errors ?? []).map(describeError);
 }
 
+/** Compile the fast validators of `names` now (a worker does this while it waits for its first chunk). */
+export function prepare(names: readonly SchemaName[]): void {
+  fast ??= new Validators(false);
+  for (const n of names) fast.get(n);
+}
+
 function describeError(e: ErrorObject): Problem {
   const got = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v) : JSON.stringify(v));
   const p = e.params as Record<string, unknown>;

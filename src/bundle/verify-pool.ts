@@ -32,19 +32,27 @@ function workerFile(): URL | undefined {
   return fs.existsSync(url) ? url : undefined;
 }
 
-/** Workers to use by default: one per core, at most 4. */
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(4, os.availableParallelism()));
+/**
+ * Workers to use by default: one per core besides this thread's (which
+ * inflates, hashes and keeps the reference index), at least one, at most two.
+ * Each costs about 50 MB of RSS: with `lean` (a bundle whose refs go to disk,
+ * P1) one only; a 1,000,000-contact verify peaked at 291 MB with two, 248 MB
+ * with one. On 2 cores a second worker only added CPU (V8's compilers and
+ * collectors run on the same cores): 2.6-3.0 s against 2.2 s at 100,000.
+ */
+export function defaultWorkers(lean: boolean): number {
+  return Math.max(1, Math.min(lean ? 1 : 2, os.availableParallelism() - 1));
 }
 
-/** A pool of `n` workers, or the inline pool when n is 0 or workers cannot start from here. */
-export function makePool(n: number): ChunkPool {
+/**
+ * A pool of `n` workers, or the inline pool when n is 0 or workers cannot
+ * start from here. Until a worker is ready the calling thread checks chunks
+ * itself, unless `waitReady` (tests that must exercise the workers).
+ */
+export function makePool(n: number, waitReady = false): ChunkPool {
   const file = n > 0 ? workerFile() : undefined;
-  return file ? new WorkerPool(file, n) : inlinePool();
+  return file ? new WorkerPool(file, n, waitReady) : inlinePool();
 }
-
-/** chunks queued per worker before the calling thread takes one itself */
-const PER_WORKER_QUEUE = Number(process.env.OFFICEPORT_VERIFY_QUEUE ?? 2);
 
 interface Pending {
   resolve: (r: ChunkResult) => void;
@@ -58,13 +66,19 @@ class WorkerPool implements ChunkPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failed: Error | undefined;
+  /** workers that have compiled the schemas, in the order they became ready */
+  private readonly ready: number[] = [];
   private readonly inline = inlinePool();
 
-  constructor(file: URL, n: number) {
+  private firstReady: Promise<void>;
+  private onReady: () => void = () => undefined;
+
+  constructor(file: URL, n: number, private readonly waitReady: boolean) {
+    this.firstReady = new Promise((resolve) => (this.onReady = resolve));
     for (let w = 0; w < n; w++) {
       const worker = new Worker(file);
       worker.unref();
-      worker.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => this.settle(m));
+      worker.on('message', (m: { id: number; result?: ChunkResult; error?: string; ready?: boolean }) => (m.ready ? (this.ready.push(w), this.onReady()) : this.settle(m)));
       worker.on('error', (e) => this.fail(e));
       worker.on('exit', (code) => code !== 0 && this.fail(new Error(`a verify worker stopped (exit code ${code})`)));
       this.workers.push(worker);
@@ -74,10 +88,11 @@ class WorkerPool implements ChunkPool {
 
   run(task: ChunkTask): Promise<ChunkResult> {
     if (this.failed) return Promise.reject(this.failed);
-    let w = 0;
-    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[w]!) w = i;
-    // Every worker has enough queued: this thread checks the chunk itself rather than wait.
-    if (this.load[w]! >= PER_WORKER_QUEUE) return this.inline.run(task);
+    if (this.waitReady && this.ready.length === 0) return this.firstReady.then(() => this.run(task));
+    // Until a worker has started (about 0.2 s: Node, ajv, the schemas) this thread checks the chunks itself.
+    if (this.ready.length === 0) return this.inline.run(task);
+    let w = this.ready[0]!;
+    for (const i of this.ready) if (this.load[i]! < this.load[w]!) w = i;
     const id = this.nextId++;
     this.load[w]!++;
     return new Promise<ChunkResult>((resolve, reject) => {
