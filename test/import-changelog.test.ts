@@ -3,7 +3,9 @@
 // whose log is still in the schema-2 layout migrates without losing an accept.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { acceptInbox } from '../src/inbox.js';
 import { undoImport } from '../src/import-undo.js';
 import { openInstallation } from '../src/store/db.js';
 import { changesOf } from '../src/store/import-changes.js';
@@ -32,7 +34,9 @@ function toSchema2(file: string): void {
     CREATE TABLE import_changes (accept_id TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL,
       before TEXT, after_hash TEXT, PRIMARY KEY (accept_id, seq));
     INSERT INTO import_changes SELECT s.accept_id, c.seq, c.tbl,
-      CASE WHEN c.tbl IN (${ids}) THEN json_object('id', c.key) ELSE c.key END, c.before,
+      CASE WHEN c.tbl IN (${ids}) THEN json_object('id', c.key)
+           WHEN c.tbl = 'import_map' AND substr(c.key, 1, 1) != '{' THEN json_object('source_installation', s.source_installation, 'source_ref', c.key, 'office_id', s.office_id)
+           ELSE c.key END, c.before,
       CASE WHEN c.after_hash IS NOT NULL THEN lower(hex(c.after_hash)) END
       FROM import_change_rows c JOIN import_change_sets s ON s.no = c.change_set;
     DROP TABLE import_change_rows; DROP TABLE import_change_sets;
@@ -58,6 +62,9 @@ describe('the change log of an accept', () => {
     for (const c of changes) expect(typeof JSON.parse(c.key)).toBe('object');
     const contact = changes.find((c) => c.tbl === 'contacts')!;
     expect(Object.keys(JSON.parse(contact.key))).toEqual(['id']);
+    const mapped = changes.find((c) => c.tbl === 'import_map')!;
+    expect(JSON.parse(mapped.key)).toEqual({ source_installation: r.head.source.installation_id, source_ref: expect.stringMatching(/\//), office_id: r.head.target.office_id });
+    expect(Object.keys(JSON.parse(mapped.key))).toEqual(['source_installation', 'source_ref', 'office_id']);
     // seq numbers are unique, and changesOf lists them last first
     const seqs = changes.map((c) => c.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
@@ -69,6 +76,22 @@ describe('the change log of an accept', () => {
     tgt.db.prepare(`UPDATE import_map SET outcome = 'merged' WHERE source_ref = (SELECT min(source_ref) FROM import_map WHERE bundle_id = ?)`).run(r.head.bundle_id);
     const before = await dump(tgt.db);
     expect(() => undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER)).toThrow(/1 record of this import changed after it/);
+    expect(await dump(tgt.db)).toEqual(before);
+  });
+
+  it('I11/I13: a second accept of the bundle updates the import_map rows it shares with the first (logged with their before-image); undoing both, last first, restores the exact dump', async () => {
+    const src = await installation(SOURCE);
+    const tgt = await installation(TARGET);
+    made.push(src, tgt);
+    const before = await dump(tgt.db);
+    const first = await importInto(tgt, await exportFrom(src), { contacts: ['contact/C-1101'] });
+    const second = await acceptInbox(tgt.db, first.inbox_id!, TGT_OFFICE, TGT_USER, { receiptFile: path.join(tgt.dir, 'second.json') });
+    const updated = changesOf(tgt.db, second.head.accept_id).filter((c) => c.tbl === 'import_map' && c.before !== null);
+    expect(updated.length).toBeGreaterThan(0);
+    for (const c of updated) expect(JSON.parse(c.before!)).toMatchObject(JSON.parse(c.key));
+    expect(changesOf(tgt.db, second.head.accept_id).every((c) => c.intact)).toBe(true);
+    undoImport(tgt.db, second.receipt_file!, TGT_OFFICE, TGT_USER);
+    undoImport(tgt.db, first.receipt_file!, TGT_OFFICE, TGT_USER);
     expect(await dump(tgt.db)).toEqual(before);
   });
 

@@ -129,6 +129,7 @@ export function writeImportMap(ctx: BulkContext): void {
   const { db, log } = ctx;
   const src = lit(ctx.sourceInstallation);
   const office = lit(ctx.officeId);
+  log.scope(ctx.sourceInstallation, ctx.officeId);
   const existing = db
     .prepare(
       `SELECT n.ref, n.target_table, n.target_id, n.outcome FROM temp.imp_map_new n
@@ -144,9 +145,8 @@ export function writeImportMap(ctx: BulkContext): void {
   const fresh = `FROM temp.imp_map_new n WHERE NOT EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = ${src} AND m.source_ref = n.ref AND m.office_id = ${office})`;
   const { lo, hi } = db.prepare(`SELECT min(n.seq) AS lo, max(n.seq) AS hi ${fresh}`).get() as { lo: number | null; hi: number | null };
   const value: Record<string, string> = { source_installation: src, source_ref: 'n.ref', office_id: office, target_table: 'n.target_table', target_id: 'n.target_id', bundle_id: lit(ctx.bundleId), outcome: 'n.outcome' };
-  const key = `json_object('source_installation', ${src}, 'source_ref', n.ref, 'office_id', ${office})`;
   const digest = log.digestOf(Object.keys(value), (c) => value[c]!);
-  if (lo !== null && hi !== null) log.logSelected('import_map', hi - lo + 1, `SELECT n.seq - ? AS o, ${key} AS k, ${digest} AS h ${fresh}`, [lo]);
+  if (lo !== null && hi !== null) log.logSelected('import_map', hi - lo + 1, `SELECT n.seq - ? AS o, ${log.mapKeySql('n.ref')} AS k, ${digest} AS h ${fresh}`, [lo]);
   db.prepare(
     `INSERT INTO import_map (source_installation, source_ref, office_id, target_table, target_id, bundle_id, outcome)
      SELECT ${src}, n.ref, ${office}, n.target_table, n.target_id, ?, n.outcome ${fresh} ORDER BY n.seq`,

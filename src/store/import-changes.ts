@@ -48,16 +48,32 @@ function digestBlob(row: Row | undefined): Buffer | null {
 
 const ID_KEYED = new Set(ID_KEYED_TABLES);
 
-/** A key as stored: the bare id for a table with ids, else its JSON. */
-function storedKey(table: string, key: Key): string {
+/** Source installation and office of an accept's import_map rows (their keys are stored as the bare source ref). */
+interface MapScope {
+  source_installation: string | null;
+  office_id: string | null;
+}
+
+/** A key as stored: the bare id for a table with ids, the bare source ref of an import_map row in the scope, else its JSON. */
+function storedKey(table: string, key: Key, scope?: MapScope): string {
+  if (table === 'import_map' && scope && isScoped(key, scope)) return key.source_ref as string;
   if (!ID_KEYED.has(table)) return JSON.stringify(key);
   const cols = Object.keys(key);
   if (cols.length !== 1 || typeof key.id !== 'string') throw new Error(`change log: ${table} rows are keyed by their id alone, not ${JSON.stringify(key)}`);
   return key.id;
 }
 
+function isScoped(key: Key, scope: MapScope): boolean {
+  const ref = key.source_ref;
+  return Object.keys(key).length === 3 && typeof ref === 'string' && !ref.startsWith('{') &&
+    key.source_installation === scope.source_installation && key.office_id === scope.office_id;
+}
+
 /** The JSON of a stored key, as changesOf() reports it. */
-function keyJson(table: string, stored: string): string {
+function keyJson(table: string, stored: string, scope: MapScope): string {
+  if (table === 'import_map' && !stored.startsWith('{')) {
+    return JSON.stringify({ source_installation: scope.source_installation, source_ref: stored, office_id: scope.office_id });
+  }
   return ID_KEYED.has(table) ? JSON.stringify({ id: stored }) : stored;
 }
 
@@ -113,8 +129,24 @@ export class ChangeLog {
     this.log = db.prepare(`${LOG_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`);
   }
 
+  private mapScope: MapScope | undefined;
+
+  /** import_map keys of this source installation and office are stored as the bare source ref from now on. */
+  scope(sourceInstallation: string, officeId: string): void {
+    this.db.prepare(`UPDATE import_change_sets SET source_installation = ?, office_id = ? WHERE no = ?`).run(sourceInstallation, officeId, this.set);
+    this.mapScope = { source_installation: sourceInstallation, office_id: officeId };
+  }
+
+  /** SQL of the stored key of an import_map row in scope (see scope()) from the SQL of its source ref. */
+  mapKeySql(refSql: string): string {
+    const s = this.mapScope;
+    if (!s) throw new Error('change log: scope() first');
+    const q = (v: string | null) => `'${String(v).replace(/'/g, "''")}'`;
+    return `CASE WHEN substr(${refSql}, 1, 1) = '{' THEN json_object('source_installation', ${q(s.source_installation)}, 'source_ref', ${refSql}, 'office_id', ${q(s.office_id)}) ELSE ${refSql} END`;
+  }
+
   private logOne(table: string, key: Key, before: Row | undefined | null, after: Row | undefined): void {
-    this.log.run(this.set, ++this.seq, table, storedKey(table, key), before ? JSON.stringify(before) : null, digestBlob(after));
+    this.log.run(this.set, ++this.seq, table, storedKey(table, key, this.mapScope), before ? JSON.stringify(before) : null, digestBlob(after));
   }
 
   insert(table: string, row: Record<string, string | number | null | Buffer | undefined>): void {
@@ -271,12 +303,13 @@ export interface LoggedChange {
 export function changesOf(db: Db, acceptId: string): (LoggedChange & { intact: boolean })[] {
   const rows = db
     .prepare(
-      `SELECT c.seq, c.tbl, c.key, c.before, CASE WHEN c.after_hash IS NOT NULL THEN lower(hex(c.after_hash)) END AS after_hash FROM import_change_sets s
+      `SELECT c.seq, c.tbl, c.key, c.before, CASE WHEN c.after_hash IS NOT NULL THEN lower(hex(c.after_hash)) END AS after_hash,
+         s.source_installation, s.office_id FROM import_change_sets s
        JOIN import_change_rows c ON c.change_set = s.no WHERE s.accept_id = ? ORDER BY c.seq DESC`,
     )
-    .all(acceptId) as LoggedChange[];
-  return rows.map((r) => {
-    const c: LoggedChange = { ...r, key: keyJson(r.tbl, r.key) };
+    .all(acceptId) as (LoggedChange & MapScope)[];
+  return rows.map(({ source_installation, office_id, ...r }) => {
+    const c: LoggedChange = { ...r, key: keyJson(r.tbl, r.key, { source_installation, office_id }) };
     return { ...c, intact: digest(readRow(db, c.tbl, JSON.parse(c.key) as Key)) === c.after_hash };
   });
 }

@@ -92,11 +92,13 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
   // 3: a leaner change log and import_map (P2: they were three quarters of the
   // bytes an import wrote). One row per accept in import_change_sets; the
   // changes keyed by its number, without a separate index (WITHOUT ROWID), the
-  // digest as 16 bytes, and the key of a table with an id as the bare id.
+  // digest as 16 bytes, the key of a table with an id as the bare id and that
+  // of an import_map row of the accept's source and office as the bare source ref.
   // import_map keeps its columns and key but no rowid and no index by target
   // (nothing looks rows up by target). Existing logs move over unchanged in meaning.
   [
-    `CREATE TABLE import_change_sets (no INTEGER PRIMARY KEY, accept_id TEXT NOT NULL UNIQUE)`,
+    // source_installation and office_id: those of the accept's import_map rows, whose keys are then stored as the bare source ref
+    `CREATE TABLE import_change_sets (no INTEGER PRIMARY KEY, accept_id TEXT NOT NULL UNIQUE, source_installation TEXT, office_id TEXT)`,
     `CREATE TABLE import_change_rows (
        change_set INTEGER NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL,
        before TEXT, after_hash BLOB, PRIMARY KEY (change_set, seq)) WITHOUT ROWID`,
