@@ -23,8 +23,6 @@ import type { WorkerGo, WorkerInput, WorkerMessage } from './export-worker.js';
  */
 export const WORKER_EARLY: readonly RecordType[] = ['activities', 'smartpad'];
 export const WORKER_LATE: readonly RecordType[] = [
-  'investment_accounts',
-  'key_relations',
   'letters',
   'pending_cases',
   'policies',
@@ -41,7 +39,7 @@ export const WORKER_LATE: readonly RecordType[] = [
  * full collection (P1: 1,000,000 contacts reached 303 MB RSS in all). Small
  * limits make it collect early; a row of many megabytes still fits.
  */
-const WORKER_HEAP = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
+const WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
 
 /** Below this many exported contacts a second thread costs more than it saves. */
 export const PARALLEL_FROM_CONTACTS = 2000;

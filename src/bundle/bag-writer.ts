@@ -20,6 +20,7 @@ import { ZipArchive as ZipArchiveJs } from 'archiver';
 import { BugError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { bagPathKind, BAGIT_TXT, BAG_INFO_TXT, MANIFEST_TXT, SIGNATURE_FILE, TAGMANIFEST_TXT } from './bag-reader.js';
+import { useNativeCrc32 } from './native-crc.js';
 import { signatureFileContent } from './signing.js';
 
 export interface PayloadFile {
@@ -84,6 +85,7 @@ const ZipArchive = ZipArchiveJs as new (opts: { zlib: { level: number } }) => Zi
 const RESERVED_INFO = new Set(['payload-oxum', 'bagging-date', 'bag-software-agent']);
 
 export async function writeBag(input: WriteBagInput): Promise<WriteBagResult> {
+  useNativeCrc32();
   checkRootName(input.rootName);
   if (Number.isNaN(input.createdAt.getTime())) throw new BugError('writeBag: createdAt is not a valid date');
   const dir = path.dirname(path.resolve(input.outFile));
