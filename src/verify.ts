@@ -3,7 +3,9 @@
 // schema, every reference, the counts and the documents. Refs live in memory
 // up to a limit and in a temporary SQLite database beyond it
 // (bundle/ref-index.ts), so a bundle of millions of records verifies in flat
-// memory.
+// memory. Record lines of large bundles are parsed and schema-checked in a
+// worker thread (bundle/record-check.ts, record-chunk.ts, verify-pool.ts) and
+// merged in file order, so the problem list is the same either way.
 import type { KeyObject } from 'node:crypto';
 import { checkPayload, HEADER_FILE, openBag, type OpenedBag } from './bundle/bag-reader.js';
 import {
