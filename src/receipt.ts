@@ -45,14 +45,14 @@ const REPORTED = ['"reason"', '"conflicts"', '"ambiguous"'];
 /** Outcomes of the planned (and, after apply, applied) accept, in plan order; stubs are not records of the target. */
 export function* planOutcomes(db: Db, onlyNotable = false): Generator<ReceiptOutcome> {
   // notable: what a long listing keeps (not created or linked, or ambiguous)
-  const notable = onlyNotable ? `AND (p.outcome NOT IN ('created', 'linked') OR json_extract(p.detail, '$.ambiguous') IS NOT NULL)` : '';
+  const notable = onlyNotable ? `AND (p.outcome NOT IN ('created', 'linked') OR (instr(p.detail, '"ambiguous"') > 0 AND json_extract(p.detail, '$.ambiguous') IS NOT NULL))` : '';
   // The target id: the plan's, else what the apply made of the ref, else (a kept party entry) its contact's.
   const page = db
     .prepare(
       `SELECT p.seq, p.ref, p.type, p.outcome, p.detail,
-         coalesce(nullif(coalesce(p.target_id, t.target_id), ''),
+         coalesce(nullif(coalesce(p.target_id, (SELECT t.target_id FROM temp.imp_refs t WHERE t.ref = p.ref)), ''),
                   CASE WHEN p.type = 'party' AND p.outcome = 'linked' THEN (SELECT c.target_id FROM temp.imp_refs c WHERE c.ref = json_extract(p.detail, '$.contact')) END)
-       FROM temp.imp_plan p LEFT JOIN temp.imp_refs t ON t.ref = p.ref
+       FROM temp.imp_plan p
        WHERE p.seq > ? AND p.type != 'stubs' ${notable} ORDER BY p.seq LIMIT 5000`,
     )
     .raw();

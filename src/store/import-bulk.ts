@@ -143,7 +143,8 @@ export function writeImportMap(ctx: BulkContext): void {
   }
   // Logged before the insert (a new row is one no earlier import mapped), with the digest of the row about to be written.
   const fresh = `FROM temp.imp_map_new n WHERE NOT EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = ${src} AND m.source_ref = n.ref AND m.office_id = ${office})`;
-  const { lo, hi } = db.prepare(`SELECT min(n.seq) AS lo, max(n.seq) AS hi ${fresh}`).get() as { lo: number | null; hi: number | null };
+  // seq numbers for every place of imp_map_new (those of rows that already existed stay unused)
+  const { lo, hi } = db.prepare(`SELECT min(seq) AS lo, max(seq) AS hi FROM temp.imp_map_new`).get() as { lo: number | null; hi: number | null };
   const value: Record<string, string> = { source_installation: src, source_ref: 'n.ref', office_id: office, target_table: 'n.target_table', target_id: 'n.target_id', bundle_id: lit(ctx.bundleId), outcome: 'n.outcome' };
   const digest = log.digestOf(Object.keys(value), (c) => value[c]!);
   if (lo !== null && hi !== null) log.logSelected('import_map', hi - lo + 1, `SELECT n.seq - ? AS o, ${log.mapKeySql('n.ref')} AS k, ${digest} AS h ${fresh}`, [lo]);
