@@ -154,20 +154,23 @@ function planOwnedSet(ctx: PlanContext, type: RecordType): void {
 
 /** I4: a party entry is linked when its contact is present, else dropped with the reason. */
 function planParties(db: Db): void {
-  const opt = (key: string) => `CASE WHEN json_type(e.value, '$.${key}') IS NOT NULL THEN ',"${key}":' || json_quote(json_extract(e.value, '$.${key}')) ELSE '' END`;
-  const list = `json_extract(e.value, '$.list')`;
-  const role = `json_extract(e.value, '$.role')`;
+  // Each field is read once (a MATERIALIZED CTE: a flattened query parsed the entry again for every use).
+  // Party fields are non-empty strings when present (schemas), so NULL means absent.
+  const opt = (key: string, col: string) => `CASE WHEN ${col} IS NOT NULL THEN ',"${key}":' || json_quote(${col}) ELSE '' END`;
   db.prepare(
-    `INSERT INTO temp.imp_plan (seq, ref, type, outcome, target_id, detail)
-     SELECT o.pseq + 1 + e.key, o.ref || '#parties/' || e.key, 'party',
+    `WITH e AS MATERIALIZED (
+       SELECT o.seq AS rseq, o.pseq, o.ref, j.key AS i, j.value ->> '$.contact' AS contact, j.value ->> '$.list' AS list,
+              j.value ->> '$.role' AS role, j.value ->> '$.share_percent' AS share
+       FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq, json_each(r.json, '$.parties') j WHERE o.linked_id IS NULL)
+     INSERT INTO temp.imp_plan (seq, ref, type, outcome, target_id, detail)
+     SELECT e.pseq + 1 + e.i, e.ref || '#parties/' || e.i, 'party',
             CASE WHEN pr.target_id IS NOT NULL THEN 'linked' ELSE 'dropped' END,
             CASE WHEN substr(pr.target_id, 1, 4) = 'new:' THEN NULL ELSE pr.target_id END,
-            '{"record":' || json_quote(o.ref) || ${opt('contact')} || ${opt('list')} || ${opt('role')} || ${opt('share_percent')}
-              || CASE WHEN pr.target_id IS NULL THEN ',"reason":' || json_quote('party entry (list ' || ${list}
-                   || CASE WHEN coalesce(${role}, '') != '' THEN ', role ' || ${role} ELSE '' END || '): ' || pr.why) ELSE '' END || '}'
-     FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq, json_each(r.json, '$.parties') e
-     LEFT JOIN temp.imp_presence pr ON pr.ref = json_extract(e.value, '$.contact')
-     WHERE o.linked_id IS NULL ORDER BY o.seq, e.key`,
+            '{"record":' || json_quote(e.ref) || ${opt('contact', 'e.contact')} || ${opt('list', 'e.list')} || ${opt('role', 'e.role')} || ${opt('share_percent', 'e.share')}
+              || CASE WHEN pr.target_id IS NULL THEN ',"reason":' || json_quote('party entry (list ' || e.list
+                   || CASE WHEN coalesce(e.role, '') != '' THEN ', role ' || e.role ELSE '' END || '): ' || pr.why) ELSE '' END || '}'
+     FROM e LEFT JOIN temp.imp_presence pr ON pr.ref = e.contact
+     ORDER BY e.rseq, e.i`,
   ).run();
 }
 
