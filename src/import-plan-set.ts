@@ -39,22 +39,27 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
     : `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || json_extract(r.json, '$.tax_id_hash')`;
   const taxTable = type === 'contacts' ? 'tgt_tax' : 'tgt_hash';
   const choices = [...ctx.choices.keys()];
+  // A page at a time (a re-import may have a candidate for every contact): decided, then written.
   const candidates = db.prepare(
-    `SELECT r.json FROM temp.imp_records r WHERE r.type = ? AND (
+    `SELECT r.seq, r.json FROM temp.imp_records r WHERE r.type = ? AND r.seq > ? AND (
        EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = ? AND m.source_ref = r.ref AND m.office_id = ?)
        OR EXISTS (SELECT 1 FROM temp.${taxTable} t WHERE t.key = ${taxKey})
        OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = op_identity_key(r.json))
        OR r.ref IN (SELECT value FROM json_each(?)))
-     ORDER BY r.seq`,
-  ).pluck();
+     ORDER BY r.seq LIMIT 1000`,
+  ).raw();
   const decide = type === 'contacts' ? decideContactRow : decideStubRow;
   const put = db.prepare(`INSERT INTO temp.imp_decided (ref, outcome, target_id, detail) VALUES (?, ?, ?, ?)`);
-  const decided: [string, Decided][] = [];
-  for (const json of candidates.iterate(type, ctx.sourceInstallation, ctx.officeId, JSON.stringify(choices)) as Iterable<string>) {
-    const rec = JSON.parse(json) as Rec;
-    decided.push([rec.ref, decide(ctx, rec)]);
+  const chosen = JSON.stringify(choices);
+  for (let after = 0, page = candidates.all(type, after, ctx.sourceInstallation, ctx.officeId, chosen) as [number, string][]; page.length > 0;
+    page = candidates.all(type, after, ctx.sourceInstallation, ctx.officeId, chosen) as [number, string][]) {
+    after = page[page.length - 1]![0];
+    for (const [, json] of page) {
+      const rec = JSON.parse(json) as Rec;
+      const d: Decided = decide(ctx, rec);
+      put.run(rec.ref, d.outcome, d.target_id ?? null, JSON.stringify(d.detail));
+    }
   }
-  for (const [ref, d] of decided) put.run(ref, d.outcome, d.target_id ?? null, JSON.stringify(d.detail));
   const fallback = type === 'contacts'
     ? { outcome: 'created', detail: `json_object('name', ${DISPLAY_NAME_SQL}, 'fingerprints', json_object())` }
     : { outcome: 'dropped', detail: `json_object('name', ${DISPLAY_NAME_SQL}, 'reason', 'no such contact in the target office')` };
