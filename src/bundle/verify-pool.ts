@@ -34,14 +34,16 @@ function workerFile(): URL | undefined {
 
 /**
  * Workers to use by default: one per core besides this thread's (which
- * inflates, hashes and keeps the reference index), at least one, at most two.
+ * inflates, hashes and keeps the reference index), at least one, at most two;
+ * none on a single core.
  * Each costs about 50 MB of RSS: with `lean` (a bundle whose refs go to disk,
- * P1) one only; a 1,000,000-contact verify peaked at 291 MB with two, 248 MB
- * with one. On 2 cores a second worker only added CPU (V8's compilers and
+ * P1) one only; a 1,000,000-contact verify peaked at 291 MB with two, 237-295
+ * MB with one before the heap caps below, 201-222 MB with them. On 2 cores a second worker only added CPU (V8's compilers and
  * collectors run on the same cores): 2.6-3.0 s against 2.2 s at 100,000.
  */
 export function defaultWorkers(lean: boolean): number {
-  return Math.max(1, Math.min(lean ? 1 : 2, os.availableParallelism() - 1));
+  const cores = os.availableParallelism();
+  return cores < 2 ? 0 : Math.max(1, Math.min(lean ? 1 : 2, cores - 1));
 }
 
 /**
