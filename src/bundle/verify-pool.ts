@@ -89,7 +89,6 @@ class WorkerPool implements ChunkPool {
     for (let w = 0; w < n; w++) {
       // A worker holds one chunk at a time: a small heap is plenty, and keeps verify's RSS down (P1).
       const worker = new Worker(file, { resourceLimits: WORKER_LIMITS });
-      worker.unref();
       worker.on('message', (m: { id: number; result?: ChunkResult; error?: string; ready?: boolean }) => (m.ready ? (this.ready.push(w), this.onReady()) : this.settle(m)));
       worker.on('error', (e) => this.fail(e));
       worker.on('exit', (code) => code !== 0 && this.fail(new Error(`a verify worker stopped (exit code ${code})`)));
