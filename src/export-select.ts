@@ -81,7 +81,10 @@ export function selectExport(db: Db, header: BundleHeader, selection: Selection,
   const ex = header.exclusions;
   const x = `(SELECT id FROM ${sel('x_contacts')})`;
   // X3, X10: policies and accounts of exported primary contacts go; cases unless attached to commissions.
-  db.exec(`INSERT INTO ${sel('x_policies')} SELECT id FROM policies WHERE primary_contact_id IN ${x}`);
+  // The policies' catalogue ids are kept from the same read (selectCatalogue), not looked up again by id.
+  db.exec(`DROP TABLE IF EXISTS temp.x_policy_refs;
+    CREATE TEMP TABLE x_policy_refs AS SELECT id, product_id, carrier_id FROM policies WHERE primary_contact_id IN ${x};
+    INSERT INTO ${sel('x_policies')} SELECT id FROM temp.x_policy_refs`);
   db.exec(`INSERT INTO ${sel('x_accounts')} SELECT id FROM investment_accounts WHERE primary_contact_id IN ${x}`);
   decideByClass(db, 'x_cases', `SELECT c.id, EXISTS (SELECT 1 FROM commissions m WHERE m.case_id = c.id) AS attached
      FROM pending_cases c WHERE c.primary_contact_id IN ${x}`, ['attached'], (k) => caseTravels(Number(k.attached) === 1), ex);
@@ -200,14 +203,15 @@ function countNeverExported(db: Db, ex: BundleHeader['exclusions']): void {
 /** X9: carriers, products, riders and service providers of what travels. */
 function selectCatalogue(db: Db): void {
   db.exec(`
-    INSERT OR IGNORE INTO ${sel('x_products')} SELECT product_id FROM policies WHERE id IN (SELECT id FROM ${sel('x_policies')}) AND product_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${sel('x_products')} SELECT product_id FROM temp.x_policy_refs WHERE product_id IS NOT NULL;
     INSERT OR IGNORE INTO ${sel('x_products')} SELECT product_id FROM pending_cases WHERE id IN (SELECT id FROM ${sel('x_cases')}) AND product_id IS NOT NULL;
     INSERT OR IGNORE INTO ${sel('x_riders')} SELECT rider_id FROM policy_riders WHERE policy_id IN (SELECT id FROM ${sel('x_policies')}) AND rider_id IS NOT NULL;
     INSERT OR IGNORE INTO ${sel('x_sps')} SELECT service_provider_id FROM pending_cases WHERE id IN (SELECT id FROM ${sel('x_cases')}) AND service_provider_id IS NOT NULL;
-    INSERT OR IGNORE INTO ${sel('x_carriers')} SELECT carrier_id FROM policies WHERE id IN (SELECT id FROM ${sel('x_policies')}) AND carrier_id IS NOT NULL;
+    INSERT OR IGNORE INTO ${sel('x_carriers')} SELECT carrier_id FROM temp.x_policy_refs WHERE carrier_id IS NOT NULL;
     INSERT OR IGNORE INTO ${sel('x_carriers')} SELECT carrier_id FROM pending_cases WHERE id IN (SELECT id FROM ${sel('x_cases')}) AND carrier_id IS NOT NULL;
     INSERT OR IGNORE INTO ${sel('x_carriers')} SELECT carrier_id FROM products WHERE id IN (SELECT id FROM ${sel('x_products')});
     INSERT OR IGNORE INTO ${sel('x_carriers')} SELECT carrier_id FROM riders WHERE id IN (SELECT id FROM ${sel('x_riders')});
+    DROP TABLE temp.x_policy_refs;
   `);
 }
 
@@ -219,8 +223,11 @@ function selectStubs(db: Db): void {
     INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT contact_id FROM case_parties WHERE case_id IN (SELECT id FROM ${sel('x_cases')}) AND contact_id ${notX};
     INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT contact_id FROM account_parties WHERE account_id IN (SELECT id FROM ${sel('x_accounts')}) AND contact_id ${notX};
     INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT employee_contact_id FROM employee_census WHERE business_id IN (SELECT id FROM ${sel('x_contacts')}) AND employee_contact_id ${notX};
-    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT contact_id FROM key_relations WHERE id IN (SELECT id FROM ${sel('x_relations')}) AND contact_id ${notX};
-    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT related_contact_id FROM key_relations WHERE id IN (SELECT id FROM ${sel('x_relations')}) AND related_contact_id ${notX};
+    DROP TABLE IF EXISTS temp.x_relation_ends;
+    CREATE TEMP TABLE x_relation_ends AS SELECT contact_id, related_contact_id FROM key_relations WHERE id IN (SELECT id FROM ${sel('x_relations')});
+    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT contact_id FROM temp.x_relation_ends WHERE contact_id ${notX};
+    INSERT OR IGNORE INTO ${sel('x_stubs')} SELECT related_contact_id FROM temp.x_relation_ends WHERE related_contact_id ${notX};
+    DROP TABLE temp.x_relation_ends;
   `);
 }
 
