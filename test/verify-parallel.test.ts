@@ -4,6 +4,7 @@
 // exactly those of the line-by-line implementation this replaced (recorded in
 // bundle/verify-parallel-expected.json from commit 2826271) whether the lines
 // are checked in this thread (OFFICEPORT_VERIFY_WORKERS=0) or in workers.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,18 +22,13 @@ interface Outcome {
 }
 
 function verifyCli(zip: string, workers: number): Outcome {
-  const r = BIN
-    ? { ...run([]), ...spawnOld(zip) }
-    : run(['verify', zip, '--json'], { env: { OFFICEPORT_VERIFY_WORKERS: String(workers) } });
-  const out = JSON.parse(r.stdout) as Outcome;
+  // VERIFY_PARALLEL_BIN=<an older build's bin/officeport.js> runs that build instead (how the expected outcomes were recorded).
+  const stdout = BIN
+    ? spawnSync(process.execPath, [BIN, 'verify', zip, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout
+    : run(['verify', zip, '--json'], { env: { OFFICEPORT_VERIFY_WORKERS: String(workers) } }).stdout;
+  const out = JSON.parse(stdout) as Outcome;
   return { valid: out.valid, counts: out.counts, problems: out.problems };
 }
-
-function spawnOld(zip: string): { stdout: string } {
-  // Only when recording the expected outcomes with an older build (VERIFY_PARALLEL_BIN=<its bin/officeport.js>).
-  return { stdout: require_('node:child_process').spawnSync(process.execPath, [BIN!, 'verify', zip, '--json'], { encoding: 'utf8' }).stdout };
-}
-const require_ = (m: string) => (process as unknown as { getBuiltinModule: (m: string) => typeof import('node:child_process') }).getBuiltinModule(m);
 
 const zips = new Map<string, string>();
 
