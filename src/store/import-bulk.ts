@@ -130,16 +130,21 @@ export function writeImportMap(ctx: BulkContext): void {
   const src = lit(ctx.sourceInstallation);
   const office = lit(ctx.officeId);
   log.scope(ctx.sourceInstallation, ctx.officeId);
-  const existing = db
-    .prepare(
-      `SELECT n.ref, n.target_table, n.target_id, n.outcome FROM temp.imp_map_new n
-       WHERE EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = ${src} AND m.source_ref = n.ref AND m.office_id = ${office}) ORDER BY n.seq`,
-    )
-    .all() as { ref: string; target_table: string; target_id: string; outcome: string }[];
-  for (const e of existing) {
-    log.update('import_map', { source_installation: ctx.sourceInstallation, source_ref: e.ref, office_id: ctx.officeId }, {
-      target_table: e.target_table, target_id: e.target_id, bundle_id: ctx.bundleId, outcome: e.outcome,
-    });
+  // Keys an earlier import mapped, a page at a time by seq (P1: a re-import of a large bundle never holds them all).
+  const existing = db.prepare(
+    `SELECT n.seq, n.ref, n.target_table, n.target_id, n.outcome FROM temp.imp_map_new n
+     WHERE n.seq > ? AND EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = ${src} AND m.source_ref = n.ref AND m.office_id = ${office})
+     ORDER BY n.seq LIMIT 2000`,
+  );
+  for (let after = 0; ;) {
+    const page = existing.all(after) as { seq: number; ref: string; target_table: string; target_id: string; outcome: string }[];
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.seq;
+    for (const e of page) {
+      log.update('import_map', { source_installation: ctx.sourceInstallation, source_ref: e.ref, office_id: ctx.officeId }, {
+        target_table: e.target_table, target_id: e.target_id, bundle_id: ctx.bundleId, outcome: e.outcome,
+      });
+    }
   }
   // Logged before the insert (a new row is one no earlier import mapped), with the digest of the row about to be written.
   const fresh = `FROM temp.imp_map_new n WHERE NOT EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = ${src} AND m.source_ref = n.ref AND m.office_id = ${office})`;
