@@ -92,29 +92,35 @@ function planSimpleSet(ctx: PlanContext, type: RecordType): void {
 // ---- presence of contacts (I4, I6, I7) ---------------------------------------
 
 /**
- * Whether each contact ref used by the staged records is present in the target
- * office (as presence() in import-plan.ts decides it, after contacts and stubs
- * are planned): target_id when present ('new:REF' for a contact this accept
- * creates), else why not.
+ * Whether a contact ref is present in the target office, as presence() in
+ * import-plan.ts decides it once contacts and stubs are planned: the bundle's
+ * contacts and stubs are looked up in temp.imp_presence (filled once per plan
+ * from their plan rows); any other ref is present when an earlier import
+ * brought it (I3 (1)), else absent because it is still pending or unknown.
+ * Returns SQL for its target id ('new:REF' for a contact this accept creates;
+ * NULL when absent) and for why it is absent, for a LEFT JOIN alias `pr` on it.
  */
-function fillPresence(ctx: PlanContext, refsSql: string): void {
-  const { db } = ctx;
-  db.exec(`DELETE FROM temp.imp_presence`);
-  db.prepare(
-    `INSERT INTO temp.imp_presence (ref, target_id, why)
-     SELECT x.ref,
-       CASE WHEN p.type = 'contacts' THEN coalesce(p.target_id, 'new:' || x.ref)
-            WHEN p.type = 'stubs' THEN CASE WHEN p.outcome = 'linked' THEN p.target_id END
-            ELSE x.mapped END,
-       CASE WHEN p.type = 'contacts' THEN NULL
-            WHEN p.type = 'stubs' THEN CASE WHEN p.outcome = 'linked' THEN NULL
-              ELSE x.ref || ' (' || json_extract(p.detail, '$.name') || '): ' || json_extract(p.detail, '$.reason') END
-            WHEN x.mapped IS NOT NULL THEN NULL
-            WHEN (SELECT b.state FROM temp.imp_bundle_contacts b WHERE b.ref = x.ref) = 'later' THEN x.ref || ' is not accepted yet (still pending in the inbox)'
-            ELSE x.ref || ' is not present in the target office' END
-     FROM (SELECT u.ref, ${mappedSql('contacts', 'u.ref')} AS mapped FROM (SELECT DISTINCT ref FROM (${refsSql}) WHERE ref IS NOT NULL) u) x
-     LEFT JOIN temp.imp_plan p ON p.ref = x.ref`,
-  ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
+function presenceSql(pr: string, ref: string): { target: string; why: string } {
+  const mapped = mappedSql('contacts', ref);
+  return {
+    target: `CASE WHEN ${pr}.ref IS NOT NULL THEN ${pr}.target_id ELSE ${mapped} END`,
+    why: `CASE WHEN ${pr}.ref IS NOT NULL THEN ${pr}.why WHEN ${mapped} IS NOT NULL THEN NULL
+               WHEN (SELECT b.state FROM temp.imp_bundle_contacts b WHERE b.ref = ${ref}) = 'later' THEN ${ref} || ' is not accepted yet (still pending in the inbox)'
+               ELSE ${ref} || ' is not present in the target office' END`,
+  };
+}
+
+/** temp.imp_presence for the planned contacts (present) and stubs (present when linked), once per plan. */
+function ensurePresence(ctx: PlanContext): void {
+  if (ctx.presenceReady) return;
+  ctx.presenceReady = true;
+  ctx.db.exec(`DELETE FROM temp.imp_presence;
+    INSERT INTO temp.imp_presence (ref, target_id, why)
+    SELECT p.ref,
+      CASE WHEN p.type = 'contacts' THEN coalesce(p.target_id, 'new:' || p.ref) WHEN p.outcome = 'linked' THEN p.target_id END,
+      CASE WHEN p.type = 'contacts' OR p.outcome = 'linked' THEN NULL
+           ELSE p.ref || ' (' || json_extract(p.detail, '$.name') || '): ' || json_extract(p.detail, '$.reason') END
+    FROM temp.imp_plan p WHERE p.type IN ('contacts', 'stubs')`);
 }
 
 // ---- I4, I5, I9: policies, pending cases, investment accounts ---------------
@@ -153,12 +159,14 @@ function planOwnedSet(ctx: PlanContext, type: RecordType): void {
             CASE WHEN linked_id IS NULL THEN '{}' ELSE ${LINKED_DETAIL} END
      FROM temp.imp_owned ORDER BY seq`,
   ).run({ type });
-  fillPresence(ctx, `SELECT json_extract(e.value, '$.contact') AS ref FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq, json_each(r.json, '$.parties') e WHERE o.linked_id IS NULL`);
-  planParties(db);
+  ensurePresence(ctx);
+  planParties(ctx);
 }
 
 /** I4: a party entry is linked when its contact is present, else dropped with the reason. */
-function planParties(db: Db): void {
+function planParties(ctx: PlanContext): void {
+  const { db } = ctx;
+  const pr = presenceSql('pr', 'e.contact');
   // Each field is read once (a MATERIALIZED CTE: a flattened query parsed the entry again for every use).
   // Party fields are non-empty strings when present (schemas), so NULL means absent.
   const opt = (key: string, col: string) => `CASE WHEN ${col} IS NOT NULL THEN ',"${key}":' || json_quote(${col}) ELSE '' END`;
@@ -169,14 +177,14 @@ function planParties(db: Db): void {
        FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq, json_each(r.json, '$.parties') j WHERE o.linked_id IS NULL)
      INSERT INTO temp.imp_plan (seq, ref, type, outcome, target_id, detail)
      SELECT e.pseq + 1 + e.i, e.ref || '#parties/' || e.i, 'party',
-            CASE WHEN pr.target_id IS NOT NULL THEN 'linked' ELSE 'dropped' END,
-            CASE WHEN substr(pr.target_id, 1, 4) = 'new:' THEN NULL ELSE pr.target_id END,
+            CASE WHEN e.target IS NOT NULL THEN 'linked' ELSE 'dropped' END,
+            CASE WHEN substr(e.target, 1, 4) = 'new:' THEN NULL ELSE e.target END,
             '{"record":' || json_quote(e.ref) || ${opt('contact', 'e.contact')} || ${opt('list', 'e.list')} || ${opt('role', 'e.role')} || ${opt('share_percent', 'e.share')}
-              || CASE WHEN pr.target_id IS NULL THEN ',"reason":' || json_quote('party entry (list ' || e.list
-                   || CASE WHEN coalesce(e.role, '') != '' THEN ', role ' || e.role ELSE '' END || '): ' || pr.why) ELSE '' END || '}'
-     FROM e LEFT JOIN temp.imp_presence pr ON pr.ref = e.contact
+              || CASE WHEN e.target IS NULL THEN ',"reason":' || json_quote('party entry (list ' || e.list
+                   || CASE WHEN coalesce(e.role, '') != '' THEN ', role ' || e.role ELSE '' END || '): ' || e.why) ELSE '' END || '}'
+     FROM (SELECT e.*, ${pr.target} AS target, ${pr.why} AS why FROM e LEFT JOIN temp.imp_presence pr ON pr.ref = e.contact) e
      ORDER BY e.rseq, e.i`,
-  ).run();
+  ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
 }
 
 interface CatalogueRow {
@@ -243,40 +251,42 @@ function moveCatalogueRows(db: Db, rows: CatalogueRow[]): void {
 /** I6: rebuilt when both contacts are present, else pending for a later bundle of the session (I9: linked when already imported). */
 function planRelationsSet(ctx: PlanContext): void {
   const { db } = ctx;
-  fillPresence(ctx, `SELECT json_extract(json, '$.contact') AS ref FROM temp.imp_records WHERE type = 'key_relations'
-                     UNION ALL SELECT json_extract(json, '$.related_contact') FROM temp.imp_records WHERE type = 'key_relations'`);
+  ensurePresence(ctx);
+  const pa = presenceSql('a', 'x.c');
+  const pb = presenceSql('b', 'x.rc');
   db.prepare(
     `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
-     SELECT x.ref, 'key_relations',
-            CASE WHEN x.id IS NOT NULL THEN 'linked' WHEN a.target_id IS NOT NULL AND b.target_id IS NOT NULL THEN 'created' ELSE 'pending' END,
-            x.id,
-            CASE WHEN x.id IS NOT NULL THEN ${LINKED_DETAIL} WHEN a.target_id IS NOT NULL AND b.target_id IS NOT NULL THEN '{}'
+     SELECT y.ref, 'key_relations',
+            CASE WHEN y.id IS NOT NULL THEN 'linked' WHEN y.at IS NOT NULL AND y.bt IS NOT NULL THEN 'created' ELSE 'pending' END,
+            y.id,
+            CASE WHEN y.id IS NOT NULL THEN ${LINKED_DETAIL} WHEN y.at IS NOT NULL AND y.bt IS NOT NULL THEN '{}'
                  ELSE json_object('reason', 'waiting for a later bundle of the session: ' ||
-                   CASE WHEN a.why IS NOT NULL AND b.why IS NOT NULL THEN a.why || '; ' || b.why ELSE coalesce(a.why, b.why) END) END
-     FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.contact') AS c, json_extract(r.json, '$.related_contact') AS rc,
+                   CASE WHEN y.aw IS NOT NULL AND y.bw IS NOT NULL THEN y.aw || '; ' || y.bw ELSE coalesce(y.aw, y.bw) END) END
+     FROM (SELECT x.*, ${pa.target} AS at, ${pa.why} AS aw, ${pb.target} AS bt, ${pb.why} AS bw FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.contact') AS c, json_extract(r.json, '$.related_contact') AS rc,
                   ${mappedSql('key_relations', 'r.ref')} AS id
            FROM temp.imp_records r WHERE r.type = 'key_relations') x
-     LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.rc
-     ORDER BY x.seq`,
+     LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.rc) y
+     ORDER BY y.seq`,
   ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
 }
 
 /** I7: a census row is kept only when its business and its employee are present (I9: linked when already imported). */
 function planCensusSet(ctx: PlanContext): void {
   const { db } = ctx;
-  fillPresence(ctx, `SELECT json_extract(json, '$.business') AS ref FROM temp.imp_records WHERE type = 'employee_census'
-                     UNION ALL SELECT json_extract(json, '$.employee_contact') FROM temp.imp_records WHERE type = 'employee_census'`);
+  ensurePresence(ctx);
+  const pa = presenceSql('a', 'x.c');
+  const pb = presenceSql('b', 'x.e');
   db.prepare(
     `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
-     SELECT x.ref, 'employee_census',
-            CASE WHEN x.id IS NOT NULL THEN 'linked' WHEN a.target_id IS NOT NULL AND b.target_id IS NOT NULL THEN 'created' ELSE 'dropped' END,
-            x.id,
-            CASE WHEN x.id IS NOT NULL THEN ${LINKED_DETAIL} WHEN a.target_id IS NULL THEN json_object('reason', 'business ' || a.why)
-                 WHEN b.target_id IS NULL THEN json_object('reason', 'employee ' || b.why) ELSE '{}' END
-     FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.business') AS c, json_extract(r.json, '$.employee_contact') AS e,
+     SELECT y.ref, 'employee_census',
+            CASE WHEN y.id IS NOT NULL THEN 'linked' WHEN y.at IS NOT NULL AND y.bt IS NOT NULL THEN 'created' ELSE 'dropped' END,
+            y.id,
+            CASE WHEN y.id IS NOT NULL THEN ${LINKED_DETAIL} WHEN y.at IS NULL THEN json_object('reason', 'business ' || y.aw)
+                 WHEN y.bt IS NULL THEN json_object('reason', 'employee ' || y.bw) ELSE '{}' END
+     FROM (SELECT x.*, ${pa.target} AS at, ${pa.why} AS aw, ${pb.target} AS bt, ${pb.why} AS bw FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.business') AS c, json_extract(r.json, '$.employee_contact') AS e,
                   ${mappedSql('employee_census', 'r.ref')} AS id
            FROM temp.imp_records r WHERE r.type = 'employee_census') x
-     LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.e
-     ORDER BY x.seq`,
+     LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.e) y
+     ORDER BY y.seq`,
   ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
 }

@@ -27,6 +27,8 @@ export interface PlanContext {
   choices: Map<string, string>;
   /** catalogue records this accept creates, by type, carrier scope and name: the first ref of each */
   createdCatalogue?: Map<string, string>;
+  /** temp.imp_presence holds the planned contacts and stubs (set-based planning) */
+  presenceReady?: boolean;
 }
 
 export type Rec = Record<string, unknown> & { ref: string };
