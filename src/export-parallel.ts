@@ -157,7 +157,7 @@ function addExclusions(into: BundleHeader['exclusions'], add: BundleHeader['excl
 
 async function* readAndRemove(file: string): AsyncGenerator<Buffer> {
   try {
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 16 })) yield chunk as Buffer;
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 19 })) yield chunk as Buffer;
   } finally {
     fs.rmSync(file, { force: true });
   }
