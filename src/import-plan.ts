@@ -3,7 +3,7 @@
 // written. The dry run stops here; the real run applies exactly these rows.
 import { displayName, identityKey, stubTaxHash, taxDigits } from './domain/matching.js';
 import {
-  checkChoice, decideCensus, decideContact, decideMatch, decideParty, decideRelation, fingerprintRow, mergeContact,
+  checkChoice, decideContact, decideMatch, decideRelation, fingerprintRow, mergeContact,
   resolveCatalogue, type CarrierMode, type CatalogueCandidates, type Presence, type Row,
 } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
