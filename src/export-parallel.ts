@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { BundleHeader, RecordType } from './bundle/records.js';
+import { RECORD_TYPES, type BundleHeader, type RecordType } from './bundle/records.js';
 import { BugError, OfficeportError, type ErrorCode } from './errors.js';
 import type { RemoteFiles } from './export-records.js';
 import type { ExportScope } from './export-select.js';
@@ -26,18 +26,8 @@ import type { WorkerGo, WorkerInput, WorkerMessage } from './export-worker.js';
  * investment_accounts and key_relations; 1.80-1.99 s giving them to the worker).
  */
 export const WORKER_EARLY: readonly RecordType[] = ['activities', 'contacts', 'employee_census', 'smartpad'];
-export const WORKER_LATE: readonly RecordType[] = [
-  'investment_accounts',
-  'key_relations',
-  'letters',
-  'pending_cases',
-  'policies',
-  'positions',
-  'products',
-  'riders',
-  'service_providers',
-  'stubs',
-];
+/** Every other record type but carriers, in bag order. */
+export const WORKER_LATE: readonly RecordType[] = RECORD_TYPES.filter((t) => t !== 'carriers' && !WORKER_EARLY.includes(t));
 
 /**
  * The worker holds one row and one 64 KiB chunk at a time, but makes garbage
