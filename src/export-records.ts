@@ -6,9 +6,11 @@ import {
   buildParty,
   buildRiderEntry,
   documentPath,
+  NESTED_FIELDS,
   recordFile,
   RECORD_TYPES,
   recordBuilder,
+  SPECS,
   type BundleHeader,
   type PartyRecordType,
   type RecordType,
@@ -26,6 +28,7 @@ import {
   tally,
   type Decision,
 } from './domain/export-rules.js';
+import { BugError } from './errors.js';
 import { sel, type ExportScope } from './export-select.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './store/db.js';
@@ -38,6 +41,12 @@ export interface TypeQuery {
   /** the ORDER BY that puts rows in id order (x.id when the TEMP table of ids drives the query) */
   order: string;
   build: (row: Row) => Record<string, unknown>;
+  /**
+   * The record's columns are written as JSON text by SQLite (recordSql): build
+   * reads only `cols` of the row (as they are) and `flags` (only whether they
+   * hold a value), and returns only nested fields (NESTED_FIELDS), which follow.
+   */
+  sql?: { cols?: string[]; flags?: string[] };
 }
 
 /** Record files made elsewhere (a worker thread): each resolves to its lines, or undefined when it has no records. */
@@ -87,10 +96,8 @@ export function* recordLines(
 ): Generator<string> {
   let chunk = '';
   let n = 0;
-  const rows = rowsOf(db.prepare(`SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from} ORDER BY ${q.order}`), scope.params);
-  const build = recordBuilder(type);
-  for (const row of rows) {
-    chunk += JSON.stringify(build(row, q.build(row))) + '\n';
+  for (const line of q.sql ? sqlRecords(db, type, q, scope) : builtRecords(db, type, q, scope)) {
+    chunk += line;
     n++;
     header.counts[type]++;
     if (chunk.length > 1 << 16) {
@@ -102,6 +109,83 @@ export function* recordLines(
   }
   if (chunk) yield chunk;
   onRecords?.(n);
+}
+
+/** Record lines built in JavaScript from whole rows. */
+function* builtRecords(db: Db, type: RecordType, q: TypeQuery, scope: ExportScope): Generator<string> {
+  const rows = rowsOf(db.prepare(`SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from} ORDER BY ${q.order}`), scope.params);
+  const build = recordBuilder(type);
+  for (const row of rows) yield JSON.stringify(build(row, q.build(row))) + '\n';
+}
+
+/**
+ * Record lines whose columns SQLite writes as JSON text (recordSql), with the
+ * nested fields build gives added in JavaScript: the same text as
+ * JSON.stringify of recordBuilder's record, for about half the CPU (at 100,000
+ * contacts, 32,000 contacts: 330-410 ms -> 220 ms), as better-sqlite3 hands over
+ * one string per row instead of one per column and no objects are built for it.
+ * A row with a value that is not text (a blob in a text column) is built from
+ * its whole row in JavaScript instead.
+ */
+function* sqlRecords(db: Db, type: RecordType, q: TypeQuery, scope: ExportScope): Generator<string> {
+  const { cols = [], flags = [] } = q.sql!;
+  const columns = [
+    `${recordSql(type)} AS ${JSON_COLUMN}`,
+    't.id AS id',
+    ...cols.map((c) => `t.${c}`),
+    ...flags.map((c) => `CASE WHEN typeof(t.${c}) = 'text' THEN t.${c} <> '' ELSE t.${c} END AS ${c}`),
+    ...(q.also ? [q.also] : []),
+  ];
+  const rows = rowsOf(db.prepare(`SELECT ${columns.join(', ')} ${q.from} ORDER BY ${q.order}`), scope.params);
+  const nested = NESTED_FIELDS[type];
+  const keys = nested.map((k) => `,${JSON.stringify(k)}:`);
+  let whole: Statement | undefined;
+  let build: ReturnType<typeof recordBuilder> | undefined;
+  for (const row of rows) {
+    const json = row[JSON_COLUMN];
+    if (json === null) {
+      // Not all text: the whole row, as builtRecords reads it.
+      whole ??= db.prepare(`SELECT * FROM (SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from}) WHERE id = @export_row_id`);
+      build ??= recordBuilder(type);
+      const full = whole.get({ ...scope.params, export_row_id: row.id }) as Row;
+      yield JSON.stringify(build(full, q.build(full))) + '\n';
+      continue;
+    }
+    const extra = q.build(row);
+    let line = json as string;
+    for (const k in extra) {
+      if (!nested.includes(k)) throw new BugError(`export: ${type} builds ${k}, not a nested field, from a row SQLite wrote as JSON`);
+    }
+    for (let i = 0; i < nested.length; i++) {
+      const v = extra[nested[i]!];
+      if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+      line += keys[i] + JSON.stringify(v);
+    }
+    yield line + '}\n';
+  }
+}
+
+const JSON_COLUMN = 'record_json';
+
+/**
+ * SQL for the start of a record's JSON text, `{"ref":...` and its column fields
+ * (without the closing brace), as recordBuilder and JSON.stringify make them:
+ * fields in schema order, refs from *_id columns, empty values left out; SQLite's
+ * json_quote escapes text as JSON.stringify does. NULL when any of the row's
+ * values is not text or NULL.
+ */
+export function recordSql(type: RecordType): string {
+  const spec = SPECS[type];
+  const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const cols = ['t.id', ...spec.fields.map((f) => `t.${f.column ?? f.name}`)];
+  const text = cols.map((c) => `typeof(${c}) IN ('text', 'null')`).join(' AND ');
+  const parts = [`${lit('{"ref":')} || json_quote(${lit(`${spec.prefix}/`)} || t.id)`];
+  spec.fields.forEach((f, i) => {
+    const c = cols[i + 1]!;
+    const v = f.type === 'ref' ? `${lit(`${f.to!}/`)} || ${c}` : c;
+    parts.push(`CASE WHEN ${c} IS NULL OR ${c} = '' THEN '' ELSE ${lit(`,${JSON.stringify(f.name)}:`)} || json_quote(${v}) END`);
+  });
+  return `CASE WHEN ${text} THEN ${parts.join(' || ')} END`;
 }
 
 /**
@@ -149,22 +233,23 @@ export function typeQueries(db: Db, scope: ExportScope, header: BundleHeader): R
   const origin = (row: Row) => ({ origin: catalogueOrigin(row.office_id!, scope.officeId, scope.ancestors) });
   const drops = (rule: (r: Row) => Decision[]) => (row: Row) => (rule(row).forEach((d) => tally(ex, d)), {});
   return {
-    activities: { ...inX('activities.contact_id', 'x_contacts'), build: none },
+    activities: { ...inX('activities.contact_id', 'x_contacts'), build: none, sql: {} },
     carriers: { ...own('x_carriers', 'carriers'), build: origin },
-    contacts: { ...own('x_contacts', 'contacts'), build: drops(contactDrops) },
-    employee_census: { ...inX('employee_census.business_id', 'x_contacts'), build: none },
-    key_relations: { ...own('x_relations', 'key_relations'), build: none },
+    contacts: { ...own('x_contacts', 'contacts'), build: drops(contactDrops), sql: { cols: ['kind'], flags: ['primary_advisor_id', 'referred_by_id', 'custom'] } },
+    employee_census: { ...inX('employee_census.business_id', 'x_contacts'), build: none, sql: {} },
+    key_relations: { ...own('x_relations', 'key_relations'), build: none, sql: {} },
     letters: {
       from: `${own('x_letters', 'letters').from} LEFT JOIN documents d ON d.path = t.document`,
       order: 'x.id',
       also: 'd.sha256 AS doc_sha256, d.size AS doc_size',
       build: documentOf,
+      sql: { cols: ['document'] },
     },
-    positions: { ...inX('positions.account_id', 'x_accounts'), build: drops(positionDrops) },
+    positions: { ...inX('positions.account_id', 'x_accounts'), build: drops(positionDrops), sql: { flags: ['custom'] } },
     products: { ...own('x_products', 'products'), build: origin },
     riders: { ...own('x_riders', 'riders'), build: origin },
     service_providers: { ...own('x_sps', 'service_providers'), build: origin },
-    smartpad: { ...inX('smartpad.contact_id', 'x_contacts'), build: none },
+    smartpad: { ...inX('smartpad.contact_id', 'x_contacts'), build: none, sql: {} },
     stubs: { ...own('x_stubs', 'contacts'), build: (row) => stubFields(row, header.stub_salt) },
     ...partyQueries(db, ex),
   };
@@ -189,14 +274,16 @@ function partyQueries(db: Db, ex: BundleHeader['exclusions']): Record<PartyRecor
     investment_accounts: {
       ...own('x_accounts', 'investment_accounts'),
       build: (row) => (accountDrops(row).forEach((d) => tally(ex, d)), { parties: accountParties(row.id!) }),
+      sql: { flags: ['custom', 'asset_allocation', 'performance'] },
     },
-    pending_cases: { ...own('x_cases', 'pending_cases'), build: (row) => ({ parties: caseParties(row.id!) }) },
+    pending_cases: { ...own('x_cases', 'pending_cases'), build: (row) => ({ parties: caseParties(row.id!) }), sql: {} },
     policies: {
       ...own('x_policies', 'policies'),
       build: (row) => {
         policyDrops(row).forEach((d) => tally(ex, d));
         return { riders: riders(row.id!).map((r) => buildRiderEntry(r.rider_id!, r.amount)), parties: policyParties(row.id!) };
       },
+      sql: { cols: ['line_of_business'], flags: ['custom'] },
     },
   };
 }
