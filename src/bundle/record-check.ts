@@ -41,7 +41,7 @@ export async function checkRecordFile(ctx: RecordCheck, file: string, type: Reco
   /** the first `len` bytes of `parts` (whole lines) to the pool */
   const submit = (parts: Buffer[], len: number) => {
     if (len === 0) return;
-    const bytes = new Uint8Array(len);
+    const bytes = ctx.pool.alloc(len);
     let at = 0;
     for (const p of parts) {
       if (at === len) break;
