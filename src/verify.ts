@@ -89,7 +89,8 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       return { valid: problems.length === 0, problems: problems.slice(0, MAX_PROBLEMS), kind: 'retention', retention: rh, tagmanifestSha256: bag.tagmanifestSha256 };
     }
     if (known) {
-      const refs = new RefIndex(opts.refsInMemory ?? refsInMemoryFor(bag));
+      const declared = header ? RECORD_TYPES.reduce((a, t) => a + (Number.isSafeInteger(header.counts[t]) ? Math.max(0, header.counts[t]) : 0), 0) : 0;
+      const refs = new RefIndex(opts.refsInMemory ?? refsInMemoryFor(bag), declared);
       const workers = workersFor(bag, opts);
       const pool = makePool(workers.n, workers.explicit);
       try {

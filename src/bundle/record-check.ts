@@ -123,7 +123,7 @@ class Merger {
     const base = this.n;
     const defs = splitLines(r.defs, r.lines.length);
     const texts = r.texts === undefined ? undefined : splitLines(r.texts, r.lines.length);
-    const used = splitLines(r.usedRefs, r.uses.length / 2);
+    if (r.useEnds.length !== r.uses.length / 2) throw new Error(`verify: expected ${r.uses.length / 2} uses from a checked chunk, got ${r.useEnds.length}`);
     let b = 0;
     let u = 0;
     let d = 0;
@@ -134,8 +134,12 @@ class Merger {
       const ref = defs[i]!;
       if (ref <= this.previous) ctx.add({ file, line, pointer: '/ref', message: `records are not sorted by ref: ${ref} comes after ${this.previous}` });
       this.previous = ref;
-      ctx.refs.define(ref, file, line, ctx.add);
-      for (; u < r.uses.length && r.uses[u] === i; u += 2) ctx.refs.use(used[u >> 1]!, file, line, r.pointers[r.uses[u + 1]!]!);
+      ctx.refs.define(ref, file, line, ctx.add, r.defHashes[i]);
+      for (; u < r.uses.length && r.uses[u] === i; u += 2) {
+        const k = u >> 1;
+        const from = k === 0 ? 0 : r.useEnds[k - 1]! + 1;
+        ctx.refs.useIn(r.usedRefs, from, r.useEnds[k]! - from, r.useHashes[k]!, file, line, r.pointers[r.uses[u + 1]!]!);
+      }
       for (; d < r.docs.length && r.docs[d] === i; d += 3) ctx.refs.useDocument({ path: r.docs[d + 1], sha256: r.docs[d + 2] } as DocumentRef, file, line, ctx.add);
       if (texts) {
         this.batch.push({ ref, text: texts[i]! });

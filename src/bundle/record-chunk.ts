@@ -10,6 +10,7 @@
 // incomplete one, so the decoder holds nothing across the cut.
 import { StringDecoder } from 'node:string_decoder';
 import type { Problem } from '../errors.js';
+import { refHash } from './ref-hash.js';
 import { SPECS, type RecordType } from './records.js';
 import { validate } from './schemas.js';
 
@@ -35,8 +36,14 @@ export interface ChunkResult {
   lines: Int32Array;
   /** the ref each valid line defines (parallel to lines), joined by '\n' */
   defs: string;
+  /** refHash of each ref in defs */
+  defHashes: Int32Array;
   /** the refs the chunk uses, in line order, joined by '\n' */
   usedRefs: string;
+  /** where each ref of usedRefs ends in it (the next starts one after) */
+  useEnds: Int32Array;
+  /** refHash of each ref in usedRefs */
+  useHashes: Int32Array;
   /** each use (parallel to usedRefs): pairs [index into lines, index into pointers] */
   uses: Int32Array;
   /** the JSON pointers of the uses */
@@ -52,6 +59,7 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
   const bad: ChunkResult['bad'] = [];
   const lines: number[] = [];
   const defs: string[] = [];
+  const defHashes: number[] = [];
   const texts: string[] = [];
   const docs: (string | number)[] = [];
   const uses = new UseList();
@@ -88,6 +96,7 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
       const i = lines.length;
       lines.push(line);
       defs.push(rec.ref as string);
+      defHashes.push(refHash(rec.ref as string));
       if (wantText) texts.push(lineText);
       refsOf(rec, i, uses);
       const doc = rec.document as { path: string; sha256: string } | undefined;
@@ -99,6 +108,7 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
     bad,
     lines: Int32Array.from(lines),
     defs: defs.join('\n'),
+    defHashes: Int32Array.from(defHashes),
     ...uses.done(),
     docs,
     texts: wantText ? texts.join('\n') : undefined,
@@ -122,16 +132,28 @@ class UseList {
   private readonly refs: string[] = [];
   private readonly pointerIds = new Map<string, number>();
   private readonly pairs: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly hashes: number[] = [];
+  private end = -1;
 
   add(i: number, ref: string, pointer: string): void {
     let p = this.pointerIds.get(pointer);
     if (p === undefined) this.pointerIds.set(pointer, (p = this.pointerIds.size));
     this.refs.push(ref);
+    this.end += ref.length + 1;
+    this.ends.push(this.end);
+    this.hashes.push(refHash(ref));
     this.pairs.push(i, p);
   }
 
-  done(): Pick<ChunkResult, 'usedRefs' | 'uses' | 'pointers'> {
-    return { usedRefs: this.refs.join('\n'), uses: Int32Array.from(this.pairs), pointers: [...this.pointerIds.keys()] };
+  done(): Pick<ChunkResult, 'usedRefs' | 'useEnds' | 'useHashes' | 'uses' | 'pointers'> {
+    return {
+      usedRefs: this.refs.join('\n'),
+      useEnds: Int32Array.from(this.ends),
+      useHashes: Int32Array.from(this.hashes),
+      uses: Int32Array.from(this.pairs),
+      pointers: [...this.pointerIds.keys()],
+    };
   }
 }
 

@@ -6,6 +6,7 @@
 // however large the bundle (P1). Both modes report the same problems.
 import Database from 'better-sqlite3';
 import type { Problem } from '../errors.js';
+import { refHash } from './ref-hash.js';
 import type { DocumentRef } from './records.js';
 
 /**
@@ -25,38 +26,119 @@ interface Found {
   pointer: string;
 }
 
+/**
+ * The defined refs in memory: open addressing on refHash (ref-hash.ts), which
+ * the worker threads compute, so that this thread only probes. A Map of the
+ * same refs cost about twice the time (hashing the strings here, and chasing
+ * its entries), ~360 ms of the main thread at 100,000 contacts.
+ */
+class DefTable {
+  size = 0;
+  private mask: number;
+  private keys: (string | undefined)[];
+  private hashes: Int32Array;
+  private locs: Float64Array;
+
+  /** room for `expected` refs before it grows */
+  constructor(expected: number) {
+    let slots = 1024;
+    while (slots < 2 * expected) slots *= 2;
+    this.mask = slots - 1;
+    this.keys = new Array<string | undefined>(slots);
+    this.hashes = new Int32Array(slots);
+    this.locs = new Float64Array(slots);
+  }
+
+  /** the loc of `ref`, or -1 */
+  get(ref: string, hash: number): number {
+    const { keys, hashes, mask } = this;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const k = keys[i];
+      if (k === undefined) return -1;
+      if (hashes[i] === hash && k === ref) return this.locs[i]!;
+    }
+  }
+
+  /** whether the ref at s[from, from + len) is defined, without cutting it out */
+  hasIn(s: string, from: number, len: number, hash: number): boolean {
+    const { keys, hashes, mask } = this;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const k = keys[i];
+      if (k === undefined) return false;
+      if (hashes[i] === hash && k.length === len && s.startsWith(k, from)) return true;
+    }
+  }
+
+  /** adds `ref` (not in the table yet) */
+  add(ref: string, hash: number, loc: number): void {
+    if (2 * (this.size + 1) > this.mask + 1) this.grow();
+    const { keys, mask } = this;
+    let i = hash & mask;
+    while (keys[i] !== undefined) i = (i + 1) & mask;
+    keys[i] = ref;
+    this.hashes[i] = hash;
+    this.locs[i] = loc;
+    this.size++;
+  }
+
+  *entries(): Generator<[string, number]> {
+    for (let i = 0; i <= this.mask; i++) if (this.keys[i] !== undefined) yield [this.keys[i]!, this.locs[i]!];
+  }
+
+  private grow(): void {
+    const { keys, hashes, locs } = this;
+    this.mask = this.mask * 2 + 1;
+    this.keys = new Array<string | undefined>(this.mask + 1);
+    this.hashes = new Int32Array(this.mask + 1);
+    this.locs = new Float64Array(this.mask + 1);
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== undefined) this.add(keys[i]!, hashes[i]!, locs[i]!);
+  }
+}
+
 export class RefIndex {
   private readonly files: string[] = [];
   private readonly fileIndex = new Map<string, number>();
-  private defs: Map<string, number> | undefined = new Map();
+  private defs: DefTable | undefined;
   private uses: Found[] = [];
   private docs: Found[] = [];
   private disk: DiskRefs | undefined;
 
-  constructor(private readonly memoryLimit = DEFAULT_REFS_IN_MEMORY) {}
+  /** `expected`: the refs the bundle says it defines (its header's counts), to size the table once (growing it cost ~95 ms at 100,000 contacts) */
+  constructor(
+    private readonly memoryLimit = DEFAULT_REFS_IN_MEMORY,
+    expected = 0,
+  ) {
+    this.defs = new DefTable(Math.min(expected, memoryLimit));
+  }
 
   /** true once the refs have moved to SQLite */
   get spilled(): boolean {
     return this.disk !== undefined;
   }
 
-  define(ref: string, file: string, line: number, add: Add): void {
+  /** `hash`: refHash(ref), when the caller has it */
+  define(ref: string, file: string, line: number, add: Add, hash = refHash(ref)): void {
     const loc = this.loc(file, line);
     if (this.disk) return this.disk.def(ref, loc);
-    const first = this.defs!.get(ref);
-    if (first !== undefined) {
+    const first = this.defs!.get(ref, hash);
+    if (first >= 0) {
       add({ file, line, pointer: '/ref', message: notUnique(ref, this.where(first)) });
       return;
     }
-    this.defs!.set(ref, loc);
+    this.defs!.add(ref, hash, loc);
     this.checkBudget();
   }
 
   use(ref: string, file: string, line: number, pointer: string): void {
-    const loc = this.loc(file, line);
-    if (this.disk) return this.disk.use(ref, loc, pointer);
-    if (this.defs!.has(ref)) return;
-    this.uses.push({ ref, loc, pointer });
+    this.useIn(ref, 0, ref.length, refHash(ref), file, line, pointer);
+  }
+
+  /** use() of the ref at s[from, from + len), whose refHash is `hash`: most uses are defined already, and are not cut out of `s` */
+  useIn(s: string, from: number, len: number, hash: number, file: string, line: number, pointer: string): void {
+    if (this.disk) return this.disk.use(s.slice(from, from + len), this.loc(file, line), pointer);
+    if (this.defs!.hasIn(s, from, len, hash)) return;
+    this.uses.push({ ref: s.slice(from, from + len), loc: this.loc(file, line), pointer });
     this.checkBudget();
   }
 
@@ -78,7 +160,7 @@ export class RefIndex {
       for (const d of this.disk.duplicates(MAX_PROBLEMS)) push({ ...this.at(d.loc), pointer: '/ref', message: notUnique(d.ref, this.where(d.first)) });
       bad = this.disk.dangling(MAX_PROBLEMS);
     } else {
-      bad = this.uses.filter((u) => !this.defs!.has(u.ref)).sort(byPlace).slice(0, MAX_PROBLEMS);
+      bad = this.uses.filter((u) => this.defs!.get(u.ref, refHash(u.ref)) < 0).sort(byPlace).slice(0, MAX_PROBLEMS);
     }
     for (const u of bad) push({ ...this.at(u.loc), pointer: u.pointer, message: `refers to ${u.ref}, which is neither a record nor a stub of this bundle` });
   }
@@ -126,7 +208,7 @@ export class RefIndex {
   private checkBudget(): void {
     if (this.defs!.size + this.uses.length + this.docs.length <= this.memoryLimit) return;
     const disk = new DiskRefs();
-    for (const [ref, loc] of this.defs!) disk.def(ref, loc);
+    for (const [ref, loc] of this.defs!.entries()) disk.def(ref, loc);
     for (const u of this.uses) disk.use(u.ref, u.loc, u.pointer);
     for (const d of this.docs) disk.doc(d.ref, d.loc);
     this.disk = disk;
