@@ -71,7 +71,7 @@ export function validate(name: SchemaName, value: unknown): Problem[] {
   return (fn.errors ?? []).map(describeError);
 }
 
-/** Compile the fast validators of `names` now (a worker does this while it waits for its first chunk). */
+/** Compile the fast validators of `names` now (else each is compiled on its first use). */
 export function prepare(names: readonly SchemaName[]): void {
   fast ??= new Validators(false);
   for (const n of names) fast.get(n);

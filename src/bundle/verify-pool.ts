@@ -142,7 +142,7 @@ class WorkerPool implements ChunkPool {
   run(task: ChunkTask): Promise<ChunkResult> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.waitReady && this.ready.length === 0) return this.firstReady.then(() => this.run(task));
-    // Until a worker has started (about 0.2 s: Node, ajv, the schemas) this thread checks the chunks itself.
+    // Until a worker has started (Node and its modules; it compiles schemas as chunks come) this thread checks the chunks itself.
     if (this.ready.length === 0 || task.bytes.length > MAX_WORKER_TASK_BYTES) return this.inline.run(task);
     let w = this.ready[0]!;
     for (const i of this.ready) if (this.load[i]! < this.load[w]!) w = i;
