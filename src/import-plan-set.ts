@@ -8,6 +8,7 @@ import type { RecordType } from './bundle/records.js';
 import { decideContactRow, decideStubRow, planCatalogue, TABLE_OF, type Decided, type PlanContext, type Rec } from './import-plan.js';
 import type { Db } from './store/db.js';
 import { DISPLAY_NAME_SQL, registerImportFunctions } from './store/import-store.js';
+import { stagedOfType } from './import-stage.js';
 
 /** Plans every staged record of one type. */
 export function planTypeSet(ctx: PlanContext, type: RecordType): void {
@@ -41,18 +42,18 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
   const choices = [...ctx.choices.keys()];
   // A page at a time (a re-import may have a candidate for every contact): decided, then written.
   const candidates = db.prepare(
-    `SELECT r.seq, r.json FROM temp.imp_records r WHERE r.type = ? AND r.seq > ? AND (
-       EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = ? AND m.source_ref = r.ref AND m.office_id = ?)
+    `SELECT r.seq, r.json FROM temp.imp_records r WHERE ${stagedOfType('$type')} AND r.seq > $after AND (
+       EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = $src AND m.source_ref = r.ref AND m.office_id = $office)
        OR EXISTS (SELECT 1 FROM temp.${taxTable} t WHERE t.key = ${taxKey})
        OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = op_identity_key(r.json))
-       OR r.ref IN (SELECT value FROM json_each(?)))
+       OR r.ref IN (SELECT value FROM json_each($chosen)))
      ORDER BY r.seq LIMIT 1000`,
   ).raw();
   const decide = type === 'contacts' ? decideContactRow : decideStubRow;
   const put = db.prepare(`INSERT INTO temp.imp_decided (ref, outcome, target_id, detail) VALUES (?, ?, ?, ?)`);
   const chosen = JSON.stringify(choices);
-  for (let after = 0, page = candidates.all(type, after, ctx.sourceInstallation, ctx.officeId, chosen) as [number, string][]; page.length > 0;
-    page = candidates.all(type, after, ctx.sourceInstallation, ctx.officeId, chosen) as [number, string][]) {
+  const pageAfter = (after: number) => candidates.all({ type, after, src: ctx.sourceInstallation, office: ctx.officeId, chosen }) as [number, string][];
+  for (let after = 0, page = pageAfter(after); page.length > 0; page = pageAfter(after)) {
     after = page[page.length - 1]![0];
     for (const [, json] of page) {
       const rec = JSON.parse(json) as Rec;
@@ -65,9 +66,9 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
     : { outcome: 'dropped', detail: `json_object('name', ${DISPLAY_NAME_SQL}, 'reason', 'no such contact in the target office')` };
   db.prepare(
     `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
-     SELECT r.ref, ?, coalesce(d.outcome, '${fallback.outcome}'), d.target_id, coalesce(d.detail, ${fallback.detail})
-     FROM temp.imp_records r LEFT JOIN temp.imp_decided d ON d.ref = r.ref WHERE r.type = ? ORDER BY r.seq`,
-  ).run(type, type);
+     SELECT r.ref, $type, coalesce(d.outcome, '${fallback.outcome}'), d.target_id, coalesce(d.detail, ${fallback.detail})
+     FROM temp.imp_records r LEFT JOIN temp.imp_decided d ON d.ref = r.ref WHERE ${stagedOfType('$type')} ORDER BY r.seq`,
+  ).run({ type });
 }
 
 // ---- I9: already imported ---------------------------------------------------
@@ -85,7 +86,7 @@ function planSimpleSet(ctx: PlanContext, type: RecordType): void {
   ctx.db.prepare(
     `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
      SELECT x.ref, $type, CASE WHEN x.id IS NULL THEN 'created' ELSE 'linked' END, x.id, CASE WHEN x.id IS NULL THEN '{}' ELSE ${LINKED_DETAIL} END
-     FROM (SELECT r.seq, r.ref, ${mappedSql(TABLE_OF[type], 'r.ref')} AS id FROM temp.imp_records r WHERE r.type = $type) x ORDER BY x.seq`,
+     FROM (SELECT r.seq, r.ref, ${mappedSql(TABLE_OF[type], 'r.ref')} AS id FROM temp.imp_records r WHERE ${stagedOfType('$type')}) x ORDER BY x.seq`,
   ).run({ type, src: ctx.sourceInstallation, office: ctx.officeId });
 }
 
@@ -138,7 +139,7 @@ function planOwnedSet(ctx: PlanContext, type: RecordType): void {
   db.prepare(
     `INSERT INTO temp.imp_owned (seq, ref, linked_id, np, ncat)
      SELECT x.seq, x.ref, x.id, CASE WHEN x.id IS NULL THEN coalesce(json_array_length(x.json, '$.parties'), 0) ELSE 0 END, 0
-     FROM (SELECT r.seq, r.ref, r.json, ${mappedSql(TABLE_OF[type], 'r.ref')} AS id FROM temp.imp_records r WHERE r.type = $type) x`,
+     FROM (SELECT r.seq, r.ref, r.json, ${mappedSql(TABLE_OF[type], 'r.ref')} AS id FROM temp.imp_records r WHERE ${stagedOfType('$type')}) x`,
   ).run(params);
   const base = ((db.prepare(`SELECT max(seq) FROM temp.imp_plan`).pluck().get() as number | null) ?? 0) + 1;
   const catalogue = planCatalogueFirstUses(ctx);
@@ -264,7 +265,7 @@ function planRelationsSet(ctx: PlanContext): void {
                    CASE WHEN y.aw IS NOT NULL AND y.bw IS NOT NULL THEN y.aw || '; ' || y.bw ELSE coalesce(y.aw, y.bw) END) END
      FROM (SELECT x.*, ${pa.target} AS at, ${pa.why} AS aw, ${pb.target} AS bt, ${pb.why} AS bw FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.contact') AS c, json_extract(r.json, '$.related_contact') AS rc,
                   ${mappedSql('key_relations', 'r.ref')} AS id
-           FROM temp.imp_records r WHERE r.type = 'key_relations') x
+           FROM temp.imp_records r WHERE ${stagedOfType("'key_relations'")}) x
      LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.rc) y
      ORDER BY y.seq`,
   ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
@@ -285,7 +286,7 @@ function planCensusSet(ctx: PlanContext): void {
                  WHEN y.bt IS NULL THEN json_object('reason', 'employee ' || y.bw) ELSE '{}' END
      FROM (SELECT x.*, ${pa.target} AS at, ${pa.why} AS aw, ${pb.target} AS bt, ${pb.why} AS bw FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.business') AS c, json_extract(r.json, '$.employee_contact') AS e,
                   ${mappedSql('employee_census', 'r.ref')} AS id
-           FROM temp.imp_records r WHERE r.type = 'employee_census') x
+           FROM temp.imp_records r WHERE ${stagedOfType("'employee_census'")}) x
      LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.e) y
      ORDER BY y.seq`,
   ).run({ src: ctx.sourceInstallation, office: ctx.officeId });

@@ -11,6 +11,7 @@ import type { RecordType } from './bundle/records.js';
 import type { Db } from './store/db.js';
 import type { ImportQueries } from './store/import-store.js';
 import { planTypeSet } from './import-plan-set.js';
+import { stagedOfType } from './import-stage.js';
 import type { TableName } from './store/tables.js';
 
 export interface PlanContext {
@@ -197,8 +198,8 @@ export const PLAN_ORDER: readonly RecordType[] = [
 
 /** Plans every staged record, type by type in staging order, each type by a few set-based statements (import-plan-set.ts), then the waiting relations. */
 export function planStaged(ctx: PlanContext): void {
-  const staged = new Set(ctx.db.prepare(`SELECT DISTINCT type FROM temp.imp_records`).pluck().all() as RecordType[]);
-  for (const type of PLAN_ORDER) if (staged.has(type)) planTypeSet(ctx, type);
+  const staged = ctx.db.prepare(`SELECT EXISTS (SELECT 1 FROM temp.imp_records r WHERE ${stagedOfType('$type')})`).pluck();
+  for (const type of PLAN_ORDER) if (staged.get({ type }) === 1) planTypeSet(ctx, type);
   planPendingRelations(ctx);
 }
 
