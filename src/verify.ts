@@ -75,8 +75,14 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
   const bag = opened.bag;
   if (!bag) return { valid: false, problems: opened.problems };
   const problems = bag.problems;
+  let pool: ChunkPool | undefined;
   try {
-    const { header, known, retention } = await readHeader(bag, problems);
+    // The workers start before the header is checked against its schema (compiling it takes ~0.1 s), so they are ready sooner.
+    const startPool = () => {
+      const workers = workersFor(bag, opts);
+      pool = makePool(workers.n, workers.explicit);
+    };
+    const { header, known, retention } = await readHeader(bag, problems, startPool);
     const counts: Partial<Counts> = {};
     const read = new Set<string>();
     if (retention !== undefined) {
@@ -91,15 +97,13 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     if (known) {
       const declared = header ? RECORD_TYPES.reduce((a, t) => a + (Number.isSafeInteger(header.counts[t]) ? Math.max(0, header.counts[t]) : 0), 0) : 0;
       const refs = new RefIndex(opts.refsInMemory ?? refsInMemoryFor(bag), declared);
-      const workers = workersFor(bag, opts);
-      const pool = makePool(workers.n, workers.explicit);
+      if (!pool) startPool();
       try {
-        await checkRecords(bag, refs, pool, counts, read, problems, opts);
+        await checkRecords(bag, refs, pool!, counts, read, problems, opts);
         refs.dangling(problems);
         checkDocuments(bag, refs, counts, problems);
       } finally {
         refs.close();
-        await pool.close();
       }
       if (header) checkCounts(header, counts, problems);
     }
@@ -113,6 +117,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       kind: 'bundle',
     };
   } finally {
+    await (pool as ChunkPool | undefined)?.close();
     await bag.close();
   }
 }
@@ -148,6 +153,8 @@ function workersFor(bag: OpenedBag, opts: VerifyOptions): { n: number; explicit:
 async function readHeader(
   bag: OpenedBag,
   problems: Problem[],
+  /** called once the header is known to be of a bundle of a known version (not a retention archive), before its schema check */
+  beforeSchema: () => void,
 ): Promise<{ header?: BundleHeader; known: boolean; retention?: unknown }> {
   if (!bag.paths.includes(HEADER_FILE)) {
     problems.push({ file: HEADER_FILE, message: 'missing; every officeport bundle has this header' });
@@ -170,6 +177,7 @@ async function readHeader(
     });
     return { known: false };
   }
+  beforeSchema();
   const bad = validate('officeport', value);
   for (const p of bad) problems.push({ file: HEADER_FILE, ...p });
   if (bad.length > 0) return { known: true };
