@@ -9,7 +9,7 @@ import { acceptInbox } from '../src/inbox.js';
 import { undoImport } from '../src/import-undo.js';
 import { openInstallation } from '../src/store/db.js';
 import { changesOf } from '../src/store/import-changes.js';
-import { ID_KEYED_TABLES } from '../src/store/schema.js';
+import { ID_KEYED_TABLES, SCHEMA_VERSION } from '../src/store/schema.js';
 import { dump, exportFrom, importInto, installation, rows, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
 
 const made: Installation[] = [];
@@ -39,7 +39,13 @@ function toSchema2(file: string): void {
            ELSE c.key END, c.before,
       CASE WHEN c.after_hash IS NOT NULL THEN lower(hex(c.after_hash)) END
       FROM import_change_rows c JOIN import_change_sets s ON s.no = c.change_set;
-    DROP TABLE import_change_rows; DROP TABLE import_change_sets;
+    INSERT INTO import_changes SELECT s.accept_id, p.seq + e.key, p.tbl,
+      CASE WHEN p.key_cols IS NOT NULL THEN (SELECT json_group_object(c.value, json_extract(e.value, '$[' || c.key || ']')) FROM json_each(p.key_cols) c)
+           WHEN p.tbl IN (${ids}) THEN json_object('id', e.value)
+           WHEN p.tbl = 'import_map' AND substr(e.value, 1, 1) != '{' THEN json_object('source_installation', s.source_installation, 'source_ref', e.value, 'office_id', s.office_id)
+           ELSE e.value END, NULL, lower(hex(substr(p.hashes, 16 * e.key + 1, 16)))
+      FROM import_change_packs p JOIN import_change_sets s ON s.no = p.change_set, json_each(p.keys) e;
+    DROP TABLE import_change_rows; DROP TABLE import_change_sets; DROP TABLE import_change_packs;
     CREATE TABLE import_map_v2 (source_installation TEXT NOT NULL, source_ref TEXT NOT NULL, office_id TEXT NOT NULL,
       target_table TEXT NOT NULL, target_id TEXT NOT NULL, bundle_id TEXT NOT NULL, outcome TEXT NOT NULL,
       PRIMARY KEY (source_installation, source_ref, office_id));
@@ -95,7 +101,7 @@ describe('the change log of an accept', () => {
     expect(await dump(tgt.db)).toEqual(before);
   });
 
-  it('I13: an installation whose log is in the schema-2 layout migrates (3), and undo of the earlier accept restores the exact dump', async () => {
+  it('I13: an installation whose log is in the schema-2 layout migrates (3, 4), and undo of the earlier accept restores the exact dump', async () => {
     const { tgt, before, r } = await imported();
     const logged = changesOf(tgt.db, r.head.accept_id).map(({ intact: _i, ...c }) => c);
     tgt.db.close();
@@ -105,7 +111,7 @@ describe('the change log of an accept', () => {
     expect((old.prepare(`SELECT count(*) FROM import_changes`).pluck().get() as number)).toBe(logged.length);
     old.close();
     tgt.db = openInstallation(tgt.file);
-    expect(tgt.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(tgt.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const migrated = changesOf(tgt.db, r.head.accept_id);
     expect(migrated.map(({ intact: _i, ...c }) => c)).toEqual(logged);
     expect(migrated.every((c) => c.intact)).toBe(true);

@@ -3,7 +3,8 @@
 // a digest of its after-image, so that `import undo` can put it back and can
 // tell whether anything changed it since. Stored lean (schema migration 3): one
 // import_change_sets row per accept, and per change its number, table, key (the
-// bare id for a table with ids, else JSON), before-image and the digest as 16 bytes.
+// bare id for a table with ids, else JSON), before-image and the digest as 16 bytes;
+// the rows one statement inserts as packs of up to 1,024 (migration 4, logSelected).
 import type { Row } from '../domain/reconcile.js';
 import { digest, digestBlob, digestSql, ID_KEYED, keyJson, keyOf, registerDigest, storedKey, whereOf, type Key, type MapScope } from './change-keys.js';
 import type { Db } from './db.js';
@@ -26,6 +27,8 @@ function keySql(table: string, keyCols: readonly string[]): string {
 }
 
 const LOG_COLUMNS = `INSERT INTO import_change_rows (change_set, seq, tbl, key, before, after_hash)`;
+/** Changes per row of import_change_packs (schema migration 4). */
+const PACK = 1024;
 
 /** Writes of one accept, each logged with its key, before-image and after-digest. */
 export class ChangeLog {
@@ -123,11 +126,15 @@ export class ChangeLog {
     const n = this.db.prepare(`SELECT count(*) FROM ${table} WHERE rowid > ?`).pluck().get(afterRowid) as number;
     if (n === 0) return 0;
     const cols = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
-    const select = (o: string) => `SELECT ${o} AS o, ${keySql(table, keyCols)} AS k, ${this.digestOf(cols)} AS h FROM ${table} WHERE rowid > ?`;
+    // the key as the array of its values (named once per pack) unless it is stored as the bare id
+    const bare = keySql(table, keyCols) === `"id"`;
+    const k = bare ? `"id"` : `json_array(${keyCols.map((c) => `"${c}"`).join(', ')})`;
+    const select = (o: string) => `SELECT ${o} AS o, ${k} AS k, ${this.digestOf(cols)} AS h FROM ${table} WHERE rowid > ?`;
+    const named = bare ? undefined : keyCols;
     // One statement's rows get consecutive rowids (max + 1 each), so a row's place is its rowid's distance from the first;
     // the window function that numbered them otherwise cost about 1 us a row.
-    if (maxRowid(this.db, table) - afterRowid === n) return this.logSelected(table, n, select(`rowid - ${afterRowid} - 1`), [afterRowid]);
-    return this.logSelected(table, n, `SELECT row_number() OVER (ORDER BY o) - 1 AS o, k, h FROM (${select('rowid')})`, [afterRowid]);
+    if (maxRowid(this.db, table) - afterRowid === n) return this.logSelected(table, n, select(`rowid - ${afterRowid} - 1`), [afterRowid], named);
+    return this.logSelected(table, n, `SELECT row_number() OVER (ORDER BY o) - 1 AS o, k, h FROM (${select('rowid')})`, [afterRowid], named);
   }
 
   /** SQL of a row's stored digest over `columns`, each given by `value` (its own column unless told). */
@@ -140,11 +147,22 @@ export class ChangeLog {
    * Logs inserted rows that `select` lists as (o: place from 0 to span - 1,
    * unique, in the order of the inserts; k: stored key; h: digest SQL from
    * digestOf), e.g. rows about to be inserted from a TEMP table. Reserves `span`
-   * seq numbers (places not listed stay unused).
+   * seq numbers (places not listed stay unused). With `keyCols`, k is the
+   * json_array() of those columns' values instead.
    */
-  logSelected(table: string, span: number, select: string, args: readonly unknown[]): number {
+  logSelected(table: string, span: number, select: string, args: readonly unknown[], keyCols?: readonly string[]): number {
     if (span === 0) return 0;
-    this.db.prepare(`${LOG_COLUMNS} SELECT ?, ? + o, ?, k, NULL, h FROM (${select})`).run(this.set, this.reserve(span), table, ...args);
+    // Packs of the places o / PACK: entry i of a pack gets seq pack.seq + i, within the pack's own seq numbers
+    // (unlisted places only shift later entries of the pack back; o may come bound as a real).
+    // `|| ''` keeps a stored key that is JSON text a string in the array; json(k) makes an array of values one
+    // (the subquery loses json_array()'s JSON subtype).
+    this.db
+      .prepare(
+        `INSERT INTO import_change_packs (change_set, seq, tbl, n, key_cols, keys, hashes)
+         SELECT ?, ? + g * ${PACK}, ?, count(*), ?, json_group_array(${keyCols ? 'json(k)' : `k || ''`} ORDER BY o), unhex(group_concat(hex(h), '' ORDER BY o))
+         FROM (SELECT CAST(o AS INTEGER) / ${PACK} AS g, o, k, h FROM (${select})) GROUP BY g ORDER BY g`,
+      )
+      .run(this.set, this.reserve(span), table, keyCols ? JSON.stringify(keyCols) : null, ...args);
     return span;
   }
 
@@ -218,10 +236,25 @@ export function changesOf(db: Db, acceptId: string): (LoggedChange & { intact: b
        JOIN import_change_rows c ON c.change_set = s.no WHERE s.accept_id = ? ORDER BY c.seq DESC`,
     )
     .all(acceptId) as (LoggedChange & MapScope)[];
-  return rows.map(({ source_installation, office_id, ...r }) => {
-    const c: LoggedChange = { ...r, key: keyJson(r.tbl, r.key, { source_installation, office_id }) };
-    return { ...c, intact: digest(readRow(db, c.tbl, JSON.parse(c.key) as Key)) === c.after_hash };
-  });
+  const changes: LoggedChange[] = rows.map(({ source_installation, office_id, ...r }) => ({ ...r, key: keyJson(r.tbl, r.key, { source_installation, office_id }) }));
+  const packs = db
+    .prepare(
+      `SELECT p.seq, p.tbl, p.n, p.key_cols, p.keys, p.hashes, s.source_installation, s.office_id FROM import_change_sets s
+       JOIN import_change_packs p ON p.change_set = s.no WHERE s.accept_id = ?`,
+    )
+    .all(acceptId) as ({ seq: number; tbl: string; n: number; key_cols: string | null; keys: string; hashes: Buffer } & MapScope)[];
+  for (const p of packs) {
+    const keys = JSON.parse(p.keys) as (string | unknown[])[];
+    if (keys.length !== p.n || p.hashes.length !== 16 * p.n) throw new Error(`change log: pack ${p.seq} of ${acceptId} is damaged`);
+    const cols = p.key_cols === null ? undefined : (JSON.parse(p.key_cols) as string[]);
+    keys.forEach((k, i) => {
+      const after_hash = p.hashes.subarray(16 * i, 16 * i + 16).toString('hex');
+      const key = cols ? JSON.stringify(Object.fromEntries(cols.map((c, j) => [c, (k as unknown[])[j]]))) : keyJson(p.tbl, k as string, p);
+      changes.push({ seq: p.seq + i, tbl: p.tbl, key, before: null, after_hash });
+    });
+  }
+  if (packs.length > 0) changes.sort((a, b) => b.seq - a.seq);
+  return changes.map((c) => ({ ...c, intact: digest(readRow(db, c.tbl, JSON.parse(c.key) as Key)) === c.after_hash }));
 }
 
 /** I13: put one logged row back as it was before the accept. */
