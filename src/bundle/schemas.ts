@@ -71,6 +71,12 @@ export function validate(name: SchemaName, value: unknown): Problem[] {
   return (fn.errors ?? []).map(describeError);
 }
 
+/** The validator validate() tries first (allErrors off): true when `value` passes. */
+export function fastValidator(name: SchemaName): (value: unknown) => boolean {
+  fast ??= new Validators(false);
+  return fast.get(name) as (value: unknown) => boolean;
+}
+
 /** Compile the fast validators of `names` now (else each is compiled on its first use). */
 export function prepare(names: readonly SchemaName[]): void {
   fast ??= new Validators(false);
