@@ -40,12 +40,15 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
     : `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || json_extract(r.json, '$.tax_id_hash')`;
   const taxTable = type === 'contacts' ? 'tgt_tax' : 'tgt_hash';
   const choices = [...ctx.choices.keys()];
+  // An empty target index matches nothing: its key (a JavaScript function per record) is not computed then (an empty office).
+  const any = (table: string) => db.prepare(`SELECT EXISTS (SELECT 1 FROM temp.${table})`).pluck().get() === 1;
+  const byTax = any(taxTable) ? `OR EXISTS (SELECT 1 FROM temp.${taxTable} t WHERE t.key = ${taxKey})` : '';
+  const byIdentity = any('tgt_ident') ? `OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = op_identity_key(r.json))` : '';
   // A page at a time (a re-import may have a candidate for every contact): decided, then written.
   const candidates = db.prepare(
     `SELECT r.seq, r.json FROM temp.imp_records r WHERE ${stagedOfType('$type')} AND r.seq > $after AND (
        EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = $src AND m.source_ref = r.ref AND m.office_id = $office)
-       OR EXISTS (SELECT 1 FROM temp.${taxTable} t WHERE t.key = ${taxKey})
-       OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = op_identity_key(r.json))
+       ${byTax} ${byIdentity}
        OR r.ref IN (SELECT value FROM json_each($chosen)))
      ORDER BY r.seq LIMIT 1000`,
   ).raw();

@@ -11,7 +11,7 @@ import { type CarrierMode } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { applyPlan } from './import-apply.js';
 import { planStaged, type PlanContext } from './import-plan.js';
-import { countPlanned, defaultReceiptFile, planOutcomes, writeReceiptTemp, type OutcomeCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
+import { defaultReceiptFile, planCounts, planOutcomes, writeReceiptTemp, type OutcomeCounts, type PlanCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
 import { inTransaction, type Db } from './store/db.js';
 import { ChangeLog } from './store/import-changes.js';
 import { dropStaging, ImportQueries, indexTargetContacts } from './store/import-store.js';
@@ -182,6 +182,7 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
     return summarise(db, head, true);
   }
   let tmp: string | undefined;
+  let counts: PlanCounts | undefined;
   const receiptFile = opts.receiptFile ?? defaultReceiptFile(db, h.bundle_id, head.accept_id);
   try {
     inTransaction(db, () => {
@@ -192,14 +193,15 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
       applyPlan({ ...ctx, log, document: (sha) => docs.get(sha) as Buffer | undefined });
       markAccepted(db, log, inboxId, head.accept_id);
       tmp = writeReceiptTemp(receiptFile, head, planOutcomes(db));
-      recordAccept(db, head, inboxId ?? '', tmp);
+      counts = planCounts(db); // once, for the log and the summary (each counted the plan before)
+      recordAccept(db, head, inboxId ?? '', tmp, counts.counts);
     });
   } catch (e) {
     if (tmp) fs.rmSync(tmp, { force: true });
     throw asImportError(e, h.bundle_id);
   }
   fs.renameSync(tmp!, receiptFile);
-  return { ...summarise(db, head, false), receipt_file: path.resolve(receiptFile) };
+  return { ...summarise(db, head, false, counts), receipt_file: path.resolve(receiptFile) };
 }
 
 /** A constraint the installation enforces (a unique name, a trigger) becomes a clear refusal, never a raw SQLite message. */
@@ -219,8 +221,7 @@ function markAccepted(db: Db, log: ChangeLog, inboxId: string | undefined, accep
 }
 
 /** I10: the accept in import_accepts (for undo) and the transfer log (for everyone). */
-function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: string): void {
-  const counts = countPlanned(db);
+function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: string, counts: OutcomeCounts): void {
   const total = Object.values(counts).reduce((x, y) => x + y, 0);
   // The whole receipt goes into the log unless it is too large to hold in memory; the file always has it.
   const receipt = total <= 50_000 ? fs.readFileSync(receiptTmp, 'utf8') : JSON.stringify({ ...head, outcomes_omitted: total, counts });
@@ -233,8 +234,8 @@ function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: st
   );
 }
 
-function summarise(db: Db, head: ReceiptHead, dry: boolean): AcceptResult {
-  const counts = countPlanned(db);
+function summarise(db: Db, head: ReceiptHead, dry: boolean, planned = planCounts(db)): AcceptResult {
+  const { counts } = planned;
   const total = Object.values(counts).reduce((x, y) => x + y, 0);
   const outcomes: ReceiptOutcome[] = [];
   for (const o of planOutcomes(db, total > MAX_LISTED)) {
@@ -242,8 +243,7 @@ function summarise(db: Db, head: ReceiptHead, dry: boolean): AcceptResult {
     if (outcomes.length >= MAX_LISTED) break;
   }
   const by_type: Record<string, Partial<OutcomeCounts>> = {};
-  const grouped = db.prepare(`SELECT type, outcome, count(*) AS n FROM temp.imp_plan WHERE type != 'stubs' GROUP BY type, outcome ORDER BY type, outcome`).all() as { type: string; outcome: keyof OutcomeCounts; n: number }[];
-  for (const g of grouped) {
+  for (const g of planned.byType) {
     const t = g.type === 'pending_relation' ? 'key_relations' : g.type === 'party' ? 'party entries' : g.type;
     const row = (by_type[t] ??= {});
     row[g.outcome] = (row[g.outcome] ?? 0) + g.n;

@@ -83,12 +83,22 @@ function outcomeOf(ref: string, type: string, outcome: Outcome, detail: string, 
 
 export type OutcomeCounts = Record<Outcome, number>;
 
+export interface PlanCounts {
+  counts: OutcomeCounts;
+  byType: { type: string; outcome: Outcome; n: number }[];
+}
+
+/** Outcome counts of the plan in all and per plan row type, from one GROUP BY (stubs are not records of the target). */
+export function planCounts(db: Db): PlanCounts {
+  const counts: OutcomeCounts = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
+  const byType = db.prepare(`SELECT type, outcome, count(*) AS n FROM temp.imp_plan WHERE type != 'stubs' GROUP BY type, outcome ORDER BY type, outcome`).all() as PlanCounts['byType'];
+  for (const r of byType) counts[r.outcome] += r.n;
+  return { counts, byType };
+}
+
 /** Outcome counts of the plan, counted by SQLite (stubs are not records of the target). */
 export function countPlanned(db: Db): OutcomeCounts {
-  const c: OutcomeCounts = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
-  const rows = db.prepare(`SELECT outcome, count(*) AS n FROM temp.imp_plan WHERE type != 'stubs' GROUP BY outcome`).all() as { outcome: Outcome; n: number }[];
-  for (const r of rows) c[r.outcome] += r.n;
-  return c;
+  return planCounts(db).counts;
 }
 
 export function countOutcomes(outcomes: Iterable<ReceiptOutcome>): OutcomeCounts {
