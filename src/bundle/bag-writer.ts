@@ -13,7 +13,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 // @ts-expect-error archiver 8 (ESM) ships no types, and @types/archiver describes the older API.
 import { ZipArchive as ZipArchiveJs } from 'archiver';
@@ -92,7 +92,7 @@ export async function writeBag(input: WriteBagInput): Promise<WriteBagResult> {
   const tmp = path.join(dir, `.${path.basename(input.outFile)}.${process.pid}.${Date.now()}.partial`);
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
-  const done = pipeline(archive, out);
+  const done = pipeline(archive, new Coalesce(), out);
   done.catch(() => undefined); // observed below; avoids an unhandled rejection while entries are pending
   try {
     const result = await writeEntries(archive, input, done);
@@ -207,6 +207,38 @@ function appendEntry(archive: ZipArchive, name: string, source: Buffer | Readabl
     unwatch = ended.watch(name, onError);
     archive.append(source, { name, date, mode: 0o644, store: storeUncompressed(name) });
   });
+}
+
+/**
+ * Joins the zip writer's output into pieces of about 1 MiB before they reach
+ * the file. The zip writer emits many small pieces (each entry's header, data
+ * descriptor, deflate output); written as they came, each batch was a write
+ * system call of its own: 688 small documents (45 KB) took 650-790 ms of CPU,
+ * 575 ms of it in the file stream's writeBuffers (profile). The same bytes in
+ * the same order.
+ */
+class Coalesce extends Transform {
+  private parts: Buffer[] = [];
+  private size = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= 1 << 20) this.pushParts();
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.size > 0) this.pushParts();
+    done();
+  }
+
+  private pushParts(): void {
+    const buf = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+    this.parts = [];
+    this.size = 0;
+    this.push(buf);
+  }
 }
 
 /**
