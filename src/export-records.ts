@@ -67,7 +67,7 @@ export async function* payloadFiles(
   );
   for (const doc of docs.iterate() as Iterable<{ sha256: string; content: Buffer }>) {
     header.counts.documents++;
-    yield { path: documentPath(doc.sha256), source: () => [doc.content] };
+    yield { path: documentPath(doc.sha256), content: doc.content, source: () => [doc.content] };
   }
   const queries = typeQueries(db, scope, header);
   for (const type of RECORD_TYPES) {

@@ -28,6 +28,12 @@ export interface PayloadFile {
   path: string;
   /** pulled once, when the entry is written */
   source: () => AsyncIterable<string | Buffer> | Iterable<string | Buffer>;
+  /**
+   * The whole content, when the caller already holds it (a document read from
+   * the store): appended to the zip as one buffer, without a stream. Its entry
+   * then carries sizes and CRC in the local header instead of a data descriptor.
+   */
+  content?: Buffer;
 }
 
 export interface TagFile {
@@ -121,6 +127,12 @@ async function writeEntries(archive: ZipArchive, input: WriteBagInput, done: Pro
     if (bagPathKind(p.path) !== 'payload') throw new BugError(`writeBag: not a payload path: ${p.path}`);
     if (seen.has(p.path)) throw new BugError(`writeBag: payload path written twice: ${p.path}`);
     seen.add(p.path);
+    if (p.content) {
+      input.onBytes?.(p.content.length);
+      await entry(p.path, p.content);
+      files.push({ path: p.path, sha256: sha256Hex(p.content), size: p.content.length });
+      continue;
+    }
     const counter = new HashCounter(input.onBytes);
     await entry(p.path, Readable.from(counter.batches(p.source()), { objectMode: false }));
     files.push({ path: p.path, sha256: counter.hex(), size: counter.size });
