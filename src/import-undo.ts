@@ -5,7 +5,7 @@ import { ErrorCode, OfficeportError } from './errors.js';
 import { userAddress } from './inbox.js';
 import { readReceipt } from './receipt.js';
 import { inTransaction, type Db } from './store/db.js';
-import { changesOf, revertChange } from './store/import-changes.js';
+import { changesDesc, isIntact, revertChange } from './store/import-changes.js';
 
 export interface UndoResult {
   accept_id: string;
@@ -36,15 +36,22 @@ export function undoImport(db: Db, receiptFile: string, officeRef: string, userR
   const result: UndoResult = { accept_id: acc.accept_id, bundle_id: acc.bundle_id, already_undone: acc.undone_at !== null, reverted: {} };
   if (result.already_undone) return result;
   inTransaction(db, () => {
-    const changes = changesOf(db, acc.accept_id);
-    const touched = changes.filter((c) => !c.intact);
-    if (touched.length > 0) {
-      throw new OfficeportError(ErrorCode.REFUSED, `${touched.length} record${touched.length > 1 ? 's' : ''} of this import changed after it; nothing was undone`, {
-        problems: touched.slice(0, 200).map((c) => ({ file: c.tbl, message: `${describeKey(c.key)} changed since the import` })),
+    // Two passes over the change log, page by page (its whole is ~540,000 changes at 100,000 contacts): first
+    // whether every row is still as the accept left it, then the reverts, last change first.
+    let touched = 0;
+    const problems: { file: string; message: string }[] = [];
+    for (const c of changesDesc(db, acc.accept_id)) {
+      if (isIntact(db, c)) continue;
+      touched++;
+      if (problems.length < 200) problems.push({ file: c.tbl, message: `${describeKey(c.key)} changed since the import` });
+    }
+    if (touched > 0) {
+      throw new OfficeportError(ErrorCode.REFUSED, `${touched} record${touched > 1 ? 's' : ''} of this import changed after it; nothing was undone`, {
+        problems,
         hint: 'undo the later changes first (for a later import: officeport import undo ITS_RECEIPT)',
       });
     }
-    for (const c of changes) {
+    for (const c of changesDesc(db, acc.accept_id)) {
       revertChange(db, c);
       result.reverted[c.tbl] = (result.reverted[c.tbl] ?? 0) + 1;
     }

@@ -230,43 +230,100 @@ export interface LoggedChange {
   after_hash: string | null;
 }
 
-/** I13: changes of an accept, last first, each with whether the row is still as the accept left it. */
-export function changesOf(db: Db, acceptId: string): (LoggedChange & { intact: boolean })[] {
-  const rows = db
-    .prepare(
-      `SELECT c.seq, c.tbl, c.key, c.before, CASE WHEN c.after_hash IS NOT NULL THEN lower(hex(c.after_hash)) END AS after_hash,
-         s.source_installation, s.office_id FROM import_change_sets s
-       JOIN import_change_rows c ON c.change_set = s.no WHERE s.accept_id = ? ORDER BY c.seq DESC`,
-    )
-    .all(acceptId) as (LoggedChange & MapScope)[];
-  const changes: LoggedChange[] = rows.map(({ source_installation, office_id, ...r }) => ({ ...r, key: keyJson(r.tbl, r.key, { source_installation, office_id }) }));
-  const packs = db
-    .prepare(
-      `SELECT p.seq, p.tbl, p.n, p.key_cols, p.keys, p.hashes, s.source_installation, s.office_id FROM import_change_sets s
-       JOIN import_change_packs p ON p.change_set = s.no WHERE s.accept_id = ?`,
-    )
-    .all(acceptId) as ({ seq: number; tbl: string; n: number; key_cols: string | null; keys: string; hashes: Buffer } & MapScope)[];
-  for (const p of packs) {
-    const keys = JSON.parse(p.keys) as (string | unknown[])[];
-    if (keys.length !== p.n || p.hashes.length !== 16 * p.n) throw new Error(`change log: pack ${p.seq} of ${acceptId} is damaged`);
-    const cols = p.key_cols === null ? undefined : (JSON.parse(p.key_cols) as string[]);
-    keys.forEach((k, i) => {
-      const after_hash = p.hashes.subarray(16 * i, 16 * i + 16).toString('hex');
-      const key = cols ? JSON.stringify(Object.fromEntries(cols.map((c, j) => [c, (k as unknown[])[j]]))) : keyJson(p.tbl, k as string, p);
-      changes.push({ seq: p.seq + i, tbl: p.tbl, key, before: null, after_hash });
-    });
+/** Rows of import_change_rows read per page, and packs of import_change_packs per page (up to 1,024 changes each); tests make them small. */
+export const CHANGE_PAGES = { rows: 1000, packs: 4 };
+
+/**
+ * I13: changes of an accept, last first (seq DESC), read page by page: the
+ * rows of import_change_rows and the expanded entries of import_change_packs
+ * (a pack's entry i is change p.seq + i) merged by seq, so that memory does not
+ * grow with the size of the accept. Each page is its own query, so the caller
+ * may write to the database (other than the change log) between changes.
+ */
+export function* changesDesc(db: Db, acceptId: string): Generator<LoggedChange> {
+  const set = db.prepare(`SELECT no, source_installation, office_id FROM import_change_sets WHERE accept_id = ?`).get(acceptId) as
+    | ({ no: number } & MapScope)
+    | undefined;
+  if (!set) return;
+  const scope: MapScope = { source_installation: set.source_installation, office_id: set.office_id };
+  const rows = rowsDesc(db, set.no, scope);
+  const packs = packEntriesDesc(db, set.no, acceptId, scope);
+  let r = rows.next();
+  let p = packs.next();
+  while (!r.done || !p.done) {
+    if (p.done || (!r.done && r.value.seq > p.value.seq)) {
+      yield r.value as LoggedChange;
+      r = rows.next();
+    } else {
+      yield p.value;
+      p = packs.next();
+    }
   }
-  if (packs.length > 0) changes.sort((a, b) => b.seq - a.seq);
-  return changes.map((c) => ({ ...c, intact: digest(readRow(db, c.tbl, JSON.parse(c.key) as Key)) === c.after_hash }));
 }
 
-/** I13: put one logged row back as it was before the accept. */
+function* rowsDesc(db: Db, set: number, scope: MapScope): Generator<LoggedChange> {
+  const page = cached(
+    db,
+    `SELECT seq, tbl, key, before, CASE WHEN after_hash IS NOT NULL THEN lower(hex(after_hash)) END AS after_hash
+     FROM import_change_rows WHERE change_set = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+  );
+  let below = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const size = CHANGE_PAGES.rows;
+    const rows = page.all(set, below, size) as LoggedChange[];
+    for (const r of rows) yield { ...r, key: keyJson(r.tbl, r.key, scope) };
+    if (rows.length < size) return;
+    below = rows[rows.length - 1]!.seq;
+  }
+}
+
+function* packEntriesDesc(db: Db, set: number, acceptId: string, scope: MapScope): Generator<LoggedChange> {
+  const page = cached(
+    db,
+    `SELECT seq, tbl, n, key_cols, keys, hashes FROM import_change_packs
+     WHERE change_set = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+  );
+  let below = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const size = CHANGE_PAGES.packs;
+    const packs = page.all(set, below, size) as { seq: number; tbl: string; n: number; key_cols: string | null; keys: string; hashes: Buffer }[];
+    for (const p of packs) {
+      const keys = JSON.parse(p.keys) as (string | unknown[])[];
+      if (keys.length !== p.n || p.hashes.length !== 16 * p.n) throw new Error(`change log: pack ${p.seq} of ${acceptId} is damaged`);
+      const cols = p.key_cols === null ? undefined : (JSON.parse(p.key_cols) as string[]);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i]!;
+        const after_hash = p.hashes.subarray(16 * i, 16 * i + 16).toString('hex');
+        const key = cols ? JSON.stringify(Object.fromEntries(cols.map((c, j) => [c, (k as unknown[])[j]]))) : keyJson(p.tbl, k as string, scope);
+        yield { seq: p.seq + i, tbl: p.tbl, key, before: null, after_hash };
+      }
+    }
+    if (packs.length < size) return;
+    below = packs[packs.length - 1]!.seq;
+  }
+}
+
+/** I13: whether the row of a logged change is still as the accept left it. */
+export function isIntact(db: Db, c: LoggedChange): boolean {
+  return digest(readRow(db, c.tbl, JSON.parse(c.key) as Key)) === c.after_hash;
+}
+
+/** I13: changes of an accept, last first, each with whether the row is still as the accept left it (all in memory: small accepts and tests). */
+export function changesOf(db: Db, acceptId: string): (LoggedChange & { intact: boolean })[] {
+  const out: (LoggedChange & { intact: boolean })[] = [];
+  for (const c of changesDesc(db, acceptId)) out.push({ ...c, intact: isIntact(db, c) });
+  return out;
+}
+
+/** I13: put one logged row back as it was before the accept (statements prepared once per table and key/column shape). */
 export function revertChange(db: Db, c: LoggedChange): void {
   const key = JSON.parse(c.key) as Key;
   const w = whereOf(key);
+  if (c.before === null) {
+    cached(db, `DELETE FROM ${c.tbl} WHERE ${w.sql}`).run(...w.args);
+    return;
+  }
   const exists = readRow(db, c.tbl, key) !== undefined;
-  if (c.before === null) db.prepare(`DELETE FROM ${c.tbl} WHERE ${w.sql}`).run(...w.args);
-  if (c.before === null) return;
   const before = JSON.parse(c.before) as Record<string, unknown>;
   for (const [k, v] of Object.entries(before)) {
     if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer') before[k] = Buffer.from((v as { data: number[] }).data);
@@ -274,10 +331,10 @@ export function revertChange(db: Db, c: LoggedChange): void {
   const cols = Object.keys(before);
   if (exists) {
     // An update keeps the row where it was (rowid), so that a dump lists it in the same place.
-    db.prepare(`UPDATE ${c.tbl} SET ${cols.map((x) => `"${x}" = ?`).join(', ')} WHERE ${w.sql}`).run(...cols.map((x) => before[x] as string | null), ...w.args);
+    cached(db, `UPDATE ${c.tbl} SET ${cols.map((x) => `"${x}" = ?`).join(', ')} WHERE ${w.sql}`).run(...cols.map((x) => before[x] as string | null), ...w.args);
     return;
   }
-  db.prepare(`INSERT INTO ${c.tbl} (${cols.map((x) => `"${x}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+  cached(db, `INSERT INTO ${c.tbl} (${cols.map((x) => `"${x}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
     ...cols.map((x) => before[x] as string | null),
   );
 }
