@@ -10,21 +10,14 @@ import { undoImport } from '../src/import-undo.js';
 import { openInstallation } from '../src/store/db.js';
 import { changesOf } from '../src/store/import-changes.js';
 import { ID_KEYED_TABLES, SCHEMA_VERSION } from '../src/store/schema.js';
-import { dump, exportFrom, importInto, installation, rows, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
+import { dump, exportFrom, importedSample, importInto, installation, rows, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
 
 const made: Installation[] = [];
 afterAll(() => {
   for (const i of made) fs.rmSync(i.dir, { recursive: true, force: true });
 });
 
-async function imported() {
-  const src = await installation(SOURCE);
-  const tgt = await installation(TARGET);
-  made.push(src, tgt);
-  const before = await dump(tgt.db);
-  const r = await importInto(tgt, await exportFrom(src));
-  return { src, tgt, before, r };
-}
+const imported = () => importedSample(made);
 
 /** Puts the change log and import_map back into the schema-2 layout, as an installation written before migration 3 has them. */
 function toSchema2(file: string): void {

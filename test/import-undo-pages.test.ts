@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OfficeportError } from '../src/errors.js';
 import { undoImport } from '../src/import-undo.js';
 import { CHANGE_PAGES, changesDesc, changesOf } from '../src/store/import-changes.js';
-import { dump, exportFrom, importInto, installation, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
+import { dump, importedSample, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
 
 const made: Installation[] = [];
 afterAll(() => {
@@ -17,14 +17,7 @@ afterAll(() => {
 const defaults = { ...CHANGE_PAGES };
 afterEach(() => Object.assign(CHANGE_PAGES, defaults));
 
-async function imported() {
-  const src = await installation(SOURCE);
-  const tgt = await installation(TARGET);
-  made.push(src, tgt);
-  const before = await dump(tgt.db);
-  const r = await importInto(tgt, await exportFrom(src));
-  return { tgt, before, r };
-}
+const imported = () => importedSample(made);
 
 function count(tgt: Installation, sql: string, acceptId: string): number {
   return tgt.db.prepare(`${sql} JOIN import_change_sets s ON s.no = x.change_set WHERE s.accept_id = ?`).pluck().get(acceptId) as number;
