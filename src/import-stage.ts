@@ -11,7 +11,7 @@ import type { VerifyOptions } from './verify.js';
 
 type RecordLinesHook = NonNullable<VerifyOptions['onRecordLines']>;
 
-/** temp table: the first and last seq of each staged record type (filled by startStaging once the bundle is valid). */
+/** temp table (store/import-store.ts): the first and last seq of each staged record type (filled by startStaging once the bundle is valid). */
 const TYPE_RANGES = 'imp_type_range';
 
 /**
@@ -54,7 +54,6 @@ export function startStaging(db: Db): Staging {
       r.hi = Math.max(r.hi, hi);
     }
   };
-  db.exec(`DROP TABLE IF EXISTS temp.${TYPE_RANGES}; CREATE TEMP TABLE ${TYPE_RANGES} (type TEXT PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL)`);
   const own = !db.inTransaction;
   if (own) db.exec('BEGIN');
   return {
@@ -78,10 +77,7 @@ export function startStaging(db: Db): Staging {
         for (const [type, r] of ranges) put.run(type, r.lo, r.hi);
       }
       if (own && db.inTransaction) db.exec(valid ? 'COMMIT' : 'ROLLBACK');
-      if (!valid) {
-        dropStaging(db);
-        db.exec(`DROP TABLE IF EXISTS temp.${TYPE_RANGES}`);
-      }
+      if (!valid) dropStaging(db);
     },
   };
 }

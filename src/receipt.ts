@@ -96,11 +96,6 @@ export function planCounts(db: Db): PlanCounts {
   return { counts, byType };
 }
 
-/** Outcome counts of the plan, counted by SQLite (stubs are not records of the target). */
-export function countPlanned(db: Db): OutcomeCounts {
-  return planCounts(db).counts;
-}
-
 export function countOutcomes(outcomes: Iterable<ReceiptOutcome>): OutcomeCounts {
   const c: OutcomeCounts = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
   for (const o of outcomes) c[o.outcome]++;

@@ -77,12 +77,6 @@ export function fastValidator(name: SchemaName): (value: unknown) => boolean {
   return fast.get(name) as (value: unknown) => boolean;
 }
 
-/** Compile the fast validators of `names` now (else each is compiled on its first use). */
-export function prepare(names: readonly SchemaName[]): void {
-  fast ??= new Validators(false);
-  for (const n of names) fast.get(n);
-}
-
 function describeError(e: ErrorObject): Problem {
   const got = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v) : JSON.stringify(v));
   const p = e.params as Record<string, unknown>;

@@ -70,6 +70,7 @@ const TEMP_DDL = [
   `DROP TABLE IF EXISTS temp.imp_letter_doc`,
   `DROP TABLE IF EXISTS temp.imp_decided`,
   `DROP TABLE IF EXISTS temp.imp_presence`,
+  `DROP TABLE IF EXISTS temp.imp_type_range`,
   `DROP TABLE IF EXISTS temp.imp_owned`,
   // Records of the bundle taking part in this accept, in dependency order.
   `CREATE TEMP TABLE imp_records (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, json TEXT NOT NULL)`,
@@ -79,6 +80,8 @@ const TEMP_DDL = [
      outcome TEXT NOT NULL, target_id TEXT, detail TEXT NOT NULL)`,
   // Bundle ref -> target id, filled while applying (created ids are only known then).
   `CREATE TEMP TABLE imp_refs (ref TEXT PRIMARY KEY, target_id TEXT NOT NULL)`,
+  // The first and last seq of each staged record type (import-stage.ts, stagedOfType).
+  `CREATE TEMP TABLE imp_type_range (type TEXT PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL)`,
   `CREATE INDEX temp.ix_imp_plan_type ON imp_plan(type, seq)`,
   // Set-based apply: the records of one type created by one statement, with their new ids.
   `CREATE TEMP TABLE imp_new (seq INTEGER PRIMARY KEY, ref TEXT NOT NULL, id TEXT NOT NULL)`,
