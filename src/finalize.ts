@@ -86,7 +86,9 @@ interface Checked {
 
 export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<FinalizeResult> {
   const c = checkReceipt(db, req);
-  const at = (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // The log and the ledger keep the time to the millisecond, so that `log` puts a finalize after an
+  // import of the same second (I10); the archive's bag keeps whole seconds, as zip dates do.
+  const at = (req.now ?? new Date()).toISOString();
   db.exec(req.dryRun ? 'BEGIN' : 'BEGIN IMMEDIATE');
   let written = false;
   let archive = '';
@@ -118,7 +120,7 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
     written = true;
     await writeRetentionArchive(db, FINALIZE_PLAN, {
       file: archive,
-      createdAt: at,
+      createdAt: at.replace(/\.\d{3}Z$/, 'Z'),
       receipt: c.receipt,
       receiptSha256: c.sha256,
       installation: c.installation,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run, tmpDir } from './helpers/cli.js';
+import { ROOT, run, runOk, tmpDir } from './helpers/cli.js';
 
 // A two-office installation whose ledger and transfer log are written the way
 // export, import, finalize and undo write them.
@@ -104,6 +104,17 @@ describe('officeport log', () => {
     expect(r.stdout).not.toContain('Main Street');
   });
 
+  it('I10: a finalize logged in whole seconds comes after an import of the same second logged before it', () => {
+    const sql = new Database(db);
+    const log = sql.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?,?,?,?,?,?,?)`);
+    log.run('2025-05-01T12:00:00.500Z', 'import', 'B-3', 'O-2', 'U-2', 'imported', null);
+    log.run('2025-05-01T12:00:00Z', 'finalize', 'B-3', 'O-1', 'U-1', 'removed', null);
+    sql.close();
+    const r = run(['log', '--db', db, '--json', '--bundle', 'B-3']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { entries: { action: string }[] }).entries.map((e) => e.action)).toEqual(['import', 'finalize']);
+  });
+
   it('C4: an unknown office is refused with a hint, exit 1', () => {
     const r = run(['log', '--db', db, '--office', 'Nowhere']);
     expect(r.code).toBe(1);
@@ -113,6 +124,24 @@ describe('officeport log', () => {
 });
 
 describe('officeport log after a real move', () => {
+  it('I10: log lists export, import and finalize inside one installation in time order, each time to the millisecond', () => {
+    const dir = tmpDir('officeport-log-move-');
+    const db = path.join(dir, 'office.db');
+    runOk(['load', path.join(ROOT, 'samples/source'), '--db', db]);
+    const bundle = path.join(dir, 'inside.zip');
+    const receipt = path.join(dir, 'receipt.json');
+    runOk(['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
+      '--to-office', 'South Agency', '--to-user', 'bob', '--out', bundle]);
+    runOk(['import', bundle, '--db', db, '--office', 'South Agency', '--user', 'bob', '--receipt', receipt]);
+    runOk(['finalize', receipt, '--db', db, '--office', 'North Agency', '--user', 'alice']);
+    const { entries } = JSON.parse(runOk(['log', '--db', db, '--json'])) as { entries: { at: string; action: string; finalized_at: string | null }[] };
+    expect(entries.map((e) => e.action)).toEqual(['export', 'import', 'finalize']);
+    for (const e of entries) expect(e.at, e.action).toMatch(/T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(entries[0]!.finalized_at).toMatch(/\.\d{3}Z$/);
+    const times = entries.map((e) => Date.parse(e.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  }, 60_000);
+
   it('I10: export, import and finalize appear in both installations with bundle id, users and counts', async () => {
     const { exportHostile, loadTarget, BUNDLE_ID } = await import('./audit-fixture.js');
     const ex = exportHostile();

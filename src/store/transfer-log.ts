@@ -122,11 +122,18 @@ function mergeLog(ledger: LedgerRow[], transfers: TransferRow[]): LogEntry[] {
   );
 }
 
+/**
+ * Earlier time first. Writers store times to the millisecond; a finalize
+ * logged before that kept whole seconds only, so a time without a fraction
+ * equals every time of the same second and the insertion order decides.
+ */
 function compareTime(a: string, b: string): number {
   const ta = Date.parse(a);
   const tb = Date.parse(b);
-  if (Number.isFinite(ta) && Number.isFinite(tb) && ta !== tb) return ta - tb;
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (!Number.isFinite(ta) || !Number.isFinite(tb)) return a < b ? -1 : a > b ? 1 : 0;
+  const whole = (t: string) => !/\.\d+Z$/.test(t);
+  if ((whole(a) || whole(b)) && Math.floor(ta / 1000) === Math.floor(tb / 1000)) return 0;
+  return ta - tb;
 }
 
 function fromLedger(l: LedgerRow): LogEntry {
