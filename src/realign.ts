@@ -21,19 +21,17 @@ import { ErrorCode, OfficeportError } from './errors.js';
 import * as cat from './store/catalogue.js';
 import { inTransaction, type Db } from './store/db.js';
 import { findOffice, requireOffice, requireRights, requireUser, type Office, type User } from './store/offices.js';
+import { differences, restoreConflicts, restoreRows, type RowDifference } from './store/row-journal.js';
 import {
-  captureRows,
-  differences,
-  parseImages,
-  restoreConflicts,
-  restoreRows,
-  serializeImages,
-  touchedKeys,
-  type RowImage,
-  type RowRef,
-} from './store/row-journal.js';
-
-const CATALOGUE_TABLES = new Set(Object.values(KIND_TABLE));
+  entriesHoldingRows,
+  getEntry,
+  imagePages,
+  laterEntriesTouching,
+  markUndone,
+  startEntry,
+  type EntryHead,
+  type StoredEntry,
+} from './store/realign-journal.js';
 
 export interface RealignContext {
   office: Office;
@@ -141,35 +139,18 @@ export function applyMigration(db: Db, ctx: RealignContext, plan: MigrationPlan)
         hint: 'run the command again to see the current plan',
       });
     }
-    const refs: RowRef[] = [
-      ...plan.switches.flatMap((s) => cat.switchRowRefs(db, s)),
-      ...plan.records.flatMap((r) => cat.recordRowRef(db, r.kind, r.id)),
-    ];
-    const before = captureRows(db, refs);
+    const journal = startEntry(db, entryHead(ctx, plan.kind, plan.local.id, plan.resource.id, { local: plan.local.name, resource: plan.resource.name, lines: plan.lines }));
+    for (const s of plan.switches) journal.captureWhere(s.table, `"${s.column}" = ?`, [s.from]);
+    for (const r of plan.records) journal.captureWhere(KIND_TABLE[r.kind], 'id = ?', [r.id]);
     for (const s of plan.switches) cat.applySwitch(db, s);
     for (const r of plan.records) cat.applyRecordChange(db, r);
-    const after = captureRows(db, refs);
-    const journal_id = writeJournal(db, ctx, plan.kind, plan.local.id, plan.resource.id, { local: plan.local.name, resource: plan.resource.name, lines: plan.lines }, before, after);
-    return { journal_id, lines: plan.lines };
+    journal.finish();
+    return { journal_id: journal.id, lines: plan.lines };
   });
 }
 
-function writeJournal(
-  db: Db,
-  ctx: RealignContext,
-  kind: string,
-  localId: string,
-  resourceId: string,
-  summary: unknown,
-  before: RowImage[],
-  after: RowImage[],
-): number {
-  const r = db
-    .prepare(
-      `INSERT INTO realign_journal (at, office_id, user_id, kind, local_id, resource_id, summary, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(new Date().toISOString(), ctx.office.id, ctx.user.id, kind, localId, resourceId, JSON.stringify(summary), serializeImages(before), serializeImages(after));
-  return Number(r.lastInsertRowid);
+function entryHead(ctx: Pick<RealignContext, 'office' | 'user'>, kind: string, localId: string, resourceId: string, summary: unknown): EntryHead {
+  return { office_id: ctx.office.id, user_id: ctx.user.id, kind, local_id: localId, resource_id: resourceId, summary };
 }
 
 // ---------------------------------------------------------------- R11
@@ -186,12 +167,8 @@ export function preparePurge(db: Db, ctx: RealignContext): PurgePlan {
     children: record.kind === 'carrier' ? cat.childrenOf(db, record.id, ctx.office.id).map((c) => c.id) : [],
   }));
   const decision = planPurge(candidates);
-  const ids = new Set(decision.purge.map((r) => r.id));
-  const entries = db
-    .prepare(`SELECT id, after FROM realign_journal WHERE office_id = ? AND undone_at IS NULL ORDER BY id`)
-    .all(ctx.office.id) as { id: number; after: string }[];
-  const blocks = entries.filter((e) => parseImages(e.after).some((i) => CATALOGUE_TABLES.has(i.table) && ids.has(String(i.row?.id))));
-  return { ...decision, blocksUndoOf: blocks.map((e) => e.id) };
+  const refs = decision.purge.flatMap((r) => cat.recordRowRef(db, r.kind, r.id));
+  return { ...decision, blocksUndoOf: entriesHoldingRows(db, ctx.office.id, refs) };
 }
 
 /** Delete the purgeable records in one transaction, journaled so that the purge itself can be undone. */
@@ -204,12 +181,12 @@ export function applyPurge(db: Db, ctx: RealignContext, plan: PurgePlan): { jour
         hint: 'run the command again',
       });
     }
-    const refs = plan.purge.flatMap((r) => cat.recordRowRef(db, r.kind, r.id));
-    const before = captureRows(db, refs);
-    for (const r of plan.purge) cat.deleteRecord(db, r);
-    const after = captureRows(db, refs);
     const summary = { deleted: plan.purge.map((r) => ({ kind: r.kind, id: r.id, name: r.name })) };
-    const journal_id = writeJournal(db, ctx, 'purge', plan.purge.map((r) => r.id).join(';'), '', summary, before, after);
+    const journal = startEntry(db, entryHead(ctx, 'purge', plan.purge.map((r) => r.id).join(';'), '', summary));
+    for (const r of plan.purge) journal.captureWhere(KIND_TABLE[r.kind], 'id = ?', [r.id]);
+    for (const r of plan.purge) cat.deleteRecord(db, r);
+    journal.finish();
+    const journal_id = journal.id;
     return { journal_id, deleted: plan.purge.length };
   });
 }
@@ -236,51 +213,63 @@ export function realignLog(db: Db, officeRef: string): { office: Office; entries
   return { office, entries: rows.map((r) => ({ ...r, summary: JSON.parse(r.summary) as unknown })) };
 }
 
-interface StoredEntry {
+export interface UndoResult {
   id: number;
-  office_id: string;
-  kind: string;
-  before: string;
-  after: string;
-  undone_at: string | null;
+  /** rows put back; 0 when the entry was undone before */
+  rows: number;
+  /** set when this entry had been undone already, so nothing changed */
+  already_undone_at: string | null;
 }
+
+/** Problems shown when an undo is refused (all are counted). */
+const SHOWN_PROBLEMS = 20;
 
 /**
  * Put back the rows of one journal entry as they were before it, refusing
  * when anything it changed has changed again since (the rows differ from its
- * after-image): a later migration, a rename, a purge, an edit.
+ * after-image): a later migration, a rename, a purge, an edit. The images are
+ * read a page at a time: checked first, then restored (R10, P1).
  */
-export function undoRealign(db: Db, ctx: RealignContext, id: number): { id: number; rows: number } {
+export function undoRealign(db: Db, ctx: RealignContext, id: number): UndoResult {
   return inTransaction(db, () => {
-    const e = db.prepare(`SELECT id, office_id, kind, before, after, undone_at FROM realign_journal WHERE id = ?`).get(id) as StoredEntry | undefined;
+    const e = getEntry(db, id);
     if (!e || e.office_id !== ctx.office.id) {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no realignment #${id} in office ${ctx.office.name}`, {
         hint: `list them with: officeport realign log --office ${ctx.office.id}`,
       });
     }
-    if (e.undone_at) throw new OfficeportError(ErrorCode.REFUSED, `realignment #${id} was already undone at ${e.undone_at}; nothing changed`);
-    const before = parseImages(e.before);
-    const after = parseImages(e.after);
-    const changed = [...differences(db, after), ...restoreConflicts(db, before)];
-    if (changed.length > 0) {
-      const later = laterEntriesTouching(db, e, after);
-      throw new OfficeportError(ErrorCode.REFUSED, `cannot undo realignment #${id}: ${changed.length} of its records changed since`, {
-        problems: changed.slice(0, 20).map((d) => ({ message: d.message })),
+    if (e.undone_at) return { id, rows: 0, already_undone_at: e.undone_at };
+    const changed = changesSince(db, e);
+    if (changed.count > 0) {
+      const later = laterEntriesTouching(db, e);
+      throw new OfficeportError(ErrorCode.REFUSED, `cannot undo realignment #${id}: ${changed.count} of its records changed since`, {
+        problems: changed.shown.map((d) => ({ message: d.message })),
         hint: later.length
           ? `undo the later realignment${later.length > 1 ? 's' : ''} ${later.map((n) => `#${n}`).join(', ')} first (newest first)`
-          : 'the records were changed by something other than realignment (rename, import, edit); undo cannot restore them safely',
+          : 'the records were changed by something other than realignment (import, edit); undo cannot restore them safely',
       });
     }
-    restoreRows(db, before);
-    db.prepare(`UPDATE realign_journal SET undone_at = ? WHERE id = ?`).run(new Date().toISOString(), id);
-    return { id, rows: before.length };
+    let rows = 0;
+    // Rows the entry added go first, so that a row it deleted can take its id back.
+    for (const only of ['absent', 'present'] as const) {
+      for (const page of imagePages(db, e, 'before', only)) {
+        restoreRows(db, page);
+        rows += page.length;
+      }
+    }
+    markUndone(db, id);
+    return { id, rows, already_undone_at: null };
   });
 }
 
-function laterEntriesTouching(db: Db, e: StoredEntry, after: RowImage[]): number[] {
-  const mine = touchedKeys(after);
-  const later = db
-    .prepare(`SELECT id, after FROM realign_journal WHERE office_id = ? AND id > ? AND undone_at IS NULL ORDER BY id DESC`)
-    .all(e.office_id, e.id) as { id: number; after: string }[];
-  return later.filter((l) => [...touchedKeys(parseImages(l.after))].some((k) => mine.has(k))).map((l) => l.id);
+/** Rows that no longer look as the entry left them, or whose id another row holds now. */
+function changesSince(db: Db, e: StoredEntry): { count: number; shown: RowDifference[] } {
+  const out = { count: 0, shown: [] as RowDifference[] };
+  const add = (ds: RowDifference[]) => {
+    out.count += ds.length;
+    out.shown.push(...ds.slice(0, SHOWN_PROBLEMS - out.shown.length));
+  };
+  for (const page of imagePages(db, e, 'after')) add(differences(db, page));
+  for (const page of imagePages(db, e, 'before', 'present')) add(restoreConflicts(db, page));
+  return out;
 }

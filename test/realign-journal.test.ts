@@ -59,9 +59,17 @@ describe('R10: journal and undo', () => {
     expect(await dump(db)).toEqual(before);
     const log = json<{ undone_at: string | null }[]>((await op(db, 'realign', 'log', '--office', 'O-AG', '--json')));
     expect(log[0]!.undone_at).not.toBeNull();
-    const again = (await op(db, 'realign', 'undo', '1', ...AG));
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/already undone/);
+  });
+  it('R10: undoing an entry again changes nothing and says so, with success', async () => {
+    const db = await loadInstallation();
+    expect((await migrateCarrier(db)).code).toBe(0);
+    expect((await op(db, 'realign', 'undo', '1', ...AG)).code).toBe(0);
+    const undone = await dump(db);
+    const again = await op(db, 'realign', 'undo', '1', ...AG);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/realignment #1 was already undone at .*; nothing changed/);
+    expect(await dump(db)).toEqual(undone);
+    expect(json<{ rows: number; already_undone_at: string }>(await op(db, 'realign', 'undo', '1', ...AG, '--json'))).toMatchObject({ rows: 0, already_undone_at: expect.any(String) });
   });
   it('R10: undo is refused when a later change touched the same records, and changes nothing', async () => {
     const db = await loadInstallation();

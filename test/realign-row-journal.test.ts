@@ -1,18 +1,19 @@
-// The generic row journal behind undo (R10): images by rowid, exact restore.
+// The generic row journal behind undo (R10): images by rowid, exact restore;
+// and the realignment journal that keeps those images on disk, page by page (P1).
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   captureRows,
   differences,
-  parseImages,
   restoreConflicts,
   restoreRows,
   rowidsById,
   rowidsByRow,
   rowidsWhere,
-  serializeImages,
   type RowImage,
 } from '../src/store/row-journal.js';
+import { getEntry, imagePages, laterEntriesTouching, startEntry, type StoredEntry } from '../src/store/realign-journal.js';
+import { MIGRATIONS } from '../src/store/schema.js';
 
 let db: Database.Database;
 const all = (t: string) => db.prepare(`SELECT rowid AS r, * FROM ${t} ORDER BY rowid`).all();
@@ -42,7 +43,7 @@ describe('row journal', () => {
     const beforeAll = [...before, ...inserted.map((r) => ({ ...r, row: null }))];
     expect(differences(db, after)).toEqual([]);
     expect(restoreConflicts(db, beforeAll)).toEqual([]);
-    restoreRows(db, parseImages(serializeImages(beforeAll)));
+    restoreRows(db, beforeAll);
     expect({ items: all('items'), links: all('links') }).toEqual(start);
   });
 
@@ -62,12 +63,89 @@ describe('row journal', () => {
     expect(restoreConflicts(db, before).map((d) => d.message)).toEqual(['items id B is now used by another row']);
   });
 
-  it('R10: stored images survive serialisation, absent rows included', () => {
-    const imgs: RowImage[] = [
-      { table: 'items', rowid: 1, row: { id: 'A', name: 'Alpha', carrier_id: null } },
-      { table: 'items', rowid: 7, row: null },
-      { table: 'links', rowid: 2, row: { policy_id: 'P1', rider_id: null, amount: '1' } },
-    ];
-    expect(parseImages(serializeImages(imgs))).toEqual(imgs);
+});
+
+/** The realignment journal's tables as the schema creates them: its first form, then each later statement about it. */
+function journalTables(upTo: 'first' | 'now'): void {
+  const first = MIGRATIONS[0]!.find((sql) => sql.includes('CREATE TABLE realign_journal ('))!;
+  db.exec(first);
+  if (upTo === 'first') return;
+  const later = MIGRATIONS.slice(1).find((m) => m.some((sql) => sql.includes('CREATE TABLE realign_journal_rows')))!;
+  for (const sql of later) db.exec(sql);
+}
+
+const head = { office_id: 'O-1', user_id: 'U-1', kind: 'carrier', local_id: 'A', resource_id: 'R', summary: {} };
+const pagesOf = (e: StoredEntry, side: 'before' | 'after', only?: 'absent' | 'present') => [...imagePages(db, e, side, only, 2)];
+
+describe('realignment journal on disk', () => {
+  it('R10, P1: images are written and read back in pages (here of 2 rows) and restore every row exactly', () => {
+    journalTables('now');
+    db.exec(`INSERT INTO items VALUES ('D', 'Delta', 'C1'), ('E', 'Epsilon', 'C1'), ('F', 'Phi', 'C2')`);
+    const start = { items: all('items'), links: all('links') };
+    const w = startEntry(db, head, 2);
+    w.captureWhere('items', 'carrier_id = ?', ['C1']);
+    w.captureWhere('items', 'id IN (?, ?)', ['A', 'F']); // A again: its first image stays
+    w.captureWhere('links', 'rider_id = ?', ['R1']);
+    db.exec(`UPDATE items SET carrier_id = 'C9' WHERE carrier_id = 'C1'; DELETE FROM items WHERE id = 'F';
+             UPDATE links SET rider_id = 'R9' WHERE rider_id = 'R1'`);
+    w.finish();
+    const changed = { items: all('items'), links: all('links') };
+    const e = getEntry(db, w.id)!;
+    expect(e.columns).toEqual({ items: ['id', 'name', 'carrier_id'], links: ['policy_id', 'rider_id', 'amount'] });
+    const before = pagesOf(e, 'before');
+    expect(before.map((p) => p.length)).toEqual([2, 2, 2, 1]);
+    expect(before.flat().find((i) => i.row?.id === 'A')!.row).toEqual({ id: 'A', name: 'Alpha', carrier_id: 'C1' });
+    expect(pagesOf(e, 'after').flat().filter((i) => !i.row).map((i) => i.table)).toEqual(['items']);
+    expect(pagesOf(e, 'after').flatMap((p) => differences(db, p))).toEqual([]);
+
+    db.exec(`UPDATE items SET name = 'Beta 2' WHERE id = 'B'`);
+    expect(pagesOf(e, 'after').flatMap((p) => differences(db, p)).map((d) => d.message)).toEqual(['items row B: name changed since']);
+    db.exec(`UPDATE items SET name = 'Beta' WHERE id = 'B'`);
+    expect({ items: all('items'), links: all('links') }).toEqual(changed);
+
+    for (const only of ['absent', 'present'] as const) for (const p of pagesOf(e, 'before', only)) restoreRows(db, p);
+    expect({ items: all('items'), links: all('links') }).toEqual(start);
+  });
+
+  it('R10: a later entry that changed the same rows is named; an unrelated one is not', () => {
+    journalTables('now');
+    const first = startEntry(db, head, 2);
+    first.captureWhere('items', 'id = ?', ['A']);
+    db.exec(`UPDATE items SET name = 'X_Alpha' WHERE id = 'A'`);
+    first.finish();
+    const other = startEntry(db, head, 2);
+    other.captureWhere('items', 'id = ?', ['C']);
+    db.exec(`UPDATE items SET name = 'X_Gamma' WHERE id = 'C'`);
+    other.finish();
+    const again = startEntry(db, head, 2);
+    again.captureWhere('items', 'id = ?', ['A']);
+    db.exec(`UPDATE items SET name = 'Alpha 2' WHERE id = 'A'`);
+    again.finish();
+    expect(laterEntriesTouching(db, getEntry(db, first.id)!)).toEqual([again.id]);
+  });
+
+  it('R10: entries journaled whole, as before, move over to pages unchanged in meaning', () => {
+    journalTables('first');
+    const v1 = (tables: Record<string, { columns: string[]; rows: unknown[][] }>) => JSON.stringify({ v: 1, tables });
+    db.prepare(`INSERT INTO realign_journal (at, office_id, user_id, kind, local_id, resource_id, summary, before, after) VALUES ('t', 'O-1', 'U-1', 'carrier', 'A', 'R', '{}', ?, ?)`).run(
+      v1({ items: { columns: ['id', 'name', 'carrier_id'], rows: [[1, 'A', 'Alpha', 'C1'], [4]] }, links: { columns: [], rows: [[3]] } }),
+      v1({ items: { columns: ['id', 'name', 'carrier_id'], rows: [[1, 'A', 'X_Alpha', 'C1'], [4, 'D', 'Delta', null]] }, links: { columns: ['policy_id', 'rider_id', 'amount'], rows: [[3, 'P2', 'R1', '30']] } }),
+    );
+    const later = MIGRATIONS.slice(1).find((m) => m.some((sql) => sql.includes('CREATE TABLE realign_journal_rows')))!;
+    for (const sql of later) db.exec(sql);
+    const e = getEntry(db, 1)!;
+    expect(e.columns).toEqual({ items: ['id', 'name', 'carrier_id'], links: ['policy_id', 'rider_id', 'amount'] });
+    const strip = (imgs: RowImage[][]) => imgs.flat();
+    expect(strip(pagesOf(e, 'before'))).toEqual([
+      { table: 'items', rowid: 1, row: { id: 'A', name: 'Alpha', carrier_id: 'C1' } },
+      { table: 'items', rowid: 4, row: null },
+      { table: 'links', rowid: 3, row: null },
+    ]);
+    expect(strip(pagesOf(e, 'after'))).toEqual([
+      { table: 'items', rowid: 1, row: { id: 'A', name: 'X_Alpha', carrier_id: 'C1' } },
+      { table: 'items', rowid: 4, row: { id: 'D', name: 'Delta', carrier_id: null } },
+      { table: 'links', rowid: 3, row: { policy_id: 'P2', rider_id: 'R1', amount: '30' } },
+    ]);
+    expect(db.prepare(`SELECT before, after FROM realign_journal`).get()).toEqual({ before: '', after: '' });
   });
 });

@@ -167,7 +167,9 @@ const undoCommand: CommandModule<GlobalArgs, OfficeArgs & { id: number }> = {
     await withDb(args, (db) => {
       const ctx = realignContext(db, args.office, args.user, 'undo a realignment');
       const r = undoRealign(db, ctx, args.id);
-      emit(args, r, (x) => `realignment #${x.id} undone: ${x.rows} rows restored`);
+      emit(args, r, (x) =>
+        x.already_undone_at ? `realignment #${x.id} was already undone at ${x.already_undone_at}; nothing changed` : `realignment #${x.id} undone: ${x.rows} rows restored`,
+      );
     });
   },
 };

@@ -65,11 +65,7 @@ export function totalReferences(db: Db, rec: Pick<CatalogueRecord, 'kind' | 'id'
   return CONTENT_REFERENCES[rec.kind].reduce((n, r) => n + countRefs(db, r, rec.id), 0);
 }
 
-/** Rows a switch will change and a record change will touch, for the journal. */
-export function switchRowRefs(db: Db, s: Switch): RowRef[] {
-  return rowidsWhere(db, s.table, `"${s.column}" = ?`, [s.from]).map((rowid) => ({ table: s.table, rowid }));
-}
-
+/** Where the row of a record is (for the journal's look-ups by row). */
 export function recordRowRef(db: Db, kind: CatalogueKind, id: string): RowRef[] {
   return rowidsWhere(db, KIND_TABLE[kind], 'id = ?', [id]).map((rowid) => ({ table: KIND_TABLE[kind], rowid }));
 }

@@ -3,10 +3,12 @@
 // row whose columns all change (policy_riders) is still the same row; restoring
 // a deleted row at its old rowid keeps dump order (ORDER BY rowid) identical.
 //
-// Use: refs = rowids of every row the change may touch (also rows it will
-// delete); before = captureRows(refs); change; after = captureRows(refs) plus
-// the rowids of rows it inserted. Later: differences(after) empty means
-// nothing touched those rows since, and restoreRows(before) puts them back.
+// Use: images of every row a change may touch (also rows it will delete) before
+// it, and of the same rows after it (plus the rows it inserted, as no row
+// before). Later: differences(after) empty means nothing touched those rows
+// since, and restoreRows(before) puts them back. Each function works on any
+// slice of the images, so a large journal is checked and restored a page at a
+// time (the realignment journal keeps its images on disk: realign-journal.ts).
 import { BugError } from '../errors.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -126,12 +128,13 @@ export function differences(db: Db, images: readonly RowImage[]): RowDifference[
 /** Rows that restoring `before` would collide with: the same id now held by another row. */
 export function restoreConflicts(db: Db, before: readonly RowImage[]): RowDifference[] {
   const out: RowDifference[] = [];
+  const stmts = new Map<string, Statement<unknown[]>>();
   for (const img of before) {
     if (!img.row || typeof img.row.id !== 'string') continue;
     if (!columnsOf(db, img.table).includes('id')) continue;
-    const other = db.prepare(`SELECT rowid AS r FROM ${q(img.table)} WHERE id = ? AND rowid <> ?`).get(img.row.id, img.rowid) as
-      | { r: number }
-      | undefined;
+    let stmt = stmts.get(img.table);
+    if (!stmt) stmts.set(img.table, (stmt = db.prepare(`SELECT rowid AS r FROM ${q(img.table)} WHERE id = ? AND rowid <> ?`)));
+    const other = stmt.get(img.row.id, img.rowid) as { r: number } | undefined;
     if (other) out.push({ table: img.table, rowid: other.r, message: `${img.table} id ${img.row.id} is now used by another row` });
   }
   return out;
@@ -163,41 +166,4 @@ export function restoreRows(db: Db, before: readonly RowImage[]): void {
       );
     }
   }
-}
-
-/** Compact JSON: per table its columns once, then [rowid, ...values] or [rowid] for no row. */
-interface StoredImages {
-  v: 1;
-  tables: Record<string, { columns: string[]; rows: (string | number | null)[][] }>;
-}
-
-export function serializeImages(images: readonly RowImage[]): string {
-  const out: StoredImages = { v: 1, tables: {} };
-  for (const img of images) {
-    const cols = img.row ? Object.keys(img.row) : [];
-    let t = out.tables[img.table];
-    if (!t) out.tables[img.table] = t = { columns: cols, rows: [] };
-    if (img.row && t.columns.length === 0) t.columns = cols;
-    if (img.row && t.columns.join() !== cols.join()) throw new BugError(`row journal: mixed columns in ${img.table}`);
-    t.rows.push(img.row ? [img.rowid, ...t.columns.map((c) => img.row![c] ?? null)] : [img.rowid]);
-  }
-  return JSON.stringify(out);
-}
-
-export function parseImages(text: string): RowImage[] {
-  const stored = JSON.parse(text) as StoredImages;
-  if (stored.v !== 1) throw new BugError(`row journal: unknown image version ${String(stored.v)}`);
-  const out: RowImage[] = [];
-  for (const [table, t] of Object.entries(stored.tables)) {
-    for (const [rowid, ...values] of t.rows) {
-      const row = values.length === 0 ? null : Object.fromEntries(t.columns.map((c, i) => [c, values[i] ?? null]));
-      out.push({ table, rowid: rowid as number, row });
-    }
-  }
-  return out;
-}
-
-/** Table names and ids touched by a set of images, for messages and overlap checks. */
-export function touchedKeys(images: readonly RowImage[]): Set<string> {
-  return new Set(images.map((i) => `${i.table}#${i.rowid}`));
 }

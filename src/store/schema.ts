@@ -132,6 +132,36 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        key_cols TEXT, keys TEXT NOT NULL, hashes BLOB NOT NULL)`,
     `CREATE UNIQUE INDEX ux_import_change_packs ON import_change_packs(change_set, seq)`,
   ],
+  // The realignment journal's row images (R10) one row each, written and read
+  // a page at a time instead of two JSON documents per entry held whole in
+  // memory (P1: 399 MB for a 105,000-row carrier migration). A row is still
+  // followed by its rowid (row_key); before/after are JSON arrays of its values
+  // in the order of the entry's columns[tbl], NULL where there was no row.
+  // Existing entries move over unchanged in meaning; their documents are emptied.
+  [
+    `ALTER TABLE realign_journal ADD COLUMN columns TEXT`,
+    `CREATE TABLE realign_journal_rows (
+       entry INTEGER NOT NULL, tbl TEXT NOT NULL, row_key INTEGER NOT NULL, before TEXT, after TEXT,
+       PRIMARY KEY (entry, tbl, row_key)) WITHOUT ROWID`,
+    `INSERT INTO realign_journal_rows (entry, tbl, row_key, before)
+     SELECT j.id, t.key, json_extract(r.value, '$[0]'),
+            CASE WHEN json_array_length(r.value) > 1 THEN json_remove(r.value, '$[0]') END
+     FROM realign_journal j, json_each(j.before, '$.tables') t, json_each(t.value, '$.rows') r
+     WHERE j.before <> ''`,
+    `INSERT INTO realign_journal_rows (entry, tbl, row_key, after)
+     SELECT j.id, t.key, json_extract(r.value, '$[0]'),
+            CASE WHEN json_array_length(r.value) > 1 THEN json_remove(r.value, '$[0]') END
+     FROM realign_journal j, json_each(j.after, '$.tables') t, json_each(t.value, '$.rows') r
+     WHERE j.after <> ''
+     ON CONFLICT (entry, tbl, row_key) DO UPDATE SET after = excluded.after`,
+    `UPDATE realign_journal SET columns = (
+       SELECT json_group_object(t.key, json(CASE WHEN json_array_length(t.value, '$.columns') > 0
+                                                 THEN json_extract(t.value, '$.columns')
+                                                 ELSE json_extract(realign_journal.after, '$.tables.' || t.key || '.columns') END))
+       FROM json_each(realign_journal.before, '$.tables') t)
+     WHERE before <> ''`,
+    `UPDATE realign_journal SET before = '', after = '', columns = COALESCE(columns, '{}')`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
