@@ -5,6 +5,7 @@ import { ErrorCode, OfficeportError } from './errors.js';
 import * as cat from './store/catalogue.js';
 import { inTransaction, type Db } from './store/db.js';
 import { findOffice, requireOffice, requireRights, requireUser, type Office } from './store/offices.js';
+import { startEntry } from './store/realign-journal.js';
 
 /** The resource office whose catalogue an office sees: itself if it is one, else its resource parent. */
 export function resourceOfficeOf(db: Db, office: Office): Office | undefined {
@@ -45,6 +46,8 @@ export interface RenameResult {
   id: string;
   from: string;
   to: string;
+  /** the realignment journal entry that undoes it; null when the name was already that */
+  journal_id: number | null;
 }
 
 /** Names that must stay unique: carriers and service providers per office, products and riders per carrier. */
@@ -57,7 +60,11 @@ function nameTaken(db: Db, kind: CatalogueKind, rec: CatalogueRecord, name: stri
   return row?.id;
 }
 
-/** R8: rename a local record, by an admin of its office; resource records are read-only (R4). */
+/**
+ * R8: rename a local record, by an admin of its office; resource records are
+ * read-only (R4). Journaled like a migration (R10), so that `realign undo`
+ * restores the old name and a later undo of a migration sees the rename.
+ */
 export function renameRecord(db: Db, officeRef: string, userRef: string, kind: CatalogueKind, id: string, newName: string): RenameResult {
   const office = requireOffice(db, officeRef);
   const user = requireUser(db, office, userRef);
@@ -86,7 +93,11 @@ export function renameRecord(db: Db, officeRef: string, userRef: string, kind: C
         hint: `rename ${taken} first, or pick another name`,
       });
     }
+    if (rec.name === newName) return { kind, id, from: rec.name, to: newName, journal_id: null };
+    const journal = startEntry(db, { office_id: office.id, user_id: user.id, kind: 'rename', local_id: id, resource_id: '', summary: { renamed: kind, from: rec.name, to: newName } });
+    journal.captureWhere(KIND_TABLE[kind], 'id = ?', [id]);
     db.prepare(`UPDATE ${KIND_TABLE[kind]} SET name = ? WHERE id = ?`).run(newName, id);
-    return { kind, id, from: rec.name, to: newName };
+    journal.finish();
+    return { kind, id, from: rec.name, to: newName, journal_id: journal.id };
   });
 }

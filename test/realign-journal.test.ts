@@ -38,6 +38,7 @@ describe('R9: plan and apply', () => {
     expect(r.stdout).toMatch(/CL-1: applied as realignment #1/);
     expect(r.stdout).toMatch(/SL-1: applied as realignment #2/);
     expect(r.stdout).toMatch(/CL-2: skipped: near match/);
+    expect(r.stdout.match(/CL-2: skipped/g), 'each skipped line once').toHaveLength(1);
     const after = await dump(db);
     expect(byId(after, 'carriers.csv', 'CL-1').name).toBe('X_Acme Life');
     expect(byId(after, 'service_providers.csv', 'SL-1').name).toBe('X_ExamOne');
@@ -90,16 +91,46 @@ describe('R10: journal and undo', () => {
     expect((await op(db, 'realign', 'carrier', ...AG, '--local', 'CL-2', '--resource', 'CR-2', '--yes')).code).toBe(0);
     expect((await op(db, 'rename', 'rider', 'RL-3', 'Accidental Death', ...AG)).code).toBe(0);
     expect((await op(db, 'realign', 'rider', ...AG, '--local', 'RL-3', '--resource', 'RR-2', '--yes')).code).toBe(0);
-    // #3 changed RL-3 and P-2's rider row, which #1 had re-pointed; #2 touched none of #1's rows
+    // renames are journaled too: #2 renamed CL-2, #4 RL-3; #5 changed RL-3 and P-2's rider row,
+    // which #1 had re-pointed; #2 and #3 touched none of #1's rows
     const blocked = await op(db, 'realign', 'undo', '1', ...AG);
     expect(blocked.code).toBe(1);
-    expect(blocked.stderr).toMatch(/undo the later realignment #3 first/);
-    expect((await op(db, 'realign', 'undo', '3', ...AG)).code).toBe(0);
-    expect((await op(db, 'rename', 'rider', 'RL-3', 'Accidental  death', ...AG)).code).toBe(0);
+    expect(blocked.stderr).toMatch(/undo the later realignments #5, #4 first/);
+    expect((await op(db, 'realign', 'undo', '5', ...AG)).code).toBe(0);
+    expect((await op(db, 'realign', 'undo', '4', ...AG)).code).toBe(0);
     expect((await op(db, 'realign', 'undo', '1', ...AG)).code).toBe(0);
+    expect((await op(db, 'realign', 'undo', '3', ...AG)).code).toBe(0);
     expect((await op(db, 'realign', 'undo', '2', ...AG)).code).toBe(0);
-    expect((await op(db, 'rename', 'carrier', 'CL-2', 'Beacon  mutual', ...AG)).code).toBe(0);
     expect(await dump(db)).toEqual(original);
+  });
+});
+
+describe('R10: renames are journaled', () => {
+  it('R10: a rename is listed by realign log and realign undo puts the old name back', async () => {
+    const db = await loadInstallation();
+    const original = await dump(db);
+    const r = await op(db, 'rename', 'carrier', 'CL-2', 'Beacon Mutual', ...AG);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/as realignment #1 \(undo: officeport realign undo 1 /);
+    expect(byId(await dump(db), 'carriers.csv', 'CL-2').name).toBe('Beacon Mutual');
+    const log = json<{ id: number; kind: string; local_id: string; summary: unknown }[]>(await op(db, 'realign', 'log', '--office', 'O-AG', '--json'));
+    expect(log.map((e) => [e.id, e.kind, e.local_id])).toEqual([[1, 'rename', 'CL-2']]);
+    expect((await op(db, 'realign', 'log', '--office', 'O-AG')).stdout).toMatch(/rename\s+CL-2\s+renamed carrier "Beacon  mutual" -> "Beacon Mutual"/);
+    const u = await op(db, 'realign', 'undo', '1', ...AG);
+    expect(u.code, u.stderr).toBe(0);
+    expect(await dump(db)).toEqual(original);
+  });
+  it('R10: undo of a rename is refused once a later migration changed the record, naming it, and changes nothing', async () => {
+    const db = await loadInstallation();
+    expect((await op(db, 'rename', 'carrier', 'CL-2', 'Beacon Mutual', ...AG)).code).toBe(0);
+    expect((await op(db, 'realign', 'carrier', ...AG, '--local', 'CL-2', '--resource', 'CR-2', '--yes')).code).toBe(0);
+    const before = await dump(db);
+    const u = await op(db, 'realign', 'undo', '1', ...AG);
+    expect(u.code).toBe(1);
+    expect(u.stderr).toMatch(/cannot undo realignment #1: 1 of its records changed since/);
+    expect(u.stderr).toMatch(/carriers row CL-2: name, pcm_activity changed since/);
+    expect(u.stderr).toMatch(/undo the later realignment #2 first/);
+    expect(await dump(db)).toEqual(before);
   });
 });
 

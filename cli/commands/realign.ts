@@ -123,8 +123,11 @@ const applyCommand: CommandModule<GlobalArgs, OfficeArgs & { plan: string }> = {
       if (args['dry-run'] || planned === 0) return emit(args, { dry_run: true, items }, () => `${planned} migration(s) planned; nothing was changed`);
       await confirm(args, `Apply these ${planned} migrations?`);
       const outcomes = applyPlanned(db, ctx, items);
+      // Skipped and refused lines were listed with the plans above; here only what running them did.
       emit(args, { dry_run: false, outcomes }, (x) =>
-        x.outcomes.map((o) => `line ${o.row.line} ${o.row.kind} ${o.row.local_id}: ${o.status === 'applied' ? `applied as realignment #${o.applied.journal_id}` : `${o.status}: ${o.reason}`}`),
+        x.outcomes
+          .filter((o) => o.status === 'applied' || o.status === 'failed')
+          .map((o) => `line ${o.row.line} ${o.row.kind} ${o.row.local_id}: ${o.status === 'applied' ? `applied as realignment #${o.applied.journal_id}` : `${o.status}: ${o.reason}`}`),
       );
       if (outcomes.some((o) => o.status === 'failed' || o.status === 'refused')) process.exitCode = 1;
     });
@@ -133,15 +136,16 @@ const applyCommand: CommandModule<GlobalArgs, OfficeArgs & { plan: string }> = {
 
 /** One line for a journal summary: the names migrated, or what a purge deleted. */
 function describeEntry(summary: unknown): string {
-  const s = summary as { local?: string; resource?: string; deleted?: unknown[] };
+  const s = summary as { local?: string; resource?: string; deleted?: unknown[]; renamed?: string; from?: string; to?: string };
   if (s.deleted) return `deleted ${s.deleted.length} X_ record(s)`;
+  if (s.renamed) return `renamed ${s.renamed.replace('_', ' ')} ${JSON.stringify(s.from)} -> ${JSON.stringify(s.to)}`;
   return `${JSON.stringify(s.local)} -> ${JSON.stringify(s.resource)}`;
 }
 
 const logCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string }> = {
   command: 'log',
-  describe: 'list the realignments of an office',
-  builder: (y) => y.option('office', officeOpt).example('$0 realign log --office Agency', 'every migration and purge, with its id for undo'),
+  describe: 'list the realignments of an office (migrations, renames, purges)',
+  builder: (y) => y.option('office', officeOpt).example('$0 realign log --office Agency', 'every migration, rename and purge, with its id for undo'),
   handler: async (args) => {
     await withDb(args, (db) => {
       const r = realignLog(db, args.office);
@@ -156,7 +160,7 @@ const logCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string }> = {
 
 const undoCommand: CommandModule<GlobalArgs, OfficeArgs & { id: number }> = {
   command: 'undo <id>',
-  describe: 'restore the state before one realignment, if nothing touched its records since',
+  describe: 'restore the state before one realignment or rename, if nothing touched its records since',
   builder: (y) =>
     y
       .positional('id', { type: 'number', demandOption: true, describe: 'realignment id (see realign log)' })

@@ -33,7 +33,11 @@ export const renameCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     await withDb(args, (db) => {
       const r = renameRecord(db, args.office, args.user, KINDS[args.what]!, args.id, String(args.name));
-      emit(args, r, (x) => `renamed ${args.what} ${x.id}: ${JSON.stringify(x.from)} -> ${JSON.stringify(x.to)}`);
+      emit(args, r, (x) =>
+        x.journal_id === null
+          ? `${args.what} ${x.id} is already named ${JSON.stringify(x.to)}; nothing changed`
+          : `renamed ${args.what} ${x.id}: ${JSON.stringify(x.from)} -> ${JSON.stringify(x.to)} as realignment #${x.journal_id} (undo: officeport realign undo ${x.journal_id} --office ${args.office} --user ${args.user})`,
+      );
     });
   },
 };
