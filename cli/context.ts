@@ -2,8 +2,12 @@
 import { openInstallation, resolveDbPath, type Db } from '../src/store/db.js';
 import type { GlobalArgs } from './output.js';
 
+/** The installation the running command opened (or tried to), so an error of the environment can name it (L10). */
+export let currentInstallation: string | undefined;
+
 export async function withDb<T>(args: GlobalArgs, fn: (db: Db) => T | Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
-  const db = openInstallation(resolveDbPath(args.db), opts);
+  currentInstallation = resolveDbPath(args.db);
+  const db = openInstallation(currentInstallation, opts);
   try {
     return await fn(db);
   } finally {

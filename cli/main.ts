@@ -1,9 +1,12 @@
 // The one binary (C1). Every command lives in cli/commands/; this file owns the
 // only top-level catch, the exit codes (C4) and --debug stack traces.
+import fs from 'node:fs';
+import path from 'node:path';
 import yargs from 'yargs';
 import { OfficeportError, formatProblem } from '../src/errors.js';
 import { VERSION } from '../src/version.js';
 import { loadCommands } from './commands/index.js';
+import { currentInstallation } from './context.js';
 import { style } from './output.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -61,7 +64,7 @@ function report(e: unknown, debug: boolean): number {
     if (debug) err.write(`${e.stack}\n`);
     return e.exitCode;
   }
-  const io = fileSystemProblem(e);
+  const io = sqliteProblem(e, currentInstallation) ?? fileSystemProblem(e);
   if (io) {
     err.write(`${style('red', 'officeport:', err)} ${io.message}\n${style('dim', 'hint:', err)} ${io.hint}\n`);
     if (debug && e instanceof Error) err.write(`${e.stack}\n`);
@@ -74,15 +77,21 @@ function report(e: unknown, debug: boolean): number {
   return 1;
 }
 
+// L10: what the environment refused, named in plain words; never "internal error".
 const FS_REASONS: Record<string, [string, string]> = {
   ENOENT: ['no such file or folder', 'check the path; folders are not created for output files'],
   ENOTDIR: ['a part of the path is a file, not a folder', 'check the path'],
   EISDIR: ['it is a folder, not a file', 'name a file'],
   EACCES: ['permission denied', 'choose a place you may write to, or fix the permissions'],
   EPERM: ['operation not permitted', 'choose a place you may write to, or fix the permissions'],
-  EROFS: ['the file system is read-only', 'choose another place'],
+  EROFS: ['the file system is read-only', 'choose a place on a writable file system'],
   ENOSPC: ['the disk is full', 'free some space and run again'],
+  EDQUOT: ['the disk quota is used up', 'free some space and run again'],
+  EFBIG: ['the file grew beyond what the file system allows', 'choose another place'],
+  EIO: ['input/output error', 'check the disk and the file system, then run again'],
+  EMFILE: ['too many open files', 'raise the limit of open files (ulimit -n) and run again'],
   EEXIST: ['it exists already', 'name a new path'],
+  ENOTEMPTY: ['the folder is not empty', 'name a new or empty folder'],
 };
 
 /** A file-system error (a path the user gave that cannot be read or written) is a refusal, not our bug. */
@@ -90,7 +99,65 @@ function fileSystemProblem(e: unknown): { message: string; hint: string } | unde
   const x = e as { code?: unknown; path?: unknown; syscall?: unknown };
   if (typeof x?.code !== 'string' || !(x.code in FS_REASONS)) return undefined;
   const [why, hint] = FS_REASONS[x.code]!;
-  const where = typeof x.path === 'string' ? ` ${x.path}` : '';
   const what = typeof x.syscall === 'string' ? ` (${x.syscall})` : '';
-  return { message: `cannot use${where}: ${why}${what}`, hint };
+  if (typeof x.path === 'string') return { message: `cannot use ${x.path}: ${why}${what}`, hint };
+  return { message: `a file could not be written or read: ${why}${what}`, hint };
+}
+
+/** Why the installation file or its folder cannot be written, as the file system says (root passes permission checks, not a read-only mount). */
+function whyNotWritable(file: string): string | undefined {
+  const probe = (p: string, what: string): string | undefined => {
+    try {
+      fs.accessSync(p, fs.constants.W_OK);
+      return undefined;
+    } catch (e) {
+      const c = (e as NodeJS.ErrnoException).code;
+      if (c === 'EROFS') return 'it is on a read-only file system';
+      if (c === 'EACCES' || c === 'EPERM') return `${what} is read-only for this user (permission denied)`;
+      return undefined;
+    }
+  };
+  return probe(path.dirname(path.resolve(file)), 'its folder (where SQLite keeps its -wal and -shm files)') ?? (fs.existsSync(file) ? probe(file, 'the file') : undefined);
+}
+
+/** SQLite reports a full disk as an I/O error when its -shm file cannot grow: ask the file system. */
+function diskFull(file: string): boolean {
+  try {
+    const s = fs.statfsSync(path.dirname(path.resolve(file)));
+    return s.bavail * s.bsize < 1 << 20;
+  } catch {
+    return false;
+  }
+}
+
+/** SQLite's result codes (better-sqlite3 puts them in `code`) for the installation file. */
+function sqliteProblem(e: unknown, installation: string | undefined): { message: string; hint: string } | undefined {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  const file = installation ? `the installation ${installation}` : 'the installation';
+  const unchanged = 'nothing was changed';
+  const why = installation ? whyNotWritable(installation) : undefined;
+  if (code.startsWith('SQLITE_READONLY') || (code.startsWith('SQLITE_CANTOPEN') && why)) {
+    return {
+      message: `cannot write ${file}: ${why ?? 'it is read-only (the file, or its folder, where SQLite keeps its -wal and -shm files)'}; ${unchanged}`,
+      hint: 'make the file and its folder writable for this user, or copy the installation to a writable place and use --db',
+    };
+  }
+  if (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR') && installation && diskFull(installation))) return { message: `cannot write ${file}: the disk is full; ${unchanged}`, hint: 'free some space and run again' };
+  if (code.startsWith('SQLITE_CANTOPEN')) {
+    return {
+      message: `cannot open ${file} (${code}): the file or its folder cannot be read or written`,
+      hint: 'check that the file and its folder exist and that this user may read and write both (SQLite creates -wal and -shm files beside it)',
+    };
+  }
+  if (code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') return { message: `cannot use ${file}: permission denied; ${unchanged}`, hint: 'run as a user who may write it, or fix the permissions' };
+  if (code === 'SQLITE_NOTADB') return { message: `${installation ?? 'the file'} is not an officeport installation: it is not a SQLite database`, hint: 'name the installation file with --db' };
+  if (code.startsWith('SQLITE_CORRUPT')) return { message: `${file} is damaged (${code})`, hint: 'restore the installation from a backup' };
+  if (code.startsWith('SQLITE_IOERR')) {
+    return {
+      message: `cannot read or write ${file}: input/output error (${code}); ${unchanged}`,
+      hint: 'check the disk and the file system (full, read-only, removed?), then run again',
+    };
+  }
+  return undefined;
 }

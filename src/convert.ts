@@ -1,7 +1,6 @@
 // V4: convert a verified bundle's records to CSV files or one XML document for
 // auditors' tools. The bundle is verified first and refused when invalid; the
 // output appears whole or not at all (temporary name, then rename).
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HEADER_FILE, openBag, type OpenedBag } from './bundle/bag-reader.js';
@@ -11,6 +10,7 @@ import { ErrorCode, OfficeportError } from './errors.js';
 import { RECORD_NAMES, writeBundleCsv, type BundleRecord, type BundleView, type CsvFile } from './formats/bundle-csv.js';
 import { writeBundleXml } from './formats/bundle-xml.js';
 import { EXCLUSION_REASONS } from './inspect.js';
+import { checkOutputFolder, checkOutputPath, publishFile, publishFolder, tempBeside, type OutputOptions } from './output-file.js';
 import { verifyBundle } from './verify.js';
 
 export type ConvertFormat = 'csv' | 'xml';
@@ -59,10 +59,6 @@ function exclusionReason(rule: string, what: string): string {
   return EXCLUSION_REASONS[`${rule}/${what}`] ?? '';
 }
 
-function tempName(target: string): string {
-  return path.join(path.dirname(path.resolve(target)), `.${path.basename(target)}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
-}
-
 function checkParent(out: string): void {
   const dir = path.dirname(path.resolve(out));
   if (!fs.existsSync(dir)) {
@@ -70,43 +66,30 @@ function checkParent(out: string): void {
   }
 }
 
-function checkCsvTarget(out: string): void {
+/** L1: csv writes a new or empty folder, xml a new file (an existing one only with --force); never an installation file. */
+function checkTarget(format: ConvertFormat, out: string, output: OutputOptions): void {
   checkParent(out);
-  if (!fs.existsSync(out)) return;
-  if (!fs.statSync(out).isDirectory() || fs.readdirSync(out).length > 0) {
-    throw new OfficeportError(ErrorCode.NOT_EMPTY, `${out} exists and is not an empty folder`, {
-      hint: 'name a new folder for the CSV files; convert never overwrites files it did not write',
-    });
-  }
-}
-
-function checkXmlTarget(out: string): void {
-  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) {
-    throw new OfficeportError(ErrorCode.USAGE, `${out} is a folder; --to xml writes one file`, {
-      hint: 'name a file, e.g. --out bundle.xml',
-    });
-  }
-  checkParent(out);
+  if (format === 'csv') checkOutputFolder(out, output);
+  else checkOutputPath(out, output);
 }
 
 /** Convert FILE to `format` at `out`: verify, write to a temporary name, rename. */
-export async function convertBundle(file: string, format: ConvertFormat, out: string): Promise<ConvertResult> {
+export async function convertBundle(file: string, format: ConvertFormat, out: string, opts: OutputOptions = {}): Promise<ConvertResult> {
+  const output = { option: '--out', ...opts };
   if (!fs.existsSync(file)) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${file}`, { hint: 'name the bundle file that export wrote' });
   }
-  if (format === 'csv') checkCsvTarget(out);
-  else checkXmlTarget(out);
+  checkTarget(format, out, output);
   await refuseUnlessValid(file);
   const { bag, problems } = await openBag(file);
   if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} could not be opened as a bundle`, { problems });
   const view = await openBundleView(bag);
-  const tmp = tempName(out);
+  const tmp = tempBeside(out); // private until complete (L11)
   try {
     let files: { file: string; rows: number }[];
     if (format === 'csv') {
-      fs.mkdirSync(tmp);
+      fs.mkdirSync(tmp, { mode: 0o700 });
       files = (await writeBundleCsv(view, tmp, exclusionReason)).map((f: CsvFile) => ({ file: f.file, rows: f.rows }));
-      if (fs.existsSync(out)) fs.rmdirSync(out); // checked empty above
     } else {
       const written = await writeBundleXml(view, tmp);
       files = Object.entries(written).map(([type, rows]) => ({ file: type, rows }));
@@ -114,7 +97,10 @@ export async function convertBundle(file: string, format: ConvertFormat, out: st
     if (bag.problems.length > 0) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} changed while it was converted; nothing was written`, { problems: bag.problems });
     }
-    fs.renameSync(tmp, out);
+    if (format === 'csv') {
+      fs.chmodSync(tmp, 0o755);
+      publishFolder(tmp, out, output);
+    } else publishFile(tmp, out, output);
     return { format, out, bundle_id: String(view.header.bundle_id ?? ''), files };
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 // one ordered SELECT and nothing is held in memory. Rows whose fate a rule
 // decides (letters, key relations, pending cases) are read in pages and put
 // to the rule in src/domain/export-rules.ts one by one.
+import fs from 'node:fs';
 import type { BundleHeader, Row } from './bundle/records.js';
 import { caseTravels, catalogueOrigin, letterTravels, relationTravels, tally, type Decision, type Presence } from './domain/export-rules.js';
 import { ErrorCode, OfficeportError } from './errors.js';
@@ -55,6 +56,7 @@ export function selectionFiles(dir: string): { [SEL]: string; [CON]: string } {
 /** Attach fresh scratch databases in `dir`; nothing in them is durable. */
 export function attachSelection(db: Db, dir: string): void {
   for (const [schema, file] of Object.entries(selectionFiles(dir))) {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600)); // L11: private from the start (SQLite would make it 0644)
     db.prepare(`ATTACH DATABASE ? AS ${schema}`).run(file);
     db.pragma(`${schema}.journal_mode = OFF`);
     db.pragma(`${schema}.synchronous = OFF`);

@@ -77,7 +77,7 @@ function make(types: RecordType[], scope: ExportScope): void {
 }
 
 function writeLines(file: string, lines: Iterable<string>): void {
-  const fd = fs.openSync(file, 'wx');
+  const fd = fs.openSync(file, 'wx', 0o600); // L11: private, in a private scratch folder
   try {
     for (const chunk of lines) fs.writeSync(fd, chunk);
   } finally {

@@ -14,6 +14,7 @@ import { ErrorCode, OfficeportError } from './errors.js';
 import { payloadFiles } from './export-records.js';
 import { RecordWorker, useWorker } from './export-parallel.js';
 import { attachSelection, detachSelection, sel, selectExport, type Selection } from './export-select.js';
+import { checkOutputPath, makeScratchDir, publishFile, tempBeside, type OutputOptions } from './output-file.js';
 import { inTransaction, type Db } from './store/db.js';
 import { findOffice, findUser, installationId, requireOffice, requireRights, requireUser, type Office } from './store/offices.js';
 import { VERSION } from './version.js';
@@ -31,6 +32,8 @@ export interface ExportOptions {
   signKeyFile?: string;
   bundleId?: string;
   createdAt?: string;
+  /** --force: replace an existing file at --out (never an installation file) */
+  force?: boolean;
   /** records written so far (progress bars) */
   onRecords?: (n: number) => void;
 }
@@ -50,10 +53,12 @@ export interface ExportResult {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportResult> {
+  checkOutputPath(opts.out, outputOf(db, opts)); // L1: before any work
   const header = prepareHeader(db, opts);
   const signingKey = opts.signKeyFile ? readPrivateKey(opts.signKeyFile) : undefined;
-  // The chosen ids and the worker's record files live in a scratch folder, removed at the end.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'officeport-export-'));
+  // The chosen ids and the worker's record files live in a private scratch folder, removed at the
+  // end, or by the next export if this one is killed (L11).
+  const dir = makeScratchDir(os.tmpdir(), 'officeport-export');
   const threads: { worker?: RecordWorker } = {};
   try {
     attachSelection(db, dir);
@@ -95,9 +100,10 @@ async function writeAndRecord(
   const known = db.prepare(`SELECT tagmanifest_sha256 FROM export_ledger WHERE bundle_id = ?`).pluck().get(header.bundle_id) as
     | string
     | undefined;
-  const outFile = known ? `${opts.out}.${process.pid}.again` : opts.out;
+  const outFile = known ? tempBeside(opts.out) : opts.out;
   const written = await writeBag({
     outFile,
+    output: outputOf(db, opts),
     rootName: `officeport-bundle-${header.bundle_id}`,
     createdAt: new Date(header.created_at),
     bagInfo: {
@@ -115,7 +121,12 @@ async function writeAndRecord(
         hint: 'a bundle id names one export: the same id, data, session and time give the same bundle; leave --bundle-id out for a new one',
       });
     }
-    fs.renameSync(outFile, opts.out);
+    try {
+      publishFile(outFile, opts.out, outputOf(db, opts));
+    } catch (e) {
+      fs.rmSync(outFile, { force: true });
+      throw e;
+    }
   } else try {
     recordInLedger(db, header, opts.out, written.tagmanifestSha256);
   } catch (e) {
@@ -124,6 +135,10 @@ async function writeAndRecord(
     throw e;
   }
   return written;
+}
+
+function outputOf(db: Db, opts: ExportOptions): OutputOptions {
+  return { force: opts.force, option: '--out', installation: db.name };
 }
 
 /** X1 and B2/B6: who exports to whom, and the bundle's id, session, time and salt. Nothing is written. */

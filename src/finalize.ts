@@ -25,7 +25,10 @@ import {
   type Step,
 } from './domain/finalize-rules.js';
 import { BugError, ErrorCode, OfficeportError } from './errors.js';
+import { faultPoint } from './fault.js';
+import { HEADER_FILE, openBag } from './bundle/bag-reader.js';
 import { writeBag } from './bundle/bag-writer.js';
+import { checkOutputPath, makeScratchDir, refuseInstallationFile, type OutputOptions } from './output-file.js';
 import { VERSION } from './version.js';
 import type { Db } from './store/db.js';
 import {
@@ -53,6 +56,8 @@ export interface FinalizeRequest {
   user: string;
   /** retention archive path; default retention-<bundle id>.zip beside the receipt */
   archive?: string;
+  /** --force: the archive may replace an existing file (never an installation file, never a finalize's archive) */
+  force?: boolean;
   dryRun?: boolean;
   /** the finalize time (tests); default now */
   now?: Date;
@@ -86,6 +91,7 @@ interface Checked {
 
 export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<FinalizeResult> {
   const c = checkReceipt(db, req);
+  if (req.archive && !req.dryRun) await checkArchivePath(db, path.resolve(req.archive), c.receipt, req.force); // L1: before any work
   // The log and the ledger keep the time to the millisecond, so that `log` puts a finalize after an
   // import of the same second (I10); the archive's bag keeps whole seconds, as zip dates do.
   const at = (req.now ?? new Date()).toISOString();
@@ -116,10 +122,10 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
       db.exec('ROLLBACK');
       return result(c, 'dry_run', counts, null, null, `dry run: ${summarize(counts, false)}`);
     }
-    refuseToOverwrite(archive, isRecordedArchive(db, archive));
-    written = true;
+    const replace = await checkArchivePath(db, archive, c.receipt, req.force);
     await writeRetentionArchive(db, FINALIZE_PLAN, {
       file: archive,
+      output: { force: replace, option: '--archive', installation: db.name },
       createdAt: at.replace(/\.\d{3}Z$/, 'Z'),
       receipt: c.receipt,
       receiptSha256: c.sha256,
@@ -128,6 +134,7 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
       user: c.user,
       counts,
     });
+    written = true; // only now: a file that appeared at the path meanwhile is not ours to remove
     const summary = removeAndLog(db, c, counts, archive, at);
     db.exec('COMMIT');
     return result(c, 'finalized', counts, archive, at, summary);
@@ -273,14 +280,42 @@ export function defaultArchivePath(receiptFile: string, r: Pick<Receipt, 'bundle
 }
 
 /**
- * The archive of a committed finalize is never overwritten; any other file at
- * the path (a leftover of a run killed before its commit) is replaced.
+ * L1: the archive of a committed finalize is never overwritten, not even with
+ * --force (it is the only copy of what finalize removed); an archive this very
+ * receipt's finalize left when it was killed before its commit is replaced;
+ * any other file only with --force. Returns whether the path may be replaced.
  */
-function refuseToOverwrite(archive: string, committed: boolean): void {
-  if (!committed || !fs.existsSync(archive)) return;
-  throw new OfficeportError(ErrorCode.REFUSED, `${archive} already exists; finalize never overwrites a retention archive`, {
-    hint: 'name a new file with --archive FILE',
-  });
+async function checkArchivePath(db: Db, archive: string, receipt: ReceiptHead, force?: boolean): Promise<boolean> {
+  const output = { force, option: '--archive', installation: db.name };
+  if (!fs.existsSync(archive)) {
+    checkOutputPath(archive, output);
+    return Boolean(force);
+  }
+  if (isRecordedArchive(db, archive)) {
+    throw new OfficeportError(ErrorCode.REFUSED, `${archive} already exists; finalize never overwrites a retention archive`, {
+      hint: 'name a new file with --archive FILE',
+    });
+  }
+  if (await isUnfinishedArchiveOf(archive, receipt)) {
+    refuseInstallationFile(archive, output);
+    return true;
+  }
+  checkOutputPath(archive, output);
+  return Boolean(force);
+}
+
+/** A retention archive of this receipt that no committed finalize recorded: what a killed run left. */
+async function isUnfinishedArchiveOf(file: string, receipt: ReceiptHead): Promise<boolean> {
+  const { bag } = await openBag(file).catch(() => ({ bag: undefined }));
+  if (!bag) return false;
+  try {
+    const h = JSON.parse(await bag.readTagFile(HEADER_FILE)) as { format?: string; bundle_id?: string; accept_id?: string };
+    return h.format === 'officeport-retention' && h.bundle_id === receipt.bundle_id && h.accept_id === receipt.accept_id;
+  } catch {
+    return false;
+  } finally {
+    await bag.close();
+  }
 }
 
 function refuseDangling(db: Db): void {
@@ -294,6 +329,7 @@ function refuseDangling(db: Db): void {
 
 interface ArchiveInput {
   file: string;
+  output: OutputOptions;
   createdAt: string;
   receipt: ReceiptHead;
   receiptSha256: string;
@@ -305,9 +341,11 @@ interface ArchiveInput {
 
 /** M2: the removed rows, spooled to a temporary folder, bagged by writeBag. Layout: docs/retention-archive.md. */
 async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveInput): Promise<void> {
-  const tmp = fs.mkdtempSync(path.join(path.dirname(a.file), '.retention-rows-'));
+  // L11: private (0700), and removed by the next run if this one is killed
+  const tmp = makeScratchDir(path.dirname(a.file), 'retention-rows');
   try {
     const { files, lines } = spoolArchiveRows(db, plan, tmp);
+    faultPoint('finalize-rows-spooled'); // L11 tests: the removed rows wait in the scratch folder
     const archiveId = crypto.randomUUID();
     const header = retentionHeader(a, archiveId, lines);
     await writeBag({
@@ -324,6 +362,7 @@ async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveIn
         source: () => fs.createReadStream(f.local),
       })),
       tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
+      output: a.output,
     });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { syntheticRows, type SynthOptions } from './domain/synthetic.js';
 import { ErrorCode, OfficeportError } from './errors.js';
+import { makeScratchDir, publishFolder } from './output-file.js';
 import { csvLine } from './formats/office-csv.js';
 import { TABLES, TABLE_NAMES, columnNames, type TableName } from './store/tables.js';
 
@@ -84,11 +85,10 @@ export async function generateInstallation(
   }
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  const tmp = makeScratchDir(parent, path.basename(path.resolve(dir))); // L11: a killed run's folder goes with the next one
   try {
     const result = await writeAll(tmp, opts, onRows);
-    if (fs.existsSync(dir)) fs.rmdirSync(dir);
-    fs.renameSync(tmp, dir);
+    publishFolder(tmp, dir);
     return { ...result, dir };
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });

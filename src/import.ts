@@ -11,6 +11,7 @@ import { type CarrierMode } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { applyPlan } from './import-apply.js';
 import { planStaged, type PlanContext } from './import-plan.js';
+import { publishFile } from './output-file.js';
 import { defaultReceiptFile, planCounts, planOutcomes, writeReceiptTemp, type OutcomeCounts, type PlanCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
 import { inTransaction, type Db } from './store/db.js';
 import { ChangeLog } from './store/import-changes.js';
@@ -122,6 +123,8 @@ export interface AcceptOptions {
   choices?: Map<string, string>;
   dryRun?: boolean;
   receiptFile?: string;
+  /** --force: the receipt may replace an existing file at receiptFile (never an installation file) */
+  force?: boolean;
   inboxId?: string;
   /** registers the inbox entry inside the accept's transaction (import = add + accept) and returns its id */
   register?: () => string;
@@ -200,8 +203,30 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
     if (tmp) fs.rmSync(tmp, { force: true });
     throw asImportError(e, h.bundle_id);
   }
-  fs.renameSync(tmp!, receiptFile);
-  return { ...summarise(db, head, false, counts), receipt_file: path.resolve(receiptFile) };
+  const placed = publishReceipt(db, tmp!, receiptFile, head, opts.force);
+  return { ...summarise(db, head, false, counts), receipt_file: path.resolve(placed) };
+}
+
+/**
+ * L1: the accept has committed; a file that appeared at --receipt meanwhile is
+ * not replaced, so the receipt goes to its default place beside the installation
+ * and the user is told where.
+ */
+function publishReceipt(db: Db, tmp: string, file: string, head: ReceiptHead, force?: boolean): string {
+  try {
+    publishFile(tmp, file, { force, option: '--receipt', installation: db.name });
+    return file;
+  } catch (e) {
+    if (!(e instanceof OfficeportError)) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+    const instead = defaultReceiptFile(db, head.bundle_id, head.accept_id);
+    publishFile(tmp, instead);
+    throw new OfficeportError(ErrorCode.REFUSED, `the import is done (accept ${head.accept_id}), but ${e.message}; its receipt was written to ${instead} instead`, {
+      hint: `give ${instead} to the source office for finalize`,
+    });
+  }
 }
 
 /** A constraint the installation enforces (a unique name, a trigger) becomes a clear refusal, never a raw SQLite message. */

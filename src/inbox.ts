@@ -3,9 +3,12 @@
 // accept-all; its dry run plans against the target without writing (I12).
 import fs from 'node:fs';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { comparePlans, type CarrierMode, type PlannedDecision } from './domain/reconcile.js';
 import { displayName, maskTaxId } from './domain/matching.js';
 import { ErrorCode, OfficeportError } from './errors.js';
+import { faultPoint } from './fault.js';
+import { checkOutputPath, openTempBeside, publishFile, sweepLeftovers, tempBeside } from './output-file.js';
 import {
   acceptStaged, alreadyImported, checkAddressed, dropStaging, normaliseContactRefs, openVerified,
   type AcceptResult, type Addressee, type BundleSource,
@@ -51,9 +54,7 @@ async function prepareEntry(db: Db, dbPath: string, src: BundleSource): Promise<
   const dir = inboxDir(dbPath);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${src.header.bundle_id}.zip`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.copyFileSync(src.file, tmp);
-  fs.renameSync(tmp, file);
+  await copyPrivately(src.file, file);
   useFileTemp(db);
   db.exec(`DROP TABLE IF EXISTS temp.inbox_prep;
            CREATE TEMP TABLE inbox_prep (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, tax TEXT)`);
@@ -77,6 +78,27 @@ async function prepareEntry(db: Db, dbPath: string, src: BundleSource): Promise<
   }
   flush();
   return { file };
+}
+
+/** L11: the copy is private (0600) from its first byte, and a killed copy is removed by the next run. */
+async function copyPrivately(from: string, file: string): Promise<void> {
+  sweepLeftovers(path.dirname(file));
+  const tmp = tempBeside(file);
+  try {
+    await pipeline(fs.createReadStream(from), fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+    faultPoint('inbox-copy-written');
+    fs.renameSync(tmp, file); // the installation's own name for this bundle id: a stale copy there is replaced
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** L1, before any work: --receipt and --plan-out name files that may be written. */
+function checkAcceptOutputs(db: Db, req: AcceptRequest): void {
+  const o = { force: req.force, installation: db.name };
+  if (req.planOut) checkOutputPath(req.planOut, { ...o, option: '--plan-out' });
+  if (req.receiptFile && !req.dryRun && !req.planOut) checkOutputPath(req.receiptFile, { ...o, option: '--receipt' });
 }
 
 function dropPrepared(db: Db): void {
@@ -156,6 +178,8 @@ export interface AcceptRequest {
   trust?: string;
   dryRun?: boolean;
   planOut?: string;
+  /** --force: --receipt and --plan-out may replace an existing file (never an installation file) */
+  force?: boolean;
   /** records staged so far (progress bars) */
   onRecords?: (n: number) => void;
 }
@@ -202,8 +226,8 @@ export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId
     if (now === 0) return alreadyImported(db, src, a);
     const check = plan ? () => checkPlan(db, plan, req.planFile!) : undefined;
     const carriers = plan?.carriers ?? req.carriers ?? 'link';
-    const result = acceptStaged(db, src, a, { carriers, onAmbiguous: req.onAmbiguous, choices: plan ? choicesOf(plan) : undefined, dryRun: req.dryRun, receiptFile: req.receiptFile, inboxId, register }, check);
-    if (req.planOut) writePlanFile(db, req.planOut, src, a, carriers, selected);
+    const result = acceptStaged(db, src, a, { carriers, onAmbiguous: req.onAmbiguous, choices: plan ? choicesOf(plan) : undefined, dryRun: req.dryRun, receiptFile: req.receiptFile, force: req.force, inboxId, register }, check);
+    if (req.planOut) writePlanFile(db, req.planOut, src, a, carriers, selected, req.force);
     return result;
   } finally {
     dropStaging(db);
@@ -219,11 +243,10 @@ function checkPlan(db: Db, plan: PlanFile, file: string): void {
   });
 }
 
-function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, carriers: CarrierMode, selected: string[] | undefined): void {
+function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, carriers: CarrierMode, selected: string[] | undefined, force?: boolean): void {
   const contacts = selected ?? (db.prepare(`SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now' ORDER BY ref`).pluck().all() as string[]);
   const head = { plan_version: 1, bundle_id: src.header.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, office_id: a.office.id, user_id: a.user.id, carriers, contacts };
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
+  const { tmp, fd } = openTempBeside(file);
   try {
     fs.writeSync(fd, `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "decisions": [`);
     let first = true;
@@ -232,14 +255,22 @@ function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, ca
       first = false;
     }
     fs.writeSync(fd, `${first ? '' : '\n  '}]\n}\n`);
-  } finally {
     fs.closeSync(fd);
+    publishFile(tmp, file, { force, option: '--plan-out', installation: db.name });
+  } catch (e) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // closed already
+    }
+    fs.rmSync(tmp, { force: true });
+    throw e;
   }
-  fs.renameSync(tmp, file);
 }
 
 /** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */
 export async function importFile(db: Db, dbPath: string, file: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id?: string }> {
+  checkAcceptOutputs(db, req);
   const src = await openVerified(file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
   try {
     const a = checkAddressed(db, src.header, officeRef, userRef);
@@ -264,6 +295,7 @@ export async function importFile(db: Db, dbPath: string, file: string, officeRef
 
 /** `inbox accept ID`: the staged copy is verified again before it is used. */
 export async function acceptInbox(db: Db, id: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id: string }> {
+  checkAcceptOutputs(db, req);
   const entry = requireEntry(db, id, userAddress(db, officeRef, userRef));
   const src = await openVerified(entry.file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
   try {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { CATALOGUE_KINDS, proposePairings, type CatalogueKind, type MigrationPlan, type PairingRow } from './domain/realign-rules.js';
 import { ErrorCode, OfficeportError, type Problem } from './errors.js';
+import { writeOutputFile, type OutputOptions } from './output-file.js';
 import { applyMigration, planMigration, resolveRecord, type AppliedMigration, type RealignContext } from './realign.js';
 import * as cat from './store/catalogue.js';
 import type { Db } from './store/db.js';
@@ -19,7 +20,7 @@ export function pairingsFor(db: Db, ctx: Pick<RealignContext, 'office' | 'resour
 }
 
 /** Write the plan CSV (temporary name, then rename), safe to open in a spreadsheet. */
-export function writePlanFile(file: string, rows: readonly PairingRow[]): void {
+export function writePlanFile(file: string, rows: readonly PairingRow[], output: OutputOptions = {}): void {
   const csv = Papa.unparse(
     {
       fields: [...PLAN_COLUMNS],
@@ -27,9 +28,7 @@ export function writePlanFile(file: string, rows: readonly PairingRow[]): void {
     },
     { escapeFormulae: /^[=+\-@\t\r]/, newline: '\n' },
   );
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tmp-${process.pid}`);
-  fs.writeFileSync(tmp, csv + '\n');
-  fs.renameSync(tmp, file);
+  writeOutputFile(file, csv + '\n', { option: '--out', ...output });
 }
 
 /** Undo the spreadsheet guard that writePlanFile added to cells starting like a formula. */

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Outcome } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
+import { faultPoint } from './fault.js';
+import { openTempBeside, sweepLeftovers } from './output-file.js';
 import type { Db } from './store/db.js';
 
 export interface ReceiptOutcome {
@@ -111,13 +113,13 @@ export function defaultReceiptFile(db: Db, bundleId: string, acceptId: string): 
   const base = db.memory || !db.name ? path.resolve('officeport.db') : path.resolve(db.name);
   const dir = `${base}.receipts`;
   fs.mkdirSync(dir, { recursive: true });
+  sweepLeftovers(dir); // L11: receipts of killed imports
   return path.join(dir, `receipt-${bundleId}-${acceptId}.json`);
 }
 
-/** Writes the receipt to a temporary file beside `file`; the caller renames it once the accept committed. */
+/** Writes the receipt to a private temporary file beside `file`; the caller publishes it once the accept committed. */
 export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iterable<ReceiptOutcome>): string {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
+  const { tmp, fd } = openTempBeside(file);
   try {
     // One pass over the outcomes, written in chunks of about 1 MB (one write per outcome was 285,000 system calls at 100,000 contacts).
     const headJson = JSON.stringify(head, null, 2);
@@ -133,6 +135,7 @@ export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iter
     }
     fs.writeSync(fd, `${chunk}${first ? '' : '\n  '}]\n}\n`);
     fs.fsyncSync(fd);
+    faultPoint('receipt-temp-written'); // L11 tests: the receipt is still at its private temporary name
   } catch (e) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });

@@ -33,13 +33,15 @@ describe('officeport inspect --html', () => {
     expect(taxIds.length).toBeGreaterThan(3);
     for (const t of taxIds) expect(html).not.toContain(t);
     expect(html).toContain('Verified');
-    expect(fs.readdirSync(ex.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(fs.readdirSync(ex.dir).filter((f) => f.includes('.tmp-') || f.endsWith('.partial'))).toEqual([]);
   });
 
-  it('V3: replaces an existing report whole; refuses a missing folder with a hint and writes nothing', () => {
+  it('V3: replaces an existing report whole (only with --force, L1); refuses a missing folder with a hint and writes nothing', () => {
     const out = path.join(ex.dir, 'again.html');
     fs.writeFileSync(out, 'old');
-    expect(run(['inspect', ex.bundle, '--html', out]).code).toBe(0);
+    expect(run(['inspect', ex.bundle, '--html', out]).code).toBe(1);
+    expect(fs.readFileSync(out, 'utf8')).toBe('old');
+    expect(run(['inspect', ex.bundle, '--html', out, '--force']).code).toBe(0);
     expect(fs.readFileSync(out, 'utf8')).toContain(BUNDLE_ID);
     const missing = path.join(ex.dir, 'no-such-dir', 'audit.html');
     const r = run(['inspect', ex.bundle, '--html', missing]);
@@ -56,7 +58,7 @@ describe('officeport inspect --html', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('contacts.ndjson');
     expect(fs.existsSync(out)).toBe(false);
-    expect(fs.readdirSync(ex.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(fs.readdirSync(ex.dir).filter((f) => f.includes('.tmp-') || f.endsWith('.partial'))).toEqual([]);
   });
 
   it('V3: with a target, lists every merge conflict, dropped entry, pending relation and ambiguous match of the dry run', () => {

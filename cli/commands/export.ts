@@ -17,6 +17,7 @@ interface Args extends GlobalArgs {
   sign?: string;
   'bundle-id'?: string;
   'created-at'?: string;
+  force?: boolean;
 }
 
 function selectionOf(args: Args): Selection {
@@ -43,7 +44,8 @@ export const exportCommand: CommandModule<GlobalArgs, Args> = {
       .option('contact', { type: 'array', string: true, describe: 'export just these contact ids' })
       .option('to-office', { type: 'string', demandOption: true, describe: 'target office (id or name), here or in another installation' })
       .option('to-user', { type: 'string', demandOption: true, describe: 'receiving user of the target office (id or username)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'bundle file to write (.zip)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'bundle file to write (.zip); an existing file is refused unless --force' })
+      .option('force', { type: 'boolean', describe: 'replace an existing file at --out (never an installation file)' })
       .option('session', { type: 'string', describe: 'export session id, to rebuild key relations across bundles (default: the bundle id)' })
       .option('sign', { type: 'string', describe: 'Ed25519 private key (PEM) to sign the bundle with' })
       .option('bundle-id', { type: 'string', describe: 'fix the bundle id (UUID) for a reproducible bundle' })
@@ -71,6 +73,7 @@ export const exportCommand: CommandModule<GlobalArgs, Args> = {
         signKeyFile: args.sign,
         bundleId: args['bundle-id'],
         createdAt: args['created-at'],
+        force: args.force,
         onRecords: (n) => bar.tick(n),
       }),
     );

@@ -9,6 +9,7 @@ interface Args extends GlobalArgs {
   office: string;
   user: string;
   archive?: string;
+  force?: boolean;
   'dry-run'?: boolean;
 }
 
@@ -21,6 +22,7 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
       .option('office', { type: 'string', demandOption: true, describe: 'the source office (id or name) that exported the bundle' })
       .option('user', { type: 'string', demandOption: true, describe: 'a user of that office holding data_export (id or username)' })
       .option('archive', { type: 'string', describe: 'retention archive to write (default: retention-<bundle id>.zip beside the receipt)' })
+      .option('force', { type: 'boolean', describe: 'replace an existing file at --archive (never an installation file or the archive of a finalize)' })
       .option('dry-run', { type: 'boolean', describe: 'show what would be removed and detached; write nothing' })
       .example('$0 finalize receipt.json --db source.db --office "North Agency" --user alice', 'remove the moved clients, keeping a retention archive')
       .example('$0 finalize receipt.json --office O-NORTH --user alice --dry-run --json', 'what finalize would remove, as JSON'),
@@ -31,6 +33,7 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
         office: args.office,
         user: args.user,
         archive: args.archive,
+        force: args.force,
         dryRun: args['dry-run'],
       }),
     );

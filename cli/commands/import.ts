@@ -19,6 +19,7 @@ interface Args extends GlobalArgs {
   'on-ambiguous'?: 'create' | 'fail';
   receipt?: string;
   trust?: string;
+  force?: boolean;
 }
 
 interface UndoArgs extends GlobalArgs {
@@ -35,13 +36,14 @@ export function acceptOptions<T>(y: Argv<T>) {
     .option('on-ambiguous', { choices: ['create', 'fail'] as const, default: 'create' as const, describe: 'when a contact matches several target contacts: create it anew, or refuse' })
     .option('receipt', { type: 'string', describe: 'where to write the receipt (default: <db>.receipts/receipt-<bundle_id>-<accept_id>.json beside the installation)' })
     .option('plan', { type: 'string', describe: 'apply exactly this plan (from --dry-run --plan-out), refusing if the target changed' })
-    .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' });
+    .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' })
+    .option('force', { type: 'boolean', describe: 'replace an existing file at --receipt or --plan-out (never an installation file)' });
 }
 
 export function requestOf(args: Args | (GlobalArgs & Partial<Args>)): AcceptRequest {
   return {
     contacts: args.contact, carriers: args.carriers, onAmbiguous: args['on-ambiguous'], receiptFile: args.receipt,
-    planFile: args.plan, trust: args.trust, dryRun: args['dry-run'] || Boolean(args['plan-out']), planOut: args['plan-out'],
+    planFile: args.plan, trust: args.trust, dryRun: args['dry-run'] || Boolean(args['plan-out']), planOut: args['plan-out'], force: args.force,
   };
 }
 

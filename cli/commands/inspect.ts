@@ -4,6 +4,8 @@ import { readPublicKey } from '../../src/bundle/signing.js';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/errors.js';
 import { inspectBundle, type InspectReport, type PersonLine } from '../../src/inspect.js';
 import { dryRunFromAccept, writeInspectHtml } from '../../src/formats/html-report.js';
+import { checkOutputPath } from '../../src/output-file.js';
+import { resolveDbPath } from '../../src/store/db.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 import { dryRunOptions, inspectDryRun } from './import.js';
 
@@ -13,6 +15,7 @@ interface Args extends GlobalArgs {
   html?: string;
   office?: string;
   user?: string;
+  force?: boolean;
 }
 
 export const inspectCommand: CommandModule<GlobalArgs, Args> = {
@@ -23,7 +26,8 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
       .option('trust', { type: 'string', describe: 'check the signature against this Ed25519 public key (PEM)' })
       .example('$0 inspect move.zip', 'what the bundle holds and what stayed behind, and why')
-      .option('html', { type: 'string', describe: 'also write a self-contained HTML audit report to this file (V3)' })
+      .option('html', { type: 'string', describe: 'also write a self-contained HTML audit report to this file; an existing file is refused unless --force' })
+      .option('force', { type: 'boolean', describe: 'replace an existing file at --html (never an installation file)' })
       .example('$0 inspect move.zip --json > audit.json', 'the same as JSON for other tools')
       .example('$0 inspect move.zip --html audit.html', 'a printable audit report with charts, readable offline')
       .example('$0 inspect move.zip --db target.db --office "Springfield Agency" --user dana', 'also what an import would do, writing nothing'),
@@ -31,9 +35,11 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
     if (!fs.existsSync(args.file)) {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
     }
+    const output = { force: args.force, option: '--html', installation: resolveDbPath(args.db) };
+    if (args.html) checkOutputPath(args.html, output); // before any work (L1)
     const r = await inspectBundle(args.file, { trust: args.trust ? readPublicKey(args.trust) : undefined });
     const dry = await inspectDryRun(args);
-    if (args.html) writeInspectHtml(args.html, r, dry && dryRunFromAccept(args.office!, args.user!, dry.json));
+    if (args.html) writeInspectHtml(args.html, r, dry && dryRunFromAccept(args.office!, args.user!, dry.json), undefined, output);
     emit(args, dry ? { ...r, import_dry_run: dry.json } : r, (x) => [...renderInspect(x), ...(dry ? dry.text : [])]);
   },
 };

@@ -12,6 +12,7 @@ import {
   realignOffices,
   undoRealign,
 } from '../../src/realign.js';
+import { checkOutputPath } from '../../src/output-file.js';
 import { applyPlanned, pairingsFor, prepareApply, readPlanFile, writePlanFile } from '../../src/realign-plan.js';
 import { withDb } from '../context.js';
 import { emit, print, table, type GlobalArgs } from '../output.js';
@@ -81,18 +82,21 @@ function migrateCommand(kind: CatalogueKind): CommandModule<GlobalArgs, OfficeAr
   };
 }
 
-const planCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string; out?: string }> = {
+const planCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string; out?: string; force?: boolean }> = {
   command: 'plan',
   describe: 'propose a resource pairing for every local record (exact, near, none)',
   builder: (y) =>
     y
       .option('office', officeOpt)
-      .option('out', { type: 'string', describe: 'write the plan as CSV here' })
+      .option('out', { type: 'string', describe: 'write the plan as CSV here; an existing file is refused unless --force' })
+      .option('force', { type: 'boolean', describe: 'replace an existing file at --out (never an installation file)' })
       .example('$0 realign plan --office Agency --out plan.csv', 'review plan.csv, then: officeport realign apply plan.csv ...'),
   handler: async (args) => {
     await withDb(args, (db) => {
+      const output = { force: args.force, option: '--out', installation: db.name };
+      if (args.out) checkOutputPath(args.out, output); // before any work (L1)
       const rows = pairingsFor(db, realignOffices(db, args.office));
-      if (args.out) writePlanFile(args.out, rows);
+      if (args.out) writePlanFile(args.out, rows, output);
       emit(args, { out: args.out ?? null, rows }, (x) => [
         table(['kind', 'local id', 'local name', 'resource id', 'resource name', 'match', 'action'], x.rows.map((r) => [r.kind.replace('_', '-'), r.local_id, r.local_name, r.resource_id, r.resource_name, r.match, r.action])),
         ...(x.out ? [`plan written to ${x.out}`] : []),

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { XMLBuilder } from 'fast-xml-parser';
 import Papa from 'papaparse';
 import type { CommandModule } from 'yargs';
 import { carriersProductsReport, type CarriersProductsReport } from '../../src/catalogue-admin.js';
+import { writeOutputFile, checkOutputPath } from '../../src/output-file.js';
+import { resolveDbPath } from '../../src/store/db.js';
 import { withDb } from '../context.js';
 import { print, table, type GlobalArgs } from '../output.js';
 
@@ -12,6 +12,7 @@ interface Args extends GlobalArgs {
   office: string;
   format?: string;
   out?: string;
+  force?: boolean;
 }
 
 const CSV_FIELDS = ['carrier_id', 'carrier_name', 'naic_code', 'phone', 'email', 'street', 'city', 'state', 'postal_code', 'product_id', 'product_name', 'line_of_business', 'active'];
@@ -63,16 +64,17 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
       .positional('report', { type: 'string', choices: ['carriers-products'], demandOption: true })
       .option('office', { type: 'string', demandOption: true, describe: 'the agency office (or its resource office)' })
       .option('format', { type: 'string', choices: ['table', 'csv', 'xml', 'json'], describe: 'output format (default table; json with --json)' })
-      .option('out', { type: 'string', describe: 'write the report to this file instead of standard output' })
+      .option('out', { type: 'string', describe: 'write the report to this file instead of standard output; an existing file is refused unless --force' })
+      .option('force', { type: 'boolean', describe: 'replace an existing file at --out (never an installation file)' })
       .example('$0 report carriers-products --office Agency', 'print it')
       .example('$0 report carriers-products --office Agency --format csv --out carriers.csv', 'for a spreadsheet'),
   handler: async (args) => {
+    const output = { force: args.force, option: '--out', installation: resolveDbPath(args.db) };
+    if (args.out) checkOutputPath(args.out, output); // before any work (L1)
     const r = await withDb(args, (db) => carriersProductsReport(db, args.office));
     const text = renderReport(r, args.format ?? (args.json ? 'json' : 'table'));
     if (!args.out) return void process.stdout.write(text);
-    const tmp = path.join(path.dirname(path.resolve(args.out)), `.${path.basename(args.out)}.tmp-${process.pid}`);
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, args.out);
+    writeOutputFile(args.out, text, output);
     print(`report written to ${args.out}`);
   },
 };

@@ -18,6 +18,8 @@ import { pipeline } from 'node:stream/promises';
 // @ts-expect-error archiver 8 (ESM) ships no types, and @types/archiver describes the older API.
 import { ZipArchive as ZipArchiveJs } from 'archiver';
 import { BugError } from '../errors.js';
+import { faultPoint } from '../fault.js';
+import { publishFile, tempBeside, type OutputOptions } from '../output-file.js';
 import { VERSION } from '../version.js';
 import { bagPathKind, BAGIT_TXT, BAG_INFO_TXT, MANIFEST_TXT, SIGNATURE_FILE, TAGMANIFEST_TXT } from './bag-reader.js';
 import { useNativeCrc32 } from './native-crc.js';
@@ -65,6 +67,8 @@ export interface WriteBagInput {
   signingKey?: KeyObject;
   /** called with the byte count of each payload chunk as it is written (progress bars) */
   onBytes?: (n: number) => void;
+  /** L1: how the finished zip is put at outFile (--force, the installation never written over, the option's name) */
+  output?: OutputOptions;
 }
 
 export interface WriteBagResult {
@@ -95,17 +99,20 @@ export async function writeBag(input: WriteBagInput): Promise<WriteBagResult> {
   checkRootName(input.rootName);
   if (Number.isNaN(input.createdAt.getTime())) throw new BugError('writeBag: createdAt is not a valid date');
   const dir = path.dirname(path.resolve(input.outFile));
-  const tmp = path.join(dir, `.${path.basename(input.outFile)}.${process.pid}.${Date.now()}.partial`);
+  // private (0600) until complete, under a name the next run removes if this one is killed (L11)
+  const tmp = tempBeside(input.outFile);
   const archive = new ZipArchive({ zlib: { level: 6 } });
-  const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
+  const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
   const done = pipeline(archive, new Coalesce(), out);
   done.catch(() => undefined); // observed below; avoids an unhandled rejection while entries are pending
   try {
     const result = await writeEntries(archive, input, done);
     archive.finalize().catch(() => undefined); // its failures reach `done` through the pipeline
     await done;
+    faultPoint('bag-partial-written'); // L11 tests: the complete zip is still at its private temporary name
     await fsyncFile(tmp);
-    await fs.promises.rename(tmp, input.outFile);
+    // L1: never over a file that appeared meanwhile (unless force), never over an installation
+    publishFile(tmp, input.outFile, input.output);
     await fsyncDir(dir);
     return result;
   } catch (err) {

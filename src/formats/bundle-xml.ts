@@ -115,7 +115,7 @@ function headerXml(header: Record<string, unknown>): string {
 
 /** Streams the XML document to `file`; returns records written per type. */
 export async function writeBundleXml(view: BundleView, file: string): Promise<Record<string, number>> {
-  const out = fs.createWriteStream(file, { encoding: 'utf8' });
+  const out = fs.createWriteStream(file, { encoding: 'utf8', flags: 'wx', mode: 0o600 }); // a private temporary file (L11)
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
   };

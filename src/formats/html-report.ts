@@ -3,11 +3,11 @@
 // out; writeHtmlReport puts it on disk whole or not at all. Everything from
 // the bundle is escaped; a Content-Security-Policy forbids scripts and any
 // network fetch, so even a bug in escaping could not run code or leak data.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../errors.js';
 import type { InspectReport } from '../inspect.js';
+import { writeOutputFile, type OutputOptions } from '../output-file.js';
 import {
   auditReportFromInspect,
   type AuditReport,
@@ -251,25 +251,18 @@ ${parts.join('\n')}
 `;
 }
 
-/** Write the report whole or not at all: a temporary file beside `file`, then rename. */
-export function writeHtmlReport(file: string, html: string): void {
+/** Write the report whole or not at all: a private temporary file beside `file`, then published (L1: never over a file unless --force). */
+export function writeHtmlReport(file: string, html: string, output: OutputOptions = {}): void {
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `cannot write the report: the folder ${dir} does not exist`, {
       hint: 'create the folder first, or name a file in an existing folder',
     });
   }
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
-  try {
-    fs.writeFileSync(tmp, html, { encoding: 'utf8', flag: 'wx' });
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeOutputFile(file, html, { option: '--html', ...output });
 }
 
 /** V3: `inspect --html FILE`: render inspect's summary (and dry run) and write it whole. */
-export function writeInspectHtml(file: string, r: InspectReport, dryRun?: ReportDryRun, now = new Date()): void {
-  writeHtmlReport(file, renderHtmlReport(auditReportFromInspect(r, now.toISOString().replace(/\.\d{3}Z$/, 'Z'), dryRun)));
+export function writeInspectHtml(file: string, r: InspectReport, dryRun?: ReportDryRun, now = new Date(), output: OutputOptions = {}): void {
+  writeHtmlReport(file, renderHtmlReport(auditReportFromInspect(r, now.toISOString().replace(/\.\d{3}Z$/, 'Z'), dryRun)), output);
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { checkValue } from '../domain/values.js';
 import { ErrorCode, OfficeportError, type Problem } from '../errors.js';
+import { checkOutputFolder, makeScratchDir, publishFolder } from '../output-file.js';
 import type { Db } from '../store/db.js';
 import { TABLES, TABLE_NAMES, type Column, type Table, type TableName } from '../store/tables.js';
 
@@ -356,9 +357,11 @@ export async function dumpDir(db: Db, dir: string): Promise<DumpResult> {
       hint: 'name a new folder',
     });
   }
+  checkOutputFolder(dir, { installation: db.name });
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  // private (0700) until complete; a killed dump's folder is removed by the next run (L11)
+  const tmp = makeScratchDir(parent, path.basename(path.resolve(dir)));
   const result: DumpResult = { rows: {}, documents: 0 };
   try {
     for (const name of TABLE_NAMES) {
@@ -371,8 +374,7 @@ export async function dumpDir(db: Db, dir: string): Promise<DumpResult> {
       fs.writeFileSync(target, d.content);
       result.documents++;
     }
-    if (fs.existsSync(dir)) fs.rmdirSync(dir);
-    fs.renameSync(tmp, dir);
+    publishFolder(tmp, dir);
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;

@@ -28,7 +28,10 @@ export function openInstallation(file: string, opts: OpenOptions = {}): Db {
       hint: `create one with: officeport init --db ${file}`,
     });
   }
-  if (!exists) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // L10: a file that is not an installation is left untouched: look at it read-only
+  // before any pragma that writes (journal_mode = WAL rewrites the header).
+  if (exists) probeInstallation(file, Boolean(opts.create));
+  else fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: Db;
   try {
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
@@ -37,10 +40,59 @@ export function openInstallation(file: string, opts: OpenOptions = {}): Db {
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   } catch (e) {
-    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not an officeport installation: ${(e as Error).message}`);
+    // read-only, full, cannot open: cli/main.ts names the cause
+    throw notAnInstallation(e, file) ?? e;
   }
   migrate(db, file);
   return db;
+}
+
+/** A table every officeport schema has had since its first version. */
+const MARK_TABLE = 'export_ledger';
+
+/** L10: an existing file must be an officeport installation (or, for init and load, an empty SQLite file); nothing is written. */
+function probeInstallation(file: string, create: boolean): void {
+  let look: { version: number; tables: number; marked: boolean };
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    look = {
+      version: db.pragma('user_version', { simple: true }) as number,
+      tables: db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table'`).pluck().get() as number,
+      marked: Boolean(db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(MARK_TABLE)),
+    };
+  } catch (e) {
+    throw notAnInstallation(e, file) ?? e;
+  } finally {
+    db?.close();
+  }
+  if (look.version === 0 && look.tables === 0) {
+    if (create) return;
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not an officeport installation: it holds no tables; nothing was changed`, {
+      hint: `make it one with: officeport init --db ${file}`,
+    });
+  }
+  if (!look.marked) {
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is a SQLite file but not an officeport installation; it was left untouched`, {
+      hint: 'name the installation file with --db (or OFFICEPORT_DB)',
+    });
+  }
+}
+
+/** SQLite's "not a database" and "damaged" as a refusal naming the file; other errors are the environment's (cli/main.ts). */
+function notAnInstallation(e: unknown, file: string): OfficeportError | undefined {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'SQLITE_NOTADB') {
+    return new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not an officeport installation: it is not a SQLite database; it was left untouched`, {
+      hint: 'name the installation file with --db (or OFFICEPORT_DB); officeport init --db FILE makes a new one',
+    });
+  }
+  if (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT')) {
+    return new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is damaged: ${(e as Error).message}`, {
+      hint: 'restore the installation from a backup',
+    });
+  }
+  return undefined;
 }
 
 function currentVersion(db: Db): number {
@@ -52,7 +104,7 @@ export function migrate(db: Db, file = 'installation'): void {
   try {
     version = currentVersion(db);
   } catch (e) {
-    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not an officeport installation: ${(e as Error).message}`);
+    throw notAnInstallation(e, file) ?? e; // L10: a full disk or a read-only folder is not "not an installation"
   }
   if (version > SCHEMA_VERSION) {
     throw new OfficeportError(

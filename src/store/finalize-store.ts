@@ -259,7 +259,7 @@ export function spoolArchiveRows(db: Db, plan: readonly Step[], dir: string): { 
     if (seen.has(d.sha256)) continue;
     seen.add(d.sha256);
     const local = path.join(dir, `doc-${d.sha256}`);
-    fs.writeFileSync(local, d.content);
+    fs.writeFileSync(local, d.content, { flag: 'wx', mode: 0o600 }); // L11: removed rows are private
     files.push({ path: file, local });
   }
   spool('documents', index);
@@ -269,7 +269,7 @@ export function spoolArchiveRows(db: Db, plan: readonly Step[], dir: string): { 
 }
 
 function spoolLines(local: string, rows: Iterable<unknown>): number {
-  const fd = fs.openSync(local, 'w');
+  const fd = fs.openSync(local, 'wx', 0o600); // L11: removed rows, tax ids included, are private
   let n = 0;
   let buf = '';
   try {
