@@ -5,9 +5,10 @@
 // that need JavaScript (contacts and stubs with candidates or a plan choice,
 // catalogue records: tens) go through the decision functions one by one.
 import type { RecordType } from './bundle/records.js';
-import { decideContactRow, decideStubRow, planCatalogue, TABLE_OF, type Decided, type PlanContext, type Rec } from './import-plan.js';
+import { contestMatch, type Match } from './domain/reconcile.js';
+import { decideContactRow, decideStubRow, matchContactRow, planCatalogue, TABLE_OF, type Decided, type PlanContext, type Rec } from './import-plan.js';
 import type { Db } from './store/db.js';
-import { DISPLAY_NAME_SQL, registerImportFunctions } from './store/import-store.js';
+import { DISPLAY_NAME_SQL, pages, registerImportFunctions } from './store/import-store.js';
 import { stagedOfType } from './import-stage.js';
 
 /** Plans every staged record of one type. */
@@ -30,7 +31,10 @@ export function planTypeSet(ctx: PlanContext, type: RecordType): void {
  * Contacts (I3) and stubs (I4): a record with no candidate at all (no import_map
  * row, no tax id or stub hash, no identity key among the target's contacts) and
  * no plan choice is created (contacts) or dropped (stubs) by SQL; the others,
- * usually few, are decided one by one as before.
+ * usually few, are decided one by one as before. A contact with a candidate is
+ * matched on its own first (I3); SQL then groups the matches by the target
+ * contact they name, and contestMatch (L12) decides each knowing the other
+ * incoming contacts of its group: matching is decided in TypeScript only.
  */
 function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
   const { db } = ctx;
@@ -52,16 +56,36 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
        OR r.ref IN (SELECT value FROM json_each($chosen)))
      ORDER BY r.seq LIMIT 1000`,
   ).raw();
-  const decide = type === 'contacts' ? decideContactRow : decideStubRow;
-  const put = db.prepare(`INSERT INTO temp.imp_decided (ref, outcome, target_id, detail) VALUES (?, ?, ?, ?)`);
   const chosen = JSON.stringify(choices);
   const pageAfter = (after: number) => candidates.all({ type, after, src: ctx.sourceInstallation, office: ctx.officeId, chosen }) as [number, string][];
-  for (let after = 0, page = pageAfter(after); page.length > 0; page = pageAfter(after)) {
-    after = page[page.length - 1]![0];
-    for (const [, json] of page) {
-      const rec = JSON.parse(json) as Rec;
-      const d: Decided = decide(ctx, rec);
-      put.run(rec.ref, d.outcome, d.target_id ?? null, JSON.stringify(d.detail));
+  const put = db.prepare(`INSERT INTO temp.imp_decided (ref, outcome, target_id, detail) VALUES (?, ?, ?, ?)`);
+  const write = (ref: string, d: Decided) => put.run(ref, d.outcome, d.target_id ?? null, JSON.stringify(d.detail));
+  if (type === 'stubs') {
+    for (let after = 0, page = pageAfter(after); page.length > 0; page = pageAfter(after)) {
+      after = page[page.length - 1]![0];
+      for (const [, json] of page) {
+        const rec = JSON.parse(json) as Rec;
+        write(rec.ref, decideStubRow(ctx, rec));
+      }
+    }
+  } else {
+    // I3 then L12: every candidate's own match first, then each decided knowing which other incoming contacts match its target.
+    db.exec(`DELETE FROM temp.imp_match`);
+    const keep = db.prepare(`INSERT INTO temp.imp_match (seq, ref, target_id, match) VALUES (?, ?, ?, ?)`);
+    for (let after = 0, page = pageAfter(after); page.length > 0; page = pageAfter(after)) {
+      after = page[page.length - 1]![0];
+      for (const [seq, json] of page) {
+        const rec = JSON.parse(json) as Rec;
+        const m = matchContactRow(ctx, rec);
+        keep.run(seq, rec.ref, m.kind === 'match' ? m.target_id : null, JSON.stringify(m));
+      }
+    }
+    for (const row of pages<{ seq: number; json: string; match: string; rivals: string | null }>(db, `SELECT * FROM (SELECT m.seq, r.json, m.match,
+        CASE WHEN m.target_id IS NOT NULL THEN (SELECT json_group_array(o.ref) FROM temp.imp_match o WHERE o.target_id = m.target_id AND o.ref != m.ref) END AS rivals
+        FROM temp.imp_match m JOIN temp.imp_records r ON r.seq = m.seq)`, 1000)) {
+      const rec = JSON.parse(row.json) as Rec;
+      const rivals = row.rivals ? (JSON.parse(row.rivals) as string[]) : [];
+      write(rec.ref, decideContactRow(ctx, rec, contestMatch(JSON.parse(row.match) as Match, rivals)));
     }
   }
   const fallback = type === 'contacts'

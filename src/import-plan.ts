@@ -4,7 +4,7 @@
 import { displayName, identityKey, stubTaxHash, taxDigits } from './domain/matching.js';
 import {
   checkChoice, decideContact, decideMatch, decideRelation, fingerprintRow, mergeContact,
-  resolveCatalogue, type CarrierMode, type CatalogueCandidates, type Presence, type Row,
+  resolveCatalogue, type CarrierMode, type CatalogueCandidates, type Match, type Presence, type Row,
 } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import type { RecordType } from './bundle/records.js';
@@ -50,16 +50,26 @@ export const TABLE_OF: Readonly<Record<RecordType, TableName>> = {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** I3, I12: what becomes of one incoming contact (the set-based planner asks this for contacts that have candidates or a choice). */
-export function decideContactRow(ctx: PlanContext, rec: Rec): Decided {
+/** I3: what one incoming contact matches in the target office on its own (before L12 compares it with the other incoming contacts). */
+export function matchContactRow(ctx: PlanContext, rec: Rec): Match {
   const { q } = ctx;
   const taxKey = taxDigits(str(rec.tax_id));
-  const match = decideMatch({
+  return decideMatch({
     mapped: q.mapped(ctx.sourceInstallation, rec.ref, ctx.officeId, 'contacts'),
     taxKey,
     byTax: q.contactsByTax(taxKey, str(rec.kind) ?? 'individual'),
     byIdentity: q.contactsByIdentity(identityKey(rec as unknown as Row & { kind: string })),
   });
+}
+
+/**
+ * I3, I12, L12: what becomes of one incoming contact, given its match
+ * (matchContactRow, contested by contestMatch when other incoming contacts
+ * match the same target contact). The set-based planner asks this for
+ * contacts that have candidates or a choice.
+ */
+export function decideContactRow(ctx: PlanContext, rec: Rec, match: Match): Decided {
+  const { q } = ctx;
   const choice = ctx.choices.get(rec.ref);
   const bad = checkChoice(rec.ref, match, choice);
   if (bad) throw new OfficeportError(ErrorCode.REFUSED, `the plan's choice cannot be applied: ${bad}`, { hint: 'make a new plan with --dry-run --plan-out' });

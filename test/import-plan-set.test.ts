@@ -8,7 +8,7 @@ import { decideCensus, decideParty, decideRelation } from '../src/domain/reconci
 import { acceptInbox, addToInbox, importFile } from '../src/inbox.js';
 import { checkAddressed, openVerified } from '../src/import.js';
 import {
-  decideContactRow, decideStubRow, PLAN_ORDER, planCatalogue, planPendingRelations, planStaged, presence, TABLE_OF,
+  decideContactRow, decideStubRow, matchContactRow, PLAN_ORDER, planCatalogue, planPendingRelations, planStaged, presence, TABLE_OF,
   type PlanContext, type Rec,
 } from '../src/import-plan.js';
 import { selectStaged, type ContactSelection } from '../src/import-stage.js';
@@ -31,7 +31,7 @@ function referenceRecord(ctx: PlanContext, type: RecordType, rec: Rec): void {
   const { q } = ctx;
   switch (type) {
     case 'contacts': case 'stubs': {
-      const d = (type === 'contacts' ? decideContactRow : decideStubRow)(ctx, rec);
+      const d = type === 'contacts' ? decideContactRow(ctx, rec, matchContactRow(ctx, rec)) : decideStubRow(ctx, rec);
       q.addPlan(rec.ref, type, d.outcome, d.target_id, d.detail);
       return;
     }
