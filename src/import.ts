@@ -244,7 +244,7 @@ function summarise(db: Db, head: ReceiptHead, dry: boolean, planned = planCounts
   }
   const by_type: Record<string, Partial<OutcomeCounts>> = {};
   for (const g of planned.byType) {
-    const t = g.type === 'pending_relation' ? 'key_relations' : g.type === 'party' ? 'party entries' : g.type;
+    const t = g.type === 'pending_relation' ? 'key_relations' : g.type === 'pending_census' ? 'employee_census' : g.type === 'party' ? 'party entries' : g.type;
     const row = (by_type[t] ??= {});
     row[g.outcome] = (row[g.outcome] ?? 0) + g.n;
   }

@@ -135,14 +135,23 @@ export function mergeContact(target: Row, incoming: Row): Merge {
 
 // ---- I4, I6, I7: entries that need their contacts -------------------------
 
-export type Presence = { present: true; target_id: string } | { present: false; why: string };
+/**
+ * Whether a contact is present in the target office; when it is not, `waiting`
+ * says it is a contact of the bundle still pending in the inbox (L8: what
+ * needs it waits for the accept that brings it).
+ */
+export type Presence = { present: true; target_id: string } | { present: false; why: string; waiting?: boolean };
 
-export type EntryDecision = { outcome: 'linked'; target_id: string } | { outcome: 'dropped'; reason: string };
+export type EntryDecision =
+  | { outcome: 'linked'; target_id: string }
+  | { outcome: 'pending'; reason: string }
+  | { outcome: 'dropped'; reason: string };
 
-/** I4: a party entry stays only if its contact is present in the target office. */
+/** I4, L8: a party entry stays only if its contact is present in the target office; it waits for one still pending in the inbox. */
 export function decideParty(p: Presence, list: string, role: string | undefined): EntryDecision {
   if (p.present) return { outcome: 'linked', target_id: p.target_id };
-  return { outcome: 'dropped', reason: `party entry (list ${list}${role ? `, role ${role}` : ''}): ${p.why}` };
+  const reason = `party entry (list ${list}${role ? `, role ${role}` : ''}): ${p.why}`;
+  return p.waiting ? { outcome: 'pending', reason } : { outcome: 'dropped', reason };
 }
 
 export type RelationDecision =
@@ -161,13 +170,21 @@ export function decideRelation(a: Presence, b: Presence, mayArriveLater: boolean
   return { outcome: 'dropped', reason: why };
 }
 
-export type CensusDecision = { outcome: 'created'; business_id: string; employee_id: string } | { outcome: 'dropped'; reason: string };
+export type CensusDecision =
+  | { outcome: 'created'; business_id: string; employee_id: string }
+  | { outcome: 'pending'; reason: string }
+  | { outcome: 'dropped'; reason: string };
 
-/** I7: a census row is kept only when its employee is present in the target office. */
+/**
+ * I7, L8: a census row is kept only when its business and employee are present
+ * in the target office; it waits while the missing ones are all still pending
+ * in the inbox.
+ */
 export function decideCensus(business: Presence, employee: Presence): CensusDecision {
-  if (!business.present) return { outcome: 'dropped', reason: `business ${business.why}` };
-  if (!employee.present) return { outcome: 'dropped', reason: `employee ${employee.why}` };
-  return { outcome: 'created', business_id: business.target_id, employee_id: employee.target_id };
+  if (business.present && employee.present) return { outcome: 'created', business_id: business.target_id, employee_id: employee.target_id };
+  const reason = !business.present ? `business ${business.why}` : `employee ${(employee as { why: string }).why}`;
+  const waits = [business, employee].every((p) => p.present || p.waiting === true);
+  return { outcome: waits ? 'pending' : 'dropped', reason };
 }
 
 // ---- I5: catalogue --------------------------------------------------------

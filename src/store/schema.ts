@@ -132,6 +132,14 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        key_cols TEXT, keys TEXT NOT NULL, hashes BLOB NOT NULL)`,
     `CREATE UNIQUE INDEX ux_import_change_packs ON import_change_packs(change_set, seq)`,
   ],
+  // L8: pending_relations holds every entry that waits for a contact, by kind:
+  // key relations (I6, as before), and party entries ('party') and census rows
+  // ('employee_census') whose contact is still pending in the inbox. For a party
+  // entry contact_ref is its contact and related_ref the record it belongs to;
+  // for a census row they are its business and its employee.
+  [
+    `ALTER TABLE pending_relations ADD COLUMN kind TEXT NOT NULL DEFAULT 'key_relations'`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
