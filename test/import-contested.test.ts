@@ -106,7 +106,7 @@ describe('L12: contested matches', () => {
     const before = dumpLines(db);
     const r = run(['import', bundle, '--db', db, ...TO, '--on-ambiguous', 'fail', '--receipt', path.join(dir, 'fail-receipt.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/6 incoming contacts match several target contacts/);
+    expect(r.stderr).toMatch(/6 incoming contacts match ambiguously \(several target contacts, or one that another incoming contact matches too\); nothing was imported/);
     for (const p of PAIRS) for (const ref of p.refs) expect(r.stderr).toContain(`${ref}: candidates ${p.target}`);
     expect(dumpLines(db)).toEqual(before);
   });
