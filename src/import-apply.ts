@@ -4,7 +4,7 @@
 import { SPECS, type RecordType } from './bundle/records.js';
 import type { Merge } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
-import { TABLE_OF } from './import-plan.js';
+import { TABLE_OF, type WaitingParty } from './import-plan.js';
 import type { Db } from './store/db.js';
 import type { ChangeLog } from './store/import-changes.js';
 import { createAll, createEntries, writeImportMap, type BulkContext } from './store/import-bulk.js';
@@ -116,13 +116,61 @@ function storeDocument(ctx: ApplyContext, doc: { name: string; sha256: string; s
   return path;
 }
 
+/** I6, L8: an entry that waits for a contact, kept until the accept that brings it (planPendingRelations). */
+function keepWaiting(ctx: ApplyContext, kind: 'key_relations' | 'party' | 'employee_census', rec: object, contactRef: string, relatedRef: string): void {
+  ctx.log.insert('pending_relations', {
+    office_id: ctx.officeId, source_installation: ctx.sourceInstallation, session_id: ctx.sessionId,
+    bundle_id: ctx.bundleId, record: JSON.stringify(rec), contact_ref: contactRef, related_ref: relatedRef, kind,
+  });
+}
+
 function applyRelation(ctx: ApplyContext, p: PlanRow, rec: Rec): void {
   if (p.outcome === 'created') create(ctx, 'key_relations', rec);
-  else if (p.outcome === 'pending') {
-    ctx.log.insert('pending_relations', {
-      office_id: ctx.officeId, source_installation: ctx.sourceInstallation, session_id: ctx.sessionId,
-      bundle_id: ctx.bundleId, record: JSON.stringify(rec), contact_ref: rec.contact as string, related_ref: rec.related_contact as string,
-    });
+  else if (p.outcome === 'pending') keepWaiting(ctx, 'key_relations', rec, rec.contact as string, rec.related_contact as string);
+}
+
+function applyCensus(ctx: ApplyContext, p: PlanRow, rec: Rec): void {
+  if (p.outcome === 'created') create(ctx, 'employee_census', rec);
+  else if (p.outcome === 'pending') keepWaiting(ctx, 'employee_census', rec, rec.business as string, rec.employee_contact as string);
+  else if (p.target_id) ctx.q.setRef(rec.ref, p.target_id);
+}
+
+const PARTY_OWNER: Readonly<Record<WaitingParty['owner_type'], { table: TableName; owner: string; share: boolean }>> = {
+  policies: { table: 'policy_parties', owner: 'policy_id', share: true },
+  pending_cases: { table: 'case_parties', owner: 'case_id', share: true },
+  investment_accounts: { table: 'account_parties', owner: 'account_id', share: false },
+};
+
+/** L8: party entries of the records this accept created whose contact is still pending in the inbox. */
+function keepWaitingParties(ctx: ApplyContext): void {
+  const rows = cached(ctx.db, `SELECT p.ref, p.detail, o.type AS owner_type FROM temp.imp_plan p JOIN temp.imp_plan o ON o.ref = json_extract(p.detail, '$.record')
+     WHERE p.type = 'party' AND p.outcome = 'pending' ORDER BY p.seq`).all() as { ref: string; detail: string; owner_type: WaitingParty['owner_type'] }[];
+  for (const r of rows) {
+    const d = JSON.parse(r.detail) as Omit<WaitingParty, 'ref' | 'owner_type'>;
+    const e: WaitingParty = { ref: r.ref, record: d.record, owner_type: r.owner_type, contact: d.contact, list: d.list, role: d.role, share_percent: d.share_percent };
+    keepWaiting(ctx, 'party', e, e.contact, e.record);
+  }
+}
+
+/** I6, L8: the waiting entries planned for rebuilding (planPendingRelations), written, and no longer waiting. */
+function rebuildWaiting(ctx: ApplyContext): void {
+  for (const type of ['pending_relation', 'pending_census'] as const) {
+    for (const p of planRowsOf(ctx.db, type, false)) {
+      const d = JSON.parse(p.detail) as { pending_id: number; record: Rec };
+      create(ctx, type === 'pending_relation' ? 'key_relations' : 'employee_census', d.record);
+      ctx.log.delete('pending_relations', { id: d.pending_id });
+    }
+  }
+  const parties = cached(ctx.db, `SELECT outcome, detail FROM temp.imp_plan WHERE type = 'party' AND instr(detail, '"pending_id"') > 0 ORDER BY seq`);
+  for (const p of parties.all() as { outcome: string; detail: string }[]) {
+    const d = JSON.parse(p.detail) as WaitingParty & { pending_id: number; owner_id?: string };
+    if (p.outcome === 'linked') {
+      const t = PARTY_OWNER[d.owner_type];
+      const row: Values = { [t.owner]: d.owner_id!, contact_id: resolve(ctx, d.contact, 'contacts'), list: d.list, role: d.role ?? null };
+      if (t.share) row.share_percent = d.share_percent ?? null;
+      ctx.log.insert(t.table, row);
+    }
+    ctx.log.delete('pending_relations', { id: d.pending_id });
   }
 }
 
@@ -167,7 +215,7 @@ const APPLIERS: Readonly<Record<RecordType, Applier>> = {
   activities: simple('activities'),
   smartpad: simple('smartpad'),
   key_relations: applyRelation,
-  employee_census: simple('employee_census'),
+  employee_census: applyCensus,
 };
 
 /** Record types whose created records are written set-based (import-bulk.ts), with the columns they add. */
@@ -228,10 +276,7 @@ export function applyPlan(ctx: ApplyContext): void {
     const table = TABLE_OF[type];
     if (createAll(bulk, type, table, ID_PREFIX[table], extra) > 0) createEntries(bulk, type);
   }
-  for (const p of planRowsOf(ctx.db, 'pending_relation', false)) {
-    const d = JSON.parse(p.detail) as { pending_id: number; record: Rec };
-    create(ctx, 'key_relations', d.record);
-    ctx.log.delete('pending_relations', { id: d.pending_id });
-  }
+  keepWaitingParties(ctx);
+  rebuildWaiting(ctx);
   writeImportMap(bulk);
 }

@@ -5,9 +5,10 @@
 // that need JavaScript (contacts and stubs with candidates or a plan choice,
 // catalogue records: tens) go through the decision functions one by one.
 import type { RecordType } from './bundle/records.js';
-import { decideContactRow, decideStubRow, planCatalogue, TABLE_OF, type Decided, type PlanContext, type Rec } from './import-plan.js';
+import { contestMatch, type Match } from './domain/reconcile.js';
+import { decideContactRow, decideStubRow, matchContactRow, planCatalogue, TABLE_OF, type Decided, type PlanContext, type Rec } from './import-plan.js';
 import type { Db } from './store/db.js';
-import { DISPLAY_NAME_SQL, registerImportFunctions } from './store/import-store.js';
+import { DISPLAY_NAME_SQL, pages, registerImportFunctions } from './store/import-store.js';
 import { stagedOfType } from './import-stage.js';
 
 /** Plans every staged record of one type. */
@@ -30,7 +31,10 @@ export function planTypeSet(ctx: PlanContext, type: RecordType): void {
  * Contacts (I3) and stubs (I4): a record with no candidate at all (no import_map
  * row, no tax id or stub hash, no identity key among the target's contacts) and
  * no plan choice is created (contacts) or dropped (stubs) by SQL; the others,
- * usually few, are decided one by one as before.
+ * usually few, are decided one by one as before. A contact with a candidate is
+ * matched on its own first (I3); SQL then groups the matches by the target
+ * contact they name, and contestMatch (L12) decides each knowing the other
+ * incoming contacts of its group: matching is decided in TypeScript only.
  */
 function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
   const { db } = ctx;
@@ -52,16 +56,36 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
        OR r.ref IN (SELECT value FROM json_each($chosen)))
      ORDER BY r.seq LIMIT 1000`,
   ).raw();
-  const decide = type === 'contacts' ? decideContactRow : decideStubRow;
-  const put = db.prepare(`INSERT INTO temp.imp_decided (ref, outcome, target_id, detail) VALUES (?, ?, ?, ?)`);
   const chosen = JSON.stringify(choices);
   const pageAfter = (after: number) => candidates.all({ type, after, src: ctx.sourceInstallation, office: ctx.officeId, chosen }) as [number, string][];
-  for (let after = 0, page = pageAfter(after); page.length > 0; page = pageAfter(after)) {
-    after = page[page.length - 1]![0];
-    for (const [, json] of page) {
-      const rec = JSON.parse(json) as Rec;
-      const d: Decided = decide(ctx, rec);
-      put.run(rec.ref, d.outcome, d.target_id ?? null, JSON.stringify(d.detail));
+  const put = db.prepare(`INSERT INTO temp.imp_decided (ref, outcome, target_id, detail) VALUES (?, ?, ?, ?)`);
+  const write = (ref: string, d: Decided) => put.run(ref, d.outcome, d.target_id ?? null, JSON.stringify(d.detail));
+  if (type === 'stubs') {
+    for (let after = 0, page = pageAfter(after); page.length > 0; page = pageAfter(after)) {
+      after = page[page.length - 1]![0];
+      for (const [, json] of page) {
+        const rec = JSON.parse(json) as Rec;
+        write(rec.ref, decideStubRow(ctx, rec));
+      }
+    }
+  } else {
+    // I3 then L12: every candidate's own match first, then each decided knowing which other incoming contacts match its target.
+    db.exec(`DELETE FROM temp.imp_match`);
+    const keep = db.prepare(`INSERT INTO temp.imp_match (seq, ref, target_id, match) VALUES (?, ?, ?, ?)`);
+    for (let after = 0, page = pageAfter(after); page.length > 0; page = pageAfter(after)) {
+      after = page[page.length - 1]![0];
+      for (const [seq, json] of page) {
+        const rec = JSON.parse(json) as Rec;
+        const m = matchContactRow(ctx, rec);
+        keep.run(seq, rec.ref, m.kind === 'match' ? m.target_id : null, JSON.stringify(m));
+      }
+    }
+    for (const row of pages<{ seq: number; json: string; match: string; rivals: string | null }>(db, `SELECT * FROM (SELECT m.seq, r.json, m.match,
+        CASE WHEN m.target_id IS NOT NULL THEN (SELECT json_group_array(o.ref) FROM temp.imp_match o WHERE o.target_id = m.target_id AND o.ref != m.ref) END AS rivals
+        FROM temp.imp_match m JOIN temp.imp_records r ON r.seq = m.seq)`, 1000)) {
+      const rec = JSON.parse(row.json) as Rec;
+      const rivals = row.rivals ? (JSON.parse(row.rivals) as string[]) : [];
+      write(rec.ref, decideContactRow(ctx, rec, contestMatch(JSON.parse(row.match) as Match, rivals)));
     }
   }
   const fallback = type === 'contacts'
@@ -102,15 +126,19 @@ function planSimpleSet(ctx: PlanContext, type: RecordType): void {
  * from their plan rows); any other ref is present when an earlier import
  * brought it (I3 (1)), else absent because it is still pending or unknown.
  * Returns SQL for its target id ('new:REF' for a contact this accept creates;
- * NULL when absent) and for why it is absent, for a LEFT JOIN alias `pr` on it.
+ * NULL when absent), for why it is absent and whether it waits in the inbox,
+ * for a LEFT JOIN alias `pr` on it.
  */
-function presenceSql(pr: string, ref: string): { target: string; why: string } {
+function presenceSql(pr: string, ref: string): { target: string; why: string; waits: string } {
   const mapped = mappedSql('contacts', ref);
+  const later = `(SELECT b.state FROM temp.imp_bundle_contacts b WHERE b.ref = ${ref}) = 'later'`;
   return {
     target: `CASE WHEN ${pr}.ref IS NOT NULL THEN ${pr}.target_id ELSE ${mapped} END`,
     why: `CASE WHEN ${pr}.ref IS NOT NULL THEN ${pr}.why WHEN ${mapped} IS NOT NULL THEN NULL
-               WHEN (SELECT b.state FROM temp.imp_bundle_contacts b WHERE b.ref = ${ref}) = 'later' THEN ${ref} || ' is not accepted yet (still pending in the inbox)'
+               WHEN ${later} THEN ${ref} || ' is not accepted yet (still pending in the inbox)'
                ELSE ${ref} || ' is not present in the target office' END`,
+    // L8: absent but still pending in the inbox (Presence.waiting)
+    waits: `(${pr}.ref IS NULL AND ${mapped} IS NULL AND coalesce(${later}, 0))`,
   };
 }
 
@@ -167,7 +195,7 @@ function planOwnedSet(ctx: PlanContext, type: RecordType): void {
   planParties(ctx);
 }
 
-/** I4: a party entry is linked when its contact is present, else dropped with the reason. */
+/** I4, L8 (decideParty): a party entry is linked when its contact is present, pending while it waits in the inbox, else dropped with the reason. */
 function planParties(ctx: PlanContext): void {
   const { db } = ctx;
   const pr = presenceSql('pr', 'e.contact');
@@ -181,12 +209,12 @@ function planParties(ctx: PlanContext): void {
        FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq, json_each(r.json, '$.parties') j WHERE o.linked_id IS NULL)
      INSERT INTO temp.imp_plan (seq, ref, type, outcome, target_id, detail)
      SELECT e.pseq + 1 + e.i, e.ref || '#parties/' || e.i, 'party',
-            CASE WHEN e.target IS NOT NULL THEN 'linked' ELSE 'dropped' END,
+            CASE WHEN e.target IS NOT NULL THEN 'linked' WHEN e.waits THEN 'pending' ELSE 'dropped' END,
             CASE WHEN substr(e.target, 1, 4) = 'new:' THEN NULL ELSE e.target END,
             '{"record":' || json_quote(e.ref) || ${opt('contact', 'e.contact')} || ${opt('list', 'e.list')} || ${opt('role', 'e.role')} || ${opt('share_percent', 'e.share')}
               || CASE WHEN e.target IS NULL THEN ',"reason":' || json_quote('party entry (list ' || e.list
                    || CASE WHEN coalesce(e.role, '') != '' THEN ', role ' || e.role ELSE '' END || '): ' || e.why) ELSE '' END || '}'
-     FROM (SELECT e.*, ${pr.target} AS target, ${pr.why} AS why FROM e LEFT JOIN temp.imp_presence pr ON pr.ref = e.contact) e
+     FROM (SELECT e.*, ${pr.target} AS target, ${pr.why} AS why, ${pr.waits} AS waits FROM e LEFT JOIN temp.imp_presence pr ON pr.ref = e.contact) e
      ORDER BY e.rseq, e.i`,
   ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
 }
@@ -274,7 +302,7 @@ function planRelationsSet(ctx: PlanContext): void {
   ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
 }
 
-/** I7: a census row is kept only when its business and its employee are present (I9: linked when already imported). */
+/** I7, L8 (decideCensus): a census row is kept when its business and its employee are present, pending while the absent ones wait in the inbox (I9: linked when already imported). */
 function planCensusSet(ctx: PlanContext): void {
   const { db } = ctx;
   ensurePresence(ctx);
@@ -283,11 +311,13 @@ function planCensusSet(ctx: PlanContext): void {
   db.prepare(
     `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
      SELECT y.ref, 'employee_census',
-            CASE WHEN y.id IS NOT NULL THEN 'linked' WHEN y.at IS NOT NULL AND y.bt IS NOT NULL THEN 'created' ELSE 'dropped' END,
+            CASE WHEN y.id IS NOT NULL THEN 'linked' WHEN y.at IS NOT NULL AND y.bt IS NOT NULL THEN 'created'
+                 WHEN (y.at IS NOT NULL OR y.aq) AND (y.bt IS NOT NULL OR y.bq) THEN 'pending' ELSE 'dropped' END,
             y.id,
             CASE WHEN y.id IS NOT NULL THEN ${LINKED_DETAIL} WHEN y.at IS NULL THEN json_object('reason', 'business ' || y.aw)
                  WHEN y.bt IS NULL THEN json_object('reason', 'employee ' || y.bw) ELSE '{}' END
-     FROM (SELECT x.*, ${pa.target} AS at, ${pa.why} AS aw, ${pb.target} AS bt, ${pb.why} AS bw FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.business') AS c, json_extract(r.json, '$.employee_contact') AS e,
+     FROM (SELECT x.*, ${pa.target} AS at, ${pa.why} AS aw, ${pa.waits} AS aq, ${pb.target} AS bt, ${pb.why} AS bw, ${pb.waits} AS bq
+           FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.business') AS c, json_extract(r.json, '$.employee_contact') AS e,
                   ${mappedSql('employee_census', 'r.ref')} AS id
            FROM temp.imp_records r WHERE ${stagedOfType("'employee_census'")}) x
      LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.e) y

@@ -3,8 +3,8 @@
 // written. The dry run stops here; the real run applies exactly these rows.
 import { displayName, identityKey, stubTaxHash, taxDigits } from './domain/matching.js';
 import {
-  checkChoice, decideContact, decideMatch, decideRelation, fingerprintRow, mergeContact,
-  resolveCatalogue, type CarrierMode, type CatalogueCandidates, type Presence, type Row,
+  checkChoice, decideCensus, decideContact, decideMatch, decideParty, decideRelation, fingerprintRow, mergeContact,
+  resolveCatalogue, type CarrierMode, type CatalogueCandidates, type Match, type Presence, type Row,
 } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import type { RecordType } from './bundle/records.js';
@@ -50,16 +50,26 @@ export const TABLE_OF: Readonly<Record<RecordType, TableName>> = {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** I3, I12: what becomes of one incoming contact (the set-based planner asks this for contacts that have candidates or a choice). */
-export function decideContactRow(ctx: PlanContext, rec: Rec): Decided {
+/** I3: what one incoming contact matches in the target office on its own (before L12 compares it with the other incoming contacts). */
+export function matchContactRow(ctx: PlanContext, rec: Rec): Match {
   const { q } = ctx;
   const taxKey = taxDigits(str(rec.tax_id));
-  const match = decideMatch({
+  return decideMatch({
     mapped: q.mapped(ctx.sourceInstallation, rec.ref, ctx.officeId, 'contacts'),
     taxKey,
     byTax: q.contactsByTax(taxKey, str(rec.kind) ?? 'individual'),
     byIdentity: q.contactsByIdentity(identityKey(rec as unknown as Row & { kind: string })),
   });
+}
+
+/**
+ * I3, I12, L12: what becomes of one incoming contact, given its match
+ * (matchContactRow, contested by contestMatch when other incoming contacts
+ * match the same target contact). The set-based planner asks this for
+ * contacts that have candidates or a choice.
+ */
+export function decideContactRow(ctx: PlanContext, rec: Rec, match: Match): Decided {
+  const { q } = ctx;
   const choice = ctx.choices.get(rec.ref);
   const bad = checkChoice(rec.ref, match, choice);
   if (bad) throw new OfficeportError(ErrorCode.REFUSED, `the plan's choice cannot be applied: ${bad}`, { hint: 'make a new plan with --dry-run --plan-out' });
@@ -108,7 +118,7 @@ export function presence(ctx: PlanContext, ref: string): Presence {
   }
   const mapped = q.mapped(ctx.sourceInstallation, ref, ctx.officeId, 'contacts');
   if (mapped) return { present: true, target_id: mapped };
-  if (q.bundleContactState(ref) === 'later') return { present: false, why: `${ref} is not accepted yet (still pending in the inbox)` };
+  if (q.bundleContactState(ref) === 'later') return { present: false, why: `${ref} is not accepted yet (still pending in the inbox)`, waiting: true };
   return { present: false, why: `${ref} is not present in the target office` };
 }
 
@@ -176,19 +186,61 @@ function freeCarrierName(ctx: PlanContext, name: string, created: Map<string, st
   return candidate;
 }
 
-/** I6: relations an earlier accept left pending whose contacts are both present now. */
+/** A row of pending_relations: an entry an earlier accept left waiting for a contact (I6, L8). */
+interface WaitingRow {
+  id: number;
+  kind: 'key_relations' | 'party' | 'employee_census';
+  record: string;
+  contact_ref: string;
+  related_ref: string;
+}
+
+/** L8: a waiting party entry as pending_relations keeps it: the entry, the record it belongs to and that record's type. */
+export interface WaitingParty {
+  ref: string;
+  record: string;
+  owner_type: 'policies' | 'pending_cases' | 'investment_accounts';
+  contact: string;
+  list: string;
+  role?: string;
+  share_percent?: string;
+}
+
+/**
+ * I6, L8: entries earlier accepts left waiting (key relations, party entries,
+ * census rows) whose contacts are all present now are planned for rebuilding,
+ * by the same rules as when they first came; one still waiting stays as it is.
+ * A party entry whose record is no longer in the target is dropped.
+ */
 export function planPendingRelations(ctx: PlanContext): void {
   const rows = ctx.db
-    .prepare(`SELECT id, record, contact_ref, related_ref FROM pending_relations WHERE office_id = ? AND source_installation = ? ORDER BY id`)
-    .all(ctx.officeId, ctx.sourceInstallation) as { id: number; record: string; contact_ref: string; related_ref: string }[];
+    .prepare(`SELECT id, kind, record, contact_ref, related_ref FROM pending_relations WHERE office_id = ? AND source_installation = ? ORDER BY id`)
+    .all(ctx.officeId, ctx.sourceInstallation) as WaitingRow[];
   for (const r of rows) {
     const rec = JSON.parse(r.record) as Rec;
     if (ctx.q.plan(rec.ref)) continue;
-    const d = decideRelation(presence(ctx, r.contact_ref), presence(ctx, r.related_ref), true);
-    if (d.outcome === 'created') ctx.q.addPlan(rec.ref, 'pending_relation', 'created', undefined, { pending_id: r.id, record: rec, reason: 'rebuilt from an earlier bundle of the session' });
+    if (r.kind === 'party') planWaitingParty(ctx, r.id, rec as unknown as WaitingParty);
+    else if (r.kind === 'employee_census') {
+      const d = decideCensus(presence(ctx, r.contact_ref), presence(ctx, r.related_ref));
+      if (d.outcome === 'created') ctx.q.addPlan(rec.ref, 'pending_census', 'created', undefined, { pending_id: r.id, record: rec, reason: 'waited for its contacts, present now' });
+    } else {
+      const d = decideRelation(presence(ctx, r.contact_ref), presence(ctx, r.related_ref), true);
+      if (d.outcome === 'created') ctx.q.addPlan(rec.ref, 'pending_relation', 'created', undefined, { pending_id: r.id, record: rec, reason: 'rebuilt from an earlier bundle of the session' });
+    }
   }
 }
 
+function planWaitingParty(ctx: PlanContext, pendingId: number, e: WaitingParty): void {
+  const d = decideParty(presence(ctx, e.contact), e.list, e.role);
+  if (d.outcome !== 'linked') return;
+  const detail = { record: e.record, contact: e.contact, list: e.list, role: e.role, share_percent: e.share_percent, pending_id: pendingId, owner_type: e.owner_type };
+  const owner = ctx.q.mapped(ctx.sourceInstallation, e.record, ctx.officeId, TABLE_OF[e.owner_type]);
+  if (!owner) {
+    ctx.q.addPlan(e.ref, 'party', 'dropped', undefined, { ...detail, reason: `party entry (list ${e.list}${e.role ? `, role ${e.role}` : ''}): ${e.record} is no longer in the target office` });
+    return;
+  }
+  ctx.q.addPlan(e.ref, 'party', 'linked', d.target_id.startsWith('new:') ? undefined : d.target_id, { ...detail, owner_id: owner, reason: `waited for ${e.contact}, present now` });
+}
 
 /** Record types in dependency order: the order of the plan (records are staged in bag order). */
 export const PLAN_ORDER: readonly RecordType[] = [

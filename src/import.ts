@@ -158,7 +158,7 @@ function refuseAmbiguous(db: Db): void {
     .prepare(`SELECT ref, detail FROM temp.imp_plan WHERE type = 'contacts' AND json_extract(detail, '$.ambiguous') IS NOT NULL AND json_extract(detail, '$.choice') IS NULL`)
     .all() as { ref: string; detail: string }[];
   if (rows.length === 0) return;
-  throw new OfficeportError(ErrorCode.REFUSED, `${rows.length} incoming contact${rows.length > 1 ? 's match' : ' matches'} several target contacts; nothing was imported (--on-ambiguous fail)`, {
+  throw new OfficeportError(ErrorCode.REFUSED, `${rows.length} incoming contact${rows.length > 1 ? 's match' : ' matches'} ambiguously (several target contacts, or one that another incoming contact matches too); nothing was imported (--on-ambiguous fail)`, {
     problems: rows.map((r) => ({ message: `${r.ref}: candidates ${(JSON.parse(r.detail) as { ambiguous: string[] }).ambiguous.join(', ')}` })),
     hint: 'settle them in a plan: officeport import FILE --dry-run --plan-out plan.json, set "choice", then --plan plan.json',
   });
@@ -269,7 +269,7 @@ function summarise(db: Db, head: ReceiptHead, dry: boolean, planned = planCounts
   }
   const by_type: Record<string, Partial<OutcomeCounts>> = {};
   for (const g of planned.byType) {
-    const t = g.type === 'pending_relation' ? 'key_relations' : g.type === 'party' ? 'party entries' : g.type;
+    const t = g.type === 'pending_relation' ? 'key_relations' : g.type === 'pending_census' ? 'employee_census' : g.type === 'party' ? 'party entries' : g.type;
     const row = (by_type[t] ??= {});
     row[g.outcome] = (row[g.outcome] ?? 0) + g.n;
   }

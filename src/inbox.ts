@@ -314,11 +314,25 @@ export function userAddress(db: Db, officeRef: string, userRef: string): Address
   return checkAddressed(db, { target: { office: officeRef, user: userRef } } as never, officeRef, userRef);
 }
 
-/** I2: reject a staged bundle; its copy is removed. */
-export function rejectInbox(db: Db, id: string, a: Addressee): InboxRow {
+export interface RejectResult extends InboxRow {
+  /** L8: entries that waited for a contact of the bundle not accepted, dropped with it */
+  dropped: { ref: string; reason: string }[];
+}
+
+/** I2: reject a staged bundle; its copy is removed. L8: what waited for its contacts not accepted is dropped and reported. */
+export function rejectInbox(db: Db, id: string, a: Addressee): RejectResult {
   const entry = requireEntry(db, id, a);
   const accepted = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL`).pluck().get(entry.id) as number;
-  inTransaction(db, () => db.prepare(`UPDATE inbox SET status = 'rejected' WHERE id = ?`).run(entry.id));
+  const dropped = inTransaction(db, () => {
+    const waiting = db.prepare(
+      `SELECT w.id, w.record, c.ref AS contact FROM pending_relations w JOIN inbox_contacts c ON c.inbox_id = ? AND c.accept_id IS NULL AND c.ref IN (w.contact_ref, w.related_ref)
+       WHERE w.office_id = ? AND w.source_installation = ? GROUP BY w.id ORDER BY w.id`,
+    ).all(entry.id, entry.office_id, entry.source_installation) as { id: number; record: string; contact: string }[];
+    const del = db.prepare(`DELETE FROM pending_relations WHERE id = ?`);
+    for (const w of waiting) del.run(w.id);
+    db.prepare(`UPDATE inbox SET status = 'rejected' WHERE id = ?`).run(entry.id);
+    return waiting.map((w) => ({ ref: (JSON.parse(w.record) as { ref: string }).ref, reason: `waited for ${w.contact}, which the rejected bundle does not bring` }));
+  });
   if (accepted === 0) fs.rmSync(entry.file, { force: true });
-  return { ...entry, status: 'rejected' };
+  return { ...entry, status: 'rejected', dropped };
 }

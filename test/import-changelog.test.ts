@@ -44,6 +44,8 @@ function toSchema2(file: string): void {
       PRIMARY KEY (source_installation, source_ref, office_id));
     INSERT INTO import_map_v2 SELECT * FROM import_map; DROP TABLE import_map; ALTER TABLE import_map_v2 RENAME TO import_map;
     CREATE INDEX ix_import_map_target ON import_map(target_table, target_id);
+    ALTER TABLE pending_relations DROP COLUMN kind; -- the migration that made pending_relations hold every waiting entry (L8)
+    DROP TABLE realign_journal_rows; ALTER TABLE realign_journal DROP COLUMN columns; -- the realign journal's row images (R10, P1)
     PRAGMA user_version = 2; COMMIT;`);
   db.close();
 }

@@ -8,7 +8,7 @@ import { decideCensus, decideParty, decideRelation } from '../src/domain/reconci
 import { acceptInbox, addToInbox, importFile } from '../src/inbox.js';
 import { checkAddressed, openVerified } from '../src/import.js';
 import {
-  decideContactRow, decideStubRow, PLAN_ORDER, planCatalogue, planPendingRelations, planStaged, presence, TABLE_OF,
+  decideContactRow, decideStubRow, matchContactRow, PLAN_ORDER, planCatalogue, planPendingRelations, planStaged, presence, TABLE_OF,
   type PlanContext, type Rec,
 } from '../src/import-plan.js';
 import { selectStaged, type ContactSelection } from '../src/import-stage.js';
@@ -31,7 +31,7 @@ function referenceRecord(ctx: PlanContext, type: RecordType, rec: Rec): void {
   const { q } = ctx;
   switch (type) {
     case 'contacts': case 'stubs': {
-      const d = (type === 'contacts' ? decideContactRow : decideStubRow)(ctx, rec);
+      const d = type === 'contacts' ? decideContactRow(ctx, rec, matchContactRow(ctx, rec)) : decideStubRow(ctx, rec);
       q.addPlan(rec.ref, type, d.outcome, d.target_id, d.detail);
       return;
     }
@@ -46,7 +46,7 @@ function referenceRecord(ctx: PlanContext, type: RecordType, rec: Rec): void {
       const parties = (rec.parties as { contact: string; list: string; role?: string; share_percent?: string }[] | undefined) ?? [];
       parties.forEach((p, i) => {
         const d = decideParty(presence(ctx, p.contact), p.list, p.role);
-        const detail = { record: rec.ref, contact: p.contact, list: p.list, role: p.role, share_percent: p.share_percent, reason: d.outcome === 'dropped' ? d.reason : undefined };
+        const detail = { record: rec.ref, contact: p.contact, list: p.list, role: p.role, share_percent: p.share_percent, reason: d.outcome !== 'linked' ? d.reason : undefined };
         q.addPlan(`${rec.ref}#parties/${i}`, 'party', d.outcome, d.outcome === 'linked' && !d.target_id.startsWith('new:') ? d.target_id : undefined, detail);
       });
       return;
@@ -60,7 +60,7 @@ function referenceRecord(ctx: PlanContext, type: RecordType, rec: Rec): void {
     case 'employee_census': {
       if (alreadyImported(ctx, rec, type)) return;
       const d = decideCensus(presence(ctx, rec.business as string), presence(ctx, rec.employee_contact as string));
-      q.addPlan(rec.ref, type, d.outcome, undefined, { reason: d.outcome === 'dropped' ? d.reason : undefined });
+      q.addPlan(rec.ref, type, d.outcome, undefined, { reason: d.outcome !== 'created' ? d.reason : undefined });
       return;
     }
     default:

@@ -33,7 +33,7 @@ export function acceptOptions<T>(y: Argv<T>) {
   return y
     .option('contact', { type: 'string', array: true, describe: 'accept only these contacts (bundle refs, e.g. contact/C-1001) with their records' })
     .option('carriers', { choices: ['link', 'recreate'] as const, default: 'link' as const, describe: 'link to existing carriers/products by name, or always recreate them (I5)' })
-    .option('on-ambiguous', { choices: ['create', 'fail'] as const, default: 'create' as const, describe: 'when a contact matches several target contacts: create it anew, or refuse' })
+    .option('on-ambiguous', { choices: ['create', 'fail'] as const, default: 'create' as const, describe: 'when a contact matches several target contacts, or one that another incoming contact matches too: create it anew, or refuse' })
     .option('receipt', { type: 'string', describe: 'where to write the receipt (default: <db>.receipts/receipt-<bundle_id>-<accept_id>.json beside the installation)' })
     .option('plan', { type: 'string', describe: 'apply exactly this plan (from --dry-run --plan-out), refusing if the target changed' })
     .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' })

@@ -65,7 +65,10 @@ const reject: CommandModule<GlobalArgs, Who & { id: string }> = {
   builder: (y) => who(y.positional('id', { type: 'string', demandOption: true })).example('$0 inbox reject IN-000001 --office T-SPRING --user dana', 'it leaves the list'),
   handler: async (args) => {
     const r = await withDb(args, (db) => rejectInbox(db, args.id, userAddress(db, args.office, args.user)));
-    emit(args, r, (x) => `rejected inbox entry ${x.id} (bundle ${x.bundle_id})`);
+    emit(args, r, (x) => [
+      `rejected inbox entry ${x.id} (bundle ${x.bundle_id})`,
+      ...(x.dropped.length ? ['', `dropped, waiting for contacts it does not bring (${x.dropped.length})`, table(['ref', 'why'], x.dropped.map((d) => [d.ref, d.reason]))] : []),
+    ]);
   },
 };
 

@@ -29,7 +29,9 @@ export interface MatchInput {
 export type Match =
   | { kind: 'match'; target_id: string; via: 'import_map' | 'tax_id' | 'identity' }
   | { kind: 'new' }
-  | { kind: 'ambiguous'; via: 'tax_id' | 'identity'; candidates: string[] };
+  | { kind: 'ambiguous'; via: 'tax_id' | 'identity'; candidates: string[] }
+  /** L12: the one target contact it matches is matched by other incoming contacts of the same accept too */
+  | { kind: 'ambiguous'; via: 'contested'; candidates: string[]; rivals: string[] };
 
 /** I3: (1) earlier import, (2) tax id, (3) name and birth date / business name; several = ambiguous. */
 export function decideMatch(m: MatchInput): Match {
@@ -42,6 +44,24 @@ export function decideMatch(m: MatchInput): Match {
   if (ident.length === 1) return { kind: 'match', target_id: ident[0]!, via: 'identity' };
   if (ident.length > 1) return { kind: 'ambiguous', via: 'identity', candidates: ident };
   return { kind: 'new' };
+}
+
+/**
+ * L12: a target contact that several incoming contacts of one accept match (by
+ * any route of I3) is merged into none of them: each is ambiguous, with that
+ * contact as its candidate and the other incoming contacts as rivals.
+ * `rivals`: the other incoming refs whose match is the same target contact.
+ */
+export function contestMatch(m: Match, rivals: readonly string[]): Match {
+  if (m.kind !== 'match' || rivals.length === 0) return m;
+  return { kind: 'ambiguous', via: 'contested', candidates: [m.target_id], rivals: unique(rivals) };
+}
+
+function ambiguityReason(m: Extract<Match, { kind: 'ambiguous' }>): string {
+  if (m.via === 'contested') {
+    return `ambiguous: ${m.rivals.length + 1} incoming contacts of this import (this one and ${m.rivals.join(', ')}) match target contact ${m.candidates[0]}`;
+  }
+  return `ambiguous: ${m.candidates.length} target contacts match by ${m.via === 'tax_id' ? 'tax id' : 'name and birth date'}`;
 }
 
 export type ContactDecision =
@@ -59,11 +79,7 @@ export function decideContact(match: Match, choice?: string): ContactDecision {
     return { outcome: 'merged', target_id: choice, via: `plan choice among ${match.candidates.length} candidates` };
   }
   if (choice === 'new') return { outcome: 'created', ambiguous: match.candidates, reason: 'ambiguous match settled as new by the plan' };
-  return {
-    outcome: 'created',
-    ambiguous: match.candidates,
-    reason: `ambiguous: ${match.candidates.length} target contacts match by ${match.via === 'tax_id' ? 'tax id' : 'name and birth date'}`,
-  };
+  return { outcome: 'created', ambiguous: match.candidates, reason: ambiguityReason(match) };
 }
 
 /** Problems with a plan's choice for an ambiguous contact, or null when it is usable. */
@@ -119,14 +135,23 @@ export function mergeContact(target: Row, incoming: Row): Merge {
 
 // ---- I4, I6, I7: entries that need their contacts -------------------------
 
-export type Presence = { present: true; target_id: string } | { present: false; why: string };
+/**
+ * Whether a contact is present in the target office; when it is not, `waiting`
+ * says it is a contact of the bundle still pending in the inbox (L8: what
+ * needs it waits for the accept that brings it).
+ */
+export type Presence = { present: true; target_id: string } | { present: false; why: string; waiting?: boolean };
 
-export type EntryDecision = { outcome: 'linked'; target_id: string } | { outcome: 'dropped'; reason: string };
+export type EntryDecision =
+  | { outcome: 'linked'; target_id: string }
+  | { outcome: 'pending'; reason: string }
+  | { outcome: 'dropped'; reason: string };
 
-/** I4: a party entry stays only if its contact is present in the target office. */
+/** I4, L8: a party entry stays only if its contact is present in the target office; it waits for one still pending in the inbox. */
 export function decideParty(p: Presence, list: string, role: string | undefined): EntryDecision {
   if (p.present) return { outcome: 'linked', target_id: p.target_id };
-  return { outcome: 'dropped', reason: `party entry (list ${list}${role ? `, role ${role}` : ''}): ${p.why}` };
+  const reason = `party entry (list ${list}${role ? `, role ${role}` : ''}): ${p.why}`;
+  return p.waiting ? { outcome: 'pending', reason } : { outcome: 'dropped', reason };
 }
 
 export type RelationDecision =
@@ -145,13 +170,21 @@ export function decideRelation(a: Presence, b: Presence, mayArriveLater: boolean
   return { outcome: 'dropped', reason: why };
 }
 
-export type CensusDecision = { outcome: 'created'; business_id: string; employee_id: string } | { outcome: 'dropped'; reason: string };
+export type CensusDecision =
+  | { outcome: 'created'; business_id: string; employee_id: string }
+  | { outcome: 'pending'; reason: string }
+  | { outcome: 'dropped'; reason: string };
 
-/** I7: a census row is kept only when its employee is present in the target office. */
+/**
+ * I7, L8: a census row is kept only when its business and employee are present
+ * in the target office; it waits while the missing ones are all still pending
+ * in the inbox.
+ */
 export function decideCensus(business: Presence, employee: Presence): CensusDecision {
-  if (!business.present) return { outcome: 'dropped', reason: `business ${business.why}` };
-  if (!employee.present) return { outcome: 'dropped', reason: `employee ${employee.why}` };
-  return { outcome: 'created', business_id: business.target_id, employee_id: employee.target_id };
+  if (business.present && employee.present) return { outcome: 'created', business_id: business.target_id, employee_id: employee.target_id };
+  const reason = !business.present ? `business ${business.why}` : `employee ${(employee as { why: string }).why}`;
+  const waits = [business, employee].every((p) => p.present || p.waiting === true);
+  return { outcome: waits ? 'pending' : 'dropped', reason };
 }
 
 // ---- I5: catalogue --------------------------------------------------------

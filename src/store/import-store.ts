@@ -72,6 +72,7 @@ const TEMP_DDL = [
   `DROP TABLE IF EXISTS temp.imp_presence`,
   `DROP TABLE IF EXISTS temp.imp_type_range`,
   `DROP TABLE IF EXISTS temp.imp_owned`,
+  `DROP TABLE IF EXISTS temp.imp_match`,
   // Records of the bundle taking part in this accept, in dependency order.
   `CREATE TEMP TABLE imp_records (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, json TEXT NOT NULL)`,
   `CREATE INDEX temp.ix_imp_records_ref ON imp_records(ref)`,
@@ -98,6 +99,9 @@ const TEMP_DDL = [
   `CREATE TEMP TABLE imp_docs (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL)`,
   // Set-based planning (import-plan-set.ts): decisions made one by one (contacts and stubs with candidates),
   `CREATE TEMP TABLE imp_decided (ref TEXT PRIMARY KEY, outcome TEXT NOT NULL, target_id TEXT, detail TEXT NOT NULL)`,
+  // their matches before L12 compares them (target_id: the one target contact a match names),
+  `CREATE TEMP TABLE imp_match (seq INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, target_id TEXT, match TEXT NOT NULL)`,
+  `CREATE INDEX temp.ix_imp_match_target ON imp_match(target_id)`,
   // whether each contact ref in use is present in the target office (target_id, else why not),
   `CREATE TEMP TABLE imp_presence (ref TEXT PRIMARY KEY, target_id TEXT, why TEXT)`,
   // and the owned records of one type with their place in the plan.

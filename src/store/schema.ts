@@ -162,6 +162,14 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
      WHERE before <> ''`,
     `UPDATE realign_journal SET before = '', after = '', columns = COALESCE(columns, '{}')`,
   ],
+  // L8: pending_relations holds every entry that waits for a contact, by kind:
+  // key relations (I6, as before), and party entries ('party') and census rows
+  // ('employee_census') whose contact is still pending in the inbox. For a party
+  // entry contact_ref is its contact and related_ref the record it belongs to;
+  // for a census row they are its business and its employee.
+  [
+    `ALTER TABLE pending_relations ADD COLUMN kind TEXT NOT NULL DEFAULT 'key_relations'`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
