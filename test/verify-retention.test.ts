@@ -51,7 +51,7 @@ describe('retention archive', () => {
     const ok = (r: { code: number; stderr: string }) => expect(r.code, r.stderr).toBe(0);
     ok(run(['export', '--db', src, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', zip]));
     ok(run(['import', zip, '--db', tgt, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', receipt]));
-    ok(run(['finalize', receipt, '--db', src, '--office', 'North Agency', '--user', 'alice', '--archive', arch]));
+    ok(run(['finalize', '--yes', receipt, '--db', src, '--office', 'North Agency', '--user', 'alice', '--archive', arch]));
     const v = run(['verify', arch, '--json']);
     expect(v.code, v.stdout).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ valid: true, kind: 'retention' });
