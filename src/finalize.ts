@@ -40,6 +40,7 @@ import {
   logFinalize,
   markFinalized,
   readLedger,
+  selectionDigest,
   type MovedContact,
   selectRemovals,
   spoolArchiveRows,
@@ -110,19 +111,19 @@ interface Checked {
 
 export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<FinalizeResult> {
   const c = checkReceipt(db, req);
-  let expected: FinalizeCounts | undefined;
+  let expected: Selection | undefined;
   // L2: unless told --yes, what would go is computed first (read only) and shown or asked about before anything is written.
   if (req.dryRun || !req.yes) {
     const p = previewFinalize(db, c, req);
     if (!p.preview || req.dryRun) return p.result;
     await askFirst(p.preview, req);
-    expected = p.preview.counts;
+    expected = { counts: p.preview.counts, digest: p.digest! };
   }
   return removeConfirmed(db, c, req, expected);
 }
 
 /** L2: what finalize would remove, in a read transaction that is rolled back: nothing is written. */
-function previewFinalize(db: Db, c: Checked, req: FinalizeRequest): { result: FinalizeResult; preview?: FinalizePreview } {
+function previewFinalize(db: Db, c: Checked, req: FinalizeRequest): { result: FinalizeResult; preview?: FinalizePreview; digest?: string } {
   db.exec('BEGIN');
   try {
     const done = findFinalize(db, c.receipt.bundle_id, c.receipt.accept_id);
@@ -132,9 +133,10 @@ function previewFinalize(db: Db, c: Checked, req: FinalizeRequest): { result: Fi
     const archive = archivePath(db, c, req);
     const counts = selectFromReceipt(db, c, req);
     const contacts = req.dryRun ? listMovedContacts(db) : undefined;
+    const digest = req.dryRun ? undefined : selectionDigest(db, FINALIZE_PLAN);
     dropTempTables(db, FINALIZE_PLAN);
     const result = { ...resultOf(c, 'dry_run', counts, null, null, `dry run: ${summarize(counts, false)}`), contacts, would_archive: archive };
-    return { result, preview: previewOf(c, counts, archive) };
+    return { result, preview: previewOf(c, counts, archive), digest };
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
   }
@@ -187,8 +189,14 @@ function archivePath(db: Db, c: Checked, req: FinalizeRequest): string {
   return path.resolve(defaultArchivePath(req.receiptFile, c.receipt, countFinalizes(db, c.receipt.bundle_id, c.receipt.accept_id)));
 }
 
-/** The real run: archive, then remove, in one write transaction. `expected`: the counts a person confirmed (L2). */
-async function removeConfirmed(db: Db, c: Checked, req: FinalizeRequest, expected: FinalizeCounts | undefined): Promise<FinalizeResult> {
+/** What a person confirmed (L2): the counts shown and a digest of the very rows. */
+interface Selection {
+  counts: FinalizeCounts;
+  digest: string;
+}
+
+/** The real run: archive, then remove, in one write transaction; when a person confirmed, only exactly what they confirmed. */
+async function removeConfirmed(db: Db, c: Checked, req: FinalizeRequest, expected: Selection | undefined): Promise<FinalizeResult> {
   const at = (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   db.exec('BEGIN IMMEDIATE');
   let written = false;
@@ -201,7 +209,7 @@ async function removeConfirmed(db: Db, c: Checked, req: FinalizeRequest, expecte
     }
     archive = archivePath(db, c, req);
     const counts = selectFromReceipt(db, c, req);
-    if (expected && !sameCounts(counts, expected)) {
+    if (expected && (!sameCounts(counts, expected.counts) || selectionDigest(db, FINALIZE_PLAN) !== expected.digest)) {
       throw new OfficeportError(ErrorCode.CONFLICT, `the office changed while finalize waited for the answer (${summarize(counts, false)} now); nothing was changed`, {
         hint: 'run finalize again and answer for what it lists then',
       });

@@ -1,7 +1,7 @@
 // L2 and L3 on the real binary: finalize asks before it removes (or needs
 // --yes), --dry-run writes nothing, and `finalize undo ARCHIVE` puts back
 // exactly what finalize removed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -159,6 +159,30 @@ describe('L2: finalize asks before it removes', () => {
     expect(yes.out).toMatch(/finalized bundle/);
     expect(fs.readdirSync(s.dir).filter((f) => f.startsWith('retention-'))).toHaveLength(1);
   });
+
+  it.skipIf(script.status !== 0)('L2: what was confirmed is what goes: a change to the office while the prompt waits is refused, nothing removed', async () => {
+    const t = await exported();
+    const cmd = [process.execPath, BIN, ...finalizeArgs(t)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: t.dir, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('Type yes to go on')) resolve();
+      });
+    });
+    // a lead of a moved contact, added while the question is on the screen
+    const sql = new Database(t.db);
+    sql.prepare(`INSERT INTO leads (id, office_id, contact_id, source, status) VALUES ('L-NEW', 'O-NORTH', 'C-1101', 'web', 'open')`).run();
+    sql.close();
+    const was = tables(t.db, []);
+    child.stdin.write('yes\n');
+    expect(await code).toBe(1);
+    expect(out).toMatch(/the office changed while finalize waited for the answer/);
+    expect(tables(t.db, [])).toEqual(was);
+    expect(fs.readdirSync(t.dir).filter((f) => f.startsWith('retention-'))).toEqual([]);
+  }, 60_000);
 });
 
 describe('L3: finalize undo', () => {

@@ -2,6 +2,7 @@
 // table, each plan step selects whole sets of rows into TEMP removal tables
 // (rowid + travelled flag), archive rows are read with .iterate() from those
 // sets, then deletes and detaches run set-based. No row set is held in memory.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../domain/finalize-rules.js';
@@ -137,6 +138,20 @@ export function selectRemovals(db: Db, plan: readonly Step[], scope: FinalizeSco
     }
   }
   return countRemovals(db, plan);
+}
+
+/** L2: a digest of exactly which rows the selection removes (and which contacts move), to check that what was confirmed is what goes. */
+export function selectionDigest(db: Db, plan: readonly Step[]): string {
+  const h = crypto.createHash('sha256');
+  for (const t of removalTables(plan)) {
+    h.update(`\n${t}:`);
+    for (const [rid, travelled] of db.prepare(`SELECT rid, travelled FROM ${rm(t)} ORDER BY rid`).raw(true).iterate() as Iterable<[number, number]>) {
+      h.update(`${rid}.${travelled},`);
+    }
+  }
+  h.update('\nmoved:');
+  for (const id of db.prepare(`SELECT id FROM temp.fin_moved ORDER BY id`).pluck().iterate() as Iterable<string>) h.update(`${id}\u0000`);
+  return h.digest('hex');
 }
 
 function countRemovals(db: Db, plan: readonly Step[]): FinalizeCounts {
