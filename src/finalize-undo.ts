@@ -205,10 +205,10 @@ async function restoreDocuments(bag: OpenedBag, db: Db, block: (where: string, m
   const put = documentRestorer(db);
   let n = 0;
   for await (const { text } of bag.lines(path)) {
-    const d = JSON.parse(text) as { path: string; sha256: string; size: number; file: string };
+    const d = JSON.parse(text) as { path: string; sha256: string; size: number; file: string; rowid?: number };
     const chunks: Buffer[] = [];
     for await (const c of bag.stream(d.file)) chunks.push(c);
-    const r = put({ path: d.path, sha256: d.sha256, size: d.size, content: Buffer.concat(chunks) });
+    const r = put({ path: d.path, sha256: d.sha256, size: d.size, content: Buffer.concat(chunks), rowid: d.rowid });
     if (typeof r === 'string') block(path, r);
     else if (r) n++;
   }

@@ -211,10 +211,10 @@ export function* iterateDetached(db: Db, plan: readonly Step[]): Generator<Detac
 }
 
 /** Documents named by removed letters (all of them, so the archive stands alone). */
-export function iterateRemovedDocuments(db: Db): IterableIterator<{ path: string; sha256: string; size: number; content: Buffer }> {
+export function iterateRemovedDocuments(db: Db): IterableIterator<{ path: string; sha256: string; size: number; content: Buffer; rowid: number }> {
   return db
-    .prepare(`SELECT path, sha256, size, content FROM documents WHERE path IN ${REMOVED_LETTER_DOCS} ORDER BY path`)
-    .iterate() as IterableIterator<{ path: string; sha256: string; size: number; content: Buffer }>;
+    .prepare(`SELECT path, sha256, size, content, rowid FROM documents WHERE path IN ${REMOVED_LETTER_DOCS} ORDER BY path`)
+    .iterate() as IterableIterator<{ path: string; sha256: string; size: number; content: Buffer; rowid: number }>;
 }
 
 /** Applies the selected removals and detaches. Detaches first: they only touch rows that stay. */
@@ -320,7 +320,8 @@ export function spoolArchiveRows(db: Db, plan: readonly Step[], dir: string): { 
   const seen = new Set<string>();
   for (const d of iterateRemovedDocuments(db)) {
     const file = `data/documents/${d.sha256}`;
-    index.push({ path: d.path, sha256: d.sha256, size: d.size, file });
+    // rowid (L3): where undo puts the document back when the installation no longer holds it
+    index.push({ path: d.path, sha256: d.sha256, size: d.size, file, rowid: d.rowid });
     if (seen.has(d.sha256)) continue;
     seen.add(d.sha256);
     const local = path.join(dir, `doc-${d.sha256}`);

@@ -103,15 +103,17 @@ export function referenceRestorer(db: Db): (r: { table: string; id: string; colu
   };
 }
 
-/** Puts a letter document back unless the installation holds it (same bytes). Returns why it cannot, or whether it went in. */
-export function documentRestorer(db: Db): (d: { path: string; sha256: string; size: number; content: Buffer }) => string | boolean {
+/** Puts a letter document back (at its old rowid when free) unless the installation holds it (same bytes). Returns why it cannot, or whether it went in. */
+export function documentRestorer(db: Db): (d: { path: string; sha256: string; size: number; content: Buffer; rowid?: number }) => string | boolean {
   const get = db.prepare(`SELECT sha256 FROM documents WHERE path = ?`).pluck();
-  const ins = db.prepare(`INSERT INTO documents (path, sha256, size, content) VALUES (?, ?, ?, ?)`);
+  const rowidTaken = db.prepare(`SELECT 1 FROM documents WHERE rowid = ?`).pluck();
+  const ins = db.prepare(`INSERT INTO documents (rowid, path, sha256, size, content) VALUES (?, ?, ?, ?, ?)`);
   return (d) => {
     const now = get.get(d.path) as string | undefined;
     if (now === d.sha256) return false;
     if (now !== undefined) return `document ${d.path}: another document (sha256 ${now}) is there now`;
-    ins.run(d.path, d.sha256, d.size, d.content);
+    const at = d.rowid !== undefined && Number.isSafeInteger(d.rowid) && !rowidTaken.get(d.rowid) ? d.rowid : null;
+    ins.run(at, d.path, d.sha256, d.size, d.content);
     return true;
   };
 }
