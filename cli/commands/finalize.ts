@@ -39,7 +39,7 @@ const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
 
 export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
   command: 'finalize [receipt]',
-  describe: 'complete a move in the source office: archive, then remove what the receipt confirms arrived (M1-M4); `finalize undo ARCHIVE` puts it back',
+  describe: 'complete a move in the source office: archive, then remove what the receipt confirms arrived; `finalize undo ARCHIVE` puts it back',
   builder: (y) =>
     y
       .command(undoCommand as unknown as CommandModule<GlobalArgs, Args>)
