@@ -201,10 +201,12 @@ describe('L3: finalize undo', () => {
     afterFinalize = tables(s.db);
   }, 60_000);
 
-  it('L3: a failure before the undo commits leaves the office as finalize left it', () => {
-    const r = run(undoArgs(s, archive), { env: { OFFICEPORT_FAULT: 'throw:finalize-undo-before-commit' } });
-    expect(r.code).not.toBe(0);
-    expect(tables(s.db)).toEqual(afterFinalize);
+  it('L3: a failure or a kill before the undo commits leaves the office as finalize left it', () => {
+    for (const fault of ['throw:finalize-undo-before-commit', 'kill:finalize-undo-before-commit']) {
+      const r = run(undoArgs(s, archive), { env: { OFFICEPORT_FAULT: fault } });
+      expect(r.code, fault).not.toBe(0);
+      expect(tables(s.db)).toEqual(afterFinalize);
+    }
   });
 
   it('L3: undo puts back everything finalize removed: every table as before, ids, values and row order', () => {
