@@ -62,7 +62,7 @@ export function demoSteps(dir: string): DemoStep[] {
     {
       title: 'Finalize in the source office',
       why: 'Removes what the receipt confirms arrived, after archiving what did not travel (M rules).',
-      args: ['finalize', f('receipt.json'), ...north, '--user', 'alice', '--archive', f('retention.zip'), ...src],
+      args: ['finalize', f('receipt.json'), ...north, '--user', 'alice', '--archive', f('retention.zip'), '--yes', ...src],
     },
     { title: 'The transfer log of the target', why: 'Every import, with its bundle and counts, for reconciling archives.', args: ['log', ...tgt] },
     { title: 'Plan the realignment of North Agency', why: 'A pairing for every local carrier, product, rider and service provider (R9).', args: ['realign', 'plan', ...north, '--out', f('realign-plan.csv'), ...src] },

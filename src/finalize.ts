@@ -32,16 +32,19 @@ import { checkOutputPath, makeScratchDir, refuseInstallationFile, type OutputOpt
 import { VERSION } from './version.js';
 import type { Db } from './store/db.js';
 import {
-  anyFinalize,
   applyRemovals,
+  countFinalizes,
   danglingReferences,
   dropTempTables,
   findFinalize,
   isRecordedArchive,
   createFinalizeTables,
+  listMovedContacts,
   logFinalize,
   markFinalized,
   readLedger,
+  selectionDigest,
+  type MovedContact,
   selectRemovals,
   spoolArchiveRows,
 } from './store/finalize-store.js';
@@ -59,6 +62,10 @@ export interface FinalizeRequest {
   /** --force: the archive may replace an existing file (never an installation file, never a finalize's archive) */
   force?: boolean;
   dryRun?: boolean;
+  /** L2: remove without asking */
+  yes?: boolean;
+  /** L2: asked, with what would go, before anything is written; false changes nothing */
+  confirm?: (p: FinalizePreview) => Promise<boolean>;
   /** the finalize time (tests); default now */
   now?: Date;
 }
@@ -75,6 +82,24 @@ export interface FinalizeResult {
   outcomes: Record<Outcome, number>;
   counts: FinalizeCounts | null;
   summary: string;
+  /** dry run: the moved contacts that would go */
+  contacts?: MovedContact[];
+  /** dry run: the retention archive a real run would write */
+  would_archive?: string;
+}
+
+/** L2: what a person is asked to confirm. */
+export interface FinalizePreview {
+  bundle_id: string;
+  office: { id: string; name: string };
+  /** moved contacts that would go */
+  contacts: number;
+  /** rows that would go in all (contacts included) */
+  records: number;
+  /** references of staying records that would be cut */
+  references: number;
+  counts: FinalizeCounts;
+  archive: string;
 }
 
 /** The receipt without its outcomes (they are streamed from the file, twice: check, then load). */
@@ -92,38 +117,113 @@ interface Checked {
 export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<FinalizeResult> {
   const c = checkReceipt(db, req);
   if (req.archive && !req.dryRun) await checkArchivePath(db, path.resolve(req.archive), c.receipt, req.force); // L1: before any work
+  let expected: Selection | undefined;
+  // L2: unless told --yes, what would go is computed first (read only) and shown or asked about before anything is written.
+  if (req.dryRun || !req.yes) {
+    const p = previewFinalize(db, c, req);
+    if (!p.preview || req.dryRun) return p.result;
+    await askFirst(p.preview, req);
+    expected = { counts: p.preview.counts, digest: p.digest! };
+  }
+  return removeConfirmed(db, c, req, expected);
+}
+
+/** L2: what finalize would remove, in a read transaction that is rolled back: nothing is written. */
+function previewFinalize(db: Db, c: Checked, req: FinalizeRequest): { result: FinalizeResult; preview?: FinalizePreview; digest?: string } {
+  db.exec('BEGIN');
+  try {
+    const done = findFinalize(db, c.receipt.bundle_id, c.receipt.accept_id);
+    if (done) {
+      return { result: resultOf(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing') };
+    }
+    const archive = archivePath(db, c, req);
+    const counts = selectFromReceipt(db, c, req);
+    const contacts = req.dryRun ? listMovedContacts(db) : undefined;
+    const digest = req.dryRun ? undefined : selectionDigest(db, FINALIZE_PLAN);
+    dropTempTables(db, FINALIZE_PLAN);
+    const result = { ...resultOf(c, 'dry_run', counts, null, null, `dry run: ${summarize(counts, false)}`), contacts, would_archive: archive };
+    return { result, preview: previewOf(c, counts, archive), digest };
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
+function previewOf(c: Checked, counts: FinalizeCounts, archive: string): FinalizePreview {
+  return {
+    bundle_id: c.receipt.bundle_id,
+    office: { id: c.office.id, name: c.office.name },
+    contacts: counts.travelled.contacts ?? 0,
+    records: totalRemoved(counts),
+    references: Object.values(counts.detached).reduce((a, b) => a + b, 0),
+    counts,
+    archive,
+  };
+}
+
+/** L2: without --yes, finalize goes on only when a person answered yes on a terminal. */
+async function askFirst(p: FinalizePreview, req: FinalizeRequest): Promise<void> {
+  const what = `${p.contacts} moved contact${p.contacts === 1 ? '' : 's'} and ${p.records} record${p.records === 1 ? '' : 's'} in all from ${p.office.name}`;
+  if (!req.confirm) {
+    throw new OfficeportError(ErrorCode.REFUSED, `finalize would remove ${what}, and there is no terminal to ask whether to go on; nothing was changed`, {
+      hint: 'pass --yes to remove them, or --dry-run to list what would go',
+    });
+  }
+  if (!(await req.confirm(p))) {
+    throw new OfficeportError(ErrorCode.REFUSED, `finalize was not confirmed; nothing was changed (it would remove ${what})`, {
+      hint: 'answer yes to remove them, or run finalize with --dry-run to list what would go',
+    });
+  }
+}
+
+/** Selects what the receipt removes into the TEMP tables (inside the caller's transaction); the receipt is read again and must not have changed. */
+function selectFromReceipt(db: Db, c: Checked, req: FinalizeRequest): FinalizeCounts {
+  const add = createFinalizeTables(db, FINALIZE_PLAN);
+  const again = scanReceipt(req.receiptFile, (o) => {
+    const ref = confirmedRef(o as ReceiptOutcome);
+    if (ref) add(ref);
+  });
+  if (again.sha256 !== c.sha256) {
+    throw new OfficeportError(ErrorCode.CONFLICT, `${req.receiptFile} changed while finalize read it; nothing was changed`, {
+      hint: 'run finalize again once the receipt file is complete',
+    });
+  }
+  return selectRemovals(db, FINALIZE_PLAN, { officeId: c.office.id, sessionId: c.receipt.session_id });
+}
+
+function archivePath(db: Db, c: Checked, req: FinalizeRequest): string {
+  if (req.archive) return path.resolve(req.archive);
+  return path.resolve(defaultArchivePath(req.receiptFile, c.receipt, countFinalizes(db, c.receipt.bundle_id, c.receipt.accept_id)));
+}
+
+/** What a person confirmed (L2): the counts shown and a digest of the very rows. */
+interface Selection {
+  counts: FinalizeCounts;
+  digest: string;
+}
+
+/** The real run: archive, then remove, in one write transaction; when a person confirmed, only exactly what they confirmed. */
+async function removeConfirmed(db: Db, c: Checked, req: FinalizeRequest, expected: Selection | undefined): Promise<FinalizeResult> {
   // The log and the ledger keep the time to the millisecond, so that `log` puts a finalize after an
   // import of the same second (I10); the archive's bag keeps whole seconds, as zip dates do.
   const at = (req.now ?? new Date()).toISOString();
-  db.exec(req.dryRun ? 'BEGIN' : 'BEGIN IMMEDIATE');
+  db.exec('BEGIN IMMEDIATE');
   let written = false;
   let archive = '';
   try {
     const done = findFinalize(db, c.receipt.bundle_id, c.receipt.accept_id);
     if (done) {
       db.exec('ROLLBACK');
-      return result(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing');
+      return resultOf(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing');
     }
-    const later = anyFinalize(db, c.receipt.bundle_id);
-    archive = path.resolve(req.archive ?? defaultArchivePath(req.receiptFile, c.receipt, later));
-    const add = createFinalizeTables(db, FINALIZE_PLAN);
-    const again = scanReceipt(req.receiptFile, (o) => {
-      const ref = confirmedRef(o as ReceiptOutcome);
-      if (ref) add(ref);
-    });
-    if (again.sha256 !== c.sha256) {
-      throw new OfficeportError(ErrorCode.CONFLICT, `${req.receiptFile} changed while finalize read it; nothing was changed`, {
-        hint: 'run finalize again once the receipt file is complete',
+    archive = archivePath(db, c, req);
+    const counts = selectFromReceipt(db, c, req);
+    if (expected && (!sameCounts(counts, expected.counts) || selectionDigest(db, FINALIZE_PLAN) !== expected.digest)) {
+      throw new OfficeportError(ErrorCode.CONFLICT, `the office changed while finalize waited for the answer (${summarize(counts, false)} now); nothing was changed`, {
+        hint: 'run finalize again and answer for what it lists then',
       });
     }
-    const counts = selectRemovals(db, FINALIZE_PLAN, { officeId: c.office.id, sessionId: c.receipt.session_id });
-    if (req.dryRun) {
-      dropTempTables(db, FINALIZE_PLAN);
-      db.exec('ROLLBACK');
-      return result(c, 'dry_run', counts, null, null, `dry run: ${summarize(counts, false)}`);
-    }
     const replace = await checkArchivePath(db, archive, c.receipt, req.force);
-    await writeRetentionArchive(db, FINALIZE_PLAN, {
+    const bag = await writeRetentionArchive(db, FINALIZE_PLAN, {
       file: archive,
       output: { force: replace, option: '--archive', installation: db.name },
       createdAt: at.replace(/\.\d{3}Z$/, 'Z'),
@@ -135,9 +235,9 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
       counts,
     });
     written = true; // only now: a file that appeared at the path meanwhile is not ours to remove
-    const summary = removeAndLog(db, c, counts, archive, at);
+    const summary = removeAndLog(db, c, counts, { file: archive, id: bag.archiveId, tagmanifestSha256: bag.tagmanifestSha256 }, at);
     db.exec('COMMIT');
-    return result(c, 'finalized', counts, archive, at, summary);
+    return resultOf(c, 'finalized', counts, archive, at, summary);
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
     // The archive belongs to a finalize that did not happen; nothing half-done is left.
@@ -146,8 +246,13 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
   }
 }
 
+function sameCounts(a: FinalizeCounts, b: FinalizeCounts): boolean {
+  const norm = (c: FinalizeCounts) => JSON.stringify(c, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
+  return norm(a) === norm(b);
+}
+
 /** The removal itself, the ledger mark and the log line, inside the transaction, after the archive is in place. */
-function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: string, at: string): string {
+function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: WrittenArchive, at: string): string {
   applyRemovals(db, FINALIZE_PLAN);
   refuseDangling(db);
   markFinalized(db, c.receipt.bundle_id, at);
@@ -162,7 +267,10 @@ function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: strin
       summary,
       accept_id: c.receipt.accept_id,
       receipt_sha256: c.sha256,
-      archive,
+      archive: archive.file,
+      // L3: which archive undoes this finalize (its id and the hash of its tag manifest)
+      archive_id: archive.id,
+      archive_tagmanifest_sha256: archive.tagmanifestSha256,
       counts: { moved_contacts: counts.travelled.contacts ?? 0, removed_rows: removed, archived_rows: removed },
     },
     receipt: JSON.stringify({ ...c.receipt, outcome_counts: c.outcomes }),
@@ -171,7 +279,7 @@ function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: strin
   return summary;
 }
 
-function result(
+function resultOf(
   c: Checked,
   status: FinalizeResult['status'],
   counts: FinalizeCounts | null,
@@ -272,10 +380,16 @@ function installationName(db: Db): string {
   return (db.prepare(`SELECT name FROM installation LIMIT 1`).get() as { name: string } | undefined)?.name ?? '';
 }
 
-/** retention-<bundle id>.zip beside the receipt; a later receipt of the same bundle (another accept) adds its accept id. */
-export function defaultArchivePath(receiptFile: string, r: Pick<Receipt, 'bundle_id' | 'accept_id'>, later = false): string {
+/**
+ * retention-<bundle id>.zip beside the receipt; a later receipt of the same
+ * bundle (another accept) adds its accept id, and a finalize of a receipt
+ * whose earlier finalize was undone (L3) a number, so no archive is replaced.
+ */
+export function defaultArchivePath(receiptFile: string, r: Pick<Receipt, 'bundle_id' | 'accept_id'>, earlier: { bundle: number; receipt: number } = { bundle: 0, receipt: 0 }): string {
   const safe = (x: string) => x.replace(/[^A-Za-z0-9._-]/g, '_');
-  const name = `retention-${safe(r.bundle_id)}${later ? `-${safe(r.accept_id)}` : ''}.zip`;
+  const accept = earlier.bundle > 0 ? `-${safe(r.accept_id)}` : '';
+  const again = earlier.receipt > 0 ? `-${earlier.receipt + 1}` : '';
+  const name = `retention-${safe(r.bundle_id)}${accept}${again}.zip`;
   return path.join(path.dirname(receiptFile), name);
 }
 
@@ -327,6 +441,12 @@ function refuseDangling(db: Db): void {
 
 // ---------------------------------------------------------------- M2: the retention archive
 
+interface WrittenArchive {
+  file: string;
+  id: string;
+  tagmanifestSha256: string;
+}
+
 interface ArchiveInput {
   file: string;
   output: OutputOptions;
@@ -340,7 +460,7 @@ interface ArchiveInput {
 }
 
 /** M2: the removed rows, spooled to a temporary folder, bagged by writeBag. Layout: docs/retention-archive.md. */
-async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveInput): Promise<void> {
+async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveInput): Promise<{ archiveId: string; tagmanifestSha256: string }> {
   // L11: private (0700), and removed by the next run if this one is killed
   const tmp = makeScratchDir(path.dirname(a.file), 'retention-rows');
   try {
@@ -348,7 +468,7 @@ async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveIn
     faultPoint('finalize-rows-spooled'); // L11 tests: the removed rows wait in the scratch folder
     const archiveId = crypto.randomUUID();
     const header = retentionHeader(a, archiveId, lines);
-    await writeBag({
+    const written = await writeBag({
       outFile: a.file,
       rootName: `officeport-retention-${a.receipt.bundle_id.replace(/[^A-Za-z0-9._-]/g, '_')}`,
       createdAt: new Date(a.createdAt),
@@ -364,6 +484,7 @@ async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveIn
       tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
       output: a.output,
     });
+    return { archiveId, tagmanifestSha256: written.tagmanifestSha256 };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -23,8 +23,12 @@ export interface RetentionHeader {
 
 type RowCheck = (row: Record<string, unknown>) => Problem[];
 
-/** What a record file of the archive must hold: rows of a layout table, or one of the two index files. */
+/** L3: a line of rowids_<file>: the rowid the row on the same line of <file> had in the installation. */
+const ROWID: RowCheck = () => [];
+
+/** What a record file of the archive must hold: rows of a layout table, one of the two index files, or the rowids of a row file. */
 function rowCheckFor(name: string): RowCheck | undefined {
+  if (name.startsWith('rowids_')) return rowCheckFor(name.slice('rowids_'.length)) && !name.slice('rowids_'.length).startsWith('rowids_') ? ROWID : undefined;
   if (name === 'detached_references') return fields(['table', 'id', 'column', 'value']);
   if (name === 'documents') return fields(['path', 'sha256', 'size', 'file']);
   const table = name.replace(/^travelled_/, '');
@@ -70,11 +74,15 @@ export async function checkRetentionArchive(bag: OpenedBag, value: unknown, prob
     const name = file.slice('data/records/'.length).replace(/\.ndjson$/, '');
     const check = rowCheckFor(name);
     if (!check) {
-      add({ file, message: 'not a file of a retention archive (expected <table>.ndjson, travelled_<table>.ndjson, detached_references.ndjson or documents.ndjson)' });
+      add({ file, message: 'not a file of a retention archive (expected <table>.ndjson, travelled_<table>.ndjson, their rowids_ files, detached_references.ndjson or documents.ndjson)' });
       continue;
     }
     read.add(file);
     counts[name] = await checkRows(bag, file, check, add);
+  }
+  for (const name of Object.keys(counts).filter((n) => n.startsWith('rowids_'))) {
+    const rows = name.slice('rowids_'.length);
+    if ((counts[rows] ?? 0) !== counts[name]) add({ file: `data/records/${name}.ndjson`, message: `holds ${counts[name]} rowids for ${counts[rows] ?? 0} rows of ${rows}.ndjson` });
   }
   counts.documents_files = bag.paths.filter((p) => p.startsWith('data/documents/')).length;
   if (header) {
@@ -100,6 +108,10 @@ async function checkRows(bag: OpenedBag, file: string, check: RowCheck, add: (p:
         row = JSON.parse(text);
       } catch (e) {
         add({ file, line, message: `not a JSON row: ${(e as Error).message}` });
+        continue;
+      }
+      if (check === ROWID) {
+        if (!Number.isSafeInteger(row) || (row as number) < 1) add({ file, line, message: `expected a row id (a positive integer), got ${text.slice(0, 40)}` });
         continue;
       }
       if (row === null || typeof row !== 'object' || Array.isArray(row)) {

@@ -105,7 +105,7 @@ describe('finalize in the source office (end to end)', () => {
     });
     receiptFile = writeJson(path.join(s.dir, 'receipt.json'), receipt);
     before = dump(s.db);
-    stdout = ok(['finalize', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
+    stdout = ok(['finalize', '--yes', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
     after = dump(s.db);
     archive = path.join(s.dir, `retention-${receipt.bundle_id}.zip`);
   }, 60_000);
@@ -223,7 +223,7 @@ describe('finalize in the source office (end to end)', () => {
   });
 
   it('M4: finalizing the same receipt again changes nothing and says so', () => {
-    const r = run(['finalize', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
+    const r = run(['finalize', '--yes', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('already finalized');
     expect(snapshot(dump(s.db))).toEqual(snapshot(after));
@@ -254,7 +254,7 @@ describe('finalize refusals', () => {
 
   const refused = (r: Receipt, office = 'North Agency', user = 'alice') => {
     const file = writeJson(path.join(s.dir, `bad-${n++}.json`), r);
-    const out = run(['finalize', file, '--db', s.db, '--office', office, '--user', user]);
+    const out = run(['finalize', '--yes', file, '--db', s.db, '--office', office, '--user', user]);
     expect(rows(s.db)).toEqual(before);
     expect(fs.readdirSync(s.dir).filter((f) => f.startsWith('retention-'))).toEqual([]);
     return out;
@@ -321,7 +321,7 @@ describe('finalize after a real import', () => {
     const receiptFile = path.join(s.dir, 'receipt.json');
     ok(['import', s.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', receiptFile]);
     const receipt = JSON.parse(fs.readFileSync(receiptFile, 'utf8')) as Receipt;
-    const out = JSON.parse(ok(['finalize', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--json']));
+    const out = JSON.parse(ok(['finalize', '--yes', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--json']));
     expect(out.status).toBe('finalized');
     const confirmedContacts = receipt.outcomes
       .filter((o) => o.ref.startsWith('contact/') && ['created', 'merged', 'linked'].includes(o.outcome))
@@ -335,7 +335,7 @@ describe('finalize after a real import', () => {
     const a = await archiveRecords(out.archive);
     expect(a.problems).toEqual([]);
     if (dropped) expect(a.files.employee_census!.map((r) => r.id)).toContain(dropped.ref.slice('census/'.length));
-    const again = run(['finalize', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
+    const again = run(['finalize', '--yes', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('already finalized');
     expect(rows(s.db)).toEqual(after);
@@ -350,7 +350,7 @@ describe('finalize after a real import', () => {
     ok(['import', inside, '--db', s.db, '--office', 'South Agency', '--user', 'bob', '--receipt', receiptFile]);
     const south = (db: string) => (rows(db).contacts as string[][]).filter((r) => r[1] === 'O-SOUTH');
     const southBefore = south(s.db);
-    ok(['finalize', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
+    ok(['finalize', '--yes', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
     expect(south(s.db)).toEqual(southBefore);
     const north = (rows(s.db).contacts as string[][]).filter((r) => r[1] === 'O-NORTH').map((r) => r[0]);
     expect(north).not.toContain('C-1101');
@@ -368,17 +368,17 @@ describe('finalize of a bundle accepted in two parts', () => {
     const owned = new Set((await bundleRecords(s.bundle)).records.filter((r) => pending(r)).map((r) => r.record.ref));
     expect(owned).toEqual(new Set(['contact/C-1106', 'policy/P-1009', 'note/SP-4']));
     const mine = second.outcomes.filter((o) => owned.has(o.ref));
-    ok(['finalize', first, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
+    ok(['finalize', '--yes', first, '--db', s.db, '--office', 'North Agency', '--user', 'alice']);
     expect((rows(s.db).contacts as string[][]).map((r) => r[0])).toContain('C-1106');
     const secondFile = writeJson(path.join(s.dir, 'second.json'), { ...second, outcomes: mine });
     const firstArchive = path.join(s.dir, `retention-${second.bundle_id}.zip`);
     const bytes = fs.readFileSync(firstArchive);
-    const clash = run(['finalize', secondFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--archive', firstArchive]);
+    const clash = run(['finalize', '--yes', secondFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--archive', firstArchive]);
     expect(clash.code).toBe(1);
     expect(clash.stderr).toContain('never overwrites');
     expect(fs.readFileSync(firstArchive).equals(bytes)).toBe(true);
     expect((rows(s.db).contacts as string[][]).map((r) => r[0])).toContain('C-1106');
-    const out = JSON.parse(ok(['finalize', secondFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--json']));
+    const out = JSON.parse(ok(['finalize', '--yes', secondFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--json']));
     expect(out.status).toBe('finalized');
     expect(path.basename(out.archive)).toBe(`retention-${second.bundle_id}-ACC-2.zip`);
     expect(fs.existsSync(path.join(s.dir, `retention-${second.bundle_id}.zip`))).toBe(true);

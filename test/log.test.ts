@@ -149,7 +149,7 @@ describe('officeport log after a real move', () => {
     const receipt = path.join(ex.dir, 'receipt.json');
     const imp = run(['import', ex.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', receipt]);
     expect(imp.code, imp.stderr).toBe(0);
-    const fin = run(['finalize', receipt, '--db', ex.db, '--office', 'North Agency', '--user', 'alice']);
+    const fin = run(['finalize', '--yes', receipt, '--db', ex.db, '--office', 'North Agency', '--user', 'alice']);
     expect(fin.code, fin.stderr).toBe(0);
 
     const src = JSON.parse(run(['log', '--db', ex.db, '--json']).stdout) as { entries: Record<string, unknown>[] };

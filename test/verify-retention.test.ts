@@ -24,14 +24,14 @@ function header(counts: Record<string, number>) {
   };
 }
 
-async function archive(lines: string[], counts: Record<string, number>): Promise<string> {
+async function archive(lines: string[], counts: Record<string, number>, extra: { path: string; lines: string[] }[] = []): Promise<string> {
   const out = path.join(tmpDir(), 'retention.zip');
   await writeBag({
     outFile: out,
     rootName: 'officeport-retention-b-1',
     createdAt: new Date('2026-01-01T00:00:00Z'),
     bagInfo: { 'External-Identifier': ARCHIVE_ID },
-    payload: [{ path: 'data/records/leads.ndjson', source: () => lines.map((l) => l + '\n') }],
+    payload: [{ path: 'data/records/leads.ndjson', source: () => lines.map((l) => l + '\n') }, ...extra.map((e) => ({ path: e.path, source: () => e.lines.map((l) => l + '\n') }))],
     tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header(counts)) }],
   });
   return out;
@@ -51,7 +51,7 @@ describe('retention archive', () => {
     const ok = (r: { code: number; stderr: string }) => expect(r.code, r.stderr).toBe(0);
     ok(run(['export', '--db', src, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', zip]));
     ok(run(['import', zip, '--db', tgt, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', receipt]));
-    ok(run(['finalize', receipt, '--db', src, '--office', 'North Agency', '--user', 'alice', '--archive', arch]));
+    ok(run(['finalize', '--yes', receipt, '--db', src, '--office', 'North Agency', '--user', 'alice', '--archive', arch]));
     const v = run(['verify', arch, '--json']);
     expect(v.code, v.stdout).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ valid: true, kind: 'retention' });
@@ -71,6 +71,20 @@ describe('retention archive', () => {
     const r = run(['verify', bad]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\/counts\/leads: says 3, but the archive holds 1/);
+  });
+
+  it('L3: the rowids of archived rows verify: one positive integer per row, as many as the rows', async () => {
+    const rowids = (lines: string[]) => [{ path: 'data/records/rowids_leads.ndjson', lines }];
+    const good = await archive([lead()], { leads: 1, rowids_leads: 1, documents_files: 0 }, rowids(['7']));
+    expect(run(['verify', good]).code).toBe(0);
+    const short = await archive([lead(), lead({ id: 'L-2' })], { leads: 2, rowids_leads: 1, documents_files: 0 }, rowids(['7']));
+    const r = run(['verify', short]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/rowids_leads.ndjson: holds 1 rowids for 2 rows of leads.ndjson/);
+    const notInt = await archive([lead()], { leads: 1, rowids_leads: 1, documents_files: 0 }, rowids(['"7"']));
+    const n = run(['verify', notInt]);
+    expect(n.code).toBe(1);
+    expect(n.stdout).toMatch(/rowids_leads.ndjson:1: expected a row id/);
   });
 
   it('M2: a retention archive is not a bundle: import refuses it and changes nothing', async () => {

@@ -1,45 +1,96 @@
-import type { CommandModule } from 'yargs';
+import readline from 'node:readline/promises';
+import type { Argv, CommandModule } from 'yargs';
 import type { FinalizeCounts } from '../../src/domain/finalize-rules.js';
-import { finalizeReceipt, type FinalizeResult } from '../../src/finalize.js';
+import { ErrorCode, OfficeportError } from '../../src/errors.js';
+import { finalizeReceipt, type FinalizePreview, type FinalizeResult } from '../../src/finalize.js';
+import { undoFinalize, type UndoFinalizeResult } from '../../src/finalize-undo.js';
 import { withDb } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
-  receipt: string;
+  receipt?: string;
   office: string;
   user: string;
   archive?: string;
   force?: boolean;
   'dry-run'?: boolean;
+  yes?: boolean;
 }
 
-export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
-  command: 'finalize <receipt>',
-  describe: 'complete a move in the source office: archive, then remove what the receipt confirms arrived (M1-M4)',
+interface UndoArgs extends GlobalArgs {
+  archive: string;
+  office: string;
+  user: string;
+}
+
+const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
+  command: 'undo <archive>',
+  describe: 'put back, in one transaction, everything a finalize removed, from its retention archive',
   builder: (y) =>
     y
-      .positional('receipt', { type: 'string', demandOption: true, describe: 'the receipt JSON the import wrote' })
+      .positional('archive', { type: 'string', demandOption: true, describe: 'the retention archive that finalize wrote' })
+      .option('office', { type: 'string', demandOption: true, describe: 'the source office (id or name) that was finalized' })
+      .option('user', { type: 'string', demandOption: true, describe: 'a user of that office holding data_export (id or username)' })
+      .example('$0 finalize undo retention.zip --db source.db --office "North Agency" --user alice', 'refused if ids it would restore are taken now'),
+  handler: async (args) => {
+    const r = await withDb(args, (db) => undoFinalize(db, { archiveFile: args.archive, office: args.office, user: args.user }));
+    emit(args, r, renderUndo);
+  },
+};
+
+export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'finalize [receipt]',
+  describe: 'complete a move in the source office: archive, then remove what the receipt confirms arrived; `finalize undo ARCHIVE` puts it back',
+  builder: (y) =>
+    y
+      .command(undoCommand as unknown as CommandModule<GlobalArgs, Args>)
+      .positional('receipt', { type: 'string', describe: 'the receipt JSON the import wrote' })
       .option('office', { type: 'string', demandOption: true, describe: 'the source office (id or name) that exported the bundle' })
       .option('user', { type: 'string', demandOption: true, describe: 'a user of that office holding data_export (id or username)' })
       .option('archive', { type: 'string', describe: 'retention archive to write (default: retention-<bundle id>.zip beside the receipt)' })
       .option('force', { type: 'boolean', describe: 'replace an existing file at --archive (never an installation file or the archive of a finalize)' })
-      .option('dry-run', { type: 'boolean', describe: 'show what would be removed and detached; write nothing' })
-      .example('$0 finalize receipt.json --db source.db --office "North Agency" --user alice', 'remove the moved clients, keeping a retention archive')
-      .example('$0 finalize receipt.json --office O-NORTH --user alice --dry-run --json', 'what finalize would remove, as JSON'),
+      .option('dry-run', { type: 'boolean', describe: 'list what would be removed and detached, and the contacts; write nothing' })
+      .option('yes', { type: 'boolean', describe: 'remove without asking (without a terminal finalize needs it)' })
+      .example('$0 finalize receipt.json --db source.db --office "North Agency" --user alice', 'asks, then removes the moved clients, keeping a retention archive')
+      .example('$0 finalize receipt.json --office O-NORTH --user alice --yes', 'the same without asking (scripts)')
+      .example('$0 finalize receipt.json --office O-NORTH --user alice --dry-run --json', 'what finalize would remove, as JSON')
+      .example('$0 finalize undo retention.zip --office O-NORTH --user alice', 'put back what that finalize removed') as unknown as Argv<Args>,
   handler: async (args) => {
+    if (!args.receipt) throw new OfficeportError(ErrorCode.USAGE, 'name the receipt to finalize: officeport finalize RECEIPT --office O --user U');
+    // L2: a person on a terminal is asked; without one, only --yes (or --dry-run) goes on.
+    const confirm = args.yes || args['dry-run'] || !process.stdin.isTTY ? undefined : askOnTerminal;
     const r = await withDb(args, (db) =>
       finalizeReceipt(db, {
-        receiptFile: args.receipt,
+        receiptFile: args.receipt!,
         office: args.office,
         user: args.user,
         archive: args.archive,
         force: args.force,
         dryRun: args['dry-run'],
+        yes: args.yes,
+        confirm,
       }),
     );
     emit(args, r, render);
   },
 };
+
+/** L2: the question, on stderr so that stdout stays the command's output; only "y" or "yes" goes on. */
+async function askOnTerminal(p: FinalizePreview): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const refs = p.references > 0 ? `, cut ${p.references} reference${p.references === 1 ? '' : 's'} of staying records` : '';
+    const answer = await rl.question(
+      `finalize will remove ${p.contacts} moved contact${p.contacts === 1 ? '' : 's'} and ${p.records} record${p.records === 1 ? '' : 's'} in all from ${p.office.name}${refs}, ` +
+        `keeping them in the retention archive ${p.archive}.\nRemove them? Type yes to go on: `,
+    );
+    return /^\s*y(es)?\s*$/i.test(answer);
+  } finally {
+    rl.close();
+  }
+}
+
+const CONTACTS_SHOWN = 50;
 
 function render(r: FinalizeResult): string[] {
   const out: string[] = [];
@@ -52,9 +103,18 @@ function render(r: FinalizeResult): string[] {
   if (r.counts) out.push(...renderCounts(r.counts));
   const stay = r.outcomes.pending + r.outcomes.dropped;
   if (stay > 0) out.push(`not confirmed by the receipt (${r.outcomes.pending} pending, ${r.outcomes.dropped} dropped records): kept, unless they cannot exist without a moved contact (then archived)`);
+  if (r.contacts) out.push(...renderContacts(r.contacts));
   out.push(r.summary);
   if (r.archive) out.push(`retention archive: ${r.archive}`);
+  if (r.would_archive) out.push(`a real run would keep them in the retention archive ${r.would_archive}; run without --dry-run to remove them`);
   return out;
+}
+
+function renderContacts(contacts: { id: string; name: string }[]): string[] {
+  if (contacts.length === 0) return [];
+  const shown = contacts.slice(0, CONTACTS_SHOWN);
+  const more = contacts.length > shown.length ? [`  ... and ${contacts.length - shown.length} more (--json lists them all)`] : [];
+  return [`moved contacts that would go (${contacts.length}):`, table(['contact', 'name'], shown.map((c) => [c.id, c.name])), ...more];
 }
 
 function renderCounts(c: FinalizeCounts): string[] {
@@ -64,4 +124,17 @@ function renderCounts(c: FinalizeCounts): string[] {
   for (const [k, n] of Object.entries(c.detached)) out.push(`  ${k} set to empty on ${n} staying row(s)`);
   if (c.documents > 0) out.push(`  ${c.documents} letter document(s) removed`);
   return out;
+}
+
+function renderUndo(r: UndoFinalizeResult): string[] {
+  if (r.status === 'already_undone') {
+    return [`the finalize of bundle ${r.bundle_id} (accept ${r.accept_id}) in ${r.office.name} was already undone at ${r.undone_at}; nothing changed`];
+  }
+  const rows = Object.entries(r.restored).map(([t, n]): (string | number)[] => [t, n]);
+  return [
+    `undid the finalize of bundle ${r.bundle_id} (accept ${r.accept_id}) in ${r.office.name}`,
+    rows.length ? table(['table', 'rows put back'], rows) : 'no rows to put back',
+    `  ${r.references} reference(s) of staying records set again, ${r.documents} letter document(s) put back`,
+    `the bundle's receipt can be finalized again`,
+  ];
 }

@@ -2,10 +2,12 @@
 // table, each plan step selects whole sets of rows into TEMP removal tables
 // (rowid + travelled flag), archive rows are read with .iterate() from those
 // sets, then deletes and detaches run set-based. No row set is held in memory.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../domain/finalize-rules.js';
 import { removalTables, touchedTables } from '../domain/finalize-rules.js';
+import { displayName } from '../domain/matching.js';
 import { BugError } from '../errors.js';
 import type { Db } from './db.js';
 import { TABLES, columnNames, hasId, type TableName } from './tables.js';
@@ -21,12 +23,16 @@ export function readLedger(db: Db, bundleId: string): LedgerEntry | undefined {
     .get(bundleId) as LedgerEntry | undefined;
 }
 
-/** M4: the transfer log entry of an earlier finalize of this very receipt (same bundle and accept). */
+/** L3: a finalize undone by `finalize undo` (its transfer log entry's seq is named by an undo entry). */
+const NOT_UNDONE = `NOT EXISTS (SELECT 1 FROM transfer_log u WHERE u.action = 'finalize_undo' AND json_valid(u.summary)
+  AND json_extract(u.summary, '$.finalize.seq') = t.seq)`;
+
+/** M4: the transfer log entry of an earlier finalize of this very receipt (same bundle and accept) that was not undone (L3). */
 export function findFinalize(db: Db, bundleId: string, acceptId: string): { at: string; archive: string | null } | undefined {
   return db
     .prepare(
-      `SELECT at, json_extract(summary, '$.archive') AS archive FROM transfer_log
-        WHERE action = 'finalize' AND bundle_id = ? AND json_valid(summary) AND json_extract(summary, '$.accept_id') = ?
+      `SELECT at, json_extract(summary, '$.archive') AS archive FROM transfer_log t
+        WHERE action = 'finalize' AND bundle_id = ? AND json_valid(summary) AND json_extract(summary, '$.accept_id') = ? AND ${NOT_UNDONE}
         ORDER BY seq LIMIT 1`,
     )
     .get(bundleId, acceptId) as { at: string; archive: string | null } | undefined;
@@ -41,9 +47,27 @@ export function isRecordedArchive(db: Db, file: string): boolean {
   );
 }
 
-/** Whether any receipt of this bundle was finalized already (another accept of the same bundle). */
-export function anyFinalize(db: Db, bundleId: string): boolean {
-  return Boolean(db.prepare(`SELECT 1 FROM transfer_log WHERE action = 'finalize' AND bundle_id = ? LIMIT 1`).get(bundleId));
+/** Finalizes logged so far, undone ones included: of this bundle, and of this very receipt (an undone one, L3). */
+export function countFinalizes(db: Db, bundleId: string, acceptId: string): { bundle: number; receipt: number } {
+  return db
+    .prepare(
+      `SELECT count(*) AS bundle, coalesce(sum(json_valid(summary) AND json_extract(summary, '$.accept_id') = ?), 0) AS receipt
+         FROM transfer_log WHERE action = 'finalize' AND bundle_id = ?`,
+    )
+    .get(acceptId, bundleId) as { bundle: number; receipt: number };
+}
+
+export interface MovedContact {
+  id: string;
+  name: string;
+}
+
+/** L2: the moved contacts selected by selectRemovals, in row order. */
+export function listMovedContacts(db: Db): MovedContact[] {
+  const rows = db
+    .prepare(`SELECT c.id, c.kind, c.first_name, c.last_name, c.business_name FROM contacts c JOIN temp.fin_moved m ON m.id = c.id ORDER BY c.rowid`)
+    .all() as { id: string; kind: string; first_name: string | null; last_name: string | null; business_name: string | null }[];
+  return rows.map((r) => ({ id: r.id, name: displayName(r) }));
 }
 
 const tableName = (t: string): TableName => {
@@ -116,6 +140,20 @@ export function selectRemovals(db: Db, plan: readonly Step[], scope: FinalizeSco
   return countRemovals(db, plan);
 }
 
+/** L2: a digest of exactly which rows the selection removes (and which contacts move), to check that what was confirmed is what goes. */
+export function selectionDigest(db: Db, plan: readonly Step[]): string {
+  const h = crypto.createHash('sha256');
+  for (const t of removalTables(plan)) {
+    h.update(`\n${t}:`);
+    for (const [rid, travelled] of db.prepare(`SELECT rid, travelled FROM ${rm(t)} ORDER BY rid`).raw(true).iterate() as Iterable<[number, number]>) {
+      h.update(`${rid}.${travelled},`);
+    }
+  }
+  h.update('\nmoved:');
+  for (const id of db.prepare(`SELECT id FROM temp.fin_moved ORDER BY id`).pluck().iterate() as Iterable<string>) h.update(`${id}\u0000`);
+  return h.digest('hex');
+}
+
 function countRemovals(db: Db, plan: readonly Step[]): FinalizeCounts {
   const counts: FinalizeCounts = { travelled: {}, not_travelled: {}, detached: {}, documents: 0 };
   for (const t of removalTables(plan)) {
@@ -140,13 +178,17 @@ const REMOVED_LETTER_DOCS = `(SELECT l.document FROM letters l JOIN temp.fin_rm_
 const orphanedDocument = `d.path IN ${REMOVED_LETTER_DOCS} AND d.path NOT IN
   (SELECT l.document FROM letters l WHERE l.document IS NOT NULL AND l.rowid NOT IN (SELECT rid FROM temp.fin_rm_letters))`;
 
-/** Full CSV rows (every column, as stored) removed from `table`, travelled or not, in rowid order. */
-export function iterateRemoved(db: Db, table: string, travelled: boolean): IterableIterator<Record<string, string | null>> {
+/** Full CSV rows (every column, as stored) removed from `table`, travelled or not, in rowid order, each with its rowid (L3: undo puts it back in place). */
+export function* iterateRemoved(db: Db, table: string, travelled: boolean): Generator<{ row: Record<string, string | null>; rowid: number }> {
   const T = tableName(table);
-  const cols = columnNames(TABLES[T]).map((c) => `t.${q(c)}`).join(', ');
-  return db
-    .prepare(`SELECT ${cols} FROM ${T} t JOIN ${rm(T)} r ON r.rid = t.rowid WHERE r.travelled = ? ORDER BY t.rowid`)
-    .iterate(travelled ? 1 : 0) as IterableIterator<Record<string, string | null>>;
+  const names = columnNames(TABLES[T]);
+  const cols = names.map((c) => `t.${q(c)}`).join(', ');
+  const stmt = db.prepare(`SELECT t.rowid, ${cols} FROM ${T} t JOIN ${rm(T)} r ON r.rid = t.rowid WHERE r.travelled = ? ORDER BY t.rowid`).raw(true);
+  for (const v of stmt.iterate(travelled ? 1 : 0) as Iterable<(string | number | null)[]>) {
+    const row: Record<string, string | null> = {};
+    names.forEach((n, i) => (row[n] = v[i + 1] as string | null));
+    yield { row, rowid: v[0] as number };
+  }
 }
 
 export interface DetachedRef {
@@ -169,10 +211,10 @@ export function* iterateDetached(db: Db, plan: readonly Step[]): Generator<Detac
 }
 
 /** Documents named by removed letters (all of them, so the archive stands alone). */
-export function iterateRemovedDocuments(db: Db): IterableIterator<{ path: string; sha256: string; size: number; content: Buffer }> {
+export function iterateRemovedDocuments(db: Db): IterableIterator<{ path: string; sha256: string; size: number; content: Buffer; rowid: number }> {
   return db
-    .prepare(`SELECT path, sha256, size, content FROM documents WHERE path IN ${REMOVED_LETTER_DOCS} ORDER BY path`)
-    .iterate() as IterableIterator<{ path: string; sha256: string; size: number; content: Buffer }>;
+    .prepare(`SELECT path, sha256, size, content, rowid FROM documents WHERE path IN ${REMOVED_LETTER_DOCS} ORDER BY path`)
+    .iterate() as IterableIterator<{ path: string; sha256: string; size: number; content: Buffer; rowid: number }>;
 }
 
 /** Applies the selected removals and detaches. Detaches first: they only touch rows that stay. */
@@ -246,16 +288,40 @@ export function spoolArchiveRows(db: Db, plan: readonly Step[], dir: string): { 
     lines[name] = spoolLines(local, rows);
     if (lines[name] > 0) files.push({ path: `data/records/${name}.ndjson`, local });
   };
+  // L3: rowids_<file> holds each archived row's rowid, line for line, so that undo restores the row order too.
+  const spoolWithRowids = (name: string, rows: Iterable<{ row: object; rowid: number }>) => {
+    const idsLocal = path.join(dir, `rowids_${name}.ndjson`);
+    const fd = fs.openSync(idsLocal, 'w');
+    let buf = '';
+    try {
+      spool(name, (function* () {
+        for (const r of rows) {
+          buf += `${r.rowid}\n`;
+          if (buf.length > 1 << 16) {
+            fs.writeSync(fd, buf);
+            buf = '';
+          }
+          yield r.row;
+        }
+      })());
+      fs.writeSync(fd, buf);
+    } finally {
+      fs.closeSync(fd);
+    }
+    lines[`rowids_${name}`] = lines[name]!;
+    if (lines[name]! > 0) files.push({ path: `data/records/rowids_${name}.ndjson`, local: idsLocal });
+  };
   for (const t of removalTables(plan)) {
-    spool(t, iterateRemoved(db, t, false));
-    spool(`travelled_${t}`, iterateRemoved(db, t, true));
+    spoolWithRowids(t, iterateRemoved(db, t, false));
+    spoolWithRowids(`travelled_${t}`, iterateRemoved(db, t, true));
   }
   spool('detached_references', iterateDetached(db, plan));
   const index: object[] = [];
   const seen = new Set<string>();
   for (const d of iterateRemovedDocuments(db)) {
     const file = `data/documents/${d.sha256}`;
-    index.push({ path: d.path, sha256: d.sha256, size: d.size, file });
+    // rowid (L3): where undo puts the document back when the installation no longer holds it
+    index.push({ path: d.path, sha256: d.sha256, size: d.size, file, rowid: d.rowid });
     if (seen.has(d.sha256)) continue;
     seen.add(d.sha256);
     const local = path.join(dir, `doc-${d.sha256}`);
