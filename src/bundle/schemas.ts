@@ -32,7 +32,10 @@ export function readSchema(name: SchemaName): Record<string, unknown> {
 }
 
 function makeAjv(allErrors: boolean): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors, verbose: allErrors, strict: true });
+  // maxLength counts characters (code points, as JSON Schema says) on the thorough instance. The fast one counts
+  // UTF-16 units (String.length, no loop over every string): never fewer, so it passes nothing the thorough one
+  // refuses, and a record it refuses is checked again by the thorough one (validate(), record-chunk.ts).
+  const ajv = new Ajv2020({ allErrors, verbose: allErrors, strict: true, unicode: allErrors });
   addFormats(ajv, { mode: 'fast', formats: ['date', 'date-time', 'uuid'] });
   return ajv;
 }
@@ -78,7 +81,7 @@ export function fastValidator(name: SchemaName): (value: unknown) => boolean {
 }
 
 function describeError(e: ErrorObject): Problem {
-  const got = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v) : JSON.stringify(v));
+  const got = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v) : shown(v));
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
@@ -93,11 +96,29 @@ function describeError(e: ErrorObject): Problem {
       return { pointer: e.instancePath, message: `expected ${got(p.allowedValue)}, got ${got(e.data)}` };
     case 'pattern':
       return { pointer: e.instancePath, message: `expected text matching ${String(p.pattern)}, got ${got(e.data)}` };
+    case 'maxLength':
+      return { pointer: e.instancePath, message: `longer than ${String(p.limit)} characters (${charCount(e.data)}): ${got(e.data)}` };
+    case 'maxItems':
+      return { pointer: e.instancePath, message: `more than ${String(p.limit)} entries (${Array.isArray(e.data) ? e.data.length : '?'})` };
     case 'type':
       return { pointer: e.instancePath, message: `expected ${String(p.type)}, got ${got(e.data)}` };
     default:
       return { pointer: e.instancePath, message: `${e.message ?? 'invalid'} (${e.keyword})` };
   }
+}
+
+/** A value as JSON for a message: short, and never a walk down a value nested without end (L9). */
+function shown(v: unknown): string {
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (v !== null && typeof v === 'object') return 'an object';
+  return JSON.stringify(v) ?? String(v);
+}
+
+function charCount(v: unknown): number {
+  if (typeof v !== 'string') return 0;
+  let n = 0;
+  for (const _ of v) n++;
+  return n;
 }
 
 const FORMAT_WORDS: Record<string, string> = {

@@ -4,7 +4,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
+import { badLines } from '../domain/text.js';
 import { checkValue } from '../domain/values.js';
 import { ErrorCode, OfficeportError, type Problem } from '../errors.js';
 import type { Db } from '../store/db.js';
@@ -169,9 +172,11 @@ async function loadFile(
     insert = (values) => Number(stmt.run(present.map((p) => values[p.i] ?? null)).lastInsertRowid);
   };
 
+  const strict = new StrictText();
   const onRow = (raw: string[]): void => {
     const rowLine = line;
     line += 1 + raw.reduce((n, cell) => n + countNewlines(cell), 0);
+    if (strict.bad.size > 0) reportBadBytes(strict.bad, fname, rowLine, line, raw, problems);
     if (!header) return onHeader(raw);
     if (raw.length === 1 && raw[0] === '') return; // blank line
     count++;
@@ -221,7 +226,9 @@ async function loadFile(
   };
 
   await new Promise<void>((resolve, reject) => {
-    Papa.parse<string[]>(fs.createReadStream(file, 'utf8'), {
+    const input = fs.createReadStream(file).pipe(strict);
+    input.on('error', reject);
+    Papa.parse<string[]>(input, {
       header: false,
       delimiter: ',',
       skipEmptyLines: false,
@@ -235,9 +242,75 @@ async function loadFile(
       error: (err: Error) => reject(err),
     });
   });
+  // bad bytes on lines no row was seen to cover (e.g. inside a malformed quote)
+  for (const [at, message] of strict.bad) problems.add({ file: fname, line: at, column: 1, message });
   if (!header) problems.add({ file: fname, line: 1, column: 1, message: 'empty file: expected a header row' });
   opts.onRows?.(count % 5000);
   return count;
+}
+
+/**
+ * L9: the bytes of a CSV file on their way to papaparse, cut after a '\n' and
+ * checked there: the lines that are not UTF-8 or hold a NUL are noted in `bad`
+ * (line -> why) and the rows on them are problems, so nothing loads. The bytes
+ * go on unchanged (papaparse decodes them, U+FFFD marking where), so that the
+ * rest of the file is still checked.
+ */
+class StrictText extends Transform {
+  readonly bad = new Map<number, string>();
+  /** the line the next byte is on */
+  private line = 1;
+  private carry: Buffer | undefined;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const nl = buf.lastIndexOf(10);
+    if (nl < 0) {
+      this.carry = buf;
+      return done();
+    }
+    this.carry = nl + 1 < buf.length ? buf.subarray(nl + 1) : undefined;
+    this.pass(buf.subarray(0, nl + 1));
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.carry) this.pass(this.carry);
+    done();
+  }
+
+  private pass(bytes: Buffer): void {
+    if (!isUtf8(bytes) || bytes.indexOf(0) >= 0) for (const b of badLines(bytes)) this.bad.set(this.line + b.line - 1, b.message);
+    for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) this.line++;
+    this.push(bytes);
+  }
+}
+
+/**
+ * The bad lines among a row's lines [from, to) as problems of the row, each at
+ * the first cell showing a bad byte (U+FFFD or NUL after decoding), and taken
+ * out of `bad`.
+ */
+function reportBadBytes(bad: Map<number, string>, file: string, from: number, to: number, cells: string[], problems: Problems): void {
+  for (let at = from; at < Math.max(to, from + 1); at++) {
+    const message = bad.get(at);
+    if (message === undefined) continue;
+    bad.delete(at);
+    const mark = message.includes('NUL') ? '\0' : '\uFFFD';
+    // the cell holding the mark on this physical line: count the lines the cells before it span
+    let line = from;
+    let column = 1;
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      const lines = cell.split('\n');
+      if (line + lines.length - 1 >= at && lines[at - line]?.includes(mark)) {
+        column = i + 1;
+        break;
+      }
+      line += lines.length - 1;
+    }
+    problems.add({ file, line: at, column, message });
+  }
 }
 
 function countNewlines(s: string): number {
