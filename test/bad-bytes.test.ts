@@ -172,6 +172,14 @@ describe('L9: bad bytes in a bundle', () => {
     expect(r.out).toMatch(/data\/records\/contacts\.ndjson:2 \/last_name: .*(longer|characters)/);
   });
 
+  it('L9: maxLength counts characters, not UTF-16 units: 400 emoji (800 units) fit a name of at most 500', async () => {
+    const ok = await verifyParts((p) => editLine(p, C, 2, (c) => ({ ...c, last_name: '\u{1F600}'.repeat(400) })));
+    expect(ok.out).not.toContain('last_name');
+    expect(ok.code).toBe(0);
+    const over = await verifyParts((p) => editLine(p, C, 2, (c) => ({ ...c, last_name: '\u{1F600}'.repeat(501) })));
+    expect(over.out).toMatch(/contacts\.ndjson:2 \/last_name: longer than 500 characters \(501\)/);
+  });
+
   it('L9: a record line longer than any record can be is refused by verify and import without building it; memory stays within P1', async () => {
     const parts = goldenParts();
     // 50 MB of random letters (a run of one letter would trip the zip ratio limit first)
