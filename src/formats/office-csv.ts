@@ -260,27 +260,29 @@ class StrictText extends Transform {
   readonly bad = new Map<number, string>();
   /** the line the next byte is on */
   private line = 1;
-  private carry: Buffer | undefined;
+  /** bytes after the last '\n' so far (kept as parts: a long line is put together once) */
+  private carry: Buffer[] = [];
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    const nl = buf.lastIndexOf(10);
+    const nl = chunk.lastIndexOf(10);
     if (nl < 0) {
-      this.carry = buf;
+      this.carry.push(chunk);
       return done();
     }
-    this.carry = nl + 1 < buf.length ? buf.subarray(nl + 1) : undefined;
-    this.pass(buf.subarray(0, nl + 1));
+    this.pass(this.carry.length === 0 ? chunk.subarray(0, nl + 1) : Buffer.concat([...this.carry, chunk.subarray(0, nl + 1)]));
+    this.carry = nl + 1 < chunk.length ? [chunk.subarray(nl + 1)] : [];
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.carry) this.pass(this.carry);
+    if (this.carry.length > 0) this.pass(Buffer.concat(this.carry));
     done();
   }
 
   private pass(bytes: Buffer): void {
-    if (!isUtf8(bytes) || bytes.indexOf(0) >= 0) for (const b of badLines(bytes)) this.bad.set(this.line + b.line - 1, b.message);
+    // at most MAX_PROBLEMS noted: one is enough for nothing to load, and a file of another encoding has one on every line
+    if (this.bad.size < MAX_PROBLEMS && (!isUtf8(bytes) || bytes.indexOf(0) >= 0))
+      for (const b of badLines(bytes).slice(0, MAX_PROBLEMS)) this.bad.set(this.line + b.line - 1, b.message);
     for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) this.line++;
     this.push(bytes);
   }
