@@ -251,6 +251,14 @@ describe('L9: bad bytes in a CSV file', () => {
     expect(r.out).toContain('nothing was loaded');
   });
 
+  it('L9: a CSV value longer than the bundle field it becomes may be is a file:line:column problem and nothing loads', () => {
+    const dir = csvFolder((csv) => onLine(csv, 2, 'Robert', Buffer.from('R' + 'o'.repeat(500))));
+    const r = loadFolder(dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('contacts.csv:2:4: first_name: longer than 500 characters (501)');
+    expect(r.out).toContain('nothing was loaded');
+  });
+
   it('L9: invalid UTF-8 in a quoted value over several lines names the line the bad byte is on', () => {
     const dir = csvFolder((csv) => onLine(csv, 2, '100 Lake Shore Dr', Buffer.concat([Buffer.from('"100 Lake\nShore '), Buffer.from([0xc0, 0xaf]), Buffer.from('Dr"')])));
     const r = loadFolder(dir);

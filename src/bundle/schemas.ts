@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Problem } from '../errors.js';
-import { RECORD_TYPES, type RecordType } from './records.js';
+import { RECORD_TYPES, SPECS, type RecordType } from './records.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
@@ -72,6 +72,33 @@ export function validate(name: SchemaName, value: unknown): Problem[] {
   const fn = thorough.get(name);
   fn(value);
   return (fn.errors ?? []).map(describeError);
+}
+
+/**
+ * L9: the longest value, in characters, each installation column may hold so
+ * that a bundle can carry it: the maxLength of the bundle field it becomes
+ * (for an id, its ref's less the prefix), by table then column; the shorter
+ * where two record types share a table (contacts and stubs). load refuses
+ * longer values, so an installation never holds what no bundle may carry.
+ */
+export function columnMaxLengths(): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  const note = (table: string, column: string, max: unknown) => {
+    if (typeof max !== 'number') return;
+    let cols = out.get(table);
+    if (!cols) out.set(table, (cols = new Map()));
+    cols.set(column, Math.min(max, cols.get(column) ?? Infinity));
+  };
+  for (const type of RECORD_TYPES) {
+    const spec = SPECS[type];
+    const props = readSchema(type).properties as Record<string, { maxLength?: number }>;
+    note(spec.table, 'id', (props.ref?.maxLength ?? NaN) - spec.prefix.length - 1);
+    for (const f of spec.fields) {
+      const max = props[f.name]?.maxLength;
+      if (max !== undefined) note(spec.table, f.column ?? f.name, f.type === 'ref' ? max - f.to!.length - 1 : max);
+    }
+  }
+  return out;
 }
 
 /** The validator validate() tries first (allErrors off): true when `value` passes. */

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
+// The bundle's schemas bound what a column may hold (L9): a value no bundle may carry is refused here already.
+import { columnMaxLengths } from '../bundle/schemas.js';
 import { badLines } from '../domain/text.js';
 import { checkValue } from '../domain/values.js';
 import { ErrorCode, OfficeportError, type Problem } from '../errors.js';
@@ -139,6 +141,8 @@ async function loadFile(
   let line = 1;
   let count = 0;
   const kindCol = t.requiredByKind ? t.columns.findIndex((c) => c.name === 'kind') : -1;
+  const maxLengths = columnMaxLengths().get(t.name);
+  let maxOf: (number | undefined)[] = [];
 
   const onHeader = (raw: string[]): void => {
     const cells = raw.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
@@ -165,6 +169,7 @@ async function loadFile(
         }
       }
     }
+    maxOf = header.map((c) => (c ? maxLengths?.get(c.name) : undefined));
     const present = header.map((c, i) => (c ? { c, i } : undefined)).filter((x) => x !== undefined);
     const stmt = db.prepare(
       `INSERT INTO ${t.name} (${present.map((p) => `"${p.c.name}"`).join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
@@ -197,6 +202,12 @@ async function loadFile(
           problems.add({ file: fname, line: rowLine, column: i + 1, message: `${col.name} is required and empty` });
         }
         return null;
+      }
+      const max = maxOf[i];
+      if (max !== undefined && cell.length > max) {
+        // L9: String.length is never below the characters; count them only when it is over
+        const n = [...cell].length;
+        if (n > max) problems.add({ file: fname, line: rowLine, column: i + 1, message: `${col.name}: longer than ${max} characters (${n}); a bundle cannot carry it` });
       }
       const msg = checkValue(col, cell);
       if (msg) {
