@@ -208,11 +208,11 @@ describe('L9: bad bytes in a bundle', () => {
   }, 120_000);
 });
 
-/** A copy of the source samples with `edit` applied to contacts.csv's bytes. */
-function csvFolder(edit: (csv: Buffer) => Buffer): string {
+/** A copy of the source samples with `edit` applied to the bytes of `file` (contacts.csv). */
+function csvFolder(edit: (csv: Buffer) => Buffer, file = 'contacts.csv'): string {
   const dir = path.join(tmpDir('officeport-l9-csv-'), 'office');
   fs.cpSync(path.join(SAMPLES, 'source'), dir, { recursive: true });
-  const f = path.join(dir, 'contacts.csv');
+  const f = path.join(dir, file);
   fs.writeFileSync(f, edit(fs.readFileSync(f)));
   return dir;
 }
@@ -257,6 +257,10 @@ describe('L9: bad bytes in a CSV file', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('contacts.csv:2:4: first_name: longer than 500 characters (501)');
     expect(r.out).toContain('nothing was loaded');
+    // a party's role becomes /parties/N/role of a policy record
+    const parties = loadFolder(csvFolder((csv) => onLine(csv, 2, 'writing_agent', Buffer.from('w'.repeat(501))), 'policy_parties.csv'));
+    expect(parties.code).toBe(1);
+    expect(parties.out).toMatch(/policy_parties\.csv:2:\d+: role: longer than 500 characters \(501\)/);
   });
 
   it('L9: invalid UTF-8 in a quoted value over several lines names the line the bad byte is on', () => {

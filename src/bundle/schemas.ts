@@ -77,7 +77,8 @@ export function validate(name: SchemaName, value: unknown): Problem[] {
 /**
  * L9: the longest value, in characters, each installation column may hold so
  * that a bundle can carry it: the maxLength of the bundle field it becomes
- * (for an id, its ref's less the prefix), by table then column; the shorter
+ * (for an id, its ref's less the prefix; for the installation, offices, users
+ * and sets, what officeport.json says of them), by table then column; the shorter
  * where two record types share a table (contacts and stubs). load refuses
  * longer values, so an installation never holds what no bundle may carry.
  */
@@ -89,9 +90,36 @@ export function columnMaxLengths(): Map<string, Map<string, number>> {
     if (!cols) out.set(table, (cols = new Map()));
     cols.set(column, Math.min(max, cols.get(column) ?? Infinity));
   };
+  type Props = Record<string, { maxLength?: number; items?: { properties: Props }; properties?: Props }>;
+  // the lists and the document inside records: table, the record type and field holding them, columns -> keys
+  const nested: [string, RecordType, string, [string, string][]][] = [
+    ['policy_parties', 'policies', 'parties', [['role', 'role'], ['share_percent', 'share_percent']]],
+    ['case_parties', 'pending_cases', 'parties', [['role', 'role'], ['share_percent', 'share_percent']]],
+    ['account_parties', 'investment_accounts', 'parties', [['role', 'role']]],
+    ['policy_riders', 'policies', 'riders', [['amount', 'amount']]],
+    ['letters', 'letters', 'document', [['document', 'name']]],
+  ];
+  for (const [table, type, field, columns] of nested) {
+    const holder = (readSchema(type).properties as Props)[field]!;
+    const props = holder.items?.properties ?? holder.properties!;
+    for (const [column, key] of columns) note(table, column, props[key]?.maxLength);
+  }
+  // what officeport.json says of the source and the set exported
+  const header = readSchema('officeport').properties as Props;
+  const source = header.source!.properties!;
+  for (const [table, column, max] of [
+    ['installation', 'id', source.installation_id?.maxLength],
+    ['installation', 'name', source.installation_name?.maxLength],
+    ['offices', 'id', source.office_id?.maxLength],
+    ['offices', 'name', source.office_name?.maxLength],
+    ['users', 'id', source.user_id?.maxLength],
+    ['users', 'username', source.username?.maxLength],
+    ['sets', 'name', header.selection!.properties!.set?.maxLength],
+  ] as const)
+    note(table, column, max);
   for (const type of RECORD_TYPES) {
     const spec = SPECS[type];
-    const props = readSchema(type).properties as Record<string, { maxLength?: number }>;
+    const props = readSchema(type).properties as Props;
     note(spec.table, 'id', (props.ref?.maxLength ?? NaN) - spec.prefix.length - 1);
     for (const f of spec.fields) {
       const max = props[f.name]?.maxLength;
