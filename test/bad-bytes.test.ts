@@ -175,6 +175,7 @@ describe('L9: bad bytes in a bundle', () => {
   it('L9: maxLength counts characters, not UTF-16 units: 400 emoji (800 units) fit a name of at most 500', async () => {
     const ok = await verifyParts((p) => editLine(p, C, 2, (c) => ({ ...c, last_name: '\u{1F600}'.repeat(400) })));
     expect(ok.out).not.toContain('last_name');
+    expect(ok.out).not.toContain('DEPRECATED'); // how the fast validator counts is set without ajv's warning
     expect(ok.code).toBe(0);
     const over = await verifyParts((p) => editLine(p, C, 2, (c) => ({ ...c, last_name: '\u{1F600}'.repeat(501) })));
     expect(over.out).toMatch(/contacts\.ndjson:2 \/last_name: longer than 500 characters \(501\)/);
