@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_LINE_BYTES } from '../src/bundle/bag-reader.js';
 import { readSchema } from '../src/bundle/schemas.js';
 import { RECORD_TYPES } from '../src/bundle/records.js';
-import { bagOf, editLine, goldenParts, setRawLine, type Parts } from './bundle/verify-kit.js';
+import { bagOf, editLine, goldenParts, grow, setRawLine, type Parts } from './bundle/verify-kit.js';
 import { forgeBag } from './fixtures/zips/forge.js';
 import { BIN, run, tmpDir } from './helpers/cli.js';
 import { SAMPLES, loadInstallation } from './helpers/installation.js';
@@ -179,6 +179,37 @@ describe('L9: bad bytes in a bundle', () => {
     expect(ok.code).toBe(0);
     const over = await verifyParts((p) => editLine(p, C, 2, (c) => ({ ...c, last_name: '\u{1F600}'.repeat(501) })));
     expect(over.out).toMatch(/contacts\.ndjson:2 \/last_name: longer than 500 characters \(501\)/);
+  });
+
+  it('L9: bad bytes spread over many chunks are the same problems whether worker threads or this thread check the lines', async () => {
+    const parts = goldenParts();
+    grow(parts, 6000);
+    const raw = (n: number, bytes: Buffer) => setRawLine(parts, C, n, Buffer.concat([Buffer.from(`{"ref":"contact/Z${String(n).padStart(6, '0')}","kind":"individual","first_name":"`), bytes, Buffer.from('"}')]));
+    editLine(parts, C, 4000, (c) => ({ ...c, city: 'a\u0000b' }));
+    editLine(parts, C, 5000, (c) => JSON.stringify(c).replace(/}$/, `,"x":${'['.repeat(40)}${']'.repeat(40)}}`));
+    editLine(parts, 'data/records/smartpad.ndjson', 5999, (c) => ({ ...c, text: 't'.repeat(500_001) }));
+    // raw bytes last: editLine reads the file as UTF-8 and would repair them
+    raw(700, Buffer.from([0xed, 0xa0, 0x80])); // an encoded surrogate
+    raw(1401, Buffer.from([0xf4, 0x90, 0x80, 0x80])); // above U+10FFFF
+    raw(2999, Buffer.from([0x41, 0x00, 0x42]));
+    raw(3000, Buffer.from([0xc0, 0xaf])); // overlong
+    const zip = await bagOf(parts);
+    const outcome = (workers: number) => {
+      const r = run(['verify', zip, '--json'], { env: { OFFICEPORT_VERIFY_WORKERS: String(workers) } });
+      return (JSON.parse(r.stdout) as { problems: { file: string; line: number; pointer?: string; message: string }[] }).problems;
+    };
+    const inline = outcome(0);
+    expect(outcome(2)).toEqual(inline);
+    const own = inline.filter((p) => !/refers to|not sorted|not unique/.test(p.message)).map((p) => `${p.file.replace('data/records/', '')}:${p.line}${p.pointer ? ' ' + p.pointer : ''}: ${p.message.split(/[;:(]/)[0]}`);
+    expect(own).toEqual([
+      'contacts.ndjson:700: not valid UTF-8',
+      'contacts.ndjson:1401: not valid UTF-8',
+      'contacts.ndjson:2999: holds a NUL character ',
+      'contacts.ndjson:3000: not valid UTF-8',
+      'contacts.ndjson:4000 /city: holds a NUL character ',
+      'contacts.ndjson:5000: nested deeper than 32 levels of [ and {',
+      'smartpad.ndjson:5999 /text: longer than 500000 characters ',
+    ]);
   });
 
   it('L9: a record line longer than any record can be is refused by verify and import without building it; memory stays within P1', async () => {
