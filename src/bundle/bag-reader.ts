@@ -71,7 +71,6 @@ export const DEFAULT_BAG_LIMITS: BagLimits = {
   maxLineBytes: MAX_RECORD_LINE_BYTES,
 };
 
-
 export interface OpenedBag {
   file: string;
   /** the top-level folder name */
