@@ -20,6 +20,8 @@ import { checkRecordFile, RECORD_LINES_BATCH, type RecordLinesHook } from './bun
 import { DEFAULT_REFS_IN_MEMORY, RefIndex } from './bundle/ref-index.js';
 import { defaultWorkers, makePool, type ChunkPool } from './bundle/verify-pool.js';
 import { validate } from './bundle/schemas.js';
+import { ZipEntryError } from './bundle/zip-reader.js';
+import { parseStrictJson } from './domain/text.js';
 import type { Problem } from './errors.js';
 import { checkRetentionArchive, RETENTION_FORMAT, type RetentionHeader } from './verify-retention.js';
 
@@ -160,13 +162,21 @@ async function readHeader(
     problems.push({ file: HEADER_FILE, message: 'missing; every officeport bundle has this header' });
     return { known: true };
   }
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(await bag.readTagFile(HEADER_FILE));
+    text = await bag.readTagFile(HEADER_FILE);
   } catch (e) {
-    problems.push({ file: HEADER_FILE, message: `not readable JSON: ${(e as Error).message}` });
+    // bad bytes (L9) are in `problems` already
+    if (!(e instanceof ZipEntryError && problems.includes(e.problem))) problems.push({ file: HEADER_FILE, message: `not readable JSON: ${(e as Error).message}` });
     return { known: true };
   }
+  // L9: nested too deep or a NUL in a string is a problem like a syntax error
+  const parsed = parseStrictJson(text);
+  if ('problem' in parsed) {
+    problems.push({ file: HEADER_FILE, ...parsed.problem });
+    return { known: true };
+  }
+  const value = parsed.value;
   if ((value as { format?: unknown } | null)?.format === RETENTION_FORMAT) return { known: false, retention: value };
   const version = (value as { format_version?: unknown } | null)?.format_version;
   if (typeof version === 'string' && !KNOWN_FORMAT_VERSIONS.includes(version)) {

@@ -18,7 +18,8 @@
 // (OfficeportError, code BUNDLE_INVALID) naming the file, so a reader never
 // silently uses bad bytes; consumers that want to go on catch it.
 import { createHash, type KeyObject } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
+import { isUtf8 } from 'node:buffer';
+import { badBytes, badLines } from '../domain/text.js';
 import { ErrorCode, OfficeportError, type Problem } from '../errors.js';
 import { verifySignature } from './signing.js';
 import { DEFAULT_ZIP_LIMITS, openZip, ZipEntryError, type SafeZip, type ZipEntry } from './zip-reader.js';
@@ -38,13 +39,26 @@ export function bagPathKind(p: string): 'payload' | 'tag' | null {
   return null;
 }
 
+/**
+ * L9: no record line is longer. The schemas bound every string (maxLength) and
+ * list (maxItems): the longest record they allow, every character written as a
+ * 12-byte escaped surrogate pair, is about 7 MB (test/bad-bytes.test.ts works
+ * it out from the schemas). A longer line is refused before it is decoded, so
+ * a hostile line never becomes a string (P1).
+ */
+export const MAX_RECORD_LINE_BYTES = 8 * 1024 ** 2;
+
+export function lineTooLongMessage(max: number): string {
+  return `line longer than ${max} bytes; no record can be that long`;
+}
+
 export interface BagLimits {
   maxEntries: number;
   maxEntryBytes: number;
   maxTotalBytes: number;
   maxRatio: number;
   maxTagFileBytes: number;
-  /** longest NDJSON line lines() yields */
+  /** longest NDJSON line lines() yields and verify reads, in bytes (L9: longer than any record may be) */
   maxLineBytes: number;
 }
 
@@ -54,7 +68,7 @@ export const DEFAULT_BAG_LIMITS: BagLimits = {
   maxTotalBytes: DEFAULT_ZIP_LIMITS.maxTotalBytes,
   maxRatio: DEFAULT_ZIP_LIMITS.maxRatio,
   maxTagFileBytes: 64 * 1024 ** 2,
-  maxLineBytes: 64 * 1024 ** 2,
+  maxLineBytes: MAX_RECORD_LINE_BYTES,
 };
 
 export interface OpenedBag {
@@ -84,7 +98,10 @@ export interface OpenedBag {
   stream(path: string, report?: (problem: Problem) => void): AsyncIterable<Buffer>;
   /** longest line lines() yields (callers that split lines themselves apply it too) */
   readonly maxLineBytes: number;
-  /** NDJSON lines of a payload file through stream(); a last line without '\n' is yielded too; line numbers from 1 */
+  /**
+   * NDJSON lines of a payload file through stream(); a last line without '\n' is yielded too; line numbers from 1.
+   * A line of bad bytes (not UTF-8, NUL) is pushed to `problems` and not yielded; a line over maxLineBytes throws.
+   */
   lines(path: string): AsyncIterable<{ text: string; line: number }>;
   /** problems found so far */
   problems: Problem[];
@@ -168,7 +185,7 @@ class Bag implements OpenedBag {
   async readStructure(trust?: KeyObject): Promise<boolean> {
     const tagBytes = await this.readBounded(TAGMANIFEST_TXT);
     this.tagmanifestSha256 = sha256Hex(tagBytes);
-    this.tagmanifest = parseManifest(TAGMANIFEST_TXT, tagBytes.toString('utf8'), this.problems);
+    this.tagmanifest = parseManifest(TAGMANIFEST_TXT, this.text(TAGMANIFEST_TXT, tagBytes), this.problems);
     for (const [p] of this.tagmanifest)
       if (bagPathKind(p) !== 'tag' || p === TAGMANIFEST_TXT || p === SIGNATURE_FILE) this.problem(TAGMANIFEST_TXT, `lists ${p}, which is not a tag file it may list`);
     for (const p of this.paths)
@@ -177,14 +194,24 @@ class Bag implements OpenedBag {
       if (!this.byPath.has(p)) this.problem(p, `listed in ${TAGMANIFEST_TXT} but missing from the bundle`);
       else if (bagPathKind(p) === 'tag' && sha256Hex(await this.readBounded(p)) !== want) this.problem(p, `sha256 differs from ${TAGMANIFEST_TXT} (changed after bagging)`);
     }
-    checkBagitTxt((await this.readBounded(BAGIT_TXT)).toString('utf8'), this.problems);
-    this.bagInfo = parseBagInfo((await this.readBounded(BAG_INFO_TXT)).toString('utf8'), this.problems);
-    this.manifest = parseManifest(MANIFEST_TXT, (await this.readBounded(MANIFEST_TXT)).toString('utf8'), this.problems);
+    checkBagitTxt(this.text(BAGIT_TXT, await this.readBounded(BAGIT_TXT)), this.problems);
+    this.bagInfo = parseBagInfo(this.text(BAG_INFO_TXT, await this.readBounded(BAG_INFO_TXT)), this.problems);
+    this.manifest = parseManifest(MANIFEST_TXT, this.text(MANIFEST_TXT, await this.readBounded(MANIFEST_TXT)), this.problems);
     this.checkManifestCoverage();
     this.checkOxum();
     if (this.byPath.has(SIGNATURE_FILE)) this.signedBy = await this.readSigner();
     if (trust) await this.checkSignature(trust, tagBytes);
     return true;
+  }
+
+  /**
+   * A tag file's text (L9): bad bytes (not UTF-8, NUL) are a problem for each
+   * line holding them (the first 20). The text is still returned, with U+FFFD
+   * in their place, so that the other checks go on: the bag is refused anyway.
+   */
+  private text(file: string, bytes: Buffer): string {
+    if (!isUtf8(bytes) || bytes.indexOf(0) >= 0) for (const b of badLines(bytes).slice(0, 20)) this.problem(file, b.message, b.line);
+    return bytes.toString('utf8');
   }
 
   private problem(file: string, message: string, line?: number): void {
@@ -249,6 +276,13 @@ class Bag implements OpenedBag {
     // The tag manifest and the signature are the roots of trust: not listed in the tag manifest.
     if (p !== SIGNATURE_FILE && p !== TAGMANIFEST_TXT && want !== sha256Hex(bytes))
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${p}: ${want ? 'sha256 differs from' : 'not listed in'} ${TAGMANIFEST_TXT}`);
+    // L9: refused, not decoded with U+FFFD in place of the bad bytes; the problem is in `problems` too.
+    const bad = isUtf8(bytes) && bytes.indexOf(0) < 0 ? undefined : badLines(bytes)[0];
+    if (bad) {
+      const problem = { file: p, line: bad.line, message: bad.message };
+      this.problems.push(problem);
+      throw new ZipEntryError(problem);
+    }
     return bytes.toString('utf8');
   }
 
@@ -279,26 +313,44 @@ class Bag implements OpenedBag {
   }
 
   async *lines(p: string): AsyncGenerator<{ text: string; line: number }> {
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
+    // Cut at '\n' in bytes, each line checked before it is decoded (L9): a line of bad bytes is a problem and is
+    // not yielded; a line over the bound is refused before it is put together.
+    let parts: Buffer[] = [];
+    let len = 0;
     let line = 0;
+    const decode = (bytes: Buffer): string | undefined => {
+      line++;
+      const why = badBytes(bytes);
+      if (why === undefined) return bytes.toString('utf8');
+      this.problems.push({ file: p, line, message: why });
+      return undefined;
+    };
     for await (const chunk of this.stream(p)) {
-      pending += decoder.write(chunk);
       let start = 0;
       let nl: number;
-      while ((nl = pending.indexOf('\n', start)) >= 0) {
-        yield { text: pending.slice(start, nl), line: ++line };
+      while ((nl = chunk.indexOf(10, start)) >= 0) {
+        const piece = chunk.subarray(start, nl);
+        const bytes = len === 0 ? piece : Buffer.concat([...parts, piece], len + piece.length);
+        parts = [];
+        len = 0;
         start = nl + 1;
+        const text = decode(bytes);
+        if (text !== undefined) yield { text, line };
       }
-      pending = pending.slice(start);
-      if (pending.length > this.limits.maxLineBytes) {
-        const problem = { file: p, line: line + 1, message: `line longer than ${this.limits.maxLineBytes} characters` };
+      if (start < chunk.length) {
+        parts.push(chunk.subarray(start));
+        len += chunk.length - start;
+      }
+      if (len > this.limits.maxLineBytes) {
+        const problem = { file: p, line: line + 1, message: lineTooLongMessage(this.limits.maxLineBytes) };
         this.problems.push(problem);
         throw new ZipEntryError(problem);
       }
     }
-    pending += decoder.end();
-    if (pending !== '') yield { text: pending, line: ++line };
+    if (len > 0) {
+      const text = decode(Buffer.concat(parts, len));
+      if (text !== undefined) yield { text, line };
+    }
   }
 
   async close(): Promise<void> {

@@ -6,12 +6,11 @@
 // and with the same line as when the lines are read one by one: sort order,
 // unique refs and the reference index need the whole bundle and stay here.
 import type { Problem } from '../errors.js';
-import type { OpenedBag } from './bag-reader.js';
+import { lineTooLongMessage, type OpenedBag } from './bag-reader.js';
 import type { ChunkResult } from './record-chunk.js';
 import type { DocumentRef, RecordType } from './records.js';
 import type { RefIndex } from './ref-index.js';
 import type { ChunkPool } from './verify-pool.js';
-import { StringDecoder } from 'node:string_decoder';
 import { ZipEntryError } from './zip-reader.js';
 
 export type RecordLinesHook = (type: RecordType, lines: { ref: string; text: string }[]) => void | Promise<void>;
@@ -73,10 +72,11 @@ export async function checkRecordFile(ctx: RecordCheck, file: string, type: Reco
         partsLen += chunk.length;
       }
       tail = nl >= 0 ? chunk.length - nl - 1 : tail + chunk.length;
-      if (tail > ctx.bag.maxLineBytes && tooLong(parts, partsLen, tail, ctx.bag.maxLineBytes)) {
+      // L9: a line is refused once its bytes pass the bound, before any of it is decoded or parsed.
+      if (tail > ctx.bag.maxLineBytes) {
         submit(parts, partsLen - tail);
         await drain(0);
-        ctx.bag.problems.push({ file, line: merger.n + 1, message: `line longer than ${ctx.bag.maxLineBytes} characters` });
+        ctx.bag.problems.push({ file, line: merger.n + 1, message: lineTooLongMessage(ctx.bag.maxLineBytes) });
         return merger.finish();
       }
       await drain(MAX_IN_FLIGHT);
@@ -91,12 +91,6 @@ export async function checkRecordFile(ctx: RecordCheck, file: string, type: Reco
     if (deferred) ctx.bag.problems.push(deferred);
   }
   return merger.finish();
-}
-
-/** The line after the last '\n' is longer than `max` characters (as bag.lines() counts them). */
-function tooLong(parts: Buffer[], partsLen: number, tail: number, max: number): boolean {
-  const bytes = Buffer.concat(parts, partsLen).subarray(partsLen - tail);
-  return new StringDecoder('utf8').write(bytes).length > max;
 }
 
 /** `joined` split at '\n' into `n` strings (refs cannot hold one: their schemas say ^<prefix>/.+$; lines never do). */

@@ -6,9 +6,10 @@
 // the whole bundle (order, uniqueness, dangling refs).
 //
 // Cutting the bytes at '\n' before decoding gives the same text as decoding the
-// whole stream: 0x0A never occurs inside a UTF-8 sequence and ends any
-// incomplete one, so the decoder holds nothing across the cut.
-import { StringDecoder } from 'node:string_decoder';
+// whole stream: 0x0A never occurs inside a UTF-8 sequence. Bytes that are not
+// UTF-8, a NUL, a line nested too deep (L9) are problems of their line.
+import { isUtf8 } from 'node:buffer';
+import { badBytes, jsonTooDeep, nulMessage, nulPointer, tooDeepMessage } from '../domain/text.js';
 import type { Problem } from '../errors.js';
 import { refHash } from './ref-hash.js';
 import { SPECS, type RecordType } from './records.js';
@@ -65,15 +66,8 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
   const uses = new UseList();
   const accept = recordHandler(type);
   let line = 0;
-  // Decoded a piece of whole lines at a time: a string over 128 KiB goes to V8's
-  // large-object space (an mmap and zeroed pages each), which made decoding the
-  // chunks ~50x slower than pieces below that size.
-  for (let from = 0; from < buf.length; ) {
-    const to = pieceEnd(buf, from);
-    // The decoder bag.lines() uses, so that invalid UTF-8 and a BOM come out the same.
-    const decoder = new StringDecoder('utf8');
-    const text = decoder.write(buf.subarray(from, to)) + decoder.end();
-    from = to;
+  /** the lines of `text` (whole lines, good bytes); `nulEscape`: the text holds \u0000 somewhere */
+  const readLines = (text: string, nulEscape: boolean) => {
     let start = 0;
     while (start < text.length) {
       let nl = text.indexOf('\n', start);
@@ -81,12 +75,24 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
       const lineText = text.slice(start, nl);
       start = nl + 1;
       line++;
+      // L9: checked before parsing, so that nothing after (the schema's messages) walks a value nested without end.
+      if (jsonTooDeep(lineText)) {
+        bad.push({ line, problems: [{ message: tooDeepMessage() }] });
+        continue;
+      }
       let rec: Record<string, unknown>;
       try {
         rec = JSON.parse(lineText) as Record<string, unknown>;
       } catch (e) {
         bad.push({ line, problems: [{ message: `not a JSON record: ${(e as Error).message}` }] });
         continue;
+      }
+      if (nulEscape && lineText.includes('\\u0000')) {
+        const pointer = nulPointer(rec);
+        if (pointer !== undefined) {
+          bad.push({ line, problems: [{ pointer, message: nulMessage('(written \\u0000)') }] });
+          continue;
+        }
       }
       const i = lines.length;
       if (!accept(rec, i, defs, defHashes, uses, docs, false)) {
@@ -100,6 +106,32 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
       }
       lines.push(line);
       if (wantText) texts.push(lineText);
+    }
+  };
+  // Decoded a piece of whole lines at a time: a string over 128 KiB goes to V8's
+  // large-object space (an mmap and zeroed pages each), which made decoding the
+  // chunks ~50x slower than pieces below that size.
+  for (let from = 0; from < buf.length; ) {
+    const to = pieceEnd(buf, from);
+    const piece = buf.subarray(from, to);
+    from = to;
+    // L9: bad bytes are refused, never decoded to U+FFFD. isUtf8 and the NUL search run at memory speed; only a
+    // piece that fails them is looked at line by line.
+    if (isUtf8(piece) && piece.indexOf(0) < 0) {
+      const text = piece.toString('utf8');
+      readLines(text, text.includes('\\u0000'));
+      continue;
+    }
+    for (let s = 0; s < piece.length; ) {
+      const nl = piece.indexOf(10, s);
+      const end = nl < 0 ? piece.length : nl;
+      const why = badBytes(piece.subarray(s, end));
+      if (why) bad.push({ line: ++line, problems: [{ message: why }] });
+      else {
+        const text = piece.toString('utf8', s, nl < 0 ? end : nl + 1);
+        readLines(text, text.includes('\\u0000'));
+      }
+      s = end + 1;
     }
   }
   return {

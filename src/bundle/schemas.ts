@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Problem } from '../errors.js';
-import { RECORD_TYPES, type RecordType } from './records.js';
+import { RECORD_TYPES, SPECS, type RecordType } from './records.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
@@ -33,6 +33,11 @@ export function readSchema(name: SchemaName): Record<string, unknown> {
 
 function makeAjv(allErrors: boolean): Ajv2020 {
   const ajv = new Ajv2020({ allErrors, verbose: allErrors, strict: true });
+  // maxLength counts characters (code points, as JSON Schema says) on the thorough instance. The fast one counts
+  // UTF-16 units (String.length, no loop over every string: 10% of verify's CPU on 400,000 short records): never
+  // fewer, so it passes nothing the thorough one refuses, and a record it refuses is checked again by the thorough
+  // one (validate(), record-chunk.ts). Set after construction: ajv warns on stderr of the option given to it.
+  if (!allErrors) ajv.opts.unicode = false;
   addFormats(ajv, { mode: 'fast', formats: ['date', 'date-time', 'uuid'] });
   return ajv;
 }
@@ -71,6 +76,61 @@ export function validate(name: SchemaName, value: unknown): Problem[] {
   return (fn.errors ?? []).map(describeError);
 }
 
+/**
+ * L9: the longest value, in characters, each installation column may hold so
+ * that a bundle can carry it: the maxLength of the bundle field it becomes
+ * (for an id, its ref's less the prefix; for the installation, offices, users
+ * and sets, what officeport.json says of them), by table then column; the shorter
+ * where two record types share a table (contacts and stubs). load refuses
+ * longer values, so an installation never holds what no bundle may carry.
+ */
+export function columnMaxLengths(): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  const note = (table: string, column: string, max: unknown) => {
+    if (typeof max !== 'number') return;
+    let cols = out.get(table);
+    if (!cols) out.set(table, (cols = new Map()));
+    cols.set(column, Math.min(max, cols.get(column) ?? Infinity));
+  };
+  type Props = Record<string, { maxLength?: number; items?: { properties: Props }; properties?: Props }>;
+  // the lists and the document inside records: table, the record type and field holding them, columns -> keys
+  const nested: [string, RecordType, string, [string, string][]][] = [
+    ['policy_parties', 'policies', 'parties', [['role', 'role'], ['share_percent', 'share_percent']]],
+    ['case_parties', 'pending_cases', 'parties', [['role', 'role'], ['share_percent', 'share_percent']]],
+    ['account_parties', 'investment_accounts', 'parties', [['role', 'role']]],
+    ['policy_riders', 'policies', 'riders', [['amount', 'amount']]],
+    ['letters', 'letters', 'document', [['document', 'name']]],
+  ];
+  for (const [table, type, field, columns] of nested) {
+    const holder = (readSchema(type).properties as Props)[field]!;
+    const props = holder.items?.properties ?? holder.properties!;
+    for (const [column, key] of columns) note(table, column, props[key]?.maxLength);
+  }
+  // what officeport.json says of the source and the set exported
+  const header = readSchema('officeport').properties as Props;
+  const source = header.source!.properties!;
+  for (const [table, column, max] of [
+    ['installation', 'id', source.installation_id?.maxLength],
+    ['installation', 'name', source.installation_name?.maxLength],
+    ['offices', 'id', source.office_id?.maxLength],
+    ['offices', 'name', source.office_name?.maxLength],
+    ['users', 'id', source.user_id?.maxLength],
+    ['users', 'username', source.username?.maxLength],
+    ['sets', 'name', header.selection!.properties!.set?.maxLength],
+  ] as const)
+    note(table, column, max);
+  for (const type of RECORD_TYPES) {
+    const spec = SPECS[type];
+    const props = readSchema(type).properties as Props;
+    note(spec.table, 'id', (props.ref?.maxLength ?? NaN) - spec.prefix.length - 1);
+    for (const f of spec.fields) {
+      const max = props[f.name]?.maxLength;
+      if (max !== undefined) note(spec.table, f.column ?? f.name, f.type === 'ref' ? max - f.to!.length - 1 : max);
+    }
+  }
+  return out;
+}
+
 /** The validator validate() tries first (allErrors off): true when `value` passes. */
 export function fastValidator(name: SchemaName): (value: unknown) => boolean {
   fast ??= new Validators(false);
@@ -78,7 +138,7 @@ export function fastValidator(name: SchemaName): (value: unknown) => boolean {
 }
 
 function describeError(e: ErrorObject): Problem {
-  const got = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v) : JSON.stringify(v));
+  const got = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v) : shown(v));
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
@@ -93,11 +153,29 @@ function describeError(e: ErrorObject): Problem {
       return { pointer: e.instancePath, message: `expected ${got(p.allowedValue)}, got ${got(e.data)}` };
     case 'pattern':
       return { pointer: e.instancePath, message: `expected text matching ${String(p.pattern)}, got ${got(e.data)}` };
+    case 'maxLength':
+      return { pointer: e.instancePath, message: `longer than ${String(p.limit)} characters (${charCount(e.data)}): ${got(e.data)}` };
+    case 'maxItems':
+      return { pointer: e.instancePath, message: `more than ${String(p.limit)} entries (${Array.isArray(e.data) ? e.data.length : '?'})` };
     case 'type':
       return { pointer: e.instancePath, message: `expected ${String(p.type)}, got ${got(e.data)}` };
     default:
       return { pointer: e.instancePath, message: `${e.message ?? 'invalid'} (${e.keyword})` };
   }
+}
+
+/** A value as JSON for a message: short, and never a walk down a value nested without end (L9). */
+function shown(v: unknown): string {
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (v !== null && typeof v === 'object') return 'an object';
+  return JSON.stringify(v) ?? String(v);
+}
+
+function charCount(v: unknown): number {
+  if (typeof v !== 'string') return 0;
+  let n = 0;
+  for (const _ of v) n++;
+  return n;
 }
 
 const FORMAT_WORDS: Record<string, string> = {

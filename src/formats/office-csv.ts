@@ -4,7 +4,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
+// The bundle's schemas bound what a column may hold (L9): a value no bundle may carry is refused here already.
+import { columnMaxLengths } from '../bundle/schemas.js';
+import { badLines } from '../domain/text.js';
 import { checkValue } from '../domain/values.js';
 import { ErrorCode, OfficeportError, type Problem } from '../errors.js';
 import { checkOutputFolder, makeScratchDir, publishFolder } from '../output-file.js';
@@ -137,6 +142,8 @@ async function loadFile(
   let line = 1;
   let count = 0;
   const kindCol = t.requiredByKind ? t.columns.findIndex((c) => c.name === 'kind') : -1;
+  const maxLengths = columnMaxLengths().get(t.name);
+  let maxOf: (number | undefined)[] = [];
 
   const onHeader = (raw: string[]): void => {
     const cells = raw.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
@@ -163,6 +170,7 @@ async function loadFile(
         }
       }
     }
+    maxOf = header.map((c) => (c ? maxLengths?.get(c.name) : undefined));
     const present = header.map((c, i) => (c ? { c, i } : undefined)).filter((x) => x !== undefined);
     const stmt = db.prepare(
       `INSERT INTO ${t.name} (${present.map((p) => `"${p.c.name}"`).join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
@@ -170,9 +178,11 @@ async function loadFile(
     insert = (values) => Number(stmt.run(present.map((p) => values[p.i] ?? null)).lastInsertRowid);
   };
 
+  const strict = new StrictText();
   const onRow = (raw: string[]): void => {
     const rowLine = line;
     line += 1 + raw.reduce((n, cell) => n + countNewlines(cell), 0);
+    if (strict.bad.size > 0) reportBadBytes(strict.bad, fname, rowLine, line, raw, problems);
     if (!header) return onHeader(raw);
     if (raw.length === 1 && raw[0] === '') return; // blank line
     count++;
@@ -193,6 +203,12 @@ async function loadFile(
           problems.add({ file: fname, line: rowLine, column: i + 1, message: `${col.name} is required and empty` });
         }
         return null;
+      }
+      const max = maxOf[i];
+      if (max !== undefined && cell.length > max) {
+        // L9: String.length is never below the characters; count them only when it is over
+        const n = [...cell].length;
+        if (n > max) problems.add({ file: fname, line: rowLine, column: i + 1, message: `${col.name}: longer than ${max} characters (${n}); a bundle cannot carry it` });
       }
       const msg = checkValue(col, cell);
       if (msg) {
@@ -222,7 +238,9 @@ async function loadFile(
   };
 
   await new Promise<void>((resolve, reject) => {
-    Papa.parse<string[]>(fs.createReadStream(file, 'utf8'), {
+    const input = fs.createReadStream(file).pipe(strict);
+    input.on('error', reject);
+    Papa.parse<string[]>(input, {
       header: false,
       delimiter: ',',
       skipEmptyLines: false,
@@ -236,9 +254,77 @@ async function loadFile(
       error: (err: Error) => reject(err),
     });
   });
+  // bad bytes on lines no row was seen to cover (e.g. inside a malformed quote)
+  for (const [at, message] of strict.bad) problems.add({ file: fname, line: at, column: 1, message });
   if (!header) problems.add({ file: fname, line: 1, column: 1, message: 'empty file: expected a header row' });
   opts.onRows?.(count % 5000);
   return count;
+}
+
+/**
+ * L9: the bytes of a CSV file on their way to papaparse, cut after a '\n' and
+ * checked there: the lines that are not UTF-8 or hold a NUL are noted in `bad`
+ * (line -> why) and the rows on them are problems, so nothing loads. The bytes
+ * go on unchanged (papaparse decodes them, U+FFFD marking where), so that the
+ * rest of the file is still checked.
+ */
+class StrictText extends Transform {
+  readonly bad = new Map<number, string>();
+  /** the line the next byte is on */
+  private line = 1;
+  /** bytes after the last '\n' so far (kept as parts: a long line is put together once) */
+  private carry: Buffer[] = [];
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const nl = chunk.lastIndexOf(10);
+    if (nl < 0) {
+      this.carry.push(chunk);
+      return done();
+    }
+    this.pass(this.carry.length === 0 ? chunk.subarray(0, nl + 1) : Buffer.concat([...this.carry, chunk.subarray(0, nl + 1)]));
+    this.carry = nl + 1 < chunk.length ? [chunk.subarray(nl + 1)] : [];
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.carry.length > 0) this.pass(Buffer.concat(this.carry));
+    done();
+  }
+
+  private pass(bytes: Buffer): void {
+    // at most MAX_PROBLEMS noted: one is enough for nothing to load, and a file of another encoding has one on every line
+    if (this.bad.size < MAX_PROBLEMS && (!isUtf8(bytes) || bytes.indexOf(0) >= 0))
+      for (const b of badLines(bytes).slice(0, MAX_PROBLEMS)) this.bad.set(this.line + b.line - 1, b.message);
+    for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) this.line++;
+    this.push(bytes);
+  }
+}
+
+/**
+ * The bad lines among a row's lines [from, to) as problems of the row, each at
+ * the first cell showing a bad byte (U+FFFD or NUL after decoding), and taken
+ * out of `bad`.
+ */
+function reportBadBytes(bad: Map<number, string>, file: string, from: number, to: number, cells: string[], problems: Problems): void {
+  for (let at = from; at < Math.max(to, from + 1); at++) {
+    const message = bad.get(at);
+    if (message === undefined) continue;
+    bad.delete(at);
+    const mark = message.includes('NUL') ? '\0' : '\uFFFD';
+    // the cell holding the mark on this physical line: count the lines the cells before it span
+    let line = from;
+    let column = 1;
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      const lines = cell.split('\n');
+      if (line + lines.length - 1 >= at && lines[at - line]?.includes(mark)) {
+        column = i + 1;
+        break;
+      }
+      line += lines.length - 1;
+    }
+    problems.add({ file, line: at, column, message });
+  }
 }
 
 function countNewlines(s: string): number {
