@@ -63,7 +63,7 @@ async function runKilled(
 }
 
 /** finalize holds the write lock from the moment it spools archive rows into a temporary folder. */
-const spooling = (dir: string) => () => fs.readdirSync(dir).some((f) => f.startsWith('.retention-rows-'));
+const spooling = (dir: string) => () => fs.readdirSync(dir).some((f) => f.startsWith('.retention-rows.'));
 
 describe('interrupted finalize', () => {
   it('S3: a finalize killed with SIGKILL at random moments leaves the installation as before or as after (slow)', async () => {
