@@ -12,7 +12,8 @@ import type { Db } from './store/db.js';
 const PACK = 10_000;
 const HEAD = 1024;
 const REF = /^\{"ref":"((?:[^"\\]|\\.)*)"/;
-const MOVABLE_TABLES: ReadonlySet<string> = new Set(Object.values(MOVABLE_PREFIXES));
+// stubs too: a receipt may report a stub (a contact the bundle only names) as linked; finalize never removes one
+const MOVABLE_TABLES: ReadonlySet<string> = new Set([...Object.values(MOVABLE_PREFIXES), 'stubs']);
 
 export class HeldRefs {
   private readonly open = new Map<string, string[]>();

@@ -19,7 +19,7 @@ afterAll(() => {
 
 const imported = () => importedSample(made);
 
-/** Puts the change log and import_map back into the schema-2 layout, as an installation written before migration 3 has them. */
+/** Puts the change log and import_map back into the schema-2 layout, as an installation written before migration 3 has them (and without what later migrations added). */
 function toSchema2(file: string): void {
   const db = new Database(file);
   const ids = ID_KEYED_TABLES.map((t) => `'${t}'`).join(', ');
@@ -44,6 +44,8 @@ function toSchema2(file: string): void {
       PRIMARY KEY (source_installation, source_ref, office_id));
     INSERT INTO import_map_v2 SELECT * FROM import_map; DROP TABLE import_map; ALTER TABLE import_map_v2 RENAME TO import_map;
     CREATE INDEX ix_import_map_target ON import_map(target_table, target_id);
+    DROP TABLE installation_secret; DROP TABLE export_bundle_refs; DROP TABLE import_receipts;
+    ALTER TABLE export_ledger DROP COLUMN receipt_key; ALTER TABLE import_accepts DROP COLUMN receipt_file;
     PRAGMA user_version = 2; COMMIT;`);
   db.close();
 }
