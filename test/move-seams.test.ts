@@ -106,13 +106,20 @@ describe('sealed receipts', () => {
     const receipt = path.join(s.dir, 'receipt.json');
     runOk(['import', s.bundle, '--db', s.target, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', receipt]);
     // whoever holds the bundle holds its key: the ledger must still know what the bundle held
-    const { header } = await bundleRecords(s.bundle);
+    const { header, records } = await bundleRecords(s.bundle);
+    const inBundle = new Set(records.map((x) => x.record.ref));
     const { Sealer } = await import('../src/receipt-seal.js');
     const r = JSON.parse(fs.readFileSync(receipt, 'utf8')) as { outcomes: unknown[]; seal?: string };
     delete r.seal;
-    const outside = contactIds(s.source).find((id) => !r.outcomes.some((o) => (o as { ref: string }).ref === `contact/${id}`))!;
+    // a policy of a moved contact written in the source after the export: the bundle never held it
+    const policy = String(records.find((x) => x.file === 'policies.ndjson')!.record.ref).split('/')[1]!;
+    const d = new Database(s.source);
+    const cols = (d.prepare(`SELECT name FROM pragma_table_info('policies') WHERE name != 'id'`).pluck().all() as string[]).map((c) => `"${c}"`).join(', ');
+    d.prepare(`INSERT INTO policies (id, ${cols}) SELECT 'P-LATER', ${cols} FROM policies WHERE id = ?`).run(policy);
+    d.close();
+    const outside = contactIds(s.source).find((id) => !inBundle.has(`contact/${id}`))!;
     expect(outside).toBeDefined();
-    r.outcomes.push({ ref: `contact/${outside}`, target_id: 'C-X', outcome: 'created' });
+    r.outcomes.push({ ref: `contact/${outside}`, target_id: 'C-X', outcome: 'created' }, { ref: 'policy/P-LATER', target_id: 'P-X', outcome: 'created' });
     const body = JSON.stringify(r, null, 2).slice(0, -2);
     const sealer = new Sealer(header.receipt_key as string);
     sealer.update(body);
@@ -120,8 +127,10 @@ describe('sealed receipts', () => {
     fs.writeFileSync(forged, body + sealer.tail());
     const before = contactIds(s.source);
     const f = finalize(s.source, forged);
-    expectRefused(f, s.source, before, new RegExp(`names 1 record that bundle .* did not hold`));
+    expectRefused(f, s.source, before, new RegExp(`names 2 records that bundle .* did not hold`));
     expect(f.stderr).toContain(`contact/${outside}`);
+    expect(f.stderr).toContain('policy/P-LATER');
+    expect(query(s.source, `SELECT id FROM policies WHERE id = 'P-LATER'`)).toHaveLength(1);
   }, 60_000);
 
   it('L4: import, import undo, then finalize in one installation is refused', () => {
@@ -246,17 +255,23 @@ describe('two imports of one bundle at once', () => {
   }
 
   it('L7: two processes importing the same bundle give one accept; the other says already imported; undo of the accept works', async () => {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const s = withTarget();
-      const imp = (n: number) => ['import', s.bundle, '--db', s.target, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', path.join(s.dir, `receipt-${n}.json`)];
-      const results = await Promise.all([start(imp(1)), start(imp(2))]);
-      for (const r of results) expect(r.code, r.stderr).toBe(0);
-      const accepts = query<{ accept_id: string }>(s.target, `SELECT accept_id FROM import_accepts`);
-      expect(accepts).toHaveLength(1);
-      expect(results.filter((r) => /already imported/.test(r.stdout))).toHaveLength(1);
-      const winner = [1, 2].find((n) => fs.existsSync(path.join(s.dir, `receipt-${n}.json`)))!;
-      const undo = run(['import', 'undo', path.join(s.dir, `receipt-${winner}.json`), '--db', s.target, '--office', 'Springfield Agency', '--user', 'dana']);
-      expect(undo.code, undo.stderr).toBe(0);
-    }
+    const s = withTarget();
+    const imp = (n: number) => ['import', s.bundle, '--db', s.target, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', path.join(s.dir, `receipt-${n}.json`)];
+    // Both verify, stage and select while this test holds the write lock; both then wait for it (S5), so
+    // each decided what to accept before the other wrote anything: only the write transaction can tell.
+    const lock = new Database(s.target);
+    lock.exec('BEGIN IMMEDIATE');
+    const both = Promise.all([start(imp(1)), start(imp(2))]);
+    await new Promise((r) => setTimeout(r, 6000));
+    lock.exec('COMMIT');
+    lock.close();
+    const results = await both;
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const accepts = query<{ accept_id: string }>(s.target, `SELECT accept_id FROM import_accepts`);
+    expect(accepts).toHaveLength(1);
+    expect(results.filter((r) => /already imported/.test(r.stdout))).toHaveLength(1);
+    const winner = [1, 2].find((n) => fs.existsSync(path.join(s.dir, `receipt-${n}.json`)))!;
+    const undo = run(['import', 'undo', path.join(s.dir, `receipt-${winner}.json`), '--db', s.target, '--office', 'Springfield Agency', '--user', 'dana']);
+    expect(undo.code, undo.stderr).toBe(0);
   }, 120_000);
 });
