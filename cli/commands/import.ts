@@ -113,7 +113,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
     const bar = progress('staging records');
     const r = await withDb(args, (db) => importFile(db, dbPath, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
     bar.done();
-    const again = ['officeport import receipt', quote(args.file), ...(args.db ? ['--db', quote(args.db)] : []), '--office', quote(args.office), '--user', quote(args.user), '--out', 'receipt.json'];
+    const again = ['officeport import receipt', quote(args.file), ...(args.db ? ['--db', quote(args.db)] : []), '--office', quote(args.office), '--user', quote(args.user), '--out', 'receipt-again.json'];
     emit(args, jsonOf(r), () => renderAccept(r, again.join(' ')));
   },
 };
