@@ -3,7 +3,6 @@
 // record lines as they stream into the bag (each line starts {"ref":"...") and
 // kept per ref prefix as gzip'd packs of newline-joined ids, so a bundle of a
 // million contacts is never held as strings in memory.
-import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
 import type { PayloadFile } from './bundle/bag-writer.js';
 import { MOVABLE_PREFIXES } from './domain/finalize-rules.js';
@@ -12,6 +11,13 @@ import type { Db } from './store/db.js';
 const PACK = 10_000;
 const HEAD = 1024;
 const REF = /^\{"ref":"((?:[^"\\]|\\.)*)"/;
+/** The head of the line being read: text chunks add to `head`, byte chunks to `bytes`. */
+interface Line {
+  head: string;
+  bytes: Buffer[];
+  size: number;
+}
+
 // stubs too: a receipt may report a stub (a contact the bundle only names) as linked; finalize never removes one
 const MOVABLE_TABLES: ReadonlySet<string> = new Set([...Object.values(MOVABLE_PREFIXES), 'stubs']);
 
@@ -33,30 +39,63 @@ export class HeldRefs {
     }
   }
 
-  private async *scan(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): AsyncIterable<string | Buffer> {
-    const decoder = new StringDecoder('utf8');
-    const line = { head: '', collecting: true };
-    for await (const c of chunks) {
-      this.push(line, typeof c === 'string' ? c : decoder.write(c));
-      yield c;
+  /** A sync source stays sync (no promise per chunk); an async one is read as it comes. */
+  private scan(chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): AsyncIterable<string | Buffer> | Iterable<string | Buffer> {
+    const line: Line = { head: '', bytes: [], size: 0 };
+    const push = (c: string | Buffer) => (typeof c === 'string' ? this.pushText(line, c) : this.pushBytes(line, c));
+    if (Symbol.iterator in chunks) {
+      const sync = chunks;
+      return (function* (self) {
+        for (const c of sync) {
+          push(c);
+          yield c;
+        }
+        self.endLine(line);
+      })(this);
     }
-    this.push(line, decoder.end());
-    if (line.collecting && line.head) this.take(line.head);
+    return (async function* (self) {
+      for await (const c of chunks) {
+        push(c);
+        yield c;
+      }
+      self.endLine(line);
+    })(this);
   }
 
-  /** Collects the first HEAD characters of each line (enough for its ref), skipping the rest. */
-  private push(line: { head: string; collecting: boolean }, s: string): void {
-    let i = 0;
-    while (i < s.length) {
+  /** Keeps the first HEAD characters of each line (enough for its ref) and skips the rest. */
+  private pushText(line: Line, s: string): void {
+    for (let i = 0; i < s.length; ) {
       const nl = s.indexOf('\n', i);
       const end = nl < 0 ? s.length : nl;
-      if (line.collecting && line.head.length < HEAD) line.head += s.slice(i, Math.min(end, i + HEAD - line.head.length));
+      if (line.head.length < HEAD) line.head += s.slice(i, Math.min(end, i + HEAD - line.head.length));
       if (nl < 0) return;
-      if (line.collecting && line.head) this.take(line.head);
-      line.head = '';
-      line.collecting = true;
+      this.endLine(line);
       i = nl + 1;
     }
+  }
+
+  /** The same on bytes, decoding only a line's head (the worker hands its files over as buffers). */
+  private pushBytes(line: Line, b: Buffer): void {
+    for (let i = 0; i < b.length; ) {
+      const nl = b.indexOf(10, i);
+      const end = nl < 0 ? b.length : nl;
+      if (line.size < HEAD && end > i) {
+        const part = b.subarray(i, Math.min(end, i + HEAD - line.size));
+        line.bytes.push(Buffer.from(part));
+        line.size += part.length;
+      }
+      if (nl < 0) return;
+      this.endLine(line);
+      i = nl + 1;
+    }
+  }
+
+  private endLine(line: Line): void {
+    const head = line.size > 0 ? line.head + Buffer.concat(line.bytes).toString('utf8') : line.head;
+    if (head) this.take(head);
+    line.head = '';
+    line.bytes = [];
+    line.size = 0;
   }
 
   private take(head: string): void {
