@@ -141,6 +141,9 @@ async function writeAndRecord(
     fs.rmSync(outFile, { force: true });
     throw e;
   }
+  // A kill right here leaves a ledger row whose bundle never reached --out: no one
+  // holds it (its key is only in the private temporary file), so no receipt can
+  // answer it; an export again with the same --bundle-id and time renames the very bundle.
   try {
     faultPoint('export-ledger-committed');
     fs.renameSync(outFile, opts.out);
