@@ -1,6 +1,7 @@
 // export (X1-X12): check rights, pick the contacts, decide what travels with
-// them into TEMP tables, stream every record file out of SQLite into the bag,
-// and only when the bundle file is complete record it in the export ledger.
+// them into TEMP tables, stream every record file out of SQLite into the bag
+// under a private temporary name, record the complete bundle in the export
+// ledger, and only then give it its name at --out (L6).
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,10 @@ import { readPrivateKey } from './bundle/signing.js';
 import { saltForBundle } from './domain/export-rules.js';
 import { isValidTimestamp } from './domain/values.js';
 import { ErrorCode, OfficeportError } from './errors.js';
+import { HeldRefs } from './export-held-refs.js';
 import { payloadFiles } from './export-records.js';
+import { faultPoint } from './fault.js';
+import { receiptKeyOf } from './receipt-seal.js';
 import { RecordWorker, useWorker } from './export-parallel.js';
 import { attachSelection, detachSelection, sel, selectExport, type Selection } from './export-select.js';
 import { checkOutputPath, makeScratchDir, publishFile, tempBeside, type OutputOptions } from './output-file.js';
@@ -87,7 +91,11 @@ export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportR
   }
 }
 
-/** Writes the bag; a new bundle goes into the ledger (X11, X12), a known id must give the same bundle (B6). */
+/**
+ * Writes the bag under a private temporary name; a new bundle goes into the
+ * ledger (X11, X12) before it appears at --out (L6), a known id must give the
+ * same bundle (B6).
+ */
 async function writeAndRecord(
   db: Db,
   header: BundleHeader,
@@ -100,20 +108,29 @@ async function writeAndRecord(
   const known = db.prepare(`SELECT tagmanifest_sha256 FROM export_ledger WHERE bundle_id = ?`).pluck().get(header.bundle_id) as
     | string
     | undefined;
-  const outFile = known ? tempBeside(opts.out) : opts.out;
-  const written = await writeBag({
-    outFile,
-    output: outputOf(db, opts),
-    rootName: `officeport-bundle-${header.bundle_id}`,
-    createdAt: new Date(header.created_at),
-    bagInfo: {
-      'External-Identifier': header.bundle_id,
-      'Source-Organization': header.source.installation_name,
-    },
-    payload,
-    tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
-    signingKey,
-  });
+  // L6: the bag goes to a private temporary name (0600, removed by the next run if this one is killed),
+  // then into the ledger, and only then to --out.
+  const outFile = tempBeside(opts.out);
+  const held = new HeldRefs();
+  let written: WriteBagResult;
+  try {
+    written = await writeBag({
+      outFile,
+      output: { mode: 0o600 },
+      rootName: `officeport-bundle-${header.bundle_id}`,
+      createdAt: new Date(header.created_at),
+      bagInfo: {
+        'External-Identifier': header.bundle_id,
+        'Source-Organization': header.source.installation_name,
+      },
+      payload: known === undefined ? held.watch(payload) : payload,
+      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
+      signingKey,
+    });
+  } catch (e) {
+    fs.rmSync(outFile, { force: true });
+    throw e;
+  }
   if (known !== undefined) {
     if (known !== written.tagmanifestSha256) {
       fs.rmSync(outFile, { force: true });
@@ -121,20 +138,39 @@ async function writeAndRecord(
         hint: 'a bundle id names one export: the same id, data, session and time give the same bundle; leave --bundle-id out for a new one',
       });
     }
-    try {
-      publishFile(outFile, opts.out, outputOf(db, opts));
-    } catch (e) {
-      fs.rmSync(outFile, { force: true });
-      throw e;
-    }
-  } else try {
-    recordInLedger(db, header, opts.out, written.tagmanifestSha256);
+    publishOrRemove(outFile, opts.out, outputOf(db, opts));
+    return written;
+  }
+  faultPoint('export-bag-written');
+  try {
+    recordInLedger(db, header, opts.out, written.tagmanifestSha256, held);
   } catch (e) {
-    // X12: a bundle the ledger does not know must not be left at --out.
-    fs.rmSync(opts.out, { force: true });
+    // X12: a bundle the ledger does not know never reaches --out.
+    fs.rmSync(outFile, { force: true });
+    throw e;
+  }
+  // A kill right here leaves a ledger row whose bundle never reached --out: no one
+  // holds it (its key is only in the private temporary file), so no receipt can
+  // answer it; an export again with the same --bundle-id and time renames the very bundle.
+  try {
+    faultPoint('export-ledger-committed');
+    publishFile(outFile, opts.out, outputOf(db, opts));
+  } catch (e) {
+    // L6: the ledger must not claim a bundle that never appeared: the row goes again.
+    fs.rmSync(outFile, { force: true });
+    forgetExport(db, header);
     throw e;
   }
   return written;
+}
+
+function publishOrRemove(tmp: string, dest: string, output: OutputOptions): void {
+  try {
+    publishFile(tmp, dest, output);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 function outputOf(db: Db, opts: ExportOptions): OutputOptions {
@@ -171,6 +207,7 @@ function prepareHeader(db: Db, opts: ExportOptions): BundleHeader {
     counts: emptyCounts(),
     exclusions: emptyExclusions(),
     stub_salt: opts.bundleId ? saltForBundle(bundleId) : crypto.randomBytes(32).toString('hex'),
+    receipt_key: receiptKeyOf(db, bundleId),
   };
 }
 
@@ -223,13 +260,14 @@ export function creationTime(flag?: string, env = process.env.SOURCE_DATE_EPOCH,
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** X11: the bundle exists; record it, in one transaction, and nothing else. */
-function recordInLedger(db: Db, h: BundleHeader, out: string, tagmanifest: string): void {
+/** X11, L4: the complete bundle, its receipt key and the refs it held; in one transaction, and nothing else. */
+function recordInLedger(db: Db, h: BundleHeader, out: string, tagmanifest: string, held: HeldRefs): void {
   inTransaction(db, () => {
     db.prepare(
       `INSERT INTO export_ledger (bundle_id, session_id, office_id, user_id, target_office, target_user, created_at,
-         tagmanifest_sha256, file, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(h.bundle_id, h.session_id, h.source.office_id, h.source.user_id, h.target.office, h.target.user, h.created_at, tagmanifest, out, JSON.stringify(h.counts));
+         tagmanifest_sha256, file, counts, receipt_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(h.bundle_id, h.session_id, h.source.office_id, h.source.user_id, h.target.office, h.target.user, h.created_at, tagmanifest, out, JSON.stringify(h.counts), h.receipt_key ?? null);
+    held.record(db, h.bundle_id);
     db.prepare(
       `INSERT OR IGNORE INTO export_session_contacts (session_id, office_id, contact_id, bundle_id)
        SELECT ?, ?, id, ? FROM ${sel('x_contacts')}`,
@@ -242,5 +280,15 @@ function recordInLedger(db: Db, h: BundleHeader, out: string, tagmanifest: strin
       h.source.user_id,
       JSON.stringify({ message, counts: h.counts, exclusions: h.exclusions }),
     );
+  });
+}
+
+/** L6: a bundle that could not be put at --out was never exported: its ledger rows go, in one transaction. */
+function forgetExport(db: Db, h: BundleHeader): void {
+  inTransaction(db, () => {
+    db.prepare(`DELETE FROM export_ledger WHERE bundle_id = ?`).run(h.bundle_id);
+    db.prepare(`DELETE FROM export_bundle_refs WHERE bundle_id = ?`).run(h.bundle_id);
+    db.prepare(`DELETE FROM export_session_contacts WHERE bundle_id = ?`).run(h.bundle_id);
+    db.prepare(`DELETE FROM transfer_log WHERE action = 'export' AND bundle_id = ?`).run(h.bundle_id);
   });
 }

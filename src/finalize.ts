@@ -42,12 +42,15 @@ import {
   listMovedContacts,
   logFinalize,
   markFinalized,
+  acceptState,
   readLedger,
   selectionDigest,
   type MovedContact,
+  refsNotHeld,
   selectRemovals,
   spoolArchiveRows,
 } from './store/finalize-store.js';
+import { checkSeal } from './receipt-seal.js';
 import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from './store/offices.js';
 
 /** M1: finalize removes client data from the office, which is what the export right (X1) governs. */
@@ -112,6 +115,8 @@ interface Checked {
   office: Office;
   user: User;
   installation: { id: string; name: string };
+  /** L4: the export kept the refs the bundle held (bundles exported before did not) */
+  heldKnown: boolean;
 }
 
 export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<FinalizeResult> {
@@ -187,6 +192,7 @@ function selectFromReceipt(db: Db, c: Checked, req: FinalizeRequest): FinalizeCo
       hint: 'run finalize again once the receipt file is complete',
     });
   }
+  if (c.heldKnown) refuseRefsNotHeld(db, req.receiptFile, c.receipt.bundle_id); // L4: only what the bundle held
   return selectRemovals(db, FINALIZE_PLAN, { officeId: c.office.id, sessionId: c.receipt.session_id });
 }
 
@@ -307,10 +313,11 @@ function checkReceipt(db: Db, req: FinalizeRequest): Checked {
   const user = requireUser(db, office, req.user);
   requireRights(user, office, [FINALIZE_RIGHT], 'finalize a move out of the office');
   const inst = { id: installationId(db), name: installationName(db) };
+  const ledger = readLedger(db, receipt.bundle_id);
   const mismatches = receiptMismatches(receipt, {
     installationId: inst.id,
     office: { id: office.id, name: office.name },
-    ledger: readLedger(db, receipt.bundle_id),
+    ledger,
   });
   if (mismatches.length > 0) {
     throw new OfficeportError(
@@ -322,7 +329,44 @@ function checkReceipt(db: Db, req: FinalizeRequest): Checked {
       },
     );
   }
-  return { receipt, outcomes, sha256, office, user, installation: inst };
+  const key = ledger?.receipt_key ?? undefined;
+  if (key) refuseUnsealed(req.receiptFile, key);
+  if (receipt.target.installation_id === inst.id) refuseUndone(db, req.receiptFile, receipt);
+  return { receipt, outcomes, sha256, office, user, installation: inst, heldKnown: Boolean(key) };
+}
+
+/**
+ * L4: a bundle this version exported carries a receipt key, so its receipt must
+ * bear a matching seal; a bundle of an earlier version had none, and its receipt
+ * is taken on the other checks alone.
+ */
+function refuseUnsealed(file: string, key: string): void {
+  const seal = checkSeal(file, key);
+  if (seal === 'sealed') return;
+  const what = seal === 'missing' ? 'has no seal' : 'does not match its seal: it was changed after the import wrote it';
+  throw new OfficeportError(ErrorCode.REFUSED, `${file} ${what}; nothing was changed`, {
+    hint: 'finalize only with the receipt exactly as the import wrote it; if it was lost or changed, the target can write it again: officeport import receipt BUNDLE --office O --user U --out FILE',
+  });
+}
+
+/** L4: inside one installation, the import the receipt answers must still stand. */
+function refuseUndone(db: Db, file: string, r: ReceiptHead): void {
+  const state = acceptState(db, r.accept_id);
+  if (state === 'live') return;
+  const what = state === 'undone' ? `import ${r.accept_id} of this receipt was undone in office ${r.target.office_id ?? '?'}` : `this installation has no import ${r.accept_id}, which the receipt answers`;
+  throw new OfficeportError(ErrorCode.REFUSED, `${what}; the contacts did not stay in the target, so nothing is removed here; nothing was changed`, {
+    hint: 'import the bundle again in the target and finalize with the new receipt',
+  });
+}
+
+/** L4: the receipt confirms only records the bundle held. Runs in the finalize transaction, after the refs are loaded. */
+function refuseRefsNotHeld(db: Db, file: string, bundleId: string): void {
+  const { refs, total } = refsNotHeld(db, bundleId);
+  if (total === 0) return;
+  throw new OfficeportError(ErrorCode.REFUSED, `${file} names ${total} record${total === 1 ? '' : 's'} that bundle ${bundleId} did not hold; nothing was changed`, {
+    problems: refs.map((ref) => ({ file: path.basename(file), message: `${ref}: not in the bundle` })),
+    hint: 'finalize only with the receipt exactly as the import wrote it',
+  });
 }
 
 const NOT_A_RECEIPT = 'name the receipt JSON that officeport import wrote (--receipt FILE)';

@@ -17,6 +17,8 @@ import { inTransaction, type Db } from './store/db.js';
 import { ChangeLog } from './store/import-changes.js';
 import { dropStaging, ImportQueries, indexTargetContacts } from './store/import-store.js';
 import { startStaging } from './import-stage.js';
+import { faultPoint } from './fault.js';
+import { keepReceipt, receiptsOf, type KeptReceipt } from './store/receipt-store.js';
 import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from './store/offices.js';
 import { verifyBundle } from './verify.js';
 
@@ -141,7 +143,12 @@ export interface AcceptResult {
   /** outcomes per record type (contacts, policies, ..., party entries) */
   by_type: Record<string, Partial<OutcomeCounts>>;
   receipt_file?: string;
+  /** when already imported: the receipts of the accepts that took the bundle (L5) */
+  receipts?: KeptReceipt[];
 }
+
+/** L7: another accept took the selected contacts after they were selected; seen inside the write transaction. */
+class TakenMeanwhile extends Error {}
 
 const MAX_LISTED = 5000;
 
@@ -186,23 +193,28 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
   }
   let tmp: string | undefined;
   let counts: PlanCounts | undefined;
-  const receiptFile = opts.receiptFile ?? defaultReceiptFile(db, h.bundle_id, head.accept_id);
+  const receiptFile = path.resolve(opts.receiptFile ?? defaultReceiptFile(db, h.bundle_id, head.accept_id));
   try {
     inTransaction(db, () => {
-      plan();
+      // L7: whether the contacts are still to accept is decided under the write lock
       const inboxId = opts.register ? opts.register() : opts.inboxId;
+      refuseTakenMeanwhile(db, inboxId);
+      plan();
       const log = new ChangeLog(db, head.accept_id);
       const docs = db.prepare(`SELECT content FROM temp.imp_docs WHERE sha256 = ?`).pluck();
       applyPlan({ ...ctx, log, document: (sha) => docs.get(sha) as Buffer | undefined });
       markAccepted(db, log, inboxId, head.accept_id);
-      tmp = writeReceiptTemp(receiptFile, head, planOutcomes(db));
+      tmp = writeReceiptTemp(receiptFile, head, planOutcomes(db), h.receipt_key, keepReceipt(db, head.accept_id));
       counts = planCounts(db); // once, for the log and the summary (each counted the plan before)
-      recordAccept(db, head, inboxId ?? '', tmp, counts.counts);
+      recordAccept(db, head, inboxId ?? '', tmp, receiptFile, counts.counts);
+      faultPoint('import-before-commit');
     });
   } catch (e) {
     if (tmp) fs.rmSync(tmp, { force: true });
+    if (e instanceof TakenMeanwhile) return alreadyImported(db, src, a);
     throw asImportError(e, h.bundle_id);
   }
+  faultPoint('import-committed');
   const placed = publishReceipt(db, tmp!, receiptFile, head, opts.force);
   return { ...summarise(db, head, false, counts), receipt_file: path.resolve(placed) };
 }
@@ -238,6 +250,21 @@ function asImportError(e: unknown, bundleId: string): unknown {
   });
 }
 
+/** L7: contacts selected for this accept that another accept (of another process) took since they were selected. */
+function refuseTakenMeanwhile(db: Db, inboxId: string | undefined): void {
+  if (!inboxId) return;
+  const taken = db
+    .prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`)
+    .pluck()
+    .get(inboxId) as number;
+  if (taken === 0) return;
+  const now = db.prepare(`SELECT count(*) FROM temp.imp_bundle_contacts WHERE state = 'now'`).pluck().get() as number;
+  if (taken === now) throw new TakenMeanwhile();
+  throw new OfficeportError(ErrorCode.CONFLICT, `another import accepted ${taken} of the ${now} selected contacts while this one was being prepared; nothing was imported`, {
+    hint: 'run the command again: it accepts what is left',
+  });
+}
+
 function markAccepted(db: Db, log: ChangeLog, inboxId: string | undefined, acceptId: string): void {
   if (!inboxId) return;
   log.updateWhere('inbox_contacts', ['inbox_id', 'ref'], `inbox_id = ? AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`, [inboxId], { accept_id: acceptId });
@@ -246,12 +273,12 @@ function markAccepted(db: Db, log: ChangeLog, inboxId: string | undefined, accep
 }
 
 /** I10: the accept in import_accepts (for undo) and the transfer log (for everyone). */
-function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: string, counts: OutcomeCounts): void {
+function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: string, receiptFile: string, counts: OutcomeCounts): void {
   const total = Object.values(counts).reduce((x, y) => x + y, 0);
   // The whole receipt goes into the log unless it is too large to hold in memory; the file always has it.
   const receipt = total <= 50_000 ? fs.readFileSync(receiptTmp, 'utf8') : JSON.stringify({ ...head, outcomes_omitted: total, counts });
-  db.prepare(`INSERT INTO import_accepts (accept_id, inbox_id, bundle_id, office_id, user_id, at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-    head.accept_id, inboxId, head.bundle_id, head.target.office_id, head.target.user_id, head.accepted_at, receipt,
+  db.prepare(`INSERT INTO import_accepts (accept_id, inbox_id, bundle_id, office_id, user_id, at, receipt, receipt_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    head.accept_id, inboxId, head.bundle_id, head.target.office_id, head.target.user_id, head.accepted_at, receipt, receiptFile,
   );
   const summary = `import ${head.bundle_id} from ${head.source.office_name}: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`;
   db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?, 'import', ?, ?, ?, ?, ?)`).run(
@@ -279,7 +306,7 @@ function summarise(db: Db, head: ReceiptHead, dry: boolean, planned = planCounts
 /** I9: nothing of the selection is left to accept. */
 export function alreadyImported(db: Db, src: BundleSource, a: Addressee): AcceptResult {
   const r = summariseEmpty(src, a, db);
-  return { ...r, already_imported: true };
+  return { ...r, already_imported: true, receipts: receiptsOf(db, src.header.bundle_id, a.office.id) };
 }
 
 function summariseEmpty(src: BundleSource, a: Addressee, db: Db): AcceptResult {

@@ -1,6 +1,7 @@
 // I10: the receipt of one accept. A finalize in the source office reads it, so
 // its shape is a contract: {receipt_version:1, accept_id, bundle_id,
-// tagmanifest_sha256, session_id, source, target, accepted_at, outcomes[]}.
+// tagmanifest_sha256, session_id, source, target, accepted_at, outcomes[],
+// seal} (seal: L4, when the bundle carries a receipt key).
 // Outcomes stream from the plan to the file, so a large accept never holds
 // them all in memory.
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import type { Outcome } from './domain/reconcile.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { faultPoint } from './fault.js';
 import { openTempBeside, sweepLeftovers } from './output-file.js';
+import { Sealer } from './receipt-seal.js';
 import type { Db } from './store/db.js';
 
 export interface ReceiptOutcome {
@@ -117,9 +119,22 @@ export function defaultReceiptFile(db: Db, bundleId: string, acceptId: string): 
   return path.join(dir, `receipt-${bundleId}-${acceptId}.json`);
 }
 
-/** Writes the receipt to a private temporary file beside `file`; the caller publishes it once the accept committed. */
-export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iterable<ReceiptOutcome>): string {
-  const { tmp, fd } = openTempBeside(file);
+/** Where the receipt's bytes go besides the file (L5: the installation keeps them). */
+export type ReceiptSink = (text: string) => void;
+
+/**
+ * Writes the receipt to a temporary file beside `file`; the caller renames it
+ * once the accept committed. With the bundle's receipt key the receipt ends
+ * with its seal (L4, receipt-seal.ts); every piece written also goes to `keep`.
+ */
+export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iterable<ReceiptOutcome>, receiptKey?: string, keep?: ReceiptSink): string {
+  const { tmp, fd } = openTempBeside(file); // private (0600) until the accept committed (L11)
+  const sealer = receiptKey ? new Sealer(receiptKey) : undefined;
+  const put = (text: string) => {
+    fs.writeSync(fd, text);
+    sealer?.update(text);
+    keep?.(text);
+  };
   try {
     // One pass over the outcomes, written in chunks of about 1 MB (one write per outcome was 285,000 system calls at 100,000 contacts).
     const headJson = JSON.stringify(head, null, 2);
@@ -129,11 +144,14 @@ export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iter
       chunk += `${first ? '' : ','}\n    ${JSON.stringify(o)}`;
       first = false;
       if (chunk.length >= 1 << 20) {
-        fs.writeSync(fd, chunk);
+        put(chunk);
         chunk = '';
       }
     }
-    fs.writeSync(fd, `${chunk}${first ? '' : '\n  '}]\n}\n`);
+    put(`${chunk}${first ? '' : '\n  '}]`);
+    const tail = sealer ? sealer.tail() : '\n}\n';
+    fs.writeSync(fd, tail);
+    keep?.(tail);
     fs.fsyncSync(fd);
     faultPoint('receipt-temp-written'); // L11 tests: the receipt is still at its private temporary name
   } catch (e) {

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_TYPES, SPECS, NESTED_FIELDS } from '../src/bundle/records.js';
 import { readSchema, validate } from '../src/bundle/schemas.js';
@@ -26,6 +27,11 @@ beforeAll(() => {
   bag = unzipBundle(zip);
 });
 
+/** officeport.json with its receipt key blanked: the one field that depends on the installation's secret. */
+function keyless(file: string): string {
+  return fs.readFileSync(file, 'utf8').replace(/"receipt_key": "[0-9a-f]{64}"/, '"receipt_key": "-"');
+}
+
 function filesUnder(dir: string, rel = ''): string[] {
   return fs
     .readdirSync(path.join(dir, rel), { withFileTypes: true })
@@ -37,7 +43,7 @@ describe('the bundle', () => {
   it('B2: officeport.json names format, version, ids, time, tool, source, target, counts, exclusions and salt', () => {
     const h = readHeader(bag);
     expect(Object.keys(h)).toEqual([
-      'format', 'format_version', 'bundle_id', 'session_id', 'created_at', 'tool_version', 'source', 'target', 'selection', 'counts', 'exclusions', 'stub_salt',
+      'format', 'format_version', 'bundle_id', 'session_id', 'created_at', 'tool_version', 'source', 'target', 'selection', 'counts', 'exclusions', 'stub_salt', 'receipt_key',
     ]);
     expect(h).toMatchObject({
       format: 'officeport-bundle',
@@ -95,9 +101,19 @@ describe('the bundle', () => {
   });
 
   it('B6: same data, bundle id and time give a byte-identical zip, equal to the golden bundle', () => {
-    const again = exportWith(loadedDb(), FIXED);
+    // the same installation (a copy of its file: the same data and secret, L4)
+    const copy = path.join(tmpDir('officeport-export-'), 'copy.db');
+    const live = new Database(db);
+    live.pragma('wal_checkpoint(TRUNCATE)');
+    live.close();
+    fs.copyFileSync(db, copy);
+    const again = exportWith(copy, FIXED);
     expect(again.code, again.stderr).toBe(0);
     expect(sha(again.out)).toBe(sha(zip));
+    // another installation loaded from the same files differs only by its receipt key (L4)
+    const other = unzipBundle(exportWith(loadedDb(), FIXED).out);
+    expect(readHeader(other).receipt_key).not.toBe(readHeader(bag).receipt_key);
+    expect(keyless(path.join(other, 'officeport.json'))).toBe(keyless(path.join(bag, 'officeport.json')));
     const files = filesUnder(bag);
     if (process.env.UPDATE_GOLDEN === '1') {
       fs.rmSync(GOLDEN, { recursive: true, force: true });
@@ -107,7 +123,12 @@ describe('the bundle', () => {
       }
     }
     expect(files).toEqual(filesUnder(GOLDEN));
-    for (const f of files) expect(fs.readFileSync(path.join(bag, f)).equals(fs.readFileSync(path.join(GOLDEN, f))), f).toBe(true);
+    // officeport.json carries this installation's receipt key, and the tag manifest its hash
+    const perInstallation = ['officeport.json', 'tagmanifest-sha256.txt'];
+    for (const f of files.filter((x) => !perInstallation.includes(x))) expect(fs.readFileSync(path.join(bag, f)).equals(fs.readFileSync(path.join(GOLDEN, f))), f).toBe(true);
+    expect(keyless(path.join(bag, 'officeport.json'))).toBe(keyless(path.join(GOLDEN, 'officeport.json')));
+    const tags = (dir: string) => fs.readFileSync(path.join(dir, 'tagmanifest-sha256.txt'), 'utf8').split('\n').filter((l) => !l.endsWith(' officeport.json'));
+    expect(tags(bag)).toEqual(tags(GOLDEN));
   });
 
   it('B6: SOURCE_DATE_EPOCH fixes the time; by default the id and the time are fresh', () => {

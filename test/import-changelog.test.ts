@@ -19,7 +19,7 @@ afterAll(() => {
 
 const imported = () => importedSample(made);
 
-/** Puts the change log and import_map back into the schema-2 layout, as an installation written before migration 3 has them. */
+/** Puts the change log and import_map back into the schema-2 layout, as an installation written before migration 3 has them (and without what later migrations added). */
 function toSchema2(file: string): void {
   const db = new Database(file);
   const ids = ID_KEYED_TABLES.map((t) => `'${t}'`).join(', ');
@@ -46,6 +46,8 @@ function toSchema2(file: string): void {
     CREATE INDEX ix_import_map_target ON import_map(target_table, target_id);
     ALTER TABLE pending_relations DROP COLUMN kind; -- the migration that made pending_relations hold every waiting entry (L8)
     DROP TABLE realign_journal_rows; ALTER TABLE realign_journal DROP COLUMN columns; -- the realign journal's row images (R10, P1)
+    DROP TABLE installation_secret; DROP TABLE export_bundle_refs; DROP TABLE import_receipts;
+    ALTER TABLE export_ledger DROP COLUMN receipt_key; ALTER TABLE import_accepts DROP COLUMN receipt_file;
     PRAGMA user_version = 2; COMMIT;`);
   db.close();
 }

@@ -93,7 +93,8 @@ describe('import of the sample set', () => {
 
   it('I10: the receipt names bundle, tagmanifest hash, source, target and an outcome per ref; the transfer log keeps it', () => {
     const receipt = JSON.parse(fs.readFileSync(r.receipt_file!, 'utf8'));
-    expect(Object.keys(receipt)).toEqual(['receipt_version', 'accept_id', 'bundle_id', 'tagmanifest_sha256', 'session_id', 'source', 'target', 'accepted_at', 'outcomes']);
+    expect(Object.keys(receipt)).toEqual(['receipt_version', 'accept_id', 'bundle_id', 'tagmanifest_sha256', 'session_id', 'source', 'target', 'accepted_at', 'outcomes', 'seal']);
+    expect(receipt.seal).toMatch(/^[0-9a-f]{64}$/); // L4
     expect(receipt.receipt_version).toBe(1);
     expect(receipt.tagmanifest_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(receipt.source).toEqual({ installation_id: '5b0c7a52-3c1e-4b8e-9a61-1f2d3e4a5b6c', office_id: 'O-NORTH', office_name: 'North Agency' });

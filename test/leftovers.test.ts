@@ -70,7 +70,7 @@ describe('L11: what a killed command leaves', () => {
     const receipts = tmpDir();
     const receipt = path.join(receipts, 'receipt.json');
     ok(['import', bundle, '--db', target, ...IMPORT, '--receipt', receipt]);
-    const finalize = ['finalize', receipt, '--db', src, '--office', 'North Agency', '--user', 'alice'];
+    const finalize = ['finalize', receipt, '--db', src, '--office', 'North Agency', '--user', 'alice', '--yes'];
     killedAt('finalize-rows-spooled', finalize);
     const rows = leftovers(receipts);
     expect(rows).toHaveLength(1);

@@ -133,7 +133,7 @@ describe('officeport log after a real move', () => {
     runOk(['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
       '--to-office', 'South Agency', '--to-user', 'bob', '--out', bundle]);
     runOk(['import', bundle, '--db', db, '--office', 'South Agency', '--user', 'bob', '--receipt', receipt]);
-    runOk(['finalize', receipt, '--db', db, '--office', 'North Agency', '--user', 'alice']);
+    runOk(['finalize', receipt, '--db', db, '--office', 'North Agency', '--user', 'alice', '--yes']);
     const { entries } = JSON.parse(runOk(['log', '--db', db, '--json'])) as { entries: { at: string; action: string; finalized_at: string | null }[] };
     expect(entries.map((e) => e.action)).toEqual(['export', 'import', 'finalize']);
     for (const e of entries) expect(e.at, e.action).toMatch(/T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/errors.js';
 import { importFile, type AcceptRequest } from '../../src/inbox.js';
 import type { AcceptResult } from '../../src/import.js';
+import { reissueReceipt, type ReissueResult } from '../../src/import-reissue.js';
 import { undoImport, type UndoResult } from '../../src/import-undo.js';
 import { resolveDbPath } from '../../src/store/db.js';
 import { withDb } from '../context.js';
@@ -27,6 +29,32 @@ interface UndoArgs extends GlobalArgs {
   office: string;
   user: string;
 }
+
+interface ReceiptArgs extends GlobalArgs {
+  bundle: string;
+  office: string;
+  user: string;
+  out: string;
+  accept?: string;
+}
+
+/** L5: a lost receipt, issued again from what the installation kept. */
+const receiptCommand: CommandModule<GlobalArgs, ReceiptArgs> = {
+  command: 'receipt <bundle>',
+  describe: "write an import's receipt again (the same accept id, outcomes and seal), e.g. when the file was lost",
+  builder: (y) =>
+    y
+      .positional('bundle', { type: 'string', demandOption: true, describe: 'the bundle that was imported (file, or its bundle id)' })
+      .option('office', { type: 'string', demandOption: true, describe: 'the office it was imported into (id or name)' })
+      .option('user', { type: 'string', demandOption: true, describe: 'a user of that office with data_import' })
+      .option('out', { type: 'string', demandOption: true, describe: 'where to write the receipt (a new file)' })
+      .option('accept', { type: 'string', describe: 'which import, when the bundle was accepted in parts (its accept id)' })
+      .example('$0 import receipt move.zip --db target.db --office "Springfield Agency" --user dana --out receipt.json', 'the receipt of that import, once more'),
+  handler: async (args) => {
+    const r = await withDb(args, (db) => reissueReceipt(db, { bundle: args.bundle, office: args.office, user: args.user, out: args.out, accept: args.accept }));
+    emit(args, r, (x: ReissueResult) => [`receipt of import ${x.accept_id} of bundle ${x.bundle_id} (${x.accepted_at}) written to ${x.out}`]);
+  },
+};
 
 /** Options shared by import and inbox accept. */
 export function acceptOptions<T>(y: Argv<T>) {
@@ -69,6 +97,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
     acceptOptions(
       y
         .command(undoCommand as unknown as CommandModule<GlobalArgs, Args>)
+        .command(receiptCommand as unknown as CommandModule<GlobalArgs, Args>)
         .positional('file', { type: 'string', describe: 'the bundle (.zip)' })
         .option('office', { type: 'string', demandOption: true, describe: 'the target office (id or name)' })
         .option('user', { type: 'string', demandOption: true, describe: 'the user the bundle is addressed to (holds data_import)' })
@@ -78,16 +107,20 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 import move.zip --db target.db --office "Springfield Agency" --user dana', 'import everything; prints where the receipt went (target.db.receipts/...)')
       .example('$0 import move.zip --office T-SPRING --user dana --dry-run --plan-out plan.json', 'plan only; settle ambiguous matches in plan.json')
       .example('$0 import move.zip --office T-SPRING --user dana --plan plan.json', 'apply exactly the reviewed plan')
-      .example('$0 import undo receipt.json --office T-SPRING --user dana', 'reverse that import') as unknown as Argv<Args>,
+      .example('$0 import undo receipt.json --office T-SPRING --user dana', 'reverse that import')
+      .example('$0 import receipt move.zip --office T-SPRING --user dana --out receipt.json', 'write a lost receipt again') as unknown as Argv<Args>,
   handler: async (args) => {
     if (!args.file) throw new OfficeportError(ErrorCode.USAGE, 'name the bundle to import: officeport import FILE --office O --user U');
     const dbPath = resolveDbPath(args.db);
     const bar = progress('staging records');
     const r = await withDb(args, (db) => importFile(db, dbPath, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
     bar.done();
-    emit(args, jsonOf(r), () => renderAccept(r));
+    const again = ['officeport import receipt', quote(args.file), ...(args.db ? ['--db', quote(args.db)] : []), '--office', quote(args.office), '--user', quote(args.user), '--out', 'receipt-again.json'];
+    emit(args, jsonOf(r), () => renderAccept(r, again.join(' ')));
   },
 };
+
+const quote = (s: string) => (/^[\w./@:=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export function jsonOf(r: AcceptResult & { inbox_id?: string }) {
   const { head, ...rest } = r;
@@ -103,9 +136,9 @@ function section(title: string, rows: string[][], headers: string[]): string[] {
   return ['', style('bold', `${title} (${rows.length})`), table(headers, shown), ...more];
 }
 
-export function renderAccept(r: AcceptResult & { inbox_id?: string }): string[] {
+export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: string): string[] {
   const h = r.head;
-  if (r.already_imported) return [`bundle ${h.bundle_id}: already imported; nothing changed`];
+  if (r.already_imported) return renderAlready(r, reissue);
   const c = r.counts;
   const out = [
     `${r.dry_run ? style('yellow', 'dry run') + ' (nothing written) of' : style('green', 'imported')} bundle ${h.bundle_id} from ${h.source.office_name}`,
@@ -120,6 +153,17 @@ export function renderAccept(r: AcceptResult & { inbox_id?: string }): string[] 
   out.push(...section('kept pending', by('pending').map((o) => [o.ref, o.reason ?? '']), ['ref', 'why']));
   out.push(...section('dropped', by('dropped').map((o) => [o.record ?? o.ref, o.list ?? '', o.role ?? '', o.reason ?? '']), ['record', 'list', 'role', 'why']));
   if (!r.dry_run) out.push('', `receipt: ${r.receipt_file}`);
+  return out;
+}
+
+/** L5: where the receipts of the earlier imports went, and how to have one again. */
+function renderAlready(r: AcceptResult, reissue?: string): string[] {
+  const out = [`bundle ${r.head.bundle_id}: already imported; nothing changed`];
+  for (const k of r.receipts ?? []) {
+    const where = k.file ? `${k.file}${fs.existsSync(k.file) ? '' : ' (no longer there)'}` : '(not recorded)';
+    out.push(`  receipt of import ${k.accept_id} (${k.accepted_at})${k.undone ? ', undone' : ''}: ${where}`);
+  }
+  if (reissue && (r.receipts ?? []).some((k) => !k.undone)) out.push(`  to write a receipt again: ${reissue}`);
   return out;
 }
 

@@ -68,7 +68,8 @@ export interface WriteBagInput {
   /** called with the byte count of each payload chunk as it is written (progress bars) */
   onBytes?: (n: number) => void;
   /** L1: how the finished zip is put at outFile (--force, the installation never written over, the option's name) */
-  output?: OutputOptions;
+  /** how the finished file is put at outFile (mode: 0600 for a file that stays private) */
+  output?: OutputOptions & { mode?: number };
 }
 
 export interface WriteBagResult {

@@ -507,4 +507,6 @@ export interface BundleHeader {
   counts: Counts;
   exclusions: Exclusions;
   stub_salt: string;
+  /** the key the importer seals its receipt with (absent in bundles of earlier versions) */
+  receipt_key?: string;
 }

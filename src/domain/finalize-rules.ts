@@ -220,6 +220,8 @@ export interface LedgerEntry {
   office_id: string;
   tagmanifest_sha256: string;
   finalized_at: string | null;
+  /** L4: the key the bundle's receipts are sealed with; null for bundles exported before receipts were sealed */
+  receipt_key?: string | null;
 }
 
 export interface ReceiptContext {

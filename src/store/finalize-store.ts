@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../domain/finalize-rules.js';
 import { removalTables, touchedTables } from '../domain/finalize-rules.js';
 import { displayName } from '../domain/matching.js';
@@ -19,7 +20,7 @@ export interface FinalizeScope {
 
 export function readLedger(db: Db, bundleId: string): LedgerEntry | undefined {
   return db
-    .prepare(`SELECT bundle_id, session_id, office_id, tagmanifest_sha256, finalized_at FROM export_ledger WHERE bundle_id = ?`)
+    .prepare(`SELECT bundle_id, session_id, office_id, tagmanifest_sha256, finalized_at, receipt_key FROM export_ledger WHERE bundle_id = ?`)
     .get(bundleId) as LedgerEntry | undefined;
 }
 
@@ -291,7 +292,7 @@ export function spoolArchiveRows(db: Db, plan: readonly Step[], dir: string): { 
   // L3: rowids_<file> holds each archived row's rowid, line for line, so that undo restores the row order too.
   const spoolWithRowids = (name: string, rows: Iterable<{ row: object; rowid: number }>) => {
     const idsLocal = path.join(dir, `rowids_${name}.ndjson`);
-    const fd = fs.openSync(idsLocal, 'w');
+    const fd = fs.openSync(idsLocal, 'wx', 0o600); // L11: private like the rows they place
     let buf = '';
     try {
       spool(name, (function* () {
@@ -352,4 +353,37 @@ function spoolLines(local: string, rows: Iterable<unknown>): number {
     fs.closeSync(fd);
   }
   return n;
+}
+
+/** The ids a bundle held, pack by pack, for one prefix at a time (finalize loads them into a TEMP table). */
+function* heldRefPacks(db: Db, bundleId: string): Generator<{ prefix: string; ids: string[] }> {
+  // one pack at a time, no statement left open: the caller writes between packs
+  const keys = db.prepare(`SELECT prefix, seq FROM export_bundle_refs WHERE bundle_id = ? ORDER BY prefix, seq`).all(bundleId) as { prefix: string; seq: number }[];
+  const pack = db.prepare(`SELECT ids FROM export_bundle_refs WHERE bundle_id = ? AND prefix = ? AND seq = ?`).pluck();
+  for (const k of keys) {
+    const ids = pack.get(bundleId, k.prefix, k.seq) as Buffer;
+    yield { prefix: k.prefix, ids: zlib.gunzipSync(ids).toString('utf8').split('\n') };
+  }
+}
+
+/**
+ * L4: the confirmed refs of the receipt (temp.fin_refs) that the bundle did not
+ * hold, by the refs the export kept in its ledger; the first `limit` and how many.
+ */
+export function refsNotHeld(db: Db, bundleId: string, limit = 20): { refs: string[]; total: number } {
+  db.exec(`DROP TABLE IF EXISTS temp.fin_held; CREATE TEMP TABLE fin_held (prefix TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (prefix, id)) WITHOUT ROWID`);
+  const ins = db.prepare(`INSERT OR IGNORE INTO temp.fin_held (prefix, id) VALUES (?, ?)`);
+  for (const pack of heldRefPacks(db, bundleId)) for (const id of pack.ids) ins.run(pack.prefix, id);
+  const missing = `FROM temp.fin_refs r WHERE NOT EXISTS (SELECT 1 FROM temp.fin_held h WHERE h.prefix = r.prefix AND h.id = r.id)`;
+  const total = db.prepare(`SELECT count(*) ${missing}`).pluck().get() as number;
+  const refs = (db.prepare(`SELECT r.prefix || '/' || r.id ${missing} ORDER BY r.prefix, r.id LIMIT ?`).pluck().all(limit) as string[]);
+  db.exec(`DROP TABLE temp.fin_held`);
+  return { refs, total };
+}
+
+/** L4: the state of an accept of this installation, for a receipt whose target is this installation. */
+export function acceptState(db: Db, acceptId: string): 'live' | 'undone' | 'unknown' {
+  const r = db.prepare(`SELECT undone_at FROM import_accepts WHERE accept_id = ?`).get(acceptId) as { undone_at: string | null } | undefined;
+  if (!r) return 'unknown';
+  return r.undone_at === null ? 'live' : 'undone';
 }

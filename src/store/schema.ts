@@ -170,6 +170,24 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
   [
     `ALTER TABLE pending_relations ADD COLUMN kind TEXT NOT NULL DEFAULT 'key_relations'`,
   ],
+  // sealed receipts and what a move keeps of itself (L4, L5).
+  // installation_secret: 32 random bytes that never leave the installation (not a
+  // business table: dump and load leave it alone; SQLite's randomness comes from
+  // the operating system). export_ledger.receipt_key: the key the bundle's header
+  // carries (NULL for bundles exported before). export_bundle_refs: the record
+  // refs each bundle held, per prefix, as gzip'd packs of newline-joined ids.
+  // import_receipts: the receipt file's bytes of each accept, gzip'd in chunks,
+  // so that a lost receipt can be issued again; import_accepts.receipt_file: where
+  // the accept wrote it.
+  [
+    `CREATE TABLE installation_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret BLOB NOT NULL)`,
+    `INSERT INTO installation_secret (id, secret) VALUES (1, randomblob(32))`,
+    `ALTER TABLE export_ledger ADD COLUMN receipt_key TEXT`,
+    `CREATE TABLE export_bundle_refs (bundle_id TEXT NOT NULL, prefix TEXT NOT NULL, seq INTEGER NOT NULL, ids BLOB NOT NULL,
+       PRIMARY KEY (bundle_id, prefix, seq))`,
+    `CREATE TABLE import_receipts (accept_id TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (accept_id, seq))`,
+    `ALTER TABLE import_accepts ADD COLUMN receipt_file TEXT`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
