@@ -269,7 +269,7 @@ const commands = fc.commands(
 );
 
 describe('lifecycle model', () => {
-  it('L3, L4, L7, L8: every source record stays live in the source, in the target, or in a retention archive that finalize undo puts back, over random sequences of the move', async () => {
+  it('L3, I9, M1: every source record stays live in the source, in the target, or in a retention archive that finalize undo puts back, over random sequences of the move', async () => {
     const base = tmpDir('officeport-model-');
     const source = loadInstallation(path.join(SAMPLES, 'source'), base);
     const target = loadInstallation(path.join(SAMPLES, 'target'), base);
