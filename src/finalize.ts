@@ -136,6 +136,7 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
     });
     written = true; // only now: a file that appeared at the path meanwhile is not ours to remove
     const summary = removeAndLog(db, c, counts, archive, at);
+    faultPoint('finalize-before-commit'); // S3 tests: rows removed, ledger marked, archive written; not committed yet
     db.exec('COMMIT');
     return result(c, 'finalized', counts, archive, at, summary);
   } catch (e) {
@@ -149,6 +150,7 @@ export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<Fin
 /** The removal itself, the ledger mark and the log line, inside the transaction, after the archive is in place. */
 function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: string, at: string): string {
   applyRemovals(db, FINALIZE_PLAN);
+  faultPoint('finalize-rows-removed'); // S3 tests: some rows are gone inside the open transaction
   refuseDangling(db);
   markFinalized(db, c.receipt.bundle_id, at);
   const summary = summarize(counts);
