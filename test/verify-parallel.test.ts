@@ -67,7 +67,7 @@ describe('verify: record lines checked in worker threads', () => {
 });
 
 describe('verify: worker threads on a valid bundle', () => {
-  it('V1: the compiled worker module is there (else the runs above would not have used workers)', () => {
+  it('V1 (precondition, not the rule): the compiled worker module is in dist/, so the CLI runs in this file used workers', () => {
     expect(fs.existsSync(path.join(ROOT, 'dist/src/bundle/verify-worker.js'))).toBe(true);
   });
 
