@@ -242,6 +242,7 @@ async function removeConfirmed(db: Db, c: Checked, req: FinalizeRequest, expecte
     });
     written = true; // only now: a file that appeared at the path meanwhile is not ours to remove
     const summary = removeAndLog(db, c, counts, { file: archive, id: bag.archiveId, tagmanifestSha256: bag.tagmanifestSha256 }, at);
+    faultPoint('finalize-before-commit'); // S3 tests: rows removed, ledger marked, archive written; not committed yet
     db.exec('COMMIT');
     return resultOf(c, 'finalized', counts, archive, at, summary);
   } catch (e) {
@@ -260,6 +261,7 @@ function sameCounts(a: FinalizeCounts, b: FinalizeCounts): boolean {
 /** The removal itself, the ledger mark and the log line, inside the transaction, after the archive is in place. */
 function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: WrittenArchive, at: string): string {
   applyRemovals(db, FINALIZE_PLAN);
+  faultPoint('finalize-rows-removed'); // S3 tests: some rows are gone inside the open transaction
   refuseDangling(db);
   markFinalized(db, c.receipt.bundle_id, at);
   const summary = summarize(counts);

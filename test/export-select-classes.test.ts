@@ -111,7 +111,7 @@ function expectSame(fill: Fill): void {
 }
 
 describe('export selection by class', () => {
-  it('X5, X6, X3: every combination the rules tell apart is decided as row by row', () => {
+  it('X5, X6, X3: the per-class selection chooses what the export-rules functions choose row by row, for every combination they tell apart', () => {
     const letters: Fill['letters'] = [];
     for (const kind of ['letter', 'email', 'fax'])
       for (const c of IN_BUNDLE.slice(0, 2)) for (const r of MAYBE_ID) letters.push([kind, c, r]);
@@ -130,7 +130,7 @@ describe('export selection by class', () => {
     expect(want.exclusions.X10.cases_attached_to_commissions).toBe(3);
   });
 
-  it('X5, X6, X3: random installations give the same ids and counts as the rules row by row', () => {
+  it('X5, X6, X3: the per-class selection gives the same ids and counts as the export-rules functions row by row, on random installations', () => {
     const id = fc.constantFrom(...IDS);
     const maybe = fc.constantFrom(...MAYBE_ID);
     fc.assert(

@@ -62,7 +62,7 @@ async function runKilled(
   return { ...r, workMs: from ? Date.now() - from : 0 };
 }
 
-/** finalize holds the write lock from the moment it spools archive rows into a temporary folder. */
+/** finalize holds the write lock from the moment it spools archive rows into a temporary folder (.retention-rows.<pid>.<random>.partial, L11). */
 const spooling = (dir: string) => () => fs.readdirSync(dir).some((f) => f.startsWith('.retention-rows.'));
 
 describe('interrupted finalize', () => {

@@ -129,7 +129,7 @@ describe('finalize rules', () => {
     return { head: sc.end(), outcomes, saw: sc.sawOutcomes };
   };
 
-  it('M1: the receipt is read in chunks: outcomes one by one, the head whole, at any chunk boundary', () => {
+  it('P1: finalize\'s receipt scanner reads in chunks (memory stays flat): outcomes one by one, the head whole, at any chunk boundary', () => {
     const value = {
       receipt_version: 1,
       source: { office_name: 'North "A" [x] {y}', outcomes: ['not', 'these'] },
@@ -149,7 +149,7 @@ describe('finalize rules', () => {
     }
   });
 
-  it('M1: chunked reading agrees with JSON.parse on generated receipts (property)', () => {
+  it('P1: the receipt scanner\'s chunked reading agrees with JSON.parse on generated receipts (property)', () => {
     const outcome = fc.record({ ref: fc.string(), outcome: fc.constantFrom('created', 'pending'), reason: fc.option(fc.string(), { nil: undefined }) });
     fc.assert(
       fc.property(fc.record({ accept_id: fc.string(), outcomes: fc.array(outcome, { maxLength: 8 }), note: fc.jsonValue() }), fc.array(fc.nat(400), { maxLength: 6 }), (v, cuts) => {
@@ -162,7 +162,7 @@ describe('finalize rules', () => {
     );
   });
 
-  it('M1: a receipt cut short or with a non-object outcome is not JSON to the scanner', () => {
+  it('P1: the receipt scanner rejects a receipt cut short or with a non-object outcome as not JSON', () => {
     expect(() => scanAll('{"outcomes":[{"ref":"contact/C-1"}', [])).toThrow(SyntaxError);
     expect(() => scanAll('{"outcomes":["contact/C-1"]}', [])).toThrow(/object per outcome/);
     expect(scanAll('{"receipt_version":1}', []).saw).toBe(false);

@@ -159,14 +159,15 @@ describe('killing an import', () => {
     const duration = Date.now() - t0;
     const after = dumpOf(full);
     expect(after).not.toEqual(before);
-    const seen = { before: 0, after: 0 };
+    const seen = { before: 0, after: 0, killed: 0 };
     for (const fraction of [0.35, 0.6, 0.8, 0.95]) {
       const copy = path.join(dir, `kill-${fraction}.db`);
       fs.copyFileSync(db, copy);
       const child = spawn(process.execPath, [BIN, 'import', bundle, '--db', copy, '--office', 'O-2', '--user', 'importer', '--receipt', path.join(dir, `k-${fraction}.json`)], { stdio: 'ignore' });
       const timer = setTimeout(() => child.kill('SIGKILL'), Math.round(duration * fraction));
-      await new Promise((resolve) => child.on('exit', resolve));
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
       clearTimeout(timer);
+      if (signal === 'SIGKILL') seen.killed++;
       const now = dumpOf(copy);
       // nothing half-staged either: import is add plus accept in one transaction
       expect(JSON.parse(ok(['inbox', 'list', '--db', copy, '--office', 'O-2', '--user', 'importer', '--json'])).entries).toEqual([]);
@@ -176,7 +177,7 @@ describe('killing an import', () => {
         seen.after++;
       }
     }
-    expect(seen.before + seen.after).toBe(4);
+    expect(seen.killed, `kills landed while import ran (${JSON.stringify(seen)})`).toBeGreaterThan(0);
     expect(seen.before).toBeGreaterThan(0); // at least one kill landed before the commit
   }, 600_000);
 });

@@ -123,7 +123,7 @@ async function pair(): Promise<{ src: Installation; tgt: Installation }> {
 const outcomes = (d: PlanDump, type?: string) => d.filter((r) => !type || r[2] === type).map((r) => r[3]);
 
 describe('set-based planning gives the per-record plan row for row', () => {
-  it('I3, I4, I5, I12: the sample bundle into the sample target (merges, an ambiguous match, stubs, catalogue links), with and without a choice, link and recreate', async () => {
+  it('I3, I4, I5, I12: the set-based plan equals the per-record plan row for row: the sample bundle into the sample target (merges, an ambiguous match, stubs, catalogue links), with and without a choice, link and recreate', async () => {
     const { src, tgt } = await pair();
     const bundle = await exportFrom(src);
     const plain = await bothPlans(tgt, bundle);
@@ -140,7 +140,7 @@ describe('set-based planning gives the per-record plan row for row', () => {
     expect(recreate.actual).toEqual(recreate.expected);
   });
 
-  it('I2, I4, I6: part of a bundle accepted from the inbox, then the rest: party entries and relations of contacts not accepted yet', async () => {
+  it('I2, I4, I6: the set-based plan equals the per-record plan row for row: part of a bundle accepted from the inbox, then the rest: party entries and relations of contacts not accepted yet', async () => {
     const { src, tgt } = await pair();
     const bundle = await exportFrom(src);
     const opened = await openVerified(bundle);
@@ -155,7 +155,7 @@ describe('set-based planning gives the per-record plan row for row', () => {
     expect(outcomes(rest.expected, 'party')).toContain('linked');
   });
 
-  it('I9, I3 (1): a second bundle of contacts already imported links every record instead of creating it again', async () => {
+  it('I9, I3 (1): the set-based plan equals the per-record plan row for row, and links every record of a second bundle of contacts already imported', async () => {
     const { src, tgt } = await pair();
     await importFile(tgt.db, tgt.file, await exportFrom(src), TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r1.json` });
     const again = await bothPlans(tgt, await exportFrom(src));
@@ -163,7 +163,7 @@ describe('set-based planning gives the per-record plan row for row', () => {
     expect(new Set(outcomes(again.expected).filter((o) => o !== 'merged' && o !== 'dropped'))).toEqual(new Set(['linked']));
   });
 
-  it('I6, I7: relations waiting for a later bundle of the session, and rebuilt when it comes', async () => {
+  it('I6, I7: the set-based plan equals the per-record plan row for row for relations waiting for a later bundle of the session, and rebuilt when it comes', async () => {
     const { src, tgt } = await pair();
     const session = 'session-set';
     const b1 = await exportFrom(src, { selection: { mode: 'contacts', contacts: ['C-1101'] }, session });

@@ -100,12 +100,10 @@ describe('I12: dry run and plans', () => {
     await importInto(tgt, bundle, { dryRun: true, planOut: planFile });
     tgt.db.prepare(`UPDATE contacts SET email = 'new@example.com' WHERE id = 'TC-5001'`).run(); // merge target of C-1104
     const before = await dump(tgt.db);
-    await expect(importInto(tgt, bundle, { planFile })).rejects.toThrow(/target changed since plan/);
-    try {
-      await importInto(tgt, bundle, { planFile });
-    } catch (e) {
-      expect((e as { problems: { message: string }[] }).problems.map((p) => p.message)).toContain('contact/C-1104: target record TC-5001 changed since the plan was made');
-    }
+    const refused = await importInto(tgt, bundle, { planFile }).then(() => undefined, (e: unknown) => e as Error & { problems?: { message: string }[] });
+    expect(refused, 'the import with a stale plan must be refused').toBeInstanceOf(Error);
+    expect(refused!.message).toMatch(/target changed since plan/);
+    expect(refused!.problems?.map((p) => p.message)).toContain('contact/C-1104: target record TC-5001 changed since the plan was made');
     expect(await dump(tgt.db)).toEqual(before);
     // a change that touches nothing in the plan does not stop it
     tgt.db.prepare(`UPDATE contacts SET email = 'walter@example.com' WHERE id = 'TC-5007'`).run();

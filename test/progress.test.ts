@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, run, tmpDir } from './helpers/cli.js';
 import { SAMPLES } from './helpers/installation.js';
+import { skipWithoutTool } from './helpers/tools.js';
 
 /** Run the binary with a pseudo-terminal (util-linux `script`), as a user at a terminal would. */
 function runOnTerminal(args: string[]): { code: number; out: string } {
@@ -11,10 +12,10 @@ function runOnTerminal(args: string[]): { code: number; out: string } {
   return { code: r.status ?? -1, out: r.stdout };
 }
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
+const noScript = skipWithoutTool('C3', 'script', spawnSync('script', ['--version']).status === 0, 'util-linux `script`, Debian package bsdutils');
 
 describe('progress', () => {
-  it.skipIf(!hasScript)('C3: load and verify draw a progress bar on stderr when it is a terminal', () => {
+  it.skipIf(noScript)('C3: load and verify draw a progress bar on stderr when it is a terminal', () => {
     const dir = tmpDir();
     const db = path.join(dir, 'p.db');
     const load = runOnTerminal(['load', path.join(SAMPLES, 'source'), '--db', db]);

@@ -38,7 +38,9 @@ describe('R5 on samples/source', () => {
     expect(byId(after, 'products.csv', 'PL-1')).toMatchObject({ name: 'X_Summit Term 20', pcm_activity: 'no_pcm_activity' });
     expect(byId(after, 'riders.csv', 'RL-1')).toMatchObject({ name: 'X_Waiver of Premium', pcm_activity: 'no_pcm_activity' });
     for (const f of ['policies.csv', 'pending_cases.csv']) {
-      for (const row of rows(before, f).filter((x) => x.product_id === 'PL-1')) expect(byId(after, f, row.id!).product_id).toBe('PR-1');
+      const using = rows(before, f).filter((x) => x.product_id === 'PL-1');
+      expect(using.length, `${f} of the sample use product PL-1`).toBeGreaterThan(0);
+      for (const row of using) expect(byId(after, f, row.id!).product_id).toBe('PR-1');
     }
     expect(rows(after, 'policy_riders.csv').filter((x) => x.rider_id === 'RL-1')).toEqual([]);
   });

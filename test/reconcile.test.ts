@@ -70,7 +70,7 @@ describe('I3 match decisions', () => {
 });
 
 describe('I4-I7 entry decisions', () => {
-  it('I4: a party entry is kept when its contact is present, dropped with list and role otherwise', () => {
+  it('I4, L8: decideParty, as the planner asks it for an entry that waited in the inbox (the set-based planner decides the others in SQL): kept when its contact is present, dropped with list and role otherwise', () => {
     expect(decideParty({ present: true, target_id: 'T-1' }, 'advisor', 'writing_agent')).toEqual({ outcome: 'linked', target_id: 'T-1' });
     const d = decideParty({ present: false, why: 'contact/C-9 is not present' }, 'relationship', 'beneficiary');
     expect(d.outcome).toBe('dropped');
@@ -92,7 +92,7 @@ describe('I4-I7 entry decisions', () => {
     expect(decideRelation(yes, no, true).outcome).toBe('pending');
     expect(decideRelation(yes, no, false).outcome).toBe('dropped');
   });
-  it('I7: census rows need their employee present', () => {
+  it('I7, L8: decideCensus, as the planner asks it for a census row that waited in the inbox: it needs its employee present', () => {
     const biz = { present: true as const, target_id: 'B' };
     expect(decideCensus(biz, { present: true, target_id: 'E' })).toEqual({ outcome: 'created', business_id: 'B', employee_id: 'E' });
     expect(decideCensus(biz, { present: false, why: 'contact/C-9 is not present' })).toMatchObject({ outcome: 'dropped', reason: expect.stringMatching(/employee/) });

@@ -55,7 +55,7 @@ describe('sample installations', () => {
     expect(contacts.some((c) => c.office_id === 'O-NORTH' && !moving.has(c.id))).toBe(true);
   });
 
-  it('X3/X4/X8: set members are primary on some records and only party entries on others', () => {
+  it('D4: the source sample holds the X3/X4/X8 cases (set members primary on some records, only party entries on others); reads the CSV only', () => {
     const policies = rows(SRC, 'policies');
     expect(policies.filter((p) => moving.has(p.primary_contact_id)).length).toBeGreaterThanOrEqual(5);
     const outsidePolicies = new Set(policies.filter((p) => !moving.has(p.primary_contact_id)).map((p) => p.id));
@@ -67,7 +67,7 @@ describe('sample installations', () => {
     expect([...moving].some((id) => byId.get(id)!.primary_advisor_id)).toBe(true);
   });
 
-  it('X5/X6/X7: letters of each kind, relations in and out of the set, census employees here, in the target and nowhere', () => {
+  it('D4: the source sample holds the X5/X6/X7 cases (letters of each kind, relations in and out of the set, census employees here, in the target and nowhere); reads the CSV only', () => {
     const letters = rows(SRC, 'letters').filter((l) => l.contact_id === 'C-1101');
     expect(letters.map((l) => [l.kind, l.recipient_contact_id === l.contact_id, Boolean(l.document)])).toEqual([
       ['letter', true, true],
@@ -98,7 +98,7 @@ describe('sample installations', () => {
     expect(rows(SRC, 'policies').some((p) => moving.has(p.primary_contact_id) && p.line_of_business === 'annuity' && p.custom)).toBe(true);
   });
 
-  it('I3/I4/I7: the target holds a tax-id match, a name match, an ambiguous pair, a listed party and a census employee', () => {
+  it('D4: the target sample holds the I3/I4/I7 cases (a tax-id match, a name match, an ambiguous pair, a listed party, a census employee); reads the CSV only', () => {
     const target = rows(TGT, 'contacts');
     const nguyen = byId.get('C-1104')!;
     const byTax = target.filter((t) => t.tax_id && digits(t.tax_id) === digits(nguyen.tax_id));
@@ -123,7 +123,7 @@ describe('sample installations', () => {
     expect(names(TGT).has('Granite State Insurance')).toBe(false);
   });
 
-  it('R1/R5/R8: North Agency has exact, near and unmatched local content; Maple Agency (CA) has a local carrier', () => {
+  it('D4: the source sample holds the R1/R5/R8 cases (North Agency: exact, near and unmatched local content; Maple Agency (CA): a local carrier); reads the CSV only', () => {
     const offices = rows(SRC, 'offices');
     expect(offices.find((o) => o.name === 'Maple Agency')!.region).toBe('CA');
     expect(rows(SRC, 'carriers').some((c) => c.office_id === 'O-MAPLE')).toBe(true);

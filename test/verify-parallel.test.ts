@@ -68,8 +68,42 @@ describe('verify: record lines checked in worker threads', () => {
   });
 });
 
+describe('verify: the recorded outcomes reviewed by hand', () => {
+  // A second route to the expected file (written by VERIFY_PARALLEL_BIN runs): what each case's
+  // edits must give, written by hand from brokenCases(), checked against the file and a run.
+  type P = { file?: string; line?: number; pointer?: string; message: string };
+  const recorded = () => JSON.parse(fs.readFileSync(EXPECTED, 'utf8')) as Record<string, { valid: boolean; problems: P[] }>;
+
+  it('V1: a last line without a newline that names a missing contact is the one problem, at its line', () => {
+    const want = {
+      valid: false,
+      problems: [{ file: 'data/records/smartpad.ndjson', line: 6001, pointer: '/contact', message: 'refers to contact/NOPE5, which is neither a record nor a stub of this bundle' }],
+    };
+    const name = 'last line without a newline';
+    expect(recorded()[name]).toMatchObject(want);
+    expect(verifyCli(zips.get(name)!, 2)).toMatchObject(want);
+  });
+
+  it('V1: every line the "many defects" case breaks is named, by file, line and pointer', () => {
+    const got = recorded()['many defects']!;
+    expect(got.valid).toBe(false);
+    const at = (file: string, line: number, pointer?: string) =>
+      got.problems.some((p) => p.file === `data/records/${file}.ndjson` && p.line === line && (pointer === undefined || p.pointer === pointer));
+    for (const n of [2, 700, 1401, 2999, 3000, 5999]) {
+      expect(at('contacts', n, '/birth_date'), `contacts line ${n} birth date`).toBe(true);
+      expect(at('contacts', n, '/gender'), `contacts line ${n} gender`).toBe(true);
+    }
+    // not JSON (cut short, empty, a byte-order mark), and a ref out of order
+    for (const n of [1500, 1600, 1700, 2500]) expect(at('contacts', n), `contacts line ${n}`).toBe(true);
+    for (const n of [10, 5000]) expect(at('smartpad', n, '/contact'), `smartpad line ${n}`).toBe(true);
+    expect(at('smartpad', 3500, '/extra'), 'smartpad line 3500 extra field').toBe(true);
+    expect(at('letters', 1), 'letters line 1 (document path)').toBe(true);
+    expect(at('policies', 1), 'policies line 1 (party naming NOPE4)').toBe(true);
+  });
+});
+
 describe('verify: worker threads on a valid bundle', () => {
-  it('V1: the compiled worker module is there (else the runs above would not have used workers)', () => {
+  it('V1 (precondition, not the rule): the compiled worker module is in dist/, so the CLI runs in this file used workers', () => {
     expect(fs.existsSync(path.join(ROOT, 'dist/src/bundle/verify-worker.js'))).toBe(true);
   });
 

@@ -254,7 +254,7 @@ describe('zip-level checks (S1, V1)', () => {
     expect(fs.readdirSync(zipDir)).toEqual(['b.zip']);
   });
 
-  it('V1: forgeZip output is a valid zip to the reader (encoder sanity)', async () => {
+  it('S1 (test kit): forgeZip output is a zip the reader opens, so the forged cases above test the reader and not the encoder', async () => {
     const r = await openBag(save(forgeZip([{ name: 'x/bagit.txt', data: 'a' }])));
     expect(r.bag).toBeUndefined();
     expectProblem(r.problems, 'bag-info.txt', /missing/);
