@@ -8,6 +8,7 @@ import type { BundleHeader } from './bundle/records.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import type { Db } from './store/db.js';
 import { requireOffice, requireRights, requireUser } from './store/offices.js';
+import { checkOutputPath, writeOutputWith } from './output-file.js';
 import { keptReceiptPieces, receiptsOf, type KeptReceipt } from './store/receipt-store.js';
 
 export interface ReissueRequest {
@@ -37,37 +38,23 @@ export async function reissueReceipt(db: Db, req: ReissueRequest): Promise<Reiss
   const bundleId = await bundleIdOf(req.bundle);
   const accept = pickAccept(receiptsOf(db, bundleId, office.id), bundleId, office.name, req.accept);
   const out = path.resolve(req.out);
-  if (fs.existsSync(out)) {
-    throw new OfficeportError(ErrorCode.REFUSED, `${req.out} already exists; the receipt is not written over it`, { hint: 'name a new file with --out' });
-  }
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
+  const output = { option: '--out', installation: db.name };
+  checkOutputPath(out, output); // L1: before any work, never over a file or an installation
   let bytes = 0;
-  const fd = fs.openSync(tmp, 'wx', 0o600);
-  try {
+  writeOutputWith(out, output, (write) => {
     let any = false;
     for (const piece of keptReceiptPieces(db, accept.accept_id)) {
-      fs.writeSync(fd, piece);
+      write(piece);
       bytes += piece.length;
       any = true;
     }
-    if (!any) bytes = writeLegacy(db, fd, accept);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, out);
-  } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // already closed
-    }
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+    if (!any) bytes = writeLegacy(db, write, accept);
+  });
   return { bundle_id: bundleId, accept_id: accept.accept_id, accepted_at: accept.accepted_at, out, bytes };
 }
 
 /** An accept of an earlier version kept its whole receipt text only up to 50,000 outcomes, in import_accepts. */
-function writeLegacy(db: Db, fd: number, accept: KeptReceipt): number {
+function writeLegacy(db: Db, write: (data: Buffer) => void, accept: KeptReceipt): number {
   const text = db.prepare(`SELECT receipt FROM import_accepts WHERE accept_id = ?`).pluck().get(accept.accept_id) as string;
   if (text.includes('"outcomes_omitted"')) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `import ${accept.accept_id} was made by an earlier officeport that kept only a summary of this large receipt; it cannot be issued again`, {
@@ -75,7 +62,7 @@ function writeLegacy(db: Db, fd: number, accept: KeptReceipt): number {
     });
   }
   const b = Buffer.from(text, 'utf8');
-  fs.writeSync(fd, b);
+  write(b);
   return b.length;
 }
 

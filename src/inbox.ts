@@ -8,7 +8,7 @@ import { comparePlans, type CarrierMode, type PlannedDecision } from './domain/r
 import { displayName, maskTaxId } from './domain/matching.js';
 import { ErrorCode, OfficeportError } from './errors.js';
 import { faultPoint } from './fault.js';
-import { checkOutputPath, openTempBeside, publishFile, sweepLeftovers, tempBeside } from './output-file.js';
+import { checkOutputPath, publishFile, sweepLeftovers, tempBeside, writeOutputWith } from './output-file.js';
 import {
   acceptStaged, alreadyImported, checkAddressed, dropStaging, normaliseContactRefs, openVerified,
   type AcceptResult, type Addressee, type BundleSource,
@@ -246,26 +246,15 @@ function checkPlan(db: Db, plan: PlanFile, file: string): void {
 function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, carriers: CarrierMode, selected: string[] | undefined, force?: boolean): void {
   const contacts = selected ?? (db.prepare(`SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now' ORDER BY ref`).pluck().all() as string[]);
   const head = { plan_version: 1, bundle_id: src.header.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, office_id: a.office.id, user_id: a.user.id, carriers, contacts };
-  const { tmp, fd } = openTempBeside(file);
-  try {
-    fs.writeSync(fd, `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "decisions": [`);
+  writeOutputWith(file, { force, option: '--plan-out', installation: db.name }, (write) => {
+    write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "decisions": [`);
     let first = true;
     for (const d of plannedDecisions(db)) {
-      fs.writeSync(fd, `${first ? '' : ','}\n    ${JSON.stringify(d)}`);
+      write(`${first ? '' : ','}\n    ${JSON.stringify(d)}`);
       first = false;
     }
-    fs.writeSync(fd, `${first ? '' : '\n  '}]\n}\n`);
-    fs.closeSync(fd);
-    publishFile(tmp, file, { force, option: '--plan-out', installation: db.name });
-  } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // closed already
-    }
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+    write(`${first ? '' : '\n  '}]\n}\n`);
+  });
 }
 
 /** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */

@@ -77,23 +77,30 @@ export function openTempBeside(dest: string): { tmp: string; fd: number } {
   return { tmp, fd: fs.openSync(tmp, 'wx', 0o600) };
 }
 
-/** Writes `content` to a private temporary file beside `dest` and publishes it there (L1: never over a file). */
-export function writeOutputFile(dest: string, content: string | Buffer, opts: OutputOptions = {}): void {
+/**
+ * Streams a file to a private temporary name beside `dest` (every piece `fill`
+ * hands to `write`), then publishes it there (L1: never over a file); on any
+ * failure the temporary file is removed and nothing appears at `dest`.
+ */
+export function writeOutputWith(dest: string, opts: OutputOptions, fill: (write: (data: string | Buffer) => void) => void): void {
   const { tmp, fd } = openTempBeside(dest);
+  let open = true;
   try {
-    fs.writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    fill((data) => void (typeof data === 'string' ? fs.writeSync(fd, data) : fs.writeSync(fd, data)));
     fs.fsyncSync(fd);
     fs.closeSync(fd);
+    open = false;
     publishFile(tmp, dest, opts);
   } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // closed already
-    }
+    if (open) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/** Writes `content` to a private temporary file beside `dest` and publishes it there (L1: never over a file). */
+export function writeOutputFile(dest: string, content: string | Buffer, opts: OutputOptions = {}): void {
+  writeOutputWith(dest, opts, (write) => write(content));
 }
 
 /** A new private scratch folder (0700) in `parent`, after removing dead leftovers there (L11). */
