@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Receipt } from '../src/domain/finalize-rules.js';
-import { handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
+import { exportSample, handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
 import { BIN, ROOT, run, tmpDir } from './helpers/cli.js';
 import { snapshotDir } from './helpers/installation.js';
 
@@ -78,13 +78,7 @@ interface Setup {
  * staying rows (P-1007's primary contact moved).
  */
 async function exported(): Promise<Setup> {
-  const dir = tmpDir('officeport-lifecycle-');
-  const db = path.join(dir, 'source.db');
-  ok(['init', '--db', db]);
-  ok(['load', SAMPLE, '--db', db]);
-  const bundle = path.join(dir, 'move.zip');
-  ok(['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
-    '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle]);
+  const { dir, db, bundle } = exportSample('officeport-lifecycle-');
   const receipt = await handReceipt(bundle, {
     outcome: (r) => {
       const c = 'contact/C-1106';

@@ -11,11 +11,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../src/bundle/bag-reader.js';
 import type { Receipt } from '../src/domain/finalize-rules.js';
 import { TABLE_NAMES } from '../src/store/tables.js';
-import { bundleRecords, handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
+import { bundleRecords, exportSample, handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
 import { ROOT, run, tmpDir } from './helpers/cli.js';
 import { snapshotDir } from './helpers/installation.js';
 
-const SAMPLE = path.join(ROOT, 'samples/source');
 type Row = Record<string, string>;
 
 function ok(args: string[]): string {
@@ -56,16 +55,6 @@ interface Setup {
   bundle: string;
 }
 
-function exportSample(): Setup {
-  const dir = tmpDir('officeport-finalize-');
-  const db = path.join(dir, 'source.db');
-  ok(['init', '--db', db]);
-  ok(['load', SAMPLE, '--db', db]);
-  const bundle = path.join(dir, 'move.zip');
-  ok(['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
-    '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle]);
-  return { dir, db, bundle };
-}
 
 const ownedBy = (contact: string) => (r: { record: Record<string, unknown> }) =>
   r.record.ref === `contact/${contact}` || r.record.primary_contact === `contact/${contact}` || r.record.contact === `contact/${contact}`
