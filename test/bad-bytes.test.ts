@@ -83,6 +83,21 @@ describe('L9: bad bytes in a bundle', () => {
     expect(r.out).toMatch(/data\/records\/policies\.ndjson:1 \/parties\/0\/role: .*NUL/);
   });
 
+  it('L9: half of a surrogate pair written as an escape (\\ud800) is refused with its line and pointer; a whole pair written as escapes is a character', async () => {
+    // JSON.stringify writes a lone surrogate as the escape \ud800: valid JSON, but no character and no UTF-8 can hold it
+    const lone = await verifyParts((p) => editLine(p, C, 2, (c) => ({ ...c, city: 'Spring\ud800field' })));
+    expect(lone.code).toBe(1);
+    expect(lone.out).toMatch(/data\/records\/contacts\.ndjson:2 \/city: .*surrogate/);
+    const low = await verifyParts((p) => editLine(p, C, 2, (c) => ({ ...c, last_name: 'x\udc00' })));
+    expect(low.out).toMatch(/data\/records\/contacts\.ndjson:2 \/last_name: .*surrogate/);
+    const pair = await verifyParts((p) => editLine(p, C, 2, (c) => ({ ...c, city: 'Spring\u{1F600}field' })));
+    expect(pair.out).not.toMatch(/surrogate/);
+    const escapedPair = await verifyParts((p) =>
+      editLine(p, C, 2, (c) => JSON.stringify({ ...c, city: 'CITY' }).replace('CITY', 'Spring\\ud83d\\ude00field')),
+    );
+    expect(escapedPair.out).not.toMatch(/surrogate/);
+  });
+
   it('L9: a record nested 100,000 levels deep is a problem with file and line, not a crash', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const r = await verifyParts((p) => editLine(p, C, 2, (c) => JSON.stringify(c).replace(/}$/, `,"city":${deep}}`)));

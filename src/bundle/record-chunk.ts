@@ -9,7 +9,7 @@
 // whole stream: 0x0A never occurs inside a UTF-8 sequence. Bytes that are not
 // UTF-8, a NUL, a line nested too deep (L9) are problems of their line.
 import { isUtf8 } from 'node:buffer';
-import { badBytes, jsonTooDeep, nulMessage, nulPointer, tooDeepMessage } from '../domain/text.js';
+import { badBytes, badText, hasSuspectEscape, jsonTooDeep, tooDeepMessage } from '../domain/text.js';
 import type { Problem } from '../errors.js';
 import { refHash } from './ref-hash.js';
 import { SPECS, type RecordType } from './records.js';
@@ -66,8 +66,8 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
   const uses = new UseList();
   const accept = recordHandler(type);
   let line = 0;
-  /** the lines of `text` (whole lines, good bytes); `nulEscape`: the text holds \u0000 somewhere */
-  const readLines = (text: string, nulEscape: boolean) => {
+  /** the lines of `text` (whole lines, good bytes); `suspect`: the text holds an escape of NUL or of a surrogate somewhere */
+  const readLines = (text: string, suspect: boolean) => {
     let start = 0;
     while (start < text.length) {
       let nl = text.indexOf('\n', start);
@@ -87,10 +87,10 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
         bad.push({ line, problems: [{ message: `not a JSON record: ${(e as Error).message}` }] });
         continue;
       }
-      if (nulEscape && lineText.includes('\\u0000')) {
-        const pointer = nulPointer(rec);
-        if (pointer !== undefined) {
-          bad.push({ line, problems: [{ pointer, message: nulMessage('(written \\u0000)') }] });
+      if (suspect && hasSuspectEscape(lineText)) {
+        const why = badText(rec);
+        if (why) {
+          bad.push({ line, problems: [why] });
           continue;
         }
       }
@@ -119,7 +119,7 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
     // piece that fails them is looked at line by line.
     if (isUtf8(piece) && piece.indexOf(0) < 0) {
       const text = piece.toString('utf8');
-      readLines(text, text.includes('\\u0000'));
+      readLines(text, hasSuspectEscape(text));
       continue;
     }
     for (let s = 0; s < piece.length; ) {
@@ -129,7 +129,7 @@ export function checkChunk({ type, bytes, wantText }: ChunkTask): ChunkResult {
       if (why) bad.push({ line: ++line, problems: [{ message: why }] });
       else {
         const text = piece.toString('utf8', s, nl < 0 ? end : nl + 1);
-        readLines(text, text.includes('\\u0000'));
+        readLines(text, hasSuspectEscape(text));
       }
       s = end + 1;
     }

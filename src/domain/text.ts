@@ -101,16 +101,37 @@ export function tooDeepMessage(max = MAX_JSON_DEPTH): string {
 }
 
 /**
- * JSON pointer of the first string (value or key) in `value` holding U+0000,
- * or undefined. Walks without recursion; call it on parsed JSON whose text
- * holds the escape \u0000 (a raw NUL byte is refused before parsing).
+ * An escape that can decode to what text may not hold: \u0000, or a half of a
+ * surrogate pair (\uD800-\uDFFF, legal only as a pair). A cheap test of the
+ * text before the parsed value is walked.
  */
-export function nulPointer(value: unknown): string | undefined {
+const SUSPECT_ESCAPE = /\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/;
+export function hasSuspectEscape(text: string): boolean {
+  return SUSPECT_ESCAPE.test(text);
+}
+
+/** A surrogate that is not half of a pair: no Unicode character, and no UTF-8 can store it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function whyNotText(s: string): string | undefined {
+  if (s.includes('\0')) return nulMessage('(written \\u0000)');
+  if (LONE_SURROGATE.test(s)) return 'holds half of a surrogate pair (an escape \\uD800-\\uDFFF without its other half), which is no character and no UTF-8 can hold; refused rather than repaired';
+  return undefined;
+}
+
+/**
+ * The first string (value or key) in `value` that is not text officeport takes
+ * (NUL, a lone surrogate), with its JSON pointer, or undefined. Walks without
+ * recursion; call it on parsed JSON whose text hasSuspectEscape (raw NUL and
+ * invalid UTF-8 bytes are refused before parsing).
+ */
+export function badText(value: unknown): { pointer: string; message: string } | undefined {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
     const [v, at] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\0')) return at;
+      const why = whyNotText(v);
+      if (why) return { pointer: at, message: why };
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}/${i}`]);
     } else if (v !== null && typeof v === 'object') {
@@ -118,7 +139,8 @@ export function nulPointer(value: unknown): string | undefined {
       for (let i = keys.length - 1; i >= 0; i--) {
         const k = keys[i]!;
         const p = `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-        if (k.includes('\0')) return p;
+        const why = whyNotText(k);
+        if (why) return { pointer: p, message: why };
         stack.push([(v as Record<string, unknown>)[k], p]);
       }
     }
@@ -128,7 +150,7 @@ export function nulPointer(value: unknown): string | undefined {
 
 /**
  * JSON text as a value, refusing what L9 refuses: nesting deeper than `max`
- * (checked before parsing) and NUL in any string (the escape \u0000). The
+ * (checked before parsing) and NUL or a lone surrogate in any string (escapes). The
  * problem carries a pointer when it is about one field.
  */
 export function parseStrictJson(text: string): { value: unknown } | { problem: { pointer?: string; message: string } } {
@@ -139,9 +161,9 @@ export function parseStrictJson(text: string): { value: unknown } | { problem: {
   } catch (e) {
     return { problem: { message: `not readable JSON: ${(e as Error).message}` } };
   }
-  if (text.includes('\\u0000')) {
-    const pointer = nulPointer(value);
-    if (pointer !== undefined) return { problem: { pointer, message: nulMessage('(written \\u0000)') } };
+  if (hasSuspectEscape(text)) {
+    const bad = badText(value);
+    if (bad) return { problem: bad };
   }
   return { value };
 }
