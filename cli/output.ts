@@ -78,3 +78,8 @@ export function progress(label: string, total?: number): Progress {
     },
   };
 }
+
+/** A word as a POSIX shell reads it back: hints print commands a user pastes. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

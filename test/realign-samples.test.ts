@@ -70,3 +70,19 @@ describe('R5 on samples/source', () => {
     expect(m.stderr).toMatch(/not available in Canada and Australia, and office Maple Agency is in region CA/);
   });
 });
+
+describe('R10: a rename on samples/source', () => {
+  it('R10: the undo command a rename prints runs as printed, for an office whose name has a space', async () => {
+    const db = await loadInstallation(SAMPLES);
+    const before = await dump(db);
+    const r = bin(db, 'rename', 'carrier', 'CL-2', 'Granite State Insurance', '--office', 'North Agency', '--user', 'nadmin');
+    expect(r.code, r.stderr).toBe(0);
+    const hint = /\(undo: officeport (realign undo .*)\)/.exec(r.stdout)?.[1];
+    expect(hint).toContain("--office 'North Agency'");
+    // the words as a shell splits them (the hint quotes with '...' only)
+    const words = [...hint!.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+    const u = bin(db, ...words);
+    expect(u.code, u.stderr).toBe(0);
+    expect(await dump(db)).toEqual(before);
+  });
+});
