@@ -75,7 +75,7 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
   },
 };
 
-/** L2: the question, on stderr so that stdout stays the command's output; only "y" or "yes" goes on. */
+/** L2: the question, on stderr so that stdout stays the command's output; only the word "yes" goes on (removal is not a one-key answer). */
 async function askOnTerminal(p: FinalizePreview): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -84,7 +84,7 @@ async function askOnTerminal(p: FinalizePreview): Promise<boolean> {
       `finalize will remove ${p.contacts} moved contact${p.contacts === 1 ? '' : 's'} and ${p.records} record${p.records === 1 ? '' : 's'} in all from ${p.office.name}${refs}, ` +
         `keeping them in the retention archive ${p.archive}.\nRemove them? Type yes to go on: `,
     );
-    return /^\s*y(es)?\s*$/i.test(answer);
+    return /^\s*yes\s*$/i.test(answer);
   } finally {
     rl.close();
   }
