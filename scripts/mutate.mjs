@@ -17,7 +17,9 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const FINALIZE_TESTS = ['test/finalize-rules.test.ts', 'test/finalize.test.ts', 'test/finalize-kill.test.ts', 'test/verify-retention.test.ts', 'test/log.test.ts'];
+// Not finalize-kill.test.ts: it times SIGKILLs against the reference run's
+// duration, which the instrumented build changes (its dry run fails under Stryker).
+const FINALIZE_TESTS = ['test/finalize-rules.test.ts', 'test/finalize.test.ts', 'test/verify-retention.test.ts', 'test/log.test.ts'];
 const MATCH_TESTS = ['test/reconcile.test.ts', 'test/import-rules.test.ts', 'test/import.test.ts', 'test/inbox.test.ts', 'test/import-plan-set.test.ts', 'test/import-contested.test.ts', 'test/inbox-steps.test.ts', 'test/import-receipt.test.ts'];
 const IMPORT_PLAN_TESTS = [...MATCH_TESTS, 'test/import-kind.test.ts', 'test/import-e2e.test.ts', 'test/import-changelog.test.ts'];
 const VERIFY_TESTS = ['test/verify-records.test.ts', 'test/verify-hook.test.ts', 'test/verify-parallel.test.ts', 'test/sign.test.ts', 'test/export-bundle.test.ts', 'test/verify-retention.test.ts', 'test/inspect.test.ts'];

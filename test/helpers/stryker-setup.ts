@@ -13,11 +13,16 @@
 //    module level), to every test of the file (running any of them runs that
 //    setup again). Without this, perTest coverage would call a mutant reached
 //    only through the binary "NoCoverage" and never test it.
+//    The same goes for code the test process itself runs in a beforeAll or
+//    between tests: Stryker counts it as "static" and runs every selected test
+//    for each such mutant; it is moved to the tests of the file instead (Stryker
+//    activates the mutant before the file's beforeAll). Coverage at module load
+//    stays static: a mutant there needs a fresh load.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeEach, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 
 type Hits = Record<string, number>;
 interface Ns {
@@ -48,7 +53,23 @@ if (mode === 'mutant') {
   const fileLevel: Hits = {};
   const testIds = new Set<string>();
   let current: string | undefined;
+  // In-process static coverage from here on (this file's hooks) is file-level.
+  let seen: Hits | undefined;
+  const moveStatic = (): void => {
+    if (!seen) return;
+    for (const [id, n] of Object.entries(cov.static)) {
+      const d = n - (seen[id] ?? 0);
+      if (d > 0) fileLevel[id] = (fileLevel[id] ?? 0) + d;
+    }
+    // Keep what was there before (module load): it stays static.
+    for (const id of Object.keys(cov.static)) if (seen[id] === undefined) delete cov.static[id];
+    else cov.static[id] = seen[id];
+  };
+  beforeAll(() => {
+    seen = { ...cov.static };
+  });
   beforeEach(() => {
+    moveStatic();
     take(fileLevel);
     current = ns.currentTestId;
     if (current) testIds.add(current);
@@ -59,6 +80,7 @@ if (mode === 'mutant') {
     current = undefined;
   });
   afterAll(() => {
+    moveStatic();
     take(fileLevel);
     for (const id of testIds) {
       const t = (cov.perTest[id] ??= {});
