@@ -26,7 +26,7 @@ const VERIFY_TESTS = ['test/verify-records.test.ts', 'test/verify-hook.test.ts',
 
 /** module name -> files mutated, test files run */
 export const MODULES = {
-  'zip-reader': { mutate: ['src/bundle/zip-reader.ts'], tests: ['test/bundle/zip-safety.test.ts', 'test/bundle/zip-limits-default.test.ts', 'test/bundle/bag-writer.test.ts', ...VERIFY_TESTS] },
+  'zip-reader': { mutate: ['src/bundle/zip-reader.ts'], tests: ['test/bundle/zip-safety.test.ts', 'test/bundle/zip-limits-default.test.ts', 'test/bundle/zip-limit-edges.test.ts', 'test/bundle/bag-writer.test.ts', ...VERIFY_TESTS] },
   'finalize-rules': { mutate: ['src/domain/finalize-rules.ts'], tests: FINALIZE_TESTS },
   'finalize-store': { mutate: ['src/store/finalize-store.ts'], tests: FINALIZE_TESTS },
   finalize: { mutate: ['src/finalize.ts'], tests: FINALIZE_TESTS },
