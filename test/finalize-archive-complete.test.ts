@@ -9,7 +9,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../src/bundle/bag-reader.js';
-import { handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
+import { exportSample, handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
 import { run, tmpDir } from './helpers/cli.js';
 import { SAMPLES } from './helpers/installation.js';
 
@@ -71,13 +71,7 @@ const keyOf = (r: Row) => (r.id !== undefined ? `id:${r.id}` : JSON.stringify(Ob
 const canon = (r: Row) => JSON.stringify(Object.entries(r).sort());
 
 async function finalizeAndCompare(receiptOf: (bundle: string, dir: string, db: string) => Promise<string>): Promise<{ removed: number; detached: number; tables: string[] }> {
-  const dir = tmpDir('officeport-archive-complete-');
-  const db = path.join(dir, 'source.db');
-  ok(['init', '--db', db]);
-  ok(['load', path.join(SAMPLES, 'source'), '--db', db]);
-  const bundle = path.join(dir, 'move.zip');
-  ok(['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
-    '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle]);
+  const { dir, db, bundle } = exportSample('officeport-archive-complete-');
   const receipt = await receiptOf(bundle, dir, db);
   const before = dump(db);
   const out = JSON.parse(ok(['finalize', receipt, '--db', db, '--office', 'North Agency', '--user', 'alice', '--yes', '--json'])) as { archive: string };
