@@ -193,15 +193,10 @@ export function applyPurge(db: Db, ctx: RealignContext, plan: PurgePlan): { jour
 
 // ---------------------------------------------------------------- R10
 
-export interface JournalEntry {
+/** A journal entry as `realign log` lists it: what was journaled, when, and whether it was undone. */
+export interface JournalEntry extends EntryHead {
   id: number;
   at: string;
-  office_id: string;
-  user_id: string;
-  kind: string;
-  local_id: string;
-  resource_id: string;
-  summary: unknown;
   undone_at: string | null;
 }
 
