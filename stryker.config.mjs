@@ -39,11 +39,11 @@ export default {
   ignorePatterns: ['dist', 'reports', 'bench/out', 'test-artifacts', 'demo-out', '*.db', '*.db-wal', '*.db-shm'],
   mutate: [
     'src/domain/**/*.ts',
-    'src/import-plan*.ts',
-    'src/finalize.ts',
-    'src/store/finalize-store.ts',
+    'src/import/plan*.ts',
+    'src/finalize/finalize.ts',
+    'src/store/sqlite/finalize-store.ts',
     'src/bundle/zip-reader.ts',
-    'src/verify.ts',
+    'src/audit/verify.ts',
     'src/bundle/record-check.ts',
   ],
 };

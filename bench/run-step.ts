@@ -2,12 +2,12 @@
 // Usage: node dist/bench/run-step.js <step> [args...]; prints one JSON line:
 // { step, records, seconds, max_rss_kb, detail }. Times are taken inside the
 // process around the work itself (process.hrtime.bigint), after module load.
-import { exportBundle } from '../src/export.js';
+import { exportBundle } from '../src/export/index.js';
 import { loadDir } from '../src/formats/office-csv.js';
-import { generateInstallation } from '../src/generate.js';
-import { importFile } from '../src/inbox.js';
-import { openInstallation } from '../src/store/db.js';
-import { verifyBundle } from '../src/verify.js';
+import { generateInstallation } from '../src/installation/generate.js';
+import { importFile } from '../src/import/inbox.js';
+import { openInstallation } from '../src/store/sqlite/db.js';
+import { verifyBundle } from '../src/audit/verify.js';
 
 export interface StepReport {
   step: string;

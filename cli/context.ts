@@ -1,5 +1,5 @@
 // Opening the installation for a command, and closing it whatever happens.
-import { openInstallation, resolveDbPath, type Db } from '../src/store/db.js';
+import { openInstallation, resolveDbPath, type Db } from '../src/store/open.js';
 import type { GlobalArgs } from './output.js';
 
 /** The installation the running command opened (or tried to), so an error of the environment can name it (L10). */

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yargs from 'yargs';
-import { OfficeportError, formatProblem } from '../src/errors.js';
-import { VERSION } from '../src/version.js';
+import { OfficeportError, formatProblem } from '../src/shared/errors.js';
+import { VERSION } from '../src/shared/version.js';
 import { loadCommands } from './commands/index.js';
 import { currentInstallation } from './context.js';
 import { style } from './output.js';

@@ -13,7 +13,7 @@ BIN=$(readlink -f "$1"); OUT=$2; SIZE=${SIZE:-10000}
 SAMPLES=$(readlink -f "$(dirname "$0")/../samples")
 rm -rf "$OUT"; mkdir -p "$OUT"; W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-op() { local rc=0; node "$BIN" "$@" >>"$W/log" 2>&1 || rc=$?; echo "$rc $1 $2" >>"$OUT/exits.txt"; }
+op() { local rc=0; node "$BIN" "$@" >>"$W/log" 2>&1 || rc=$?; echo "$rc $1" >>"$OUT/exits.txt"; }
 mask() { sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/TIME/g; s/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g; s/"(receipt_key|seal|key|receipt_sha256)": ?"[^"]*"/"\1":"KEY"/g'; }
 unpack() { # zip -> folder of masked entries
   mkdir -p "$2"; (cd "$2" && unzip -qo "$1"); find "$2" -type f | while read -r f; do mask <"$f" >"$f.m" && mv "$f.m" "$f"; done

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../src/shared/version.js';
 import { run, tmpDir } from './helpers/cli.js';
 import { SAMPLES, loadInstallation } from './helpers/installation.js';
 

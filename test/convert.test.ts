@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_ID, HOSTILE_FORMULA, HOSTILE_SCRIPT, exportHostile, tamperBundle, type Exported } from './audit-fixture.js';
-import { EXCLUSION_REASONS } from '../src/inspect.js';
+import { EXCLUSION_REASONS } from '../src/audit/inspect.js';
 import { run } from './helpers/cli.js';
 import { skipWithoutTool } from './helpers/tools.js';
 

@@ -100,7 +100,7 @@ describe('the bundle', () => {
   });
 
   it('B5: every reference resolves to a record or stub (verify passes)', async () => {
-    const { verifyBundle } = await import('../src/verify.js');
+    const { verifyBundle } = await import('../src/audit/verify.js');
     const r = await verifyBundle(zip);
     expect(r.problems).toEqual([]);
     expect(r.valid).toBe(true);

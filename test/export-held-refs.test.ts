@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { PayloadFile } from '../src/bundle/bag-writer.js';
-import { HeldRefs } from '../src/export-held-refs.js';
+import { HeldRefs } from '../src/export/held-refs.js';
 
 const LINES = [
   '{"ref":"contact/C-1","kind":"individual","first_name":"Zoë"}',

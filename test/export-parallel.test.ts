@@ -1,4 +1,4 @@
-// export on two threads (src/export-parallel.ts, src/export-worker.ts): the
+// export on two threads (src/export/parallel.ts, src/export/worker.ts): the
 // later record files are made by a worker thread and streamed into the bag by
 // the main thread. The bundle must be the very bytes a one-thread export makes
 // (B6), and the scratch folder (selection database, worker files) must be gone

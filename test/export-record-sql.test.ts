@@ -1,5 +1,5 @@
 // The export has SQLite write most records' columns as JSON text (recordSql in
-// src/export-records.ts). It must give exactly the text JSON.stringify gives for
+// src/export/records.ts). It must give exactly the text JSON.stringify gives for
 // recordBuilder's record (B3: fields in schema order, refs from *_id columns, no
 // empty values, text escaped as JSON.stringify escapes it), and a row holding a
 // value that is not text must still come out as the JavaScript builder makes it.
@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildParty, emptyCounts, emptyExclusions, RECORD_TYPES, recordBuilder, SPECS, type BundleHeader, type Row } from '../src/bundle/records.js';
-import { recordLines, recordSql, type TypeQuery } from '../src/export-records.js';
+import { recordLines, recordSql, type TypeQuery } from '../src/export/records.js';
 
 const text = fc.oneof(
   fc.constant(null),

@@ -1,5 +1,5 @@
 // The export's selection puts the X3, X5 and X6 rules to classes of candidate
-// rows (src/export-select.ts decideByClass), not to each row. These tests fill an
+// rows (src/export/select.ts decideByClass), not to each row. These tests fill an
 // installation with every combination the rules can tell apart (and random ones)
 // and check that the chosen ids and the exclusion counts are exactly those of the
 // rules applied row by row, as the export did before.
@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyCounts, emptyExclusions, type BundleHeader } from '../src/bundle/records.js';
 import { caseTravels, letterTravels, relationTravels, tally, type Presence } from '../src/domain/export-rules.js';
-import { attachSelection, detachSelection, SEL, selectExport } from '../src/export-select.js';
-import { openInstallation, type Db } from '../src/store/db.js';
+import { attachSelection, detachSelection, SEL, selectExport } from '../src/export/select.js';
+import { openInstallation, type Db } from '../src/store/sqlite/db.js';
 import { tmpDir } from './helpers/cli.js';
 
 const OFFICE = 'O-A';

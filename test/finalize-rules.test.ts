@@ -12,7 +12,7 @@ import {
   removalTables,
   type Receipt,
 } from '../src/domain/finalize-rules.js';
-import { TABLES, TABLE_NAMES } from '../src/store/tables.js';
+import { TABLES, TABLE_NAMES } from '../src/domain/model/tables.js';
 
 const HASH = 'a'.repeat(64);
 function receipt(over: Partial<Receipt> = {}): Receipt {

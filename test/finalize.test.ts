@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../src/bundle/bag-reader.js';
 import type { Receipt } from '../src/domain/finalize-rules.js';
-import { TABLE_NAMES } from '../src/store/tables.js';
+import { TABLE_NAMES } from '../src/domain/model/tables.js';
 import { bundleRecords, exportSample, handReceipt, writeJson } from './fixtures/finalize/hand-receipt.js';
 import { ROOT, run, tmpDir } from './helpers/cli.js';
 import { snapshotDir } from './helpers/installation.js';

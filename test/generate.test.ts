@@ -5,7 +5,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticRows } from '../src/domain/synthetic.js';
-import { TABLES, TABLE_NAMES, type TableName } from '../src/store/tables.js';
+import { TABLES, TABLE_NAMES, type TableName } from '../src/domain/model/tables.js';
 import { run, tmpDir } from './helpers/cli.js';
 
 type Row = Record<string, string>;

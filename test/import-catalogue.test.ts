@@ -3,7 +3,7 @@
 // one recreated record, names never collide, and any constraint the
 // installation still enforces surfaces as a clear OfficeportError.
 import { describe, expect, it } from 'vitest';
-import { OfficeportError } from '../src/errors.js';
+import { OfficeportError } from '../src/shared/errors.js';
 import { exportFrom, importInto, installation, rows, SOURCE, TARGET } from './fixtures/import/helpers.js';
 
 describe('I5: exact-name resolution of twin catalogue records', () => {

@@ -5,11 +5,11 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acceptInbox } from '../src/inbox.js';
-import { undoImport } from '../src/import-undo.js';
-import { openInstallation } from '../src/store/db.js';
-import { changesOf } from '../src/store/import-changes.js';
-import { ID_KEYED_TABLES, SCHEMA_VERSION } from '../src/store/schema.js';
+import { acceptInbox } from '../src/import/inbox.js';
+import { undoImport } from '../src/import/undo.js';
+import { openInstallation } from '../src/store/sqlite/db.js';
+import { changesOf } from '../src/store/sqlite/import-changes.js';
+import { ID_KEYED_TABLES, SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
 import { dump, exportFrom, importedSample, importInto, installation, rows, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
 
 const made: Installation[] = [];

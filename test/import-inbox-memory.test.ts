@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BundleHeader } from '../src/bundle/records.js';
-import { addToInbox, listInbox, userAddress } from '../src/inbox.js';
-import type { BundleSource } from '../src/import.js';
+import { addToInbox, listInbox, userAddress } from '../src/import/inbox.js';
+import type { BundleSource } from '../src/import/accept.js';
 import { installation, rows, TARGET, TGT_OFFICE, TGT_USER } from './fixtures/import/helpers.js';
 
 const N = 150_000;

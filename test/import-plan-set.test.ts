@@ -1,19 +1,19 @@
-// The set-based planner (src/import-plan-set.ts) against the per-record rules
+// The set-based planner (src/import/plan-set.ts) against the per-record rules
 // it replaced, kept here as the reference: for each scenario the bundle is
 // staged once, planned by the reference and by planStaged, and the two
 // temp.imp_plan tables must be identical row for row (seq, ref, type, outcome,
 // target_id, detail text).
 import { afterAll, describe, expect, it } from 'vitest';
 import { decideCensus, decideParty, decideRelation } from '../src/domain/reconcile.js';
-import { acceptInbox, addToInbox, importFile } from '../src/inbox.js';
-import { checkAddressed, openVerified } from '../src/import.js';
+import { acceptInbox, addToInbox, importFile } from '../src/import/inbox.js';
+import { checkAddressed, openVerified } from '../src/import/accept.js';
 import {
   decideContactRow, decideStubRow, matchContactRow, PLAN_ORDER, planCatalogue, planPendingRelations, planStaged, presence, TABLE_OF,
   type PlanContext, type Rec,
-} from '../src/import-plan.js';
-import { selectStaged, type ContactSelection } from '../src/import-stage.js';
+} from '../src/import/plan.js';
+import { selectStaged, type ContactSelection } from '../src/import/stage.js';
 import type { RecordType } from '../src/bundle/records.js';
-import { ImportQueries, indexTargetContacts } from '../src/store/import-store.js';
+import { ImportQueries, indexTargetContacts } from '../src/store/sqlite/import-store.js';
 import { exportFrom, installation, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

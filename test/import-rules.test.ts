@@ -1,7 +1,7 @@
 // I3-I7, I9-I11 on the sample installations, through the library.
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AcceptResult } from '../src/import.js';
+import type { AcceptResult } from '../src/import/accept.js';
 import { dump, exportFrom, importInto, installation, rows, SOURCE, TARGET, type Installation } from './fixtures/import/helpers.js';
 
 const outcome = (r: AcceptResult, ref: string) => r.outcomes.find((o) => o.ref === ref);

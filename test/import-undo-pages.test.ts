@@ -5,9 +5,9 @@
 // the restored dump must be exactly those of reading the log whole.
 import fs from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { OfficeportError } from '../src/errors.js';
-import { undoImport } from '../src/import-undo.js';
-import { CHANGE_PAGES, changesDesc, changesOf } from '../src/store/import-changes.js';
+import { OfficeportError } from '../src/shared/errors.js';
+import { undoImport } from '../src/import/undo.js';
+import { CHANGE_PAGES, changesDesc, changesOf } from '../src/store/sqlite/import-changes.js';
 import { dump, importedSample, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
 
 const made: Installation[] = [];

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { undoImport } from '../src/import-undo.js';
+import { undoImport } from '../src/import/undo.js';
 import { dump, exportFrom, importInto, installation, SOURCE, TARGET, TGT_OFFICE, TGT_USER } from './fixtures/import/helpers.js';
 
 describe('import undo', () => {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PlanFile } from '../src/import-plan.js';
+import type { PlanFile } from '../src/import/plan.js';
 import { dump, exportFrom, importInto, installation, rows, SOURCE, TARGET } from './fixtures/import/helpers.js';
 
 describe('I1: verified and addressed bundles only', () => {

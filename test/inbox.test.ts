@@ -1,8 +1,8 @@
 // I2: the inbox (Show Contact List): add, list, accept all or some, reject.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { acceptInbox, addToInbox, inboxDir, listInbox, rejectInbox, userAddress } from '../src/inbox.js';
-import { checkAddressed, openVerified } from '../src/import.js';
+import { acceptInbox, addToInbox, inboxDir, listInbox, rejectInbox, userAddress } from '../src/import/inbox.js';
+import { checkAddressed, openVerified } from '../src/import/accept.js';
 import { dump, exportFrom, importInto, installation, rows, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from './fixtures/import/helpers.js';
 
 async function stage(tgt: Installation, bundle: string) {

@@ -1,7 +1,7 @@
 // inspect (V2) through the real binary on a fixture bundle: header, counts,
 // exclusions with reasons, catalogue by origin, stubs, documents; no tax id shown.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maskTaxId } from '../src/inspect.js';
+import { maskTaxId } from '../src/audit/inspect.js';
 import path from 'node:path';
 import { ROOT, run } from './helpers/cli.js';
 import { BUNDLE_ID, CREATED_AT, exportWith, loadedDb } from './fixtures/export/kit.js';

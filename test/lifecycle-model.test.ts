@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../src/bundle/bag-reader.js';
-import { TABLES, TABLE_NAMES, type TableName } from '../src/store/tables.js';
+import { TABLES, TABLE_NAMES, type TableName } from '../src/domain/model/tables.js';
 import { run, tmpDir } from './helpers/cli.js';
 import { SAMPLES, loadInstallation } from './helpers/installation.js';
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TABLES, TABLE_NAMES } from '../src/store/tables.js';
+import { TABLES, TABLE_NAMES } from '../src/domain/model/tables.js';
 import { BIN, ROOT, run, tmpDir } from './helpers/cli.js';
 
 function lines(file: string): string[] {

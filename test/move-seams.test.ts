@@ -108,7 +108,7 @@ describe('sealed receipts', () => {
     // whoever holds the bundle holds its key: the ledger must still know what the bundle held
     const { header, records } = await bundleRecords(s.bundle);
     const inBundle = new Set(records.map((x) => x.record.ref));
-    const { Sealer } = await import('../src/receipt-seal.js');
+    const { Sealer } = await import('../src/trust/receipt-seal.js');
     const r = JSON.parse(fs.readFileSync(receipt, 'utf8')) as { outcomes: unknown[]; seal?: string };
     delete r.seal;
     // a policy of a moved contact written in the source after the export: the bundle never held it

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { publishFile, tempBeside } from '../src/output-file.js';
+import { publishFile, tempBeside } from '../src/shared/output-file.js';
 import { run, tmpDir } from './helpers/cli.js';
 import { loadInstallation, SAMPLES } from './helpers/installation.js';
 

@@ -11,9 +11,9 @@ import {
   rowidsByRow,
   rowidsWhere,
   type RowImage,
-} from '../src/store/row-journal.js';
-import { getEntry, imagePages, laterEntriesTouching, startEntry, type StoredEntry } from '../src/store/realign-journal.js';
-import { MIGRATIONS } from '../src/store/schema.js';
+} from '../src/store/sqlite/row-journal.js';
+import { getEntry, imagePages, laterEntriesTouching, startEntry, type StoredEntry } from '../src/store/sqlite/realign-journal.js';
+import { MIGRATIONS } from '../src/store/sqlite/schema.js';
 
 let db: Database.Database;
 const all = (t: string) => db.prepare(`SELECT rowid AS r, * FROM ${t} ORDER BY rowid`).all();

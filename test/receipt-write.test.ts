@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Outcome } from '../src/domain/reconcile.js';
-import { writeReceiptTemp, type ReceiptHead, type ReceiptOutcome } from '../src/receipt.js';
+import { writeReceiptTemp, type ReceiptHead, type ReceiptOutcome } from '../src/import/receipt.js';
 import { tmpDir } from './helpers/cli.js';
 
 const dir = tmpDir('officeport-receipt-');

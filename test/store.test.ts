@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/sqlite/schema.js';
 import { BIN, run, tmpDir } from './helpers/cli.js';
 import { SAMPLES, dumpLines } from './helpers/installation.js';
 

@@ -2,7 +2,7 @@
 // every line that parsed and passed its schema, exactly once, in file order.
 import { describe, expect, it } from 'vitest';
 import { RECORD_TYPES, type RecordType } from '../src/bundle/records.js';
-import { RECORD_LINES_BATCH, verifyBundle } from '../src/verify.js';
+import { RECORD_LINES_BATCH, verifyBundle } from '../src/audit/verify.js';
 import { bagOf, editLine, goldenParts, grow, linesOf } from './bundle/verify-kit.js';
 
 type Got = { type: RecordType; lines: { ref: string; text: string }[] }[];

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { convertBundle, type ConvertFormat } from '../../src/convert.js';
-import { resolveDbPath } from '../../src/store/db.js';
+import { convertBundle, type ConvertFormat } from '../../src/audit/index.js';
+import { resolveDbPath } from '../../src/store/open.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { runDemo } from '../../src/demo.js';
+import { runDemo } from '../../src/installation/index.js';
 import { print, printJson, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {

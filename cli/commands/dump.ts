@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { dumpDir } from '../../src/formats/office-csv.js';
+import { dumpDir } from '../../src/installation/index.js';
 import { withDb } from '../context.js';
 import { emit, type GlobalArgs } from '../output.js';
 

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { ErrorCode, OfficeportError } from '../../src/errors.js';
-import { exportBundle, type ExportResult, type Selection } from '../../src/export.js';
+import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
+import { exportBundle, type ExportResult, type Selection } from '../../src/export/index.js';
 import { withDb } from '../context.js';
 import { emit, progress, style, type GlobalArgs } from '../output.js';
 

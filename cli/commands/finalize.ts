@@ -1,9 +1,9 @@
 import readline from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
 import type { FinalizeCounts } from '../../src/domain/finalize-rules.js';
-import { ErrorCode, OfficeportError } from '../../src/errors.js';
-import { finalizeReceipt, type FinalizePreview, type FinalizeResult } from '../../src/finalize.js';
-import { undoFinalize, type UndoFinalizeResult } from '../../src/finalize-undo.js';
+import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
+import { finalizeReceipt, type FinalizePreview, type FinalizeResult } from '../../src/finalize/index.js';
+import { undoFinalize, type UndoFinalizeResult } from '../../src/finalize/index.js';
 import { withDb } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 

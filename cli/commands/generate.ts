@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { generateInstallation } from '../../src/generate.js';
+import { generateInstallation } from '../../src/installation/index.js';
 import { emit, progress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {

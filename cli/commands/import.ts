@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { ErrorCode, OfficeportError } from '../../src/errors.js';
-import { importFile, type AcceptRequest } from '../../src/inbox.js';
-import type { AcceptResult } from '../../src/import.js';
-import { reissueReceipt, type ReissueResult } from '../../src/import-reissue.js';
-import { undoImport, type UndoResult } from '../../src/import-undo.js';
-import { resolveDbPath } from '../../src/store/db.js';
+import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
+import { importFile, type AcceptRequest } from '../../src/import/index.js';
+import type { AcceptResult } from '../../src/import/index.js';
+import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
+import { undoImport, type UndoResult } from '../../src/import/index.js';
+import { resolveDbPath } from '../../src/store/open.js';
 import { withDb } from '../context.js';
 import { emit, progress, style, table, type GlobalArgs } from '../output.js';
 

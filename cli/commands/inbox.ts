@@ -1,7 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { acceptInbox, addToInbox, listInbox, rejectInbox, userAddress, type InboxListing } from '../../src/inbox.js';
-import { checkAddressed, openVerified } from '../../src/import.js';
-import { resolveDbPath } from '../../src/store/db.js';
+import { acceptInbox, addFileToInbox, inboxOf, rejectFromInbox, type InboxListing } from '../../src/import/index.js';
+import { resolveDbPath } from '../../src/store/open.js';
 import { withDb } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 import { acceptOptions, jsonOf, renderAccept, requestOf } from './import.js';
@@ -24,14 +23,7 @@ const add: CommandModule<GlobalArgs, Who & { file: string; trust?: string }> = {
     who(y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' }))
       .example('$0 inbox add move.zip --office "Springfield Agency" --user dana', 'stage the bundle; see it with inbox list'),
   handler: async (args) => {
-    const r = await withDb(args, async (db) => {
-      const src = await openVerified(args.file, args.trust);
-      try {
-        return await addToInbox(db, resolveDbPath(args.db), src, checkAddressed(db, src.header, args.office, args.user));
-      } finally {
-        await src.close();
-      }
-    });
+    const r = await withDb(args, (db) => addFileToInbox(db, resolveDbPath(args.db), args.file, args.office, args.user, args.trust));
     emit(args, { ...r.entry, added: r.added }, (x) => `${x.added ? 'staged' : 'already staged'}: bundle ${x.bundle_id} as inbox entry ${x.id}`);
   },
 };
@@ -41,7 +33,7 @@ const list: CommandModule<GlobalArgs, Who> = {
   describe: 'the pending bundles of this user and their contacts (Show Contact List)',
   builder: (y) => who(y).example('$0 inbox list --office T-SPRING --user dana', 'contacts waiting to be accepted; tax ids masked'),
   handler: async (args) => {
-    const entries = await withDb(args, (db) => listInbox(db, userAddress(db, args.office, args.user)));
+    const entries = await withDb(args, (db) => inboxOf(db, args.office, args.user));
     emit(args, { entries }, (x) => renderList(x.entries));
   },
 };
@@ -64,7 +56,7 @@ const reject: CommandModule<GlobalArgs, Who & { id: string }> = {
   describe: 'reject a staged bundle',
   builder: (y) => who(y.positional('id', { type: 'string', demandOption: true })).example('$0 inbox reject IN-000001 --office T-SPRING --user dana', 'it leaves the list'),
   handler: async (args) => {
-    const r = await withDb(args, (db) => rejectInbox(db, args.id, userAddress(db, args.office, args.user)));
+    const r = await withDb(args, (db) => rejectFromInbox(db, args.id, args.office, args.user));
     emit(args, r, (x) => [
       `rejected inbox entry ${x.id} (bundle ${x.bundle_id})`,
       ...(x.dropped.length ? ['', `dropped, waiting for contacts it does not bring (${x.dropped.length})`, table(['ref', 'why'], x.dropped.map((d) => [d.ref, d.reason]))] : []),

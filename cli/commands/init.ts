@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { resolveDbPath } from '../../src/store/db.js';
-import { SCHEMA_VERSION } from '../../src/store/schema.js';
+import { resolveDbPath } from '../../src/store/open.js';
+import { SCHEMA_VERSION } from '../../src/store/open.js';
 import { withDb } from '../context.js';
 import { emit, type GlobalArgs } from '../output.js';
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { readPublicKey } from '../../src/bundle/signing.js';
-import { ErrorCode, formatProblem, OfficeportError } from '../../src/errors.js';
-import { inspectBundle, type InspectReport, type PersonLine } from '../../src/inspect.js';
+import { readPublicKey } from '../../src/trust/index.js';
+import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
+import { inspectBundle, type InspectReport, type PersonLine } from '../../src/audit/index.js';
 import { dryRunFromAccept, writeInspectHtml } from '../../src/formats/html-report.js';
-import { checkOutputPath } from '../../src/output-file.js';
-import { resolveDbPath } from '../../src/store/db.js';
+import { checkOutputPath } from '../../src/shared/output-file.js';
+import { resolveDbPath } from '../../src/store/open.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 import { dryRunOptions, inspectDryRun } from './import.js';
 

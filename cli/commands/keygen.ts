@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { writeKeyPair } from '../../src/bundle/signing.js';
+import { writeKeyPair } from '../../src/trust/index.js';
 import { emit, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {

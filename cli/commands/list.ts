@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { LISTABLE, list, type Listable } from '../../src/list.js';
+import { LISTABLE, list, type Listable } from '../../src/installation/index.js';
 import { withDb } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 

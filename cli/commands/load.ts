@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { loadDir } from '../../src/formats/office-csv.js';
-import { resolveDbPath } from '../../src/store/db.js';
+import { loadDir } from '../../src/installation/index.js';
+import { resolveDbPath } from '../../src/store/open.js';
 import { withDb } from '../context.js';
 import { emit, progress, type GlobalArgs } from '../output.js';
 

@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { requireOffice } from '../../src/store/offices.js';
-import { listTransfers, type LogEntry } from '../../src/store/transfer-log.js';
+import { transferLog, type LogEntry } from '../../src/audit/index.js';
 import { withDb } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
@@ -20,8 +19,7 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 log --office "North Agency" --json', 'one office, as JSON'),
   handler: async (args) => {
     const entries = await withDb(args, (db) => {
-      const officeId = args.office === undefined ? undefined : requireOffice(db, args.office).id;
-      return listTransfers(db, { officeId, bundleId: args.bundle });
+      return transferLog(db, { office: args.office, bundle: args.bundle });
     });
     emit(args, { entries }, (x) => renderLog(x.entries));
   },

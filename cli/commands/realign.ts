@@ -1,7 +1,7 @@
 import readline from 'node:readline';
 import type { Argv, CommandModule } from 'yargs';
 import { KIND_LABEL, type CatalogueKind, type MigrationPlan } from '../../src/domain/realign-rules.js';
-import { ErrorCode, OfficeportError } from '../../src/errors.js';
+import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import {
   applyMigration,
   applyPurge,
@@ -11,9 +11,9 @@ import {
   realignLog,
   realignOffices,
   undoRealign,
-} from '../../src/realign.js';
-import { checkOutputPath } from '../../src/output-file.js';
-import { applyPlanned, pairingsFor, prepareApply, readPlanFile, writePlanFile } from '../../src/realign-plan.js';
+} from '../../src/realign/index.js';
+import { checkOutputPath } from '../../src/shared/output-file.js';
+import { applyPlanned, pairingsFor, prepareApply, readPlanFile, writePlanFile } from '../../src/realign/index.js';
 import { withDb } from '../context.js';
 import { emit, print, table, type GlobalArgs } from '../output.js';
 

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { renameRecord } from '../../src/catalogue-admin.js';
+import { renameRecord } from '../../src/realign/index.js';
 import type { CatalogueKind } from '../../src/domain/realign-rules.js';
 import { withDb } from '../context.js';
 import { emit, shellWord, type GlobalArgs } from '../output.js';

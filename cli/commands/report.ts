@@ -1,9 +1,9 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import Papa from 'papaparse';
 import type { CommandModule } from 'yargs';
-import { carriersProductsReport, type CarriersProductsReport } from '../../src/catalogue-admin.js';
-import { writeOutputFile, checkOutputPath } from '../../src/output-file.js';
-import { resolveDbPath } from '../../src/store/db.js';
+import { carriersProductsReport, type CarriersProductsReport } from '../../src/realign/index.js';
+import { writeOutputFile, checkOutputPath } from '../../src/shared/output-file.js';
+import { resolveDbPath } from '../../src/store/open.js';
 import { withDb } from '../context.js';
 import { print, table, type GlobalArgs } from '../output.js';
 

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { changeRights, showRights } from '../../src/rights.js';
-import { RIGHTS } from '../../src/store/tables.js';
+import { changeRights, showRights } from '../../src/installation/index.js';
+import { RIGHTS } from '../../src/domain/model/tables.js';
 import { withDb } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { searchCatalogue } from '../../src/catalogue-admin.js';
+import { searchCatalogue } from '../../src/realign/index.js';
 import type { CatalogueKind } from '../../src/domain/realign-rules.js';
 import { withDb } from '../context.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { addToSet, createSet, deleteSet, removeFromSet, showSet, type SetSummary } from '../../src/sets.js';
+import { addToSet, createSet, deleteSet, removeFromSet, showSet, type SetSummary } from '../../src/installation/index.js';
 import { withDb } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 

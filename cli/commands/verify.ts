@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { readPublicKey } from '../../src/bundle/signing.js';
-import { ErrorCode, formatProblem, OfficeportError } from '../../src/errors.js';
-import { verifyBundle } from '../../src/verify.js';
+import { readPublicKey } from '../../src/trust/index.js';
+import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
+import { verifyBundle } from '../../src/audit/index.js';
 import { emit, progress, style, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {

@@ -20,7 +20,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { badBytes, badLines } from '../domain/text.js';
-import { ErrorCode, OfficeportError, type Problem } from '../errors.js';
+import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { verifySignature } from './signing.js';
 import { DEFAULT_ZIP_LIMITS, openZip, ZipEntryError, type SafeZip, type ZipEntry } from './zip-reader.js';
 

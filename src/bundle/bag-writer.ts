@@ -17,10 +17,10 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 // @ts-expect-error archiver 8 (ESM) ships no types, and @types/archiver describes the older API.
 import { ZipArchive as ZipArchiveJs } from 'archiver';
-import { BugError } from '../errors.js';
-import { faultPoint } from '../fault.js';
-import { publishFile, tempBeside, type OutputOptions } from '../output-file.js';
-import { VERSION } from '../version.js';
+import { BugError } from '../shared/errors.js';
+import { faultPoint } from '../shared/fault.js';
+import { publishFile, tempBeside, type OutputOptions } from '../shared/output-file.js';
+import { VERSION } from '../shared/version.js';
 import { bagPathKind, BAGIT_TXT, BAG_INFO_TXT, MANIFEST_TXT, SIGNATURE_FILE, TAGMANIFEST_TXT } from './bag-reader.js';
 import { useNativeCrc32 } from './native-crc.js';
 import { signatureFileContent } from './signing.js';

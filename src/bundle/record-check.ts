@@ -5,7 +5,7 @@
 // merged here strictly in file order, so every problem lands in the same order
 // and with the same line as when the lines are read one by one: sort order,
 // unique refs and the reference index need the whole bundle and stay here.
-import type { Problem } from '../errors.js';
+import type { Problem } from '../shared/errors.js';
 import { lineTooLongMessage, type OpenedBag } from './bag-reader.js';
 import type { ChunkResult } from './record-chunk.js';
 import type { DocumentRef, RecordType } from './records.js';

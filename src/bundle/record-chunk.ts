@@ -10,7 +10,7 @@
 // UTF-8, a NUL, a line nested too deep (L9) are problems of their line.
 import { isUtf8 } from 'node:buffer';
 import { badBytes, badText, hasSuspectEscape, jsonTooDeep, tooDeepMessage } from '../domain/text.js';
-import type { Problem } from '../errors.js';
+import type { Problem } from '../shared/errors.js';
 import { refHash } from './ref-hash.js';
 import { SPECS, type RecordType } from './records.js';
 import { fastValidator, validate } from './schemas.js';

@@ -3,7 +3,7 @@
 // order and where each field comes from in the installation. Export builds
 // records from rows with it, verify finds references with it, import maps
 // records back to tables with it.
-import type { TableName } from '../store/tables.js';
+import type { TableName } from '../domain/model/tables.js';
 
 export const FORMAT = 'officeport-bundle';
 export const FORMAT_VERSION = '1.0';

@@ -5,7 +5,7 @@
 // on-disk SQLite database, written in multi-row batches, so memory stays flat
 // however large the bundle (P1). Both modes report the same problems.
 import Database from 'better-sqlite3';
-import type { Problem } from '../errors.js';
+import type { Problem } from '../shared/errors.js';
 import { refHash } from './ref-hash.js';
 import type { DocumentRef } from './records.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { Problem } from '../errors.js';
+import type { Problem } from '../shared/errors.js';
 import { RECORD_TYPES, SPECS, type RecordType } from './records.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.

@@ -7,7 +7,7 @@
 //   {"algorithm":"Ed25519","public_key_sha256":"<hex sha256 of the SPKI DER>","signature":"<base64>"}
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
-import { ErrorCode, OfficeportError } from '../errors.js';
+import { ErrorCode, OfficeportError } from '../shared/errors.js';
 
 export const SIGNATURE_ALGORITHM = 'Ed25519';
 

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import unzipper from 'unzipper';
-import { ErrorCode, OfficeportError, type Problem } from '../errors.js';
+import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 
 export interface ZipLimits {
   maxEntries: number;

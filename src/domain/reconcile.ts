@@ -1,4 +1,4 @@
-// Import decisions (I3-I7, I12) as plain data. The use case (src/import.ts)
+// Import decisions (I3-I7, I12) as plain data. The use case (src/import/accept.ts)
 // gathers candidates from the store, asks these functions what to do, and one
 // place applies the answers; the dry run stops before that place.
 import crypto from 'node:crypto';

@@ -2,7 +2,7 @@
 // a US resource office with the read-only catalogue, K US agency offices each
 // with local content that matches the catalogue exactly, nearly or not at all
 // (R rules), and one Canadian agency office where realignment is refused (R1).
-import type { TableName } from '../store/tables.js';
+import type { TableName } from './model/tables.js';
 import { Rng, TODAY, isoDate, uuidFrom } from './synthetic-random.js';
 
 export interface SynthOptions {

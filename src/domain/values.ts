@@ -1,6 +1,6 @@
 // Value rules of office-data-format.md, as pure checks shared by CSV load and
 // anything else that accepts office values. Each returns a message or null.
-import type { Column } from '../store/tables.js';
+import type { Column } from './model/tables.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { BugError } from '../errors.js';
+import { BugError } from '../shared/errors.js';
 
 export type BundleRecord = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 // The data the HTML audit report renders (html-report.ts), and how it is made
 // from inspect's summary and the import dry run's decisions. Pure.
 import path from 'node:path';
-import type { InspectReport } from '../inspect.js';
-import type { ReceiptOutcome } from '../receipt.js';
+import type { InspectReport } from '../audit/inspect.js';
+import type { ReceiptOutcome } from '../import/receipt.js';
 
 export interface ReportHeader {
   format_version?: string;
@@ -87,7 +87,7 @@ export interface AuditReport {
   rowCap?: number;
 }
 
-/** One decision of the import dry run, as receipts write them (src/receipt.ts). */
+/** One decision of the import dry run, as receipts write them (src/import/receipt.ts). */
 /** One outcome of the dry run: a receipt outcome (I10), whatever its outcome word. */
 export type DryRunOutcome = Omit<ReceiptOutcome, 'outcome'> & { outcome: string };
 

@@ -5,9 +5,9 @@
 // network fetch, so even a bug in escaping could not run code or leak data.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ErrorCode, OfficeportError } from '../errors.js';
-import type { InspectReport } from '../inspect.js';
-import { writeOutputFile, type OutputOptions } from '../output-file.js';
+import { ErrorCode, OfficeportError } from '../shared/errors.js';
+import type { InspectReport } from '../audit/inspect.js';
+import { writeOutputFile, type OutputOptions } from '../shared/output-file.js';
 import {
   auditReportFromInspect,
   type AuditReport,

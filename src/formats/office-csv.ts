@@ -11,10 +11,10 @@ import Papa from 'papaparse';
 import { columnMaxLengths } from '../bundle/schemas.js';
 import { badLines } from '../domain/text.js';
 import { checkValue } from '../domain/values.js';
-import { ErrorCode, OfficeportError, type Problem } from '../errors.js';
-import { checkOutputFolder, makeScratchDir, publishFolder } from '../output-file.js';
-import type { Db } from '../store/db.js';
-import { TABLES, TABLE_NAMES, type Column, type Table, type TableName } from '../store/tables.js';
+import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
+import { checkOutputFolder, makeScratchDir, publishFolder } from '../shared/output-file.js';
+import type { Db } from '../store/sqlite/db.js';
+import { TABLES, TABLE_NAMES, type Column, type Table, type TableName } from '../domain/model/tables.js';
 
 const MAX_PROBLEMS = 1000;
 

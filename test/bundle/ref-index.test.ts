@@ -3,7 +3,7 @@
 // documents.
 import { describe, expect, it } from 'vitest';
 import { RefIndex } from '../../src/bundle/ref-index.js';
-import type { Problem } from '../../src/errors.js';
+import type { Problem } from '../../src/shared/errors.js';
 
 const A = 'data/records/activities.ndjson';
 const C = 'data/records/contacts.ndjson';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { refHash } from '../../src/bundle/ref-hash.js';
 import { RefIndex } from '../../src/bundle/ref-index.js';
-import type { Problem } from '../../src/errors.js';
+import type { Problem } from '../../src/shared/errors.js';
 
 const C = 'data/records/contacts.ndjson';
 const P = 'data/records/policies.ndjson';

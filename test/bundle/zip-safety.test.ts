@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../../src/bundle/bag-reader.js';
 import { writeBag } from '../../src/bundle/bag-writer.js';
-import type { Problem } from '../../src/errors.js';
+import type { Problem } from '../../src/shared/errors.js';
 import { centralRecord, endRecord, forgeBag, forgeZip, GOOD_FILES, localRecord } from '../fixtures/zips/forge.js';
 import { tmpDir } from '../helpers/cli.js';
 

@@ -1,0 +1,111 @@
+// V4: convert a verified bundle's records to CSV files or one XML document for
+// auditors' tools. The bundle is verified first and refused when invalid; the
+// output appears whole or not at all (temporary name, then rename).
+import fs from 'node:fs';
+import path from 'node:path';
+import { HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import { RECORD_TYPES } from '../bundle/records.js';
+import { readSchema } from '../bundle/schemas.js';
+import { ErrorCode, OfficeportError } from '../shared/errors.js';
+import { RECORD_NAMES, writeBundleCsv, type BundleRecord, type BundleView, type CsvFile } from '../formats/bundle-csv.js';
+import { writeBundleXml } from '../formats/bundle-xml.js';
+import { EXCLUSION_REASONS } from './inspect.js';
+import { checkOutputFolder, checkOutputPath, publishFile, publishFolder, tempBeside, type OutputOptions } from '../shared/output-file.js';
+import { verifyBundle } from './verify.js';
+
+export type ConvertFormat = 'csv' | 'xml';
+
+export interface ConvertResult {
+  format: ConvertFormat;
+  out: string;
+  bundle_id: string;
+  /** rows per written file (csv) or records per type (xml) */
+  files: { file: string; rows: number }[];
+}
+
+/** Record types in reading order: contacts first, then what hangs off them (bundle-format.md). */
+export const TYPE_ORDER: readonly string[] = [
+  ...Object.keys(RECORD_NAMES).filter((t) => (RECORD_TYPES as readonly string[]).includes(t)),
+  ...RECORD_TYPES.filter((t) => !(t in RECORD_NAMES)),
+];
+
+async function refuseUnlessValid(file: string): Promise<void> {
+  const result = await verifyBundle(file);
+  if (!result.valid) {
+    throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} is not a valid bundle; nothing was converted`, {
+      problems: result.problems,
+      hint: `see every problem with: officeport verify ${file}`,
+    });
+  }
+}
+
+/** The bundle as the converters read it: header plus record streams, parsed line by line. */
+export async function openBundleView(bag: OpenedBag): Promise<BundleView> {
+  const header = JSON.parse(await bag.readTagFile(HEADER_FILE)) as Record<string, unknown>;
+  const present = new Set(bag.paths);
+  return {
+    header,
+    types: TYPE_ORDER,
+    async *records(type: string): AsyncIterable<BundleRecord> {
+      const p = `data/records/${type}.ndjson`;
+      if (!present.has(p)) return;
+      for await (const { text } of bag.lines(p)) if (text.trim() !== '') yield JSON.parse(text) as BundleRecord;
+    },
+    schema: (type) => ((RECORD_TYPES as readonly string[]).includes(type) ? readSchema(type as (typeof RECORD_TYPES)[number]) : undefined),
+  };
+}
+
+function exclusionReason(rule: string, what: string): string {
+  return EXCLUSION_REASONS[`${rule}/${what}`] ?? '';
+}
+
+function checkParent(out: string): void {
+  const dir = path.dirname(path.resolve(out));
+  if (!fs.existsSync(dir)) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `the folder ${dir} does not exist`, { hint: 'create it first, or name a path in an existing folder' });
+  }
+}
+
+/** L1: csv writes a new or empty folder, xml a new file (an existing one only with --force); never an installation file. */
+function checkTarget(format: ConvertFormat, out: string, output: OutputOptions): void {
+  checkParent(out);
+  if (format === 'csv') checkOutputFolder(out, output);
+  else checkOutputPath(out, output);
+}
+
+/** Convert FILE to `format` at `out`: verify, write to a temporary name, rename. */
+export async function convertBundle(file: string, format: ConvertFormat, out: string, opts: OutputOptions = {}): Promise<ConvertResult> {
+  const output = { option: '--out', ...opts };
+  if (!fs.existsSync(file)) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${file}`, { hint: 'name the bundle file that export wrote' });
+  }
+  checkTarget(format, out, output);
+  await refuseUnlessValid(file);
+  const { bag, problems } = await openBag(file);
+  if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} could not be opened as a bundle`, { problems });
+  const view = await openBundleView(bag);
+  const tmp = tempBeside(out); // private until complete (L11)
+  try {
+    let files: { file: string; rows: number }[];
+    if (format === 'csv') {
+      fs.mkdirSync(tmp, { mode: 0o700 });
+      files = (await writeBundleCsv(view, tmp, exclusionReason)).map((f: CsvFile) => ({ file: f.file, rows: f.rows }));
+    } else {
+      const written = await writeBundleXml(view, tmp);
+      files = Object.entries(written).map(([type, rows]) => ({ file: type, rows }));
+    }
+    if (bag.problems.length > 0) {
+      throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} changed while it was converted; nothing was written`, { problems: bag.problems });
+    }
+    if (format === 'csv') {
+      fs.chmodSync(tmp, 0o755);
+      publishFolder(tmp, out, output);
+    } else publishFile(tmp, out, output);
+    return { format, out, bundle_id: String(view.header.bundle_id ?? ''), files };
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  } finally {
+    await bag.close();
+  }
+}

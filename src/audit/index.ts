@@ -1,0 +1,10 @@
+// Audit: reading a bundle before import and archiving it for years (V1-V4).
+//   verify:  the zip's safety limits, the bag's manifests, every record against
+//            its schema, references, the signature (verify.ts; retention
+//            archives in verify-retention.ts);
+//   inspect: the header, counts, exclusions and the people in it (inspect.ts);
+//   convert: the same records as CSV files or one XML document (convert.ts).
+export { verifyBundle, type VerifyResult } from './verify.js';
+export { inspectBundle, type InspectReport, type PersonLine } from './inspect.js';
+export { convertBundle, type ConvertFormat } from './convert.js';
+export { transferLog, type LogEntry } from './log.js';

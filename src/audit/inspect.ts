@@ -1,0 +1,176 @@
+// inspect (V2): what a bundle holds, as plain data for the terminal, --json,
+// the HTML audit view and the import dry run. It verifies the bundle first and
+// reports the outcome; it never shows a tax id (stubs carry only a hash,
+// contacts' tax ids are masked).
+import type { KeyObject } from 'node:crypto';
+import { openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import { recordFile, type BundleHeader, type BundleRecord, type Counts, type Origin } from '../bundle/records.js';
+import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
+import { verifyBundle } from './verify.js';
+
+/** Plain-language reasons for each exclusion (rule, what), as an auditor reads them. */
+export const EXCLUSION_REASONS: Record<string, string> = {
+  'X4/primary_advisor': 'exported contacts travel without their primary advisor',
+  'X5/letters_to_others': 'letters filed under a contact but sent to someone else stay behind',
+  'X6/key_relations': 'key relations whose other contact is not exported (in this bundle or this session) stay behind',
+  'X10/leads': 'leads are never exported',
+  'X10/referral_links': 'referral links (who referred the contact) are never exported',
+  'X10/set_memberships': 'set memberships are never exported',
+  'X10/event_invitations': 'event invitations are never exported',
+  'X10/email_messages': 'e-mail messages are never exported, only letters',
+  'X10/contact_custom_data': 'custom contact data is never exported',
+  'X10/business_custom_data': 'custom business data is never exported',
+  'X10/policy_custom_data': 'custom policy data is never exported',
+  'X10/annuity_custom_data': 'custom annuity data is never exported',
+  'X10/account_custom_data': 'custom account data is never exported',
+  'X10/position_custom_data': 'custom position data is never exported',
+  'X10/proposals': 'presale activity and proposals are never exported',
+  'X10/asset_allocation': 'asset allocation data is never exported (it can be validated again in the target)',
+  'X10/performance_data': 'performance data is never exported (it can be validated again in the target)',
+  'X10/commissions': 'commissions are never exported',
+  'X10/cases_attached_to_commissions': 'pending cases attached to commissions are never exported',
+};
+
+export interface ExclusionLine {
+  rule: string;
+  what: string;
+  count: number;
+  reason: string;
+}
+
+export interface CatalogueItem {
+  ref: string;
+  name: string;
+  carrier?: string;
+}
+
+export type CatalogueKind = 'carriers' | 'products' | 'riders' | 'service_providers';
+
+export interface PersonLine {
+  ref: string;
+  kind: string;
+  name: string;
+  birth_date?: string;
+  /** contacts: `***-**-1234`; stubs: whether a salted hash travels */
+  tax_id?: string;
+}
+
+export interface InspectReport {
+  file: string;
+  verification: { valid: boolean; problems: Problem[] };
+  signed: boolean;
+  header: Omit<BundleHeader, 'counts' | 'exclusions' | 'stub_salt'>;
+  counts: Counts;
+  exclusions: ExclusionLine[];
+  catalogue: Record<CatalogueKind, Record<Origin, CatalogueItem[]>>;
+  contacts: { total: number; shown: PersonLine[] };
+  stubs: { total: number; shown: PersonLine[] };
+  documents: { count: number; bytes: number };
+}
+
+/** Lists longer than this are cut in the report (the counts stay exact). */
+export const MAX_LISTED = 500;
+
+export async function inspectBundle(file: string, opts: { trust?: KeyObject } = {}): Promise<InspectReport> {
+  const verified = await verifyBundle(file, { trust: opts.trust });
+  if (!verified.header) {
+    throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be inspected: its header is unreadable or the zip is unsafe`, {
+      problems: verified.problems,
+      hint: `see every problem with: officeport verify ${file}`,
+    });
+  }
+  const { bag } = await openBag(file, { trust: opts.trust });
+  if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems: verified.problems });
+  try {
+    const { counts, exclusions, stub_salt: _salt, ...header } = verified.header;
+    return {
+      file,
+      verification: { valid: verified.valid, problems: verified.problems },
+      signed: bag.paths.includes('officeport.sig'),
+      header,
+      counts,
+      exclusions: exclusionLines(exclusions),
+      catalogue: await readCatalogue(bag),
+      contacts: await readPeople(bag, 'contacts'),
+      stubs: await readPeople(bag, 'stubs'),
+      documents: await measureDocuments(bag),
+    };
+  } finally {
+    await bag.close();
+  }
+}
+
+export function exclusionLines(ex: BundleHeader['exclusions']): ExclusionLine[] {
+  return Object.entries(ex).flatMap(([rule, words]) =>
+    Object.entries(words as Record<string, number>)
+      .filter(([, n]) => n > 0)
+      .map(([what, count]) => ({ rule, what, count, reason: EXCLUSION_REASONS[`${rule}/${what}`] ?? what })),
+  );
+}
+
+/** `***-**-1234`: only the last four digits show. */
+export function maskTaxId(taxId: string): string {
+  const digits = taxId.replace(/\D/g, '');
+  return `***-**-${digits.slice(-4).padStart(4, '*')}`;
+}
+
+async function* records(bag: OpenedBag, file: string): AsyncIterable<BundleRecord> {
+  if (!bag.paths.includes(file)) return;
+  for await (const { text } of bag.lines(file)) {
+    try {
+      yield JSON.parse(text) as BundleRecord;
+    } catch {
+      // verify already reported it
+    }
+  }
+}
+
+async function readCatalogue(bag: OpenedBag): Promise<InspectReport['catalogue']> {
+  const out = {} as InspectReport['catalogue'];
+  for (const kind of ['carriers', 'products', 'riders', 'service_providers'] as const) {
+    out[kind] = { source_office: [], parent_office: [] };
+    for await (const r of records(bag, recordFile(kind))) {
+      const list = out[kind][r.origin as Origin];
+      if (!list || list.length >= MAX_LISTED) continue;
+      const item: CatalogueItem = { ref: r.ref, name: String(r.name ?? '') };
+      if (typeof r.carrier === 'string') item.carrier = r.carrier;
+      list.push(item);
+    }
+  }
+  return out;
+}
+
+function nameOf(r: BundleRecord): string {
+  if (r.kind === 'business') return String(r.business_name ?? '');
+  return [r.first_name, r.middle_name, r.last_name].filter((x) => typeof x === 'string').join(' ');
+}
+
+async function readPeople(bag: OpenedBag, type: 'contacts' | 'stubs'): Promise<{ total: number; shown: PersonLine[] }> {
+  const shown: PersonLine[] = [];
+  let total = 0;
+  for await (const r of records(bag, recordFile(type))) {
+    total++;
+    if (shown.length >= MAX_LISTED) continue;
+    const line: PersonLine = { ref: r.ref, kind: String(r.kind ?? ''), name: nameOf(r) };
+    if (typeof r.birth_date === 'string') line.birth_date = r.birth_date;
+    if (type === 'contacts' && typeof r.tax_id === 'string') line.tax_id = maskTaxId(r.tax_id);
+    if (type === 'stubs' && typeof r.tax_id_hash === 'string') line.tax_id = 'salted hash';
+    shown.push(line);
+  }
+  return { total, shown };
+}
+
+async function measureDocuments(bag: OpenedBag): Promise<{ count: number; bytes: number }> {
+  let count = 0;
+  let bytes = 0;
+  for (const p of bag.paths) {
+    if (!p.startsWith('data/documents/')) continue;
+    count++;
+    try {
+      for await (const chunk of bag.stream(p)) bytes += chunk.length;
+    } catch {
+      // verify already reported it
+    }
+  }
+  return { count, bytes };
+}

@@ -1,0 +1,250 @@
+// verify (V1): the zip and the bag first (bag-reader.ts stops before reading
+// data when the zip is unsafe), then the header, every record against its
+// schema, every reference, the counts and the documents. Refs live in memory
+// up to a limit and in a temporary SQLite database beyond it
+// (bundle/ref-index.ts), so a bundle of millions of records verifies in flat
+// memory. Record lines of large bundles are parsed and schema-checked in a
+// worker thread (bundle/record-check.ts, record-chunk.ts, verify-pool.ts) and
+// merged in file order, so the problem list is the same either way.
+import type { KeyObject } from 'node:crypto';
+import { checkPayload, HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import {
+  KNOWN_FORMAT_VERSIONS,
+  RECORD_TYPES,
+  recordFile,
+  recordTypeOfFile,
+  type BundleHeader,
+  type Counts,
+} from '../bundle/records.js';
+import { checkRecordFile, RECORD_LINES_BATCH, type RecordLinesHook } from '../bundle/record-check.js';
+import { DEFAULT_REFS_IN_MEMORY, RefIndex } from '../bundle/ref-index.js';
+import { defaultWorkers, makePool, type ChunkPool } from '../bundle/verify-pool.js';
+import { validate } from '../bundle/schemas.js';
+import { ZipEntryError } from '../bundle/zip-reader.js';
+import { parseStrictJson } from '../domain/text.js';
+import type { Problem } from '../shared/errors.js';
+import { checkRetentionArchive, RETENTION_FORMAT, type RetentionHeader } from './verify-retention.js';
+
+export interface VerifyOptions {
+  trust?: KeyObject;
+  /** 'any' also accepts a retention archive of finalize (M2); everything but the verify command wants a bundle. */
+  accept?: 'bundle' | 'any';
+  /** records checked so far (progress bars) */
+  onRecords?: (n: number) => void;
+  /** refs kept in memory before they spill to a temporary SQLite file (bundle/ref-index.ts); tests set it low */
+  refsInMemory?: number;
+  /**
+   * Called in file order (record files in bag order, lines in file order) with
+   * the lines of each record file that parsed and passed their schema; when the
+   * result is not valid the caller discards what it got. `text` is the line
+   * exactly as in the file, without the newline. Batches of up to
+   * RECORD_LINES_BATCH lines; an async callback is awaited before the next batch.
+   */
+  onRecordLines?: RecordLinesHook;
+  /**
+   * worker threads that parse and check the record lines (all chunks wait
+   * for them). Default (OFFICEPORT_VERIFY_WORKERS overrides): none when the
+   * records hold at most PARALLEL_MIN_BYTES (starting one costs about 0.2 s of
+   * CPU), else defaultWorkers() in bundle/verify-pool.ts, this thread checking
+   * the first chunks itself while they start.
+   */
+  workers?: number;
+}
+
+export { RECORD_LINES_BATCH };
+
+export interface VerifyResult {
+  valid: boolean;
+  problems: Problem[];
+  /** the header, when officeport.json could be read and is of a known version */
+  header?: BundleHeader;
+  tagmanifestSha256?: string;
+  /** lines found per record file, and documents */
+  counts?: Partial<Counts>;
+  kind?: 'bundle' | 'retention';
+  /** the header of a retention archive (with accept: 'any') */
+  retention?: RetentionHeader;
+}
+
+const MAX_PROBLEMS = 1000;
+/** about twice the records of a 100,000-contact installation's bundle (54 MB) */
+const REFS_IN_MEMORY_MAX_RECORD_BYTES = 128 * 1024 ** 2;
+/** records below this are checked in this thread: workers would cost more to start than they save */
+export const PARALLEL_MIN_BYTES = 16 * 1024 ** 2;
+
+export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const opened = await openBag(file, { trust: opts.trust });
+  const bag = opened.bag;
+  if (!bag) return { valid: false, problems: opened.problems };
+  const problems = bag.problems;
+  let pool: ChunkPool | undefined;
+  try {
+    // The workers start before the header is checked against its schema (compiling it takes ~0.1 s), so they are ready sooner.
+    const startPool = () => {
+      const workers = workersFor(bag, opts);
+      pool = makePool(workers.n, workers.explicit);
+    };
+    const { header, known, retention } = await readHeader(bag, problems, startPool);
+    const counts: Partial<Counts> = {};
+    const read = new Set<string>();
+    if (retention !== undefined) {
+      if (opts.accept !== 'any') {
+        problems.push({ file: HEADER_FILE, pointer: '/format', message: 'this is a retention archive written by finalize, not a bundle to import or inspect' });
+        return { valid: false, problems, kind: 'retention', tagmanifestSha256: bag.tagmanifestSha256 };
+      }
+      const rh = await checkRetentionArchive(bag, retention, problems, read);
+      await checkPayload(bag, read);
+      return { valid: problems.length === 0, problems: problems.slice(0, MAX_PROBLEMS), kind: 'retention', retention: rh, tagmanifestSha256: bag.tagmanifestSha256 };
+    }
+    if (known) {
+      const declared = header ? RECORD_TYPES.reduce((a, t) => a + (Number.isSafeInteger(header.counts[t]) ? Math.max(0, header.counts[t]) : 0), 0) : 0;
+      const refs = new RefIndex(opts.refsInMemory ?? refsInMemoryFor(bag), declared);
+      if (!pool) startPool();
+      try {
+        await checkRecords(bag, refs, pool!, counts, read, problems, opts);
+        refs.dangling(problems);
+        checkDocuments(bag, refs, counts, problems);
+      } finally {
+        refs.close();
+      }
+      if (header) checkCounts(header, counts, problems);
+    }
+    await checkPayload(bag, read);
+    return {
+      valid: problems.length === 0,
+      problems: problems.slice(0, MAX_PROBLEMS),
+      header,
+      tagmanifestSha256: bag.tagmanifestSha256,
+      counts,
+      kind: 'bundle',
+    };
+  } finally {
+    await (pool as ChunkPool | undefined)?.close();
+    await bag.close();
+  }
+}
+
+/**
+ * Refs of a large bundle go to disk from the start: filling memory first and
+ * spilling later left the collector with the garbage of the in-memory index and
+ * peaked at 237-344 MB on a 1,000,000-contact bundle (all on disk: 174 MB).
+ * The spill stays as the safety net for a bundle whose declared sizes are small.
+ */
+function refsInMemoryFor(bag: OpenedBag): number {
+  return recordBytes(bag) > REFS_IN_MEMORY_MAX_RECORD_BYTES ? 0 : DEFAULT_REFS_IN_MEMORY;
+}
+
+function recordBytes(bag: OpenedBag): number {
+  return bag.paths.filter((p) => p.startsWith('data/records/')).reduce((a, p) => a + bag.declaredSize(p), 0);
+}
+
+/** Worker threads for the record lines; `explicit` when asked for (option or OFFICEPORT_VERIFY_WORKERS): then they are waited for. */
+function workersFor(bag: OpenedBag, opts: VerifyOptions): { n: number; explicit: boolean } {
+  const env = process.env.OFFICEPORT_VERIFY_WORKERS;
+  if (opts.workers !== undefined) return { n: opts.workers, explicit: true };
+  if (env !== undefined && /^\d+$/.test(env)) return { n: Number(env), explicit: true };
+  const bytes = recordBytes(bag);
+  return { n: bytes > PARALLEL_MIN_BYTES ? defaultWorkers(bytes > REFS_IN_MEMORY_MAX_RECORD_BYTES) : 0, explicit: false };
+}
+
+/**
+ * officeport.json: JSON, a known format version, its schema, and the bag it
+ * sits in. `known`: the records can be read as format 1.0 (even when the
+ * header itself has problems, so that they are reported too).
+ */
+async function readHeader(
+  bag: OpenedBag,
+  problems: Problem[],
+  /** called once the header is known to be of a bundle of a known version (not a retention archive), before its schema check */
+  beforeSchema: () => void,
+): Promise<{ header?: BundleHeader; known: boolean; retention?: unknown }> {
+  if (!bag.paths.includes(HEADER_FILE)) {
+    problems.push({ file: HEADER_FILE, message: 'missing; every officeport bundle has this header' });
+    return { known: true };
+  }
+  let text: string;
+  try {
+    text = await bag.readTagFile(HEADER_FILE);
+  } catch (e) {
+    // bad bytes (L9) are in `problems` already
+    if (!(e instanceof ZipEntryError && problems.includes(e.problem))) problems.push({ file: HEADER_FILE, message: `not readable JSON: ${(e as Error).message}` });
+    return { known: true };
+  }
+  // L9: nested too deep or a NUL in a string is a problem like a syntax error
+  const parsed = parseStrictJson(text);
+  if ('problem' in parsed) {
+    problems.push({ file: HEADER_FILE, ...parsed.problem });
+    return { known: true };
+  }
+  const value = parsed.value;
+  if ((value as { format?: unknown } | null)?.format === RETENTION_FORMAT) return { known: false, retention: value };
+  const version = (value as { format_version?: unknown } | null)?.format_version;
+  if (typeof version === 'string' && !KNOWN_FORMAT_VERSIONS.includes(version)) {
+    problems.push({
+      file: HEADER_FILE,
+      pointer: '/format_version',
+      message: `unknown format version ${JSON.stringify(version)}; this officeport reads ${KNOWN_FORMAT_VERSIONS.join(', ')} (upgrade officeport)`,
+    });
+    return { known: false };
+  }
+  beforeSchema();
+  const bad = validate('officeport', value);
+  for (const p of bad) problems.push({ file: HEADER_FILE, ...p });
+  if (bad.length > 0) return { known: true };
+  const h = value as BundleHeader;
+  const extId = bag.bagInfo.find(([k]) => k.toLowerCase() === 'external-identifier')?.[1];
+  if (extId !== h.bundle_id) {
+    problems.push({ file: 'bag-info.txt', message: `External-Identifier ${JSON.stringify(extId ?? '')} differs from the bundle id ${h.bundle_id} of officeport.json` });
+  }
+  if (bag.root !== `officeport-bundle-${h.bundle_id}`) {
+    problems.push({ message: `the bag folder ${bag.root} is not named officeport-bundle-${h.bundle_id}` });
+  }
+  return { header: h, known: true };
+}
+
+/** Every line of every record file: JSON, schema, order, unique refs; references noted for later. */
+async function checkRecords(
+  bag: OpenedBag,
+  refs: RefIndex,
+  pool: ChunkPool,
+  counts: Partial<Counts>,
+  read: Set<string>,
+  problems: Problem[],
+  opts: VerifyOptions,
+): Promise<void> {
+  const add = (p: Problem) => void (problems.length < MAX_PROBLEMS && problems.push(p));
+  const ctx = { bag, refs, pool, add, onRecords: opts.onRecords, onRecordLines: opts.onRecordLines };
+  for (const file of bag.paths) {
+    if (!file.startsWith('data/records/')) continue;
+    const type = recordTypeOfFile(file);
+    if (!type) {
+      add({ file, message: `not a record file of format 1.0; expected one of ${RECORD_TYPES.map((t) => `${t}.ndjson`).join(', ')}` });
+      continue;
+    }
+    read.add(file);
+    counts[type] = await checkRecordFile(ctx, file, type);
+  }
+}
+
+/** B2: counts in officeport.json equal the lines of each file and the documents. */
+function checkCounts(h: BundleHeader, found: Partial<Counts>, problems: Problem[]): void {
+  for (const type of [...RECORD_TYPES, 'documents'] as const) {
+    const said = h.counts[type];
+    const got = found[type] ?? 0;
+    if (said !== got) {
+      const where = type === 'documents' ? 'files under data/documents/' : `records in ${recordFile(type)}`;
+      problems.push({ file: HEADER_FILE, pointer: `/counts/${type}`, message: `says ${said}, but the bundle holds ${got} ${where}` });
+    }
+  }
+}
+
+/** B4: every document a letter names is in the bag, under its sha256. */
+function checkDocuments(bag: OpenedBag, refs: RefIndex, counts: Partial<Counts>, problems: Problem[]): void {
+  const docs = bag.paths.filter((p) => p.startsWith('data/documents/'));
+  counts.documents = docs.length;
+  for (const u of refs.missingDocuments(docs)) {
+    if (problems.length < MAX_PROBLEMS) {
+      problems.push({ file: u.file, line: u.line, pointer: '/document/path', message: `names ${u.path}, which is not in the bundle` });
+    }
+  }
+}

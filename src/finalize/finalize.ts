@@ -1,0 +1,562 @@
+// Completing a move in the source office (M1-M4). The story: read the receipt,
+// check it answers a bundle this office exported, then under one write lock
+// select what the receipt confirms arrived and what belonged to the moved
+// contacts, write all of it to a retention archive, and only then remove it
+// and cut the references of staying records, in the same transaction.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  FINALIZE_PLAN,
+  checkReceiptShape,
+  ReceiptScanner,
+  checkOutcomeShape,
+  confirmedRef,
+  countOutcome,
+  receiptMismatches,
+  summarize,
+  totalRemoved,
+  type FinalizeCounts,
+  type Outcome,
+  type Receipt,
+  type ReceiptOutcome,
+  type ShapeProblem,
+  type Step,
+} from '../domain/finalize-rules.js';
+import { BugError, ErrorCode, OfficeportError } from '../shared/errors.js';
+import { faultPoint } from '../shared/fault.js';
+import { HEADER_FILE, openBag } from '../bundle/bag-reader.js';
+import { writeBag } from '../bundle/bag-writer.js';
+import { checkOutputPath, makeScratchDir, refuseInstallationFile, type OutputOptions } from '../shared/output-file.js';
+import { VERSION } from '../shared/version.js';
+import type { Db } from '../store/sqlite/db.js';
+import {
+  applyRemovals,
+  countFinalizes,
+  danglingReferences,
+  dropTempTables,
+  findFinalize,
+  isRecordedArchive,
+  createFinalizeTables,
+  listMovedContacts,
+  logFinalize,
+  markFinalized,
+  acceptState,
+  readLedger,
+  selectionDigest,
+  type MovedContact,
+  refsNotHeld,
+  selectRemovals,
+  spoolArchiveRows,
+} from '../store/sqlite/finalize-store.js';
+import { checkSeal } from '../trust/receipt-seal.js';
+import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from '../store/sqlite/offices.js';
+
+/** M1: finalize removes client data from the office, which is what the export right (X1) governs. */
+export const FINALIZE_RIGHT = 'data_export' as const;
+
+export interface FinalizeRequest {
+  receiptFile: string;
+  office: string;
+  user: string;
+  /** retention archive path; default retention-<bundle id>.zip beside the receipt */
+  archive?: string;
+  /** --force: the archive may replace an existing file (never an installation file, never a finalize's archive) */
+  force?: boolean;
+  dryRun?: boolean;
+  /** L2: remove without asking */
+  yes?: boolean;
+  /** L2: asked, with what would go, before anything is written; false changes nothing */
+  confirm?: (p: FinalizePreview) => Promise<boolean>;
+  /** the finalize time (tests); default now */
+  now?: Date;
+}
+
+export interface FinalizeResult {
+  status: 'finalized' | 'already_finalized' | 'dry_run';
+  bundle_id: string;
+  accept_id: string;
+  office: { id: string; name: string };
+  /** the retention archive written by this run, or by the run that finalized this receipt */
+  archive: string | null;
+  finalized_at: string | null;
+  /** refs of the receipt per outcome: pending and dropped ones stay (M3) */
+  outcomes: Record<Outcome, number>;
+  counts: FinalizeCounts | null;
+  summary: string;
+  /** dry run: the moved contacts that would go */
+  contacts?: MovedContact[];
+  /** dry run: the retention archive a real run would write */
+  would_archive?: string;
+}
+
+/** L2: what a person is asked to confirm. */
+export interface FinalizePreview {
+  bundle_id: string;
+  office: { id: string; name: string };
+  /** moved contacts that would go */
+  contacts: number;
+  /** rows that would go in all (contacts included) */
+  records: number;
+  /** references of staying records that would be cut */
+  references: number;
+  counts: FinalizeCounts;
+  archive: string;
+}
+
+/** The receipt without its outcomes (they are streamed from the file, twice: check, then load). */
+type ReceiptHead = Omit<Receipt, 'outcomes'>;
+
+interface Checked {
+  receipt: ReceiptHead;
+  outcomes: Record<Outcome, number>;
+  sha256: string;
+  office: Office;
+  user: User;
+  installation: { id: string; name: string };
+  /** L4: the export kept the refs the bundle held (bundles exported before did not) */
+  heldKnown: boolean;
+}
+
+export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<FinalizeResult> {
+  const c = checkReceipt(db, req);
+  if (req.archive && !req.dryRun) await checkArchivePath(db, path.resolve(req.archive), c.receipt, req.force); // L1: before any work
+  let expected: Selection | undefined;
+  // L2: unless told --yes, what would go is computed first (read only) and shown or asked about before anything is written.
+  if (req.dryRun || !req.yes) {
+    const p = previewFinalize(db, c, req);
+    if (!p.preview || req.dryRun) return p.result;
+    await askFirst(p.preview, req);
+    expected = { counts: p.preview.counts, digest: p.digest! };
+  }
+  return removeConfirmed(db, c, req, expected);
+}
+
+/** L2: what finalize would remove, in a read transaction that is rolled back: nothing is written. */
+function previewFinalize(db: Db, c: Checked, req: FinalizeRequest): { result: FinalizeResult; preview?: FinalizePreview; digest?: string } {
+  db.exec('BEGIN');
+  try {
+    const done = findFinalize(db, c.receipt.bundle_id, c.receipt.accept_id);
+    if (done) {
+      return { result: resultOf(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing') };
+    }
+    const archive = archivePath(db, c, req);
+    const counts = selectFromReceipt(db, c, req);
+    const contacts = req.dryRun ? listMovedContacts(db) : undefined;
+    const digest = req.dryRun ? undefined : selectionDigest(db, FINALIZE_PLAN);
+    dropTempTables(db, FINALIZE_PLAN);
+    const result = { ...resultOf(c, 'dry_run', counts, null, null, `dry run: ${summarize(counts, false)}`), contacts, would_archive: archive };
+    return { result, preview: previewOf(c, counts, archive), digest };
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
+function previewOf(c: Checked, counts: FinalizeCounts, archive: string): FinalizePreview {
+  return {
+    bundle_id: c.receipt.bundle_id,
+    office: { id: c.office.id, name: c.office.name },
+    contacts: counts.travelled.contacts ?? 0,
+    records: totalRemoved(counts),
+    references: Object.values(counts.detached).reduce((a, b) => a + b, 0),
+    counts,
+    archive,
+  };
+}
+
+/** L2: without --yes, finalize goes on only when a person answered yes on a terminal. */
+async function askFirst(p: FinalizePreview, req: FinalizeRequest): Promise<void> {
+  const what = `${p.contacts} moved contact${p.contacts === 1 ? '' : 's'} and ${p.records} record${p.records === 1 ? '' : 's'} in all from ${p.office.name}`;
+  if (!req.confirm) {
+    throw new OfficeportError(ErrorCode.REFUSED, `finalize would remove ${what}, and there is no terminal to ask whether to go on; nothing was changed`, {
+      hint: 'pass --yes to remove them, or --dry-run to list what would go',
+    });
+  }
+  if (!(await req.confirm(p))) {
+    throw new OfficeportError(ErrorCode.REFUSED, `finalize was not confirmed; nothing was changed (it would remove ${what})`, {
+      hint: 'answer yes to remove them, or run finalize with --dry-run to list what would go',
+    });
+  }
+}
+
+/** Selects what the receipt removes into the TEMP tables (inside the caller's transaction); the receipt is read again and must not have changed. */
+function selectFromReceipt(db: Db, c: Checked, req: FinalizeRequest): FinalizeCounts {
+  const add = createFinalizeTables(db, FINALIZE_PLAN);
+  const again = scanReceipt(req.receiptFile, (o) => {
+    const ref = confirmedRef(o as ReceiptOutcome);
+    if (ref) add(ref);
+  });
+  if (again.sha256 !== c.sha256) {
+    throw new OfficeportError(ErrorCode.CONFLICT, `${req.receiptFile} changed while finalize read it; nothing was changed`, {
+      hint: 'run finalize again once the receipt file is complete',
+    });
+  }
+  if (c.heldKnown) refuseRefsNotHeld(db, req.receiptFile, c.receipt.bundle_id); // L4: only what the bundle held
+  return selectRemovals(db, FINALIZE_PLAN, { officeId: c.office.id, sessionId: c.receipt.session_id });
+}
+
+function archivePath(db: Db, c: Checked, req: FinalizeRequest): string {
+  if (req.archive) return path.resolve(req.archive);
+  return path.resolve(defaultArchivePath(req.receiptFile, c.receipt, countFinalizes(db, c.receipt.bundle_id, c.receipt.accept_id)));
+}
+
+/** What a person confirmed (L2): the counts shown and a digest of the very rows. */
+interface Selection {
+  counts: FinalizeCounts;
+  digest: string;
+}
+
+/** The real run: archive, then remove, in one write transaction; when a person confirmed, only exactly what they confirmed. */
+async function removeConfirmed(db: Db, c: Checked, req: FinalizeRequest, expected: Selection | undefined): Promise<FinalizeResult> {
+  // The log and the ledger keep the time to the millisecond, so that `log` puts a finalize after an
+  // import of the same second (I10); the archive's bag keeps whole seconds, as zip dates do.
+  const at = (req.now ?? new Date()).toISOString();
+  db.exec('BEGIN IMMEDIATE');
+  let written = false;
+  let archive = '';
+  try {
+    const done = findFinalize(db, c.receipt.bundle_id, c.receipt.accept_id);
+    if (done) {
+      db.exec('ROLLBACK');
+      return resultOf(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing');
+    }
+    archive = archivePath(db, c, req);
+    const counts = selectFromReceipt(db, c, req);
+    if (expected && (!sameCounts(counts, expected.counts) || selectionDigest(db, FINALIZE_PLAN) !== expected.digest)) {
+      throw new OfficeportError(ErrorCode.CONFLICT, `the office changed while finalize waited for the answer (${summarize(counts, false)} now); nothing was changed`, {
+        hint: 'run finalize again and answer for what it lists then',
+      });
+    }
+    const replace = await checkArchivePath(db, archive, c.receipt, req.force);
+    const bag = await writeRetentionArchive(db, FINALIZE_PLAN, {
+      file: archive,
+      output: { force: replace, option: '--archive', installation: db.name },
+      createdAt: at.replace(/\.\d{3}Z$/, 'Z'),
+      receipt: c.receipt,
+      receiptSha256: c.sha256,
+      installation: c.installation,
+      office: c.office,
+      user: c.user,
+      counts,
+    });
+    written = true; // only now: a file that appeared at the path meanwhile is not ours to remove
+    const summary = removeAndLog(db, c, counts, { file: archive, id: bag.archiveId, tagmanifestSha256: bag.tagmanifestSha256 }, at);
+    faultPoint('finalize-before-commit'); // S3 tests: rows removed, ledger marked, archive written; not committed yet
+    db.exec('COMMIT');
+    return resultOf(c, 'finalized', counts, archive, at, summary);
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    // The archive belongs to a finalize that did not happen; nothing half-done is left.
+    if (written) fs.rmSync(archive, { force: true });
+    throw e;
+  }
+}
+
+function sameCounts(a: FinalizeCounts, b: FinalizeCounts): boolean {
+  const norm = (c: FinalizeCounts) => JSON.stringify(c, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
+  return norm(a) === norm(b);
+}
+
+/** The removal itself, the ledger mark and the log line, inside the transaction, after the archive is in place. */
+function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: WrittenArchive, at: string): string {
+  applyRemovals(db, FINALIZE_PLAN);
+  faultPoint('finalize-rows-removed'); // S3 tests: some rows are gone inside the open transaction
+  refuseDangling(db);
+  markFinalized(db, c.receipt.bundle_id, at);
+  const summary = summarize(counts);
+  const removed = totalRemoved(counts);
+  logFinalize(db, {
+    at,
+    bundleId: c.receipt.bundle_id,
+    officeId: c.office.id,
+    userId: c.user.id,
+    summary: {
+      summary,
+      accept_id: c.receipt.accept_id,
+      receipt_sha256: c.sha256,
+      archive: archive.file,
+      // L3: which archive undoes this finalize (its id and the hash of its tag manifest)
+      archive_id: archive.id,
+      archive_tagmanifest_sha256: archive.tagmanifestSha256,
+      counts: { moved_contacts: counts.travelled.contacts ?? 0, removed_rows: removed, archived_rows: removed },
+    },
+    receipt: JSON.stringify({ ...c.receipt, outcome_counts: c.outcomes }),
+  });
+  dropTempTables(db, FINALIZE_PLAN);
+  return summary;
+}
+
+function resultOf(
+  c: Checked,
+  status: FinalizeResult['status'],
+  counts: FinalizeCounts | null,
+  archive: string | null,
+  finalizedAt: string | null,
+  summary: string,
+): FinalizeResult {
+  return {
+    status,
+    bundle_id: c.receipt.bundle_id,
+    accept_id: c.receipt.accept_id,
+    office: { id: c.office.id, name: c.office.name },
+    archive,
+    finalized_at: finalizedAt,
+    outcomes: c.outcomes,
+    counts,
+    summary,
+  };
+}
+
+/** M1: everything that can refuse, before any transaction. */
+function checkReceipt(db: Db, req: FinalizeRequest): Checked {
+  const { receipt, outcomes, sha256 } = readReceipt(req.receiptFile);
+  const office = requireOffice(db, req.office);
+  const user = requireUser(db, office, req.user);
+  requireRights(user, office, [FINALIZE_RIGHT], 'finalize a move out of the office');
+  const inst = { id: installationId(db), name: installationName(db) };
+  const ledger = readLedger(db, receipt.bundle_id);
+  const mismatches = receiptMismatches(receipt, {
+    installationId: inst.id,
+    office: { id: office.id, name: office.name },
+    ledger,
+  });
+  if (mismatches.length > 0) {
+    throw new OfficeportError(
+      ErrorCode.MISADDRESSED,
+      `${req.receiptFile} does not answer a bundle that office ${office.name} of this installation exported; nothing was changed`,
+      {
+        problems: mismatches.map((message) => ({ file: path.basename(req.receiptFile), message })),
+        hint: 'finalize a receipt in the installation and office that exported its bundle (--db, --office), with the receipt the import wrote for that bundle',
+      },
+    );
+  }
+  const key = ledger?.receipt_key ?? undefined;
+  if (key) refuseUnsealed(req.receiptFile, key);
+  if (receipt.target.installation_id === inst.id) refuseUndone(db, req.receiptFile, receipt);
+  return { receipt, outcomes, sha256, office, user, installation: inst, heldKnown: Boolean(key) };
+}
+
+/**
+ * L4: a bundle this version exported carries a receipt key, so its receipt must
+ * bear a matching seal; a bundle of an earlier version had none, and its receipt
+ * is taken on the other checks alone.
+ */
+function refuseUnsealed(file: string, key: string): void {
+  const seal = checkSeal(file, key);
+  if (seal === 'sealed') return;
+  const what = seal === 'missing' ? 'has no seal' : 'does not match its seal: it was changed after the import wrote it';
+  throw new OfficeportError(ErrorCode.REFUSED, `${file} ${what}; nothing was changed`, {
+    hint: 'finalize only with the receipt exactly as the import wrote it; if it was lost or changed, the target can write it again: officeport import receipt BUNDLE --office O --user U --out FILE',
+  });
+}
+
+/** L4: inside one installation, the import the receipt answers must still stand. */
+function refuseUndone(db: Db, file: string, r: ReceiptHead): void {
+  const state = acceptState(db, r.accept_id);
+  if (state === 'live') return;
+  const what = state === 'undone' ? `import ${r.accept_id} of this receipt was undone in office ${r.target.office_id ?? '?'}` : `this installation has no import ${r.accept_id}, which the receipt answers`;
+  throw new OfficeportError(ErrorCode.REFUSED, `${what}; the contacts did not stay in the target, so nothing is removed here; nothing was changed`, {
+    hint: 'import the bundle again in the target and finalize with the new receipt',
+  });
+}
+
+/** L4: the receipt confirms only records the bundle held. Runs in the finalize transaction, after the refs are loaded. */
+function refuseRefsNotHeld(db: Db, file: string, bundleId: string): void {
+  const { refs, total } = refsNotHeld(db, bundleId);
+  if (total === 0) return;
+  throw new OfficeportError(ErrorCode.REFUSED, `${file} names ${total} record${total === 1 ? '' : 's'} that bundle ${bundleId} did not hold; nothing was changed`, {
+    problems: refs.map((ref) => ({ file: path.basename(file), message: `${ref}: not in the bundle` })),
+    hint: 'finalize only with the receipt exactly as the import wrote it',
+  });
+}
+
+const NOT_A_RECEIPT = 'name the receipt JSON that officeport import wrote (--receipt FILE)';
+
+/** Streams the receipt file through the scanner; returns its head and sha256. */
+function scanReceipt(file: string, each: (o: unknown, index: number) => void): { head: unknown; sha256: string; sawOutcomes: boolean } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `cannot read receipt ${file}: ${(e as Error).message}`, { hint: NOT_A_RECEIPT });
+  }
+  const scanner = new ReceiptScanner();
+  const hash = crypto.createHash('sha256');
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.alloc(1 << 20);
+  let index = 0;
+  try {
+    for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) {
+      hash.update(buf.subarray(0, n));
+      for (const o of scanner.push(decoder.write(buf.subarray(0, n)))) each(o, index++);
+    }
+    for (const o of scanner.push(decoder.end())) each(o, index++);
+    return { head: scanner.end(), sha256: hash.digest('hex'), sawOutcomes: scanner.sawOutcomes };
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not JSON: ${e.message}`, { hint: NOT_A_RECEIPT });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** M1: the receipt's shape, head and outcomes, checked in one streaming pass. */
+function readReceipt(file: string): { receipt: ReceiptHead; outcomes: Record<Outcome, number>; sha256: string } {
+  const outcomes: Record<Outcome, number> = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
+  const problems: ShapeProblem[] = [];
+  const { head, sha256, sawOutcomes } = scanReceipt(file, (o, i) => {
+    const p = checkOutcomeShape(o, i);
+    if (p.length === 0) countOutcome(outcomes, o as ReceiptOutcome);
+    else if (problems.length < 50) problems.push(...p);
+  });
+  const headProblems = checkReceiptShape(sawOutcomes && head && typeof head === 'object' ? { ...head, outcomes: [] } : head);
+  problems.unshift(...headProblems);
+  if (problems.length > 0) {
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is not an officeport receipt; nothing was changed`, {
+      problems: problems.map((p) => ({ file: path.basename(file), pointer: p.pointer, message: p.message })),
+      hint: NOT_A_RECEIPT,
+    });
+  }
+  const { outcomes: _none, ...rest } = head as Receipt;
+  return { receipt: rest, outcomes, sha256 };
+}
+
+function installationName(db: Db): string {
+  return (db.prepare(`SELECT name FROM installation LIMIT 1`).get() as { name: string } | undefined)?.name ?? '';
+}
+
+/**
+ * retention-<bundle id>.zip beside the receipt; a later receipt of the same
+ * bundle (another accept) adds its accept id, and a finalize of a receipt
+ * whose earlier finalize was undone (L3) a number, so no archive is replaced.
+ */
+export function defaultArchivePath(receiptFile: string, r: Pick<Receipt, 'bundle_id' | 'accept_id'>, earlier: { bundle: number; receipt: number } = { bundle: 0, receipt: 0 }): string {
+  const safe = (x: string) => x.replace(/[^A-Za-z0-9._-]/g, '_');
+  const accept = earlier.bundle > 0 ? `-${safe(r.accept_id)}` : '';
+  const again = earlier.receipt > 0 ? `-${earlier.receipt + 1}` : '';
+  const name = `retention-${safe(r.bundle_id)}${accept}${again}.zip`;
+  return path.join(path.dirname(receiptFile), name);
+}
+
+/**
+ * L1: the archive of a committed finalize is never overwritten, not even with
+ * --force (it is the only copy of what finalize removed); an archive this very
+ * receipt's finalize left when it was killed before its commit is replaced;
+ * any other file only with --force. Returns whether the path may be replaced.
+ */
+async function checkArchivePath(db: Db, archive: string, receipt: ReceiptHead, force?: boolean): Promise<boolean> {
+  const output = { force, option: '--archive', installation: db.name };
+  if (!fs.existsSync(archive)) {
+    checkOutputPath(archive, output);
+    return Boolean(force);
+  }
+  if (isRecordedArchive(db, archive)) {
+    throw new OfficeportError(ErrorCode.REFUSED, `${archive} already exists; finalize never overwrites a retention archive`, {
+      hint: 'name a new file with --archive FILE',
+    });
+  }
+  if (await isUnfinishedArchiveOf(archive, receipt)) {
+    refuseInstallationFile(archive, output);
+    return true;
+  }
+  checkOutputPath(archive, output);
+  return Boolean(force);
+}
+
+/** A retention archive of this receipt that no committed finalize recorded: what a killed run left. */
+async function isUnfinishedArchiveOf(file: string, receipt: ReceiptHead): Promise<boolean> {
+  const { bag } = await openBag(file).catch(() => ({ bag: undefined }));
+  if (!bag) return false;
+  try {
+    const h = JSON.parse(await bag.readTagFile(HEADER_FILE)) as { format?: string; bundle_id?: string; accept_id?: string };
+    return h.format === 'officeport-retention' && h.bundle_id === receipt.bundle_id && h.accept_id === receipt.accept_id;
+  } catch {
+    return false;
+  } finally {
+    await bag.close();
+  }
+}
+
+function refuseDangling(db: Db): void {
+  const d = danglingReferences(db);
+  if (d.length === 0) return;
+  const what = d.map((x) => `${x.n} ${x.table} row(s) naming a removed ${x.parent} row`).join(', ');
+  throw new BugError(`finalize would leave ${what}; nothing was changed`);
+}
+
+// ---------------------------------------------------------------- M2: the retention archive
+
+interface WrittenArchive {
+  file: string;
+  id: string;
+  tagmanifestSha256: string;
+}
+
+interface ArchiveInput {
+  file: string;
+  output: OutputOptions;
+  createdAt: string;
+  receipt: ReceiptHead;
+  receiptSha256: string;
+  installation: { id: string; name: string };
+  office: Office;
+  user: User;
+  counts: FinalizeCounts;
+}
+
+/** M2: the removed rows, spooled to a temporary folder, bagged by writeBag. Layout: docs/retention-archive.md. */
+async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveInput): Promise<{ archiveId: string; tagmanifestSha256: string }> {
+  // L11: private (0700), and removed by the next run if this one is killed
+  const tmp = makeScratchDir(path.dirname(a.file), 'retention-rows');
+  try {
+    const { files, lines } = spoolArchiveRows(db, plan, tmp);
+    faultPoint('finalize-rows-spooled'); // L11 tests: the removed rows wait in the scratch folder
+    const archiveId = crypto.randomUUID();
+    const header = retentionHeader(a, archiveId, lines);
+    const written = await writeBag({
+      outFile: a.file,
+      rootName: `officeport-retention-${a.receipt.bundle_id.replace(/[^A-Za-z0-9._-]/g, '_')}`,
+      createdAt: new Date(a.createdAt),
+      bagInfo: {
+        'External-Identifier': archiveId,
+        'Source-Organization': a.installation.name.replace(/[\r\n]+/g, ' '),
+        'Internal-Sender-Identifier': a.receipt.bundle_id,
+      },
+      payload: files.map((f) => ({
+        path: f.path,
+        source: () => fs.createReadStream(f.local),
+      })),
+      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
+      output: a.output,
+    });
+    return { archiveId, tagmanifestSha256: written.tagmanifestSha256 };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function retentionHeader(a: ArchiveInput, archiveId: string, lines: Record<string, number>): object {
+  return {
+    format: 'officeport-retention',
+    format_version: '1.0',
+    archive_id: archiveId,
+    bundle_id: a.receipt.bundle_id,
+    session_id: a.receipt.session_id,
+    accept_id: a.receipt.accept_id,
+    tagmanifest_sha256: a.receipt.tagmanifest_sha256,
+    receipt_sha256: a.receiptSha256,
+    created_at: a.createdAt,
+    tool_version: VERSION,
+    source: {
+      installation_id: a.installation.id,
+      installation_name: a.installation.name,
+      office_id: a.office.id,
+      office_name: a.office.name,
+      user_id: a.user.id,
+      username: a.user.username,
+    },
+    counts: lines,
+    removed: a.counts,
+  };
+}

@@ -1,0 +1,324 @@
+// Import in the target office (I1-I12): verify and check the address, stage the
+// bundle's records in TEMP tables, plan every decision, then either show the
+// plan (dry run) or apply it in one transaction and write the receipt.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openBag } from '../bundle/bag-reader.js';
+import { readPublicKey } from '../bundle/signing.js';
+import type { BundleHeader, RecordType } from '../bundle/records.js';
+import { type CarrierMode } from '../domain/reconcile.js';
+import { ErrorCode, OfficeportError } from '../shared/errors.js';
+import { applyPlan } from './apply.js';
+import { planStaged, type PlanContext } from './plan.js';
+import { publishFile } from '../shared/output-file.js';
+import { defaultReceiptFile, planCounts, planOutcomes, writeReceiptTemp, type OutcomeCounts, type PlanCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
+import { inTransaction, type Db } from '../store/sqlite/db.js';
+import { ChangeLog } from '../store/sqlite/import-changes.js';
+import { dropStaging, ImportQueries, indexTargetContacts } from '../store/sqlite/import-store.js';
+import { startStaging } from './stage.js';
+import { faultPoint } from '../shared/fault.js';
+import { keepReceipt, receiptsOf, type KeptReceipt } from '../store/sqlite/receipt-store.js';
+import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from '../store/sqlite/offices.js';
+import { verifyBundle } from '../audit/verify.js';
+
+/** A verified bundle, read record by record. */
+export interface BundleSource {
+  file: string;
+  header: BundleHeader;
+  tagmanifestSha256: string;
+  records(type: RecordType): AsyncIterable<Record<string, unknown> & { ref: string }>;
+  document(sha256: string): Promise<Buffer>;
+  close(): Promise<void>;
+  /** its records are in temp.imp_records (openVerified with stageInto), until an accept selects from them */
+  staged?: boolean;
+}
+
+export interface OpenOptions {
+  trust?: string;
+  /** stage the bundle's records into this installation's TEMP tables during the verify pass (import-stage.ts) */
+  stageInto?: Db;
+  /** records checked so far (progress bars) */
+  onRecords?: (n: number) => void;
+}
+
+/** I1: the bundle must verify (V1) before anything else looks at it; with stageInto its records are staged by the same pass. */
+export async function openVerified(file: string, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
+  const o: OpenOptions = typeof trustOrOptions === 'string' ? { trust: trustOrOptions } : (trustOrOptions ?? {});
+  if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${file}`);
+  const staging = o.stageInto ? startStaging(o.stageInto) : undefined;
+  let valid = false;
+  try {
+    const v = await verifyBundle(file, { trust: o.trust ? readPublicKey(o.trust) : undefined, onRecords: o.onRecords, onRecordLines: staging?.hook });
+    valid = v.valid;
+    if (!v.valid) {
+      throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} does not verify; nothing was imported`, {
+        problems: v.problems,
+        hint: `see every problem with: officeport verify ${file}`,
+      });
+    }
+  } finally {
+    staging?.finish(valid);
+  }
+  const { bag, problems } = await openBag(file);
+  if (!bag) {
+    if (o.stageInto) dropStaging(o.stageInto);
+    throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems });
+  }
+  const header = JSON.parse(await bag.readTagFile('officeport.json')) as BundleHeader;
+  return {
+    file,
+    header,
+    tagmanifestSha256: bag.tagmanifestSha256,
+    staged: staging !== undefined,
+    async *records(type) {
+      const p = `data/records/${type}.ndjson`;
+      if (!bag.paths.includes(p)) return;
+      for await (const l of bag.lines(p)) if (l.text.trim()) yield JSON.parse(l.text);
+    },
+    async document(sha256) {
+      const chunks: Buffer[] = [];
+      for await (const c of bag.stream(`data/documents/${sha256}`)) chunks.push(c);
+      return Buffer.concat(chunks);
+    },
+    async close() {
+      if (o.stageInto) dropStaging(o.stageInto);
+      await bag.close();
+    },
+  };
+}
+
+export interface Addressee {
+  office: Office;
+  user: User;
+}
+
+/** I1: addressed to this office and user, who holds data_import. */
+export function checkAddressed(db: Db, header: BundleHeader, officeRef: string, userRef: string): Addressee {
+  const office = requireOffice(db, officeRef);
+  const user = requireUser(db, office, userRef);
+  if (header.target.office !== office.id && header.target.office !== office.name) {
+    throw new OfficeportError(ErrorCode.MISADDRESSED, `bundle ${header.bundle_id} is addressed to office ${JSON.stringify(header.target.office)}, not to ${office.name} (${office.id})`, {
+      hint: `import it in the office it names, or ask ${header.source.office_name} to export again to ${office.name}`,
+    });
+  }
+  if (header.target.user !== user.id && header.target.user !== user.username) {
+    throw new OfficeportError(ErrorCode.MISADDRESSED, `bundle ${header.bundle_id} is addressed to user ${JSON.stringify(header.target.user)}, not to ${user.username} (${user.id})`, {
+      hint: `the user it names must import it: --user ${header.target.user}`,
+    });
+  }
+  requireRights(user, office, ['data_import'], 'import contacts');
+  return { office, user };
+}
+
+/** Contact refs as given on the command line: "contact/C-1" or "C-1". */
+export function normaliseContactRefs(refs: readonly string[] | undefined): string[] | undefined {
+  if (!refs || refs.length === 0) return undefined;
+  return refs.map((r) => (r.startsWith('contact/') ? r : `contact/${r}`));
+}
+
+export type { ContactState } from './stage.js';
+
+export interface AcceptOptions {
+  carriers?: CarrierMode;
+  onAmbiguous?: 'create' | 'fail';
+  choices?: Map<string, string>;
+  dryRun?: boolean;
+  receiptFile?: string;
+  /** --force: the receipt may replace an existing file at receiptFile (never an installation file) */
+  force?: boolean;
+  inboxId?: string;
+  /** registers the inbox entry inside the accept's transaction (import = add + accept) and returns its id */
+  register?: () => string;
+  now?: Date;
+}
+
+export interface AcceptResult {
+  dry_run: boolean;
+  already_imported: boolean;
+  head: ReceiptHead;
+  counts: OutcomeCounts;
+  outcomes: ReceiptOutcome[];
+  outcomes_total: number;
+  /** outcomes per record type (contacts, policies, ..., party entries) */
+  by_type: Record<string, Partial<OutcomeCounts>>;
+  receipt_file?: string;
+  /** when already imported: the receipts of the accepts that took the bundle (L5) */
+  receipts?: KeptReceipt[];
+}
+
+/** L7: another accept took the selected contacts after they were selected; seen inside the write transaction. */
+class TakenMeanwhile extends Error {}
+
+const MAX_LISTED = 5000;
+
+function planContext(db: Db, src: BundleSource, a: Addressee, carriers: CarrierMode, choices: Map<string, string>): PlanContext {
+  return {
+    db, q: new ImportQueries(db), officeId: a.office.id, parentOfficeId: a.office.parent_id,
+    sourceInstallation: src.header.source.installation_id, sessionId: src.header.session_id,
+    bundleId: src.header.bundle_id, salt: src.header.stub_salt, carriers, choices,
+  };
+}
+
+function refuseAmbiguous(db: Db): void {
+  const rows = db
+    .prepare(`SELECT ref, detail FROM temp.imp_plan WHERE type = 'contacts' AND json_extract(detail, '$.ambiguous') IS NOT NULL AND json_extract(detail, '$.choice') IS NULL`)
+    .all() as { ref: string; detail: string }[];
+  if (rows.length === 0) return;
+  throw new OfficeportError(ErrorCode.REFUSED, `${rows.length} incoming contact${rows.length > 1 ? 's match' : ' matches'} ambiguously (several target contacts, or one that another incoming contact matches too); nothing was imported (--on-ambiguous fail)`, {
+    problems: rows.map((r) => ({ message: `${r.ref}: candidates ${(JSON.parse(r.detail) as { ambiguous: string[] }).ambiguous.join(', ')}` })),
+    hint: 'settle them in a plan: officeport import FILE --dry-run --plan-out plan.json, set "choice", then --plan plan.json',
+  });
+}
+
+/** Plans (and unless dry, applies) one accept of the staged records. */
+export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: AcceptOptions, check?: () => void): AcceptResult {
+  const h = src.header;
+  const head: ReceiptHead = {
+    receipt_version: 1, accept_id: crypto.randomUUID(), bundle_id: h.bundle_id, tagmanifest_sha256: src.tagmanifestSha256,
+    session_id: h.session_id, source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },
+    target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id },
+    accepted_at: (opts.now ?? new Date()).toISOString(),
+  };
+  const ctx = planContext(db, src, a, opts.carriers ?? 'link', opts.choices ?? new Map());
+  const plan = () => {
+    indexTargetContacts(db, a.office.id, h.stub_salt);
+    planStaged(ctx);
+    if (opts.onAmbiguous === 'fail') refuseAmbiguous(db);
+    check?.();
+  };
+  if (opts.dryRun) {
+    db.transaction(plan)();
+    return summarise(db, head, true);
+  }
+  let tmp: string | undefined;
+  let counts: PlanCounts | undefined;
+  const receiptFile = path.resolve(opts.receiptFile ?? defaultReceiptFile(db, h.bundle_id, head.accept_id));
+  try {
+    inTransaction(db, () => {
+      // L7: whether the contacts are still to accept is decided under the write lock
+      const inboxId = opts.register ? opts.register() : opts.inboxId;
+      refuseTakenMeanwhile(db, inboxId);
+      plan();
+      const log = new ChangeLog(db, head.accept_id);
+      const docs = db.prepare(`SELECT content FROM temp.imp_docs WHERE sha256 = ?`).pluck();
+      applyPlan({ ...ctx, log, document: (sha) => docs.get(sha) as Buffer | undefined });
+      markAccepted(db, log, inboxId, head.accept_id);
+      tmp = writeReceiptTemp(receiptFile, head, planOutcomes(db), h.receipt_key, keepReceipt(db, head.accept_id));
+      counts = planCounts(db); // once, for the log and the summary (each counted the plan before)
+      recordAccept(db, head, inboxId ?? '', tmp, receiptFile, counts.counts);
+      faultPoint('import-before-commit');
+    });
+  } catch (e) {
+    if (tmp) fs.rmSync(tmp, { force: true });
+    if (e instanceof TakenMeanwhile) return alreadyImported(db, src, a);
+    throw asImportError(e, h.bundle_id);
+  }
+  faultPoint('import-committed');
+  const placed = publishReceipt(db, tmp!, receiptFile, head, opts.force);
+  return { ...summarise(db, head, false, counts), receipt_file: path.resolve(placed) };
+}
+
+/**
+ * L1: the accept has committed; a file that appeared at --receipt meanwhile is
+ * not replaced, so the receipt goes to its default place beside the installation
+ * and the user is told where.
+ */
+function publishReceipt(db: Db, tmp: string, file: string, head: ReceiptHead, force?: boolean): string {
+  try {
+    publishFile(tmp, file, { force, option: '--receipt', installation: db.name });
+    return file;
+  } catch (e) {
+    if (!(e instanceof OfficeportError)) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+    const instead = defaultReceiptFile(db, head.bundle_id, head.accept_id);
+    publishFile(tmp, instead);
+    throw new OfficeportError(ErrorCode.REFUSED, `the import is done (accept ${head.accept_id}), but ${e.message}; its receipt was written to ${instead} instead`, {
+      hint: `give ${instead} to the source office for finalize`,
+    });
+  }
+}
+
+/** A constraint the installation enforces (a unique name, a trigger) becomes a clear refusal, never a raw SQLite message. */
+function asImportError(e: unknown, bundleId: string): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (e instanceof OfficeportError || typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return e;
+  return new OfficeportError(ErrorCode.CONFLICT, `bundle ${bundleId} could not be imported: the installation refused a write (${(e as Error).message}); nothing was imported`, {
+    hint: 'the target holds data that conflicts with the bundle: see the plan with --dry-run --plan-out plan.json, fix the target record named above, and import again',
+  });
+}
+
+/** L7: contacts selected for this accept that another accept (of another process) took since they were selected. */
+function refuseTakenMeanwhile(db: Db, inboxId: string | undefined): void {
+  if (!inboxId) return;
+  const taken = db
+    .prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`)
+    .pluck()
+    .get(inboxId) as number;
+  if (taken === 0) return;
+  const now = db.prepare(`SELECT count(*) FROM temp.imp_bundle_contacts WHERE state = 'now'`).pluck().get() as number;
+  if (taken === now) throw new TakenMeanwhile();
+  throw new OfficeportError(ErrorCode.CONFLICT, `another import accepted ${taken} of the ${now} selected contacts while this one was being prepared; nothing was imported`, {
+    hint: 'run the command again: it accepts what is left',
+  });
+}
+
+function markAccepted(db: Db, log: ChangeLog, inboxId: string | undefined, acceptId: string): void {
+  if (!inboxId) return;
+  log.updateWhere('inbox_contacts', ['inbox_id', 'ref'], `inbox_id = ? AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`, [inboxId], { accept_id: acceptId });
+  const left = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NULL`).pluck().get(inboxId) as number;
+  log.update('inbox', { id: inboxId }, { status: left === 0 ? 'accepted' : 'partial' });
+}
+
+/** I10: the accept in import_accepts (for undo) and the transfer log (for everyone). */
+function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: string, receiptFile: string, counts: OutcomeCounts): void {
+  const total = Object.values(counts).reduce((x, y) => x + y, 0);
+  // The whole receipt goes into the log unless it is too large to hold in memory; the file always has it.
+  const receipt = total <= 50_000 ? fs.readFileSync(receiptTmp, 'utf8') : JSON.stringify({ ...head, outcomes_omitted: total, counts });
+  db.prepare(`INSERT INTO import_accepts (accept_id, inbox_id, bundle_id, office_id, user_id, at, receipt, receipt_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    head.accept_id, inboxId, head.bundle_id, head.target.office_id, head.target.user_id, head.accepted_at, receipt, receiptFile,
+  );
+  const summary = `import ${head.bundle_id} from ${head.source.office_name}: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`;
+  db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?, 'import', ?, ?, ?, ?, ?)`).run(
+    head.accepted_at, head.bundle_id, head.target.office_id, head.target.user_id, summary, receipt,
+  );
+}
+
+function summarise(db: Db, head: ReceiptHead, dry: boolean, planned = planCounts(db)): AcceptResult {
+  const { counts } = planned;
+  const total = Object.values(counts).reduce((x, y) => x + y, 0);
+  const outcomes: ReceiptOutcome[] = [];
+  for (const o of planOutcomes(db, total > MAX_LISTED)) {
+    if (total <= MAX_LISTED || (o.outcome !== 'created' && o.outcome !== 'linked') || o.candidates) outcomes.push(o);
+    if (outcomes.length >= MAX_LISTED) break;
+  }
+  const by_type: Record<string, Partial<OutcomeCounts>> = {};
+  for (const g of planned.byType) {
+    const t = g.type === 'pending_relation' ? 'key_relations' : g.type === 'pending_census' ? 'employee_census' : g.type === 'party' ? 'party entries' : g.type;
+    const row = (by_type[t] ??= {});
+    row[g.outcome] = (row[g.outcome] ?? 0) + g.n;
+  }
+  return { dry_run: dry, already_imported: false, head, counts, outcomes, outcomes_total: total, by_type };
+}
+
+/** I9: nothing of the selection is left to accept. */
+export function alreadyImported(db: Db, src: BundleSource, a: Addressee): AcceptResult {
+  const r = summariseEmpty(src, a, db);
+  return { ...r, already_imported: true, receipts: receiptsOf(db, src.header.bundle_id, a.office.id) };
+}
+
+function summariseEmpty(src: BundleSource, a: Addressee, db: Db): AcceptResult {
+  const h = src.header;
+  return {
+    dry_run: false, already_imported: false, counts: { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 }, outcomes: [], outcomes_total: 0, by_type: {},
+    head: {
+      receipt_version: 1, accept_id: '', bundle_id: h.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, session_id: h.session_id,
+      source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },
+      target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id }, accepted_at: '',
+    },
+  };
+}
+
+export { dropStaging };

@@ -1,0 +1,347 @@
+// I2 "Show Contact List": bundles staged in the installation until their
+// contacts are accepted or the bundle is rejected. `import FILE` is add plus
+// accept-all; its dry run plans against the target without writing (I12).
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { comparePlans, type CarrierMode, type PlannedDecision } from '../domain/reconcile.js';
+import { displayName, maskTaxId } from '../domain/matching.js';
+import { ErrorCode, OfficeportError } from '../shared/errors.js';
+import { faultPoint } from '../shared/fault.js';
+import { checkOutputPath, publishFile, sweepLeftovers, tempBeside, writeOutputWith } from '../shared/output-file.js';
+import {
+  acceptStaged, alreadyImported, checkAddressed, dropStaging, normaliseContactRefs, openVerified,
+  type AcceptResult, type Addressee, type BundleSource,
+} from './accept.js';
+import { selectStaged } from './stage.js';
+import { choicesOf, plannedDecisions, type PlanFile } from './plan.js';
+import { inTransaction, newId, type Db } from '../store/sqlite/db.js';
+import { DISPLAY_NAME_SQL, registerImportFunctions, useFileTemp } from '../store/sqlite/import-store.js';
+
+export interface InboxRow {
+  id: string;
+  bundle_id: string;
+  office_id: string;
+  user_id: string;
+  session_id: string;
+  source_installation: string;
+  source_office: string;
+  tagmanifest_sha256: string;
+  added_at: string;
+  status: string;
+  file: string;
+}
+
+export function inboxDir(dbPath: string): string {
+  return `${path.resolve(dbPath)}.inbox`;
+}
+
+/** A bundle copied into the inbox folder, its contacts listed in temp.inbox_prep, ready to be registered. */
+export interface PreparedEntry {
+  file: string;
+}
+
+function stagedEntry(db: Db, bundleId: string, officeId: string): InboxRow | undefined {
+  return db.prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected' ORDER BY added_at DESC`).get(bundleId, officeId) as InboxRow | undefined;
+}
+
+/**
+ * Copies the bundle beside the installation (temp name, then rename) and lists
+ * its contacts in a TEMP table, a batch at a time (P1: a bundle of 1,000,000
+ * contacts is never held in memory; TEMP writes do not block other writers).
+ */
+async function prepareEntry(db: Db, dbPath: string, src: BundleSource): Promise<PreparedEntry> {
+  const dir = inboxDir(dbPath);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${src.header.bundle_id}.zip`);
+  await copyPrivately(src.file, file);
+  useFileTemp(db);
+  db.exec(`DROP TABLE IF EXISTS temp.inbox_prep;
+           CREATE TEMP TABLE inbox_prep (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, tax TEXT)`);
+  if (src.staged) {
+    // the contacts verify staged: names and masked tax ids in SQL (displayName and maskTaxId as SQL)
+    registerImportFunctions(db);
+    db.exec(`INSERT OR REPLACE INTO temp.inbox_prep (ref, kind, name, tax)
+             SELECT r.ref, json_extract(r.json, '$.kind'), ${DISPLAY_NAME_SQL}, nullif(op_mask_tax(json_extract(r.json, '$.tax_id')), '')
+             FROM temp.imp_records r WHERE r.type = 'contacts' ORDER BY r.seq`);
+    return { file };
+  }
+  const add = db.prepare(`INSERT OR REPLACE INTO temp.inbox_prep (ref, kind, name, tax) VALUES (?, ?, ?, ?)`);
+  let batch: [string, string, string, string | null][] = [];
+  const flush = db.transaction(() => {
+    for (const b of batch) add.run(...b);
+    batch = [];
+  });
+  for await (const c of src.records('contacts')) {
+    batch.push([c.ref, c.kind as string, displayName(c as never), maskTaxId(c.tax_id as string | undefined) || null]);
+    if (batch.length >= 1000) flush();
+  }
+  flush();
+  return { file };
+}
+
+/** L11: the copy is private (0600) from its first byte, and a killed copy is removed by the next run. */
+async function copyPrivately(from: string, file: string): Promise<void> {
+  sweepLeftovers(path.dirname(file));
+  const tmp = tempBeside(file);
+  try {
+    await pipeline(fs.createReadStream(from), fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+    faultPoint('inbox-copy-written');
+    fs.renameSync(tmp, file); // the installation's own name for this bundle id: a stale copy there is replaced
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** L1, before any work: --receipt and --plan-out name files that may be written. */
+function checkAcceptOutputs(db: Db, req: AcceptRequest): void {
+  const o = { force: req.force, installation: db.name };
+  if (req.planOut) checkOutputPath(req.planOut, { ...o, option: '--plan-out' });
+  if (req.receiptFile && !req.dryRun && !req.planOut) checkOutputPath(req.receiptFile, { ...o, option: '--receipt' });
+}
+
+function dropPrepared(db: Db): void {
+  db.exec(`DROP TABLE IF EXISTS temp.inbox_prep`);
+}
+
+/** The inbox rows of a prepared bundle; runs inside the caller's transaction. Another command may have staged it meanwhile (S5). */
+function registerEntry(db: Db, src: BundleSource, a: Addressee, p: PreparedEntry, now: Date): { row: InboxRow; added: boolean } {
+  const other = stagedEntry(db, src.header.bundle_id, a.office.id);
+  if (other) return { row: other, added: false };
+  const id = newId(db, 'inbox', 'IN-');
+  const h = src.header;
+  db.prepare(
+    `INSERT INTO inbox (id, bundle_id, office_id, user_id, session_id, source_installation, source_office, tagmanifest_sha256, added_at, status, content, file)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', x'', ?)`,
+  ).run(id, h.bundle_id, a.office.id, a.user.id, h.session_id, h.source.installation_id, h.source.office_name, src.tagmanifestSha256, now.toISOString(), p.file);
+  db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) SELECT ?, ref, kind, name, tax FROM temp.inbox_prep ORDER BY ref`).run(id);
+  return { row: db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxRow, added: true };
+}
+
+/** I2: stage a verified, correctly addressed bundle; the same bundle twice is the same entry. */
+export async function addToInbox(db: Db, dbPath: string, src: BundleSource, a: Addressee, now = new Date()): Promise<{ entry: InboxRow; added: boolean }> {
+  const existing = stagedEntry(db, src.header.bundle_id, a.office.id);
+  if (existing) return { entry: existing, added: false };
+  const prepared = await prepareEntry(db, dbPath, src);
+  try {
+    const r = inTransaction(db, () => registerEntry(db, src, a, prepared, now));
+    return { entry: r.row, added: r.added };
+  } catch (e) {
+    fs.rmSync(prepared.file, { force: true });
+    throw e;
+  } finally {
+    dropPrepared(db);
+  }
+}
+
+export interface InboxListing {
+  id: string;
+  bundle_id: string;
+  source_office: string;
+  added_at: string;
+  status: string;
+  contacts: { ref: string; kind: string; name: string; tax_id: string | null; accepted: boolean }[];
+}
+
+/** I2: the pending bundles of this user, with their contacts (tax ids masked). */
+export function listInbox(db: Db, a: Addressee): InboxListing[] {
+  const rows = db.prepare(`SELECT * FROM inbox WHERE office_id = ? AND user_id = ? AND status IN ('pending', 'partial') ORDER BY added_at, id`).all(a.office.id, a.user.id) as InboxRow[];
+  const contacts = db.prepare(`SELECT ref, kind, name, tax_id_masked, accept_id FROM inbox_contacts WHERE inbox_id = ? ORDER BY ref`);
+  return rows.map((r) => ({
+    id: r.id, bundle_id: r.bundle_id, source_office: r.source_office, added_at: r.added_at, status: r.status,
+    contacts: (contacts.all(r.id) as { ref: string; kind: string; name: string; tax_id_masked: string | null; accept_id: string | null }[]).map((c) => ({
+      ref: c.ref, kind: c.kind, name: c.name, tax_id: c.tax_id_masked, accepted: c.accept_id !== null,
+    })),
+  }));
+}
+
+export function requireEntry(db: Db, id: string, a: Addressee): InboxRow {
+  // "IN-000001", its number "1", or the bundle id
+  const byNumber = /^\d+$/.test(id) ? `IN-${id.padStart(6, '0')}` : id;
+  const r = db.prepare(`SELECT * FROM inbox WHERE id = ? OR id = ? OR bundle_id = ? ORDER BY added_at DESC`).get(id, byNumber, id) as InboxRow | undefined;
+  if (!r || r.office_id !== a.office.id || r.user_id !== a.user.id) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no inbox entry ${JSON.stringify(id)} for ${a.user.username} in ${a.office.name}`, {
+      hint: `see the pending bundles with: officeport inbox list --office ${a.office.id} --user ${a.user.username}`,
+    });
+  }
+  if (r.status === 'rejected') throw new OfficeportError(ErrorCode.REFUSED, `inbox entry ${r.id} was rejected`);
+  return r;
+}
+
+export interface AcceptRequest {
+  contacts?: string[];
+  carriers?: CarrierMode;
+  onAmbiguous?: 'create' | 'fail';
+  receiptFile?: string;
+  planFile?: string;
+  trust?: string;
+  dryRun?: boolean;
+  planOut?: string;
+  /** --force: --receipt and --plan-out may replace an existing file (never an installation file) */
+  force?: boolean;
+  /** records staged so far (progress bars) */
+  onRecords?: (n: number) => void;
+}
+
+function readPlanFile(file: string): PlanFile {
+  try {
+    const p = JSON.parse(fs.readFileSync(file, 'utf8')) as PlanFile;
+    if (p.plan_version !== 1 || !Array.isArray(p.decisions)) throw new Error('not an officeport plan (plan_version 1 with decisions)');
+    return p;
+  } catch (e) {
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `cannot read plan ${file}: ${(e as Error).message}`, { hint: 'make one with: officeport import FILE --dry-run --plan-out PLAN.json' });
+  }
+}
+
+/** Every selected ref must be a contact of the bundle (its staged contacts, or read from it). */
+async function knownContacts(db: Db, src: BundleSource, refs: string[] | undefined): Promise<void> {
+  if (!refs) return;
+  const all = new Set<string>();
+  if (src.staged) {
+    const q = db.prepare(`SELECT r.ref FROM temp.imp_records r WHERE r.type = 'contacts' AND r.ref IN (SELECT value FROM json_each(?))`).pluck();
+    for (const ref of q.all(JSON.stringify(refs)) as string[]) all.add(ref);
+  } else {
+    for await (const c of src.records('contacts')) if (refs.includes(c.ref)) all.add(c.ref);
+  }
+  const unknown = refs.filter((r) => !all.has(r));
+  if (unknown.length) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `not a contact of bundle ${src.header.bundle_id}: ${unknown.join(', ')}`, {
+      hint: 'see its contacts with: officeport inbox list (or officeport inspect FILE)',
+    });
+  }
+}
+
+/** Stage, plan and (unless dry) apply one accept of an opened bundle. */
+export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId: string | undefined, req: AcceptRequest, register?: () => string): Promise<AcceptResult> {
+  const plan = req.planFile ? readPlanFile(req.planFile) : undefined;
+  if (plan && (plan.bundle_id !== src.header.bundle_id || plan.tagmanifest_sha256 !== src.tagmanifestSha256 || plan.office_id !== a.office.id)) {
+    throw new OfficeportError(ErrorCode.REFUSED, `plan ${req.planFile} was made for bundle ${plan.bundle_id} in office ${plan.office_id}, not for this bundle and office`);
+  }
+  const selected = plan ? plan.contacts : normaliseContactRefs(req.contacts);
+  if (!src.staged) throw new Error('runAccept needs a bundle opened with openVerified(file, { stageInto: db })');
+  await knownContacts(db, src, selected);
+  const now = await selectStaged(db, { inboxId, selected }, (sha) => src.document(sha));
+  try {
+    if (now === 0) return alreadyImported(db, src, a);
+    const check = plan ? () => checkPlan(db, plan, req.planFile!) : undefined;
+    const carriers = plan?.carriers ?? req.carriers ?? 'link';
+    const result = acceptStaged(db, src, a, { carriers, onAmbiguous: req.onAmbiguous, choices: plan ? choicesOf(plan) : undefined, dryRun: req.dryRun, receiptFile: req.receiptFile, force: req.force, inboxId, register }, check);
+    if (req.planOut) writePlanFile(db, req.planOut, src, a, carriers, selected, req.force);
+    return result;
+  } finally {
+    dropStaging(db);
+  }
+}
+
+function checkPlan(db: Db, plan: PlanFile, file: string): void {
+  const diffs = comparePlans(plan.decisions as PlannedDecision[], [...plannedDecisions(db)] as PlannedDecision[]);
+  if (diffs.length === 0) return;
+  throw new OfficeportError(ErrorCode.CONFLICT, `the target changed since plan ${file} was made; nothing was imported`, {
+    problems: diffs.map((message) => ({ file, message })),
+    hint: 'make a new plan with --dry-run --plan-out, review it, and apply that one',
+  });
+}
+
+function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, carriers: CarrierMode, selected: string[] | undefined, force?: boolean): void {
+  const contacts = selected ?? (db.prepare(`SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now' ORDER BY ref`).pluck().all() as string[]);
+  const head = { plan_version: 1, bundle_id: src.header.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, office_id: a.office.id, user_id: a.user.id, carriers, contacts };
+  writeOutputWith(file, { force, option: '--plan-out', installation: db.name }, (write) => {
+    write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "decisions": [`);
+    let first = true;
+    for (const d of plannedDecisions(db)) {
+      write(`${first ? '' : ','}\n    ${JSON.stringify(d)}`);
+      first = false;
+    }
+    write(`${first ? '' : '\n  '}]\n}\n`);
+  });
+}
+
+/** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */
+export async function importFile(db: Db, dbPath: string, file: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id?: string }> {
+  checkAcceptOutputs(db, req);
+  const src = await openVerified(file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
+  try {
+    const a = checkAddressed(db, src.header, officeRef, userRef);
+    const staged = stagedEntry(db, src.header.bundle_id, a.office.id);
+    if (req.dryRun || staged) return { ...(await runAccept(db, src, a, staged?.id, req)), inbox_id: staged?.id };
+    // import is add plus accept in one transaction: a refused or killed import leaves nothing staged
+    const prepared = await prepareEntry(db, dbPath, src);
+    let inboxId: string | undefined;
+    const register = () => (inboxId = registerEntry(db, src, a, prepared, new Date()).row.id);
+    try {
+      return { ...(await runAccept(db, src, a, undefined, req, register)), inbox_id: inboxId };
+    } catch (e) {
+      if (!stagedEntry(db, src.header.bundle_id, a.office.id)) fs.rmSync(prepared.file, { force: true });
+      throw e;
+    } finally {
+      dropPrepared(db);
+    }
+  } finally {
+    await src.close();
+  }
+}
+
+/** `inbox accept ID`: the staged copy is verified again before it is used. */
+export async function acceptInbox(db: Db, id: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id: string }> {
+  checkAcceptOutputs(db, req);
+  const entry = requireEntry(db, id, userAddress(db, officeRef, userRef));
+  const src = await openVerified(entry.file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
+  try {
+    if (src.tagmanifestSha256 !== entry.tagmanifest_sha256) {
+      throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, { hint: 'reject it and add the bundle again' });
+    }
+    const a = checkAddressed(db, src.header, officeRef, userRef);
+    return { ...(await runAccept(db, src, a, entry.id, req)), inbox_id: entry.id };
+  } finally {
+    await src.close();
+  }
+}
+
+/** The office and user of an inbox command, who must hold data_import. */
+export function userAddress(db: Db, officeRef: string, userRef: string): Addressee {
+  return checkAddressed(db, { target: { office: officeRef, user: userRef } } as never, officeRef, userRef);
+}
+
+export interface RejectResult extends InboxRow {
+  /** L8: entries that waited for a contact of the bundle not accepted, dropped with it */
+  dropped: { ref: string; reason: string }[];
+}
+
+/** I2: reject a staged bundle; its copy is removed. L8: what waited for its contacts not accepted is dropped and reported. */
+export function rejectInbox(db: Db, id: string, a: Addressee): RejectResult {
+  const entry = requireEntry(db, id, a);
+  const accepted = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL`).pluck().get(entry.id) as number;
+  const dropped = inTransaction(db, () => {
+    const waiting = db.prepare(
+      `SELECT w.id, w.record, c.ref AS contact FROM pending_relations w JOIN inbox_contacts c ON c.inbox_id = ? AND c.accept_id IS NULL AND c.ref IN (w.contact_ref, w.related_ref)
+       WHERE w.office_id = ? AND w.source_installation = ? GROUP BY w.id ORDER BY w.id`,
+    ).all(entry.id, entry.office_id, entry.source_installation) as { id: number; record: string; contact: string }[];
+    const del = db.prepare(`DELETE FROM pending_relations WHERE id = ?`);
+    for (const w of waiting) del.run(w.id);
+    db.prepare(`UPDATE inbox SET status = 'rejected' WHERE id = ?`).run(entry.id);
+    return waiting.map((w) => ({ ref: (JSON.parse(w.record) as { ref: string }).ref, reason: `waited for ${w.contact}, which the rejected bundle does not bring` }));
+  });
+  if (accepted === 0) fs.rmSync(entry.file, { force: true });
+  return { ...entry, status: 'rejected', dropped };
+}
+
+/** I2: verify a bundle file, check it is addressed to this office and user, and stage it in the inbox. */
+export async function addFileToInbox(db: Db, dbPath: string, file: string, officeRef: string, userRef: string, trust?: string): Promise<{ entry: InboxRow; added: boolean }> {
+  const src = await openVerified(file, trust);
+  try {
+    return await addToInbox(db, dbPath, src, checkAddressed(db, src.header, officeRef, userRef));
+  } finally {
+    await src.close();
+  }
+}
+
+/** I2: the pending bundles of this office's user. */
+export function inboxOf(db: Db, officeRef: string, userRef: string): InboxListing[] {
+  return listInbox(db, userAddress(db, officeRef, userRef));
+}
+
+/** I2: reject a staged bundle of this office's user. */
+export function rejectFromInbox(db: Db, id: string, officeRef: string, userRef: string): RejectResult {
+  return rejectInbox(db, id, userAddress(db, officeRef, userRef));
+}

@@ -1,0 +1,113 @@
+// L5: `import receipt BUNDLE --out FILE` issues an accept's receipt again, byte
+// for byte (same accept id, outcomes and seal), from what the installation kept
+// of it in the accept's transaction (store/receipt-store.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { openBag } from '../bundle/bag-reader.js';
+import type { BundleHeader } from '../bundle/records.js';
+import { ErrorCode, OfficeportError } from '../shared/errors.js';
+import type { Db } from '../store/sqlite/db.js';
+import { requireOffice, requireRights, requireUser } from '../store/sqlite/offices.js';
+import { checkOutputPath, writeOutputWith } from '../shared/output-file.js';
+import { keptReceiptPieces, receiptsOf, type KeptReceipt } from '../store/sqlite/receipt-store.js';
+
+export interface ReissueRequest {
+  /** the bundle file, or its id */
+  bundle: string;
+  office: string;
+  user: string;
+  out: string;
+  /** which accept, when the bundle was accepted in parts */
+  accept?: string;
+}
+
+export interface ReissueResult {
+  bundle_id: string;
+  accept_id: string;
+  accepted_at: string;
+  out: string;
+  bytes: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function reissueReceipt(db: Db, req: ReissueRequest): Promise<ReissueResult> {
+  const office = requireOffice(db, req.office);
+  const user = requireUser(db, office, req.user);
+  requireRights(user, office, ['data_import'], 'issue an import receipt again');
+  const bundleId = await bundleIdOf(req.bundle);
+  const accept = pickAccept(receiptsOf(db, bundleId, office.id), bundleId, office.name, req.accept);
+  const out = path.resolve(req.out);
+  const output = { option: '--out', installation: db.name };
+  checkOutputPath(out, output); // L1: before any work, never over a file or an installation
+  let bytes = 0;
+  writeOutputWith(out, output, (write) => {
+    let any = false;
+    for (const piece of keptReceiptPieces(db, accept.accept_id)) {
+      write(piece);
+      bytes += piece.length;
+      any = true;
+    }
+    if (!any) bytes = writeLegacy(db, write, accept);
+  });
+  return { bundle_id: bundleId, accept_id: accept.accept_id, accepted_at: accept.accepted_at, out, bytes };
+}
+
+/** An accept of an earlier version kept its whole receipt text only up to 50,000 outcomes, in import_accepts. */
+function writeLegacy(db: Db, write: (data: Buffer) => void, accept: KeptReceipt): number {
+  const text = db.prepare(`SELECT receipt FROM import_accepts WHERE accept_id = ?`).pluck().get(accept.accept_id) as string;
+  if (text.includes('"outcomes_omitted"')) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `import ${accept.accept_id} was made by an earlier officeport that kept only a summary of this large receipt; it cannot be issued again`, {
+      hint: accept.file ? `its receipt was written to ${accept.file}` : undefined,
+    });
+  }
+  const b = Buffer.from(text, 'utf8');
+  write(b);
+  return b.length;
+}
+
+async function bundleIdOf(bundle: string): Promise<string> {
+  if (UUID.test(bundle) && !fs.existsSync(bundle)) return bundle.toLowerCase();
+  if (!fs.existsSync(bundle)) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${bundle}`, { hint: 'name the bundle file that was imported, or its bundle id' });
+  }
+  const { bag, problems } = await openBag(bundle);
+  if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${bundle} cannot be opened as a bundle`, { problems });
+  try {
+    return (JSON.parse(await bag.readTagFile('officeport.json')) as BundleHeader).bundle_id;
+  } finally {
+    await bag.close();
+  }
+}
+
+function pickAccept(all: KeptReceipt[], bundleId: string, officeName: string, wanted?: string): KeptReceipt {
+  if (all.length === 0) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `office ${officeName} has no import of bundle ${bundleId}`, {
+      hint: 'check the office (--office) and the installation (--db) the bundle was imported into',
+    });
+  }
+  const pick = wanted ? all.find((r) => r.accept_id === wanted) : undefined;
+  if (wanted && !pick) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `bundle ${bundleId} has no import ${wanted} in ${officeName}`, {
+      hint: `its imports: ${all.map((r) => r.accept_id).join(', ')}`,
+    });
+  }
+  const live = all.filter((r) => !r.undone);
+  const chosen = pick ?? (live.length === 1 ? live[0] : undefined);
+  if (!chosen) {
+    if (live.length === 0) {
+      throw new OfficeportError(ErrorCode.REFUSED, `every import of bundle ${bundleId} in ${officeName} was undone; a receipt of an undone import is not issued`, {
+        hint: 'import the bundle again for a new receipt',
+      });
+    }
+    throw new OfficeportError(ErrorCode.USAGE, `bundle ${bundleId} was accepted in ${live.length} parts in ${officeName}; name the one with --accept`, {
+      hint: `its imports: ${live.map((r) => `${r.accept_id} (${r.accepted_at})`).join(', ')}`,
+    });
+  }
+  if (chosen.undone) {
+    throw new OfficeportError(ErrorCode.REFUSED, `import ${chosen.accept_id} of bundle ${bundleId} was undone; a receipt of an undone import is not issued`, {
+      hint: 'import the bundle again for a new receipt',
+    });
+  }
+  return chosen;
+}

@@ -1,0 +1,107 @@
+// R9: a pairing proposal for every local record, written as a CSV a user can
+// review (and edit), and applied row by row, each exact pair its own migration.
+import fs from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { CATALOGUE_KINDS, proposePairings, type CatalogueKind, type MigrationPlan, type PairingRow } from '../domain/realign-rules.js';
+import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
+import { writeOutputFile, type OutputOptions } from '../shared/output-file.js';
+import { applyMigration, planMigration, resolveRecord, type AppliedMigration, type RealignContext } from './migrate.js';
+import * as cat from '../store/sqlite/catalogue.js';
+import type { Db } from '../store/sqlite/db.js';
+
+export const PLAN_COLUMNS = ['kind', 'local_id', 'local_name', 'resource_id', 'resource_name', 'match', 'action'] as const;
+
+const cliKind = (k: CatalogueKind) => k.replace('_', '-');
+const KIND_BY_CLI = new Map(CATALOGUE_KINDS.map((k) => [cliKind(k), k]));
+
+export function pairingsFor(db: Db, ctx: Pick<RealignContext, 'office' | 'resource'>): PairingRow[] {
+  return proposePairings(cat.listAllKinds(db, ctx.office.id), cat.listAllKinds(db, ctx.resource.id));
+}
+
+/** Write the plan CSV (temporary name, then rename), safe to open in a spreadsheet. */
+export function writePlanFile(file: string, rows: readonly PairingRow[], output: OutputOptions = {}): void {
+  const csv = Papa.unparse(
+    {
+      fields: [...PLAN_COLUMNS],
+      data: rows.map((r) => [cliKind(r.kind), r.local_id, r.local_name, r.resource_id ?? '', r.resource_name ?? '', r.match, r.action]),
+    },
+    { escapeFormulae: /^[=+\-@\t\r]/, newline: '\n' },
+  );
+  writeOutputFile(file, csv + '\n', { option: '--out', ...output });
+}
+
+/** Undo the spreadsheet guard that writePlanFile added to cells starting like a formula. */
+const unguard = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
+
+export interface PlanFileRow {
+  line: number;
+  kind: CatalogueKind;
+  local_id: string;
+  resource_id: string;
+  match: string;
+  action: string;
+}
+
+export function readPlanFile(file: string): PlanFileRow[] {
+  if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no plan file ${file}`, { hint: 'write one with: officeport realign plan --office O --out PLAN.csv' });
+  const parsed = Papa.parse<Record<string, string>>(fs.readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true });
+  const name = path.basename(file);
+  const problems: Problem[] = [];
+  const fields = parsed.meta.fields ?? [];
+  for (const c of ['kind', 'local_id', 'resource_id', 'match', 'action']) {
+    if (!fields.includes(c)) problems.push({ file: name, line: 1, message: `missing column ${c}` });
+  }
+  const rows: PlanFileRow[] = [];
+  parsed.data.forEach((raw, i) => {
+    const line = i + 2;
+    const kind = KIND_BY_CLI.get(unguard(raw.kind ?? ''));
+    if (!kind) return problems.push({ file: name, line, column: 'kind', message: `expected carrier, product, rider or service-provider, got ${JSON.stringify(raw.kind)}` });
+    rows.push({ line, kind, local_id: unguard(raw.local_id ?? ''), resource_id: unguard(raw.resource_id ?? ''), match: raw.match ?? '', action: raw.action ?? '' });
+  });
+  if (problems.length > 0) {
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${name} is not a realignment plan`, { problems, hint: 'write one with: officeport realign plan' });
+  }
+  return rows;
+}
+
+export type ApplyItem =
+  | { row: PlanFileRow; status: 'planned'; plan: MigrationPlan }
+  | { row: PlanFileRow; status: 'skipped' | 'refused'; reason: string };
+
+const ORDER: Record<CatalogueKind, number> = { carrier: 0, product: 1, rider: 2, service_provider: 3 };
+
+/** Which rows run and the plan of each, computed before anything changes. */
+export function prepareApply(db: Db, ctx: RealignContext, rows: readonly PlanFileRow[]): ApplyItem[] {
+  const sorted = [...rows].sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.line - b.line);
+  return sorted.map((row): ApplyItem => {
+    if (row.match !== 'exact') return { row, status: 'skipped', reason: `${row.match || 'no'} match: rename the local record to the exact resource name, then plan again` };
+    if (row.action === 'with-carrier') return { row, status: 'skipped', reason: 'migrated by the migration of its carrier' };
+    if (row.action !== 'realign') return { row, status: 'skipped', reason: `action ${row.action} is not a migration` };
+    try {
+      const local = resolveRecord(db, row.kind, ctx.office, row.local_id, 'local');
+      const resource = resolveRecord(db, row.kind, ctx.resource, row.resource_id, 'resource');
+      return { row, status: 'planned', plan: planMigration(db, ctx, local, resource) };
+    } catch (e) {
+      if (e instanceof OfficeportError) return { row, status: 'refused', reason: e.message };
+      throw e;
+    }
+  });
+}
+
+export type ApplyOutcome =
+  | { row: PlanFileRow; status: 'applied'; applied: AppliedMigration }
+  | { row: PlanFileRow; status: 'skipped' | 'refused' | 'failed'; reason: string };
+
+/** Each planned row as its own migration: own transaction, own journal entry. One failing does not stop the others. */
+export function applyPlanned(db: Db, ctx: RealignContext, items: readonly ApplyItem[]): ApplyOutcome[] {
+  return items.map((item): ApplyOutcome => {
+    if (item.status !== 'planned') return item;
+    try {
+      return { row: item.row, status: 'applied', applied: applyMigration(db, ctx, item.plan) };
+    } catch (e) {
+      if (e instanceof OfficeportError) return { row: item.row, status: 'failed', reason: e.message };
+      throw e;
+    }
+  });
+}

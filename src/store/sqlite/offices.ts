@@ -1,0 +1,89 @@
+// Offices, users and rights: the lookups every use case starts with.
+import { ErrorCode, OfficeportError } from '../../shared/errors.js';
+import type { Db } from './db.js';
+import { RIGHTS, type Right } from '../../domain/model/tables.js';
+
+export interface Office {
+  id: string;
+  name: string;
+  parent_id: string | null;
+  kind: 'agency' | 'resource';
+  region: string | null;
+}
+
+export interface User {
+  id: string;
+  office_id: string;
+  username: string;
+  full_name: string | null;
+  rights: string | null;
+}
+
+export function installationId(db: Db): string {
+  const row = db.prepare(`SELECT id FROM installation LIMIT 1`).get() as { id: string } | undefined;
+  if (!row) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, 'this installation is empty (no installation row)', {
+      hint: 'load one first: officeport load DIR',
+    });
+  }
+  return row.id;
+}
+
+/** An office by id or by name. */
+export function findOffice(db: Db, ref: string): Office | undefined {
+  return (db.prepare(`SELECT * FROM offices WHERE id = ?`).get(ref) ??
+    db.prepare(`SELECT * FROM offices WHERE name = ?`).get(ref)) as Office | undefined;
+}
+
+export function requireOffice(db: Db, ref: string): Office {
+  const o = findOffice(db, ref);
+  if (!o) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no office ${JSON.stringify(ref)} in this installation`, {
+      hint: 'see the offices with: officeport list offices',
+    });
+  }
+  return o;
+}
+
+/** A user of an office by id or username. */
+export function findUser(db: Db, officeId: string, ref: string): User | undefined {
+  return (db.prepare(`SELECT * FROM users WHERE office_id = ? AND id = ?`).get(officeId, ref) ??
+    db.prepare(`SELECT * FROM users WHERE office_id = ? AND username = ?`).get(officeId, ref)) as User | undefined;
+}
+
+export function requireUser(db: Db, office: Office, ref: string): User {
+  const u = findUser(db, office.id, ref);
+  if (!u) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no user ${JSON.stringify(ref)} in office ${office.name}`, {
+      hint: `see the users with: officeport list users --office ${office.id}`,
+    });
+  }
+  return u;
+}
+
+export function rightsOf(u: Pick<User, 'rights'>): Right[] {
+  return (u.rights ?? '').split(';').filter((r): r is Right => (RIGHTS as readonly string[]).includes(r));
+}
+
+export function hasRight(u: Pick<User, 'rights'>, right: Right): boolean {
+  return rightsOf(u).includes(right);
+}
+
+/** Refuse unless the user holds every right; the error names the missing ones. */
+export function requireRights(u: User, office: Office, rights: readonly Right[], what: string): void {
+  const missing = rights.filter((r) => !hasRight(u, r));
+  if (missing.length > 0) {
+    throw new OfficeportError(
+      ErrorCode.RIGHTS,
+      `${u.username} in office ${office.name} lacks the right${missing.length > 1 ? 's' : ''} ${missing.join(', ')} needed to ${what}`,
+      { hint: `an administrator of ${office.name} can grant it: officeport rights grant ${missing.join(' ')} --office ${office.id} --user ${u.username} --as ADMIN` },
+    );
+  }
+}
+
+/** Rights in the canonical order of the layout, for a stable `rights` cell. */
+export function formatRights(rights: Iterable<string>): string | null {
+  const set = new Set(rights);
+  const out = RIGHTS.filter((r) => set.has(r));
+  return out.length ? out.join(';') : null;
+}
