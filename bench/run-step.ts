@@ -3,7 +3,8 @@
 // { step, records, seconds, max_rss_kb, detail }. Times are taken inside the
 // process around the work itself (process.hrtime.bigint), after module load.
 import { exportBundle } from '../src/export/index.js';
-import { loadDir } from '../src/formats/office-csv.js';
+import { loadDir } from '../src/installation/index.js';
+import { storeOf } from '../src/store/open.js';
 import { generateInstallation } from '../src/installation/generate.js';
 import { importFile } from '../src/import/inbox.js';
 import { openInstallation } from '../src/store/sqlite/db.js';
@@ -33,7 +34,7 @@ const STEPS: Record<string, Work> = {
   async load([dbFile, dir]) {
     const db = openInstallation(dbFile!, { create: true });
     try {
-      const r = await loadDir(db, dir!);
+      const r = await loadDir(storeOf(db), dir!);
       return { records: sum(r.rows), detail: { documents: r.documents } };
     } finally {
       db.close();

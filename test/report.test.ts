@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dryRunFromOutcomes, renderHtmlReport, type AuditReport } from '../src/formats/html-report.js';
+import { dryRunFromOutcomes, renderHtmlReport, type AuditReport } from '../src/audit/html-report.js';
 
 const EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { readPublicKey } from '../../src/trust/index.js';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
 import { inspectBundle, type InspectReport, type PersonLine } from '../../src/audit/index.js';
-import { dryRunFromAccept, writeInspectHtml } from '../../src/formats/html-report.js';
+import { dryRunFromAccept, writeInspectHtml } from '../../src/audit/index.js';
 import { checkOutputPath } from '../../src/shared/output-file.js';
 import { resolveDbPath } from '../../src/store/open.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { loadDir } from '../../src/installation/index.js';
 import { resolveDbPath } from '../../src/store/open.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, progress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -17,7 +17,7 @@ export const loadCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 load samples/source --db source.db', 'fill the new installation source.db'),
   handler: async (args) => {
     const bar = progress('loading rows');
-    const r = await withDb(args, (db) => loadDir(db, args.dir, { onRows: (n) => bar.tick(n) }), { create: true });
+    const r = await withStore(args, (store) => loadDir(store, args.dir, { onRows: (n) => bar.tick(n) }), { create: true });
     bar.done();
     const total = Object.values(r.rows).reduce((a, b) => a + b, 0);
     emit(args, { db: resolveDbPath(args.db), rows: r.rows, total, documents: r.documents }, (x) => [

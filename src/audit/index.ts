@@ -3,8 +3,10 @@
 //            its schema, references, the signature (verify.ts; retention
 //            archives in verify-retention.ts);
 //   inspect: the header, counts, exclusions and the people in it (inspect.ts);
-//   convert: the same records as CSV files or one XML document (convert.ts).
+//   convert: the same records as CSV files or one XML document (convert.ts);
+//   the HTML report of inspect, with the import dry run (html-report*.ts).
 export { verifyBundle, type VerifyResult } from './verify.js';
 export { inspectBundle, type InspectReport, type PersonLine } from './inspect.js';
 export { convertBundle, type ConvertFormat } from './convert.js';
 export { transferLog, type LogEntry } from './log.js';
+export { writeInspectHtml, dryRunFromAccept } from './html-report.js';

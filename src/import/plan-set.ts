@@ -6,7 +6,7 @@
 // catalogue records: tens) go through the decision functions one by one.
 import type { RecordType } from '../bundle/records.js';
 import { contestMatch, type Match } from '../domain/reconcile.js';
-import { decideContactRow, decideStubRow, matchContactRow, planCatalogue, TABLE_OF, type Decided, type PlanContext, type Rec } from './plan.js';
+import { decideContactRow, decideStubRow, matchContactRow, planCatalogue, TABLE_OF, type Decided, type PlanContext, type Rec } from './plan-rows.js';
 import type { Db } from '../store/sqlite/db.js';
 import { DISPLAY_NAME_SQL, pages, registerImportFunctions } from '../store/sqlite/import-store.js';
 import { stagedOfType } from './stage.js';

@@ -1,7 +1,7 @@
 // The installation itself: create it, fill it from and write it to the CSV
 // layout, generate a synthetic one, list what it holds, manage rights and sets,
 // and run the demo.
-export { loadDir, dumpDir } from '../formats/office-csv.js';
+export { loadDir, dumpDir } from './office-data.js';
 export { generateInstallation } from './generate.js';
 export { list, LISTABLE, type Listable } from './list.js';
 export { changeRights, showRights } from './rights.js';

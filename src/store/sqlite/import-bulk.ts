@@ -4,7 +4,7 @@
 // as one block, bundle refs resolved through temp.imp_refs and import_map, and
 // the change log written by one statement per table. Per record this replaces
 // about ten statements run from JavaScript.
-import { SPECS, type RecordType } from '../../bundle/records.js';
+import { SPECS, type RecordType } from '../../domain/model/records.js';
 import type { Db } from './db.js';
 import { maxRowid, type ChangeLog } from './import-changes.js';
 import { TABLES, type TableName } from '../../domain/model/tables.js';

@@ -1,7 +1,7 @@
 // The data the HTML audit report renders (html-report.ts), and how it is made
 // from inspect's summary and the import dry run's decisions. Pure.
 import path from 'node:path';
-import type { InspectReport } from '../audit/inspect.js';
+import type { InspectReport } from './inspect.js';
 import type { ReceiptOutcome } from '../import/receipt.js';
 
 export interface ReportHeader {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import type { InspectReport } from '../audit/inspect.js';
+import type { InspectReport } from './inspect.js';
 import { writeOutputFile, type OutputOptions } from '../shared/output-file.js';
 import {
   auditReportFromInspect,

@@ -1,0 +1,26 @@
+// The SQLite adapter of the store port: one installation file, opened by
+// src/store/open.ts. Each feature's part of the port is a class of its own file
+// here; this file puts them together.
+import path from 'node:path';
+import type { InstallationHome, Store } from '../port.js';
+import type { Db } from './db.js';
+import { SqliteInstallationStore } from './installation-store.js';
+
+/** The installation's home: the files beside the database file that belong to it. */
+export function homeOf(file: string): InstallationHome {
+  const abs = path.resolve(file);
+  return {
+    label: file,
+    inboxDir: `${abs}.inbox`,
+    receiptsDir: `${abs}.receipts`,
+    files: [abs, `${abs}-wal`, `${abs}-shm`, `${abs}-journal`],
+  };
+}
+
+export function sqliteStore(db: Db, file: string): Store {
+  return {
+    home: homeOf(file),
+    installation: new SqliteInstallationStore(db),
+    close: () => db.close(),
+  };
+}
