@@ -55,6 +55,7 @@ describe('inspect', () => {
     expect(maskTaxId('1234')).toBe('***-**-****');
     expect(maskTaxId('12')).toBe('***-**-****');
     expect(maskTaxId('')).toBe('');
+    for (const id of ['123-45-6789', '12']) expect(maskTaxId(maskTaxId(id))).toBe(maskTaxId(id));
   });
 
   it('V2: a file that is not a bundle is refused with exit 1', () => {
