@@ -20,7 +20,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Not finalize-kill.test.ts: it times SIGKILLs against the reference run's
 // duration, which the instrumented build changes (its dry run fails under Stryker).
 const FINALIZE_TESTS = ['test/domain/finalize-rules.test.ts', 'test/finalize/finalize.test.ts', 'test/audit/verify-retention.test.ts', 'test/audit/log.test.ts', 'test/finalize/fault.test.ts', 'test/finalize/archive-complete.test.ts', 'test/finalize/lifecycle.test.ts', 'test/finalize/move-seams.test.ts'];
-const MATCH_TESTS = ['test/domain/reconcile.test.ts', 'test/import/rules.test.ts', 'test/import/import.test.ts', 'test/import/inbox.test.ts', 'test/import/plan-set.test.ts', 'test/import/contested.test.ts', 'test/import/inbox-steps.test.ts', 'test/import/receipt.test.ts', 'test/import/match-routes.test.ts'];
+const MATCH_TESTS = ['test/domain/reconcile.test.ts', 'test/import/rules.test.ts', 'test/import/import.test.ts', 'test/import/inbox.test.ts', 'test/import/plan-set.test.ts', 'test/import/contested.test.ts', 'test/import/inbox-steps.test.ts', 'test/import/receipt.test.ts', 'test/import/match-routes.test.ts', 'test/domain/matching.test.ts', 'test/domain/reconcile-rules.test.ts'];
 const IMPORT_PLAN_TESTS = [...MATCH_TESTS, 'test/import/kind.test.ts', 'test/import/e2e.test.ts', 'test/import/changelog.test.ts'];
 const VERIFY_TESTS = ['test/audit/verify-records.test.ts', 'test/audit/verify-hook.test.ts', 'test/audit/verify-parallel.test.ts', 'test/bundle/sign.test.ts', 'test/export/bundle.test.ts', 'test/audit/verify-retention.test.ts', 'test/audit/inspect.test.ts', 'test/bad-bytes.test.ts'];
 
