@@ -6,12 +6,21 @@ import {
   CATALOGUE_PREFIXES,
   ReceiptScanner,
   FINALIZE_PLAN,
+  MOVABLE_PREFIXES,
   checkReceiptShape,
   confirmedRefs,
+  countOutcome,
   receiptMismatches,
   removalTables,
+  summarize,
+  totalRemoved,
+  touchedTables,
+  type FinalizeCounts,
+  type Outcome,
   type Receipt,
+  type Step,
 } from '../src/domain/finalize-rules.js';
+import { readSchema, type SchemaName } from '../src/bundle/schemas.js';
 import { TABLES, TABLE_NAMES } from '../src/store/tables.js';
 
 const HASH = 'a'.repeat(64);
@@ -166,5 +175,109 @@ describe('finalize rules', () => {
     expect(() => scanAll('{"outcomes":[{"ref":"contact/C-1"}', [])).toThrow(SyntaxError);
     expect(() => scanAll('{"outcomes":["contact/C-1"]}', [])).toThrow(/object per outcome/);
     expect(scanAll('{"receipt_version":1}', []).saw).toBe(false);
+  });
+  it('M1: names a session mismatch, every mismatch at once, and the office by id where the receipt gives no name', () => {
+    const session = receiptMismatches(receipt({ session_id: 'S-2' }), ctx);
+    expect(session).toEqual([expect.stringContaining('export session S-2, the bundle was exported in session S-1')]);
+    const all = receiptMismatches(
+      receipt({ source: { installation_id: 'I-2', office_id: 'O-2' }, tagmanifest_sha256: 'b'.repeat(64), session_id: 'S-2' }),
+      { ...ctx, ledger: { ...ctx.ledger, office_id: 'O-9' } },
+    );
+    expect(all).toEqual([
+      'the receipt answers a bundle of installation I-2, but this installation is I-1',
+      'the receipt answers a bundle of office O-2 (O-2), not North (O-1)',
+      'bundle B-1 was exported by office O-9, not North (O-1)',
+      `the receipt's tagmanifest hash ${'b'.repeat(64)} differs from the exported bundle's ${HASH}`,
+      'the receipt names export session S-2, the bundle was exported in session S-1',
+    ]);
+    // no ledger row: nothing else of the ledger can be compared
+    expect(receiptMismatches(receipt({ source: { installation_id: 'I-1', office_id: 'O-2', office_name: 'South' } }), { ...ctx, ledger: undefined })).toEqual([
+      'the receipt answers a bundle of office South (O-2), not North (O-1)',
+      "this installation's export ledger has no bundle B-1",
+    ]);
+  });
+
+  it('M3: the outcome tally counts each record ref under its outcome and leaves party entries aside', () => {
+    const n: Record<Outcome, number> = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
+    for (const o of [
+      { ref: 'contact/C-1', outcome: 'created' },
+      { ref: 'contact/C-2', outcome: 'created' },
+      { ref: 'contact/C-3', outcome: 'pending' },
+      { ref: 'policy/P-1', outcome: 'dropped' },
+      { ref: 'policy/P-1#parties/0', outcome: 'dropped' },
+      { ref: 'policy/P-2#parties/1', outcome: 'linked' },
+      { ref: 'carrier/K-1', outcome: 'merged' },
+    ] as const) countOutcome(n, o);
+    expect(n).toEqual({ created: 2, merged: 1, linked: 0, pending: 1, dropped: 1 });
+  });
+
+  it('M2: riders and party entries travel inside their policy, case or account record, so they count as travelled with a travelled parent; positions (records of their own) and commissions (never exported) do not', () => {
+    const parts = FINALIZE_PLAN.filter((s): s is Extract<Step, { op: 'with_parent' }> => s.op === 'with_parent');
+    // hand-written from the bundle format: what each record carries inside it
+    expect(Object.fromEntries(parts.map((s) => [`${s.table}.${s.column}`, s.withParent]))).toEqual({
+      'positions.account_id': false,
+      'policy_riders.policy_id': true,
+      'policy_parties.policy_id': true,
+      'case_parties.case_id': true,
+      'account_parties.account_id': true,
+      'commissions.policy_id': false,
+      'commissions.case_id': false,
+    });
+    // and by a second route: the parent's record schema holds the part as a list (riders, parties)
+    for (const s of parts) {
+      const field = s.table.split('_').at(-1)!;
+      const props = readSchema(s.parent as SchemaName).properties as Record<string, { type?: string }>;
+      expect(props[field]?.type === 'array', `${s.table} inside ${s.parent}`).toBe(s.withParent);
+    }
+  });
+
+  it('M1: its cases attached to commissions leave with a moved contact (only those), before the parts of removed records are selected', () => {
+    const i = FINALIZE_PLAN.findIndex((s) => s.op === 'with_contact' && s.table === 'pending_cases');
+    expect(FINALIZE_PLAN[i]).toEqual({ op: 'with_contact', table: 'pending_cases', columns: ['primary_contact_id'], onlyIfNamedBy: { table: 'commissions', column: 'case_id' } });
+    const firstPart = FINALIZE_PLAN.findIndex((s) => s.op === 'with_parent');
+    expect(i).toBeLessThan(firstPart);
+    // the other removals with a contact take every row naming it
+    expect(FINALIZE_PLAN.filter((s) => s.op === 'with_contact' && s.onlyIfNamedBy).length).toBe(1);
+  });
+
+  it('M1, M3: the plan removes from each table once, in plan order, and only detaches from tables whose rows all stay', () => {
+    const plan: Step[] = [
+      { op: 'travelled', table: 'contacts', prefix: 'contact', owner: { column: 'id' } },
+      { op: 'with_contact', table: 'leads', columns: ['contact_id'] },
+      { op: 'with_contact', table: 'contacts', columns: ['referred_by_id'] },
+      { op: 'detach', table: 'appointments', column: 'advisor_id' },
+      { op: 'detach', table: 'contacts', column: 'primary_advisor_id' },
+      { op: 'with_parent', table: 'positions', column: 'account_id', parent: 'investment_accounts', withParent: false },
+      { op: 'detach', table: 'agent_contracts', column: 'advisor_id' },
+    ];
+    expect(removalTables(plan)).toEqual(['contacts', 'leads', 'positions']);
+    expect(touchedTables(plan)).toEqual(['contacts', 'leads', 'appointments', 'positions', 'agent_contracts']);
+    // the real plan: every removal table once; detach-only tables touched, never removed from
+    const removed = removalTables();
+    expect(new Set(removed).size).toBe(removed.length);
+    expect(removed.slice(0, 10)).toEqual(Object.values(MOVABLE_PREFIXES));
+    const touched = touchedTables();
+    expect(new Set(touched).size).toBe(touched.length);
+    expect(touched.filter((t) => !removed.includes(t))).toEqual(['agent_contracts', 'appointments']);
+  });
+
+  const counts = (over: Partial<FinalizeCounts> = {}): FinalizeCounts => ({ travelled: {}, not_travelled: {}, detached: {}, documents: 0, ...over });
+
+  it('M1: the transfer log line counts moved contacts, all removed rows, those that did not travel, and the cut references', () => {
+    const c = counts({ travelled: { contacts: 3, policies: 4 }, not_travelled: { leads: 5, commissions: 2 }, detached: { 'contacts.referred_by_id': 6, 'policies.primary_contact_id': 1 }, documents: 9 });
+    expect(totalRemoved(c)).toBe(14);
+    expect(summarize(c)).toBe('removed 3 moved contacts, 14 rows in all (7 that did not travel, archived); 7 references of staying records cut');
+    expect(summarize(counts({ travelled: { contacts: 1 }, detached: { 'contacts.referred_by_id': 1 } }))).toBe(
+      'removed 1 moved contact, 1 rows in all (0 that did not travel, archived); 1 reference of staying records cut',
+    );
+    // nothing of the contacts table: no moved contact
+    expect(summarize(counts({ not_travelled: { leads: 2 } }))).toBe('removed 0 moved contacts, 2 rows in all (2 that did not travel, archived); 0 references of staying records cut');
+    expect(totalRemoved(counts())).toBe(0);
+  });
+
+  it('L2: the dry run says what would be removed and cut', () => {
+    expect(summarize(counts({ travelled: { contacts: 2 }, not_travelled: { leads: 1 }, detached: { 'contacts.referred_by_id': 2 } }), false)).toBe(
+      'would remove 2 moved contacts, 3 rows in all (1 that did not travel, archived); 2 references of staying records would be cut',
+    );
   });
 });
