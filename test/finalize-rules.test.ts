@@ -7,6 +7,7 @@ import {
   ReceiptScanner,
   FINALIZE_PLAN,
   MOVABLE_PREFIXES,
+  checkOutcomeShape,
   checkReceiptShape,
   confirmedRefs,
   countOutcome,
@@ -279,5 +280,53 @@ describe('finalize rules', () => {
     expect(summarize(counts({ travelled: { contacts: 2 }, not_travelled: { leads: 1 }, detached: { 'contacts.referred_by_id': 2 } }), false)).toBe(
       'would remove 2 moved contacts, 3 rows in all (1 that did not travel, archived); 2 references of staying records would be cut',
     );
+  });
+  it('S1: a malformed receipt head names each bad field by its pointer and says what was expected', () => {
+    expect(checkReceiptShape(null)).toEqual([{ pointer: '', message: 'expected a JSON object (a receipt written by officeport import)' }]);
+    expect(checkReceiptShape('x')).toHaveLength(1);
+    const p = checkReceiptShape({ receipt_version: 2, accept_id: '', bundle_id: 7, tagmanifest_sha256: 'A'.repeat(64), source: [], outcomes: {} });
+    expect(p).toEqual([
+      { pointer: '/receipt_version', message: 'expected 1, got 2' },
+      { pointer: '/accept_id', message: 'expected a non-empty string' },
+      { pointer: '/bundle_id', message: 'expected a non-empty string' },
+      { pointer: '/session_id', message: 'expected a non-empty string' },
+      { pointer: '/tagmanifest_sha256', message: 'expected 64 lower-case hex characters' },
+      { pointer: '/source', message: 'expected an object' },
+      { pointer: '/outcomes', message: 'expected an array' },
+    ]);
+    expect(checkReceiptShape({ ...receipt(), source: { installation_id: 1 } }).map((x) => [x.pointer, x.message])).toEqual([
+      ['/source/installation_id', 'expected a string'],
+      ['/source/office_id', 'expected a string'],
+    ]);
+    expect(checkReceiptShape({ ...receipt(), source: null }).map((x) => x.pointer)).toEqual(['/source']);
+    for (const h of ['a'.repeat(63), 'a'.repeat(65), `x${'a'.repeat(64)}`, `${'a'.repeat(64)}\n`, 7]) {
+      expect(checkReceiptShape({ ...receipt(), tagmanifest_sha256: h }).map((x) => x.pointer), String(h)).toEqual(['/tagmanifest_sha256']);
+    }
+    expect(checkReceiptShape({ ...receipt(), tagmanifest_sha256: '0123456789abcdef'.repeat(4) })).toEqual([]);
+  });
+
+  it('S1: a malformed outcome is named at its index; a receipt with many bad outcomes lists the first 50 problems or so, not all', () => {
+    expect(checkOutcomeShape('contact/C-1', 3)).toEqual([{ pointer: '/outcomes/3', message: 'expected an object' }]);
+    expect(checkOutcomeShape([], 0)).toEqual([{ pointer: '/outcomes/0', message: 'expected an object' }]);
+    expect(checkOutcomeShape({ ref: 7, outcome: 'moved' }, 2)).toEqual([
+      { pointer: '/outcomes/2/ref', message: 'expected a bundle ref like "contact/C-1001", got 7' },
+      { pointer: '/outcomes/2/outcome', message: 'expected one of created, merged, linked, pending, dropped, got "moved"' },
+    ]);
+    for (const ref of ['contact/', '/C-1', 'Contact/C-1', 'contact C-1', 'xcontact/C-1'.slice(1) + '\n']) {
+      expect(checkOutcomeShape({ ref, outcome: 'created' }, 0).map((x) => x.pointer), ref).toEqual(['/outcomes/0/ref']);
+    }
+    for (const outcome of ['created', 'merged', 'linked', 'pending', 'dropped']) expect(checkOutcomeShape({ ref: 'census/E-1', outcome }, 0)).toEqual([]);
+    const many = checkReceiptShape({ ...receipt(), outcomes: Array.from({ length: 100 }, () => ({ ref: 1, outcome: 'x' })) });
+    expect(many).toHaveLength(50);
+    expect(many.at(-1)!.pointer).toBe('/outcomes/24/outcome');
+    // a head problem counts towards the cap too
+    expect(checkReceiptShape({ ...receipt(), session_id: '', outcomes: Array.from({ length: 100 }, () => ({ ref: 1, outcome: 'x' })) })).toHaveLength(51);
+  });
+
+  it('M3: a confirmed ref needs a client record prefix and an id: catalogue, unknown or malformed refs are not records', () => {
+    const conf = (ref: string) => [...confirmedRefs({ outcomes: [{ ref, outcome: 'created' }] })];
+    expect(conf('census/E-1')).toEqual([{ prefix: 'census', id: 'E-1' }]);
+    expect(conf('key_relation/K/1')).toEqual([{ prefix: 'key_relation', id: 'K/1' }]);
+    for (const bad of ['contact/', 'contacts/C-1', 'constructor/x', '__proto__/x', 'C-1', 'Contact/C-1', 'contact/C-1#x']) expect(conf(bad), bad).toEqual([]);
   });
 });
