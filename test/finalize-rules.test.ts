@@ -329,4 +329,25 @@ describe('finalize rules', () => {
     expect(conf('key_relation/K/1')).toEqual([{ prefix: 'key_relation', id: 'K/1' }]);
     for (const bad of ['contact/', 'contacts/C-1', 'constructor/x', '__proto__/x', 'C-1', 'Contact/C-1', 'contact/C-1#x']) expect(conf(bad), bad).toEqual([]);
   });
+  it('M1: each kind of client record is confirmed in its own table, owned through a column that names a contact (positions through their account)', () => {
+    const travelled = FINALIZE_PLAN.filter((s): s is Extract<Step, { op: 'travelled' }> => s.op === 'travelled');
+    expect(travelled.map((s) => [s.prefix, s.table])).toEqual(Object.entries(MOVABLE_PREFIXES));
+    const refOf = (t: string, c: string) => TABLES[t as keyof typeof TABLES].columns.find((x) => x.name === c)?.ref;
+    for (const s of travelled) {
+      if (s.prefix === 'contact') expect(s.owner).toEqual({ column: 'id' });
+      else if (s.owner.via) {
+        expect(refOf(s.table, s.owner.column), s.table).toBe(s.owner.via.table);
+        expect(refOf(s.owner.via.table, s.owner.via.column), s.table).toBe('contacts');
+      } else expect(refOf(s.table, s.owner.column), s.table).toBe('contacts');
+    }
+    // the owner is the record's own contact: its primary contact where it has one
+    expect(travelled.filter((s) => ['policies', 'pending_cases', 'investment_accounts'].includes(s.table)).map((s) => s.owner.column)).toEqual([
+      'primary_contact_id',
+      'primary_contact_id',
+      'primary_contact_id',
+    ]);
+    expect(travelled.find((s) => s.table === 'key_relations')!.owner.column).toBe('contact_id');
+    expect(travelled.find((s) => s.table === 'employee_census')!.owner.column).toBe('business_id');
+    expect(travelled.find((s) => s.table === 'positions')!.owner).toEqual({ column: 'account_id', via: { table: 'investment_accounts', column: 'primary_contact_id' } });
+  });
 });
