@@ -1,5 +1,5 @@
-// export (X1-X12): check rights, pick the contacts, decide what travels with
-// them into TEMP tables, stream every record file out of SQLite into the bag
+// export (X1-X12): check rights, pick the contacts, have the store select what
+// travels with them, stream every record file out of the store into the bag
 // under a private temporary name, record the complete bundle in the export
 // ledger, and only then give it its name at --out (L6).
 import crypto, { type KeyObject } from 'node:crypto';
