@@ -146,15 +146,7 @@ export class SqliteRecordReader implements ExportRecordReader {
   }
 
   async *records(type: RecordType, reading: RecordReading): AsyncIterable<readonly RecordRow[]> {
-    let batch: RecordRow[] = [];
-    for (const r of recordRows(this.db, type, typeQuery(type), reading)) {
-      batch.push(r);
-      if (batch.length >= BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
+    yield* recordBatches(this.db, type, typeQuery(type), reading);
   }
 }
 
@@ -487,17 +479,24 @@ export function hasRecords(db: Db, q: TypeQuery): boolean {
  * no objects are built for it. A row with a value that is not text (a blob in
  * a text column) comes whole instead, as without `json`.
  */
-export function* recordRows(db: Db, type: RecordType, q: TypeQuery, reading: RecordReading): Generator<RecordRow> {
+export function* recordBatches(db: Db, type: RecordType, q: TypeQuery, reading: RecordReading, size = BATCH): Generator<RecordRow[]> {
   const children = q.children?.(db);
-  const withChildren = (r: RecordRow): RecordRow => {
-    if (children?.parties) r.parties = children.parties(r.row.id!);
-    if (children?.riders) r.riders = children.riders(r.row.id!);
-    return r;
-  };
+  const withChildren = children
+    ? (r: RecordRow): RecordRow => {
+        if (children.parties) r.parties = children.parties(r.row.id!);
+        if (children.riders) r.riders = children.riders(r.row.id!);
+        return r;
+      }
+    : (r: RecordRow): RecordRow => r;
+  let batch: RecordRow[] = [];
   if (!reading.json) {
     for (const row of rowsOf(db.prepare(`SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from} ORDER BY ${q.order}`))) {
-      yield withChildren({ json: undefined, row });
+      if (batch.push(withChildren({ json: undefined, row })) >= size) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
     return;
   }
   const { cols = [], flags = [], bare = false } = reading.json;
@@ -514,19 +513,24 @@ export function* recordRows(db: Db, type: RecordType, q: TypeQuery, reading: Rec
   const NO_ROW: Row = {};
   for (const a of stmt.raw(true).iterate() as Iterable<unknown[]>) {
     const json = a[0] as string | null;
-    if (json !== null && bare) {
-      yield { json, row: NO_ROW };
-      continue;
-    }
-    const row = make(a);
-    if (json === null) {
+    let r: RecordRow;
+    if (json !== null && bare) r = { json, row: NO_ROW };
+    else if (json === null) {
       // Not all text: the whole row, as without `json`.
       whole ??= db.prepare(`SELECT * FROM (SELECT t.*${q.also ? `, ${q.also}` : ''} ${q.from}) WHERE id = @export_row_id`);
-      yield withChildren({ json: undefined, row: whole.get({ export_row_id: row.id }) as Row });
-      continue;
+      r = withChildren({ json: undefined, row: whole.get({ export_row_id: make(a).id }) as Row });
+    } else r = withChildren({ json, row: make(a) });
+    if (batch.push(r) >= size) {
+      yield batch;
+      batch = [];
     }
-    yield withChildren({ json, row });
   }
+  if (batch.length > 0) yield batch;
+}
+
+/** The rows of recordBatches, one by one. */
+export function* recordRows(db: Db, type: RecordType, q: TypeQuery, reading: RecordReading): Generator<RecordRow> {
+  for (const batch of recordBatches(db, type, q, reading)) yield* batch;
 }
 
 const JSON_COLUMN = 'record_json';
