@@ -44,7 +44,7 @@ const STEPS: Record<string, Work> = {
   async export([dbFile, office, user, toOffice, toUser, out]) {
     const db = openInstallation(dbFile!);
     try {
-      const r = await exportBundle(db, {
+      const r = await exportBundle(storeOf(db), {
         office: office!, user: user!, selection: { mode: 'all' }, toOffice: toOffice!, toUser: toUser!, out: out!,
         bundleId: '00000000-0000-4000-8000-000000000001', createdAt: '2025-04-01T09:30:00Z',
       });

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { exportBundle, type ExportResult, type Selection } from '../../src/export/index.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, progress, style, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -61,8 +61,8 @@ export const exportCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const selection = selectionOf(args);
     const bar = progress('exporting records');
-    const r = await withDb(args, (db) =>
-      exportBundle(db, {
+    const r = await withStore(args, (store) =>
+      exportBundle(store, {
         office: args.office,
         user: args.user,
         selection,

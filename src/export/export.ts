@@ -1,5 +1,5 @@
-// export (X1-X12): check rights, pick the contacts, decide what travels with
-// them into TEMP tables, stream every record file out of SQLite into the bag
+// export (X1-X12): check rights, pick the contacts, have the store select what
+// travels with them, stream every record file out of the store into the bag
 // under a private temporary name, record the complete bundle in the export
 // ledger, and only then give it its name at --out (L6).
 import crypto, { type KeyObject } from 'node:crypto';
@@ -15,12 +15,12 @@ import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { HeldRefs } from './held-refs.js';
 import { payloadFiles } from './records.js';
 import { faultPoint } from '../shared/fault.js';
-import { receiptKeyOf } from '../trust/receipt-seal.js';
+import { deriveReceiptKey } from '../trust/receipt-seal.js';
 import { RecordWorker, useWorker } from './parallel.js';
-import { attachSelection, detachSelection, sel, selectExport, type Selection } from './select.js';
+import { chooseContacts, selectRest, type Selection } from './select.js';
 import { checkOutputPath, makeScratchDir, publishFile, tempBeside, type OutputOptions } from '../shared/output-file.js';
-import { inTransaction, type Db } from '../store/sqlite/db.js';
-import { findOffice, findUser, installationId, requireOffice, requireRights, requireUser, type Office } from '../store/sqlite/offices.js';
+import { requireRights } from '../shared/rights.js';
+import type { ExportSelection, ExportStore, Office, Store, User } from '../store/port.js';
 import { VERSION } from '../shared/version.js';
 
 export type { Selection } from './select.js';
@@ -56,23 +56,29 @@ export interface ExportResult {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportResult> {
-  checkOutputPath(opts.out, outputOf(db, opts)); // L1: before any work
-  const header = prepareHeader(db, opts);
+export async function exportBundle(store: Store, opts: ExportOptions): Promise<ExportResult> {
+  checkOutputPath(opts.out, outputOf(store, opts)); // L1: before any work
+  const header = await prepareHeader(store.export, opts);
   const signingKey = opts.signKeyFile ? readPrivateKey(opts.signKeyFile) : undefined;
   // The chosen ids and the worker's record files live in a private scratch folder, removed at the
   // end, or by the next export if this one is killed (L11).
   const dir = makeScratchDir(os.tmpdir(), 'officeport-export');
-  const threads: { worker?: RecordWorker } = {};
   try {
-    attachSelection(db, dir);
-    const scope = selectExport(db, header, opts.selection, (contacts) => {
-      // The worker starts on the files that need only the chosen contacts while the selection goes on.
-      if (useWorker(db.name, contacts)) threads.worker = new RecordWorker(db.name, dir, header);
+    const written = await store.export.select(dir, async (selection) => {
+      let worker: RecordWorker | undefined;
+      try {
+        const contacts = await chooseContacts(selection, header.source.office_id, opts.selection);
+        // The worker starts on the files that need only the chosen contacts while the selection goes on.
+        const token = selection.workerToken();
+        if (token && useWorker(contacts)) worker = new RecordWorker(token, dir, header);
+        const scope = await selectRest(store.export, selection, header);
+        worker?.go(scope);
+        const payload = payloadFiles(selection, scope, header, opts.onRecords, worker?.files(header, opts.onRecords));
+        return await writeAndRecord(store, selection, header, opts, payload, signingKey);
+      } finally {
+        await worker?.close();
+      }
     });
-    threads.worker?.go(scope);
-    const payload = payloadFiles(db, scope, header, opts.onRecords, threads.worker?.files(header, opts.onRecords));
-    const written = await writeAndRecord(db, header, opts, payload, signingKey);
     return {
       bundle_id: header.bundle_id,
       session_id: header.session_id,
@@ -85,8 +91,6 @@ export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportR
       signed: Boolean(signingKey),
     };
   } finally {
-    await threads.worker?.close();
-    detachSelection(db);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -97,7 +101,8 @@ export async function exportBundle(db: Db, opts: ExportOptions): Promise<ExportR
  * same bundle (B6).
  */
 async function writeAndRecord(
-  db: Db,
+  store: Store,
+  selection: ExportSelection,
   header: BundleHeader,
   opts: ExportOptions,
   payload: AsyncIterable<PayloadFile>,
@@ -105,9 +110,7 @@ async function writeAndRecord(
 ): Promise<WriteBagResult> {
   // B6: exporting again with a bundle id the ledger knows must give the very same
   // bundle; it is written aside and compared before it may replace anything at --out.
-  const known = db.prepare(`SELECT tagmanifest_sha256 FROM export_ledger WHERE bundle_id = ?`).pluck().get(header.bundle_id) as
-    | string
-    | undefined;
+  const known = await store.export.exportedTagmanifest(header.bundle_id);
   // L6: the bag goes to a private temporary name (0600, removed by the next run if this one is killed),
   // then into the ledger, and only then to --out.
   const outFile = tempBeside(opts.out);
@@ -138,12 +141,12 @@ async function writeAndRecord(
         hint: 'a bundle id names one export: the same id, data, session and time give the same bundle; leave --bundle-id out for a new one',
       });
     }
-    publishOrRemove(outFile, opts.out, outputOf(db, opts));
+    publishOrRemove(outFile, opts.out, outputOf(store, opts));
     return written;
   }
   faultPoint('export-bag-written');
   try {
-    recordInLedger(db, header, opts.out, written.tagmanifestSha256, held);
+    await recordInLedger(selection, header, opts.out, written.tagmanifestSha256, held);
   } catch (e) {
     // X12: a bundle the ledger does not know never reaches --out.
     fs.rmSync(outFile, { force: true });
@@ -154,11 +157,11 @@ async function writeAndRecord(
   // answer it; an export again with the same --bundle-id and time renames the very bundle.
   try {
     faultPoint('export-ledger-committed');
-    publishFile(outFile, opts.out, outputOf(db, opts));
+    publishFile(outFile, opts.out, outputOf(store, opts));
   } catch (e) {
     // L6: the ledger must not claim a bundle that never appeared: the row goes again.
     fs.rmSync(outFile, { force: true });
-    forgetExport(db, header);
+    await store.export.forgetExport(header.bundle_id);
     throw e;
   }
   return written;
@@ -173,19 +176,24 @@ function publishOrRemove(tmp: string, dest: string, output: OutputOptions): void
   }
 }
 
-function outputOf(db: Db, opts: ExportOptions): OutputOptions {
-  return { force: opts.force, option: '--out', installation: db.name };
+function outputOf(store: Store, opts: ExportOptions): OutputOptions {
+  // the installation's database file: never an output
+  return { force: opts.force, option: '--out', installation: store.home.files[0] };
 }
 
 /** X1 and B2/B6: who exports to whom, and the bundle's id, session, time and salt. Nothing is written. */
-function prepareHeader(db: Db, opts: ExportOptions): BundleHeader {
-  const office = requireOffice(db, opts.office);
-  const user = requireUser(db, office, opts.user);
+async function prepareHeader(store: ExportStore, opts: ExportOptions): Promise<BundleHeader> {
+  const office = await requireOffice(store, opts.office);
+  const user = await requireUser(store, office, opts.user);
   requireRights(user, office, ['data_export', 'export_contacts_to_office'], 'export contacts to another office');
-  checkTarget(db, office, opts.toOffice, opts.toUser);
+  await checkTarget(store, office, opts.toOffice, opts.toUser);
   const bundleId = bundleIdOf(opts.bundleId);
-  installationId(db);
-  const inst = db.prepare(`SELECT id, name FROM installation LIMIT 1`).get() as { id: string; name: string };
+  const inst = await store.installation();
+  if (!inst) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, 'this installation is empty (no installation row)', {
+      hint: 'load one first: officeport load DIR',
+    });
+  }
   const selection = opts.selection.mode === 'set' ? { mode: 'set' as const, set: opts.selection.set } : { mode: opts.selection.mode };
   return {
     format: FORMAT,
@@ -207,20 +215,20 @@ function prepareHeader(db: Db, opts: ExportOptions): BundleHeader {
     counts: emptyCounts(),
     exclusions: emptyExclusions(),
     stub_salt: opts.bundleId ? saltForBundle(bundleId) : crypto.randomBytes(32).toString('hex'),
-    receipt_key: receiptKeyOf(db, bundleId),
+    receipt_key: deriveReceiptKey(await store.secret(), bundleId),
   };
 }
 
 /** X1: a target office of this installation must have the receiving user, holding data_import. */
-function checkTarget(db: Db, source: Office, toOffice: string, toUser: string): void {
-  const target = findOffice(db, toOffice);
+async function checkTarget(store: ExportStore, source: Office, toOffice: string, toUser: string): Promise<void> {
+  const target = await store.office(toOffice);
   if (!target) return; // another installation: its importer checks (I1)
   if (target.id === source.id) {
     throw new OfficeportError(ErrorCode.REFUSED, `the target office ${target.name} is the source office`, {
       hint: 'name the office the contacts move to with --to-office',
     });
   }
-  const tu = findUser(db, target.id, toUser);
+  const tu = await store.user(target.id, toUser);
   if (!tu) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no user ${JSON.stringify(toUser)} in the target office ${target.name}`, {
       hint: `name a user of ${target.name} who will receive the contacts (--to-user)`,
@@ -260,35 +268,46 @@ export function creationTime(flag?: string, env = process.env.SOURCE_DATE_EPOCH,
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** X11, L4: the complete bundle, its receipt key and the refs it held; in one transaction, and nothing else. */
-function recordInLedger(db: Db, h: BundleHeader, out: string, tagmanifest: string, held: HeldRefs): void {
-  inTransaction(db, () => {
-    db.prepare(
-      `INSERT INTO export_ledger (bundle_id, session_id, office_id, user_id, target_office, target_user, created_at,
-         tagmanifest_sha256, file, counts, receipt_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(h.bundle_id, h.session_id, h.source.office_id, h.source.user_id, h.target.office, h.target.user, h.created_at, tagmanifest, out, JSON.stringify(h.counts), h.receipt_key ?? null);
-    held.record(db, h.bundle_id);
-    db.prepare(
-      `INSERT OR IGNORE INTO export_session_contacts (session_id, office_id, contact_id, bundle_id)
-       SELECT ?, ?, id, ? FROM ${sel('x_contacts')}`,
-    ).run(h.session_id, h.source.office_id, h.bundle_id);
-    const message = `exported ${h.counts.contacts} contacts to ${h.target.office} (${h.target.user}) as ${out}`;
-    db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary) VALUES (?, 'export', ?, ?, ?, ?)`).run(
-      new Date().toISOString(),
-      h.bundle_id,
-      h.source.office_id,
-      h.source.user_id,
-      JSON.stringify({ message, counts: h.counts, exclusions: h.exclusions }),
-    );
-  });
+/** An office by id or name; a missing one is an error. */
+async function requireOffice(store: ExportStore, ref: string): Promise<Office> {
+  const o = await store.office(ref);
+  if (!o) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no office ${JSON.stringify(ref)} in this installation`, {
+      hint: 'see the offices with: officeport list offices',
+    });
+  }
+  return o;
 }
 
-/** L6: a bundle that could not be put at --out was never exported: its ledger rows go, in one transaction. */
-function forgetExport(db: Db, h: BundleHeader): void {
-  inTransaction(db, () => {
-    db.prepare(`DELETE FROM export_ledger WHERE bundle_id = ?`).run(h.bundle_id);
-    db.prepare(`DELETE FROM export_bundle_refs WHERE bundle_id = ?`).run(h.bundle_id);
-    db.prepare(`DELETE FROM export_session_contacts WHERE bundle_id = ?`).run(h.bundle_id);
-    db.prepare(`DELETE FROM transfer_log WHERE action = 'export' AND bundle_id = ?`).run(h.bundle_id);
-  });
+/** A user of the office by id or username; a missing one is an error. */
+async function requireUser(store: ExportStore, office: Office, ref: string): Promise<User> {
+  const u = await store.user(office.id, ref);
+  if (!u) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no user ${JSON.stringify(ref)} in office ${office.name}`, {
+      hint: `see the users with: officeport list users --office ${office.id}`,
+    });
+  }
+  return u;
+}
+
+/** X11, L4: the complete bundle, its receipt key and the refs it held; in one transaction, and nothing else. */
+async function recordInLedger(selection: ExportSelection, h: BundleHeader, out: string, tagmanifest: string, held: HeldRefs): Promise<void> {
+  const message = `exported ${h.counts.contacts} contacts to ${h.target.office} (${h.target.user}) as ${out}`;
+  await selection.recordExport(
+    {
+      bundle_id: h.bundle_id,
+      session_id: h.session_id,
+      office_id: h.source.office_id,
+      user_id: h.source.user_id,
+      target_office: h.target.office,
+      target_user: h.target.user,
+      created_at: h.created_at,
+      tagmanifest_sha256: tagmanifest,
+      file: out,
+      counts: h.counts,
+      receipt_key: h.receipt_key ?? null,
+      log: { at: new Date().toISOString(), summary: JSON.stringify({ message, counts: h.counts, exclusions: h.exclusions }) },
+    },
+    held.packs(),
+  );
 }

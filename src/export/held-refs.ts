@@ -6,7 +6,7 @@
 import zlib from 'node:zlib';
 import type { PayloadFile } from '../bundle/bag-writer.js';
 import { MOVABLE_PREFIXES } from '../domain/finalize-rules.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { HeldRefPack } from '../store/port.js';
 
 const PACK = 10_000;
 const HEAD = 1024;
@@ -23,13 +23,13 @@ const MOVABLE_TABLES: ReadonlySet<string> = new Set([...Object.values(MOVABLE_PR
 
 export class HeldRefs {
   private readonly open = new Map<string, string[]>();
-  private readonly packs: { prefix: string; seq: number; ids: Buffer }[] = [];
+  private readonly held: HeldRefPack[] = [];
   private readonly seqs = new Map<string, number>();
 
   /** The same payload, its record lines of movable records read on the way. */
   async *watch(payload: AsyncIterable<PayloadFile>): AsyncIterable<PayloadFile> {
     for await (const f of payload) {
-      const m = /^data\/records\/([a-z_]+)\.ndjson$/.exec(f.path);
+      const m = f.path.match(/^data\/records\/([a-z_]+)\.ndjson$/);
       if (!m || !MOVABLE_TABLES.has(m[1]!) || f.content) {
         yield f;
         continue;
@@ -99,7 +99,7 @@ export class HeldRefs {
   }
 
   private take(head: string): void {
-    const m = REF.exec(head);
+    const m = head.match(REF);
     if (!m) return;
     const ref = m[1]!.includes('\\') ? (JSON.parse(`"${m[1]}"`) as string) : m[1]!;
     const slash = ref.indexOf('/');
@@ -116,14 +116,13 @@ export class HeldRefs {
     if (!ids || ids.length === 0) return;
     const seq = this.seqs.get(prefix) ?? 0;
     this.seqs.set(prefix, seq + 1);
-    this.packs.push({ prefix, seq, ids: zlib.gzipSync(ids.join('\n')) });
+    this.held.push({ prefix, seq, ids: zlib.gzipSync(ids.join('\n')) });
     this.open.set(prefix, []);
   }
 
-  /** Inside the ledger's transaction. */
-  record(db: Db, bundleId: string): void {
+  /** Every ref the payload held, in packs (for the export ledger). */
+  packs(): HeldRefPack[] {
     for (const p of [...this.open.keys()]) this.close(p);
-    const ins = db.prepare(`INSERT INTO export_bundle_refs (bundle_id, prefix, seq, ids) VALUES (?, ?, ?, ?)`);
-    for (const p of this.packs) ins.run(bundleId, p.prefix, p.seq, p.ids);
+    return this.held;
   }
 }

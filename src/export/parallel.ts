@@ -7,13 +7,12 @@
 // same bytes either way: the same lines, in the same order, through the same zip
 // writer). Memory stays flat: files wait on disk, not in memory.
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RECORD_TYPES, type BundleHeader, type RecordType } from '../bundle/records.js';
 import { BugError, OfficeportError, type ErrorCode } from '../shared/errors.js';
-import type { RemoteFiles } from './records.js';
-import type { ExportScope } from './select.js';
+import type { ExportReaderToken } from '../store/port.js';
+import type { ExportScope, RemoteFiles } from './records.js';
 import type { WorkerGo, WorkerInput, WorkerMessage } from './worker.js';
 
 /**
@@ -49,14 +48,14 @@ interface Pending {
 }
 
 /**
- * Whether this export runs on two threads: the installation is a file another
- * connection can open, the compiled worker exists (not when running from the
- * TypeScript sources, as unit tests do), and the office is big enough.
+ * Whether this export runs on two threads, when the store can open its
+ * selection on another thread: the compiled worker exists (not when running
+ * from the TypeScript sources, as unit tests do), and the office is big enough.
  * OFFICEPORT_EXPORT_THREADS=1 or 2 forces one way (tests).
  */
-export function useWorker(dbFile: string, contacts: number, env = process.env.OFFICEPORT_EXPORT_THREADS): boolean {
+export function useWorker(contacts: number, env = process.env.OFFICEPORT_EXPORT_THREADS): boolean {
   if (env === '1') return false;
-  if (dbFile === '' || dbFile === ':memory:' || !fs.existsSync(workerFile())) return false;
+  if (!fs.existsSync(workerFile())) return false;
   return env === '2' || contacts >= PARALLEL_FROM_CONTACTS;
 }
 
@@ -70,10 +69,10 @@ export class RecordWorker {
   private failure: Error | undefined;
 
   /** Starts the thread once the contacts are chosen: it makes the early files at once, the late ones after go(). */
-  constructor(dbFile: string, dir: string, header: BundleHeader) {
+  constructor(reader: ExportReaderToken, dir: string, header: BundleHeader) {
     for (const type of [...WORKER_EARLY, ...WORKER_LATE]) this.pending.set(type, deferred());
     const input: WorkerInput = {
-      dbFile: path.resolve(dbFile),
+      reader,
       dir,
       officeId: header.source.office_id,
       stubSalt: header.stub_salt,

@@ -1,21 +1,24 @@
-// export, step 2 on a second core: a worker thread with its own read-only
-// connection writes some record files into the export's scratch folder: those
-// that need only the chosen contacts at once (while the main thread still
-// selects), the later ones in bag order when the selection is complete (while
-// the main thread writes the earlier ones into the zip). Started by src/export/parallel.ts; the main thread streams each
-// file into the bag when its turn comes. Same code (recordLines) as in-thread.
+// export, step 2 on a second core: a worker thread with its own reader of the
+// selection (the store opens it from the token the selection gives) writes some
+// record files into the export's scratch folder: those that need only the
+// chosen contacts at once (while the main thread still selects), the later ones
+// in bag order when the selection is complete (while the main thread writes the
+// earlier ones into the zip). Started by src/export/parallel.ts; the main
+// thread streams each file into the bag when its turn comes. Same code
+// (recordLines) as in-thread.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { emptyCounts, emptyExclusions, type BundleHeader, type RecordType } from '../bundle/records.js';
 import { OfficeportError } from '../shared/errors.js';
-import { hasRecords, recordLines, typeQueries } from './records.js';
-import { CON, SEL, selectionFiles, type ExportScope } from './select.js';
+import { openExportReader } from '../store/open.js';
+import type { ExportReaderToken, ExportWorkerReader } from '../store/port.js';
+import { recordLines, recordShapes, type ExportScope } from './records.js';
 
 export interface WorkerInput {
-  dbFile: string;
-  /** the export's scratch folder: selection databases (export-select.ts selectionFiles) and the files made here */
+  /** how the store opens a reader of the export's selection */
+  reader: ExportReaderToken;
+  /** the export's scratch folder: the files made here */
   dir: string;
   officeId: string;
   stubSalt: string;
@@ -37,9 +40,9 @@ export type WorkerMessage =
 const input = workerData as WorkerInput;
 const port = parentPort!;
 
-const guarded = (work: () => void) => {
+const guarded = async (work: () => Promise<void>) => {
   try {
-    work();
+    await work();
   } catch (e) {
     const err = e as Error & { code?: string; hint?: string };
     const code = e instanceof OfficeportError ? err.code : undefined;
@@ -47,39 +50,39 @@ const guarded = (work: () => void) => {
   }
 };
 
-const db = new Database(input.dbFile, { readonly: true, fileMustExist: true, timeout: 30_000 });
-const files = selectionFiles(input.dir);
-guarded(() => {
-  db.prepare(`ATTACH DATABASE ? AS ${CON}`).run(files[CON]);
-  // The catalogue's ancestors are not known yet; the early types do not use them.
-  make(input.early, { officeId: input.officeId, ancestors: [], params: {} });
+let reader: ExportWorkerReader;
+// The catalogue's ancestors are not known yet; the early types do not use them.
+const early = guarded(async () => {
+  reader = openExportReader(input.reader);
+  await make(input.early, { officeId: input.officeId, ancestors: [] });
 });
 port.once('message', (go: WorkerGo) =>
-  guarded(() => {
-    db.prepare(`ATTACH DATABASE ? AS ${SEL}`).run(files[SEL]);
-    make(input.late, go.scope);
-    db.close();
+  void guarded(async () => {
+    await early;
+    await reader.selectionComplete();
+    await make(input.late, go.scope);
+    reader.close();
   }),
 );
 
-function make(types: RecordType[], scope: ExportScope): void {
+async function make(types: RecordType[], scope: ExportScope): Promise<void> {
   for (const type of types) {
     // A header of its own: the main thread adds these counts and exclusions to the bundle's.
     const header = { counts: emptyCounts(), exclusions: emptyExclusions(), stub_salt: input.stubSalt } as BundleHeader;
-    const q = typeQueries(db, scope, header)[type];
+    const shape = recordShapes(scope, header)[type];
     let file: string | undefined;
-    if (hasRecords(db, q, scope)) {
+    if (await reader.hasRecords(type)) {
       file = path.join(input.dir, `${type}.ndjson`);
-      writeLines(file, recordLines(db, type, q, scope, header));
+      await writeLines(file, recordLines(reader, type, shape, header));
     }
     port.postMessage({ type, records: header.counts[type], file, exclusions: header.exclusions } satisfies WorkerMessage);
   }
 }
 
-function writeLines(file: string, lines: Iterable<string>): void {
+async function writeLines(file: string, lines: AsyncIterable<string>): Promise<void> {
   const fd = fs.openSync(file, 'wx', 0o600); // L11: private, in a private scratch folder
   try {
-    for (const chunk of lines) fs.writeSync(fd, chunk);
+    for await (const chunk of lines) fs.writeSync(fd, chunk);
   } finally {
     fs.closeSync(fd);
   }

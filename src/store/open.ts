@@ -1,7 +1,8 @@
 // Opening an installation: the one place that chooses the store's adapter.
 import { openInstallation, type Db } from './sqlite/db.js';
 import { sqliteStore } from './sqlite/store.js';
-import type { Store } from './port.js';
+import type { ExportReaderToken, ExportWorkerReader, Store } from './port.js';
+import { openSqliteExportReader } from './sqlite/export-store.js';
 
 export { openInstallation, resolveDbPath, type Db } from './sqlite/db.js';
 
@@ -15,3 +16,9 @@ export function openStore(file: string, opts: { create?: boolean; readonly?: boo
   return storeOf(openInstallation(file, opts));
 }
 export { SCHEMA_VERSION } from './sqlite/schema.js';
+
+/** Opens, on another thread, a reader of the export selection a token names (ExportSelection.workerToken). */
+export function openExportReader(token: ExportReaderToken): ExportWorkerReader {
+  if (token.adapter === 'sqlite') return openSqliteExportReader(token);
+  throw new Error(`no store adapter ${JSON.stringify(token.adapter)}`);
+}

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { PayloadFile } from '../../src/bundle/bag-writer.js';
 import { HeldRefs } from '../../src/export/held-refs.js';
+import { insertHeldRefs } from '../../src/store/sqlite/export-store.js';
 
 const LINES = [
   '{"ref":"contact/C-1","kind":"individual","first_name":"Zoë"}',
@@ -25,7 +26,7 @@ async function held(files: PayloadFile[]): Promise<Record<string, string[]>> {
   }
   const db = new Database(':memory:');
   db.exec(`CREATE TABLE export_bundle_refs (bundle_id TEXT, prefix TEXT, seq INTEGER, ids BLOB)`);
-  h.record(db, 'B');
+  insertHeldRefs(db, 'B', h.packs());
   const out: Record<string, string[]> = {};
   for (const r of db.prepare(`SELECT prefix, ids FROM export_bundle_refs ORDER BY prefix, seq`).all() as { prefix: string; ids: Buffer }[]) {
     (out[r.prefix] ??= []).push(...zlib.gunzipSync(r.ids).toString('utf8').split('\n'));

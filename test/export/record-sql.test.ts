@@ -7,7 +7,9 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildParty, emptyCounts, emptyExclusions, RECORD_TYPES, recordBuilder, SPECS, type BundleHeader, type Row } from '../../src/bundle/records.js';
-import { recordLines, recordSql, type TypeQuery } from '../../src/export/records.js';
+import { recordLines, type RecordShape } from '../../src/export/records.js';
+import { recordRows, recordSql, type TypeQuery } from '../../src/store/sqlite/export-store.js';
+import type { ExportRecordReader, RecordReading } from '../../src/store/port.js';
 
 const text = fc.oneof(
   fc.constant(null),
@@ -45,7 +47,7 @@ describe('recordSql', () => {
     });
   }
 
-  it('B3: a row with a value that is not text gets NULL from SQLite, and recordLines builds it in JavaScript', () => {
+  it('B3: a row with a value that is not text gets NULL from SQLite, and recordLines builds it in JavaScript', async () => {
     const db = new Database(':memory:');
     const type = 'policies';
     const cols = tableFor(db, type);
@@ -55,11 +57,23 @@ describe('recordSql', () => {
     expect(db.prepare(`SELECT ${recordSql(type)} FROM t t ORDER BY id`).pluck().all()[0]).toBeNull();
     db.exec(`ALTER TABLE t RENAME TO policies`);
     const parties = [buildParty('C1', 'advisor', 'agent', null)];
-    const q: TypeQuery = { from: 'FROM policies t', order: 't.id', build: (r) => ({ riders: [], parties: r.id === 'P2' ? parties : [] }) };
+    const q: TypeQuery = { from: 'FROM policies t', order: 't.id' };
+    // the rows of `q` as a store's reader gives them, in one batch
+    const reader: ExportRecordReader = {
+      hasRecords: async () => true,
+      records: async function* (t, reading: RecordReading) {
+        yield [...recordRows(db, t, q, reading)];
+      },
+    };
+    const build: RecordShape['build'] = (r) => ({ riders: [], parties: r.row.id === 'P2' ? parties : [] });
     const header = { counts: emptyCounts(), exclusions: emptyExclusions() } as BundleHeader;
-    const scope = { officeId: 'O', ancestors: [], params: {} };
-    const plain = [...recordLines(db, type, q, scope, header)].join('');
-    const viaSql = [...recordLines(db, type, { ...q, sql: {} }, scope, header)].join('');
+    const lines = async (shape: RecordShape) => {
+      let out = '';
+      for await (const chunk of recordLines(reader, type, shape, header)) out += chunk;
+      return out;
+    };
+    const plain = await lines({ reading: {}, build });
+    const viaSql = await lines({ reading: { json: {} }, build });
     expect(viaSql).toBe(plain);
     expect(plain.split('\n')[1]).toContain('"parties":[{"contact":"contact/C1"');
     expect(header.counts.policies).toBe(4);

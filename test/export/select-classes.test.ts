@@ -9,7 +9,9 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyCounts, emptyExclusions, type BundleHeader } from '../../src/bundle/records.js';
 import { caseTravels, letterTravels, relationTravels, tally, type Presence } from '../../src/domain/export-rules.js';
-import { attachSelection, detachSelection, SEL, selectExport } from '../../src/export/select.js';
+import { chooseContacts, selectRest } from '../../src/export/select.js';
+import { storeOf } from '../../src/store/open.js';
+import { SEL } from '../../src/store/sqlite/export-store.js';
 import { openInstallation, type Db } from '../../src/store/sqlite/db.js';
 import { tmpDir } from '../helpers/cli.js';
 
@@ -76,7 +78,7 @@ function rowByRow(fill: Fill): { letters: string[]; relations: string[]; cases: 
   return { letters: letters.sort(), relations: relations.sort(), cases: cases.sort(), exclusions: ex };
 }
 
-function exported(db: Db) {
+async function exported(db: Db) {
   const header = {
     bundle_id: 'b1',
     session_id: 'S',
@@ -86,23 +88,25 @@ function exported(db: Db) {
     stub_salt: '00',
   } as unknown as BundleHeader;
   const scratch = tmpDir('officeport-classes-scratch-');
-  attachSelection(db, scratch);
+  const store = storeOf(db);
   try {
-    selectExport(db, header, { mode: 'all' });
-    const ids = (t: string) => db.prepare(`SELECT id FROM ${SEL}.${t} ORDER BY id`).pluck().all() as string[];
-    const sorted = (a: string[]) => a.slice().sort();
-    const x5x6 = { X5: header.exclusions.X5, X6: header.exclusions.X6 };
-    const x10 = { email_messages: header.exclusions.X10.email_messages, cases: header.exclusions.X10.cases_attached_to_commissions };
-    return { letters: sorted(ids('x_letters')), relations: sorted(ids('x_relations')), cases: sorted(ids('x_cases')), x5x6, x10 };
+    return await store.export.select(scratch, async (selection) => {
+      await chooseContacts(selection, OFFICE, { mode: 'all' });
+      await selectRest(store.export, selection, header);
+      const ids = (t: string) => db.prepare(`SELECT id FROM ${SEL}.${t} ORDER BY id`).pluck().all() as string[];
+      const sorted = (a: string[]) => a.slice().sort();
+      const x5x6 = { X5: header.exclusions.X5, X6: header.exclusions.X6 };
+      const x10 = { email_messages: header.exclusions.X10.email_messages, cases: header.exclusions.X10.cases_attached_to_commissions };
+      return { letters: sorted(ids('x_letters')), relations: sorted(ids('x_relations')), cases: sorted(ids('x_cases')), x5x6, x10 };
+    });
   } finally {
-    detachSelection(db);
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function expectSame(fill: Fill): void {
+async function expectSame(fill: Fill): Promise<void> {
   const want = rowByRow(fill);
-  const got = exported(installation(fill));
+  const got = await exported(installation(fill));
   expect(got.letters).toEqual(want.letters);
   expect(got.relations).toEqual(want.relations);
   expect(got.cases).toEqual(want.cases);
@@ -111,7 +115,7 @@ function expectSame(fill: Fill): void {
 }
 
 describe('export selection by class', () => {
-  it('X5, X6, X3: the per-class selection chooses what the export-rules functions choose row by row, for every combination they tell apart', () => {
+  it('X5, X6, X3: the per-class selection chooses what the export-rules functions choose row by row, for every combination they tell apart', async () => {
     const letters: Fill['letters'] = [];
     for (const kind of ['letter', 'email', 'fax'])
       for (const c of IN_BUNDLE.slice(0, 2)) for (const r of MAYBE_ID) letters.push([kind, c, r]);
@@ -119,7 +123,7 @@ describe('export selection by class', () => {
     for (const a of IDS) for (const b of MAYBE_ID) relations.push([a, b]);
     const cases: Fill['cases'] = IN_BUNDLE.flatMap((c) => [[c, true], [c, false]] as [string, boolean][]);
     const fill = { letters, relations, cases };
-    expectSame(fill);
+    await expectSame(fill);
     // The fill reaches both outcomes of every rule, so a rule decided wrongly for any class shows.
     const want = rowByRow(fill);
     expect(want.letters.length).toBeGreaterThan(0);
@@ -130,18 +134,18 @@ describe('export selection by class', () => {
     expect(want.exclusions.X10.cases_attached_to_commissions).toBe(3);
   });
 
-  it('X5, X6, X3: the per-class selection gives the same ids and counts as the export-rules functions row by row, on random installations', () => {
+  it('X5, X6, X3: the per-class selection gives the same ids and counts as the export-rules functions row by row, on random installations', async () => {
     const id = fc.constantFrom(...IDS);
     const maybe = fc.constantFrom(...MAYBE_ID);
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.record({
           letters: fc.array(fc.tuple(fc.constantFrom('letter', 'email'), id, maybe), { maxLength: 30 }),
           relations: fc.array(fc.tuple(id, maybe), { maxLength: 30 }),
           cases: fc.array(fc.tuple(id, fc.boolean()), { maxLength: 10 }),
         }),
-        (fill) => {
-          expectSame(fill);
+        async (fill) => {
+          await expectSame(fill);
           for (const db of dbs) db.close();
           dbs = [];
         },

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { InstallationHome, Store } from '../port.js';
 import type { Db } from './db.js';
+import { SqliteExportStore } from './export-store.js';
 import { SqliteInstallationStore } from './installation-store.js';
 
 /** The installation's home: the files beside the database file that belong to it. */
@@ -21,6 +22,7 @@ export function sqliteStore(db: Db, file: string): Store {
   return {
     home: homeOf(file),
     installation: new SqliteInstallationStore(db),
+    export: new SqliteExportStore(db, file),
     close: () => db.close(),
   };
 }
