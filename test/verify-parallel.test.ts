@@ -121,7 +121,7 @@ describe('verify: worker threads on a valid bundle', () => {
     editLine(parts, 'data/records/contacts.ndjson', 4000, (c) => ({ ...c, gender: 'x' }));
     const zip = await bagOf(parts, tmpDir('officeport-vpar-'));
     // The built module: from TypeScript sources verify runs without workers.
-    const dist = (await import(path.join(ROOT, 'dist/src/verify.js'))) as typeof import('../src/audit/verify.js');
+    const dist = (await import(path.join(ROOT, 'dist/src/audit/verify.js'))) as typeof import('../src/audit/verify.js');
     const got: string[] = [];
     const r = await dist.verifyBundle(zip, { workers: 2, onRecordLines: async (type, lines) => void got.push(...lines.map((l) => `${type} ${l.ref} ${l.text}`)) });
     expect(r.valid).toBe(false);

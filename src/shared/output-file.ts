@@ -243,7 +243,7 @@ export function sweepLeftovers(dir: string): string[] {
   const removed: string[] = [];
   const uid = process.getuid?.();
   for (const name of names) {
-    const m = LEFTOVER.exec(name);
+    const m = name.match(LEFTOVER);
     if (!m) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || alive(pid)) continue;

@@ -15,3 +15,6 @@ export function openStore(file: string, opts: { create?: boolean; readonly?: boo
   return storeOf(openInstallation(file, opts));
 }
 export { SCHEMA_VERSION } from './sqlite/schema.js';
+
+/** A private scratch index for verify's reference check (no installation). */
+export { openScratchRefIndex } from './sqlite/scratch-ref-index.js';

@@ -63,6 +63,39 @@ export interface InstallationStore {
   documents(): AsyncIterable<{ path: string; content: Buffer }>;
 }
 
+// ---------------------------------------------------------------- verify's scratch reference index
+
+/** A place in a bundle as verify numbers it (file index and line, packed by the caller), and what it names. */
+export interface ScratchRefPlace {
+  ref: string;
+  loc: number;
+  pointer: string;
+}
+
+/**
+ * Where verify's reference check (bundle/ref-index.ts) spills the refs of a
+ * bundle too large to keep in memory: private and temporary, no installation
+ * involved (src/store/open.ts, openScratchRefIndex). Synchronous, unlike the
+ * installation's port: it is fed once per record line, on verify's hot path,
+ * and is always local scratch space. Duplicate and dangling answers come in
+ * `loc` order, at most `limit`.
+ */
+export interface ScratchRefIndex {
+  /** a record defines `ref` at `loc` */
+  def(ref: string, loc: number): void;
+  /** the record at `loc` refers to `ref` at `pointer` */
+  use(ref: string, loc: number, pointer: string): void;
+  /** the letter at `loc` names the document at `path` */
+  doc(path: string, loc: number): void;
+  /** every definition after the first of its ref, with the first one's loc */
+  duplicates(limit: number): { ref: string; loc: number; first: number }[];
+  /** uses whose ref no record defines, by loc then pointer */
+  dangling(limit: number): ScratchRefPlace[];
+  /** letters whose document path is not among `present` (pointer empty) */
+  missingDocuments(present: readonly string[], limit: number): ScratchRefPlace[];
+  close(): void;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {

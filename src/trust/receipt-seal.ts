@@ -60,7 +60,7 @@ export function checkSeal(file: string, keyHex: string): SealCheck {
     if (size < TAIL_LENGTH) return 'missing';
     const tail = Buffer.alloc(TAIL_LENGTH);
     fs.readSync(fd, tail, 0, TAIL_LENGTH, size - TAIL_LENGTH);
-    const m = TAIL.exec(tail.toString('latin1'));
+    const m = tail.toString('latin1').match(TAIL);
     if (!m) return 'missing';
     const mac = crypto.createHmac('sha256', Buffer.from(keyHex, 'hex'));
     const buf = Buffer.alloc(1 << 20);
