@@ -63,6 +63,142 @@ export interface InstallationStore {
   documents(): AsyncIterable<{ path: string; content: Buffer }>;
 }
 
+// ---------------------------------------------------------------- offices, users and rights
+
+/** An office (by id or name). */
+export interface Office {
+  id: string;
+  name: string;
+  parent_id: string | null;
+  kind: 'agency' | 'resource';
+  region: string | null;
+}
+
+/** A user of an office (by id or username); `rights` is the stored `;`-joined list. */
+export interface User {
+  id: string;
+  office_id: string;
+  username: string;
+  full_name: string | null;
+  rights: string | null;
+}
+
+/** The lookups every command starts with. The require forms refuse with a not-found error that names the way to list them. */
+export interface OfficeLookups {
+  /** an office by id, else by name */
+  office(ref: string): Promise<Office | undefined>;
+  requireOffice(ref: string): Promise<Office>;
+  /** a user of an office by id, else by username */
+  user(officeId: string, ref: string): Promise<User | undefined>;
+  requireUser(office: Office, ref: string): Promise<User>;
+  /** the users of an office, by username */
+  users(officeId: string): Promise<User[]>;
+}
+
+/** One change of users' rights, inside one write transaction (D6). */
+export interface RightsSession extends OfficeLookups {
+  /** stores a user's rights cell (null: no rights) */
+  setRights(userId: string, rights: string | null): Promise<void>;
+}
+
+export interface OfficesStore extends OfficeLookups {
+  /** Runs `change` in one write transaction; commits when it returns, rolls back when it throws. */
+  changeRights<T>(change: (s: RightsSession) => Promise<T>): Promise<T>;
+}
+
+// ---------------------------------------------------------------- sets and listings
+
+/** A set of contacts of an office (D7). */
+export interface ContactSet {
+  id: string;
+  office_id: string;
+  name: string;
+  owner_user_id: string | null;
+}
+
+/** A member of a set as `set show` lists it. */
+export interface SetMember {
+  id: string;
+  kind: string;
+  name: string;
+}
+
+/** A row of a listing: its columns by name. */
+export type ListRow = Record<string, string | number | null>;
+
+export interface SetLookups extends OfficeLookups {
+  /** a set of an office by name, else by id */
+  set(officeId: string, ref: string): Promise<ContactSet | undefined>;
+  /** the office of each of these contacts that exists (absent ids are not keys) */
+  contactOffices(ids: readonly string[]): Promise<Map<string, string>>;
+  /** the contacts of an office whose primary advisor is `advisorId`, by id */
+  book(officeId: string, advisorId: string): Promise<string[]>;
+}
+
+/** One change of sets, inside one write transaction. */
+export interface SetsSession extends SetLookups {
+  /** a new empty set with a fresh id; returns the id */
+  create(set: Omit<ContactSet, 'id'>): Promise<string>;
+  /** adds the contacts that are not members yet, in order; returns how many were added */
+  addMembers(setId: string, contactIds: readonly string[]): Promise<number>;
+  /** removes these contacts from the set; returns how many were members */
+  removeMembers(setId: string, contactIds: readonly string[]): Promise<number>;
+  /** deletes the set and its memberships; returns how many memberships went */
+  delete(setId: string): Promise<number>;
+  /** how many members the set has */
+  count(setId: string): Promise<number>;
+}
+
+export interface SetsStore extends SetLookups {
+  /** Runs `change` in one write transaction; commits when it returns, rolls back when it throws. */
+  change<T>(change: (s: SetsSession) => Promise<T>): Promise<T>;
+  /** the members of a set, by contact id, with their display name */
+  members(setId: string): Promise<SetMember[]>;
+  /** the offices holding a set of this name or id */
+  officesHolding(ref: string): Promise<string[]>;
+  /** what `list` shows: offices (by id), users (by office, username), sets (by office, name, with their member count), contacts (by office, id) */
+  list(what: 'offices' | 'users' | 'sets', officeId?: string): Promise<ListRow[]>;
+  listContacts(filter: { officeId?: string; setId?: string }): Promise<ListRow[]>;
+}
+
+// ---------------------------------------------------------------- audit: the transfer log
+
+/** One line of `officeport log`: an export from the ledger, or an import, accept, undo, finalize ... from the transfer log. */
+export interface LogEntry {
+  /** ISO time of the action (for exports: the bundle's creation time) */
+  at: string;
+  /** export, import, accept, finalize, undo, ... as the writer named it */
+  action: string;
+  bundle_id: string | null;
+  office_id: string | null;
+  office_name: string | null;
+  user_id: string | null;
+  username: string | null;
+  /** for exports: the office and user the bundle is addressed to */
+  target: { office: string; user: string } | null;
+  /** numbers the action reports: records per type, or outcomes per kind */
+  counts: Record<string, number>;
+  /** a one-line description when the writer gave one */
+  summary: string | null;
+  /** for exports: when the move was finalized in the source office */
+  finalized_at: string | null;
+  source: 'export_ledger' | 'transfer_log';
+  /** transfer_log sequence number (insertion order), null for ledger rows */
+  seq: number | null;
+}
+
+export interface AuditStore {
+  /** the transfers of the installation in time order, of one office and/or one bundle when given */
+  transfers(filter: { officeId?: string; bundleId?: string }): Promise<LogEntry[]>;
+}
+
+// ---------------------------------------------------------------- trust
+
+export interface TrustStore {
+  /** the installation's secret (receipt keys derive from it); it never leaves the installation */
+  installationSecret(): Promise<Buffer>;
+}
+
 // ---------------------------------------------------------------- verify's scratch reference index
 
 /** A place in a bundle as verify numbers it (file index and line, packed by the caller), and what it names. */
@@ -101,5 +237,9 @@ export interface ScratchRefIndex {
 export interface Store {
   readonly home: InstallationHome;
   readonly installation: InstallationStore;
+  readonly offices: OfficesStore;
+  readonly sets: SetsStore;
+  readonly audit: AuditStore;
+  readonly trust: TrustStore;
   close(): void;
 }

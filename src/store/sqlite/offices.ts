@@ -1,7 +1,6 @@
 // Offices, users and rights: the lookups every use case starts with.
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import type { Db } from './db.js';
-import { RIGHTS, type Right } from '../../domain/model/tables.js';
 
 export interface Office {
   id: string;
@@ -61,29 +60,5 @@ export function requireUser(db: Db, office: Office, ref: string): User {
   return u;
 }
 
-export function rightsOf(u: Pick<User, 'rights'>): Right[] {
-  return (u.rights ?? '').split(';').filter((r): r is Right => (RIGHTS as readonly string[]).includes(r));
-}
-
-export function hasRight(u: Pick<User, 'rights'>, right: Right): boolean {
-  return rightsOf(u).includes(right);
-}
-
-/** Refuse unless the user holds every right; the error names the missing ones. */
-export function requireRights(u: User, office: Office, rights: readonly Right[], what: string): void {
-  const missing = rights.filter((r) => !hasRight(u, r));
-  if (missing.length > 0) {
-    throw new OfficeportError(
-      ErrorCode.RIGHTS,
-      `${u.username} in office ${office.name} lacks the right${missing.length > 1 ? 's' : ''} ${missing.join(', ')} needed to ${what}`,
-      { hint: `an administrator of ${office.name} can grant it: officeport rights grant ${missing.join(' ')} --office ${office.id} --user ${u.username} --as ADMIN` },
-    );
-  }
-}
-
-/** Rights in the canonical order of the layout, for a stable `rights` cell. */
-export function formatRights(rights: Iterable<string>): string | null {
-  const set = new Set(rights);
-  const out = RIGHTS.filter((r) => set.has(r));
-  return out.length ? out.join(';') : null;
-}
+// The rights rules live in src/shared/rights.ts; here for the features that still import them from the store.
+export { rightsOf, hasRight, requireRights, formatRights } from '../../shared/rights.js';

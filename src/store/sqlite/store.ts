@@ -5,6 +5,9 @@ import path from 'node:path';
 import type { InstallationHome, Store } from '../port.js';
 import type { Db } from './db.js';
 import { SqliteInstallationStore } from './installation-store.js';
+import { SqliteAuditStore } from './audit-store.js';
+import { SqliteOfficesStore, SqliteSetsStore } from './offices-store.js';
+import { SqliteTrustStore } from './trust-store.js';
 
 /** The installation's home: the files beside the database file that belong to it. */
 export function homeOf(file: string): InstallationHome {
@@ -21,6 +24,10 @@ export function sqliteStore(db: Db, file: string): Store {
   return {
     home: homeOf(file),
     installation: new SqliteInstallationStore(db),
+    offices: new SqliteOfficesStore(db),
+    sets: new SqliteSetsStore(db),
+    audit: new SqliteAuditStore(db),
+    trust: new SqliteTrustStore(db),
     close: () => db.close(),
   };
 }
