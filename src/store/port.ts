@@ -11,6 +11,7 @@
 // An adapter (src/store/sqlite/, later src/store/postgres/) implements Store;
 // src/store/open.ts is the one place that picks and opens it.
 import type { TableName } from '../domain/model/tables.js';
+import type { CatalogueKind, CatalogueRecord, RecordChange, Switch } from '../domain/realign-rules.js';
 
 /** Where an installation keeps what is not in its tables, and how messages name it. */
 export interface InstallationHome {
@@ -161,6 +162,97 @@ export interface SetsStore extends SetLookups {
   listContacts(filter: { officeId?: string; setId?: string }): Promise<ListRow[]>;
 }
 
+// ---------------------------------------------------------------- realign
+
+/** A catalogue record as the blank search shows it (R2): with its office's and carrier's names. */
+export interface CatalogueSearchRow extends CatalogueRecord {
+  office_name: string;
+  readonly: boolean;
+  carrier_name: string | null;
+}
+
+/** A carrier of the resource report (R3) with its products. */
+export interface ReportCarrier {
+  id: string;
+  name: string;
+  naic_code: string | null;
+  phone: string | null;
+  email: string | null;
+  street: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  products: { id: string; name: string; line_of_business: string | null; active: string | null }[];
+}
+
+/** What a realignment journal entry says about itself (R10). */
+export interface RealignEntryHead {
+  office_id: string;
+  user_id: string;
+  /** carrier, product, rider, service_provider, purge or rename */
+  kind: string;
+  local_id: string;
+  resource_id: string;
+  summary: unknown;
+}
+
+/** A journal entry as `realign log` lists it. */
+export interface RealignEntry extends RealignEntryHead {
+  id: number;
+  at: string;
+  undone_at: string | null;
+}
+
+/** The catalogue and the journal as a realignment reads them. */
+export interface RealignLookups extends OfficeLookups {
+  /** records of one kind held by one office, by name then id */
+  records(kind: CatalogueKind, officeId: string): Promise<CatalogueRecord[]>;
+  /** records of every kind held by one office: carriers, products, riders, service providers, each by name then id */
+  allRecords(officeId: string): Promise<CatalogueRecord[]>;
+  record(kind: CatalogueKind, id: string): Promise<CatalogueRecord | undefined>;
+  /** a record of an office by id, or else every record of it with exactly this name (by id) */
+  findRecords(kind: CatalogueKind, officeId: string, ref: string): Promise<CatalogueRecord[]>;
+  /** the products then the riders of one office whose carrier is `carrierId`, each by id */
+  childrenOf(carrierId: string, officeId: string): Promise<CatalogueRecord[]>;
+  /** how many rows of office content name each record, per reference (keyed by refKey) */
+  referenceCounts(records: readonly Pick<CatalogueRecord, 'kind' | 'id'>[]): Promise<Record<string, number>>;
+  /** how many rows of office content name each record, all references together, in the order of `records` */
+  totalReferences(records: readonly Pick<CatalogueRecord, 'kind' | 'id'>[]): Promise<number[]>;
+  /** the record of `kind` whose name `name` would collide with `rec`'s new name: same carrier (products, riders) or same office */
+  nameHolder(kind: CatalogueKind, rec: CatalogueRecord, name: string): Promise<string | undefined>;
+  /** a journal entry by id */
+  entry(id: number): Promise<RealignEntry | undefined>;
+  /** the live entries of an office whose after-images hold any of these records, by id */
+  entriesHoldingRecords(officeId: string, records: readonly Pick<CatalogueRecord, 'kind' | 'id'>[]): Promise<number[]>;
+}
+
+/** One realignment, inside one write transaction: each change is journaled with the rows before and after it. */
+export interface RealignSession extends RealignLookups {
+  /** R5, R6, R10: applies the switches then the record changes, journaled; returns the entry's id */
+  migrate(head: RealignEntryHead, switches: readonly Switch[], records: readonly RecordChange[]): Promise<number>;
+  /** R11: deletes the records, journaled; returns the entry's id */
+  purge(head: RealignEntryHead, records: readonly Pick<CatalogueRecord, 'kind' | 'id'>[]): Promise<number>;
+  /** R8: renames a record, journaled; returns the entry's id */
+  rename(head: RealignEntryHead, kind: CatalogueKind, id: string, name: string): Promise<number>;
+  /** the rows of entry `id` that no longer look as it left them, or whose id another row holds now: how many, and the first `shown` described */
+  changesSince(id: number, shown: number): Promise<{ count: number; shown: string[] }>;
+  /** live later entries of the same office that changed any row entry `id` changed, newest first */
+  laterEntriesTouching(id: number): Promise<number[]>;
+  /** puts back the rows of entry `id` as they were before it and marks it undone; returns the rows restored */
+  restore(id: number): Promise<number>;
+}
+
+export interface RealignStore extends RealignLookups {
+  /** Runs `change` in one write transaction; commits when it returns, rolls back when it throws. */
+  change<T>(change: (s: RealignSession) => Promise<T>): Promise<T>;
+  /** the journal of an office, by id */
+  journal(officeId: string): Promise<RealignEntry[]>;
+  /** R2: the records of an office and of its resource office (when given) whose name contains `name` (any when absent), by name then id */
+  search(kind: CatalogueKind, officeId: string, resourceId: string | null, name?: string): Promise<CatalogueSearchRow[]>;
+  /** R3: the carriers of a resource office with their products, by name then id */
+  carriersAndProducts(resourceId: string): Promise<ReportCarrier[]>;
+}
+
 // ---------------------------------------------------------------- audit: the transfer log
 
 /** One line of `officeport log`: an export from the ledger, or an import, accept, undo, finalize ... from the transfer log. */
@@ -239,6 +331,7 @@ export interface Store {
   readonly installation: InstallationStore;
   readonly offices: OfficesStore;
   readonly sets: SetsStore;
+  readonly realign: RealignStore;
   readonly audit: AuditStore;
   readonly trust: TrustStore;
   close(): void;

@@ -28,7 +28,7 @@ export async function writeTransaction<T>(db: Db, fn: () => Promise<T>): Promise
   }
 }
 
-class SqliteOfficeLookups implements OfficeLookups {
+export class SqliteOfficeLookups implements OfficeLookups {
   constructor(protected readonly db: Db) {}
 
   async office(ref: string): Promise<Office | undefined> {

@@ -8,6 +8,7 @@ import { SqliteInstallationStore } from './installation-store.js';
 import { SqliteAuditStore } from './audit-store.js';
 import { SqliteOfficesStore, SqliteSetsStore } from './offices-store.js';
 import { SqliteTrustStore } from './trust-store.js';
+import { SqliteRealignStore } from './realign-store.js';
 
 /** The installation's home: the files beside the database file that belong to it. */
 export function homeOf(file: string): InstallationHome {
@@ -26,6 +27,7 @@ export function sqliteStore(db: Db, file: string): Store {
     installation: new SqliteInstallationStore(db),
     offices: new SqliteOfficesStore(db),
     sets: new SqliteSetsStore(db),
+    realign: new SqliteRealignStore(db),
     audit: new SqliteAuditStore(db),
     trust: new SqliteTrustStore(db),
     close: () => db.close(),
