@@ -1,7 +1,7 @@
 // inspect (V2) through the real binary on a fixture bundle: header, counts,
 // exclusions with reasons, catalogue by origin, stubs, documents; no tax id shown.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maskTaxId } from '../src/audit/inspect.js';
+import { maskTaxId } from '../src/domain/matching.js';
 import path from 'node:path';
 import { ROOT, run } from './helpers/cli.js';
 import { BUNDLE_ID, CREATED_AT, exportWith, loadedDb } from './fixtures/export/kit.js';
@@ -48,10 +48,13 @@ describe('inspect', () => {
     expect(run(['inspect', zip, '--json']).stdout).not.toMatch(new RegExp(TAX_IDS.join('|')));
   });
 
-  it('V2: tax ids are masked to the last four digits', () => {
+  it('V2: tax ids are masked to the last four digits; an id of four digits or fewer shows none', () => {
     expect(maskTaxId('123-45-6789')).toBe('***-**-6789');
     expect(maskTaxId('12-3456789')).toBe('***-**-6789');
-    expect(maskTaxId('12')).toBe('***-**-**12');
+    expect(maskTaxId('12345')).toBe('***-**-2345');
+    expect(maskTaxId('1234')).toBe('***-**-****');
+    expect(maskTaxId('12')).toBe('***-**-****');
+    expect(maskTaxId('')).toBe('');
   });
 
   it('V2: a file that is not a bundle is refused with exit 1', () => {

@@ -61,11 +61,15 @@ export function identityKey(c: IdentityFields): string {
   return `i|${first}|${last}|${birth}`;
 }
 
-/** A tax id shown to people: "***-**-1234" (never the whole number). */
+/**
+ * V2: a tax id shown to people, everywhere (inbox list, inspect, the HTML
+ * report): "***-**-1234", only the last four digits. An id of four digits or
+ * fewer shows none ("***-**-****"): its last four would be all of it.
+ */
 export function maskTaxId(s: string | null | undefined): string {
   const d = taxDigits(s);
   if (!d) return '';
-  return `***-**-${d.slice(-4)}`;
+  return `***-**-${d.length > 4 ? d.slice(-4) : '****'}`;
 }
 
 /** A contact's display name. */
