@@ -5,7 +5,7 @@ import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/erro
 import { inspectBundle, type InspectReport, type PersonLine } from '../../src/audit/index.js';
 import { dryRunFromAccept, writeInspectHtml } from '../../src/audit/index.js';
 import { checkOutputPath } from '../../src/shared/output-file.js';
-import { resolveDbPath } from '../../src/store/open.js';
+import { homeAt, resolveDbPath } from '../../src/store/open.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 import { dryRunOptions, inspectDryRun } from './import.js';
 
@@ -35,7 +35,7 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
     if (!fs.existsSync(args.file)) {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
     }
-    const output = { force: args.force, option: '--html', installation: resolveDbPath(args.db) };
+    const output = { force: args.force, option: '--html', home: homeAt(resolveDbPath(args.db)) };
     if (args.html) checkOutputPath(args.html, output); // before any work (L1)
     const r = await inspectBundle(args.file, { trust: args.trust ? readPublicKey(args.trust) : undefined });
     const dry = await inspectDryRun(args);

@@ -1,13 +1,18 @@
 // Opening an installation: the one place that chooses the store's adapter.
 import { openInstallation, type Db } from './sqlite/db.js';
-import { sqliteStore } from './sqlite/store.js';
-import type { Store } from './port.js';
+import { homeOf, sqliteStore } from './sqlite/store.js';
+import type { InstallationHome, Store } from './port.js';
 
 export { openInstallation, resolveDbPath, type Db } from './sqlite/db.js';
 
 /** The store of an installation already opened (while features move onto the port, they share the handle). */
 export function storeOf(db: Db): Store {
   return sqliteStore(db, db.name);
+}
+
+/** The home of the installation at `file`, without opening it: for a command that checks its outputs before it opens the installation, or never opens it. */
+export function homeAt(file: string): InstallationHome {
+  return homeOf(file);
 }
 
 /** Opens the installation at `file` as a store. */
