@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { convertBundle, type ConvertFormat } from '../../src/audit/index.js';
-import { resolveDbPath } from '../../src/store/open.js';
+import { homeAt, resolveDbPath } from '../../src/store/open.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -22,7 +22,7 @@ export const convertCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 convert bundle.zip --to csv --out bundle-csv/', 'one CSV per record type, formula-safe for spreadsheets')
       .example('$0 convert bundle.zip --to xml --out bundle.xml', 'one XML document (docs/xml-format.md)'),
   handler: async (args) => {
-    const r = await convertBundle(args.file, args.to, args.out, { force: args.force, installation: resolveDbPath(args.db) });
+    const r = await convertBundle(args.file, args.to, args.out, { force: args.force, home: homeAt(resolveDbPath(args.db)) });
     emit(args, r, (x) => [
       `converted bundle ${x.bundle_id} to ${x.format.toUpperCase()} at ${x.out}`,
       table([x.format === 'csv' ? 'file' : 'records', 'rows'], x.files.map((f) => [f.file, f.rows])),

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
 import { inspectForAudit, type InspectReport, type PersonLine } from '../../src/audit/index.js';
-import { resolveDbPath } from '../../src/store/open.js';
+import { homeAt, resolveDbPath } from '../../src/store/open.js';
 import { withDb } from '../context.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 import { dryRunOptions, jsonOf, renderAccept } from './import.js';
@@ -29,7 +29,8 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 inspect move.zip --html audit.html', 'a printable audit report with charts, readable offline')
       .example('$0 inspect move.zip --db target.db --office "Springfield Agency" --user dana', 'also what an import would do, writing nothing'),
   handler: async (args) => {
-    const req = { file: args.file, trust: args.trust, html: args.html, force: args.force, installation: resolveDbPath(args.db) };
+    const installation = resolveDbPath(args.db);
+    const req = { file: args.file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) };
     const target = dryRunTarget(args);
     const r = await inspectForAudit(req, target && { ...target, withInstallation: (fn) => withDb(args, fn) });
     const dry = r.dryRun && { json: jsonOf(r.dryRun), text: ['', style('bold', `import dry run into ${target!.office} for ${target!.user}`), ...renderAccept(r.dryRun)] };

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { LISTABLE, list, type Listable } from '../../src/installation/index.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -20,7 +20,7 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 list offices --db source.db', 'every office with its kind, region and parent')
       .example('$0 list contacts --office "North Agency" --set "Move to Springfield"', 'the members of a set'),
   handler: async (args) => {
-    const rows = await withDb(args, (db) => list(db, { what: args.what, office: args.office, set: args.set }));
+    const rows = await withStore(args, (store) => list(store.sets, { what: args.what, office: args.office, set: args.set }));
     emit(args, rows, (r) => {
       if (r.length === 0) return `no ${args.what}`;
       const headers = Object.keys(r[0]!);

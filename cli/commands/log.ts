@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { transferLog, type LogEntry } from '../../src/audit/index.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -18,8 +18,8 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 log --db source.db', 'every transfer of the installation')
       .example('$0 log --office "North Agency" --json', 'one office, as JSON'),
   handler: async (args) => {
-    const entries = await withDb(args, (db) => {
-      return transferLog(db, { office: args.office, bundle: args.bundle });
+    const entries = await withStore(args, (store) => {
+      return transferLog(store, { office: args.office, bundle: args.bundle });
     });
     emit(args, { entries }, (x) => renderLog(x.entries));
   },

@@ -14,7 +14,7 @@ import {
 } from '../../src/realign/index.js';
 import { checkOutputPath } from '../../src/shared/output-file.js';
 import { applyPlanned, pairingsFor, prepareApply, readPlanFile, writePlanFile } from '../../src/realign/index.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, print, table, type GlobalArgs } from '../output.js';
 
 interface OfficeArgs extends GlobalArgs {
@@ -67,13 +67,13 @@ function migrateCommand(kind: CatalogueKind): CommandModule<GlobalArgs, OfficeAr
         .option('dry-run', dryOpt)
         .example(`$0 realign ${name} --office Agency --user admin --local "Acme Life" --resource "Acme Life" --dry-run`, 'show what would change'),
     handler: async (args) => {
-      await withDb(args, async (db) => {
-        const ctx = realignContext(db, args.office, args.user);
-        const plan = prepareMigration(db, ctx, kind, args.local, args.resource);
+      await withStore(args, async (store) => {
+        const ctx = await realignContext(store.realign, args.office, args.user);
+        const plan = await prepareMigration(store.realign, ctx, kind, args.local, args.resource);
         if (!args.json) print(renderPlan(plan).join('\n'));
         if (args['dry-run']) return emit(args, { dry_run: true, plan, applied: null }, () => 'dry run: nothing was changed');
         await confirm(args, 'Apply this migration?');
-        const applied = applyMigration(db, ctx, plan);
+        const applied = await applyMigration(store.realign, ctx, plan);
         emit(args, { dry_run: false, plan, applied }, (x) =>
           `applied as realignment #${x.applied.journal_id} (undo: officeport realign undo ${x.applied.journal_id} --office ${ctx.office.id} --user ${ctx.user.username})`,
         );
@@ -92,10 +92,10 @@ const planCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string; out?
       .option('force', { type: 'boolean', describe: 'replace an existing file at --out (never an installation file)' })
       .example('$0 realign plan --office Agency --out plan.csv', 'review plan.csv, then: officeport realign apply plan.csv ...'),
   handler: async (args) => {
-    await withDb(args, (db) => {
-      const output = { force: args.force, option: '--out', installation: db.name };
+    await withStore(args, async (store) => {
+      const output = { force: args.force, option: '--out', home: store.home };
       if (args.out) checkOutputPath(args.out, output); // before any work (L1)
-      const rows = pairingsFor(db, realignOffices(db, args.office));
+      const rows = await pairingsFor(store.realign, await realignOffices(store.realign, args.office));
       if (args.out) writePlanFile(args.out, rows, output);
       emit(args, { out: args.out ?? null, rows }, (x) => [
         table(['kind', 'local id', 'local name', 'resource id', 'resource name', 'match', 'action'], x.rows.map((r) => [r.kind.replace('_', '-'), r.local_id, r.local_name, r.resource_id, r.resource_name, r.match, r.action])),
@@ -117,16 +117,16 @@ const applyCommand: CommandModule<GlobalArgs, OfficeArgs & { plan: string }> = {
       .option('dry-run', dryOpt)
       .example('$0 realign apply plan.csv --office Agency --user admin --yes', 'migrate every exact pair'),
   handler: async (args) => {
-    await withDb(args, async (db) => {
-      const ctx = realignContext(db, args.office, args.user);
-      const items = prepareApply(db, ctx, readPlanFile(args.plan));
+    await withStore(args, async (store) => {
+      const ctx = await realignContext(store.realign, args.office, args.user);
+      const items = await prepareApply(store.realign, ctx, readPlanFile(args.plan));
       if (!args.json) {
         for (const i of items) print(i.status === 'planned' ? renderPlan(i.plan).join('\n') : `line ${i.row.line} ${i.row.kind} ${i.row.local_id}: ${i.status}: ${i.reason}`);
       }
       const planned = items.filter((i) => i.status === 'planned').length;
       if (args['dry-run'] || planned === 0) return emit(args, { dry_run: true, items }, () => `${planned} migration(s) planned; nothing was changed`);
       await confirm(args, `Apply these ${planned} migrations?`);
-      const outcomes = applyPlanned(db, ctx, items);
+      const outcomes = await applyPlanned(store.realign, ctx, items);
       // Skipped and refused lines were listed with the plans above; here only what running them did.
       emit(args, { dry_run: false, outcomes }, (x) =>
         x.outcomes
@@ -151,8 +151,8 @@ const logCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string }> = {
   describe: 'list the realignments of an office (migrations, renames, purges)',
   builder: (y) => y.option('office', officeOpt).example('$0 realign log --office Agency', 'every migration, rename and purge, with its id for undo'),
   handler: async (args) => {
-    await withDb(args, (db) => {
-      const r = realignLog(db, args.office);
+    await withStore(args, async (store) => {
+      const r = await realignLog(store.realign, args.office);
       emit(args, r.entries, (entries) =>
         entries.length === 0
           ? `no realignments in office ${r.office.name}`
@@ -172,9 +172,9 @@ const undoCommand: CommandModule<GlobalArgs, OfficeArgs & { id: number }> = {
       .option('user', userOpt)
       .example('$0 realign undo 3 --office Agency --user admin', 'put back what realignment #3 changed'),
   handler: async (args) => {
-    await withDb(args, (db) => {
-      const ctx = realignContext(db, args.office, args.user, 'undo a realignment');
-      const r = undoRealign(db, ctx, args.id);
+    await withStore(args, async (store) => {
+      const ctx = await realignContext(store.realign, args.office, args.user, 'undo a realignment');
+      const r = await undoRealign(store.realign, ctx, args.id);
       emit(args, r, (x) =>
         x.already_undone_at ? `realignment #${x.id} was already undone at ${x.already_undone_at}; nothing changed` : `realignment #${x.id} undone: ${x.rows} rows restored`,
       );
@@ -193,9 +193,9 @@ const purgeCommand: CommandModule<GlobalArgs, OfficeArgs> = {
       .option('dry-run', dryOpt)
       .example('$0 realign purge --office Agency --user admin --dry-run', 'list what would be deleted'),
   handler: async (args) => {
-    await withDb(args, async (db) => {
-      const ctx = realignContext(db, args.office, args.user, 'purge realigned records');
-      const plan = preparePurge(db, ctx);
+    await withStore(args, async (store) => {
+      const ctx = await realignContext(store.realign, args.office, args.user, 'purge realigned records');
+      const plan = await preparePurge(store.realign, ctx);
       if (!args.json) {
         print(`${plan.purge.length} X_ record(s) to delete${plan.purge.length ? ':' : ''}`);
         for (const r of plan.purge) print(`  ${r.kind.padEnd(16)} ${r.id}  ${r.name}`);
@@ -204,7 +204,7 @@ const purgeCommand: CommandModule<GlobalArgs, OfficeArgs> = {
       }
       if (args['dry-run'] || plan.purge.length === 0) return emit(args, { dry_run: true, plan, applied: null }, () => 'nothing was changed');
       await confirm(args, `Delete these ${plan.purge.length} records?`);
-      const applied = applyPurge(db, ctx, plan);
+      const applied = await applyPurge(store.realign, ctx, plan);
       emit(args, { dry_run: false, plan, applied }, (x) => `deleted ${x.applied.deleted} record(s) as realignment #${x.applied.journal_id}`);
     });
   },

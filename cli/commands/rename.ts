@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { renameRecord } from '../../src/realign/index.js';
 import type { CatalogueKind } from '../../src/domain/realign-rules.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, shellWord, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -31,8 +31,8 @@ export const renameCommand: CommandModule<GlobalArgs, Args> = {
       .option('user', { type: 'string', demandOption: true, describe: 'user id or username holding admin' })
       .example('$0 rename carrier CAR-L2 "Acme Life" --office Agency --user admin', 'match the resource name exactly'),
   handler: async (args) => {
-    await withDb(args, (db) => {
-      const r = renameRecord(db, args.office, args.user, KINDS[args.what]!, args.id, String(args.name));
+    await withStore(args, async (store) => {
+      const r = await renameRecord(store.realign, args.office, args.user, KINDS[args.what]!, args.id, String(args.name));
       emit(args, r, (x) =>
         x.journal_id === null
           ? `${args.what} ${x.id} is already named ${JSON.stringify(x.to)}; nothing changed`

@@ -3,8 +3,8 @@ import Papa from 'papaparse';
 import type { CommandModule } from 'yargs';
 import { carriersProductsReport, type CarriersProductsReport } from '../../src/realign/index.js';
 import { writeOutputFile, checkOutputPath } from '../../src/shared/output-file.js';
-import { resolveDbPath } from '../../src/store/open.js';
-import { withDb } from '../context.js';
+import { homeAt, resolveDbPath } from '../../src/store/open.js';
+import { withStore } from '../context.js';
 import { print, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -69,9 +69,9 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 report carriers-products --office Agency', 'print it')
       .example('$0 report carriers-products --office Agency --format csv --out carriers.csv', 'for a spreadsheet'),
   handler: async (args) => {
-    const output = { force: args.force, option: '--out', installation: resolveDbPath(args.db) };
+    const output = { force: args.force, option: '--out', home: homeAt(resolveDbPath(args.db)) };
     if (args.out) checkOutputPath(args.out, output); // before any work (L1)
-    const r = await withDb(args, (db) => carriersProductsReport(db, args.office));
+    const r = await withStore(args, (store) => carriersProductsReport(store.realign, args.office));
     const text = renderReport(r, args.format ?? (args.json ? 'json' : 'table'));
     if (!args.out) return void process.stdout.write(text);
     writeOutputFile(args.out, text, output);

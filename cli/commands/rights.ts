@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { changeRights, showRights } from '../../src/installation/index.js';
 import { RIGHTS } from '../../src/domain/model/tables.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface ChangeArgs extends GlobalArgs {
@@ -27,8 +27,8 @@ function change(grant: boolean): CommandModule<GlobalArgs, ChangeArgs> {
           `${verb} the two export rights`,
         ) as unknown as Argv<ChangeArgs>,
     handler: async (args) => {
-      const r = await withDb(args, (db) =>
-        changeRights(db, { office: args.office, user: args.user, admin: args.as, rights: args.rights, grant }),
+      const r = await withStore(args, (store) =>
+        changeRights(store.offices, { office: args.office, user: args.user, admin: args.as, rights: args.rights, grant }),
       );
       emit(args, r, (x) =>
         x.changed
@@ -53,7 +53,7 @@ const show: CommandModule<GlobalArgs, ShowArgs> = {
       .option('user', { type: 'string' })
       .example('$0 rights show --office "North Agency"', 'every user and their rights'),
   handler: async (args) => {
-    const r = await withDb(args, (db) => showRights(db, args.office, args.user));
+    const r = await withStore(args, (store) => showRights(store.offices, args.office, args.user));
     emit(args, r, (x) => [`rights in ${x.office}`, table(['user', 'name', 'rights'], x.users.map((u) => [u.username, u.full_name, u.rights.join(', ')]))]);
   },
 };

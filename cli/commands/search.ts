@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { searchCatalogue } from '../../src/realign/index.js';
 import type { CatalogueKind } from '../../src/domain/realign-rules.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -28,8 +28,8 @@ export const searchCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 search carriers --office Agency', 'the blank carrier search')
       .example('$0 search products --office Agency --name term --json', 'products whose name contains "term"'),
   handler: async (args) => {
-    await withDb(args, (db) => {
-      const r = searchCatalogue(db, args.office, KINDS[args.what]!, args.name);
+    await withStore(args, async (store) => {
+      const r = await searchCatalogue(store.realign, args.office, KINDS[args.what]!, args.name);
       const rows = r.rows.map((x) => ({
         kind: x.kind,
         id: x.id,

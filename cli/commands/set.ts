@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { addToSet, createSet, deleteSet, removeFromSet, showSet, type SetSummary } from '../../src/installation/index.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface SetArgs extends GlobalArgs {
@@ -36,8 +36,8 @@ const create: CommandModule<GlobalArgs, SetArgs> = {
       .example('$0 set create "Book of Ann" --office "North Agency" --primary-advisor C-1900', "an advisor's whole book")
       .example('$0 set create Q3 --office "North Agency" --from ids.csv', 'ids from a CSV with a contact_id column'),
   handler: async (args) => {
-    const r = await withDb(args, (db) =>
-      createSet(db, { office: args.office, name: args.name, owner: args.user, contacts: args.contact, primaryAdvisor: args['primary-advisor'], fromFile: args.from }),
+    const r = await withStore(args, (store) =>
+      createSet(store.sets, { office: args.office, name: args.name, owner: args.user, contacts: args.contact, primaryAdvisor: args['primary-advisor'], fromFile: args.from }),
     );
     emit(args, r, summary('created'));
   },
@@ -48,8 +48,8 @@ const add: CommandModule<GlobalArgs, SetArgs> = {
   describe: 'add members to a set',
   builder: (y) => withMembers(y).example('$0 set add "Move to Springfield" --office "North Agency" --contact C-1003', 'add one contact'),
   handler: async (args) => {
-    const r = await withDb(args, (db) =>
-      addToSet(db, { office: args.office, name: args.name, contacts: args.contact, primaryAdvisor: args['primary-advisor'], fromFile: args.from }),
+    const r = await withStore(args, (store) =>
+      addToSet(store.sets, { office: args.office, name: args.name, contacts: args.contact, primaryAdvisor: args['primary-advisor'], fromFile: args.from }),
     );
     emit(args, r, summary('updated'));
   },
@@ -60,8 +60,8 @@ const remove: CommandModule<GlobalArgs, SetArgs> = {
   describe: 'remove members from a set',
   builder: (y) => withMembers(y).example('$0 set remove "Move to Springfield" --office "North Agency" --contact C-1003', 'remove one contact'),
   handler: async (args) => {
-    const r = await withDb(args, (db) =>
-      removeFromSet(db, { office: args.office, name: args.name, contacts: args.contact, primaryAdvisor: args['primary-advisor'], fromFile: args.from }),
+    const r = await withStore(args, (store) =>
+      removeFromSet(store.sets, { office: args.office, name: args.name, contacts: args.contact, primaryAdvisor: args['primary-advisor'], fromFile: args.from }),
     );
     emit(args, r, summary('updated'));
   },
@@ -72,7 +72,7 @@ const show: CommandModule<GlobalArgs, SetArgs> = {
   describe: 'show the members of a set',
   builder: (y) => withMembers(y).example('$0 set show "Move to Springfield" --office "North Agency"', 'the members'),
   handler: async (args) => {
-    const r = await withDb(args, (db) => showSet(db, { office: args.office, name: args.name }));
+    const r = await withStore(args, (store) => showSet(store.sets, { office: args.office, name: args.name }));
     emit(args, r, (s) => [summary('')(s).trim(), table(['id', 'kind', 'name'], s.contacts.map((c) => [c.id, c.kind, c.name]))]);
   },
 };
@@ -82,7 +82,7 @@ const del: CommandModule<GlobalArgs, SetArgs> = {
   describe: 'delete a set (its contacts stay)',
   builder: (y) => withMembers(y).example('$0 set delete Q3 --office "North Agency"', 'delete the set Q3'),
   handler: async (args) => {
-    const r = await withDb(args, (db) => deleteSet(db, { office: args.office, name: args.name }));
+    const r = await withStore(args, (store) => deleteSet(store.sets, { office: args.office, name: args.name }));
     emit(args, r, summary('deleted'));
   },
 };

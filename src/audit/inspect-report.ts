@@ -5,6 +5,7 @@ import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { checkOutputPath } from '../shared/output-file.js';
 import { importFile, type AcceptResult } from '../import/index.js';
 import type { Db } from '../store/open.js';
+import type { InstallationHome } from '../store/port.js';
 import { readPublicKey } from '../trust/index.js';
 import { writeInspectHtml } from './html-report.js';
 import { dryRunFromAccept } from './html-report-data.js';
@@ -17,8 +18,10 @@ export interface InspectRequest {
   /** write the HTML audit report here */
   html?: string;
   force?: boolean;
-  /** the installation the command names (never overwritten by --html) */
+  /** the installation file the command names (the dry run's) */
   installation: string;
+  /** its home: no --html may replace its files */
+  home: InstallationHome;
 }
 
 /** The office and user of the import dry run, and how to open their installation (once the bundle was inspected). */
@@ -33,7 +36,7 @@ export async function inspectForAudit(req: InspectRequest, target?: DryRunTarget
   if (!fs.existsSync(req.file)) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${req.file}`, { hint: 'name the bundle file that export wrote' });
   }
-  const output = { force: req.force, option: '--html', installation: req.installation };
+  const output = { force: req.force, option: '--html', home: req.home };
   if (req.html) checkOutputPath(req.html, output); // before any work (L1)
   const report = await inspectBundle(req.file, { trust: req.trust ? readPublicKey(req.trust) : undefined });
   const dryRun = target

@@ -1,12 +1,10 @@
 // The transfer log: every export, import, undo and finalize this installation
 // recorded, filtered by office and bundle.
-import { requireOffice } from '../store/sqlite/offices.js';
-import { listTransfers, type LogEntry } from '../store/sqlite/transfer-log.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { LogEntry, Store } from '../store/port.js';
 
 export type { LogEntry };
 
-export function transferLog(db: Db, filter: { office?: string; bundle?: string }): LogEntry[] {
-  const officeId = filter.office === undefined ? undefined : requireOffice(db, filter.office).id;
-  return listTransfers(db, { officeId, bundleId: filter.bundle });
+export async function transferLog(store: Pick<Store, 'offices' | 'audit'>, filter: { office?: string; bundle?: string }): Promise<LogEntry[]> {
+  const officeId = filter.office === undefined ? undefined : (await store.offices.requireOffice(filter.office)).id;
+  return store.audit.transfers({ officeId, bundleId: filter.bundle });
 }

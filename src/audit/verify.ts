@@ -18,6 +18,7 @@ import {
 } from '../bundle/records.js';
 import { checkRecordFile, RECORD_LINES_BATCH, type RecordLinesHook } from '../bundle/record-check.js';
 import { DEFAULT_REFS_IN_MEMORY, RefIndex } from '../bundle/ref-index.js';
+import { openScratchRefIndex } from '../store/open.js';
 import { defaultWorkers, makePool, type ChunkPool } from '../bundle/verify-pool.js';
 import { validate } from '../bundle/schemas.js';
 import { ZipEntryError } from '../bundle/zip-reader.js';
@@ -31,7 +32,7 @@ export interface VerifyOptions {
   accept?: 'bundle' | 'any';
   /** records checked so far (progress bars) */
   onRecords?: (n: number) => void;
-  /** refs kept in memory before they spill to a temporary SQLite file (bundle/ref-index.ts); tests set it low */
+  /** refs kept in memory before they spill to the store's scratch index (bundle/ref-index.ts); tests set it low */
   refsInMemory?: number;
   /**
    * Called in file order (record files in bag order, lines in file order) with
@@ -98,7 +99,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     }
     if (known) {
       const declared = header ? RECORD_TYPES.reduce((a, t) => a + (Number.isSafeInteger(header.counts[t]) ? Math.max(0, header.counts[t]) : 0), 0) : 0;
-      const refs = new RefIndex(opts.refsInMemory ?? refsInMemoryFor(bag), declared);
+      const refs = new RefIndex(openScratchRefIndex, opts.refsInMemory ?? refsInMemoryFor(bag), declared);
       if (!pool) startPool();
       try {
         await checkRecords(bag, refs, pool!, counts, read, problems, opts);

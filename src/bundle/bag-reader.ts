@@ -229,7 +229,7 @@ class Bag implements OpenedBag {
   private checkOxum(): void {
     const oxum = this.bagInfo.find(([k]) => k.toLowerCase() === 'payload-oxum')?.[1];
     if (oxum === undefined) return this.problem(BAG_INFO_TXT, 'has no Payload-Oxum');
-    const m = /^(\d+)\.(\d+)$/.exec(oxum);
+    const m = oxum.match(/^(\d+)\.(\d+)$/);
     const payload = this.paths.filter((p) => bagPathKind(p) === 'payload');
     const octets = payload.reduce((a, p) => a + this.byPath.get(p)!.size, 0);
     if (!m) return this.problem(BAG_INFO_TXT, `Payload-Oxum ${JSON.stringify(oxum)} is not <octets>.<files>`);
@@ -368,7 +368,7 @@ function parseManifest(file: string, text: string, problems: Problem[]): Map<str
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   lines.forEach((raw, i) => {
-    const m = /^([0-9a-fA-F]{64})[ \t]+\*?(\S.*)$/.exec(raw.replace(/\r$/, ''));
+    const m = raw.replace(/\r$/, '').match(/^([0-9a-fA-F]{64})[ \t]+\*?(\S.*)$/);
     if (!m) return problems.push({ file, line: i + 1, message: 'expected "<sha256 hex>  <path>"' });
     const p = decodeURIComponentSafe(m[2]!);
     if (out.has(p)) problems.push({ file, line: i + 1, message: `lists ${p} twice` });
@@ -407,7 +407,7 @@ function parseFields(text: string, onBad?: (line: number, message: string) => vo
       out[out.length - 1]![1] += ' ' + line.trim();
       return;
     }
-    const m = /^([^:\s][^:]*):[ \t]*(.*)$/.exec(line);
+    const m = line.match(/^([^:\s][^:]*):[ \t]*(.*)$/);
     if (m) out.push([m[1]!.trim(), m[2]!.trim()]);
     else onBad?.(i + 1, 'expected "Label: value"');
   });

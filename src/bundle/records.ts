@@ -106,7 +106,7 @@ export function documentPath(sha256: string): string {
 
 /** Which record type a payload path holds, if any. */
 export function recordTypeOfFile(path: string): RecordType | undefined {
-  const m = /^data\/records\/([a-z_]+)\.ndjson$/.exec(path);
+  const m = path.match(/^data\/records\/([a-z_]+)\.ndjson$/);
   return m && (RECORD_TYPES as readonly string[]).includes(m[1]!) ? (m[1] as RecordType) : undefined;
 }
 

@@ -1,10 +1,10 @@
 // The refs a bundle defines and uses (B5), for verify. Small and medium
 // bundles keep them in memory: a Map of defined refs, and only the uses that
 // were not yet defined when they were read (most uses point back at records
-// already seen). Past `memoryLimit` entries everything spills to a temporary
-// on-disk SQLite database, written in multi-row batches, so memory stays flat
-// however large the bundle (P1). Both modes report the same problems.
-import Database from 'better-sqlite3';
+// already seen). Past `memoryLimit` entries everything spills to a scratch
+// index the caller gives (verify: the store's on-disk scratch index, see
+// store/port.ts ScratchRefIndex), so memory stays flat however large the
+// bundle (P1). Both modes report the same problems.
 import type { Problem } from '../shared/errors.js';
 import { refHash } from './ref-hash.js';
 import type { DocumentRef } from './records.js';
@@ -17,13 +17,27 @@ import type { DocumentRef } from './records.js';
  */
 export const DEFAULT_REFS_IN_MEMORY = 500_000;
 const MAX_PROBLEMS = 1000;
-const ROWS_PER_INSERT = 200;
 
 type Add = (p: Problem) => void;
 interface Found {
   ref: string;
   loc: number;
   pointer: string;
+}
+
+/**
+ * Where the refs go past the memory limit: a scratch index kept outside memory
+ * (the store's, store/port.ts ScratchRefIndex, given by verify). `loc` is the
+ * place as this index packs it; answers come in loc order, at most `limit`.
+ */
+export interface RefSpill {
+  def(ref: string, loc: number): void;
+  use(ref: string, loc: number, pointer: string): void;
+  doc(path: string, loc: number): void;
+  duplicates(limit: number): { ref: string; loc: number; first: number }[];
+  dangling(limit: number): Found[];
+  missingDocuments(present: readonly string[], limit: number): Found[];
+  close(): void;
 }
 
 /**
@@ -102,17 +116,21 @@ export class RefIndex {
   private defs: DefTable | undefined;
   private uses: Found[] = [];
   private docs: Found[] = [];
-  private disk: DiskRefs | undefined;
+  private disk: RefSpill | undefined;
 
-  /** `expected`: the refs the bundle says it defines (its header's counts), to size the table once (growing it cost ~95 ms at 100,000 contacts) */
+  /**
+   * `spillTo`: opens the scratch index the refs move to past `memoryLimit`;
+   * `expected`: the refs the bundle says it defines (its header's counts), to size the table once (growing it cost ~95 ms at 100,000 contacts)
+   */
   constructor(
+    private readonly spillTo: () => RefSpill,
     private readonly memoryLimit = DEFAULT_REFS_IN_MEMORY,
     expected = 0,
   ) {
     this.defs = new DefTable(Math.min(expected, memoryLimit));
   }
 
-  /** true once the refs have moved to SQLite */
+  /** true once the refs have moved to the scratch index */
   get spilled(): boolean {
     return this.disk !== undefined;
   }
@@ -207,7 +225,7 @@ export class RefIndex {
 
   private checkBudget(): void {
     if (this.defs!.size + this.uses.length + this.docs.length <= this.memoryLimit) return;
-    const disk = new DiskRefs();
+    const disk = this.spillTo();
     for (const [ref, loc] of this.defs!.entries()) disk.def(ref, loc);
     for (const u of this.uses) disk.use(u.ref, u.loc, u.pointer);
     for (const d of this.docs) disk.doc(d.ref, d.loc);
@@ -225,110 +243,4 @@ function notUnique(ref: string, first: string): string {
 /** File order is the order files were first seen (verify reads them sorted), then line, then pointer. */
 function byPlace(a: Found, b: Found): number {
   return a.loc - b.loc || (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0);
-}
-
-/** A buffered multi-row INSERT: one statement per ROWS_PER_INSERT rows instead of one per row. */
-class BatchInsert {
-  private readonly many;
-  private readonly one;
-  private rows: unknown[] = [];
-
-  constructor(
-    private readonly db: Database.Database,
-    table: string,
-    private readonly width: number,
-  ) {
-    const row = `(${Array(width).fill('?').join(', ')})`;
-    this.many = db.prepare(`INSERT INTO ${table} VALUES ${Array(ROWS_PER_INSERT).fill(row).join(', ')}`);
-    this.one = db.prepare(`INSERT INTO ${table} VALUES ${row}`);
-  }
-
-  add(...values: unknown[]): void {
-    this.rows.push(...values);
-    if (this.rows.length === ROWS_PER_INSERT * this.width) {
-      this.many.run(this.rows);
-      this.rows = [];
-    }
-  }
-
-  flush(): void {
-    for (let i = 0; i < this.rows.length; i += this.width) this.one.run(this.rows.slice(i, i + this.width));
-    this.rows = [];
-  }
-}
-
-/** The spilled refs: plain tables filled in insertion order, indexed once at the end. */
-class DiskRefs {
-  private readonly db = new Database('');
-  private readonly defs;
-  private readonly uses;
-  private readonly docs;
-  private finished = false;
-
-  constructor() {
-    this.db.pragma('journal_mode = OFF');
-    this.db.pragma('synchronous = OFF');
-    this.db.exec(`CREATE TABLE defs (ref TEXT NOT NULL, loc INTEGER NOT NULL);
-      CREATE TABLE uses (ref TEXT NOT NULL, loc INTEGER NOT NULL, pointer TEXT NOT NULL);
-      CREATE TABLE docs (path TEXT NOT NULL, loc INTEGER NOT NULL)`);
-    this.defs = new BatchInsert(this.db, 'defs', 2);
-    this.uses = new BatchInsert(this.db, 'uses', 3);
-    this.docs = new BatchInsert(this.db, 'docs', 2);
-    // One transaction for the whole run: the database is private and temporary.
-    this.db.exec('BEGIN');
-  }
-
-  def(ref: string, loc: number): void {
-    this.defs.add(ref, loc);
-  }
-  use(ref: string, loc: number, pointer: string): void {
-    this.uses.add(ref, loc, pointer);
-  }
-  doc(path: string, loc: number): void {
-    this.docs.add(path, loc);
-  }
-
-  private finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.defs.flush();
-    this.uses.flush();
-    this.docs.flush();
-    this.db.exec('CREATE INDEX defs_ref ON defs(ref)');
-  }
-
-  /** Every definition after the first of its ref, with the first's place. */
-  duplicates(limit: number): { ref: string; loc: number; first: number }[] {
-    this.finish();
-    return this.db
-      .prepare(
-        `SELECT d.ref, d.loc, f.loc AS first FROM defs d
-           JOIN defs f ON f.ref = d.ref AND f.rowid = (SELECT min(rowid) FROM defs WHERE ref = d.ref)
-          WHERE d.rowid > f.rowid AND d.ref IN (SELECT ref FROM defs GROUP BY ref HAVING count(*) > 1)
-          ORDER BY d.loc LIMIT ${limit}`,
-      )
-      .all() as { ref: string; loc: number; first: number }[];
-  }
-
-  dangling(limit: number): Found[] {
-    this.finish();
-    return this.db
-      .prepare(`SELECT ref, loc, pointer FROM uses u WHERE NOT EXISTS (SELECT 1 FROM defs d WHERE d.ref = u.ref) ORDER BY loc, pointer LIMIT ${limit}`)
-      .all() as Found[];
-  }
-
-  missingDocuments(present: string[], limit: number): Found[] {
-    this.finish();
-    this.db.exec('CREATE TEMP TABLE present (path TEXT PRIMARY KEY) WITHOUT ROWID');
-    const ins = this.db.prepare('INSERT OR IGNORE INTO present VALUES (?)');
-    for (const p of present) ins.run(p);
-    return this.db
-      .prepare(`SELECT path AS ref, loc, '' AS pointer FROM docs WHERE path NOT IN (SELECT path FROM temp.present) ORDER BY loc LIMIT ${limit}`)
-      .all() as Found[];
-  }
-
-  close(): void {
-    if (this.db.inTransaction) this.db.exec('ROLLBACK');
-    this.db.close();
-  }
 }

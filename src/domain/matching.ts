@@ -24,7 +24,7 @@ export function taxDigits(s: string | null | undefined): string {
 export function normaliseBirthDate(s: string | null | undefined): string {
   if (!s) return '';
   const t = s.trim();
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const m = t.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/);
   if (!m) return '';
   return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
 }

@@ -7,7 +7,7 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export function isValidDate(s: string): boolean {
-  const m = DATE.exec(s);
+  const m = s.match(DATE);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (mo < 1 || mo > 12 || d < 1) return false;
@@ -16,7 +16,7 @@ export function isValidDate(s: string): boolean {
 }
 
 export function isValidTimestamp(s: string): boolean {
-  const m = TIMESTAMP.exec(s);
+  const m = s.match(TIMESTAMP);
   if (!m) return false;
   if (!isValidDate(`${m[1]}-${m[2]}-${m[3]}`)) return false;
   return Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 60;

@@ -1,7 +1,7 @@
 // D6: rights are granted and revoked by an administrator of the office.
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import { inTransaction, type Db } from '../store/sqlite/db.js';
-import { formatRights, hasRight, requireOffice, requireUser, rightsOf, type User } from '../store/sqlite/offices.js';
+import { formatRights, hasRight, rightsOf } from '../shared/rights.js';
+import type { OfficesStore, User } from '../store/port.js';
 import { RIGHTS, type Right } from '../domain/model/tables.js';
 
 export interface RightsChange {
@@ -23,19 +23,19 @@ export function parseRights(names: readonly string[]): Right[] {
 }
 
 export function changeRights(
-  db: Db,
+  offices: OfficesStore,
   req: { office: string; user: string; admin: string; rights: readonly string[]; grant: boolean },
-): RightsChange {
+): Promise<RightsChange> {
   const rights = parseRights(req.rights);
-  return inTransaction(db, () => {
-    const office = requireOffice(db, req.office);
-    const admin = requireUser(db, office, req.admin);
+  return offices.changeRights(async (s) => {
+    const office = await s.requireOffice(req.office);
+    const admin = await s.requireUser(office, req.admin);
     if (!hasRight(admin, 'admin')) {
       throw new OfficeportError(ErrorCode.RIGHTS, `${admin.username} is not an administrator of office ${office.name}`, {
         hint: 'rights are granted by a user holding admin in the same office (--as ADMIN)',
       });
     }
-    const user = requireUser(db, office, req.user);
+    const user = await s.requireUser(office, req.user);
     const before = rightsOf(user);
     const next = new Set<string>(before);
     for (const r of rights) {
@@ -45,7 +45,7 @@ export function changeRights(
     const cell = formatRights(next);
     const after = rightsOf({ rights: cell });
     const changed = (user.rights ?? null) !== cell;
-    if (changed) db.prepare(`UPDATE users SET rights = ? WHERE id = ?`).run(cell, user.id);
+    if (changed) await s.setRights(user.id, cell);
     return { office: office.name, user: user.username, before, after, changed };
   });
 }
@@ -57,11 +57,9 @@ export interface UserRights {
   rights: Right[];
 }
 
-export function showRights(db: Db, officeRef: string, userRef?: string): { office: string; users: UserRights[] } {
-  const office = requireOffice(db, officeRef);
-  const users: User[] = userRef
-    ? [requireUser(db, office, userRef)]
-    : (db.prepare(`SELECT * FROM users WHERE office_id = ? ORDER BY username`).all(office.id) as User[]);
+export async function showRights(offices: OfficesStore, officeRef: string, userRef?: string): Promise<{ office: string; users: UserRights[] }> {
+  const office = await offices.requireOffice(officeRef);
+  const users: User[] = userRef ? [await offices.requireUser(office, userRef)] : await offices.users(office.id);
   return {
     office: office.name,
     users: users.map((u) => ({ id: u.id, username: u.username, full_name: u.full_name, rights: rightsOf(u) })),

@@ -7,16 +7,15 @@ import { CATALOGUE_KINDS, proposePairings, type CatalogueKind, type MigrationPla
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { writeOutputFile, type OutputOptions } from '../shared/output-file.js';
 import { applyMigration, planMigration, resolveRecord, type AppliedMigration, type RealignContext } from './migrate.js';
-import * as cat from '../store/sqlite/catalogue.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { RealignLookups, RealignStore } from '../store/port.js';
 
 export const PLAN_COLUMNS = ['kind', 'local_id', 'local_name', 'resource_id', 'resource_name', 'match', 'action'] as const;
 
 const cliKind = (k: CatalogueKind) => k.replace('_', '-');
 const KIND_BY_CLI = new Map(CATALOGUE_KINDS.map((k) => [cliKind(k), k]));
 
-export function pairingsFor(db: Db, ctx: Pick<RealignContext, 'office' | 'resource'>): PairingRow[] {
-  return proposePairings(cat.listAllKinds(db, ctx.office.id), cat.listAllKinds(db, ctx.resource.id));
+export async function pairingsFor(store: RealignLookups, ctx: Pick<RealignContext, 'office' | 'resource'>): Promise<PairingRow[]> {
+  return proposePairings(await store.allRecords(ctx.office.id), await store.allRecords(ctx.resource.id));
 }
 
 /** Write the plan CSV (temporary name, then rename), safe to open in a spreadsheet. */
@@ -72,21 +71,25 @@ export type ApplyItem =
 const ORDER: Record<CatalogueKind, number> = { carrier: 0, product: 1, rider: 2, service_provider: 3 };
 
 /** Which rows run and the plan of each, computed before anything changes. */
-export function prepareApply(db: Db, ctx: RealignContext, rows: readonly PlanFileRow[]): ApplyItem[] {
+export async function prepareApply(store: RealignLookups, ctx: RealignContext, rows: readonly PlanFileRow[]): Promise<ApplyItem[]> {
   const sorted = [...rows].sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.line - b.line);
-  return sorted.map((row): ApplyItem => {
-    if (row.match !== 'exact') return { row, status: 'skipped', reason: `${row.match || 'no'} match: rename the local record to the exact resource name, then plan again` };
-    if (row.action === 'with-carrier') return { row, status: 'skipped', reason: 'migrated by the migration of its carrier' };
-    if (row.action !== 'realign') return { row, status: 'skipped', reason: `action ${row.action} is not a migration` };
-    try {
-      const local = resolveRecord(db, row.kind, ctx.office, row.local_id, 'local');
-      const resource = resolveRecord(db, row.kind, ctx.resource, row.resource_id, 'resource');
-      return { row, status: 'planned', plan: planMigration(db, ctx, local, resource) };
-    } catch (e) {
-      if (e instanceof OfficeportError) return { row, status: 'refused', reason: e.message };
-      throw e;
-    }
-  });
+  const items: ApplyItem[] = [];
+  for (const row of sorted) items.push(await prepareRow(store, ctx, row));
+  return items;
+}
+
+async function prepareRow(store: RealignLookups, ctx: RealignContext, row: PlanFileRow): Promise<ApplyItem> {
+  if (row.match !== 'exact') return { row, status: 'skipped', reason: `${row.match || 'no'} match: rename the local record to the exact resource name, then plan again` };
+  if (row.action === 'with-carrier') return { row, status: 'skipped', reason: 'migrated by the migration of its carrier' };
+  if (row.action !== 'realign') return { row, status: 'skipped', reason: `action ${row.action} is not a migration` };
+  try {
+    const local = await resolveRecord(store, row.kind, ctx.office, row.local_id, 'local');
+    const resource = await resolveRecord(store, row.kind, ctx.resource, row.resource_id, 'resource');
+    return { row, status: 'planned', plan: await planMigration(store, ctx, local, resource) };
+  } catch (e) {
+    if (e instanceof OfficeportError) return { row, status: 'refused', reason: e.message };
+    throw e;
+  }
 }
 
 export type ApplyOutcome =
@@ -94,14 +97,19 @@ export type ApplyOutcome =
   | { row: PlanFileRow; status: 'skipped' | 'refused' | 'failed'; reason: string };
 
 /** Each planned row as its own migration: own transaction, own journal entry. One failing does not stop the others. */
-export function applyPlanned(db: Db, ctx: RealignContext, items: readonly ApplyItem[]): ApplyOutcome[] {
-  return items.map((item): ApplyOutcome => {
-    if (item.status !== 'planned') return item;
-    try {
-      return { row: item.row, status: 'applied', applied: applyMigration(db, ctx, item.plan) };
-    } catch (e) {
-      if (e instanceof OfficeportError) return { row: item.row, status: 'failed', reason: e.message };
-      throw e;
+export async function applyPlanned(store: RealignStore, ctx: RealignContext, items: readonly ApplyItem[]): Promise<ApplyOutcome[]> {
+  const outcomes: ApplyOutcome[] = [];
+  for (const item of items) {
+    if (item.status !== 'planned') {
+      outcomes.push(item);
+      continue;
     }
-  });
+    try {
+      outcomes.push({ row: item.row, status: 'applied', applied: await applyMigration(store, ctx, item.plan) });
+    } catch (e) {
+      if (e instanceof OfficeportError) outcomes.push({ row: item.row, status: 'failed', reason: e.message });
+      else throw e;
+    }
+  }
+  return outcomes;
 }

@@ -23,7 +23,9 @@ export interface OutputOptions {
   force?: boolean;
   /** the option that named the path, for messages: '--out' */
   option?: string;
-  /** the installation the command runs on, if any */
+  /** the installation the command runs on, if any: the files no output may replace (the first is the installation itself) and its inbox folder (a store's home) */
+  home?: { readonly files: readonly string[]; readonly inboxDir: string };
+  /** the installation file the command runs on, for a command that has not opened it (its files are those of an SQLite installation) */
   installation?: string;
 }
 
@@ -159,20 +161,27 @@ export function publishFolder(tmp: string, dir: string, opts: OutputOptions = {}
 
 /** Whether `file` is, or belongs to, an installation: refused as an output whatever the flags. */
 export function refuseInstallationFile(file: string, opts: OutputOptions = {}): void {
-  const what = installationFileKind(file, opts.installation);
+  const what = installationFileKind(file, opts.home ?? (opts.installation !== undefined ? sqliteHome(opts.installation) : undefined));
   if (!what) return;
   throw new OfficeportError(ErrorCode.REFUSED, `${file} is ${what}; no command writes over it, not even with --force; nothing was written`, {
     hint: `name another file${opts.option ? ` for ${opts.option}` : ''}`,
   });
 }
 
-function installationFileKind(file: string, installation?: string): string | undefined {
+/** The files of the installation at `file` as the SQLite adapter keeps them (store/sqlite/store.ts, homeOf). */
+function sqliteHome(file: string): NonNullable<OutputOptions['home']> | undefined {
+  if (!file) return undefined;
+  const inst = path.resolve(file);
+  return { files: [inst, ...SIDE_FILES.map((s) => inst + s)], inboxDir: `${inst}.inbox` };
+}
+
+function installationFileKind(file: string, home?: OutputOptions['home']): string | undefined {
   const abs = path.resolve(file);
-  if (installation) {
-    const inst = path.resolve(installation);
-    if (sameFile(abs, inst)) return 'the installation this command runs on';
-    if (SIDE_FILES.some((s) => abs === inst + s)) return 'a file of the installation this command runs on';
-    if (path.dirname(abs) === `${inst}.inbox`) return 'a staged inbox copy of the installation this command runs on';
+  if (home) {
+    const [inst, ...beside] = home.files.map((f) => path.resolve(f));
+    if (inst !== undefined && sameFile(abs, inst)) return 'the installation this command runs on';
+    if (beside.includes(abs)) return 'a file of the installation this command runs on';
+    if (path.dirname(abs) === path.resolve(home.inboxDir)) return 'a staged inbox copy of the installation this command runs on';
   }
   const head = readHead(abs, 16);
   if (head && head.length === 16 && head.equals(SQLITE_MAGIC)) return 'a SQLite database (an installation, or another program\'s data)';
@@ -243,7 +252,7 @@ export function sweepLeftovers(dir: string): string[] {
   const removed: string[] = [];
   const uid = process.getuid?.();
   for (const name of names) {
-    const m = LEFTOVER.exec(name);
+    const m = name.match(LEFTOVER);
     if (!m) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || alive(pid)) continue;

@@ -1,7 +1,7 @@
 // Opening an installation: the one place that chooses the store's adapter.
 import { openInstallation, type Db } from './sqlite/db.js';
-import { sqliteStore } from './sqlite/store.js';
-import type { ExportReaderToken, ExportWorkerReader, Store } from './port.js';
+import { homeOf, sqliteStore } from './sqlite/store.js';
+import type { ExportReaderToken, ExportWorkerReader, InstallationHome, Store } from './port.js';
 import { openSqliteExportReader } from './sqlite/export-store.js';
 
 export { openInstallation, resolveDbPath, type Db } from './sqlite/db.js';
@@ -9,6 +9,11 @@ export { openInstallation, resolveDbPath, type Db } from './sqlite/db.js';
 /** The store of an installation already opened (while features move onto the port, they share the handle). */
 export function storeOf(db: Db): Store {
   return sqliteStore(db, db.name);
+}
+
+/** The home of the installation at `file`, without opening it: for a command that checks its outputs before it opens the installation, or never opens it. */
+export function homeAt(file: string): InstallationHome {
+  return homeOf(file);
 }
 
 /** Opens the installation at `file` as a store. */
@@ -22,3 +27,5 @@ export function openExportReader(token: ExportReaderToken): ExportWorkerReader {
   if (token.adapter === 'sqlite') return openSqliteExportReader(token);
   throw new Error(`no store adapter ${JSON.stringify(token.adapter)}`);
 }
+/** A private scratch index for verify's reference check (no installation). */
+export { openScratchRefIndex } from './sqlite/scratch-ref-index.js';

@@ -13,6 +13,7 @@
 import type { TableName } from '../domain/model/tables.js';
 import type { Decision, Presence } from '../domain/export-rules.js';
 import type { RecordType } from '../domain/model/records.js';
+import type { CatalogueKind, CatalogueRecord, RecordChange, Switch } from '../domain/realign-rules.js';
 
 /** Where an installation keeps what is not in its tables, and how messages name it. */
 export interface InstallationHome {
@@ -65,9 +66,9 @@ export interface InstallationStore {
   documents(): AsyncIterable<{ path: string; content: Buffer }>;
 }
 
-// ---------------------------------------------------------------- export
+// ---------------------------------------------------------------- offices, users and rights
 
-/** An office as the export finds it (by id or name). */
+/** An office (by id or name). */
 export interface Office {
   id: string;
   name: string;
@@ -84,6 +85,248 @@ export interface User {
   full_name: string | null;
   rights: string | null;
 }
+
+/** The lookups every command starts with. The require forms refuse with a not-found error that names the way to list them. */
+export interface OfficeLookups {
+  /** an office by id, else by name */
+  office(ref: string): Promise<Office | undefined>;
+  requireOffice(ref: string): Promise<Office>;
+  /** a user of an office by id, else by username */
+  user(officeId: string, ref: string): Promise<User | undefined>;
+  requireUser(office: Office, ref: string): Promise<User>;
+  /** the users of an office, by username */
+  users(officeId: string): Promise<User[]>;
+}
+
+/** One change of users' rights, inside one write transaction (D6). */
+export interface RightsSession extends OfficeLookups {
+  /** stores a user's rights cell (null: no rights) */
+  setRights(userId: string, rights: string | null): Promise<void>;
+}
+
+export interface OfficesStore extends OfficeLookups {
+  /** Runs `change` in one write transaction; commits when it returns, rolls back when it throws. */
+  changeRights<T>(change: (s: RightsSession) => Promise<T>): Promise<T>;
+}
+
+// ---------------------------------------------------------------- sets and listings
+
+/** A set of contacts of an office (D7). */
+export interface ContactSet {
+  id: string;
+  office_id: string;
+  name: string;
+  owner_user_id: string | null;
+}
+
+/** A member of a set as `set show` lists it. */
+export interface SetMember {
+  id: string;
+  kind: string;
+  name: string;
+}
+
+/** A row of a listing: its columns by name. */
+export type ListRow = Record<string, string | number | null>;
+
+export interface SetLookups extends OfficeLookups {
+  /** a set of an office by name, else by id */
+  set(officeId: string, ref: string): Promise<ContactSet | undefined>;
+  /** the office of each of these contacts that exists (absent ids are not keys) */
+  contactOffices(ids: readonly string[]): Promise<Map<string, string>>;
+  /** the contacts of an office whose primary advisor is `advisorId`, by id */
+  book(officeId: string, advisorId: string): Promise<string[]>;
+}
+
+/** One change of sets, inside one write transaction. */
+export interface SetsSession extends SetLookups {
+  /** a new empty set with a fresh id; returns the id */
+  create(set: Omit<ContactSet, 'id'>): Promise<string>;
+  /** adds the contacts that are not members yet, in order; returns how many were added */
+  addMembers(setId: string, contactIds: readonly string[]): Promise<number>;
+  /** removes these contacts from the set; returns how many were members */
+  removeMembers(setId: string, contactIds: readonly string[]): Promise<number>;
+  /** deletes the set and its memberships; returns how many memberships went */
+  delete(setId: string): Promise<number>;
+  /** how many members the set has */
+  count(setId: string): Promise<number>;
+}
+
+export interface SetsStore extends SetLookups {
+  /** Runs `change` in one write transaction; commits when it returns, rolls back when it throws. */
+  change<T>(change: (s: SetsSession) => Promise<T>): Promise<T>;
+  /** the members of a set, by contact id, with their display name */
+  members(setId: string): Promise<SetMember[]>;
+  /** the offices holding a set of this name or id */
+  officesHolding(ref: string): Promise<string[]>;
+  /** what `list` shows: offices (by id), users (by office, username), sets (by office, name, with their member count), contacts (by office, id) */
+  list(what: 'offices' | 'users' | 'sets', officeId?: string): Promise<ListRow[]>;
+  listContacts(filter: { officeId?: string; setId?: string }): Promise<ListRow[]>;
+}
+
+// ---------------------------------------------------------------- realign
+
+/** A catalogue record as the blank search shows it (R2): with its office's and carrier's names. */
+export interface CatalogueSearchRow extends CatalogueRecord {
+  office_name: string;
+  readonly: boolean;
+  carrier_name: string | null;
+}
+
+/** A carrier of the resource report (R3) with its products. */
+export interface ReportCarrier {
+  id: string;
+  name: string;
+  naic_code: string | null;
+  phone: string | null;
+  email: string | null;
+  street: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  products: { id: string; name: string; line_of_business: string | null; active: string | null }[];
+}
+
+/** What a realignment journal entry says about itself (R10). */
+export interface RealignEntryHead {
+  office_id: string;
+  user_id: string;
+  /** carrier, product, rider, service_provider, purge or rename */
+  kind: string;
+  local_id: string;
+  resource_id: string;
+  summary: unknown;
+}
+
+/** A journal entry as `realign log` lists it. */
+export interface RealignEntry extends RealignEntryHead {
+  id: number;
+  at: string;
+  undone_at: string | null;
+}
+
+/** The catalogue and the journal as a realignment reads them. */
+export interface RealignLookups extends OfficeLookups {
+  /** records of one kind held by one office, by name then id */
+  records(kind: CatalogueKind, officeId: string): Promise<CatalogueRecord[]>;
+  /** records of every kind held by one office: carriers, products, riders, service providers, each by name then id */
+  allRecords(officeId: string): Promise<CatalogueRecord[]>;
+  record(kind: CatalogueKind, id: string): Promise<CatalogueRecord | undefined>;
+  /** a record of an office by id, or else every record of it with exactly this name (by id) */
+  findRecords(kind: CatalogueKind, officeId: string, ref: string): Promise<CatalogueRecord[]>;
+  /** the products then the riders of one office whose carrier is `carrierId`, each by id */
+  childrenOf(carrierId: string, officeId: string): Promise<CatalogueRecord[]>;
+  /** how many rows of office content name each record, per reference (keyed by refKey) */
+  referenceCounts(records: readonly Pick<CatalogueRecord, 'kind' | 'id'>[]): Promise<Record<string, number>>;
+  /** how many rows of office content name each record, all references together, in the order of `records` */
+  totalReferences(records: readonly Pick<CatalogueRecord, 'kind' | 'id'>[]): Promise<number[]>;
+  /** the record of `kind` whose name `name` would collide with `rec`'s new name: same carrier (products, riders) or same office */
+  nameHolder(kind: CatalogueKind, rec: CatalogueRecord, name: string): Promise<string | undefined>;
+  /** a journal entry by id */
+  entry(id: number): Promise<RealignEntry | undefined>;
+  /** the live entries of an office whose after-images hold any of these records, by id */
+  entriesHoldingRecords(officeId: string, records: readonly Pick<CatalogueRecord, 'kind' | 'id'>[]): Promise<number[]>;
+}
+
+/** One realignment, inside one write transaction: each change is journaled with the rows before and after it. */
+export interface RealignSession extends RealignLookups {
+  /** R5, R6, R10: applies the switches then the record changes, journaled; returns the entry's id */
+  migrate(head: RealignEntryHead, switches: readonly Switch[], records: readonly RecordChange[]): Promise<number>;
+  /** R11: deletes the records, journaled; returns the entry's id */
+  purge(head: RealignEntryHead, records: readonly Pick<CatalogueRecord, 'kind' | 'id'>[]): Promise<number>;
+  /** R8: renames a record, journaled; returns the entry's id */
+  rename(head: RealignEntryHead, kind: CatalogueKind, id: string, name: string): Promise<number>;
+  /** the rows of entry `id` that no longer look as it left them, or whose id another row holds now: how many, and the first `shown` described */
+  changesSince(id: number, shown: number): Promise<{ count: number; shown: string[] }>;
+  /** live later entries of the same office that changed any row entry `id` changed, newest first */
+  laterEntriesTouching(id: number): Promise<number[]>;
+  /** puts back the rows of entry `id` as they were before it and marks it undone; returns the rows restored */
+  restore(id: number): Promise<number>;
+}
+
+export interface RealignStore extends RealignLookups {
+  /** Runs `change` in one write transaction; commits when it returns, rolls back when it throws. */
+  change<T>(change: (s: RealignSession) => Promise<T>): Promise<T>;
+  /** the journal of an office, by id */
+  journal(officeId: string): Promise<RealignEntry[]>;
+  /** R2: the records of an office and of its resource office (when given) whose name contains `name` (any when absent), by name then id */
+  search(kind: CatalogueKind, officeId: string, resourceId: string | null, name?: string): Promise<CatalogueSearchRow[]>;
+  /** R3: the carriers of a resource office with their products, by name then id */
+  carriersAndProducts(resourceId: string): Promise<ReportCarrier[]>;
+}
+
+// ---------------------------------------------------------------- audit: the transfer log
+
+/** One line of `officeport log`: an export from the ledger, or an import, accept, undo, finalize ... from the transfer log. */
+export interface LogEntry {
+  /** ISO time of the action (for exports: the bundle's creation time) */
+  at: string;
+  /** export, import, accept, finalize, undo, ... as the writer named it */
+  action: string;
+  bundle_id: string | null;
+  office_id: string | null;
+  office_name: string | null;
+  user_id: string | null;
+  username: string | null;
+  /** for exports: the office and user the bundle is addressed to */
+  target: { office: string; user: string } | null;
+  /** numbers the action reports: records per type, or outcomes per kind */
+  counts: Record<string, number>;
+  /** a one-line description when the writer gave one */
+  summary: string | null;
+  /** for exports: when the move was finalized in the source office */
+  finalized_at: string | null;
+  source: 'export_ledger' | 'transfer_log';
+  /** transfer_log sequence number (insertion order), null for ledger rows */
+  seq: number | null;
+}
+
+export interface AuditStore {
+  /** the transfers of the installation in time order, of one office and/or one bundle when given */
+  transfers(filter: { officeId?: string; bundleId?: string }): Promise<LogEntry[]>;
+}
+
+// ---------------------------------------------------------------- trust
+
+export interface TrustStore {
+  /** the installation's secret (receipt keys derive from it); it never leaves the installation */
+  installationSecret(): Promise<Buffer>;
+}
+
+// ---------------------------------------------------------------- verify's scratch reference index
+
+/** A place in a bundle as verify numbers it (file index and line, packed by the caller), and what it names. */
+export interface ScratchRefPlace {
+  ref: string;
+  loc: number;
+  pointer: string;
+}
+
+/**
+ * Where verify's reference check (bundle/ref-index.ts) spills the refs of a
+ * bundle too large to keep in memory: private and temporary, no installation
+ * involved (src/store/open.ts, openScratchRefIndex). Synchronous, unlike the
+ * installation's port: it is fed once per record line, on verify's hot path,
+ * and is always local scratch space. Duplicate and dangling answers come in
+ * `loc` order, at most `limit`.
+ */
+export interface ScratchRefIndex {
+  /** a record defines `ref` at `loc` */
+  def(ref: string, loc: number): void;
+  /** the record at `loc` refers to `ref` at `pointer` */
+  use(ref: string, loc: number, pointer: string): void;
+  /** the letter at `loc` names the document at `path` */
+  doc(path: string, loc: number): void;
+  /** every definition after the first of its ref, with the first one's loc */
+  duplicates(limit: number): { ref: string; loc: number; first: number }[];
+  /** uses whose ref no record defines, by loc then pointer */
+  dangling(limit: number): ScratchRefPlace[];
+  /** letters whose document path is not among `present` (pointer empty) */
+  missingDocuments(present: readonly string[], limit: number): ScratchRefPlace[];
+  close(): void;
+}
+
+// ---------------------------------------------------------------- export
 
 /** A row's columns by name, as text (null: empty). */
 export type StoredRow = Readonly<Record<string, string | null | undefined>>;
@@ -227,5 +470,10 @@ export interface Store {
   readonly home: InstallationHome;
   readonly installation: InstallationStore;
   readonly export: ExportStore;
+  readonly offices: OfficesStore;
+  readonly sets: SetsStore;
+  readonly realign: RealignStore;
+  readonly audit: AuditStore;
+  readonly trust: TrustStore;
   close(): void;
 }

@@ -7,7 +7,10 @@
 // it only at the end and a reader checks it in one pass (docs/bundle-format.md).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import type { TrustStore } from '../store/port.js';
+// Transitional: export still passes its database handle (receiptKeyOf); it moves to TrustStore with the export port.
 import type { Db } from '../store/sqlite/db.js';
+import { installationSecret as sqliteInstallationSecret } from '../store/sqlite/trust-store.js';
 
 const KEY_CONTEXT = 'officeport receipt key v1\0';
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -17,15 +20,14 @@ export function deriveReceiptKey(secret: Buffer, bundleId: string): string {
   return crypto.createHmac('sha256', secret).update(KEY_CONTEXT + bundleId, 'utf8').digest('hex');
 }
 
-/** The installation's secret (made by the schema migration); never leaves the installation. */
-export function installationSecret(db: Db): Buffer {
-  const s = db.prepare(`SELECT secret FROM installation_secret WHERE id = 1`).pluck().get() as Buffer | undefined;
-  if (!s || s.length < 32) throw new Error('the installation has no secret (schema migration missing)');
-  return s;
+/** The receipt key of a bundle this installation exports. */
+export async function receiptKeyFor(trust: TrustStore, bundleId: string): Promise<string> {
+  return deriveReceiptKey(await trust.installationSecret(), bundleId);
 }
 
+/** receiptKeyFor for a caller that still holds the database handle (export, until it reaches the installation through the port). */
 export function receiptKeyOf(db: Db, bundleId: string): string {
-  return deriveReceiptKey(installationSecret(db), bundleId);
+  return deriveReceiptKey(sqliteInstallationSecret(db), bundleId);
 }
 
 /** The receipt's last bytes, after the sealed ones. */
@@ -60,7 +62,7 @@ export function checkSeal(file: string, keyHex: string): SealCheck {
     if (size < TAIL_LENGTH) return 'missing';
     const tail = Buffer.alloc(TAIL_LENGTH);
     fs.readSync(fd, tail, 0, TAIL_LENGTH, size - TAIL_LENGTH);
-    const m = TAIL.exec(tail.toString('latin1'));
+    const m = tail.toString('latin1').match(TAIL);
     if (!m) return 'missing';
     const mac = crypto.createHmac('sha256', Buffer.from(keyHex, 'hex'));
     const buf = Buffer.alloc(1 << 20);

@@ -3,6 +3,7 @@
 // documents.
 import { describe, expect, it } from 'vitest';
 import { RefIndex } from '../../src/bundle/ref-index.js';
+import { openScratchRefIndex } from '../../src/store/open.js';
 import type { Problem } from '../../src/shared/errors.js';
 
 const A = 'data/records/activities.ndjson';
@@ -12,7 +13,7 @@ const L = 'data/records/letters.ndjson';
 const SHA = 'a'.repeat(64);
 
 function feed(limit: number | undefined): { problems: Problem[]; missing: unknown[]; spilled: boolean } {
-  const refs = new RefIndex(limit);
+  const refs = new RefIndex(openScratchRefIndex, limit);
   const problems: Problem[] = [];
   const add = (p: Problem) => problems.push(p);
   try {
@@ -63,7 +64,7 @@ describe('ref index', () => {
   });
 
   it('B5, P1: spilled, many refs go in multi-row batches and a late duplicate is still found', () => {
-    const refs = new RefIndex(100);
+    const refs = new RefIndex(openScratchRefIndex, 100);
     const problems: Problem[] = [];
     try {
       for (let i = 0; i < 5000; i++) {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { refHash } from '../../src/bundle/ref-hash.js';
 import { RefIndex } from '../../src/bundle/ref-index.js';
+import { openScratchRefIndex } from '../../src/store/open.js';
 import type { Problem } from '../../src/shared/errors.js';
 
 const C = 'data/records/contacts.ndjson';
@@ -16,7 +17,7 @@ function dangling(refs: RefIndex): Problem[] {
 
 describe('ref index table', () => {
   it('B5: refs with the same hash are still different refs (duplicates and dangling uses by text)', () => {
-    const refs = new RefIndex();
+    const refs = new RefIndex(openScratchRefIndex);
     const problems: Problem[] = [];
     const add = (p: Problem) => problems.push(p);
     try {
@@ -38,7 +39,7 @@ describe('ref index table', () => {
 
   it('B5: every ref is found after the table grew many times, with and without a size hint', () => {
     for (const expected of [0, 10, 100_000]) {
-      const refs = new RefIndex(undefined, expected);
+      const refs = new RefIndex(openScratchRefIndex, undefined, expected);
       const problems: Problem[] = [];
       try {
         for (let i = 0; i < 20_000; i++) refs.define(`contact/C-${i}`, C, i + 1, (p) => problems.push(p));

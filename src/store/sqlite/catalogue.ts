@@ -10,6 +10,7 @@ import {
   type Reference,
   type Switch,
 } from '../../domain/realign-rules.js';
+import type { CatalogueSearchRow, ReportCarrier } from '../port.js';
 import type { Db } from './db.js';
 import { rowidsWhere, type RowRef } from './row-journal.js';
 
@@ -90,11 +91,7 @@ export function deleteRecord(db: Db, rec: Pick<CatalogueRecord, 'kind' | 'id'>):
 
 // ---------------------------------------------------------------- R2 and R3
 
-export interface SearchRow extends CatalogueRecord {
-  office_name: string;
-  readonly: boolean;
-  carrier_name: string | null;
-}
+export type SearchRow = CatalogueSearchRow;
 
 /** Local and resource records together (the blank search), resource ones read-only. */
 export function searchRecords(
@@ -117,18 +114,7 @@ export function searchRecords(
   return rows.map((r) => ({ ...r, readonly: r.office_id !== officeId }) as SearchRow);
 }
 
-export interface ReportCarrier {
-  id: string;
-  name: string;
-  naic_code: string | null;
-  phone: string | null;
-  email: string | null;
-  street: string | null;
-  city: string | null;
-  state: string | null;
-  postal_code: string | null;
-  products: { id: string; name: string; line_of_business: string | null; active: string | null }[];
-}
+export type { ReportCarrier };
 
 /** "Carriers and Products Only, No Riders - Detail" of a resource office (R3). */
 export function carriersAndProducts(db: Db, resourceId: string): ReportCarrier[] {

@@ -6,6 +6,10 @@ import type { InstallationHome, Store } from '../port.js';
 import type { Db } from './db.js';
 import { SqliteExportStore } from './export-store.js';
 import { SqliteInstallationStore } from './installation-store.js';
+import { SqliteAuditStore } from './audit-store.js';
+import { SqliteOfficesStore, SqliteSetsStore } from './offices-store.js';
+import { SqliteTrustStore } from './trust-store.js';
+import { SqliteRealignStore } from './realign-store.js';
 
 /** The installation's home: the files beside the database file that belong to it. */
 export function homeOf(file: string): InstallationHome {
@@ -23,6 +27,11 @@ export function sqliteStore(db: Db, file: string): Store {
     home: homeOf(file),
     installation: new SqliteInstallationStore(db),
     export: new SqliteExportStore(db, file),
+    offices: new SqliteOfficesStore(db),
+    sets: new SqliteSetsStore(db),
+    realign: new SqliteRealignStore(db),
+    audit: new SqliteAuditStore(db),
+    trust: new SqliteTrustStore(db),
     close: () => db.close(),
   };
 }

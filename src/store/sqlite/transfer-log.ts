@@ -1,29 +1,9 @@
 // Queries behind `officeport log`: the installation's history of transfers,
 // from the export ledger (X11) and the transfer log (I10, M, I13), in time order.
+import type { LogEntry } from '../port.js';
 import type { Db } from './db.js';
 
-export interface LogEntry {
-  /** ISO time of the action (for exports: the bundle's creation time) */
-  at: string;
-  /** export, import, accept, finalize, undo, ... as the writer named it */
-  action: string;
-  bundle_id: string | null;
-  office_id: string | null;
-  office_name: string | null;
-  user_id: string | null;
-  username: string | null;
-  /** for exports: the office and user the bundle is addressed to */
-  target: { office: string; user: string } | null;
-  /** numbers the action reports: records per type, or outcomes per kind */
-  counts: Record<string, number>;
-  /** a one-line description when the writer gave one */
-  summary: string | null;
-  /** for exports: when the move was finalized in the source office */
-  finalized_at: string | null;
-  source: 'export_ledger' | 'transfer_log';
-  /** transfer_log sequence number (insertion order), null for ledger rows */
-  seq: number | null;
-}
+export type { LogEntry };
 
 export interface LogFilter {
   officeId?: string;
