@@ -196,7 +196,7 @@ export interface ConfirmedRef {
 /** M1/M3: the client record an outcome says arrived, if it does. Catalogue refs, pending and dropped are left out. */
 export function confirmedRef(o: ReceiptOutcome): ConfirmedRef | undefined {
   if (!CONFIRMING.has(o.outcome)) return undefined;
-  const m = REF.exec(o.ref);
+  const m = o.ref.match(REF);
   // `policy/P-1#parties/0` is an entry of a record (I4), not a record
   if (!m || !(m[1]! in MOVABLE_PREFIXES) || m[2]!.includes('#')) return undefined;
   return { prefix: m[1] as MovablePrefix, id: m[2]! };

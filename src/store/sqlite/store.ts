@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { InstallationHome, Store } from '../port.js';
 import type { Db } from './db.js';
 import { SqliteInstallationStore } from './installation-store.js';
+import { SqliteFinalizeStore } from './finalize-store.js';
 
 /** The installation's home: the files beside the database file that belong to it. */
 export function homeOf(file: string): InstallationHome {
@@ -21,6 +22,7 @@ export function sqliteStore(db: Db, file: string): Store {
   return {
     home: homeOf(file),
     installation: new SqliteInstallationStore(db),
+    finalize: new SqliteFinalizeStore(db),
     close: () => db.close(),
   };
 }
