@@ -10,7 +10,7 @@ import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../
 import { removalTables, touchedTables } from '../../domain/finalize-rules.js';
 import { BugError } from '../../shared/errors.js';
 import type { Db } from './db.js';
-import type { DetachedReference, FinalizeActor, FinalizeEntry, FinalizeSelection, FinalizeSession, FinalizeStore, FinalizeUndoSession, RemovedDocument, RemovedRow } from '../port.js';
+import type { DetachedReference, FinalizeActor, FinalizeEntry, FinalizeRecords, FinalizeSelection, FinalizeSession, FinalizeStore, FinalizeUndoSession, RemovedDocument, RemovedRow } from '../port.js';
 import type { Right } from '../../domain/model/tables.js';
 import { installationId, requireOffice, requireRights, requireUser } from './offices.js';
 import { SqliteFinalizeUndoSession, danglingReferences, findFinalizeOfArchive } from './finalize-undo-store.js';
@@ -278,21 +278,9 @@ function acceptState(db: Db, acceptId: string): 'live' | 'undone' | 'unknown' {
 /** Rows of archive files go to the feature in batches of this many. */
 const BATCH = 1000;
 
-export class SqliteFinalizeStore implements FinalizeStore {
+/** The ledger and transfer log reads, the same in and out of a session. */
+class SqliteFinalizeRecords implements FinalizeRecords {
   constructor(protected readonly db: Db) {}
-
-  async actor(office: string, user: string, rights: readonly Right[], what: string): Promise<FinalizeActor> {
-    const o = requireOffice(this.db, office);
-    const u = requireUser(this.db, o, user);
-    requireRights(u, o, rights, what);
-    return { office: { id: o.id, name: o.name }, user: { id: u.id, username: u.username } };
-  }
-
-  async installation(): Promise<{ id: string; name: string }> {
-    const id = installationId(this.db);
-    const name = (this.db.prepare(`SELECT name FROM installation LIMIT 1`).get() as { name: string } | undefined)?.name ?? '';
-    return { id, name };
-  }
 
   async ledger(bundleId: string): Promise<LedgerEntry | undefined> {
     return readLedger(this.db, bundleId);
@@ -312,6 +300,21 @@ export class SqliteFinalizeStore implements FinalizeStore {
 
   async countFinalizes(bundleId: string, acceptId: string): Promise<{ bundle: number; receipt: number }> {
     return countFinalizes(this.db, bundleId, acceptId);
+  }
+}
+
+export class SqliteFinalizeStore extends SqliteFinalizeRecords implements FinalizeStore {
+  async actor(office: string, user: string, rights: readonly Right[], what: string): Promise<FinalizeActor> {
+    const o = requireOffice(this.db, office);
+    const u = requireUser(this.db, o, user);
+    requireRights(u, o, rights, what);
+    return { office: { id: o.id, name: o.name }, user: { id: u.id, username: u.username } };
+  }
+
+  async installation(): Promise<{ id: string; name: string }> {
+    const id = installationId(this.db);
+    const name = (this.db.prepare(`SELECT name FROM installation LIMIT 1`).get() as { name: string } | undefined)?.name ?? '';
+    return { id, name };
   }
 
   async preview<T>(read: (s: FinalizeSelection) => Promise<T>): Promise<T> {
@@ -361,7 +364,7 @@ export class SqliteFinalizeStore implements FinalizeStore {
 }
 
 /** A finalize's selection lives in TEMP tables of the session's transaction. */
-class SqliteFinalizeSession extends SqliteFinalizeStore implements FinalizeSession {
+class SqliteFinalizeSession extends SqliteFinalizeRecords implements FinalizeSession {
   private plan: readonly Step[] | undefined;
   private addRef: ((r: ConfirmedRef) => void) | undefined;
 
