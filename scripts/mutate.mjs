@@ -29,7 +29,7 @@ export const MODULES = {
   'zip-reader': { mutate: ['src/bundle/zip-reader.ts'], tests: ['test/bundle/zip-safety.test.ts', 'test/bundle/zip-limits-default.test.ts', 'test/bundle/zip-limit-edges.test.ts', 'test/bundle/bag-writer.test.ts', ...VERIFY_TESTS] },
   'finalize-rules': { mutate: ['src/domain/finalize-rules.ts'], tests: FINALIZE_TESTS },
   'finalize-store': { mutate: ['src/store/sqlite/finalize-store.ts'], tests: FINALIZE_TESTS },
-  finalize: { mutate: ['src/finalize/finalize.ts'], tests: FINALIZE_TESTS },
+  finalize: { mutate: ['src/finalize/finalize.ts', 'src/finalize/retention.ts'], tests: FINALIZE_TESTS },
   matching: { mutate: ['src/domain/matching.ts'], tests: MATCH_TESTS },
   reconcile: { mutate: ['src/domain/reconcile.ts'], tests: MATCH_TESTS },
   'import-plan': { mutate: ['src/import/plan.ts', 'src/import/plan-rows.ts', 'src/import/plan-set.ts', 'src/import/plan-file.ts'], tests: IMPORT_PLAN_TESTS },

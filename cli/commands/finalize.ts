@@ -4,7 +4,7 @@ import type { FinalizeCounts } from '../../src/domain/finalize-rules.js';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { finalizeReceipt, type FinalizePreview, type FinalizeResult } from '../../src/finalize/index.js';
 import { undoFinalize, type UndoFinalizeResult } from '../../src/finalize/index.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -33,7 +33,7 @@ const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
       .option('user', { type: 'string', demandOption: true, describe: 'a user of that office holding data_export (id or username)' })
       .example('$0 finalize undo retention.zip --db source.db --office "North Agency" --user alice', 'refused if ids it would restore are taken now'),
   handler: async (args) => {
-    const r = await withDb(args, (db) => undoFinalize(db, { archiveFile: args.archive, office: args.office, user: args.user }));
+    const r = await withStore(args, (store) => undoFinalize(store, { archiveFile: args.archive, office: args.office, user: args.user }));
     emit(args, r, renderUndo);
   },
 };
@@ -59,8 +59,8 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
     if (!args.receipt) throw new OfficeportError(ErrorCode.USAGE, 'name the receipt to finalize: officeport finalize RECEIPT --office O --user U');
     // L2: a person on a terminal is asked; without one, only --yes (or --dry-run) goes on.
     const confirm = args.yes || args['dry-run'] || !process.stdin.isTTY ? undefined : askOnTerminal;
-    const r = await withDb(args, (db) =>
-      finalizeReceipt(db, {
+    const r = await withStore(args, (store) =>
+      finalizeReceipt(store, {
         receiptFile: args.receipt!,
         office: args.office,
         user: args.user,

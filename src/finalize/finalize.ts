@@ -22,36 +22,16 @@ import {
   type Receipt,
   type ReceiptOutcome,
   type ShapeProblem,
-  type Step,
+  type ConfirmedRef,
 } from '../domain/finalize-rules.js';
+import { displayName } from '../domain/matching.js';
 import { BugError, ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
 import { HEADER_FILE, openBag } from '../bundle/bag-reader.js';
-import { writeBag } from '../bundle/bag-writer.js';
-import { checkOutputPath, makeScratchDir, refuseInstallationFile, type OutputOptions } from '../shared/output-file.js';
-import { VERSION } from '../shared/version.js';
-import type { Db } from '../store/sqlite/db.js';
-import {
-  applyRemovals,
-  countFinalizes,
-  danglingReferences,
-  dropTempTables,
-  findFinalize,
-  isRecordedArchive,
-  createFinalizeTables,
-  listMovedContacts,
-  logFinalize,
-  markFinalized,
-  acceptState,
-  readLedger,
-  selectionDigest,
-  type MovedContact,
-  refsNotHeld,
-  selectRemovals,
-  spoolArchiveRows,
-} from '../store/sqlite/finalize-store.js';
+import { checkOutputPath, refuseInstallationFile } from '../shared/output-file.js';
+import type { FinalizeActor, FinalizeRecords, FinalizeSelection, FinalizeSession, Store } from '../store/port.js';
 import { checkSeal } from '../trust/receipt-seal.js';
-import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from '../store/sqlite/offices.js';
+import { writeRetentionArchive, type WrittenArchive } from './retention.js';
 
 /** M1: finalize removes client data from the office, which is what the export right (X1) governs. */
 export const FINALIZE_RIGHT = 'data_export' as const;
@@ -105,6 +85,11 @@ export interface FinalizePreview {
   archive: string;
 }
 
+export interface MovedContact {
+  id: string;
+  name: string;
+}
+
 /** The receipt without its outcomes (they are streamed from the file, twice: check, then load). */
 type ReceiptHead = Omit<Receipt, 'outcomes'>;
 
@@ -112,45 +97,41 @@ interface Checked {
   receipt: ReceiptHead;
   outcomes: Record<Outcome, number>;
   sha256: string;
-  office: Office;
-  user: User;
+  office: FinalizeActor['office'];
+  user: FinalizeActor['user'];
   installation: { id: string; name: string };
   /** L4: the export kept the refs the bundle held (bundles exported before did not) */
   heldKnown: boolean;
 }
 
-export async function finalizeReceipt(db: Db, req: FinalizeRequest): Promise<FinalizeResult> {
-  const c = checkReceipt(db, req);
-  if (req.archive && !req.dryRun) await checkArchivePath(db, path.resolve(req.archive), c.receipt, req.force); // L1: before any work
+export async function finalizeReceipt(store: Store, req: FinalizeRequest): Promise<FinalizeResult> {
+  const c = await checkReceipt(store, req);
+  if (req.archive && !req.dryRun) await checkArchivePath(store, store.finalize, path.resolve(req.archive), c.receipt, req.force); // L1: before any work
   let expected: Selection | undefined;
   // L2: unless told --yes, what would go is computed first (read only) and shown or asked about before anything is written.
   if (req.dryRun || !req.yes) {
-    const p = previewFinalize(db, c, req);
+    const p = await previewFinalize(store, c, req);
     if (!p.preview || req.dryRun) return p.result;
     await askFirst(p.preview, req);
     expected = { counts: p.preview.counts, digest: p.digest! };
   }
-  return removeConfirmed(db, c, req, expected);
+  return removeConfirmed(store, c, req, expected);
 }
 
 /** L2: what finalize would remove, in a read transaction that is rolled back: nothing is written. */
-function previewFinalize(db: Db, c: Checked, req: FinalizeRequest): { result: FinalizeResult; preview?: FinalizePreview; digest?: string } {
-  db.exec('BEGIN');
-  try {
-    const done = findFinalize(db, c.receipt.bundle_id, c.receipt.accept_id);
+function previewFinalize(store: Store, c: Checked, req: FinalizeRequest): Promise<{ result: FinalizeResult; preview?: FinalizePreview; digest?: string }> {
+  return store.finalize.preview(async (s) => {
+    const done = await s.standingFinalize(c.receipt.bundle_id, c.receipt.accept_id);
     if (done) {
       return { result: resultOf(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing') };
     }
-    const archive = archivePath(db, c, req);
-    const counts = selectFromReceipt(db, c, req);
-    const contacts = req.dryRun ? listMovedContacts(db) : undefined;
-    const digest = req.dryRun ? undefined : selectionDigest(db, FINALIZE_PLAN);
-    dropTempTables(db, FINALIZE_PLAN);
+    const archive = await archivePath(s, c, req);
+    const counts = await selectFromReceipt(s, c, req);
+    const contacts = req.dryRun ? (await s.movedContacts()).map((r) => ({ id: r.id, name: displayName(r) })) : undefined;
+    const digest = req.dryRun ? undefined : await s.selectionDigest();
     const result = { ...resultOf(c, 'dry_run', counts, null, null, `dry run: ${summarize(counts, false)}`), contacts, would_archive: archive };
     return { result, preview: previewOf(c, counts, archive), digest };
-  } finally {
-    if (db.inTransaction) db.exec('ROLLBACK');
-  }
+  });
 }
 
 function previewOf(c: Checked, counts: FinalizeCounts, archive: string): FinalizePreview {
@@ -181,24 +162,35 @@ async function askFirst(p: FinalizePreview, req: FinalizeRequest): Promise<void>
 }
 
 /** Selects what the receipt removes into the TEMP tables (inside the caller's transaction); the receipt is read again and must not have changed. */
-function selectFromReceipt(db: Db, c: Checked, req: FinalizeRequest): FinalizeCounts {
-  const add = createFinalizeTables(db, FINALIZE_PLAN);
-  const again = scanReceipt(req.receiptFile, (o) => {
-    const ref = confirmedRef(o as ReceiptOutcome);
-    if (ref) add(ref);
-  });
+async function selectFromReceipt(s: FinalizeSelection, c: Checked, req: FinalizeRequest): Promise<FinalizeCounts> {
+  await s.startSelection(FINALIZE_PLAN);
+  let batch: ConfirmedRef[] = [];
+  const again = await scanReceipt(
+    req.receiptFile,
+    (o) => {
+      const ref = confirmedRef(o as ReceiptOutcome);
+      if (ref) batch.push(ref);
+    },
+    async () => {
+      // after each chunk of the file: the refs it confirmed go to the store
+      if (batch.length === 0) return;
+      const refs = batch;
+      batch = [];
+      await s.addConfirmed(refs);
+    },
+  );
   if (again.sha256 !== c.sha256) {
     throw new OfficeportError(ErrorCode.CONFLICT, `${req.receiptFile} changed while finalize read it; nothing was changed`, {
       hint: 'run finalize again once the receipt file is complete',
     });
   }
-  if (c.heldKnown) refuseRefsNotHeld(db, req.receiptFile, c.receipt.bundle_id); // L4: only what the bundle held
-  return selectRemovals(db, FINALIZE_PLAN, { officeId: c.office.id, sessionId: c.receipt.session_id });
+  if (c.heldKnown) await refuseRefsNotHeld(s, req.receiptFile, c.receipt.bundle_id); // L4: only what the bundle held
+  return s.select({ officeId: c.office.id, sessionId: c.receipt.session_id });
 }
 
-function archivePath(db: Db, c: Checked, req: FinalizeRequest): string {
+async function archivePath(s: FinalizeRecords, c: Checked, req: FinalizeRequest): Promise<string> {
   if (req.archive) return path.resolve(req.archive);
-  return path.resolve(defaultArchivePath(req.receiptFile, c.receipt, countFinalizes(db, c.receipt.bundle_id, c.receipt.accept_id)));
+  return path.resolve(defaultArchivePath(req.receiptFile, c.receipt, await s.countFinalizes(c.receipt.bundle_id, c.receipt.accept_id)));
 }
 
 /** What a person confirmed (L2): the counts shown and a digest of the very rows. */
@@ -208,46 +200,42 @@ interface Selection {
 }
 
 /** The real run: archive, then remove, in one write transaction; when a person confirmed, only exactly what they confirmed. */
-async function removeConfirmed(db: Db, c: Checked, req: FinalizeRequest, expected: Selection | undefined): Promise<FinalizeResult> {
+async function removeConfirmed(store: Store, c: Checked, req: FinalizeRequest, expected: Selection | undefined): Promise<FinalizeResult> {
   // The log and the ledger keep the time to the millisecond, so that `log` puts a finalize after an
   // import of the same second (I10); the archive's bag keeps whole seconds, as zip dates do.
   const at = (req.now ?? new Date()).toISOString();
-  db.exec('BEGIN IMMEDIATE');
   let written = false;
   let archive = '';
   try {
-    const done = findFinalize(db, c.receipt.bundle_id, c.receipt.accept_id);
-    if (done) {
-      db.exec('ROLLBACK');
-      return resultOf(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing');
-    }
-    archive = archivePath(db, c, req);
-    const counts = selectFromReceipt(db, c, req);
-    if (expected && (!sameCounts(counts, expected.counts) || selectionDigest(db, FINALIZE_PLAN) !== expected.digest)) {
-      throw new OfficeportError(ErrorCode.CONFLICT, `the office changed while finalize waited for the answer (${summarize(counts, false)} now); nothing was changed`, {
-        hint: 'run finalize again and answer for what it lists then',
+    return await store.finalize.finalize(async (s) => {
+      const done = await s.standingFinalize(c.receipt.bundle_id, c.receipt.accept_id);
+      if (done) return resultOf(c, 'already_finalized', null, done.archive, done.at, 'already finalized: this receipt changed nothing');
+      archive = await archivePath(s, c, req);
+      const counts = await selectFromReceipt(s, c, req);
+      if (expected && (!sameCounts(counts, expected.counts) || (await s.selectionDigest()) !== expected.digest)) {
+        throw new OfficeportError(ErrorCode.CONFLICT, `the office changed while finalize waited for the answer (${summarize(counts, false)} now); nothing was changed`, {
+          hint: 'run finalize again and answer for what it lists then',
+        });
+      }
+      const replace = await checkArchivePath(store, s, archive, c.receipt, req.force);
+      const bag = await writeRetentionArchive(s, FINALIZE_PLAN, {
+        file: archive,
+        output: { force: replace, option: '--archive', installation: store.home.label },
+        createdAt: at.replace(/\.\d{3}Z$/, 'Z'),
+        receipt: c.receipt,
+        receiptSha256: c.sha256,
+        installation: c.installation,
+        office: c.office,
+        user: c.user,
+        counts,
       });
-    }
-    const replace = await checkArchivePath(db, archive, c.receipt, req.force);
-    const bag = await writeRetentionArchive(db, FINALIZE_PLAN, {
-      file: archive,
-      output: { force: replace, option: '--archive', installation: db.name },
-      createdAt: at.replace(/\.\d{3}Z$/, 'Z'),
-      receipt: c.receipt,
-      receiptSha256: c.sha256,
-      installation: c.installation,
-      office: c.office,
-      user: c.user,
-      counts,
+      written = true; // only now: a file that appeared at the path meanwhile is not ours to remove
+      const summary = await removeAndLog(s, c, counts, { file: archive, id: bag.archiveId, tagmanifestSha256: bag.tagmanifestSha256 }, at);
+      faultPoint('finalize-before-commit'); // S3 tests: rows removed, ledger marked, archive written; not committed yet
+      return resultOf(c, 'finalized', counts, archive, at, summary);
     });
-    written = true; // only now: a file that appeared at the path meanwhile is not ours to remove
-    const summary = removeAndLog(db, c, counts, { file: archive, id: bag.archiveId, tagmanifestSha256: bag.tagmanifestSha256 }, at);
-    faultPoint('finalize-before-commit'); // S3 tests: rows removed, ledger marked, archive written; not committed yet
-    db.exec('COMMIT');
-    return resultOf(c, 'finalized', counts, archive, at, summary);
   } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    // The archive belongs to a finalize that did not happen; nothing half-done is left.
+    // The archive belongs to a finalize that did not happen (the store rolled back); nothing half-done is left.
     if (written) fs.rmSync(archive, { force: true });
     throw e;
   }
@@ -259,14 +247,14 @@ function sameCounts(a: FinalizeCounts, b: FinalizeCounts): boolean {
 }
 
 /** The removal itself, the ledger mark and the log line, inside the transaction, after the archive is in place. */
-function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: WrittenArchive, at: string): string {
-  applyRemovals(db, FINALIZE_PLAN);
+async function removeAndLog(s: FinalizeSession, c: Checked, counts: FinalizeCounts, archive: WrittenArchive, at: string): Promise<string> {
+  await s.remove();
   faultPoint('finalize-rows-removed'); // S3 tests: some rows are gone inside the open transaction
-  refuseDangling(db);
-  markFinalized(db, c.receipt.bundle_id, at);
+  await refuseDangling(s);
+  await s.markFinalized(c.receipt.bundle_id, at);
   const summary = summarize(counts);
   const removed = totalRemoved(counts);
-  logFinalize(db, {
+  await s.logFinalize({
     at,
     bundleId: c.receipt.bundle_id,
     officeId: c.office.id,
@@ -283,7 +271,6 @@ function removeAndLog(db: Db, c: Checked, counts: FinalizeCounts, archive: Writt
     },
     receipt: JSON.stringify({ ...c.receipt, outcome_counts: c.outcomes }),
   });
-  dropTempTables(db, FINALIZE_PLAN);
   return summary;
 }
 
@@ -309,13 +296,11 @@ function resultOf(
 }
 
 /** M1: everything that can refuse, before any transaction. */
-function checkReceipt(db: Db, req: FinalizeRequest): Checked {
-  const { receipt, outcomes, sha256 } = readReceipt(req.receiptFile);
-  const office = requireOffice(db, req.office);
-  const user = requireUser(db, office, req.user);
-  requireRights(user, office, [FINALIZE_RIGHT], 'finalize a move out of the office');
-  const inst = { id: installationId(db), name: installationName(db) };
-  const ledger = readLedger(db, receipt.bundle_id);
+async function checkReceipt(store: Store, req: FinalizeRequest): Promise<Checked> {
+  const { receipt, outcomes, sha256 } = await readReceipt(req.receiptFile);
+  const { office, user } = await store.finalize.actor(req.office, req.user, [FINALIZE_RIGHT], 'finalize a move out of the office');
+  const inst = await store.finalize.installation();
+  const ledger = await store.finalize.ledger(receipt.bundle_id);
   const mismatches = receiptMismatches(receipt, {
     installationId: inst.id,
     office: { id: office.id, name: office.name },
@@ -333,7 +318,7 @@ function checkReceipt(db: Db, req: FinalizeRequest): Checked {
   }
   const key = ledger?.receipt_key ?? undefined;
   if (key) refuseUnsealed(req.receiptFile, key);
-  if (receipt.target.installation_id === inst.id) refuseUndone(db, req.receiptFile, receipt);
+  if (receipt.target.installation_id === inst.id) await refuseUndone(store.finalize, req.receiptFile, receipt);
   return { receipt, outcomes, sha256, office, user, installation: inst, heldKnown: Boolean(key) };
 }
 
@@ -352,8 +337,8 @@ function refuseUnsealed(file: string, key: string): void {
 }
 
 /** L4: inside one installation, the import the receipt answers must still stand. */
-function refuseUndone(db: Db, file: string, r: ReceiptHead): void {
-  const state = acceptState(db, r.accept_id);
+async function refuseUndone(records: FinalizeRecords, file: string, r: ReceiptHead): Promise<void> {
+  const state = await records.acceptState(r.accept_id);
   if (state === 'live') return;
   const what = state === 'undone' ? `import ${r.accept_id} of this receipt was undone in office ${r.target.office_id ?? '?'}` : `this installation has no import ${r.accept_id}, which the receipt answers`;
   throw new OfficeportError(ErrorCode.REFUSED, `${what}; the contacts did not stay in the target, so nothing is removed here; nothing was changed`, {
@@ -362,8 +347,8 @@ function refuseUndone(db: Db, file: string, r: ReceiptHead): void {
 }
 
 /** L4: the receipt confirms only records the bundle held. Runs in the finalize transaction, after the refs are loaded. */
-function refuseRefsNotHeld(db: Db, file: string, bundleId: string): void {
-  const { refs, total } = refsNotHeld(db, bundleId);
+async function refuseRefsNotHeld(s: FinalizeSelection, file: string, bundleId: string): Promise<void> {
+  const { refs, total } = await s.refsNotHeld(bundleId, 20);
   if (total === 0) return;
   throw new OfficeportError(ErrorCode.REFUSED, `${file} names ${total} record${total === 1 ? '' : 's'} that bundle ${bundleId} did not hold; nothing was changed`, {
     problems: refs.map((ref) => ({ file: path.basename(file), message: `${ref}: not in the bundle` })),
@@ -374,7 +359,11 @@ function refuseRefsNotHeld(db: Db, file: string, bundleId: string): void {
 const NOT_A_RECEIPT = 'name the receipt JSON that officeport import wrote (--receipt FILE)';
 
 /** Streams the receipt file through the scanner; returns its head and sha256. */
-function scanReceipt(file: string, each: (o: unknown, index: number) => void): { head: unknown; sha256: string; sawOutcomes: boolean } {
+async function scanReceipt(
+  file: string,
+  each: (o: unknown, index: number) => void,
+  afterChunk: () => Promise<void> = async () => {},
+): Promise<{ head: unknown; sha256: string; sawOutcomes: boolean }> {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -390,8 +379,10 @@ function scanReceipt(file: string, each: (o: unknown, index: number) => void): {
     for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) {
       hash.update(buf.subarray(0, n));
       for (const o of scanner.push(decoder.write(buf.subarray(0, n)))) each(o, index++);
+      await afterChunk();
     }
     for (const o of scanner.push(decoder.end())) each(o, index++);
+    await afterChunk();
     return { head: scanner.end(), sha256: hash.digest('hex'), sawOutcomes: scanner.sawOutcomes };
   } catch (e) {
     if (!(e instanceof SyntaxError)) throw e;
@@ -402,10 +393,10 @@ function scanReceipt(file: string, each: (o: unknown, index: number) => void): {
 }
 
 /** M1: the receipt's shape, head and outcomes, checked in one streaming pass. */
-function readReceipt(file: string): { receipt: ReceiptHead; outcomes: Record<Outcome, number>; sha256: string } {
+async function readReceipt(file: string): Promise<{ receipt: ReceiptHead; outcomes: Record<Outcome, number>; sha256: string }> {
   const outcomes: Record<Outcome, number> = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
   const problems: ShapeProblem[] = [];
-  const { head, sha256, sawOutcomes } = scanReceipt(file, (o, i) => {
+  const { head, sha256, sawOutcomes } = await scanReceipt(file, (o, i) => {
     const p = checkOutcomeShape(o, i);
     if (p.length === 0) countOutcome(outcomes, o as ReceiptOutcome);
     else if (problems.length < 50) problems.push(...p);
@@ -420,10 +411,6 @@ function readReceipt(file: string): { receipt: ReceiptHead; outcomes: Record<Out
   }
   const { outcomes: _none, ...rest } = head as Receipt;
   return { receipt: rest, outcomes, sha256 };
-}
-
-function installationName(db: Db): string {
-  return (db.prepare(`SELECT name FROM installation LIMIT 1`).get() as { name: string } | undefined)?.name ?? '';
 }
 
 /**
@@ -445,13 +432,13 @@ export function defaultArchivePath(receiptFile: string, r: Pick<Receipt, 'bundle
  * receipt's finalize left when it was killed before its commit is replaced;
  * any other file only with --force. Returns whether the path may be replaced.
  */
-async function checkArchivePath(db: Db, archive: string, receipt: ReceiptHead, force?: boolean): Promise<boolean> {
-  const output = { force, option: '--archive', installation: db.name };
+async function checkArchivePath(store: Store, records: FinalizeRecords, archive: string, receipt: ReceiptHead, force?: boolean): Promise<boolean> {
+  const output = { force, option: '--archive', installation: store.home.label };
   if (!fs.existsSync(archive)) {
     checkOutputPath(archive, output);
     return Boolean(force);
   }
-  if (isRecordedArchive(db, archive)) {
+  if (await records.isRecordedArchive(archive)) {
     throw new OfficeportError(ErrorCode.REFUSED, `${archive} already exists; finalize never overwrites a retention archive`, {
       hint: 'name a new file with --archive FILE',
     });
@@ -478,85 +465,10 @@ async function isUnfinishedArchiveOf(file: string, receipt: ReceiptHead): Promis
   }
 }
 
-function refuseDangling(db: Db): void {
-  const d = danglingReferences(db);
+async function refuseDangling(s: FinalizeSession): Promise<void> {
+  const d = await s.danglingReferences();
   if (d.length === 0) return;
   const what = d.map((x) => `${x.n} ${x.table} row(s) naming a removed ${x.parent} row`).join(', ');
   throw new BugError(`finalize would leave ${what}; nothing was changed`);
 }
 
-// ---------------------------------------------------------------- M2: the retention archive
-
-interface WrittenArchive {
-  file: string;
-  id: string;
-  tagmanifestSha256: string;
-}
-
-interface ArchiveInput {
-  file: string;
-  output: OutputOptions;
-  createdAt: string;
-  receipt: ReceiptHead;
-  receiptSha256: string;
-  installation: { id: string; name: string };
-  office: Office;
-  user: User;
-  counts: FinalizeCounts;
-}
-
-/** M2: the removed rows, spooled to a temporary folder, bagged by writeBag. Layout: docs/retention-archive.md. */
-async function writeRetentionArchive(db: Db, plan: readonly Step[], a: ArchiveInput): Promise<{ archiveId: string; tagmanifestSha256: string }> {
-  // L11: private (0700), and removed by the next run if this one is killed
-  const tmp = makeScratchDir(path.dirname(a.file), 'retention-rows');
-  try {
-    const { files, lines } = spoolArchiveRows(db, plan, tmp);
-    faultPoint('finalize-rows-spooled'); // L11 tests: the removed rows wait in the scratch folder
-    const archiveId = crypto.randomUUID();
-    const header = retentionHeader(a, archiveId, lines);
-    const written = await writeBag({
-      outFile: a.file,
-      rootName: `officeport-retention-${a.receipt.bundle_id.replace(/[^A-Za-z0-9._-]/g, '_')}`,
-      createdAt: new Date(a.createdAt),
-      bagInfo: {
-        'External-Identifier': archiveId,
-        'Source-Organization': a.installation.name.replace(/[\r\n]+/g, ' '),
-        'Internal-Sender-Identifier': a.receipt.bundle_id,
-      },
-      payload: files.map((f) => ({
-        path: f.path,
-        source: () => fs.createReadStream(f.local),
-      })),
-      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
-      output: a.output,
-    });
-    return { archiveId, tagmanifestSha256: written.tagmanifestSha256 };
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-function retentionHeader(a: ArchiveInput, archiveId: string, lines: Record<string, number>): object {
-  return {
-    format: 'officeport-retention',
-    format_version: '1.0',
-    archive_id: archiveId,
-    bundle_id: a.receipt.bundle_id,
-    session_id: a.receipt.session_id,
-    accept_id: a.receipt.accept_id,
-    tagmanifest_sha256: a.receipt.tagmanifest_sha256,
-    receipt_sha256: a.receiptSha256,
-    created_at: a.createdAt,
-    tool_version: VERSION,
-    source: {
-      installation_id: a.installation.id,
-      installation_name: a.installation.name,
-      office_id: a.office.id,
-      office_name: a.office.name,
-      user_id: a.user.id,
-      username: a.user.username,
-    },
-    counts: lines,
-    removed: a.counts,
-  };
-}

@@ -9,19 +9,7 @@ import { removalTables } from '../domain/finalize-rules.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
 import { FINALIZE_RIGHT } from './finalize.js';
-import type { Db } from '../store/sqlite/db.js';
-import { danglingReferences } from '../store/sqlite/finalize-store.js';
-import {
-  documentRestorer,
-  findFinalizeOfArchive,
-  findUndo,
-  logUndo,
-  referenceRestorer,
-  refreshFinalized,
-  rowRestorer,
-  type FinalizeEntry,
-} from '../store/sqlite/finalize-undo-store.js';
-import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from '../store/sqlite/offices.js';
+import type { DetachedReference, FinalizeActor, FinalizeEntry, FinalizeStore, FinalizeUndoSession, Store } from '../store/port.js';
 import { verifyBundle } from '../audit/verify.js';
 
 export interface UndoFinalizeRequest {
@@ -59,10 +47,11 @@ interface ArchiveHeader {
 
 const MAX_PROBLEMS = 50;
 
-export async function undoFinalize(db: Db, req: UndoFinalizeRequest): Promise<UndoFinalizeResult> {
-  const office = requireOffice(db, req.office);
-  const user = requireUser(db, office, req.user);
-  requireRights(user, office, [FINALIZE_RIGHT], 'undo a finalize of the office');
+/** Rows and references go back to the store in batches of this many. */
+const BATCH = 1000;
+
+export async function undoFinalize(store: Store, req: UndoFinalizeRequest): Promise<UndoFinalizeResult> {
+  const { office, user } = await store.finalize.actor(req.office, req.user, [FINALIZE_RIGHT], 'undo a finalize of the office');
   const tagmanifest = await verifyArchive(req.archiveFile);
   const { bag, problems } = await openBag(req.archiveFile);
   if (!bag || problems.length > 0 || bag.tagmanifestSha256 !== tagmanifest) {
@@ -70,18 +59,14 @@ export async function undoFinalize(db: Db, req: UndoFinalizeRequest): Promise<Un
   }
   try {
     const header = JSON.parse(await bag.readTagFile(HEADER_FILE)) as ArchiveHeader;
-    const entry = finalizeOf(db, header, office, tagmanifest, req.archiveFile);
+    const entry = await finalizeOf(store.finalize, header, office, tagmanifest, req.archiveFile);
     const base = { bundle_id: header.bundle_id, accept_id: header.accept_id, archive_id: header.archive_id, archive: req.archiveFile, office: { id: office.id, name: office.name } };
     const at = (req.now ?? new Date()).toISOString();
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const undone = findUndo(db, entry.seq);
-      if (undone) {
-        db.exec('ROLLBACK');
-        return { ...base, status: 'already_undone', restored: {}, references: 0, documents: 0, undone_at: undone.at };
-      }
-      const done = await restore(db, bag, req.archiveFile);
-      logUndo(db, {
+    return await store.finalize.undo(async (s): Promise<UndoFinalizeResult> => {
+      const undone = await s.findUndo(entry.seq);
+      if (undone) return { ...base, status: 'already_undone', restored: {}, references: 0, documents: 0, undone_at: undone.at };
+      const done = await restore(s, bag, req.archiveFile);
+      await s.logUndo({
         at,
         bundleId: header.bundle_id,
         officeId: office.id,
@@ -95,14 +80,10 @@ export async function undoFinalize(db: Db, req: UndoFinalizeRequest): Promise<Un
           counts: { restored_rows: Object.values(done.restored).reduce((a, b) => a + b, 0), references: done.references, documents: done.documents },
         },
       });
-      refreshFinalized(db, header.bundle_id);
+      await s.refreshFinalized(header.bundle_id);
       faultPoint('finalize-undo-before-commit');
-      db.exec('COMMIT');
       return { ...base, status: 'undone', ...done, undone_at: at };
-    } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw e;
-    }
+    });
   } finally {
     await bag.close();
   }
@@ -126,15 +107,15 @@ async function verifyArchive(file: string): Promise<string> {
 }
 
 /** L3: the archive must be one this installation's office wrote in a finalize its transfer log records. */
-function finalizeOf(db: Db, h: ArchiveHeader, office: Office, tagmanifest: string, file: string): FinalizeEntry {
+async function finalizeOf(fin: FinalizeStore, h: ArchiveHeader, office: FinalizeActor['office'], tagmanifest: string, file: string): Promise<FinalizeEntry> {
   const refuse = (why: string) =>
     new OfficeportError(ErrorCode.MISADDRESSED, `${file} was not written by a finalize of office ${office.name} in this installation: ${why}; nothing was changed`, {
       hint: 'undo a finalize in the installation (--db) and office (--office) that ran it, with the archive it printed',
     });
-  const inst = installationId(db);
+  const { id: inst } = await fin.installation();
   if (h.source.installation_id !== inst) throw refuse(`the archive comes from installation ${h.source.installation_id}, this is ${inst}`);
   if (h.source.office_id !== office.id) throw refuse(`the archive comes from office ${h.source.office_name} (${h.source.office_id})`);
-  const e = findFinalizeOfArchive(db, { bundleId: h.bundle_id, acceptId: h.accept_id, receiptSha256: h.receipt_sha256, archiveId: h.archive_id });
+  const e = await fin.findFinalizeOfArchive({ bundleId: h.bundle_id, acceptId: h.accept_id, receiptSha256: h.receipt_sha256, archiveId: h.archive_id });
   if (!e || (e.office_id !== null && e.office_id !== office.id)) throw refuse(`the transfer log records no finalize of bundle ${h.bundle_id} (accept ${h.accept_id}) that wrote it`);
   if (e.archive_tagmanifest_sha256 !== null && e.archive_tagmanifest_sha256 !== tagmanifest) {
     throw refuse(`its tag manifest hash ${tagmanifest} differs from the one finalize recorded (${e.archive_tagmanifest_sha256})`);
@@ -149,7 +130,7 @@ interface Restored {
 }
 
 /** Streams everything back inside the caller's transaction; refuses (throws) naming what is in the way, having changed nothing that stays. */
-async function restore(db: Db, bag: OpenedBag, file: string): Promise<Restored> {
+async function restore(s: FinalizeUndoSession, bag: OpenedBag, file: string): Promise<Restored> {
   const problems: Problem[] = [];
   let blocked = 0;
   const block = (where: string, message: string) => {
@@ -157,25 +138,32 @@ async function restore(db: Db, bag: OpenedBag, file: string): Promise<Restored> 
     if (problems.length < MAX_PROBLEMS) problems.push({ file: where, message });
   };
   const out: Restored = { restored: {}, references: 0, documents: 0 };
-  const putRow = rowRestorer(db);
   for (const table of removalTables()) {
     for (const name of [table, `travelled_${table}`]) {
       const path = `data/records/${name}.ndjson`;
       if (!bag.paths.includes(path)) continue;
       const ids = bag.paths.includes(`data/records/rowids_${name}.ndjson`) ? bag.lines(`data/records/rowids_${name}.ndjson`)[Symbol.asyncIterator]() : undefined;
+      let batch: { row: Record<string, unknown>; place: number | undefined }[] = [];
+      const flush = async () => {
+        for (const why of await s.restoreRows(table, batch)) {
+          if (why) block(path, why);
+          else out.restored[table] = (out.restored[table] ?? 0) + 1;
+        }
+        batch = [];
+      };
       for await (const { text } of bag.lines(path)) {
-        const rowid = ids ? Number((await ids.next()).value?.text) : undefined;
-        const why = putRow(table, JSON.parse(text) as Record<string, unknown>, rowid);
-        if (why) block(path, why);
-        else out.restored[table] = (out.restored[table] ?? 0) + 1;
+        const place = ids ? Number((await ids.next()).value?.text) : undefined;
+        batch.push({ row: JSON.parse(text) as Record<string, unknown>, place });
+        if (batch.length === BATCH) await flush();
       }
+      await flush();
       await ids?.return?.(undefined);
     }
   }
-  out.references = await restoreReferences(bag, db, block);
-  out.documents = await restoreDocuments(bag, db, block);
+  out.references = await restoreReferences(bag, s, block);
+  out.documents = await restoreDocuments(bag, s, block);
   if (blocked === 0) {
-    for (const d of danglingReferences(db)) block(`${d.table}`, `${d.n} row(s) put back would name a ${d.parent} row that is gone now`);
+    for (const d of await s.danglingReferences()) block(`${d.table}`, `${d.n} row(s) put back would name a ${d.parent} row that is gone now`);
   }
   if (blocked > 0) {
     throw new OfficeportError(ErrorCode.CONFLICT, `${file}: ${blocked} of the records finalize removed cannot be put back as they were; nothing was changed`, {
@@ -186,29 +174,35 @@ async function restore(db: Db, bag: OpenedBag, file: string): Promise<Restored> 
   return out;
 }
 
-async function restoreReferences(bag: OpenedBag, db: Db, block: (where: string, message: string) => void): Promise<number> {
+async function restoreReferences(bag: OpenedBag, s: FinalizeUndoSession, block: (where: string, message: string) => void): Promise<number> {
   const path = 'data/records/detached_references.ndjson';
   if (!bag.paths.includes(path)) return 0;
-  const setBack = referenceRestorer(db);
   let n = 0;
+  let batch: DetachedReference[] = [];
+  const flush = async () => {
+    for (const why of await s.restoreReferences(batch)) {
+      if (why) block(path, why);
+      else n++;
+    }
+    batch = [];
+  };
   for await (const { text } of bag.lines(path)) {
-    const why = setBack(JSON.parse(text) as { table: string; id: string; column: string; value: string });
-    if (why) block(path, why);
-    else n++;
+    batch.push(JSON.parse(text) as DetachedReference);
+    if (batch.length === BATCH) await flush();
   }
+  await flush();
   return n;
 }
 
-async function restoreDocuments(bag: OpenedBag, db: Db, block: (where: string, message: string) => void): Promise<number> {
+async function restoreDocuments(bag: OpenedBag, s: FinalizeUndoSession, block: (where: string, message: string) => void): Promise<number> {
   const path = 'data/records/documents.ndjson';
   if (!bag.paths.includes(path)) return 0;
-  const put = documentRestorer(db);
   let n = 0;
   for await (const { text } of bag.lines(path)) {
     const d = JSON.parse(text) as { path: string; sha256: string; size: number; file: string; rowid?: number };
     const chunks: Buffer[] = [];
     for await (const c of bag.stream(d.file)) chunks.push(c);
-    const r = put({ path: d.path, sha256: d.sha256, size: d.size, content: Buffer.concat(chunks), rowid: d.rowid });
+    const r = await s.restoreDocument({ path: d.path, sha256: d.sha256, size: d.size, content: Buffer.concat(chunks), place: d.rowid });
     if (typeof r === 'string') block(path, r);
     else if (r) n++;
   }

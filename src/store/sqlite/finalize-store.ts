@@ -1,24 +1,27 @@
-// The SQL behind finalize (M1-M4): the receipt's confirmed refs go into a TEMP
-// table, each plan step selects whole sets of rows into TEMP removal tables
-// (rowid + travelled flag), archive rows are read with .iterate() from those
-// sets, then deletes and detaches run set-based. No row set is held in memory.
+// The SQL behind finalize (M1-M4), the finalize part of the store port: the
+// receipt's confirmed refs go into a TEMP table, each plan step selects whole
+// sets of rows into TEMP removal tables (rowid + travelled flag), archive rows
+// are read with .iterate() from those sets and handed out in batches (a row's
+// place is its rowid), then deletes and detaches run set-based. No row set is
+// held in memory. The TEMP tables live and die with the session's transaction.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../../domain/finalize-rules.js';
 import { removalTables, touchedTables } from '../../domain/finalize-rules.js';
-import { displayName } from '../../domain/matching.js';
 import { BugError } from '../../shared/errors.js';
 import type { Db } from './db.js';
+import type { DetachedReference, FinalizeActor, FinalizeEntry, FinalizeRecords, FinalizeSelection, FinalizeSession, FinalizeStore, FinalizeUndoSession, RemovedDocument, RemovedRow } from '../port.js';
+import type { Right } from '../../domain/model/tables.js';
+import { installationId, requireOffice, requireRights, requireUser } from './offices.js';
+import { SqliteFinalizeUndoSession, danglingReferences, findFinalizeOfArchive } from './finalize-undo-store.js';
 import { TABLES, columnNames, hasId, type TableName } from '../../domain/model/tables.js';
 
-export interface FinalizeScope {
+interface FinalizeScope {
   officeId: string;
   sessionId: string;
 }
 
-export function readLedger(db: Db, bundleId: string): LedgerEntry | undefined {
+function readLedger(db: Db, bundleId: string): LedgerEntry | undefined {
   return db
     .prepare(`SELECT bundle_id, session_id, office_id, tagmanifest_sha256, finalized_at, receipt_key FROM export_ledger WHERE bundle_id = ?`)
     .get(bundleId) as LedgerEntry | undefined;
@@ -29,7 +32,7 @@ const NOT_UNDONE = `NOT EXISTS (SELECT 1 FROM transfer_log u WHERE u.action = 'f
   AND json_extract(u.summary, '$.finalize.seq') = t.seq)`;
 
 /** M4: the transfer log entry of an earlier finalize of this very receipt (same bundle and accept) that was not undone (L3). */
-export function findFinalize(db: Db, bundleId: string, acceptId: string): { at: string; archive: string | null } | undefined {
+function findFinalize(db: Db, bundleId: string, acceptId: string): { at: string; archive: string | null } | undefined {
   return db
     .prepare(
       `SELECT at, json_extract(summary, '$.archive') AS archive FROM transfer_log t
@@ -40,7 +43,7 @@ export function findFinalize(db: Db, bundleId: string, acceptId: string): { at: 
 }
 
 /** Whether a committed finalize wrote its retention archive at this (absolute) path. */
-export function isRecordedArchive(db: Db, file: string): boolean {
+function isRecordedArchive(db: Db, file: string): boolean {
   return Boolean(
     db
       .prepare(`SELECT 1 FROM transfer_log WHERE action = 'finalize' AND json_valid(summary) AND json_extract(summary, '$.archive') = ? LIMIT 1`)
@@ -49,7 +52,7 @@ export function isRecordedArchive(db: Db, file: string): boolean {
 }
 
 /** Finalizes logged so far, undone ones included: of this bundle, and of this very receipt (an undone one, L3). */
-export function countFinalizes(db: Db, bundleId: string, acceptId: string): { bundle: number; receipt: number } {
+function countFinalizes(db: Db, bundleId: string, acceptId: string): { bundle: number; receipt: number } {
   return db
     .prepare(
       `SELECT count(*) AS bundle, coalesce(sum(json_valid(summary) AND json_extract(summary, '$.accept_id') = ?), 0) AS receipt
@@ -58,17 +61,11 @@ export function countFinalizes(db: Db, bundleId: string, acceptId: string): { bu
     .get(acceptId, bundleId) as { bundle: number; receipt: number };
 }
 
-export interface MovedContact {
-  id: string;
-  name: string;
-}
-
 /** L2: the moved contacts selected by selectRemovals, in row order. */
-export function listMovedContacts(db: Db): MovedContact[] {
-  const rows = db
+function listMovedContacts(db: Db): { id: string; kind: string; first_name: string | null; last_name: string | null; business_name: string | null }[] {
+  return db
     .prepare(`SELECT c.id, c.kind, c.first_name, c.last_name, c.business_name FROM contacts c JOIN temp.fin_moved m ON m.id = c.id ORDER BY c.rowid`)
     .all() as { id: string; kind: string; first_name: string | null; last_name: string | null; business_name: string | null }[];
-  return rows.map((r) => ({ id: r.id, name: displayName(r) }));
 }
 
 const tableName = (t: string): TableName => {
@@ -80,16 +77,14 @@ const q = (c: string) => `"${c.replace(/"/g, '')}"`;
 const MOVED = `(SELECT id FROM temp.fin_moved)`;
 const EXPORTED = `(SELECT contact_id FROM export_session_contacts WHERE session_id = :session AND office_id = :office)`;
 
-/** Creates the TEMP tables; returns the function that adds one confirmed ref. Call inside the finalize transaction. */
-export function createFinalizeTables(db: Db, plan: readonly Step[]): (r: ConfirmedRef) => void {
+/** Creates the TEMP tables. Call inside the finalize transaction. */
+function createFinalizeTables(db: Db, plan: readonly Step[]): void {
   db.exec(`DROP TABLE IF EXISTS temp.fin_refs; DROP TABLE IF EXISTS temp.fin_moved`);
   db.exec(`CREATE TEMP TABLE fin_refs (prefix TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (prefix, id)) WITHOUT ROWID`);
   db.exec(`CREATE TEMP TABLE fin_moved (id TEXT PRIMARY KEY) WITHOUT ROWID`);
   for (const t of touchedTables(plan)) {
     db.exec(`DROP TABLE IF EXISTS ${rm(t)}; CREATE TEMP TABLE fin_rm_${tableName(t)} (rid INTEGER PRIMARY KEY, travelled INTEGER NOT NULL)`);
   }
-  const ins = db.prepare(`INSERT OR IGNORE INTO temp.fin_refs (prefix, id) VALUES (?, ?)`);
-  return (r) => void ins.run(r.prefix, r.id);
 }
 
 function ownerCondition(owner: Owner): string {
@@ -126,7 +121,7 @@ function stepSql(s: Step): string | undefined {
 }
 
 /** Runs the plan's selections into the TEMP removal tables; returns what would be removed and detached. */
-export function selectRemovals(db: Db, plan: readonly Step[], scope: FinalizeScope): FinalizeCounts {
+function selectRemovals(db: Db, plan: readonly Step[], scope: FinalizeScope): FinalizeCounts {
   const params = { office: scope.officeId, session: scope.sessionId };
   for (const s of plan) {
     const sql = stepSql(s);
@@ -142,7 +137,7 @@ export function selectRemovals(db: Db, plan: readonly Step[], scope: FinalizeSco
 }
 
 /** L2: a digest of exactly which rows the selection removes (and which contacts move), to check that what was confirmed is what goes. */
-export function selectionDigest(db: Db, plan: readonly Step[]): string {
+function selectionDigest(db: Db, plan: readonly Step[]): string {
   const h = crypto.createHash('sha256');
   for (const t of removalTables(plan)) {
     h.update(`\n${t}:`);
@@ -180,7 +175,7 @@ const orphanedDocument = `d.path IN ${REMOVED_LETTER_DOCS} AND d.path NOT IN
   (SELECT l.document FROM letters l WHERE l.document IS NOT NULL AND l.rowid NOT IN (SELECT rid FROM temp.fin_rm_letters))`;
 
 /** Full CSV rows (every column, as stored) removed from `table`, travelled or not, in rowid order, each with its rowid (L3: undo puts it back in place). */
-export function* iterateRemoved(db: Db, table: string, travelled: boolean): Generator<{ row: Record<string, string | null>; rowid: number }> {
+function* iterateRemoved(db: Db, table: string, travelled: boolean): Generator<RemovedRow> {
   const T = tableName(table);
   const names = columnNames(TABLES[T]);
   const cols = names.map((c) => `t.${q(c)}`).join(', ');
@@ -188,19 +183,12 @@ export function* iterateRemoved(db: Db, table: string, travelled: boolean): Gene
   for (const v of stmt.iterate(travelled ? 1 : 0) as Iterable<(string | number | null)[]>) {
     const row: Record<string, string | null> = {};
     names.forEach((n, i) => (row[n] = v[i + 1] as string | null));
-    yield { row, rowid: v[0] as number };
+    yield { row, place: v[0] as number };
   }
 }
 
-export interface DetachedRef {
-  table: string;
-  id: string;
-  column: string;
-  value: string;
-}
-
 /** References of staying rows to moved contacts, as they are before they are cut. */
-export function* iterateDetached(db: Db, plan: readonly Step[]): Generator<DetachedRef> {
+function* iterateDetached(db: Db, plan: readonly Step[]): Generator<DetachedReference> {
   for (const s of plan) {
     if (s.op !== 'detach') continue;
     if (!hasId(TABLES[tableName(s.table)])) throw new BugError(`finalize can only detach rows with an id (${s.table})`);
@@ -212,14 +200,14 @@ export function* iterateDetached(db: Db, plan: readonly Step[]): Generator<Detac
 }
 
 /** Documents named by removed letters (all of them, so the archive stands alone). */
-export function iterateRemovedDocuments(db: Db): IterableIterator<{ path: string; sha256: string; size: number; content: Buffer; rowid: number }> {
+function iterateRemovedDocuments(db: Db): IterableIterator<RemovedDocument> {
   return db
-    .prepare(`SELECT path, sha256, size, content, rowid FROM documents WHERE path IN ${REMOVED_LETTER_DOCS} ORDER BY path`)
-    .iterate() as IterableIterator<{ path: string; sha256: string; size: number; content: Buffer; rowid: number }>;
+    .prepare(`SELECT path, sha256, size, content, rowid AS place FROM documents WHERE path IN ${REMOVED_LETTER_DOCS} ORDER BY path`)
+    .iterate() as IterableIterator<RemovedDocument>;
 }
 
 /** Applies the selected removals and detaches. Detaches first: they only touch rows that stay. */
-export function applyRemovals(db: Db, plan: readonly Step[]): void {
+function applyRemovals(db: Db, plan: readonly Step[]): void {
   for (const s of plan) {
     if (s.op !== 'detach') continue;
     const T = tableName(s.table);
@@ -234,24 +222,11 @@ export function applyRemovals(db: Db, plan: readonly Step[]): void {
   }
 }
 
-/** Rows left naming a missing record (a foreign key the plan does not cover): a bug, reported before commit. */
-export function danglingReferences(db: Db): { table: string; parent: string; n: number }[] {
-  const rows = db.pragma('foreign_key_check') as { table: string; parent: string }[];
-  const by = new Map<string, { table: string; parent: string; n: number }>();
-  for (const r of rows) {
-    const k = `${r.table}>${r.parent}`;
-    const e = by.get(k) ?? { table: r.table, parent: r.parent, n: 0 };
-    e.n++;
-    by.set(k, e);
-  }
-  return [...by.values()];
-}
-
-export function markFinalized(db: Db, bundleId: string, at: string): void {
+function markFinalized(db: Db, bundleId: string, at: string): void {
   db.prepare(`UPDATE export_ledger SET finalized_at = COALESCE(finalized_at, ?) WHERE bundle_id = ?`).run(at, bundleId);
 }
 
-export function logFinalize(
+function logFinalize(
   db: Db,
   e: { at: string; bundleId: string; officeId: string; userId: string; summary: object; receipt: string },
 ): void {
@@ -260,99 +235,9 @@ export function logFinalize(
   ).run(e.at, e.bundleId, e.officeId, e.userId, JSON.stringify(e.summary), e.receipt);
 }
 
-export function dropTempTables(db: Db, plan: readonly Step[]): void {
+function dropTempTables(db: Db, plan: readonly Step[]): void {
   for (const t of touchedTables(plan)) db.exec(`DROP TABLE IF EXISTS ${rm(t)}`);
   db.exec(`DROP TABLE IF EXISTS temp.fin_refs; DROP TABLE IF EXISTS temp.fin_moved`);
-}
-
-// ---------------------------------------------------------------- M2: archive rows
-
-export interface SpooledFile {
-  /** path inside the bag: data/records/<name>.ndjson or data/documents/<sha256> */
-  path: string;
-  /** the spooled file on disk */
-  local: string;
-}
-
-/**
- * Writes every removed row (per table, travelled and not), the detached
- * references and the removed letters' documents into `dir`, reading with
- * .iterate() one statement at a time; no iterator stays open afterwards, so
- * the zip can be written while the transaction still holds the rows.
- * `lines` counts every record file, zero included; only non-empty files are listed.
- */
-export function spoolArchiveRows(db: Db, plan: readonly Step[], dir: string): { files: SpooledFile[]; lines: Record<string, number> } {
-  const lines: Record<string, number> = {};
-  const files: SpooledFile[] = [];
-  const spool = (name: string, rows: Iterable<unknown>) => {
-    const local = path.join(dir, `${name}.ndjson`);
-    lines[name] = spoolLines(local, rows);
-    if (lines[name] > 0) files.push({ path: `data/records/${name}.ndjson`, local });
-  };
-  // L3: rowids_<file> holds each archived row's rowid, line for line, so that undo restores the row order too.
-  const spoolWithRowids = (name: string, rows: Iterable<{ row: object; rowid: number }>) => {
-    const idsLocal = path.join(dir, `rowids_${name}.ndjson`);
-    const fd = fs.openSync(idsLocal, 'wx', 0o600); // L11: private like the rows they place
-    let buf = '';
-    try {
-      spool(name, (function* () {
-        for (const r of rows) {
-          buf += `${r.rowid}\n`;
-          if (buf.length > 1 << 16) {
-            fs.writeSync(fd, buf);
-            buf = '';
-          }
-          yield r.row;
-        }
-      })());
-      fs.writeSync(fd, buf);
-    } finally {
-      fs.closeSync(fd);
-    }
-    lines[`rowids_${name}`] = lines[name]!;
-    if (lines[name]! > 0) files.push({ path: `data/records/rowids_${name}.ndjson`, local: idsLocal });
-  };
-  for (const t of removalTables(plan)) {
-    spoolWithRowids(t, iterateRemoved(db, t, false));
-    spoolWithRowids(`travelled_${t}`, iterateRemoved(db, t, true));
-  }
-  spool('detached_references', iterateDetached(db, plan));
-  const index: object[] = [];
-  const seen = new Set<string>();
-  for (const d of iterateRemovedDocuments(db)) {
-    const file = `data/documents/${d.sha256}`;
-    // rowid (L3): where undo puts the document back when the installation no longer holds it
-    index.push({ path: d.path, sha256: d.sha256, size: d.size, file, rowid: d.rowid });
-    if (seen.has(d.sha256)) continue;
-    seen.add(d.sha256);
-    const local = path.join(dir, `doc-${d.sha256}`);
-    fs.writeFileSync(local, d.content, { flag: 'wx', mode: 0o600 }); // L11: removed rows are private
-    files.push({ path: file, local });
-  }
-  spool('documents', index);
-  lines.documents_files = seen.size;
-  files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-  return { files, lines };
-}
-
-function spoolLines(local: string, rows: Iterable<unknown>): number {
-  const fd = fs.openSync(local, 'wx', 0o600); // L11: removed rows, tax ids included, are private
-  let n = 0;
-  let buf = '';
-  try {
-    for (const r of rows) {
-      buf += JSON.stringify(r) + '\n';
-      n++;
-      if (buf.length > 1 << 16) {
-        fs.writeSync(fd, buf);
-        buf = '';
-      }
-    }
-    fs.writeSync(fd, buf);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return n;
 }
 
 /** The ids a bundle held, pack by pack, for one prefix at a time (finalize loads them into a TEMP table). */
@@ -370,7 +255,7 @@ function* heldRefPacks(db: Db, bundleId: string): Generator<{ prefix: string; id
  * L4: the confirmed refs of the receipt (temp.fin_refs) that the bundle did not
  * hold, by the refs the export kept in its ledger; the first `limit` and how many.
  */
-export function refsNotHeld(db: Db, bundleId: string, limit = 20): { refs: string[]; total: number } {
+function refsNotHeld(db: Db, bundleId: string, limit = 20): { refs: string[]; total: number } {
   db.exec(`DROP TABLE IF EXISTS temp.fin_held; CREATE TEMP TABLE fin_held (prefix TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (prefix, id)) WITHOUT ROWID`);
   const ins = db.prepare(`INSERT OR IGNORE INTO temp.fin_held (prefix, id) VALUES (?, ?)`);
   for (const pack of heldRefPacks(db, bundleId)) for (const id of pack.ids) ins.run(pack.prefix, id);
@@ -382,8 +267,183 @@ export function refsNotHeld(db: Db, bundleId: string, limit = 20): { refs: strin
 }
 
 /** L4: the state of an accept of this installation, for a receipt whose target is this installation. */
-export function acceptState(db: Db, acceptId: string): 'live' | 'undone' | 'unknown' {
+function acceptState(db: Db, acceptId: string): 'live' | 'undone' | 'unknown' {
   const r = db.prepare(`SELECT undone_at FROM import_accepts WHERE accept_id = ?`).get(acceptId) as { undone_at: string | null } | undefined;
   if (!r) return 'unknown';
   return r.undone_at === null ? 'live' : 'undone';
+}
+
+// ---------------------------------------------------------------- the port
+
+/** Rows of archive files go to the feature in batches of this many. */
+const BATCH = 1000;
+
+/** The ledger and transfer log reads, the same in and out of a session. */
+class SqliteFinalizeRecords implements FinalizeRecords {
+  constructor(protected readonly db: Db) {}
+
+  async ledger(bundleId: string): Promise<LedgerEntry | undefined> {
+    return readLedger(this.db, bundleId);
+  }
+
+  async acceptState(acceptId: string): Promise<'live' | 'undone' | 'unknown'> {
+    return acceptState(this.db, acceptId);
+  }
+
+  async isRecordedArchive(file: string): Promise<boolean> {
+    return isRecordedArchive(this.db, file);
+  }
+
+  async standingFinalize(bundleId: string, acceptId: string): Promise<{ at: string; archive: string | null } | undefined> {
+    return findFinalize(this.db, bundleId, acceptId);
+  }
+
+  async countFinalizes(bundleId: string, acceptId: string): Promise<{ bundle: number; receipt: number }> {
+    return countFinalizes(this.db, bundleId, acceptId);
+  }
+}
+
+export class SqliteFinalizeStore extends SqliteFinalizeRecords implements FinalizeStore {
+  async actor(office: string, user: string, rights: readonly Right[], what: string): Promise<FinalizeActor> {
+    const o = requireOffice(this.db, office);
+    const u = requireUser(this.db, o, user);
+    requireRights(u, o, rights, what);
+    return { office: { id: o.id, name: o.name }, user: { id: u.id, username: u.username } };
+  }
+
+  async installation(): Promise<{ id: string; name: string }> {
+    const id = installationId(this.db);
+    const name = (this.db.prepare(`SELECT name FROM installation LIMIT 1`).get() as { name: string } | undefined)?.name ?? '';
+    return { id, name };
+  }
+
+  async preview<T>(read: (s: FinalizeSelection) => Promise<T>): Promise<T> {
+    const { db } = this;
+    db.exec('BEGIN');
+    const s = new SqliteFinalizeSession(db);
+    try {
+      const r = await read(s);
+      s.dropSelection();
+      return r;
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    }
+  }
+
+  async finalize<T>(work: (s: FinalizeSession) => Promise<T>): Promise<T> {
+    const { db } = this;
+    db.exec('BEGIN IMMEDIATE');
+    const s = new SqliteFinalizeSession(db);
+    try {
+      const r = await work(s);
+      s.dropSelection();
+      db.exec('COMMIT');
+      return r;
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  async findFinalizeOfArchive(a: { bundleId: string; acceptId: string; receiptSha256: string; archiveId: string }): Promise<FinalizeEntry | undefined> {
+    return findFinalizeOfArchive(this.db, a);
+  }
+
+  async undo<T>(work: (s: FinalizeUndoSession) => Promise<T>): Promise<T> {
+    const { db } = this;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const r = await work(new SqliteFinalizeUndoSession(db));
+      db.exec('COMMIT');
+      return r;
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+}
+
+/** A finalize's selection lives in TEMP tables of the session's transaction. */
+class SqliteFinalizeSession extends SqliteFinalizeRecords implements FinalizeSession {
+  private plan: readonly Step[] | undefined;
+  private addRef: ((r: ConfirmedRef) => void) | undefined;
+
+  private selection(): readonly Step[] {
+    if (!this.plan) throw new BugError('finalize: no selection was started');
+    return this.plan;
+  }
+
+  async startSelection(plan: readonly Step[]): Promise<void> {
+    createFinalizeTables(this.db, plan);
+    this.plan = plan;
+    const ins = this.db.prepare(`INSERT OR IGNORE INTO temp.fin_refs (prefix, id) VALUES (?, ?)`);
+    this.addRef = (r) => void ins.run(r.prefix, r.id);
+  }
+
+  async addConfirmed(refs: readonly ConfirmedRef[]): Promise<void> {
+    this.selection();
+    for (const r of refs) this.addRef!(r);
+  }
+
+  async refsNotHeld(bundleId: string, limit: number): Promise<{ refs: string[]; total: number }> {
+    return refsNotHeld(this.db, bundleId, limit);
+  }
+
+  async select(scope: { officeId: string; sessionId: string }): Promise<FinalizeCounts> {
+    return selectRemovals(this.db, this.selection(), scope);
+  }
+
+  async movedContacts(): Promise<{ id: string; kind: string; first_name: string | null; last_name: string | null; business_name: string | null }[]> {
+    return listMovedContacts(this.db);
+  }
+
+  async selectionDigest(): Promise<string> {
+    return selectionDigest(this.db, this.selection());
+  }
+
+  async *removedRows(table: string, travelled: boolean): AsyncIterable<RemovedRow[]> {
+    yield* batches(iterateRemoved(this.db, table, travelled));
+  }
+
+  async *detachedReferences(): AsyncIterable<DetachedReference[]> {
+    yield* batches(iterateDetached(this.db, this.selection()));
+  }
+
+  async *removedDocuments(): AsyncIterable<RemovedDocument> {
+    yield* iterateRemovedDocuments(this.db);
+  }
+
+  async remove(): Promise<void> {
+    applyRemovals(this.db, this.selection());
+  }
+
+  async danglingReferences(): Promise<{ table: string; parent: string; n: number }[]> {
+    return danglingReferences(this.db);
+  }
+
+  async markFinalized(bundleId: string, at: string): Promise<void> {
+    markFinalized(this.db, bundleId, at);
+  }
+
+  async logFinalize(e: { at: string; bundleId: string; officeId: string; userId: string; summary: object; receipt: string }): Promise<void> {
+    logFinalize(this.db, e);
+  }
+
+  /** Forgets the selection (its TEMP tables) before the transaction ends. */
+  dropSelection(): void {
+    if (this.plan) dropTempTables(this.db, this.plan);
+    this.plan = undefined;
+  }
+}
+
+function* batches<T>(rows: Iterable<T>): Generator<T[]> {
+  let batch: T[] = [];
+  for (const r of rows) {
+    batch.push(r);
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -10,6 +10,7 @@ import { SqliteAuditStore } from './audit-store.js';
 import { SqliteOfficesStore, SqliteSetsStore } from './offices-store.js';
 import { SqliteTrustStore } from './trust-store.js';
 import { SqliteRealignStore } from './realign-store.js';
+import { SqliteFinalizeStore } from './finalize-store.js';
 
 /** The installation's home: the files beside the database file that belong to it. */
 export function homeOf(file: string): InstallationHome {
@@ -32,6 +33,7 @@ export function sqliteStore(db: Db, file: string): Store {
     realign: new SqliteRealignStore(db),
     audit: new SqliteAuditStore(db),
     trust: new SqliteTrustStore(db),
+    finalize: new SqliteFinalizeStore(db),
     close: () => db.close(),
   };
 }
