@@ -8,12 +8,13 @@ import { TABLE_OF, type WaitingParty } from './plan.js';
 import type { Db } from '../store/sqlite/db.js';
 import type { ChangeLog } from '../store/sqlite/import-changes.js';
 import { createAll, createEntries, writeImportMap, type BulkContext } from '../store/sqlite/import-bulk.js';
-import { allocateId, cached, type ImportQueries, type PlanRow } from '../store/sqlite/import-store.js';
+import { allocateId, cached } from '../store/sqlite/import-store.js';
+import type { PlanLookups, PlanRow } from '../store/port.js';
 import { TABLES, type TableName } from '../domain/model/tables.js';
 
 export interface ApplyContext {
   db: Db;
-  q: ImportQueries;
+  q: PlanLookups;
   log: ChangeLog;
   officeId: string;
   sourceInstallation: string;

@@ -1,10 +1,10 @@
 // Import: receiving a bundle in the target office (I1-I13, L5-L8, L12).
 // importFile (inbox.ts), in order:
 //   1. open the bundle and verify it while staging its records (accept.ts
-//      openVerified, stage.ts), check it is addressed to this office and user;
+//      openVerified; the store stages them), check it is addressed to this office and user;
 //   2. put it in the inbox (inbox.ts), unless it is already there;
 //   3. plan: match each contact (domain/matching, domain/reconcile), decide
-//      party lists, key relations, carriers, set-based (plan.ts, plan-set.ts)
+//      party lists, key relations, carriers, set-based (plan.ts; the store plans each type, ImportStore.planType)
 //      or from a reviewed plan file (plan-file.ts);
 //   4. apply the plan in one transaction (apply.ts) and write the sealed
 //      receipt (receipt.ts).

@@ -7,6 +7,7 @@ import { identityKey, maskTaxId, stubTaxHash, taxDigits } from '../../domain/mat
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { TableName } from '../../domain/model/tables.js';
+import type { PlanLookups, PlanRow } from '../port.js';
 
 export type Statement = BetterSqlite3.Statement<unknown[]>;
 
@@ -154,7 +155,7 @@ export function indexTargetContacts(db: Db, officeId: string, salt: string | und
   }
 }
 
-export class ImportQueries {
+export class ImportQueries implements PlanLookups {
   private s;
   constructor(private db: Db) {
     this.s = {
@@ -233,14 +234,7 @@ export class ImportQueries {
   }
 }
 
-export interface PlanRow {
-  seq: number;
-  ref: string;
-  type: string;
-  outcome: string;
-  target_id: string | null;
-  detail: string;
-}
+export type { PlanRow };
 
 /** Pages through a temp table by seq, so that writes can happen between pages. */
 export function* pages<T extends { seq: number }>(db: Db, sql: string, size = 2000): Generator<T> {

@@ -5,14 +5,17 @@ import path from 'node:path';
 import type { InstallationHome, Store } from '../port.js';
 import type { Db } from './db.js';
 import { SqliteInstallationStore } from './installation-store.js';
+import { SqliteImportStore } from './import-port.js';
 
 /** The installation's home: the files beside the database file that belong to it. */
 export function homeOf(file: string): InstallationHome {
   const abs = path.resolve(file);
+  // an installation in memory keeps its inbox and receipts where the default installation file would
+  const beside = file === ':memory:' || file === '' ? path.resolve('officeport.db') : abs;
   return {
     label: file,
-    inboxDir: `${abs}.inbox`,
-    receiptsDir: `${abs}.receipts`,
+    inboxDir: `${beside}.inbox`,
+    receiptsDir: `${beside}.receipts`,
     files: [abs, `${abs}-wal`, `${abs}-shm`, `${abs}-journal`],
   };
 }
@@ -21,6 +24,7 @@ export function sqliteStore(db: Db, file: string): Store {
   return {
     home: homeOf(file),
     installation: new SqliteInstallationStore(db),
+    imports: new SqliteImportStore(db),
     close: () => db.close(),
   };
 }

@@ -4,12 +4,11 @@
 // and the contacts of this accept are known, SQL keeps the records of the
 // contacts taking part ('now'), the catalogue and the stubs, and fetches the
 // letter documents the kept letters need.
-import type { RecordType } from '../bundle/records.js';
-import type { Db } from '../store/sqlite/db.js';
-import { createStaging, dropStaging } from '../store/sqlite/import-store.js';
-import type { VerifyOptions } from '../audit/verify.js';
-
-type RecordLinesHook = NonNullable<VerifyOptions['onRecordLines']>;
+// (The store's side of import staging: src/import asks for it through ImportStore.)
+import type { RecordType } from '../../domain/model/records.js';
+import type { ContactSelection, ImportStaging } from '../port.js';
+import type { Db } from './db.js';
+import { createStaging, dropStaging } from './import-store.js';
 
 /** temp table (store/import-store.ts): the first and last seq of each staged record type (filled by startStaging once the bundle is valid). */
 const TYPE_RANGES = 'imp_type_range';
@@ -26,13 +25,10 @@ export function stagedOfType(typeSql: string, r = 'r'): string {
             AND coalesce((SELECT hi FROM temp.${TYPE_RANGES} WHERE type = ${typeSql}), 9223372036854775807) AND ${r}.type = ${typeSql}`;
 }
 
-export type ContactState = 'now' | 'done' | 'later';
+export type { ContactState } from '../port.js';
 
 /** A staging in progress during verify; `finish` keeps it (valid bundle) or drops it (I1: nothing of an invalid bundle stays). */
-export interface Staging {
-  hook: RecordLinesHook;
-  finish(valid: boolean): void;
-}
+export type Staging = ImportStaging;
 
 /** Starts staging into `db` (TEMP writes only, in one transaction: other writers are not blocked). */
 export function startStaging(db: Db): Staging {
@@ -97,12 +93,7 @@ const OWNER_SQL: Readonly<Partial<Record<RecordType, string>>> = {
                    THEN json_extract(r.json, '$.contact') ELSE json_extract(r.json, '$.related_contact') END`,
 };
 
-export interface ContactSelection {
-  /** the inbox entry whose contacts accepted earlier are 'done' */
-  inboxId?: string;
-  /** the contacts of this accept (all when undefined); the others are 'later' */
-  selected?: string[];
-}
+export type { ContactSelection };
 
 /**
  * Keeps the staged records taking part in this accept: the contacts whose state
