@@ -14,7 +14,8 @@ import { planStaged, type PlanContext } from './plan.js';
 import { publishFile } from '../shared/output-file.js';
 import { defaultReceiptFile, planCounts, planOutcomes, writeReceiptTemp, type OutcomeCounts, type PlanCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
 import { storeOf, type Db } from '../store/open.js';
-import type { ContactState, ImportStore, KeptReceipt } from '../store/port.js';
+import type { ContactState, ImportStore, KeptReceipt, StagedLine } from '../store/port.js';
+import { identityKey, maskTaxId, taxDigits } from '../domain/matching.js';
 import { inTransaction } from '../store/sqlite/db.js';
 import { ChangeLog, markAccepted } from '../store/sqlite/import-changes.js';
 import { faultPoint } from '../shared/fault.js';
@@ -41,6 +42,18 @@ export interface OpenOptions {
   onRecords?: (n: number) => void;
 }
 
+/** Record types whose lines are staged with their matching keys (I3, I4) and, for contacts, the tax id the inbox shows. */
+const KEYED: ReadonlySet<string> = new Set(['contacts', 'stubs']);
+
+const text = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
+
+/** A contact or stub line with its matching keys, computed here once (the store keeps them beside the line). */
+function withKeys(l: { ref: string; text: string }): StagedLine {
+  const rec = JSON.parse(l.text) as Record<string, unknown>;
+  const tax = text(rec.tax_id);
+  return { ref: l.ref, text: l.text, keys: { taxDigits: taxDigits(tax), identity: identityKey(rec as never), maskedTax: maskTaxId(tax) } };
+}
+
 /** I1: the bundle must verify (V1) before anything else looks at it; with stageInto its records are staged by the same pass. */
 export async function openVerified(file: string, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
   const o: OpenOptions = typeof trustOrOptions === 'string' ? { trust: trustOrOptions } : (trustOrOptions ?? {});
@@ -49,7 +62,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
   const staging = imports?.startStaging();
   let valid = false;
   try {
-    const v = await verifyBundle(file, { trust: o.trust ? readPublicKey(o.trust) : undefined, onRecords: o.onRecords, onRecordLines: staging?.hook });
+    const v = await verifyBundle(file, { trust: o.trust ? readPublicKey(o.trust) : undefined, onRecords: o.onRecords, onRecordLines: staging && ((type, lines) => staging.hook(type, KEYED.has(type) ? lines.map(withKeys) : lines)) });
     valid = v.valid;
     if (!v.valid) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} does not verify; nothing was imported`, {

@@ -103,9 +103,26 @@ export interface NewInboxEntry {
   file: string;
 }
 
+/** The matching keys of a staged contact or stub, computed by the import's rules when it is staged. */
+export interface StagedKeys {
+  /** the tax id's digits ('' without one) */
+  taxDigits: string;
+  /** the identity key ('' when the names do not make one) */
+  identity: string;
+  /** the tax id as the inbox shows it ('' without one) */
+  maskedTax: string;
+}
+
+/** One record line of the bundle as it is staged: its ref and JSON text, with the matching keys of a contact or stub. */
+export interface StagedLine {
+  ref: string;
+  text: string;
+  keys?: StagedKeys;
+}
+
 /** A staging of a bundle's record lines, filled during the verify pass (a hook called with batches of lines, synchronously). */
 export interface ImportStaging {
-  hook(type: string, lines: readonly { ref: string; text: string }[]): void;
+  hook(type: string, lines: readonly StagedLine[]): void;
   /** keeps the staged lines (valid bundle) or drops them */
   finish(valid: boolean): void;
 }

@@ -10,7 +10,7 @@ import type { RecordType } from '../../domain/model/records.js';
 import type { TableName } from '../../domain/model/tables.js';
 import type { PlanDecision, PlanRules, PlanScope } from '../port.js';
 import type { Db } from './db.js';
-import { DISPLAY_NAME_SQL, pages, registerImportFunctions } from './import-store.js';
+import { DISPLAY_NAME_SQL, pages } from './import-store.js';
 import { stagedOfType } from './import-stage.js';
 
 type Rec = Record<string, unknown> & { ref: string };
@@ -30,7 +30,6 @@ interface PlanContext {
 /** Plans every staged record of one type. */
 export function planTypeSet(db: Db, scope: PlanScope, type: RecordType, tableOf: Readonly<Record<string, TableName>>, rules: PlanRules<Rec, unknown>): void {
   const ctx: PlanContext = { db, scope, officeId: scope.officeId, sourceInstallation: scope.sourceInstallation, choices: scope.choices, rules, tableOf };
-  registerImportFunctions(ctx.db);
   switch (type) {
     case 'contacts': return planMatched(ctx, 'contacts');
     case 'stubs': return planMatched(ctx, 'stubs');
@@ -57,14 +56,14 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
   const { db } = ctx;
   db.exec(`DELETE FROM temp.imp_decided`);
   const taxKey = type === 'contacts'
-    ? `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || op_tax_digits(json_extract(r.json, '$.tax_id'))`
+    ? `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || r.tax_digits`
     : `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || json_extract(r.json, '$.tax_id_hash')`;
   const taxTable = type === 'contacts' ? 'tgt_tax' : 'tgt_hash';
   const choices = [...ctx.choices.keys()];
-  // An empty target index matches nothing: its key (a JavaScript function per record) is not computed then (an empty office).
+  // An empty target index matches nothing: it is not looked up then (an empty office).
   const any = (table: string) => db.prepare(`SELECT EXISTS (SELECT 1 FROM temp.${table})`).pluck().get() === 1;
   const byTax = any(taxTable) ? `OR EXISTS (SELECT 1 FROM temp.${taxTable} t WHERE t.key = ${taxKey})` : '';
-  const byIdentity = any('tgt_ident') ? `OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = op_identity_key(r.json))` : '';
+  const byIdentity = any('tgt_ident') ? `OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = r.ident_key)` : '';
   // A page at a time (a re-import may have a candidate for every contact): decided, then written.
   const candidates = db.prepare(
     `SELECT r.seq, r.json FROM temp.imp_records r WHERE ${stagedOfType('$type')} AND r.seq > $after AND (

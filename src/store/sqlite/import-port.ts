@@ -10,7 +10,7 @@ import type {
 import type { RecordType } from '../../domain/model/records.js';
 import type { TableName } from '../../domain/model/tables.js';
 import { inTransaction, newId, type Db } from './db.js';
-import { DISPLAY_NAME_SQL, dropStaging, ImportQueries, indexTargetContacts, pages, registerImportFunctions, useFileTemp } from './import-store.js';
+import { DISPLAY_NAME_SQL, dropStaging, ImportQueries, indexTargetContacts, pages, useFileTemp } from './import-store.js';
 import { selectStaged, stagedOfType, startStaging } from './import-stage.js';
 import { planTypeSet } from './import-plan-set.js';
 import { keepReceipt, keptReceiptPieces, receiptsOf } from './receipt-store.js';
@@ -45,10 +45,9 @@ export class SqliteImportStore implements ImportStore {
   prepareInboxFromStaged(): void {
     const { db } = this;
     this.createPrepared();
-    // the contacts verify staged: names and masked tax ids in SQL (displayName and maskTaxId as SQL)
-    registerImportFunctions(db);
+    // the contacts verify staged: names in SQL (displayName as SQL), masked tax ids as they were staged
     db.exec(`INSERT OR REPLACE INTO temp.inbox_prep (ref, kind, name, tax)
-             SELECT r.ref, json_extract(r.json, '$.kind'), ${DISPLAY_NAME_SQL}, nullif(op_mask_tax(json_extract(r.json, '$.tax_id')), '')
+             SELECT r.ref, json_extract(r.json, '$.kind'), ${DISPLAY_NAME_SQL}, nullif(r.tax_masked, '')
              FROM temp.imp_records r WHERE r.type = 'contacts' ORDER BY r.seq`);
   }
 
