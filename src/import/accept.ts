@@ -9,15 +9,13 @@ import { readPublicKey } from '../bundle/signing.js';
 import type { BundleHeader, RecordType } from '../bundle/records.js';
 import { type CarrierMode } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import { applyPlan } from './apply.js';
-import { planStaged, type PlanContext } from './plan.js';
+import { planStaged, TABLE_OF, type PlanContext } from './plan.js';
 import { publishFile } from '../shared/output-file.js';
 import { defaultReceiptFile, planCounts, planOutcomes, writeReceiptTemp, type OutcomeCounts, type PlanCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
 import { storeOf, type Db } from '../store/open.js';
 import type { ContactState, ImportStore, KeptReceipt, StagedLine } from '../store/port.js';
 import { identityKey, maskTaxId, taxDigits } from '../domain/matching.js';
-import { inTransaction } from '../store/sqlite/db.js';
-import { ChangeLog, markAccepted } from '../store/sqlite/import-changes.js';
+import { StoreConstraintError } from '../store/errors.js';
 import { faultPoint } from '../shared/fault.js';
 import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from '../store/sqlite/offices.js';
 import { verifyBundle } from '../audit/verify.js';
@@ -201,21 +199,19 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
     check?.();
   };
   if (opts.dryRun) {
-    db.transaction(plan)();
+    imports.inStagingTransaction(plan);
     return summarise(imports, head, true);
   }
   let tmp: string | undefined;
   let counts: PlanCounts | undefined;
   const receiptFile = path.resolve(opts.receiptFile ?? defaultReceiptFile(store.home, h.bundle_id, head.accept_id));
   try {
-    inTransaction(db, () => {
+    imports.inWriteTransaction(() => {
       // L7: whether the contacts are still to accept is decided under the write lock
       const inboxId = opts.register ? opts.register() : opts.inboxId;
       refuseTakenMeanwhile(imports, inboxId);
       plan();
-      const log = new ChangeLog(db, head.accept_id);
-      applyPlan({ ...ctx, db, log, document: (sha) => imports.stagedDocument(sha) });
-      if (inboxId) markAccepted(db, log, inboxId, head.accept_id);
+      imports.applyPlan({ acceptId: head.accept_id, inboxId, officeId: ctx.officeId, sourceInstallation: ctx.sourceInstallation, sessionId: ctx.sessionId, bundleId: ctx.bundleId }, TABLE_OF);
       tmp = writeReceiptTemp(receiptFile, head, planOutcomes(imports), h.receipt_key, imports.keepReceipt(head.accept_id));
       counts = planCounts(imports); // once, for the log and the summary (each counted the plan before)
       recordAccept(imports, head, inboxId ?? '', tmp, receiptFile, counts.counts);
@@ -255,8 +251,7 @@ function publishReceipt(db: Db, tmp: string, file: string, head: ReceiptHead, fo
 
 /** A constraint the installation enforces (a unique name, a trigger) becomes a clear refusal, never a raw SQLite message. */
 function asImportError(e: unknown, bundleId: string): unknown {
-  const code = (e as { code?: unknown }).code;
-  if (e instanceof OfficeportError || typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return e;
+  if (!(e instanceof StoreConstraintError)) return e;
   return new OfficeportError(ErrorCode.CONFLICT, `bundle ${bundleId} could not be imported: the installation refused a write (${(e as Error).message}); nothing was imported`, {
     hint: 'the target holds data that conflicts with the bundle: see the plan with --dry-run --plan-out plan.json, fix the target record named above, and import again',
   });

@@ -6,16 +6,8 @@ import type { RecordType } from '../bundle/records.js';
 import { planRules, presence, TABLE_OF, type PlanContext, type Rec } from './plan-rows.js';
 export { presence };
 
-/** L8: a waiting party entry as pending_relations keeps it: the entry, the record it belongs to and that record's type. */
-export interface WaitingParty {
-  ref: string;
-  record: string;
-  owner_type: 'policies' | 'pending_cases' | 'investment_accounts';
-  contact: string;
-  list: string;
-  role?: string;
-  share_percent?: string;
-}
+import type { WaitingParty } from '../store/port.js';
+export type { WaitingParty };
 
 /**
  * I6, L8: entries earlier accepts left waiting (key relations, party entries,

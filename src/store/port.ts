@@ -166,6 +166,28 @@ export interface WaitingEntry {
   related_ref: string;
 }
 
+/** L8: a waiting party entry as the store keeps it: the entry, the record it belongs to and that record's type. */
+export interface WaitingParty {
+  ref: string;
+  record: string;
+  owner_type: 'policies' | 'pending_cases' | 'investment_accounts';
+  contact: string;
+  list: string;
+  role?: string;
+  share_percent?: string;
+}
+
+/** What applying a plan needs of the accept. */
+export interface ApplyScope {
+  acceptId: string;
+  /** the inbox entry whose contacts this accept takes, if any */
+  inboxId?: string;
+  officeId: string;
+  sourceInstallation: string;
+  sessionId: string;
+  bundleId: string;
+}
+
 /** The target and the staged plan as the per-record rules read them, one lookup at a time (synchronous: they run inside the plan). */
 export interface PlanLookups {
   contactsByTax(digits: string, kind: string): string[];
@@ -306,7 +328,13 @@ export interface ImportStore {
   planOutcomes(onlyNotable: boolean): Iterable<PlanOutcomeRow>;
   planTypeCounts(): PlanTypeCounts;
 
-  // the accept (inside its write transaction)
+  // the accept
+  /** runs `fn` in one write transaction (synchronous: plan, apply and receipt run inside it); a refused constraint rejects as StoreConstraintError */
+  inWriteTransaction<T>(fn: () => T): T;
+  /** runs `fn` in one transaction that writes only the staged tables (a dry run's plan) */
+  inStagingTransaction<T>(fn: () => T): T;
+  /** applies the plan through the accept's change log (I13), and marks the inbox entry's contacts taken; inside the write transaction */
+  applyPlan(scope: ApplyScope, tableOf: Readonly<Record<string, TableName>>): void;
   /** selected contacts (accepted now) that another accept of the entry took meanwhile */
   takenMeanwhile(inboxId: string): { taken: number; now: number };
   /** keeps the receipt's bytes piece by piece (a sink for the receipt writer) */

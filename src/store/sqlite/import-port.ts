@@ -4,7 +4,7 @@
 // record and kept receipt (receipt-store.ts), and undo from the change log
 // (import-changes.ts). The SQL that src/import ran itself moved here as it was.
 import type {
-  AcceptRecord, ContactSelection, ImportStaging, ImportStore, InboxContact, InboxEntry, KeptAccept, KeptReceipt, NewInboxEntry,
+  AcceptRecord, ApplyScope, ConstraintViolation, ContactSelection, ImportStaging, ImportStore, InboxContact, InboxEntry, KeptAccept, KeptReceipt, NewInboxEntry,
   PlanLookups, PlanOutcomeRow, PlanRow, PlanRules, PlanScope, PlanTypeCounts, UndoOutcome, WaitingEntry,
 } from '../port.js';
 import type { RecordType } from '../../domain/model/records.js';
@@ -14,7 +14,9 @@ import { DISPLAY_NAME_SQL, dropStaging, ImportQueries, indexTargetContacts, page
 import { selectStaged, stagedOfType, startStaging } from './import-stage.js';
 import { planTypeSet } from './import-plan-set.js';
 import { keepReceipt, keptReceiptPieces, receiptsOf } from './receipt-store.js';
-import { changesDesc, isIntact, revertChange } from './import-changes.js';
+import { ChangeLog, changesDesc, isIntact, markAccepted, revertChange } from './import-changes.js';
+import { applyPlan } from './import-apply.js';
+import { StoreConstraintError } from '../errors.js';
 
 /** Thrown inside the undo's transaction to roll it back. */
 class Referenced extends Error {
@@ -200,6 +202,28 @@ export class SqliteImportStore implements ImportStore {
 
   // ---- the accept
 
+  inWriteTransaction<T>(fn: () => T): T {
+    try {
+      return inTransaction(this.db, fn);
+    } catch (e) {
+      throw asConstraintError(e);
+    }
+  }
+
+  inStagingTransaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  applyPlan(scope: ApplyScope, tableOf: Readonly<Record<string, TableName>>): void {
+    const { db } = this;
+    const log = new ChangeLog(db, scope.acceptId);
+    applyPlan({
+      db, q: new ImportQueries(db), log, officeId: scope.officeId, sourceInstallation: scope.sourceInstallation,
+      sessionId: scope.sessionId, bundleId: scope.bundleId, tableOf, document: (sha) => this.stagedDocument(sha),
+    });
+    if (scope.inboxId) markAccepted(db, log, scope.inboxId, scope.acceptId);
+  }
+
   takenMeanwhile(inboxId: string): { taken: number; now: number } {
     const { db } = this;
     const taken = db
@@ -288,4 +312,15 @@ export class SqliteImportStore implements ImportStore {
 function describeKey(key: string): string {
   const k = JSON.parse(key) as Record<string, unknown>;
   return Object.entries(k).map(([c, v]) => `${c}=${String(v)}`).join(' ');
+}
+
+/** A constraint SQLite refused (a unique name, a deferred reference at commit) as the port reports it; any other error as it is. */
+function asConstraintError(e: unknown): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return e;
+  const message = (e as Error).message;
+  const columns = message.match(/: (.*)$/)?.[1]?.split(', ').map((c) => c.replace(/^\w+\./, '')) ?? [];
+  // the schema has no CHECK or trigger an import can meet: such a refusal is reported as a duplicate
+  const kind: ConstraintViolation['kind'] = code === 'SQLITE_CONSTRAINT_NOTNULL' ? 'missing_value' : code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'dangling_reference' : 'duplicate';
+  return new StoreConstraintError({ kind, columns }, message);
 }
