@@ -6,7 +6,7 @@
 //   3. plan: match each contact (domain/matching, domain/reconcile), decide
 //      party lists, key relations, carriers, set-based (plan.ts; the store plans each type, ImportStore.planType)
 //      or from a reviewed plan file (plan-file.ts);
-//   4. apply the plan in one transaction (apply.ts) and write the sealed
+//   4. apply the plan in one transaction (the store: ImportStore.applyPlan) and write the sealed
 //      receipt (receipt.ts).
 // The inbox steps one at a time: addFileToInbox, inboxOf, acceptInbox,
 // rejectFromInbox. undoImport (undo.ts) reverses one accept;

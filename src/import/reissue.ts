@@ -1,6 +1,6 @@
 // L5: `import receipt BUNDLE --out FILE` issues an accept's receipt again, byte
 // for byte (same accept id, outcomes and seal), from what the installation kept
-// of it in the accept's transaction (store/receipt-store.ts).
+// of it in the accept's transaction (ImportStore.keepReceipt).
 import fs from 'node:fs';
 import path from 'node:path';
 import { openBag } from '../bundle/bag-reader.js';

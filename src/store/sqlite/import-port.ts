@@ -1,7 +1,7 @@
 // The SQLite side of the import port (ImportStore): the inbox, the staged
 // bundle of one accept (TEMP tables of this connection, import-store.ts and
 // import-stage.ts), its set-based plan (import-plan-set.ts), the accept's
-// record and kept receipt (receipt-store.ts), and undo from the change log
+// record and kept receipt (receipt-store.ts), the apply (import-apply.ts), and undo from the change log
 // (import-changes.ts). The SQL that src/import ran itself moved here as it was.
 import type {
   AcceptRecord, ApplyScope, ConstraintViolation, ContactSelection, ImportStaging, ImportStore, InboxContact, InboxEntry, KeptAccept, KeptReceipt, NewInboxEntry,
