@@ -179,12 +179,3 @@ export function dryRunOptions<T>(y: Argv<T>) {
     .option('user', { type: 'string', describe: 'the receiving user for the dry run' });
 }
 
-/** The dry run for inspect, or undefined when --office/--user were not given. */
-export async function inspectDryRun(args: GlobalArgs & { file: string; office?: string; user?: string; trust?: string }) {
-  if (!args.office && !args.user) return undefined;
-  if (!args.office || !args.user) throw new OfficeportError(ErrorCode.USAGE, 'the import dry run needs both --office and --user (and --db)');
-  const office = args.office;
-  const user = args.user;
-  const r = await withDb(args, (db) => importFile(db, args.file, office, user, { dryRun: true, trust: args.trust }));
-  return { json: jsonOf(r), text: ['', style('bold', `import dry run into ${office} for ${user}`), ...renderAccept(r)] };
-}

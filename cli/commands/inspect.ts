@@ -1,13 +1,10 @@
-import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { readPublicKey } from '../../src/trust/index.js';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
-import { inspectBundle, type InspectReport, type PersonLine } from '../../src/audit/index.js';
-import { dryRunFromAccept, writeInspectHtml } from '../../src/audit/index.js';
-import { checkOutputPath } from '../../src/shared/output-file.js';
+import { inspectForAudit, type InspectReport, type PersonLine } from '../../src/audit/index.js';
 import { resolveDbPath } from '../../src/store/open.js';
+import { withDb } from '../context.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
-import { dryRunOptions, inspectDryRun } from './import.js';
+import { dryRunOptions, jsonOf, renderAccept } from './import.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -32,17 +29,20 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 inspect move.zip --html audit.html', 'a printable audit report with charts, readable offline')
       .example('$0 inspect move.zip --db target.db --office "Springfield Agency" --user dana', 'also what an import would do, writing nothing'),
   handler: async (args) => {
-    if (!fs.existsSync(args.file)) {
-      throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
-    }
-    const output = { force: args.force, option: '--html', installation: resolveDbPath(args.db) };
-    if (args.html) checkOutputPath(args.html, output); // before any work (L1)
-    const r = await inspectBundle(args.file, { trust: args.trust ? readPublicKey(args.trust) : undefined });
-    const dry = await inspectDryRun(args);
-    if (args.html) writeInspectHtml(args.html, r, dry && dryRunFromAccept(args.office!, args.user!, dry.json), undefined, output);
-    emit(args, dry ? { ...r, import_dry_run: dry.json } : r, (x) => [...renderInspect(x), ...(dry ? dry.text : [])]);
+    const req = { file: args.file, trust: args.trust, html: args.html, force: args.force, installation: resolveDbPath(args.db) };
+    const target = dryRunTarget(args);
+    const r = await inspectForAudit(req, target && { ...target, withInstallation: (fn) => withDb(args, fn) });
+    const dry = r.dryRun && { json: jsonOf(r.dryRun), text: ['', style('bold', `import dry run into ${target!.office} for ${target!.user}`), ...renderAccept(r.dryRun)] };
+    emit(args, dry ? { ...r.report, import_dry_run: dry.json } : r.report, (x) => [...renderInspect(x), ...(dry ? dry.text : [])]);
   },
 };
+
+/** The office and user of the import dry run, or undefined when --office/--user were not given. */
+function dryRunTarget(args: Args): { office: string; user: string } | undefined {
+  if (!args.office && !args.user) return undefined;
+  if (!args.office || !args.user) throw new OfficeportError(ErrorCode.USAGE, 'the import dry run needs both --office and --user (and --db)');
+  return { office: args.office, user: args.user };
+}
 
 function people(title: string, list: { total: number; shown: PersonLine[] }): string[] {
   if (list.total === 0) return [];

@@ -8,13 +8,6 @@ export function esc(v: unknown): string {
   return String(v ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
-/** V2: only the last four digits of a tax id are shown (`***-**-1234`). */
-export function maskTaxId(v: string | undefined): string {
-  if (!v) return '';
-  const digits = v.replace(/\D/g, '');
-  if (digits.length < 4) return '***';
-  return `***-**-${digits.slice(-4)}`;
-}
 
 export function section(id: string, title: string, body: string): string {
   return `<section id="${esc(id)}"><h2>${esc(title)}</h2>\n${body}\n</section>`;

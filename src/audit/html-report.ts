@@ -18,7 +18,8 @@ import {
   type ReportExclusion,
   type ReportStub,
 } from './html-report-data.js';
-import { REPORT_CSS, barChart, esc, list, maskTaxId, section, type Column } from './html-report-parts.js';
+import { REPORT_CSS, barChart, esc, list, section, type Column } from './html-report-parts.js';
+import { maskTaxId } from '../domain/matching.js';
 
 export * from './html-report-data.js';
 

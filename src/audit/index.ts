@@ -7,6 +7,7 @@
 //   the HTML report of inspect, with the import dry run (html-report*.ts).
 export { verifyBundle, type VerifyResult } from './verify.js';
 export { inspectBundle, type InspectReport, type PersonLine } from './inspect.js';
+export { inspectForAudit, type InspectRequest, type DryRunTarget } from './inspect-report.js';
 export { convertBundle, type ConvertFormat } from './convert.js';
 export { transferLog, type LogEntry } from './log.js';
 export { writeInspectHtml, dryRunFromAccept } from './html-report.js';

@@ -108,11 +108,7 @@ export function exclusionLines(ex: BundleHeader['exclusions']): ExclusionLine[] 
   );
 }
 
-/** `***-**-1234`: only the last four digits show. */
-export function maskTaxId(taxId: string): string {
-  const digits = taxId.replace(/\D/g, '');
-  return `***-**-${digits.slice(-4).padStart(4, '*')}`;
-}
+import { maskTaxId } from '../domain/matching.js';
 
 async function* records(bag: OpenedBag, file: string): AsyncIterable<BundleRecord> {
   if (!bag.paths.includes(file)) return;

@@ -197,8 +197,8 @@ export interface ConfirmedRef {
 export function confirmedRef(o: ReceiptOutcome): ConfirmedRef | undefined {
   if (!CONFIRMING.has(o.outcome)) return undefined;
   const m = REF.exec(o.ref);
-  // `policy/P-1#parties/0` is an entry of a record (I4), not a record
-  if (!m || !(m[1]! in MOVABLE_PREFIXES) || m[2]!.includes('#')) return undefined;
+  // `policy/P-1#parties/0` is an entry of a record (I4), not a record; own keys only (`constructor/x` is no record)
+  if (!m || !Object.hasOwn(MOVABLE_PREFIXES, m[1]!) || m[2]!.includes('#')) return undefined;
   return { prefix: m[1] as MovablePrefix, id: m[2]! };
 }
 

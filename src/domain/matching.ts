@@ -61,11 +61,20 @@ export function identityKey(c: IdentityFields): string {
   return `i|${first}|${last}|${birth}`;
 }
 
-/** A tax id shown to people: "***-**-1234" (never the whole number). */
+const MASKED = /^\*\*\*-\*\*-(\d{4}|\*{4})$/;
+
+/**
+ * V2: a tax id shown to people, everywhere (inbox list, inspect, the HTML
+ * report): "***-**-1234", only the last four digits. An id of four digits or
+ * fewer shows none ("***-**-****"): its last four would be all of it. A
+ * masked id stays as it is, so that masking twice (inspect, then the report
+ * built from it) shows the same.
+ */
 export function maskTaxId(s: string | null | undefined): string {
+  if (s && MASKED.test(s)) return s;
   const d = taxDigits(s);
   if (!d) return '';
-  return `***-**-${d.slice(-4)}`;
+  return `***-**-${d.length > 4 ? d.slice(-4) : '****'}`;
 }
 
 /** A contact's display name. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-// dist/src/version.js and src/shared/version.ts both sit two levels below the package root.
+// dist/src/shared/version.js sits three levels below the package root, src/shared/version.ts two.
 function readVersion(): string {
   for (const p of ['../../../package.json', '../../package.json']) {
     try {

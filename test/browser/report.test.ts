@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_SCRIPT, exportHostile, loadTarget } from '../audit-fixture.js';
+import { HOSTILE_SCRIPT, exportHostile, loadTarget } from '../audit/audit-fixture.js';
 import { ROOT, run } from '../helpers/cli.js';
 import { skipWithoutTool } from '../helpers/tools.js';
 

@@ -92,7 +92,7 @@ class SqliteLoadSession implements LoadSession {
     return this.db
       .prepare(
         `SELECT l.rowid AS ordinal, l.document AS document FROM letters l LEFT JOIN documents d ON d.path = l.document
-         WHERE l.document IS NOT NULL AND d.path IS NULL LIMIT ${limit}`,
+         WHERE l.document IS NOT NULL AND d.path IS NULL ORDER BY l.rowid LIMIT ${limit}`,
       )
       .all() as { ordinal: number; document: string }[];
   }

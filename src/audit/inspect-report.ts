@@ -1,0 +1,44 @@
+// inspect as a user runs it: the bundle's summary, with the import dry run into
+// an office when one is named, and the HTML audit report when asked for.
+import fs from 'node:fs';
+import { ErrorCode, OfficeportError } from '../shared/errors.js';
+import { checkOutputPath } from '../shared/output-file.js';
+import { importFile, type AcceptResult } from '../import/index.js';
+import type { Db } from '../store/open.js';
+import { readPublicKey } from '../trust/index.js';
+import { writeInspectHtml } from './html-report.js';
+import { dryRunFromAccept } from './html-report-data.js';
+import { inspectBundle, type InspectReport } from './inspect.js';
+
+export interface InspectRequest {
+  file: string;
+  /** public key (PEM file) the signature must verify against */
+  trust?: string;
+  /** write the HTML audit report here */
+  html?: string;
+  force?: boolean;
+  /** the installation the command names (never overwritten by --html) */
+  installation: string;
+}
+
+/** The office and user of the import dry run, and how to open their installation (once the bundle was inspected). */
+export interface DryRunTarget {
+  office: string;
+  user: string;
+  withInstallation<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+}
+
+/** V2, V3: check the output first (L1), inspect, dry-run the import when a target is named, then write the HTML report. */
+export async function inspectForAudit(req: InspectRequest, target?: DryRunTarget): Promise<{ report: InspectReport; dryRun?: AcceptResult }> {
+  if (!fs.existsSync(req.file)) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${req.file}`, { hint: 'name the bundle file that export wrote' });
+  }
+  const output = { force: req.force, option: '--html', installation: req.installation };
+  if (req.html) checkOutputPath(req.html, output); // before any work (L1)
+  const report = await inspectBundle(req.file, { trust: req.trust ? readPublicKey(req.trust) : undefined });
+  const dryRun = target
+    ? await target.withInstallation((db) => importFile(db, req.file, target.office, target.user, { dryRun: true, trust: req.trust }))
+    : undefined;
+  if (req.html) writeInspectHtml(req.html, report, dryRun && target && dryRunFromAccept(target.office, target.user, dryRun), undefined, output);
+  return { report, dryRun };
+}
