@@ -32,7 +32,7 @@ export const MODULES = {
   finalize: { mutate: ['src/finalize/finalize.ts', 'src/finalize/retention.ts'], tests: FINALIZE_TESTS },
   matching: { mutate: ['src/domain/matching.ts'], tests: MATCH_TESTS },
   reconcile: { mutate: ['src/domain/reconcile.ts'], tests: MATCH_TESTS },
-  'import-plan': { mutate: ['src/import/plan.ts', 'src/import/plan-rows.ts', 'src/import/plan-set.ts', 'src/import/plan-file.ts'], tests: IMPORT_PLAN_TESTS },
+  'import-plan': { mutate: ['src/import/plan.ts', 'src/import/plan-rows.ts', 'src/store/sqlite/import-plan-set.ts', 'src/import/plan-file.ts'], tests: IMPORT_PLAN_TESTS },
   verify: { mutate: ['src/audit/verify.ts', 'src/bundle/record-check.ts'], tests: VERIFY_TESTS },
   values: { mutate: ['src/domain/values.ts'], tests: ['test/domain/values.test.ts', 'test/export/export.test.ts', 'test/audit/verify-retention.test.ts'] },
   names: { mutate: ['src/domain/names.ts'], tests: ['test/domain/names.test.ts', 'test/domain/realign-rules.test.ts', 'test/realign/realign.test.ts'] },

@@ -5,7 +5,6 @@ import { importFile, type AcceptRequest } from '../../src/import/index.js';
 import type { AcceptResult } from '../../src/import/index.js';
 import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
 import { undoImport, type UndoResult } from '../../src/import/index.js';
-import { resolveDbPath } from '../../src/store/open.js';
 import { withDb } from '../context.js';
 import { emit, progress, style, table, type GlobalArgs } from '../output.js';
 
@@ -111,9 +110,8 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 import receipt move.zip --office T-SPRING --user dana --out receipt.json', 'write a lost receipt again') as unknown as Argv<Args>,
   handler: async (args) => {
     if (!args.file) throw new OfficeportError(ErrorCode.USAGE, 'name the bundle to import: officeport import FILE --office O --user U');
-    const dbPath = resolveDbPath(args.db);
     const bar = progress('staging records');
-    const r = await withDb(args, (db) => importFile(db, dbPath, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
+    const r = await withDb(args, (db) => importFile(db, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
     bar.done();
     const again = ['officeport import receipt', quote(args.file), ...(args.db ? ['--db', quote(args.db)] : []), '--office', quote(args.office), '--user', quote(args.user), '--out', 'receipt-again.json'];
     emit(args, jsonOf(r), () => renderAccept(r, again.join(' ')));

@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
 import { acceptInbox, addFileToInbox, inboxOf, rejectFromInbox, type InboxListing } from '../../src/import/index.js';
-import { resolveDbPath } from '../../src/store/open.js';
 import { withDb } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 import { acceptOptions, jsonOf, renderAccept, requestOf } from './import.js';
@@ -23,7 +22,7 @@ const add: CommandModule<GlobalArgs, Who & { file: string; trust?: string }> = {
     who(y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' }))
       .example('$0 inbox add move.zip --office "Springfield Agency" --user dana', 'stage the bundle; see it with inbox list'),
   handler: async (args) => {
-    const r = await withDb(args, (db) => addFileToInbox(db, resolveDbPath(args.db), args.file, args.office, args.user, args.trust));
+    const r = await withDb(args, (db) => addFileToInbox(db, args.file, args.office, args.user, args.trust));
     emit(args, { ...r.entry, added: r.added }, (x) => `${x.added ? 'staged' : 'already staged'}: bundle ${x.bundle_id} as inbox entry ${x.id}`);
   },
 };

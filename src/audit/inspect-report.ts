@@ -40,7 +40,7 @@ export async function inspectForAudit(req: InspectRequest, target?: DryRunTarget
   if (req.html) checkOutputPath(req.html, output); // before any work (L1)
   const report = await inspectBundle(req.file, { trust: req.trust ? readPublicKey(req.trust) : undefined });
   const dryRun = target
-    ? await target.withInstallation((db) => importFile(db, req.installation, req.file, target.office, target.user, { dryRun: true, trust: req.trust }))
+    ? await target.withInstallation((db) => importFile(db, req.file, target.office, target.user, { dryRun: true, trust: req.trust }))
     : undefined;
   if (req.html) writeInspectHtml(req.html, report, dryRun && target && dryRunFromAccept(target.office, target.user, dryRun), undefined, output);
   return { report, dryRun };

@@ -9,16 +9,14 @@ import { readPublicKey } from '../bundle/signing.js';
 import type { BundleHeader, RecordType } from '../bundle/records.js';
 import { type CarrierMode } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import { applyPlan } from './apply.js';
-import { planStaged, type PlanContext } from './plan.js';
+import { planStaged, TABLE_OF, type PlanContext } from './plan.js';
 import { publishFile } from '../shared/output-file.js';
 import { defaultReceiptFile, planCounts, planOutcomes, writeReceiptTemp, type OutcomeCounts, type PlanCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
-import { inTransaction, type Db } from '../store/sqlite/db.js';
-import { ChangeLog } from '../store/sqlite/import-changes.js';
-import { dropStaging, ImportQueries, indexTargetContacts } from '../store/sqlite/import-store.js';
-import { startStaging } from './stage.js';
+import { storeOf, type Db } from '../store/open.js';
+import type { ContactState, ImportStore, KeptReceipt, StagedLine } from '../store/port.js';
+import { identityKey, maskTaxId, taxDigits } from '../domain/matching.js';
+import { StoreConstraintError } from '../store/errors.js';
 import { faultPoint } from '../shared/fault.js';
-import { keepReceipt, receiptsOf, type KeptReceipt } from '../store/sqlite/receipt-store.js';
 import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from '../store/sqlite/offices.js';
 import { verifyBundle } from '../audit/verify.js';
 
@@ -30,26 +28,39 @@ export interface BundleSource {
   records(type: RecordType): AsyncIterable<Record<string, unknown> & { ref: string }>;
   document(sha256: string): Promise<Buffer>;
   close(): Promise<void>;
-  /** its records are in temp.imp_records (openVerified with stageInto), until an accept selects from them */
+  /** its records are staged in the installation (openVerified with stageInto), until an accept selects from them */
   staged?: boolean;
 }
 
 export interface OpenOptions {
   trust?: string;
-  /** stage the bundle's records into this installation's TEMP tables during the verify pass (import-stage.ts) */
+  /** stage the bundle's records into this installation during the verify pass (ImportStore.startStaging) */
   stageInto?: Db;
   /** records checked so far (progress bars) */
   onRecords?: (n: number) => void;
+}
+
+/** Record types whose lines are staged with their matching keys (I3, I4) and, for contacts, the tax id the inbox shows. */
+const KEYED: ReadonlySet<string> = new Set(['contacts', 'stubs']);
+
+const text = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
+
+/** A contact or stub line with its matching keys, computed here once (the store keeps them beside the line). */
+function withKeys(l: { ref: string; text: string }): StagedLine {
+  const rec = JSON.parse(l.text) as Record<string, unknown>;
+  const tax = text(rec.tax_id);
+  return { ref: l.ref, text: l.text, keys: { taxDigits: taxDigits(tax), identity: identityKey(rec as never), maskedTax: maskTaxId(tax) } };
 }
 
 /** I1: the bundle must verify (V1) before anything else looks at it; with stageInto its records are staged by the same pass. */
 export async function openVerified(file: string, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
   const o: OpenOptions = typeof trustOrOptions === 'string' ? { trust: trustOrOptions } : (trustOrOptions ?? {});
   if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${file}`);
-  const staging = o.stageInto ? startStaging(o.stageInto) : undefined;
+  const imports = o.stageInto ? storeOf(o.stageInto).imports : undefined;
+  const staging = imports?.startStaging();
   let valid = false;
   try {
-    const v = await verifyBundle(file, { trust: o.trust ? readPublicKey(o.trust) : undefined, onRecords: o.onRecords, onRecordLines: staging?.hook });
+    const v = await verifyBundle(file, { trust: o.trust ? readPublicKey(o.trust) : undefined, onRecords: o.onRecords, onRecordLines: staging && ((type, lines) => staging.hook(type, KEYED.has(type) ? lines.map(withKeys) : lines)) });
     valid = v.valid;
     if (!v.valid) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} does not verify; nothing was imported`, {
@@ -62,7 +73,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
   }
   const { bag, problems } = await openBag(file);
   if (!bag) {
-    if (o.stageInto) dropStaging(o.stageInto);
+    imports?.dropStaging();
     throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems });
   }
   const header = JSON.parse(await bag.readTagFile('officeport.json')) as BundleHeader;
@@ -82,7 +93,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
       return Buffer.concat(chunks);
     },
     async close() {
-      if (o.stageInto) dropStaging(o.stageInto);
+      imports?.dropStaging();
       await bag.close();
     },
   };
@@ -117,7 +128,7 @@ export function normaliseContactRefs(refs: readonly string[] | undefined): strin
   return refs.map((r) => (r.startsWith('contact/') ? r : `contact/${r}`));
 }
 
-export type { ContactState } from './stage.js';
+export type { ContactState };
 
 export interface AcceptOptions {
   carriers?: CarrierMode;
@@ -152,18 +163,16 @@ class TakenMeanwhile extends Error {}
 
 const MAX_LISTED = 5000;
 
-function planContext(db: Db, src: BundleSource, a: Addressee, carriers: CarrierMode, choices: Map<string, string>): PlanContext {
+function planContext(imports: ImportStore, src: BundleSource, a: Addressee, carriers: CarrierMode, choices: Map<string, string>): PlanContext {
   return {
-    db, q: new ImportQueries(db), officeId: a.office.id, parentOfficeId: a.office.parent_id,
+    imports, q: imports.lookups(), officeId: a.office.id, parentOfficeId: a.office.parent_id,
     sourceInstallation: src.header.source.installation_id, sessionId: src.header.session_id,
     bundleId: src.header.bundle_id, salt: src.header.stub_salt, carriers, choices,
   };
 }
 
-function refuseAmbiguous(db: Db): void {
-  const rows = db
-    .prepare(`SELECT ref, detail FROM temp.imp_plan WHERE type = 'contacts' AND json_extract(detail, '$.ambiguous') IS NOT NULL AND json_extract(detail, '$.choice') IS NULL`)
-    .all() as { ref: string; detail: string }[];
+function refuseAmbiguous(imports: ImportStore): void {
+  const rows = imports.unsettledAmbiguous();
   if (rows.length === 0) return;
   throw new OfficeportError(ErrorCode.REFUSED, `${rows.length} incoming contact${rows.length > 1 ? 's match' : ' matches'} ambiguously (several target contacts, or one that another incoming contact matches too); nothing was imported (--on-ambiguous fail)`, {
     problems: rows.map((r) => ({ message: `${r.ref}: candidates ${(JSON.parse(r.detail) as { ambiguous: string[] }).ambiguous.join(', ')}` })),
@@ -180,33 +189,32 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
     target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id },
     accepted_at: (opts.now ?? new Date()).toISOString(),
   };
-  const ctx = planContext(db, src, a, opts.carriers ?? 'link', opts.choices ?? new Map());
+  const store = storeOf(db);
+  const { imports } = store;
+  const ctx = planContext(imports, src, a, opts.carriers ?? 'link', opts.choices ?? new Map());
   const plan = () => {
-    indexTargetContacts(db, a.office.id, h.stub_salt);
+    imports.indexTargetContacts(a.office.id, h.stub_salt);
     planStaged(ctx);
-    if (opts.onAmbiguous === 'fail') refuseAmbiguous(db);
+    if (opts.onAmbiguous === 'fail') refuseAmbiguous(imports);
     check?.();
   };
   if (opts.dryRun) {
-    db.transaction(plan)();
-    return summarise(db, head, true);
+    imports.inStagingTransaction(plan);
+    return summarise(imports, head, true);
   }
   let tmp: string | undefined;
   let counts: PlanCounts | undefined;
-  const receiptFile = path.resolve(opts.receiptFile ?? defaultReceiptFile(db, h.bundle_id, head.accept_id));
+  const receiptFile = path.resolve(opts.receiptFile ?? defaultReceiptFile(store.home, h.bundle_id, head.accept_id));
   try {
-    inTransaction(db, () => {
+    imports.inWriteTransaction(() => {
       // L7: whether the contacts are still to accept is decided under the write lock
       const inboxId = opts.register ? opts.register() : opts.inboxId;
-      refuseTakenMeanwhile(db, inboxId);
+      refuseTakenMeanwhile(imports, inboxId);
       plan();
-      const log = new ChangeLog(db, head.accept_id);
-      const docs = db.prepare(`SELECT content FROM temp.imp_docs WHERE sha256 = ?`).pluck();
-      applyPlan({ ...ctx, log, document: (sha) => docs.get(sha) as Buffer | undefined });
-      markAccepted(db, log, inboxId, head.accept_id);
-      tmp = writeReceiptTemp(receiptFile, head, planOutcomes(db), h.receipt_key, keepReceipt(db, head.accept_id));
-      counts = planCounts(db); // once, for the log and the summary (each counted the plan before)
-      recordAccept(db, head, inboxId ?? '', tmp, receiptFile, counts.counts);
+      imports.applyPlan({ acceptId: head.accept_id, inboxId, officeId: ctx.officeId, sourceInstallation: ctx.sourceInstallation, sessionId: ctx.sessionId, bundleId: ctx.bundleId }, TABLE_OF);
+      tmp = writeReceiptTemp(receiptFile, head, planOutcomes(imports), h.receipt_key, imports.keepReceipt(head.accept_id));
+      counts = planCounts(imports); // once, for the log and the summary (each counted the plan before)
+      recordAccept(imports, head, inboxId ?? '', tmp, receiptFile, counts.counts);
       faultPoint('import-before-commit');
     });
   } catch (e) {
@@ -216,7 +224,7 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
   }
   faultPoint('import-committed');
   const placed = publishReceipt(db, tmp!, receiptFile, head, opts.force);
-  return { ...summarise(db, head, false, counts), receipt_file: path.resolve(placed) };
+  return { ...summarise(imports, head, false, counts), receipt_file: path.resolve(placed) };
 }
 
 /**
@@ -233,7 +241,7 @@ function publishReceipt(db: Db, tmp: string, file: string, head: ReceiptHead, fo
       fs.rmSync(tmp, { force: true });
       throw e;
     }
-    const instead = defaultReceiptFile(db, head.bundle_id, head.accept_id);
+    const instead = defaultReceiptFile(storeOf(db).home, head.bundle_id, head.accept_id);
     publishFile(tmp, instead);
     throw new OfficeportError(ErrorCode.REFUSED, `the import is done (accept ${head.accept_id}), but ${e.message}; its receipt was written to ${instead} instead`, {
       hint: `give ${instead} to the source office for finalize`,
@@ -243,54 +251,40 @@ function publishReceipt(db: Db, tmp: string, file: string, head: ReceiptHead, fo
 
 /** A constraint the installation enforces (a unique name, a trigger) becomes a clear refusal, never a raw SQLite message. */
 function asImportError(e: unknown, bundleId: string): unknown {
-  const code = (e as { code?: unknown }).code;
-  if (e instanceof OfficeportError || typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return e;
+  if (!(e instanceof StoreConstraintError)) return e;
   return new OfficeportError(ErrorCode.CONFLICT, `bundle ${bundleId} could not be imported: the installation refused a write (${(e as Error).message}); nothing was imported`, {
     hint: 'the target holds data that conflicts with the bundle: see the plan with --dry-run --plan-out plan.json, fix the target record named above, and import again',
   });
 }
 
 /** L7: contacts selected for this accept that another accept (of another process) took since they were selected. */
-function refuseTakenMeanwhile(db: Db, inboxId: string | undefined): void {
+function refuseTakenMeanwhile(imports: ImportStore, inboxId: string | undefined): void {
   if (!inboxId) return;
-  const taken = db
-    .prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`)
-    .pluck()
-    .get(inboxId) as number;
+  const { taken, now } = imports.takenMeanwhile(inboxId);
   if (taken === 0) return;
-  const now = db.prepare(`SELECT count(*) FROM temp.imp_bundle_contacts WHERE state = 'now'`).pluck().get() as number;
   if (taken === now) throw new TakenMeanwhile();
   throw new OfficeportError(ErrorCode.CONFLICT, `another import accepted ${taken} of the ${now} selected contacts while this one was being prepared; nothing was imported`, {
     hint: 'run the command again: it accepts what is left',
   });
 }
 
-function markAccepted(db: Db, log: ChangeLog, inboxId: string | undefined, acceptId: string): void {
-  if (!inboxId) return;
-  log.updateWhere('inbox_contacts', ['inbox_id', 'ref'], `inbox_id = ? AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`, [inboxId], { accept_id: acceptId });
-  const left = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NULL`).pluck().get(inboxId) as number;
-  log.update('inbox', { id: inboxId }, { status: left === 0 ? 'accepted' : 'partial' });
-}
-
 /** I10: the accept in import_accepts (for undo) and the transfer log (for everyone). */
-function recordAccept(db: Db, head: ReceiptHead, inboxId: string, receiptTmp: string, receiptFile: string, counts: OutcomeCounts): void {
+function recordAccept(imports: ImportStore, head: ReceiptHead, inboxId: string, receiptTmp: string, receiptFile: string, counts: OutcomeCounts): void {
   const total = Object.values(counts).reduce((x, y) => x + y, 0);
   // The whole receipt goes into the log unless it is too large to hold in memory; the file always has it.
   const receipt = total <= 50_000 ? fs.readFileSync(receiptTmp, 'utf8') : JSON.stringify({ ...head, outcomes_omitted: total, counts });
-  db.prepare(`INSERT INTO import_accepts (accept_id, inbox_id, bundle_id, office_id, user_id, at, receipt, receipt_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    head.accept_id, inboxId, head.bundle_id, head.target.office_id, head.target.user_id, head.accepted_at, receipt, receiptFile,
-  );
   const summary = `import ${head.bundle_id} from ${head.source.office_name}: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`;
-  db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?, 'import', ?, ?, ?, ?, ?)`).run(
-    head.accepted_at, head.bundle_id, head.target.office_id, head.target.user_id, summary, receipt,
-  );
+  imports.recordAccept({
+    accept_id: head.accept_id, inbox_id: inboxId, bundle_id: head.bundle_id, office_id: head.target.office_id, user_id: head.target.user_id,
+    at: head.accepted_at, receipt, receipt_file: receiptFile, summary,
+  });
 }
 
-function summarise(db: Db, head: ReceiptHead, dry: boolean, planned = planCounts(db)): AcceptResult {
+function summarise(imports: ImportStore, head: ReceiptHead, dry: boolean, planned = planCounts(imports)): AcceptResult {
   const { counts } = planned;
   const total = Object.values(counts).reduce((x, y) => x + y, 0);
   const outcomes: ReceiptOutcome[] = [];
-  for (const o of planOutcomes(db, total > MAX_LISTED)) {
+  for (const o of planOutcomes(imports, total > MAX_LISTED)) {
     if (total <= MAX_LISTED || (o.outcome !== 'created' && o.outcome !== 'linked') || o.candidates) outcomes.push(o);
     if (outcomes.length >= MAX_LISTED) break;
   }
@@ -306,7 +300,7 @@ function summarise(db: Db, head: ReceiptHead, dry: boolean, planned = planCounts
 /** I9: nothing of the selection is left to accept. */
 export function alreadyImported(db: Db, src: BundleSource, a: Addressee): AcceptResult {
   const r = summariseEmpty(src, a, db);
-  return { ...r, already_imported: true, receipts: receiptsOf(db, src.header.bundle_id, a.office.id) };
+  return { ...r, already_imported: true, receipts: storeOf(db).imports.acceptsOf(src.header.bundle_id, a.office.id) };
 }
 
 function summariseEmpty(src: BundleSource, a: Addressee, db: Db): AcceptResult {
@@ -321,4 +315,3 @@ function summariseEmpty(src: BundleSource, a: Addressee, db: Db): AcceptResult {
   };
 }
 
-export { dropStaging };

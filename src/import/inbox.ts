@@ -10,39 +10,27 @@ import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
 import { checkOutputPath, publishFile, sweepLeftovers, tempBeside, writeOutputWith } from '../shared/output-file.js';
 import {
-  acceptStaged, alreadyImported, checkAddressed, dropStaging, normaliseContactRefs, openVerified,
+  acceptStaged, alreadyImported, checkAddressed, normaliseContactRefs, openVerified,
   type AcceptResult, type Addressee, type BundleSource,
 } from './accept.js';
-import { selectStaged } from './stage.js';
 import { choicesOf, plannedDecisions, type PlanFile } from './plan.js';
-import { inTransaction, newId, type Db } from '../store/sqlite/db.js';
-import { DISPLAY_NAME_SQL, registerImportFunctions, useFileTemp } from '../store/sqlite/import-store.js';
+import { storeOf, type Db } from '../store/open.js';
+import type { ImportStore, InboxEntry } from '../store/port.js';
 
-export interface InboxRow {
-  id: string;
-  bundle_id: string;
-  office_id: string;
-  user_id: string;
-  session_id: string;
-  source_installation: string;
-  source_office: string;
-  tagmanifest_sha256: string;
-  added_at: string;
-  status: string;
-  file: string;
+export type InboxRow = InboxEntry;
+
+/** The folder of the installation's inbox copies. */
+export function inboxDir(db: Db): string {
+  return storeOf(db).home.inboxDir;
 }
 
-export function inboxDir(dbPath: string): string {
-  return `${path.resolve(dbPath)}.inbox`;
-}
-
-/** A bundle copied into the inbox folder, its contacts listed in temp.inbox_prep, ready to be registered. */
+/** A bundle copied into the inbox folder, its contacts listed by the store, ready to be registered. */
 export interface PreparedEntry {
   file: string;
 }
 
 function stagedEntry(db: Db, bundleId: string, officeId: string): InboxRow | undefined {
-  return db.prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected' ORDER BY added_at DESC`).get(bundleId, officeId) as InboxRow | undefined;
+  return storeOf(db).imports.inboxEntryOf(bundleId, officeId);
 }
 
 /**
@@ -50,34 +38,32 @@ function stagedEntry(db: Db, bundleId: string, officeId: string): InboxRow | und
  * its contacts in a TEMP table, a batch at a time (P1: a bundle of 1,000,000
  * contacts is never held in memory; TEMP writes do not block other writers).
  */
-async function prepareEntry(db: Db, dbPath: string, src: BundleSource): Promise<PreparedEntry> {
-  const dir = inboxDir(dbPath);
+async function prepareEntry(db: Db, src: BundleSource): Promise<PreparedEntry> {
+  const { home, imports } = storeOf(db);
+  const dir = home.inboxDir;
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${src.header.bundle_id}.zip`);
   await copyPrivately(src.file, file);
-  useFileTemp(db);
-  db.exec(`DROP TABLE IF EXISTS temp.inbox_prep;
-           CREATE TEMP TABLE inbox_prep (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, tax TEXT)`);
   if (src.staged) {
-    // the contacts verify staged: names and masked tax ids in SQL (displayName and maskTaxId as SQL)
-    registerImportFunctions(db);
-    db.exec(`INSERT OR REPLACE INTO temp.inbox_prep (ref, kind, name, tax)
-             SELECT r.ref, json_extract(r.json, '$.kind'), ${DISPLAY_NAME_SQL}, nullif(op_mask_tax(json_extract(r.json, '$.tax_id')), '')
-             FROM temp.imp_records r WHERE r.type = 'contacts' ORDER BY r.seq`);
+    // the contacts verify staged: the store lists them from the staged records
+    imports.prepareInboxFromStaged();
     return { file };
   }
-  const add = db.prepare(`INSERT OR REPLACE INTO temp.inbox_prep (ref, kind, name, tax) VALUES (?, ?, ?, ?)`);
-  let batch: [string, string, string, string | null][] = [];
-  const flush = db.transaction(() => {
-    for (const b of batch) add.run(...b);
-    batch = [];
-  });
-  for await (const c of src.records('contacts')) {
-    batch.push([c.ref, c.kind as string, displayName(c as never), maskTaxId(c.tax_id as string | undefined) || null]);
-    if (batch.length >= 1000) flush();
-  }
-  flush();
+  await imports.prepareInbox(contactBatches(src));
   return { file };
+}
+
+/** The bundle's contacts as the inbox lists them, 1000 at a time. */
+async function* contactBatches(src: BundleSource): AsyncIterable<{ ref: string; kind: string; name: string; tax: string | null }[]> {
+  let batch: { ref: string; kind: string; name: string; tax: string | null }[] = [];
+  for await (const c of src.records('contacts')) {
+    batch.push({ ref: c.ref, kind: c.kind as string, name: displayName(c as never), tax: maskTaxId(c.tax_id as string | undefined) || null });
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  yield batch;
 }
 
 /** L11: the copy is private (0600) from its first byte, and a killed copy is removed by the next run. */
@@ -101,37 +87,30 @@ function checkAcceptOutputs(db: Db, req: AcceptRequest): void {
   if (req.receiptFile && !req.dryRun && !req.planOut) checkOutputPath(req.receiptFile, { ...o, option: '--receipt' });
 }
 
-function dropPrepared(db: Db): void {
-  db.exec(`DROP TABLE IF EXISTS temp.inbox_prep`);
-}
-
-/** The inbox rows of a prepared bundle; runs inside the caller's transaction. Another command may have staged it meanwhile (S5). */
-function registerEntry(db: Db, src: BundleSource, a: Addressee, p: PreparedEntry, now: Date): { row: InboxRow; added: boolean } {
-  const other = stagedEntry(db, src.header.bundle_id, a.office.id);
-  if (other) return { row: other, added: false };
-  const id = newId(db, 'inbox', 'IN-');
+/** The inbox entry of a prepared bundle, as the store registers it. */
+function newEntry(src: BundleSource, a: Addressee, p: PreparedEntry, now: Date) {
   const h = src.header;
-  db.prepare(
-    `INSERT INTO inbox (id, bundle_id, office_id, user_id, session_id, source_installation, source_office, tagmanifest_sha256, added_at, status, content, file)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', x'', ?)`,
-  ).run(id, h.bundle_id, a.office.id, a.user.id, h.session_id, h.source.installation_id, h.source.office_name, src.tagmanifestSha256, now.toISOString(), p.file);
-  db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) SELECT ?, ref, kind, name, tax FROM temp.inbox_prep ORDER BY ref`).run(id);
-  return { row: db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxRow, added: true };
+  return {
+    bundle_id: h.bundle_id, office_id: a.office.id, user_id: a.user.id, session_id: h.session_id, source_installation: h.source.installation_id,
+    source_office: h.source.office_name, tagmanifest_sha256: src.tagmanifestSha256, added_at: now.toISOString(), file: p.file,
+  };
 }
 
 /** I2: stage a verified, correctly addressed bundle; the same bundle twice is the same entry. */
-export async function addToInbox(db: Db, dbPath: string, src: BundleSource, a: Addressee, now = new Date()): Promise<{ entry: InboxRow; added: boolean }> {
-  const existing = stagedEntry(db, src.header.bundle_id, a.office.id);
+export async function addToInbox(db: Db, src: BundleSource, a: Addressee, now = new Date()): Promise<{ entry: InboxRow; added: boolean }> {
+  const { imports } = storeOf(db);
+  const existing = imports.inboxEntryOf(src.header.bundle_id, a.office.id);
   if (existing) return { entry: existing, added: false };
-  const prepared = await prepareEntry(db, dbPath, src);
+  const prepared = await prepareEntry(db, src);
   try {
-    const r = inTransaction(db, () => registerEntry(db, src, a, prepared, now));
+    // Another command may have staged it meanwhile (S5): then that entry
+    const r = imports.addInboxEntry(newEntry(src, a, prepared, now));
     return { entry: r.row, added: r.added };
   } catch (e) {
     fs.rmSync(prepared.file, { force: true });
     throw e;
   } finally {
-    dropPrepared(db);
+    imports.dropPreparedInbox();
   }
 }
 
@@ -146,20 +125,15 @@ export interface InboxListing {
 
 /** I2: the pending bundles of this user, with their contacts (tax ids masked). */
 export function listInbox(db: Db, a: Addressee): InboxListing[] {
-  const rows = db.prepare(`SELECT * FROM inbox WHERE office_id = ? AND user_id = ? AND status IN ('pending', 'partial') ORDER BY added_at, id`).all(a.office.id, a.user.id) as InboxRow[];
-  const contacts = db.prepare(`SELECT ref, kind, name, tax_id_masked, accept_id FROM inbox_contacts WHERE inbox_id = ? ORDER BY ref`);
-  return rows.map((r) => ({
-    id: r.id, bundle_id: r.bundle_id, source_office: r.source_office, added_at: r.added_at, status: r.status,
-    contacts: (contacts.all(r.id) as { ref: string; kind: string; name: string; tax_id_masked: string | null; accept_id: string | null }[]).map((c) => ({
-      ref: c.ref, kind: c.kind, name: c.name, tax_id: c.tax_id_masked, accepted: c.accept_id !== null,
-    })),
+  return storeOf(db).imports.inboxOf(a.office.id, a.user.id).map((r) => ({
+    id: r.id, bundle_id: r.bundle_id, source_office: r.source_office, added_at: r.added_at, status: r.status, contacts: r.contacts,
   }));
 }
 
 export function requireEntry(db: Db, id: string, a: Addressee): InboxRow {
   // "IN-000001", its number "1", or the bundle id
   const byNumber = /^\d+$/.test(id) ? `IN-${id.padStart(6, '0')}` : id;
-  const r = db.prepare(`SELECT * FROM inbox WHERE id = ? OR id = ? OR bundle_id = ? ORDER BY added_at DESC`).get(id, byNumber, id) as InboxRow | undefined;
+  const r = storeOf(db).imports.inboxEntryNamed(id, byNumber);
   if (!r || r.office_id !== a.office.id || r.user_id !== a.user.id) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no inbox entry ${JSON.stringify(id)} for ${a.user.username} in ${a.office.name}`, {
       hint: `see the pending bundles with: officeport inbox list --office ${a.office.id} --user ${a.user.username}`,
@@ -195,12 +169,11 @@ function readPlanFile(file: string): PlanFile {
 }
 
 /** Every selected ref must be a contact of the bundle (its staged contacts, or read from it). */
-async function knownContacts(db: Db, src: BundleSource, refs: string[] | undefined): Promise<void> {
+async function knownContacts(imports: ImportStore, src: BundleSource, refs: string[] | undefined): Promise<void> {
   if (!refs) return;
   const all = new Set<string>();
   if (src.staged) {
-    const q = db.prepare(`SELECT r.ref FROM temp.imp_records r WHERE r.type = 'contacts' AND r.ref IN (SELECT value FROM json_each(?))`).pluck();
-    for (const ref of q.all(JSON.stringify(refs)) as string[]) all.add(ref);
+    for (const ref of imports.stagedContacts(refs)) all.add(ref);
   } else {
     for await (const c of src.records('contacts')) if (refs.includes(c.ref)) all.add(c.ref);
   }
@@ -220,22 +193,23 @@ export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId
   }
   const selected = plan ? plan.contacts : normaliseContactRefs(req.contacts);
   if (!src.staged) throw new Error('runAccept needs a bundle opened with openVerified(file, { stageInto: db })');
-  await knownContacts(db, src, selected);
-  const now = await selectStaged(db, { inboxId, selected }, (sha) => src.document(sha));
+  const { imports } = storeOf(db);
+  await knownContacts(imports, src, selected);
+  const now = await imports.selectStaged({ inboxId, selected }, (sha) => src.document(sha));
   try {
     if (now === 0) return alreadyImported(db, src, a);
-    const check = plan ? () => checkPlan(db, plan, req.planFile!) : undefined;
+    const check = plan ? () => checkPlan(imports, plan, req.planFile!) : undefined;
     const carriers = plan?.carriers ?? req.carriers ?? 'link';
     const result = acceptStaged(db, src, a, { carriers, onAmbiguous: req.onAmbiguous, choices: plan ? choicesOf(plan) : undefined, dryRun: req.dryRun, receiptFile: req.receiptFile, force: req.force, inboxId, register }, check);
     if (req.planOut) writePlanFile(db, req.planOut, src, a, carriers, selected, req.force);
     return result;
   } finally {
-    dropStaging(db);
+    imports.dropStaging();
   }
 }
 
-function checkPlan(db: Db, plan: PlanFile, file: string): void {
-  const diffs = comparePlans(plan.decisions as PlannedDecision[], [...plannedDecisions(db)] as PlannedDecision[]);
+function checkPlan(imports: ImportStore, plan: PlanFile, file: string): void {
+  const diffs = comparePlans(plan.decisions as PlannedDecision[], [...plannedDecisions(imports)] as PlannedDecision[]);
   if (diffs.length === 0) return;
   throw new OfficeportError(ErrorCode.CONFLICT, `the target changed since plan ${file} was made; nothing was imported`, {
     problems: diffs.map((message) => ({ file, message })),
@@ -244,12 +218,13 @@ function checkPlan(db: Db, plan: PlanFile, file: string): void {
 }
 
 function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, carriers: CarrierMode, selected: string[] | undefined, force?: boolean): void {
-  const contacts = selected ?? (db.prepare(`SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now' ORDER BY ref`).pluck().all() as string[]);
+  const { imports } = storeOf(db);
+  const contacts = selected ?? imports.nowContacts();
   const head = { plan_version: 1, bundle_id: src.header.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, office_id: a.office.id, user_id: a.user.id, carriers, contacts };
   writeOutputWith(file, { force, option: '--plan-out', installation: db.name }, (write) => {
     write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "decisions": [`);
     let first = true;
-    for (const d of plannedDecisions(db)) {
+    for (const d of plannedDecisions(imports)) {
       write(`${first ? '' : ','}\n    ${JSON.stringify(d)}`);
       first = false;
     }
@@ -258,7 +233,7 @@ function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, ca
 }
 
 /** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */
-export async function importFile(db: Db, dbPath: string, file: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id?: string }> {
+export async function importFile(db: Db, file: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id?: string }> {
   checkAcceptOutputs(db, req);
   const src = await openVerified(file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
   try {
@@ -266,16 +241,17 @@ export async function importFile(db: Db, dbPath: string, file: string, officeRef
     const staged = stagedEntry(db, src.header.bundle_id, a.office.id);
     if (req.dryRun || staged) return { ...(await runAccept(db, src, a, staged?.id, req)), inbox_id: staged?.id };
     // import is add plus accept in one transaction: a refused or killed import leaves nothing staged
-    const prepared = await prepareEntry(db, dbPath, src);
+    const prepared = await prepareEntry(db, src);
+    const { imports } = storeOf(db);
     let inboxId: string | undefined;
-    const register = () => (inboxId = registerEntry(db, src, a, prepared, new Date()).row.id);
+    const register = () => (inboxId = imports.registerInboxEntry(newEntry(src, a, prepared, new Date())).row.id);
     try {
       return { ...(await runAccept(db, src, a, undefined, req, register)), inbox_id: inboxId };
     } catch (e) {
       if (!stagedEntry(db, src.header.bundle_id, a.office.id)) fs.rmSync(prepared.file, { force: true });
       throw e;
     } finally {
-      dropPrepared(db);
+      imports.dropPreparedInbox();
     }
   } finally {
     await src.close();
@@ -311,26 +287,18 @@ export interface RejectResult extends InboxRow {
 /** I2: reject a staged bundle; its copy is removed. L8: what waited for its contacts not accepted is dropped and reported. */
 export function rejectInbox(db: Db, id: string, a: Addressee): RejectResult {
   const entry = requireEntry(db, id, a);
-  const accepted = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL`).pluck().get(entry.id) as number;
-  const dropped = inTransaction(db, () => {
-    const waiting = db.prepare(
-      `SELECT w.id, w.record, c.ref AS contact FROM pending_relations w JOIN inbox_contacts c ON c.inbox_id = ? AND c.accept_id IS NULL AND c.ref IN (w.contact_ref, w.related_ref)
-       WHERE w.office_id = ? AND w.source_installation = ? GROUP BY w.id ORDER BY w.id`,
-    ).all(entry.id, entry.office_id, entry.source_installation) as { id: number; record: string; contact: string }[];
-    const del = db.prepare(`DELETE FROM pending_relations WHERE id = ?`);
-    for (const w of waiting) del.run(w.id);
-    db.prepare(`UPDATE inbox SET status = 'rejected' WHERE id = ?`).run(entry.id);
-    return waiting.map((w) => ({ ref: (JSON.parse(w.record) as { ref: string }).ref, reason: `waited for ${w.contact}, which the rejected bundle does not bring` }));
-  });
+  const { imports } = storeOf(db);
+  const accepted = imports.acceptedContactCount(entry.id);
+  const dropped = imports.rejectInboxEntry(entry).map((w) => ({ ref: (JSON.parse(w.record) as { ref: string }).ref, reason: `waited for ${w.contact}, which the rejected bundle does not bring` }));
   if (accepted === 0) fs.rmSync(entry.file, { force: true });
   return { ...entry, status: 'rejected', dropped };
 }
 
 /** I2: verify a bundle file, check it is addressed to this office and user, and stage it in the inbox. */
-export async function addFileToInbox(db: Db, dbPath: string, file: string, officeRef: string, userRef: string, trust?: string): Promise<{ entry: InboxRow; added: boolean }> {
+export async function addFileToInbox(db: Db, file: string, officeRef: string, userRef: string, trust?: string): Promise<{ entry: InboxRow; added: boolean }> {
   const src = await openVerified(file, trust);
   try {
-    return await addToInbox(db, dbPath, src, checkAddressed(db, src.header, officeRef, userRef));
+    return await addToInbox(db, src, checkAddressed(db, src.header, officeRef, userRef));
   } finally {
     await src.close();
   }

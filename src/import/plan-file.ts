@@ -2,8 +2,7 @@
 // record (--plan-out); an ambiguous match can be settled in it, and
 // `import --plan` applies exactly that plan.
 import type { CarrierMode } from '../domain/reconcile.js';
-import type { Db } from '../store/sqlite/db.js';
-import { pages } from '../store/sqlite/import-store.js';
+import type { ImportStore } from '../store/port.js';
 
 export interface PlanFile {
   plan_version: 1;
@@ -31,8 +30,8 @@ export interface PlannedDecisionRow {
 }
 
 /** Every decision of the current plan, one per record, as the plan file lists them. */
-export function* plannedDecisions(db: Db): Generator<PlannedDecisionRow> {
-  for (const p of pages<{ seq: number; ref: string; type: string; outcome: string; target_id: string | null; detail: string }>(db, `SELECT * FROM temp.imp_plan`)) {
+export function* plannedDecisions(imports: ImportStore): Generator<PlannedDecisionRow> {
+  for (const p of imports.planRows()) {
     const d = JSON.parse(p.detail) as Record<string, unknown>;
     const row: PlannedDecisionRow = { ref: p.ref, type: p.type, outcome: p.outcome };
     if (p.target_id) row.target_id = p.target_id;

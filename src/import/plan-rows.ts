@@ -1,20 +1,19 @@
 // The decision for one staged record (I3-I5, I12): what a contact or stub
-// matches, how a catalogue record resolves. plan-set.ts applies these rules to
+// matches, how a catalogue record resolves. The store (ImportStore.planType) applies these rules to
 // rows grouped set-based; plan.ts orders the planning of a whole accept.
 import { displayName, identityKey, stubTaxHash, taxDigits } from '../domain/matching.js';
 import {
-  checkChoice, decideContact, decideMatch, fingerprintRow, mergeContact,
+  checkChoice, contestMatch, decideContact, decideMatch, fingerprintRow, mergeContact,
   resolveCatalogue, type CarrierMode, type CatalogueCandidates, type Match, type Presence, type Row,
 } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import type { RecordType } from '../bundle/records.js';
-import type { Db } from '../store/sqlite/db.js';
-import type { ImportQueries } from '../store/sqlite/import-store.js';
+import type { ImportStore, PlanLookups, PlanRules } from '../store/port.js';
 import type { TableName } from '../domain/model/tables.js';
 
 export interface PlanContext {
-  db: Db;
-  q: ImportQueries;
+  imports: ImportStore;
+  q: PlanLookups;
   officeId: string;
   parentOfficeId: string | null;
   sourceInstallation: string;
@@ -26,7 +25,7 @@ export interface PlanContext {
   choices: Map<string, string>;
   /** catalogue records this accept creates, by type, carrier scope and name: the first ref of each */
   createdCatalogue?: Map<string, string>;
-  /** temp.imp_presence holds the planned contacts and stubs (set-based planning) */
+  /** the store knows the presence of the planned contacts and stubs (set-based planning) */
   presenceReady?: boolean;
 }
 
@@ -184,3 +183,16 @@ function freeCarrierName(ctx: PlanContext, name: string, created: Map<string, st
   return candidate;
 }
 
+
+/** The per-record rules above, for the set-based planner of the store (ImportStore.planType). */
+export function planRules(ctx: PlanContext): PlanRules<Rec, Match> {
+  return {
+    matchContact: (rec) => {
+      const m = matchContactRow(ctx, rec);
+      return { match: m, target: m.kind === 'match' ? m.target_id : null };
+    },
+    decideContact: (rec, match, rivals) => decideContactRow(ctx, rec, contestMatch(match, rivals)),
+    decideStub: (rec) => decideStubRow(ctx, rec),
+    planCatalogue: (ref, type) => planCatalogue(ctx, ref, type),
+  };
+}

@@ -3,30 +3,11 @@
 // written. The dry run stops here; the real run applies exactly these rows.
 import { decideCensus, decideParty, decideRelation } from '../domain/reconcile.js';
 import type { RecordType } from '../bundle/records.js';
-import { planTypeSet } from './plan-set.js';
-import { presence, TABLE_OF, type PlanContext, type Rec } from './plan-rows.js';
+import { planRules, presence, TABLE_OF, type PlanContext, type Rec } from './plan-rows.js';
 export { presence };
-import { stagedOfType } from './stage.js';
 
-/** A row of pending_relations: an entry an earlier accept left waiting for a contact (I6, L8). */
-interface WaitingRow {
-  id: number;
-  kind: 'key_relations' | 'party' | 'employee_census';
-  record: string;
-  contact_ref: string;
-  related_ref: string;
-}
-
-/** L8: a waiting party entry as pending_relations keeps it: the entry, the record it belongs to and that record's type. */
-export interface WaitingParty {
-  ref: string;
-  record: string;
-  owner_type: 'policies' | 'pending_cases' | 'investment_accounts';
-  contact: string;
-  list: string;
-  role?: string;
-  share_percent?: string;
-}
+import type { WaitingParty } from '../store/port.js';
+export type { WaitingParty };
 
 /**
  * I6, L8: entries earlier accepts left waiting (key relations, party entries,
@@ -35,10 +16,7 @@ export interface WaitingParty {
  * A party entry whose record is no longer in the target is dropped.
  */
 export function planPendingRelations(ctx: PlanContext): void {
-  const rows = ctx.db
-    .prepare(`SELECT id, kind, record, contact_ref, related_ref FROM pending_relations WHERE office_id = ? AND source_installation = ? ORDER BY id`)
-    .all(ctx.officeId, ctx.sourceInstallation) as WaitingRow[];
-  for (const r of rows) {
+  for (const r of ctx.imports.waitingEntries(ctx.officeId, ctx.sourceInstallation)) {
     const rec = JSON.parse(r.record) as Rec;
     if (ctx.q.plan(rec.ref)) continue;
     if (r.kind === 'party') planWaitingParty(ctx, r.id, rec as unknown as WaitingParty);
@@ -70,10 +48,10 @@ export const PLAN_ORDER: readonly RecordType[] = [
   'pending_cases', 'positions', 'letters', 'activities', 'smartpad', 'key_relations', 'employee_census',
 ];
 
-/** Plans every staged record, type by type in staging order, each type by a few set-based statements (import-plan-set.ts), then the waiting relations. */
+/** Plans every staged record, type by type in staging order, each type set-based by the store (the rules of plan-rows.ts decide single records), then the waiting relations. */
 export function planStaged(ctx: PlanContext): void {
-  const staged = ctx.db.prepare(`SELECT EXISTS (SELECT 1 FROM temp.imp_records r WHERE ${stagedOfType('$type')})`).pluck();
-  for (const type of PLAN_ORDER) if (staged.get({ type }) === 1) planTypeSet(ctx, type);
+  const rules = planRules(ctx);
+  for (const type of PLAN_ORDER) if (ctx.imports.hasStaged(type)) ctx.imports.planType(ctx, type, TABLE_OF, rules);
   planPendingRelations(ctx);
 }
 

@@ -11,7 +11,7 @@ import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
 import { openTempBeside, sweepLeftovers } from '../shared/output-file.js';
 import { Sealer } from '../trust/receipt-seal.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { ImportStore, InstallationHome } from '../store/port.js';
 
 export interface ReceiptOutcome {
   ref: string;
@@ -47,25 +47,8 @@ export interface Receipt extends ReceiptHead {
 const REPORTED = ['"reason"', '"conflicts"', '"ambiguous"'];
 
 /** Outcomes of the planned (and, after apply, applied) accept, in plan order; stubs are not records of the target. */
-export function* planOutcomes(db: Db, onlyNotable = false): Generator<ReceiptOutcome> {
-  // notable: what a long listing keeps (not created or linked, or ambiguous)
-  const notable = onlyNotable ? `AND (p.outcome NOT IN ('created', 'linked') OR (instr(p.detail, '"ambiguous"') > 0 AND json_extract(p.detail, '$.ambiguous') IS NOT NULL))` : '';
-  // The target id: the plan's, else what the apply made of the ref, else (a kept party entry) its contact's.
-  const page = db
-    .prepare(
-      `SELECT p.seq, p.ref, p.type, p.outcome, p.detail,
-         coalesce(nullif(coalesce(p.target_id, (SELECT t.target_id FROM temp.imp_refs t WHERE t.ref = p.ref)), ''),
-                  CASE WHEN p.type = 'party' AND p.outcome = 'linked' THEN (SELECT c.target_id FROM temp.imp_refs c WHERE c.ref = json_extract(p.detail, '$.contact')) END)
-       FROM temp.imp_plan p
-       WHERE p.seq > ? AND p.type != 'stubs' ${notable} ORDER BY p.seq LIMIT 5000`,
-    )
-    .raw();
-  for (let after = 0; ;) {
-    const rows = page.all(after) as [number, string, string, Outcome, string, string | null][];
-    if (rows.length === 0) return;
-    after = rows[rows.length - 1]![0];
-    for (const r of rows) yield outcomeOf(r[1], r[2], r[3], r[4], r[5]);
-  }
+export function* planOutcomes(imports: ImportStore, onlyNotable = false): Generator<ReceiptOutcome> {
+  for (const r of imports.planOutcomes(onlyNotable)) yield outcomeOf(r.ref, r.type, r.outcome as Outcome, r.detail, r.target_id);
 }
 
 function outcomeOf(ref: string, type: string, outcome: Outcome, detail: string, id: string | null): ReceiptOutcome {
@@ -93,9 +76,9 @@ export interface PlanCounts {
 }
 
 /** Outcome counts of the plan in all and per plan row type, from one GROUP BY (stubs are not records of the target). */
-export function planCounts(db: Db): PlanCounts {
+export function planCounts(imports: ImportStore): PlanCounts {
   const counts: OutcomeCounts = { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 };
-  const byType = db.prepare(`SELECT type, outcome, count(*) AS n FROM temp.imp_plan WHERE type != 'stubs' GROUP BY type, outcome ORDER BY type, outcome`).all() as PlanCounts['byType'];
+  const byType = imports.planTypeCounts() as PlanCounts['byType'];
   for (const r of byType) counts[r.outcome] += r.n;
   return { counts, byType };
 }
@@ -108,12 +91,12 @@ export function countOutcomes(outcomes: Iterable<ReceiptOutcome>): OutcomeCounts
 
 /**
  * I10: without --receipt, the receipt goes beside the installation, never into
- * whatever folder the command ran in: <db>.receipts/receipt-<bundle>-<accept>.json
+ * whatever folder the command ran in: the installation's receipts folder
+ * (<db>.receipts), receipt-<bundle>-<accept>.json
  * (one file per accept, so accepting a bundle in parts keeps every receipt).
  */
-export function defaultReceiptFile(db: Db, bundleId: string, acceptId: string): string {
-  const base = db.memory || !db.name ? path.resolve('officeport.db') : path.resolve(db.name);
-  const dir = `${base}.receipts`;
+export function defaultReceiptFile(home: InstallationHome, bundleId: string, acceptId: string): string {
+  const dir = home.receiptsDir;
   fs.mkdirSync(dir, { recursive: true });
   sweepLeftovers(dir); // L11: receipts of killed imports
   return path.join(dir, `receipt-${bundleId}-${acceptId}.json`);

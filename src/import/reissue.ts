@@ -1,15 +1,15 @@
 // L5: `import receipt BUNDLE --out FILE` issues an accept's receipt again, byte
 // for byte (same accept id, outcomes and seal), from what the installation kept
-// of it in the accept's transaction (store/receipt-store.ts).
+// of it in the accept's transaction (ImportStore.keepReceipt).
 import fs from 'node:fs';
 import path from 'node:path';
 import { openBag } from '../bundle/bag-reader.js';
 import type { BundleHeader } from '../bundle/records.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import type { Db } from '../store/sqlite/db.js';
+import { storeOf, type Db } from '../store/open.js';
+import type { ImportStore, KeptReceipt } from '../store/port.js';
 import { requireOffice, requireRights, requireUser } from '../store/sqlite/offices.js';
 import { checkOutputPath, writeOutputWith } from '../shared/output-file.js';
-import { keptReceiptPieces, receiptsOf, type KeptReceipt } from '../store/sqlite/receipt-store.js';
 
 export interface ReissueRequest {
   /** the bundle file, or its id */
@@ -35,27 +35,28 @@ export async function reissueReceipt(db: Db, req: ReissueRequest): Promise<Reiss
   const office = requireOffice(db, req.office);
   const user = requireUser(db, office, req.user);
   requireRights(user, office, ['data_import'], 'issue an import receipt again');
+  const { imports } = storeOf(db);
   const bundleId = await bundleIdOf(req.bundle);
-  const accept = pickAccept(receiptsOf(db, bundleId, office.id), bundleId, office.name, req.accept);
+  const accept = pickAccept(imports.acceptsOf(bundleId, office.id), bundleId, office.name, req.accept);
   const out = path.resolve(req.out);
   const output = { option: '--out', installation: db.name };
   checkOutputPath(out, output); // L1: before any work, never over a file or an installation
   let bytes = 0;
   writeOutputWith(out, output, (write) => {
     let any = false;
-    for (const piece of keptReceiptPieces(db, accept.accept_id)) {
+    for (const piece of imports.keptReceipt(accept.accept_id)) {
       write(piece);
       bytes += piece.length;
       any = true;
     }
-    if (!any) bytes = writeLegacy(db, write, accept);
+    if (!any) bytes = writeLegacy(imports, write, accept);
   });
   return { bundle_id: bundleId, accept_id: accept.accept_id, accepted_at: accept.accepted_at, out, bytes };
 }
 
 /** An accept of an earlier version kept its whole receipt text only up to 50,000 outcomes, in import_accepts. */
-function writeLegacy(db: Db, write: (data: Buffer) => void, accept: KeptReceipt): number {
-  const text = db.prepare(`SELECT receipt FROM import_accepts WHERE accept_id = ?`).pluck().get(accept.accept_id) as string;
+function writeLegacy(imports: ImportStore, write: (data: Buffer) => void, accept: KeptReceipt): number {
+  const text = imports.legacyReceipt(accept.accept_id);
   if (text.includes('"outcomes_omitted"')) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `import ${accept.accept_id} was made by an earlier officeport that kept only a summary of this large receipt; it cannot be issued again`, {
       hint: accept.file ? `its receipt was written to ${accept.file}` : undefined,

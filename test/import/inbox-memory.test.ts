@@ -41,7 +41,7 @@ describe('P1: inbox add streams its contacts', () => {
     const base = process.memoryUsage().heapUsed;
     let peak = 0;
     const src = syntheticSource(tgt.dir, () => (peak = Math.max(peak, process.memoryUsage().heapUsed - base)));
-    const { entry, added } = await addToInbox(tgt.db, tgt.file, src, a);
+    const { entry, added } = await addToInbox(tgt.db, src, a);
     expect(added).toBe(true);
     // holding every contact would keep N x ~450 bytes of names alone (over 60 MB) alive
     expect(peak).toBeLessThan(40 * 1024 * 1024);

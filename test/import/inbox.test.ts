@@ -8,7 +8,7 @@ import { dump, exportFrom, importInto, installation, rows, SOURCE, TARGET, TGT_O
 async function stage(tgt: Installation, bundle: string) {
   const src = await openVerified(bundle);
   try {
-    return await addToInbox(tgt.db, tgt.file, src, checkAddressed(tgt.db, src.header, TGT_OFFICE, TGT_USER));
+    return await addToInbox(tgt.db, src, checkAddressed(tgt.db, src.header, TGT_OFFICE, TGT_USER));
   } finally {
     await src.close();
   }
@@ -23,7 +23,7 @@ describe('inbox', () => {
     const { entry, added } = await stage(tgt, bundle);
     expect(added).toBe(true);
     expect(fs.existsSync(entry.file)).toBe(true);
-    expect(entry.file.startsWith(inboxDir(tgt.file))).toBe(true);
+    expect(entry.file.startsWith(inboxDir(tgt.db))).toBe(true);
     expect(await dump(tgt.db)).toEqual(before);
     const list = listInbox(tgt.db, userAddress(tgt.db, TGT_OFFICE, TGT_USER));
     expect(list).toHaveLength(1);

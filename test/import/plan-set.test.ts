@@ -1,4 +1,4 @@
-// The set-based planner (src/import/plan-set.ts) against the per-record rules
+// The set-based planner (src/store/sqlite/import-plan-set.ts, with the rules of src/import/plan-rows.ts) against the per-record rules
 // it replaced, kept here as the reference: for each scenario the bundle is
 // staged once, planned by the reference and by planStaged, and the two
 // temp.imp_plan tables must be identical row for row (seq, ref, type, outcome,
@@ -11,7 +11,8 @@ import {
   decideContactRow, decideStubRow, matchContactRow, PLAN_ORDER, planCatalogue, planPendingRelations, planStaged, presence, TABLE_OF,
   type PlanContext, type Rec,
 } from '../../src/import/plan.js';
-import { selectStaged, type ContactSelection } from '../../src/import/stage.js';
+import type { AcceptSelection } from '../../src/store/port.js';
+import { storeOf, type Db } from '../../src/store/open.js';
 import type { RecordType } from '../../src/bundle/records.js';
 import { ImportQueries, indexTargetContacts } from '../../src/store/sqlite/import-store.js';
 import { exportFrom, installation, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from '../fixtures/import/helpers.js';
@@ -68,7 +69,10 @@ function referenceRecord(ctx: PlanContext, type: RecordType, rec: Rec): void {
   }
 }
 
-function referencePlan(ctx: PlanContext): void {
+/** The reference reads the staged records and the plan itself, through the installation's handle. */
+type RefContext = PlanContext & { db: Db };
+
+function referencePlan(ctx: RefContext): void {
   const json = ctx.db.prepare(`SELECT json FROM temp.imp_records WHERE type = ? ORDER BY seq`).pluck();
   for (const type of PLAN_ORDER) for (const j of json.all(type) as string[]) referenceRecord(ctx, type, JSON.parse(j) as Rec);
   planPendingRelations(ctx);
@@ -78,19 +82,19 @@ function referencePlan(ctx: PlanContext): void {
 
 type PlanDump = unknown[][];
 
-const dumpPlan = (ctx: PlanContext): PlanDump =>
+const dumpPlan = (ctx: RefContext): PlanDump =>
   ctx.db.prepare(`SELECT seq, ref, type, outcome, target_id, detail FROM temp.imp_plan ORDER BY seq`).raw().all() as PlanDump;
 
 /** Stages the bundle for an accept as import would, then plans it twice: by the reference rules and set-based. */
-async function bothPlans(tgt: Installation, bundle: string, sel: ContactSelection = {}, choices = new Map<string, string>(), carriers: 'link' | 'recreate' = 'link') {
+async function bothPlans(tgt: Installation, bundle: string, sel: AcceptSelection = {}, choices = new Map<string, string>(), carriers: 'link' | 'recreate' = 'link') {
   const { db } = tgt;
   const src = await openVerified(bundle, { stageInto: db });
   try {
     const a = checkAddressed(db, src.header, TGT_OFFICE, TGT_USER);
-    await selectStaged(db, sel, (sha) => src.document(sha));
+    await storeOf(db).imports.selectStaged(sel, (sha) => src.document(sha));
     const h = src.header;
-    const ctx = (): PlanContext => ({
-      db, q: new ImportQueries(db), officeId: a.office.id, parentOfficeId: a.office.parent_id, sourceInstallation: h.source.installation_id,
+    const ctx = (): RefContext => ({
+      db, imports: storeOf(db).imports, q: new ImportQueries(db), officeId: a.office.id, parentOfficeId: a.office.parent_id, sourceInstallation: h.source.installation_id,
       sessionId: h.session_id, bundleId: h.bundle_id, salt: h.stub_salt, carriers, choices,
     });
     db.exec('BEGIN');
@@ -144,7 +148,7 @@ describe('set-based planning gives the per-record plan row for row', () => {
     const { src, tgt } = await pair();
     const bundle = await exportFrom(src);
     const opened = await openVerified(bundle);
-    const { entry } = await addToInbox(tgt.db, tgt.file, opened, checkAddressed(tgt.db, opened.header, TGT_OFFICE, TGT_USER));
+    const { entry } = await addToInbox(tgt.db, opened, checkAddressed(tgt.db, opened.header, TGT_OFFICE, TGT_USER));
     await opened.close();
     const first = await bothPlans(tgt, bundle, { inboxId: entry.id, selected: ['contact/C-1101'] });
     expect(first.actual).toEqual(first.expected);
@@ -157,7 +161,7 @@ describe('set-based planning gives the per-record plan row for row', () => {
 
   it('I9, I3 (1): the set-based plan equals the per-record plan row for row, and links every record of a second bundle of contacts already imported', async () => {
     const { src, tgt } = await pair();
-    await importFile(tgt.db, tgt.file, await exportFrom(src), TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r1.json` });
+    await importFile(tgt.db, await exportFrom(src), TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r1.json` });
     const again = await bothPlans(tgt, await exportFrom(src));
     expect(again.actual).toEqual(again.expected);
     expect(new Set(outcomes(again.expected).filter((o) => o !== 'merged' && o !== 'dropped'))).toEqual(new Set(['linked']));
@@ -171,7 +175,7 @@ describe('set-based planning gives the per-record plan row for row', () => {
     const p2 = await bothPlans(tgt, b2);
     expect(p2.actual).toEqual(p2.expected);
     expect(outcomes(p2.expected, 'key_relations')).toContain('pending');
-    await importFile(tgt.db, tgt.file, b2, TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r2.json` });
+    await importFile(tgt.db, b2, TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r2.json` });
     const p1 = await bothPlans(tgt, b1);
     expect(p1.actual).toEqual(p1.expected);
     expect(outcomes(p1.expected, 'pending_relation')).toContain('created');

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startStaging, stagedOfType } from '../../src/import/stage.js';
+import { startStaging, stagedOfType } from '../../src/store/sqlite/import-stage.js';
 import { openInstallation } from '../../src/store/sqlite/db.js';
 import { dropStaging } from '../../src/store/sqlite/import-store.js';
 import { tmpDir } from '../helpers/cli.js';

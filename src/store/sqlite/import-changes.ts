@@ -338,3 +338,10 @@ export function revertChange(db: Db, c: LoggedChange): void {
     ...cols.map((x) => before[x] as string | null),
   );
 }
+
+/** Marks the contacts accepted now as taken by this accept, and the inbox entry accepted or partly accepted (through the change log). */
+export function markAccepted(db: Db, log: ChangeLog, inboxId: string, acceptId: string): void {
+  log.updateWhere('inbox_contacts', ['inbox_id', 'ref'], `inbox_id = ? AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`, [inboxId], { accept_id: acceptId });
+  const left = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NULL`).pluck().get(inboxId) as number;
+  log.update('inbox', { id: inboxId }, { status: left === 0 ? 'accepted' : 'partial' });
+}

@@ -3,10 +3,11 @@
 // and the target lookups behind matching and catalogue resolution. The change
 // log that makes an accept undoable is in import-changes.ts.
 import type { Row } from '../../domain/reconcile.js';
-import { identityKey, maskTaxId, stubTaxHash, taxDigits } from '../../domain/matching.js';
+import { identityKey, stubTaxHash, taxDigits } from '../../domain/matching.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { TableName } from '../../domain/model/tables.js';
+import type { PlanLookups, PlanRow } from '../port.js';
 
 export type Statement = BetterSqlite3.Statement<unknown[]>;
 
@@ -39,18 +40,6 @@ export function allocateId(db: Db, table: string, prefix: string): string {
   return id;
 }
 
-const registered = new WeakSet<Db>();
-
-/** SQL functions over staged records: the same JavaScript as the per-record code (I3 matching keys, masked tax ids). */
-export function registerImportFunctions(db: Db): void {
-  if (registered.has(db)) return;
-  registered.add(db);
-  const text = (s: unknown) => (typeof s === 'string' && s !== '' ? s : undefined);
-  db.function('op_tax_digits', { deterministic: true }, (s: unknown) => taxDigits(text(s)));
-  db.function('op_mask_tax', { deterministic: true }, (s: unknown) => maskTaxId(text(s)));
-  db.function('op_identity_key', { deterministic: true }, (json: unknown) => identityKey(JSON.parse(json as string) as never));
-}
-
 /** displayName() of the staged record `r.json`, in SQL. */
 export const DISPLAY_NAME_SQL = `CASE WHEN json_extract(r.json, '$.kind') = 'business' THEN coalesce(json_extract(r.json, '$.business_name'), '')
   ELSE coalesce(nullif(json_extract(r.json, '$.first_name'), '') || ' ' || nullif(json_extract(r.json, '$.last_name'), ''),
@@ -74,7 +63,9 @@ const TEMP_DDL = [
   `DROP TABLE IF EXISTS temp.imp_owned`,
   `DROP TABLE IF EXISTS temp.imp_match`,
   // Records of the bundle taking part in this accept, in dependency order.
-  `CREATE TEMP TABLE imp_records (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, json TEXT NOT NULL)`,
+  // Contacts and stubs carry their matching keys, computed by the import's rules as they were staged (StagedKeys).
+  `CREATE TEMP TABLE imp_records (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, ref TEXT NOT NULL, json TEXT NOT NULL,
+     tax_digits TEXT, ident_key TEXT, tax_masked TEXT)`,
   `CREATE INDEX temp.ix_imp_records_ref ON imp_records(ref)`,
   // One decision per record (and per party entry), in the order they are applied.
   `CREATE TEMP TABLE imp_plan (seq INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
@@ -154,7 +145,7 @@ export function indexTargetContacts(db: Db, officeId: string, salt: string | und
   }
 }
 
-export class ImportQueries {
+export class ImportQueries implements PlanLookups {
   private s;
   constructor(private db: Db) {
     this.s = {
@@ -233,14 +224,7 @@ export class ImportQueries {
   }
 }
 
-export interface PlanRow {
-  seq: number;
-  ref: string;
-  type: string;
-  outcome: string;
-  target_id: string | null;
-  detail: string;
-}
+export type { PlanRow };
 
 /** Pages through a temp table by seq, so that writes can happen between pages. */
 export function* pages<T extends { seq: number }>(db: Db, sql: string, size = 2000): Generator<T> {

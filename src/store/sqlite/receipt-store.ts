@@ -4,6 +4,7 @@
 // without holding it whole in memory.
 import zlib from 'node:zlib';
 import type { Db } from './db.js';
+import type { KeptReceipt } from '../port.js';
 
 /** A sink for writeReceiptTemp: one row per piece written. Runs inside the accept's transaction. */
 export function keepReceipt(db: Db, acceptId: string): (text: string) => void {
@@ -21,13 +22,7 @@ export function* keptReceiptPieces(db: Db, acceptId: string): Generator<Buffer> 
   for (let seq = 0; seq < n; seq++) yield zlib.gunzipSync(piece.get(acceptId, seq) as Buffer);
 }
 
-export interface KeptReceipt {
-  accept_id: string;
-  accepted_at: string;
-  /** where the accept wrote its receipt */
-  file: string | null;
-  undone: boolean;
-}
+export type { KeptReceipt };
 
 /** The accepts of a bundle in an office, oldest first, with where their receipts went. */
 export function receiptsOf(db: Db, bundleId: string, officeId: string): KeptReceipt[] {

@@ -11,14 +11,17 @@ import { SqliteOfficesStore, SqliteSetsStore } from './offices-store.js';
 import { SqliteTrustStore } from './trust-store.js';
 import { SqliteRealignStore } from './realign-store.js';
 import { SqliteFinalizeStore } from './finalize-store.js';
+import { SqliteImportStore } from './import-port.js';
 
 /** The installation's home: the files beside the database file that belong to it. */
 export function homeOf(file: string): InstallationHome {
   const abs = path.resolve(file);
+  // an installation in memory keeps its inbox and receipts where the default installation file would
+  const beside = file === ':memory:' || file === '' ? path.resolve('officeport.db') : abs;
   return {
     label: file,
-    inboxDir: `${abs}.inbox`,
-    receiptsDir: `${abs}.receipts`,
+    inboxDir: `${beside}.inbox`,
+    receiptsDir: `${beside}.receipts`,
     files: [abs, `${abs}-wal`, `${abs}-shm`, `${abs}-journal`],
   };
 }
@@ -34,6 +37,7 @@ export function sqliteStore(db: Db, file: string): Store {
     audit: new SqliteAuditStore(db),
     trust: new SqliteTrustStore(db),
     finalize: new SqliteFinalizeStore(db),
+    imports: new SqliteImportStore(db),
     close: () => db.close(),
   };
 }

@@ -4,16 +4,32 @@
 // give (same seq order, outcome, target_id and detail text); only decisions
 // that need JavaScript (contacts and stubs with candidates or a plan choice,
 // catalogue records: tens) go through the decision functions one by one.
-import type { RecordType } from '../bundle/records.js';
-import { contestMatch, type Match } from '../domain/reconcile.js';
-import { decideContactRow, decideStubRow, matchContactRow, planCatalogue, TABLE_OF, type Decided, type PlanContext, type Rec } from './plan-rows.js';
-import type { Db } from '../store/sqlite/db.js';
-import { DISPLAY_NAME_SQL, pages, registerImportFunctions } from '../store/sqlite/import-store.js';
-import { stagedOfType } from './stage.js';
+// (The store's side of planning: src/import gives the per-record rules, PlanRules,
+// and asks for a type to be planned through ImportStore.planType.)
+import type { RecordType } from '../../domain/model/records.js';
+import type { TableName } from '../../domain/model/tables.js';
+import type { PlanDecision, PlanRules, PlanScope } from '../port.js';
+import type { Db } from './db.js';
+import { DISPLAY_NAME_SQL, pages } from './import-store.js';
+import { stagedOfType } from './import-stage.js';
+
+type Rec = Record<string, unknown> & { ref: string };
+type Decided = PlanDecision;
+
+/** One type's planning: the accept's scope, the rules that decide single records, and the table of each record type. */
+interface PlanContext {
+  db: Db;
+  scope: PlanScope;
+  officeId: string;
+  sourceInstallation: string;
+  choices: Map<string, string>;
+  rules: PlanRules<Rec, unknown>;
+  tableOf: Readonly<Record<string, TableName>>;
+}
 
 /** Plans every staged record of one type. */
-export function planTypeSet(ctx: PlanContext, type: RecordType): void {
-  registerImportFunctions(ctx.db);
+export function planTypeSet(db: Db, scope: PlanScope, type: RecordType, tableOf: Readonly<Record<string, TableName>>, rules: PlanRules<Rec, unknown>): void {
+  const ctx: PlanContext = { db, scope, officeId: scope.officeId, sourceInstallation: scope.sourceInstallation, choices: scope.choices, rules, tableOf };
   switch (type) {
     case 'contacts': return planMatched(ctx, 'contacts');
     case 'stubs': return planMatched(ctx, 'stubs');
@@ -40,14 +56,14 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
   const { db } = ctx;
   db.exec(`DELETE FROM temp.imp_decided`);
   const taxKey = type === 'contacts'
-    ? `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || op_tax_digits(json_extract(r.json, '$.tax_id'))`
+    ? `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || r.tax_digits`
     : `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || json_extract(r.json, '$.tax_id_hash')`;
   const taxTable = type === 'contacts' ? 'tgt_tax' : 'tgt_hash';
   const choices = [...ctx.choices.keys()];
-  // An empty target index matches nothing: its key (a JavaScript function per record) is not computed then (an empty office).
+  // An empty target index matches nothing: it is not looked up then (an empty office).
   const any = (table: string) => db.prepare(`SELECT EXISTS (SELECT 1 FROM temp.${table})`).pluck().get() === 1;
   const byTax = any(taxTable) ? `OR EXISTS (SELECT 1 FROM temp.${taxTable} t WHERE t.key = ${taxKey})` : '';
-  const byIdentity = any('tgt_ident') ? `OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = op_identity_key(r.json))` : '';
+  const byIdentity = any('tgt_ident') ? `OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = r.ident_key)` : '';
   // A page at a time (a re-import may have a candidate for every contact): decided, then written.
   const candidates = db.prepare(
     `SELECT r.seq, r.json FROM temp.imp_records r WHERE ${stagedOfType('$type')} AND r.seq > $after AND (
@@ -65,7 +81,7 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
       after = page[page.length - 1]![0];
       for (const [, json] of page) {
         const rec = JSON.parse(json) as Rec;
-        write(rec.ref, decideStubRow(ctx, rec));
+        write(rec.ref, ctx.rules.decideStub(rec));
       }
     }
   } else {
@@ -76,8 +92,8 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
       after = page[page.length - 1]![0];
       for (const [seq, json] of page) {
         const rec = JSON.parse(json) as Rec;
-        const m = matchContactRow(ctx, rec);
-        keep.run(seq, rec.ref, m.kind === 'match' ? m.target_id : null, JSON.stringify(m));
+        const m = ctx.rules.matchContact(rec);
+        keep.run(seq, rec.ref, m.target, JSON.stringify(m.match));
       }
     }
     for (const row of pages<{ seq: number; json: string; match: string; rivals: string | null }>(db, `SELECT * FROM (SELECT m.seq, r.json, m.match,
@@ -85,7 +101,7 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
         FROM temp.imp_match m JOIN temp.imp_records r ON r.seq = m.seq)`, 1000)) {
       const rec = JSON.parse(row.json) as Rec;
       const rivals = row.rivals ? (JSON.parse(row.rivals) as string[]) : [];
-      write(rec.ref, decideContactRow(ctx, rec, contestMatch(JSON.parse(row.match) as Match, rivals)));
+      write(rec.ref, ctx.rules.decideContact(rec, JSON.parse(row.match) as unknown, rivals));
     }
   }
   const fallback = type === 'contacts'
@@ -113,7 +129,7 @@ function planSimpleSet(ctx: PlanContext, type: RecordType): void {
   ctx.db.prepare(
     `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
      SELECT x.ref, $type, CASE WHEN x.id IS NULL THEN 'created' ELSE 'linked' END, x.id, CASE WHEN x.id IS NULL THEN '{}' ELSE ${LINKED_DETAIL} END
-     FROM (SELECT r.seq, r.ref, ${mappedSql(TABLE_OF[type], 'r.ref')} AS id FROM temp.imp_records r WHERE ${stagedOfType('$type')}) x ORDER BY x.seq`,
+     FROM (SELECT r.seq, r.ref, ${mappedSql(ctx.tableOf[type], 'r.ref')} AS id FROM temp.imp_records r WHERE ${stagedOfType('$type')}) x ORDER BY x.seq`,
   ).run({ type, src: ctx.sourceInstallation, office: ctx.officeId });
 }
 
@@ -144,8 +160,8 @@ function presenceSql(pr: string, ref: string): { target: string; why: string; wa
 
 /** temp.imp_presence for the planned contacts (present) and stubs (present when linked), once per plan. */
 function ensurePresence(ctx: PlanContext): void {
-  if (ctx.presenceReady) return;
-  ctx.presenceReady = true;
+  if (ctx.scope.presenceReady) return;
+  ctx.scope.presenceReady = true;
   ctx.db.exec(`DELETE FROM temp.imp_presence;
     INSERT INTO temp.imp_presence (ref, target_id, why)
     SELECT p.ref,
@@ -170,7 +186,7 @@ function planOwnedSet(ctx: PlanContext, type: RecordType): void {
   db.prepare(
     `INSERT INTO temp.imp_owned (seq, ref, linked_id, np, ncat)
      SELECT x.seq, x.ref, x.id, CASE WHEN x.id IS NULL THEN coalesce(json_array_length(x.json, '$.parties'), 0) ELSE 0 END, 0
-     FROM (SELECT r.seq, r.ref, r.json, ${mappedSql(TABLE_OF[type], 'r.ref')} AS id FROM temp.imp_records r WHERE ${stagedOfType('$type')}) x`,
+     FROM (SELECT r.seq, r.ref, r.json, ${mappedSql(ctx.tableOf[type], 'r.ref')} AS id FROM temp.imp_records r WHERE ${stagedOfType('$type')}) x`,
   ).run(params);
   const base = ((db.prepare(`SELECT max(seq) FROM temp.imp_plan`).pluck().get() as number | null) ?? 0) + 1;
   const catalogue = planCatalogueFirstUses(ctx);
@@ -256,7 +272,7 @@ function planCatalogueFirstUses(ctx: PlanContext): CatalogueRow[] {
   // Map order is first-use order: records in seq order, and within a record carrier, product, provider, riders.
   for (const [ref, u] of firstUse) {
     const before = maxSeq.get() as number;
-    planCatalogue(ctx, ref, u.type);
+    ctx.rules.planCatalogue(ref, u.type);
     for (const tmp of added.all(before) as number[]) rows.push({ tmp, anchor: u.anchor });
   }
   return rows;

@@ -1,24 +1,28 @@
 // Applying a plan (I3-I11): one pass over temp.imp_plan in order, each
 // decision written through the change log so that the accept can be undone
 // (I13). Runs inside the caller's transaction (I8); nothing here is async.
-import { SPECS, type RecordType } from '../bundle/records.js';
-import type { Merge } from '../domain/reconcile.js';
-import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import { TABLE_OF, type WaitingParty } from './plan.js';
-import type { Db } from '../store/sqlite/db.js';
-import type { ChangeLog } from '../store/sqlite/import-changes.js';
-import { createAll, createEntries, writeImportMap, type BulkContext } from '../store/sqlite/import-bulk.js';
-import { allocateId, cached, type ImportQueries, type PlanRow } from '../store/sqlite/import-store.js';
-import { TABLES, type TableName } from '../domain/model/tables.js';
+// (The store's side of "apply this plan": src/import asks for it through
+// ImportStore.applyPlan.)
+import { SPECS, type RecordType } from '../../domain/model/records.js';
+import type { Merge } from '../../domain/reconcile.js';
+import { ErrorCode, OfficeportError } from '../../shared/errors.js';
+import type { PlanLookups, PlanRow, WaitingParty } from '../port.js';
+import type { Db } from './db.js';
+import type { ChangeLog } from './import-changes.js';
+import { createAll, createEntries, writeImportMap, type BulkContext } from './import-bulk.js';
+import { allocateId, cached } from './import-store.js';
+import { TABLES, type TableName } from '../../domain/model/tables.js';
 
 export interface ApplyContext {
   db: Db;
-  q: ImportQueries;
+  q: PlanLookups;
   log: ChangeLog;
   officeId: string;
   sourceInstallation: string;
   sessionId: string;
   bundleId: string;
+  /** the table of each record type */
+  tableOf: Readonly<Record<string, TableName>>;
   /** where staged letter documents are: sha256 -> bytes */
   document(sha256: string): Buffer | undefined;
 }
@@ -47,7 +51,7 @@ const REF_TABLE: Readonly<Record<string, TableName>> = {
 
 /** A table row from a record: the schema's fields, refs turned into target ids, plus id and office. */
 function rowOf(ctx: ApplyContext, type: RecordType, rec: Rec, id: string): Values {
-  const table = TABLE_OF[type];
+  const table = ctx.tableOf[type];
   const cols = new Set(TABLES[table].columns.map((c) => c.name));
   const row: Values = { id };
   if (cols.has('office_id')) row.office_id = ctx.officeId;
@@ -68,7 +72,7 @@ function remember(ctx: ApplyContext, ref: string, table: TableName, targetId: st
 }
 
 function create(ctx: ApplyContext, type: RecordType, rec: Rec, extra: Values = {}): string {
-  const table = TABLE_OF[type];
+  const table = ctx.tableOf[type];
   const id = allocateId(ctx.db, table, ID_PREFIX[table]);
   ctx.log.insert(table, { ...rowOf(ctx, type, rec, id), ...extra });
   remember(ctx, rec.ref, table, id, 'created');
@@ -181,7 +185,7 @@ const linkOrCreate = (type: RecordType): Applier => (ctx, p, rec) => {
   if (p.outcome === 'linked') {
     const target = p.target_id ?? ctx.q.refTarget(d.same_as!);
     if (!target) throw new OfficeportError(ErrorCode.REFUSED, `${rec.ref}: ${d.same_as} was not created before it`);
-    remember(ctx, rec.ref, TABLE_OF[type], target, 'linked');
+    remember(ctx, rec.ref, ctx.tableOf[type], target, 'linked');
   } else if (p.outcome === 'created') create(ctx, type, rec, d.name_override ? { name: d.name_override } : {});
 };
 
@@ -273,7 +277,7 @@ export function applyPlan(ctx: ApplyContext): void {
     }
     if (extra === undefined) continue;
     if (type === 'letters') storeLetterDocuments(ctx);
-    const table = TABLE_OF[type];
+    const table = ctx.tableOf[type];
     if (createAll(bulk, type, table, ID_PREFIX[table], extra) > 0) createEntries(bulk, type);
   }
   keepWaitingParties(ctx);
