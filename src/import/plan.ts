@@ -2,7 +2,7 @@
 // temp.imp_plan, computed from the target as it is, before anything is
 // written. The dry run stops here; the real run applies exactly these rows.
 import { decideCensus, decideParty, decideRelation } from '../domain/reconcile.js';
-import type { RecordType } from '../bundle/records.js';
+import { DEPENDENCY_ORDER } from '../domain/model/records.js';
 import { planRules, presence, TABLE_OF, type PlanContext, type Rec } from './plan-rows.js';
 export { presence };
 
@@ -22,10 +22,16 @@ export function planPendingRelations(ctx: PlanContext): void {
     if (r.kind === 'party') planWaitingParty(ctx, r.id, rec as unknown as WaitingParty);
     else if (r.kind === 'employee_census') {
       const d = decideCensus(presence(ctx, r.contact_ref), presence(ctx, r.related_ref));
-      if (d.outcome === 'created') ctx.q.addPlan(rec.ref, 'pending_census', 'created', undefined, { pending_id: r.id, record: rec, reason: 'waited for its contacts, present now' });
+      if (d.outcome === 'created')
+        ctx.q.addPlan(rec.ref, 'pending_census', 'created', undefined, { pending_id: r.id, record: rec, reason: 'waited for its contacts, present now' });
     } else {
       const d = decideRelation(presence(ctx, r.contact_ref), presence(ctx, r.related_ref), true);
-      if (d.outcome === 'created') ctx.q.addPlan(rec.ref, 'pending_relation', 'created', undefined, { pending_id: r.id, record: rec, reason: 'rebuilt from an earlier bundle of the session' });
+      if (d.outcome === 'created')
+        ctx.q.addPlan(rec.ref, 'pending_relation', 'created', undefined, {
+          pending_id: r.id,
+          record: rec,
+          reason: 'rebuilt from an earlier bundle of the session',
+        });
     }
   }
 }
@@ -33,20 +39,32 @@ export function planPendingRelations(ctx: PlanContext): void {
 function planWaitingParty(ctx: PlanContext, pendingId: number, e: WaitingParty): void {
   const d = decideParty(presence(ctx, e.contact), e.list, e.role);
   if (d.outcome !== 'linked') return;
-  const detail = { record: e.record, contact: e.contact, list: e.list, role: e.role, share_percent: e.share_percent, pending_id: pendingId, owner_type: e.owner_type };
+  const detail = {
+    record: e.record,
+    contact: e.contact,
+    list: e.list,
+    role: e.role,
+    share_percent: e.share_percent,
+    pending_id: pendingId,
+    owner_type: e.owner_type,
+  };
   const owner = ctx.q.mapped(ctx.sourceInstallation, e.record, ctx.officeId, TABLE_OF[e.owner_type]);
   if (!owner) {
-    ctx.q.addPlan(e.ref, 'party', 'dropped', undefined, { ...detail, reason: `party entry (list ${e.list}${e.role ? `, role ${e.role}` : ''}): ${e.record} is no longer in the target office` });
+    ctx.q.addPlan(e.ref, 'party', 'dropped', undefined, {
+      ...detail,
+      reason: `party entry (list ${e.list}${e.role ? `, role ${e.role}` : ''}): ${e.record} is no longer in the target office`,
+    });
     return;
   }
-  ctx.q.addPlan(e.ref, 'party', 'linked', d.target_id.startsWith('new:') ? undefined : d.target_id, { ...detail, owner_id: owner, reason: `waited for ${e.contact}, present now` });
+  ctx.q.addPlan(e.ref, 'party', 'linked', d.target_id.startsWith('new:') ? undefined : d.target_id, {
+    ...detail,
+    owner_id: owner,
+    reason: `waited for ${e.contact}, present now`,
+  });
 }
 
 /** Record types in dependency order: the order of the plan (records are staged in bag order). */
-export const PLAN_ORDER: readonly RecordType[] = [
-  'contacts', 'stubs', 'carriers', 'products', 'riders', 'service_providers', 'investment_accounts', 'policies',
-  'pending_cases', 'positions', 'letters', 'activities', 'smartpad', 'key_relations', 'employee_census',
-];
+export const PLAN_ORDER = DEPENDENCY_ORDER;
 
 /** Plans every staged record, type by type in staging order, each type set-based by the store (the rules of plan-rows.ts decide single records), then the waiting relations. */
 export function planStaged(ctx: PlanContext): void {

@@ -117,31 +117,13 @@ export const SPECS: Readonly<Record<RecordType, RecordSpec>> = {
     type: 'employee_census',
     prefix: 'census',
     table: 'employee_census',
-    fields: [
-      r('business', 'contact', true),
-      r('employee_contact', 'contact', true),
-      t('job_title'),
-      d('hire_date'),
-      dec('annual_salary'),
-      t('employee_class'),
-    ],
+    fields: [r('business', 'contact', true), r('employee_contact', 'contact', true), t('job_title'), d('hire_date'), dec('annual_salary'), t('employee_class')],
   },
   carriers: {
     type: 'carriers',
     prefix: 'carrier',
     table: 'carriers',
-    fields: [
-      t('name', true),
-      t('naic_code'),
-      t('phone'),
-      t('email'),
-      t('street'),
-      t('city'),
-      t('state'),
-      t('postal_code'),
-      e('pcm_activity', PCM),
-      origin,
-    ],
+    fields: [t('name', true), t('naic_code'), t('phone'), t('email'), t('street'), t('city'), t('state'), t('postal_code'), e('pcm_activity', PCM), origin],
   },
   products: {
     type: 'products',
@@ -239,3 +221,33 @@ export const PARTY_LISTS = {
 } as const satisfies Partial<Record<RecordType, readonly string[]>>;
 export type PartyRecordType = keyof typeof PARTY_LISTS;
 
+/** Record types in dependency order: the order in which an import plans and applies them (records are staged in bag order). */
+export const DEPENDENCY_ORDER: readonly RecordType[] = [
+  'contacts',
+  'stubs',
+  'carriers',
+  'products',
+  'riders',
+  'service_providers',
+  'investment_accounts',
+  'policies',
+  'pending_cases',
+  'positions',
+  'letters',
+  'activities',
+  'smartpad',
+  'key_relations',
+  'employee_census',
+];
+
+/** The table a reference field's ref prefix points into (`contact/C-1` -> contacts). */
+export const REF_TABLE: Readonly<Record<string, TableName>> = {
+  contact: 'contacts',
+  carrier: 'carriers',
+  product: 'products',
+  rider: 'riders',
+  service_provider: 'service_providers',
+  account: 'investment_accounts',
+  policy: 'policies',
+  case: 'pending_cases',
+};

@@ -3,7 +3,7 @@
 // (I13). Runs inside the caller's transaction (I8); nothing here is async.
 // (The store's side of "apply this plan": src/import asks for it through
 // ImportStore.applyPlan.)
-import { SPECS, type RecordType } from '../../domain/model/records.js';
+import { DEPENDENCY_ORDER, REF_TABLE, SPECS, type RecordType } from '../../domain/model/records.js';
 import type { Merge } from '../../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import type { PlanLookups, PlanRow, WaitingParty } from '../port.js';
@@ -32,7 +32,13 @@ type Values = Record<string, string | null>;
 
 /** Prefixes of the ids this installation gives imported records. */
 const ID_PREFIX: Readonly<Record<TableName, string>> = Object.fromEntries(
-  Object.keys(TABLES).map((t) => [t, `IMP-${t.replace(/[aeiou_]/g, '').slice(0, 3).toUpperCase()}-`]),
+  Object.keys(TABLES).map((t) => [
+    t,
+    `IMP-${t
+      .replace(/[aeiou_]/g, '')
+      .slice(0, 3)
+      .toUpperCase()}-`,
+  ]),
 ) as Record<TableName, string>;
 
 function resolve(ctx: ApplyContext, ref: string | undefined, table: TableName, required = true): string | null {
@@ -43,11 +49,6 @@ function resolve(ctx: ApplyContext, ref: string | undefined, table: TableName, r
   if (!id) throw new OfficeportError(ErrorCode.REFUSED, `${ref} has no target record; the plan is incomplete`);
   return id;
 }
-
-const REF_TABLE: Readonly<Record<string, TableName>> = {
-  contact: 'contacts', carrier: 'carriers', product: 'products', rider: 'riders', service_provider: 'service_providers',
-  account: 'investment_accounts', policy: 'policies', case: 'pending_cases',
-};
 
 /** A table row from a record: the schema's fields, refs turned into target ids, plus id and office. */
 function rowOf(ctx: ApplyContext, type: RecordType, rec: Rec, id: string): Values {
@@ -123,8 +124,14 @@ function storeDocument(ctx: ApplyContext, doc: { name: string; sha256: string; s
 /** I6, L8: an entry that waits for a contact, kept until the accept that brings it (planPendingRelations). */
 function keepWaiting(ctx: ApplyContext, kind: 'key_relations' | 'party' | 'employee_census', rec: object, contactRef: string, relatedRef: string): void {
   ctx.log.insert('pending_relations', {
-    office_id: ctx.officeId, source_installation: ctx.sourceInstallation, session_id: ctx.sessionId,
-    bundle_id: ctx.bundleId, record: JSON.stringify(rec), contact_ref: contactRef, related_ref: relatedRef, kind,
+    office_id: ctx.officeId,
+    source_installation: ctx.sourceInstallation,
+    session_id: ctx.sessionId,
+    bundle_id: ctx.bundleId,
+    record: JSON.stringify(rec),
+    contact_ref: contactRef,
+    related_ref: relatedRef,
+    kind,
   });
 }
 
@@ -147,11 +154,22 @@ const PARTY_OWNER: Readonly<Record<WaitingParty['owner_type'], { table: TableNam
 
 /** L8: party entries of the records this accept created whose contact is still pending in the inbox. */
 function keepWaitingParties(ctx: ApplyContext): void {
-  const rows = cached(ctx.db, `SELECT p.ref, p.detail, o.type AS owner_type FROM temp.imp_plan p JOIN temp.imp_plan o ON o.ref = json_extract(p.detail, '$.record')
-     WHERE p.type = 'party' AND p.outcome = 'pending' ORDER BY p.seq`).all() as { ref: string; detail: string; owner_type: WaitingParty['owner_type'] }[];
+  const rows = cached(
+    ctx.db,
+    `SELECT p.ref, p.detail, o.type AS owner_type FROM temp.imp_plan p JOIN temp.imp_plan o ON o.ref = json_extract(p.detail, '$.record')
+     WHERE p.type = 'party' AND p.outcome = 'pending' ORDER BY p.seq`,
+  ).all() as { ref: string; detail: string; owner_type: WaitingParty['owner_type'] }[];
   for (const r of rows) {
     const d = JSON.parse(r.detail) as Omit<WaitingParty, 'ref' | 'owner_type'>;
-    const e: WaitingParty = { ref: r.ref, record: d.record, owner_type: r.owner_type, contact: d.contact, list: d.list, role: d.role, share_percent: d.share_percent };
+    const e: WaitingParty = {
+      ref: r.ref,
+      record: d.record,
+      owner_type: r.owner_type,
+      contact: d.contact,
+      list: d.list,
+      role: d.role,
+      share_percent: d.share_percent,
+    };
     keepWaiting(ctx, 'party', e, e.contact, e.record);
   }
 }
@@ -180,24 +198,30 @@ function rebuildWaiting(ctx: ApplyContext): void {
 
 type Applier = (ctx: ApplyContext, p: PlanRow, rec: Rec) => void;
 
-const linkOrCreate = (type: RecordType): Applier => (ctx, p, rec) => {
-  const d = JSON.parse(p.detail) as { same_as?: string; name_override?: string };
-  if (p.outcome === 'linked') {
-    const target = p.target_id ?? ctx.q.refTarget(d.same_as!);
-    if (!target) throw new OfficeportError(ErrorCode.REFUSED, `${rec.ref}: ${d.same_as} was not created before it`);
-    remember(ctx, rec.ref, ctx.tableOf[type], target, 'linked');
-  } else if (p.outcome === 'created') create(ctx, type, rec, d.name_override ? { name: d.name_override } : {});
-};
+const linkOrCreate =
+  (type: RecordType): Applier =>
+  (ctx, p, rec) => {
+    const d = JSON.parse(p.detail) as { same_as?: string; name_override?: string };
+    if (p.outcome === 'linked') {
+      const target = p.target_id ?? ctx.q.refTarget(d.same_as!);
+      if (!target) throw new OfficeportError(ErrorCode.REFUSED, `${rec.ref}: ${d.same_as} was not created before it`);
+      remember(ctx, rec.ref, ctx.tableOf[type], target, 'linked');
+    } else if (p.outcome === 'created') create(ctx, type, rec, d.name_override ? { name: d.name_override } : {});
+  };
 
-const simple = (type: RecordType): Applier => (ctx, p, rec) => {
-  if (p.outcome === 'created') create(ctx, type, rec);
-  else if (p.target_id) ctx.q.setRef(rec.ref, p.target_id);
-};
+const simple =
+  (type: RecordType): Applier =>
+  (ctx, p, rec) => {
+    if (p.outcome === 'created') create(ctx, type, rec);
+    else if (p.target_id) ctx.q.setRef(rec.ref, p.target_id);
+  };
 
-const owned = (type: RecordType): Applier => (ctx, p, rec) => {
-  if (p.outcome !== 'created') return ctx.q.setRef(rec.ref, p.target_id!);
-  applyParties(ctx, type, rec, create(ctx, type, rec));
-};
+const owned =
+  (type: RecordType): Applier =>
+  (ctx, p, rec) => {
+    if (p.outcome !== 'created') return ctx.q.setRef(rec.ref, p.target_id!);
+    applyParties(ctx, type, rec, create(ctx, type, rec));
+  };
 
 const APPLIERS: Readonly<Record<RecordType, Applier>> = {
   contacts: applyContact,
@@ -225,19 +249,31 @@ const APPLIERS: Readonly<Record<RecordType, Applier>> = {
 /** Record types whose created records are written set-based (import-bulk.ts), with the columns they add. */
 function bulkExtra(ctx: ApplyContext, type: RecordType): Record<string, string> | undefined {
   switch (type) {
-    case 'contacts': return { origin_bundle_id: `'${ctx.bundleId.replace(/'/g, "''")}'`, origin_ref: 'n.ref' };
-    case 'letters': return { document: `(SELECT path FROM temp.imp_letter_doc WHERE ref = n.ref)` };
-    case 'investment_accounts': case 'policies': case 'pending_cases': case 'positions': case 'activities': case 'smartpad':
-    case 'key_relations': case 'employee_census':
+    case 'contacts':
+      return { origin_bundle_id: `'${ctx.bundleId.replace(/'/g, "''")}'`, origin_ref: 'n.ref' };
+    case 'letters':
+      return { document: `(SELECT path FROM temp.imp_letter_doc WHERE ref = n.ref)` };
+    case 'investment_accounts':
+    case 'policies':
+    case 'pending_cases':
+    case 'positions':
+    case 'activities':
+    case 'smartpad':
+    case 'key_relations':
+    case 'employee_census':
       return {};
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
 /** Plan rows of one type in plan order with their staged record, a page at a time (writes happen between pages). */
 function* planRowsOf(db: Db, type: string, skipCreated: boolean): Generator<PlanRow & { json: string | null }> {
-  const stmt = cached(db, `SELECT p.*, r.json FROM temp.imp_plan p LEFT JOIN temp.imp_records r ON r.ref = p.ref AND r.type = p.type
-     WHERE p.type = ? AND p.seq > ? ${skipCreated ? `AND p.outcome != 'created'` : ''} ORDER BY p.seq LIMIT 2000`);
+  const stmt = cached(
+    db,
+    `SELECT p.*, r.json FROM temp.imp_plan p LEFT JOIN temp.imp_records r ON r.ref = p.ref AND r.type = p.type
+     WHERE p.type = ? AND p.seq > ? ${skipCreated ? `AND p.outcome != 'created'` : ''} ORDER BY p.seq LIMIT 2000`,
+  );
   for (let after = 0; ;) {
     const rows = stmt.all(type, after) as (PlanRow & { json: string | null })[];
     if (rows.length === 0) return;
@@ -256,11 +292,6 @@ function storeLetterDocuments(ctx: ApplyContext): void {
   }
 }
 
-const APPLY_ORDER: readonly RecordType[] = [
-  'contacts', 'stubs', 'carriers', 'products', 'riders', 'service_providers', 'investment_accounts', 'policies',
-  'pending_cases', 'positions', 'letters', 'activities', 'smartpad', 'key_relations', 'employee_census',
-];
-
 /**
  * Applies every planned decision, type by type in dependency order (a record's
  * refs point at earlier types): the few decisions that need JavaScript (merges,
@@ -269,7 +300,7 @@ const APPLY_ORDER: readonly RecordType[] = [
  */
 export function applyPlan(ctx: ApplyContext): void {
   const bulk: BulkContext = { db: ctx.db, log: ctx.log, officeId: ctx.officeId, sourceInstallation: ctx.sourceInstallation, bundleId: ctx.bundleId };
-  for (const type of APPLY_ORDER) {
+  for (const type of DEPENDENCY_ORDER) {
     const extra = bulkExtra(ctx, type);
     for (const p of planRowsOf(ctx.db, type, extra !== undefined)) {
       if (p.json === null) throw new OfficeportError(ErrorCode.REFUSED, `${p.ref}: planned but not staged`);

@@ -4,7 +4,7 @@
 // as one block, bundle refs resolved through temp.imp_refs and import_map, and
 // the change log written by one statement per table. Per record this replaces
 // about ten statements run from JavaScript.
-import { SPECS, type RecordType } from '../../domain/model/records.js';
+import { REF_TABLE, SPECS, type RecordType } from '../../domain/model/records.js';
 import type { Db } from './db.js';
 import { maxRowid, type ChangeLog } from './import-changes.js';
 import { TABLES, type TableName } from '../../domain/model/tables.js';
@@ -18,11 +18,6 @@ export interface BulkContext {
 }
 
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-
-const REF_TABLE: Readonly<Record<string, TableName>> = {
-  contact: 'contacts', carrier: 'carriers', product: 'products', rider: 'riders', service_provider: 'service_providers',
-  account: 'investment_accounts', policy: 'policies', case: 'pending_cases',
-};
 
 /**
  * Reserves n ids prefix + counter as one block: from id_sequences' next, and
@@ -85,7 +80,9 @@ export function createAll(ctx: BulkContext, type: RecordType, table: TableName, 
   ).run(type);
   ctx.log.logInsertedSince(table, before, ['id']);
   db.exec(`INSERT OR REPLACE INTO temp.imp_refs (ref, target_id) SELECT ref, id FROM temp.imp_new`);
-  db.prepare(`INSERT OR REPLACE INTO temp.imp_map_new (ref, target_table, target_id, outcome) SELECT ref, ?, id, 'created' FROM temp.imp_new ORDER BY seq`).run(table);
+  db.prepare(`INSERT OR REPLACE INTO temp.imp_map_new (ref, target_table, target_id, outcome) SELECT ref, ?, id, 'created' FROM temp.imp_new ORDER BY seq`).run(
+    table,
+  );
   return n;
 }
 
@@ -141,18 +138,34 @@ export function writeImportMap(ctx: BulkContext): void {
     if (page.length === 0) break;
     after = page[page.length - 1]!.seq;
     for (const e of page) {
-      log.update('import_map', { source_installation: ctx.sourceInstallation, source_ref: e.ref, office_id: ctx.officeId }, {
-        target_table: e.target_table, target_id: e.target_id, bundle_id: ctx.bundleId, outcome: e.outcome,
-      });
+      log.update(
+        'import_map',
+        { source_installation: ctx.sourceInstallation, source_ref: e.ref, office_id: ctx.officeId },
+        {
+          target_table: e.target_table,
+          target_id: e.target_id,
+          bundle_id: ctx.bundleId,
+          outcome: e.outcome,
+        },
+      );
     }
   }
   // Logged before the insert (a new row is one no earlier import mapped), with the digest of the row about to be written.
   const fresh = `FROM temp.imp_map_new n WHERE NOT EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = ${src} AND m.source_ref = n.ref AND m.office_id = ${office})`;
   // seq numbers for every place of imp_map_new (those of rows that already existed stay unused)
   const { lo, hi } = db.prepare(`SELECT min(seq) AS lo, max(seq) AS hi FROM temp.imp_map_new`).get() as { lo: number | null; hi: number | null };
-  const value: Record<string, string> = { source_installation: src, source_ref: 'n.ref', office_id: office, target_table: 'n.target_table', target_id: 'n.target_id', bundle_id: lit(ctx.bundleId), outcome: 'n.outcome' };
+  const value: Record<string, string> = {
+    source_installation: src,
+    source_ref: 'n.ref',
+    office_id: office,
+    target_table: 'n.target_table',
+    target_id: 'n.target_id',
+    bundle_id: lit(ctx.bundleId),
+    outcome: 'n.outcome',
+  };
   const digest = log.digestOf(Object.keys(value), (c) => value[c]!);
-  if (lo !== null && hi !== null) log.logSelected('import_map', hi - lo + 1, `SELECT n.seq - ? AS o, ${log.mapKeySql('n.ref')} AS k, ${digest} AS h ${fresh}`, [lo]);
+  if (lo !== null && hi !== null)
+    log.logSelected('import_map', hi - lo + 1, `SELECT n.seq - ? AS o, ${log.mapKeySql('n.ref')} AS k, ${digest} AS h ${fresh}`, [lo]);
   db.prepare(
     `INSERT INTO import_map (source_installation, source_ref, office_id, target_table, target_id, bundle_id, outcome)
      SELECT ${src}, n.ref, ${office}, n.target_table, n.target_id, ?, n.outcome ${fresh} ORDER BY n.seq`,

@@ -2,21 +2,9 @@
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import type { Db } from './db.js';
 
-export interface Office {
-  id: string;
-  name: string;
-  parent_id: string | null;
-  kind: 'agency' | 'resource';
-  region: string | null;
-}
+import type { Office, User } from '../port.js';
 
-export interface User {
-  id: string;
-  office_id: string;
-  username: string;
-  full_name: string | null;
-  rights: string | null;
-}
+export type { Office, User };
 
 export function installationId(db: Db): string {
   const row = db.prepare(`SELECT id FROM installation LIMIT 1`).get() as { id: string } | undefined;
@@ -30,8 +18,7 @@ export function installationId(db: Db): string {
 
 /** An office by id or by name. */
 export function findOffice(db: Db, ref: string): Office | undefined {
-  return (db.prepare(`SELECT * FROM offices WHERE id = ?`).get(ref) ??
-    db.prepare(`SELECT * FROM offices WHERE name = ?`).get(ref)) as Office | undefined;
+  return (db.prepare(`SELECT * FROM offices WHERE id = ?`).get(ref) ?? db.prepare(`SELECT * FROM offices WHERE name = ?`).get(ref)) as Office | undefined;
 }
 
 export function requireOffice(db: Db, ref: string): Office {

@@ -8,21 +8,15 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { columnsOf, type RowImage, type RowValues } from './row-journal.js';
+import type { RealignEntryHead } from '../port.js';
 
 /** Rows per page when journaling and reading images back. */
 export const JOURNAL_PAGE = 1000;
 
 const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
 
-export interface EntryHead {
-  office_id: string;
-  user_id: string;
-  /** carrier, product, rider, service_provider, purge or rename */
-  kind: string;
-  local_id: string;
-  resource_id: string;
-  summary: unknown;
-}
+/** What a journal entry says about itself: the port's RealignEntryHead. */
+export type EntryHead = RealignEntryHead;
 
 /**
  * Journals one change: open it, capture the rows it will touch (before any of
@@ -103,8 +97,7 @@ export interface StoredEntry {
 
 export function getEntry(db: Db, id: number): StoredEntry | undefined {
   const e = db.prepare(`SELECT id, office_id, kind, undone_at, columns FROM realign_journal WHERE id = ?`).get(id) as
-    | (Omit<StoredEntry, 'columns'> & { columns: string | null })
-    | undefined;
+    (Omit<StoredEntry, 'columns'> & { columns: string | null }) | undefined;
   return e && { ...e, columns: JSON.parse(e.columns ?? '{}') as Record<string, string[]> };
 }
 
@@ -118,13 +111,7 @@ export function markUndone(db: Db, id: number): void {
  * or its after-images. Each page is read whole before it is yielded, so the
  * caller may write between pages.
  */
-export function* imagePages(
-  db: Db,
-  e: StoredEntry,
-  side: 'before' | 'after',
-  only?: 'absent' | 'present',
-  page = JOURNAL_PAGE,
-): Generator<RowImage[]> {
+export function* imagePages(db: Db, e: StoredEntry, side: 'before' | 'after', only?: 'absent' | 'present', page = JOURNAL_PAGE): Generator<RowImage[]> {
   const filter = only === 'absent' ? `AND ${side} IS NULL` : only === 'present' ? `AND ${side} IS NOT NULL` : '';
   const read = db.prepare(
     `SELECT tbl, row_key, ${side} AS image FROM realign_journal_rows
