@@ -3,8 +3,8 @@
 //
 // Why these settings:
 // - buildCommand: most tests run bin/officeport.js, which imports dist/. The
-//   sandbox compiles dist/ from the instrumented sources (they carry
-//   @ts-nocheck), and test/helpers/stryker-setup.ts hands the active mutant to
+//   sandbox compiles dist/ from the instrumented sources (they carry a
+//   ts-nocheck comment), and test/helpers/stryker-setup.ts hands the active mutant to
 //   every spawned binary through its environment.
 // - coverageAnalysis "perTest": each mutant runs only the tests that reached
 //   it, which is what makes a run fit on two cores. Coverage reached through a

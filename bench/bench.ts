@@ -97,9 +97,16 @@ function timeCommand(cmd: string, args: string[], cwd: string, input?: string): 
 }
 
 function floorLoad(work: string, genDir: string): number {
-  const csvs = fs.readdirSync(genDir).filter((f) => f.endsWith('.csv')).sort();
+  const csvs = fs
+    .readdirSync(genDir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   const script = ['.bail on', 'PRAGMA journal_mode=WAL;', 'PRAGMA synchronous=NORMAL;', 'BEGIN;']
-    .concat(csvs.map((f) => `.import --csv '${path.join(genDir, f)}' "${f.replace(/\.csv$/, '')}"`), ['COMMIT;']).join('\n');
+    .concat(
+      csvs.map((f) => `.import --csv '${path.join(genDir, f)}' "${f.replace(/\.csv$/, '')}"`),
+      ['COMMIT;'],
+    )
+    .join('\n');
   return timeCommand('sqlite3', [path.join(work, 'floor-load.db')], work, script + '\n');
 }
 
@@ -161,8 +168,7 @@ function benchSize(contacts: number, opts: Options): SizeResult {
     note(opts, `[${contacts}] verify`);
     const ver = runStep(work, 'verify', [p('bundle.zip')]);
     const verifyFloor =
-      timeCommand('unzip', ['-t', '-q', p('bundle.zip')], work) +
-      timeCommand('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], p('unzipped', bagName));
+      timeCommand('unzip', ['-t', '-q', p('bundle.zip')], work) + timeCommand('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], p('unzipped', bagName));
     note(opts, `[${contacts}] import`);
     writeTarget(p('target'), p('gen'));
     runStep(work, 'load', [p('target.db'), p('target')]);
@@ -184,8 +190,15 @@ const fmt = (n: number | null, digits: number): string => (n === null ? '-' : n.
 export function renderTable(r: SizeResult): string {
   const headers = ['step', 'records', 'seconds', 'cpu s', 'records/s', 'peak RSS MB', 'floor s', 'ratio step/floor', `< ${RSS_LIMIT_MB} MB`];
   const cells = r.rows.map((x) => [
-    x.step, String(x.records), fmt(x.seconds, 2), fmt(x.cpu_seconds, 2), fmt(Math.round(x.records_per_second), 0), fmt(x.peak_rss_mb, 0),
-    fmt(x.floor_seconds, 2), fmt(x.ratio, 2), x.under_300mb ? 'yes' : 'NO',
+    x.step,
+    String(x.records),
+    fmt(x.seconds, 2),
+    fmt(x.cpu_seconds, 2),
+    fmt(Math.round(x.records_per_second), 0),
+    fmt(x.peak_rss_mb, 0),
+    fmt(x.floor_seconds, 2),
+    fmt(x.ratio, 2),
+    x.under_300mb ? 'yes' : 'NO',
   ]);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
@@ -212,7 +225,12 @@ function main(): void {
     if (!opts.json) process.stdout.write(`${renderTable(r)}\n\n`);
   }
   if (opts.json) process.stdout.write(JSON.stringify({ machine: machine(), date: new Date().toISOString(), results }, null, 2) + '\n');
-  else process.stdout.write(`machine: ${Object.entries(machine()).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  else
+    process.stdout.write(
+      `machine: ${Object.entries(machine())
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`,
+    );
 }
 
 // Run only as a program, so that tests can import renderTable.

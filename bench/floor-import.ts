@@ -27,10 +27,12 @@ async function insertAll(dbFile: string, recordsDir: string): Promise<number> {
       const lines = readline.createInterface({ input: fs.createReadStream(path.join(recordsDir, f)), crlfDelay: Infinity });
       for await (const line of lines) {
         const rec = JSON.parse(line) as Record<string, unknown>;
-        insert.run(cols.map((c) => {
-          const v = rec[c];
-          return v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
-        }));
+        insert.run(
+          cols.map((c) => {
+            const v = rec[c];
+            return v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
+          }),
+        );
         n++;
       }
     }

@@ -83,7 +83,13 @@ function main(): void {
     const undo = officeport(['realign', 'undo', id, ...AG], db);
     const after = dumpText(db, path.join(work, 'dump-after'));
     const rows = [migrate, undo].map(({ stdout: _, ...m }) => m);
-    console.log(JSON.stringify({ policies, pending_cases: Math.floor(policies / 20), rows, migration_changed_dump: migrated !== before, undo_restores_exactly: after === before }, null, 2));
+    console.log(
+      JSON.stringify(
+        { policies, pending_cases: Math.floor(policies / 20), rows, migration_changed_dump: migrated !== before, undo_restores_exactly: after === before },
+        null,
+        2,
+      ),
+    );
     if (after !== before) process.exitCode = 1;
   } finally {
     if (keep) console.error(`kept ${work}`);

@@ -45,8 +45,14 @@ const STEPS: Record<string, Work> = {
     const db = openInstallation(dbFile!);
     try {
       const r = await exportBundle(storeOf(db), {
-        office: office!, user: user!, selection: { mode: 'all' }, toOffice: toOffice!, toUser: toUser!, out: out!,
-        bundleId: '00000000-0000-4000-8000-000000000001', createdAt: '2025-04-01T09:30:00Z',
+        office: office!,
+        user: user!,
+        selection: { mode: 'all' },
+        toOffice: toOffice!,
+        toUser: toUser!,
+        out: out!,
+        bundleId: '00000000-0000-4000-8000-000000000001',
+        createdAt: '2025-04-01T09:30:00Z',
       });
       return { records: sum(r.counts as Record<string, number>), detail: { counts: r.counts } };
     } finally {
@@ -86,13 +92,18 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   const report: StepReport = {
-    step, records: r.records, seconds, max_rss_kb: process.resourceUsage().maxRSS, cpu_seconds: (cpu.user + cpu.system) / 1e6, detail: r.detail,
+    step,
+    records: r.records,
+    seconds,
+    max_rss_kb: process.resourceUsage().maxRSS,
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
+    detail: r.detail,
   };
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${step()} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`${step()} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });
 

@@ -117,7 +117,10 @@ function whyNotWritable(file: string): string | undefined {
       return undefined;
     }
   };
-  return probe(path.dirname(path.resolve(file)), 'its folder (where SQLite keeps its -wal and -shm files)') ?? (fs.existsSync(file) ? probe(file, 'the file') : undefined);
+  return (
+    probe(path.dirname(path.resolve(file)), 'its folder (where SQLite keeps its -wal and -shm files)') ??
+    (fs.existsSync(file) ? probe(file, 'the file') : undefined)
+  );
 }
 
 /** SQLite reports a full disk as an I/O error when its -shm file cannot grow: ask the file system. */
@@ -143,15 +146,21 @@ function sqliteProblem(e: unknown, installation: string | undefined): { message:
       hint: 'make the file and its folder writable for this user, or copy the installation to a writable place and use --db',
     };
   }
-  if (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR') && installation && diskFull(installation))) return { message: `cannot write ${file}: the disk is full; ${unchanged}`, hint: 'free some space and run again' };
+  if (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR') && installation && diskFull(installation)))
+    return { message: `cannot write ${file}: the disk is full; ${unchanged}`, hint: 'free some space and run again' };
   if (code.startsWith('SQLITE_CANTOPEN')) {
     return {
       message: `cannot open ${file} (${code}): the file or its folder cannot be read or written`,
       hint: 'check that the file and its folder exist and that this user may read and write both (SQLite creates -wal and -shm files beside it)',
     };
   }
-  if (code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') return { message: `cannot use ${file}: permission denied; ${unchanged}`, hint: 'run as a user who may write it, or fix the permissions' };
-  if (code === 'SQLITE_NOTADB') return { message: `${installation ?? 'the file'} is not an officeport installation: it is not a SQLite database`, hint: 'name the installation file with --db' };
+  if (code === 'SQLITE_PERM' || code === 'SQLITE_AUTH')
+    return { message: `cannot use ${file}: permission denied; ${unchanged}`, hint: 'run as a user who may write it, or fix the permissions' };
+  if (code === 'SQLITE_NOTADB')
+    return {
+      message: `${installation ?? 'the file'} is not an officeport installation: it is not a SQLite database`,
+      hint: 'name the installation file with --db',
+    };
   if (code.startsWith('SQLITE_CORRUPT')) return { message: `${file} is damaged (${code})`, hint: 'restore the installation from a backup' };
   if (code.startsWith('SQLITE_IOERR')) {
     return {

@@ -19,25 +19,73 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // Not finalize-kill.test.ts: it times SIGKILLs against the reference run's
 // duration, which the instrumented build changes (its dry run fails under Stryker).
-const FINALIZE_TESTS = ['test/domain/finalize-rules.test.ts', 'test/finalize/finalize.test.ts', 'test/audit/verify-retention.test.ts', 'test/audit/log.test.ts', 'test/finalize/fault.test.ts', 'test/finalize/archive-complete.test.ts', 'test/finalize/lifecycle.test.ts', 'test/finalize/move-seams.test.ts'];
-const MATCH_TESTS = ['test/domain/reconcile.test.ts', 'test/import/rules.test.ts', 'test/import/import.test.ts', 'test/import/inbox.test.ts', 'test/import/plan-set.test.ts', 'test/import/contested.test.ts', 'test/import/inbox-steps.test.ts', 'test/import/receipt.test.ts', 'test/import/match-routes.test.ts', 'test/domain/matching.test.ts', 'test/domain/reconcile-rules.test.ts'];
+const FINALIZE_TESTS = [
+  'test/domain/finalize-rules.test.ts',
+  'test/finalize/finalize.test.ts',
+  'test/audit/verify-retention.test.ts',
+  'test/audit/log.test.ts',
+  'test/finalize/fault.test.ts',
+  'test/finalize/archive-complete.test.ts',
+  'test/finalize/lifecycle.test.ts',
+  'test/finalize/move-seams.test.ts',
+];
+const MATCH_TESTS = [
+  'test/domain/reconcile.test.ts',
+  'test/import/rules.test.ts',
+  'test/import/import.test.ts',
+  'test/import/inbox.test.ts',
+  'test/import/plan-set.test.ts',
+  'test/import/contested.test.ts',
+  'test/import/inbox-steps.test.ts',
+  'test/import/receipt.test.ts',
+  'test/import/match-routes.test.ts',
+  'test/domain/matching.test.ts',
+  'test/domain/reconcile-rules.test.ts',
+];
 const IMPORT_PLAN_TESTS = [...MATCH_TESTS, 'test/import/kind.test.ts', 'test/import/e2e.test.ts', 'test/import/changelog.test.ts'];
-const VERIFY_TESTS = ['test/audit/verify-records.test.ts', 'test/audit/verify-hook.test.ts', 'test/audit/verify-parallel.test.ts', 'test/bundle/sign.test.ts', 'test/export/bundle.test.ts', 'test/audit/verify-retention.test.ts', 'test/audit/inspect.test.ts', 'test/bad-bytes.test.ts'];
+const VERIFY_TESTS = [
+  'test/audit/verify-records.test.ts',
+  'test/audit/verify-hook.test.ts',
+  'test/audit/verify-parallel.test.ts',
+  'test/bundle/sign.test.ts',
+  'test/export/bundle.test.ts',
+  'test/audit/verify-retention.test.ts',
+  'test/audit/inspect.test.ts',
+  'test/bad-bytes.test.ts',
+];
 
 /** module name -> files mutated, test files run */
 export const MODULES = {
-  'zip-reader': { mutate: ['src/bundle/zip-reader.ts'], tests: ['test/bundle/zip-safety.test.ts', 'test/bundle/zip-limits-default.test.ts', 'test/bundle/zip-limit-edges.test.ts', 'test/bundle/bag-writer.test.ts', ...VERIFY_TESTS] },
+  'zip-reader': {
+    mutate: ['src/bundle/zip-reader.ts'],
+    tests: [
+      'test/bundle/zip-safety.test.ts',
+      'test/bundle/zip-limits-default.test.ts',
+      'test/bundle/zip-limit-edges.test.ts',
+      'test/bundle/bag-writer.test.ts',
+      ...VERIFY_TESTS,
+    ],
+  },
   'finalize-rules': { mutate: ['src/domain/finalize-rules.ts'], tests: FINALIZE_TESTS },
   'finalize-store': { mutate: ['src/store/sqlite/finalize-store.ts'], tests: FINALIZE_TESTS },
   finalize: { mutate: ['src/finalize/finalize.ts', 'src/finalize/retention.ts'], tests: FINALIZE_TESTS },
   matching: { mutate: ['src/domain/matching.ts'], tests: MATCH_TESTS },
   reconcile: { mutate: ['src/domain/reconcile.ts'], tests: MATCH_TESTS },
-  'import-plan': { mutate: ['src/import/plan.ts', 'src/import/plan-rows.ts', 'src/store/sqlite/import-plan-set.ts', 'src/import/plan-file.ts'], tests: IMPORT_PLAN_TESTS },
+  'import-plan': {
+    mutate: ['src/import/plan.ts', 'src/import/plan-rows.ts', 'src/store/sqlite/import-plan-set.ts', 'src/import/plan-file.ts'],
+    tests: IMPORT_PLAN_TESTS,
+  },
   verify: { mutate: ['src/audit/verify.ts', 'src/bundle/record-check.ts'], tests: VERIFY_TESTS },
   values: { mutate: ['src/domain/values.ts'], tests: ['test/domain/values.test.ts', 'test/export/export.test.ts', 'test/audit/verify-retention.test.ts'] },
   names: { mutate: ['src/domain/names.ts'], tests: ['test/domain/names.test.ts', 'test/domain/realign-rules.test.ts', 'test/realign/realign.test.ts'] },
-  'export-rules': { mutate: ['src/domain/export-rules.ts'], tests: ['test/domain/export-rules.test.ts', 'test/export/select-classes.test.ts', 'test/export/bundle.test.ts', 'test/export/export.test.ts'] },
-  'realign-rules': { mutate: ['src/domain/realign-rules.ts'], tests: ['test/domain/realign-rules.test.ts', 'test/realign/realign.test.ts', 'test/realign/samples.test.ts', 'test/realign/journal.test.ts'] },
+  'export-rules': {
+    mutate: ['src/domain/export-rules.ts'],
+    tests: ['test/domain/export-rules.test.ts', 'test/export/select-classes.test.ts', 'test/export/bundle.test.ts', 'test/export/export.test.ts'],
+  },
+  'realign-rules': {
+    mutate: ['src/domain/realign-rules.ts'],
+    tests: ['test/domain/realign-rules.test.ts', 'test/realign/realign.test.ts', 'test/realign/samples.test.ts', 'test/realign/journal.test.ts'],
+  },
   synthetic: { mutate: ['src/domain/synthetic*.ts'], tests: ['test/installation/generate.test.ts', 'test/installation/samples.test.ts'] },
 };
 
@@ -74,9 +122,12 @@ for (const r of runs) {
       path.join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js'),
       'run',
       'stryker.config.mjs',
-      '--mutate', r.mutate.join(','),
-      '--testFiles', r.tests.join(','),
-      '--incrementalFile', `reports/incremental/${r.name}.json`,
+      '--mutate',
+      r.mutate.join(','),
+      '--testFiles',
+      r.tests.join(','),
+      '--incrementalFile',
+      `reports/incremental/${r.name}.json`,
       ...rest,
     ],
     { cwd: ROOT, stdio: 'inherit', env: { ...process.env, OFFICEPORT_MUTATE_REPORT: r.name } },

@@ -40,7 +40,12 @@ function goldenHeaderText(): string {
 describe('L9: bad bytes in a bundle', () => {
   it('L9: invalid UTF-8 in a record line is a problem naming the file and line, not a silent U+FFFD', async () => {
     const r = await verifyParts((p) =>
-      setRawLine(p, C, 2, Buffer.concat([Buffer.from('{"ref":"contact/A2","kind":"individual","first_name":"Jo'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])),
+      setRawLine(
+        p,
+        C,
+        2,
+        Buffer.concat([Buffer.from('{"ref":"contact/A2","kind":"individual","first_name":"Jo'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+      ),
     );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/data\/records\/contacts\.ndjson:2: not valid UTF-8/);
@@ -92,9 +97,7 @@ describe('L9: bad bytes in a bundle', () => {
     expect(low.out).toMatch(/data\/records\/contacts\.ndjson:2 \/last_name: .*surrogate/);
     const pair = await verifyParts((p) => editLine(p, C, 2, (c) => ({ ...c, city: 'Spring\u{1F600}field' })));
     expect(pair.out).not.toMatch(/surrogate/);
-    const escapedPair = await verifyParts((p) =>
-      editLine(p, C, 2, (c) => JSON.stringify({ ...c, city: 'CITY' }).replace('CITY', 'Spring\\ud83d\\ude00field')),
-    );
+    const escapedPair = await verifyParts((p) => editLine(p, C, 2, (c) => JSON.stringify({ ...c, city: 'CITY' }).replace('CITY', 'Spring\\ud83d\\ude00field')));
     expect(escapedPair.out).not.toMatch(/surrogate/);
   });
 
@@ -145,7 +148,9 @@ describe('L9: bad bytes in a bundle', () => {
     const payload = [...parts.files];
     const octets = payload.reduce((a, [, b]) => a + b.length, 0);
     const info = Buffer.concat([
-      Buffer.from(`Payload-Oxum: ${octets}.${payload.length}\nBagging-Date: 2025-04-01\nExternal-Identifier: ${parts.header.bundle_id}\nSource-Organization: Caf`),
+      Buffer.from(
+        `Payload-Oxum: ${octets}.${payload.length}\nBagging-Date: 2025-04-01\nExternal-Identifier: ${parts.header.bundle_id}\nSource-Organization: Caf`,
+      ),
       Buffer.from([0xe9]),
       Buffer.from('\n'),
     ]);
@@ -199,7 +204,13 @@ describe('L9: bad bytes in a bundle', () => {
   it('L9: bad bytes spread over many chunks are the same problems whether worker threads or this thread check the lines', async () => {
     const parts = goldenParts();
     grow(parts, 6000);
-    const raw = (n: number, bytes: Buffer) => setRawLine(parts, C, n, Buffer.concat([Buffer.from(`{"ref":"contact/Z${String(n).padStart(6, '0')}","kind":"individual","first_name":"`), bytes, Buffer.from('"}')]));
+    const raw = (n: number, bytes: Buffer) =>
+      setRawLine(
+        parts,
+        C,
+        n,
+        Buffer.concat([Buffer.from(`{"ref":"contact/Z${String(n).padStart(6, '0')}","kind":"individual","first_name":"`), bytes, Buffer.from('"}')]),
+      );
     editLine(parts, C, 4000, (c) => ({ ...c, city: 'a\u0000b' }));
     editLine(parts, C, 5000, (c) => JSON.stringify(c).replace(/}$/, `,"x":${'['.repeat(40)}${']'.repeat(40)}}`));
     editLine(parts, 'data/records/smartpad.ndjson', 5999, (c) => ({ ...c, text: 't'.repeat(500_001) }));
@@ -215,7 +226,9 @@ describe('L9: bad bytes in a bundle', () => {
     };
     const inline = outcome(0);
     expect(outcome(2)).toEqual(inline);
-    const own = inline.filter((p) => !/refers to|not sorted|not unique/.test(p.message)).map((p) => `${p.file.replace('data/records/', '')}:${p.line}${p.pointer ? ' ' + p.pointer : ''}: ${p.message.split(/[;:(]/)[0]}`);
+    const own = inline
+      .filter((p) => !/refers to|not sorted|not unique/.test(p.message))
+      .map((p) => `${p.file.replace('data/records/', '')}:${p.line}${p.pointer ? ' ' + p.pointer : ''}: ${p.message.split(/[;:(]/)[0]}`);
     expect(own).toEqual([
       'contacts.ndjson:700: not valid UTF-8',
       'contacts.ndjson:1401: not valid UTF-8',
@@ -233,7 +246,10 @@ describe('L9: bad bytes in a bundle', () => {
     const name = Buffer.from(crypto.randomBytes(50 * 1024 * 1024).map((b) => 97 + (b % 26)));
     const lines = parts.files.get(C)!.toString('utf8').split('\n').filter(Boolean);
     const [before, after] = JSON.stringify({ ...(JSON.parse(lines[0]!) as object), first_name: '@NAME@' }).split('@NAME@');
-    const rest = lines.slice(1).map((l) => l + '\n').join('');
+    const rest = lines
+      .slice(1)
+      .map((l) => l + '\n')
+      .join('');
     parts.files.set(C, Buffer.concat([Buffer.from(before!), name, Buffer.from(after! + '\n' + rest)]));
     const dir = tmpDir('officeport-l9-big-');
     const zip = await bagOf(parts, dir);
@@ -243,7 +259,12 @@ describe('L9: bad bytes in a bundle', () => {
       ['verify', ['verify', zip]],
       ['import', ['import', zip, '--db', target, '--office', 'TG', '--user', 'imp', '--receipt', path.join(dir, 'r.json')]],
     ] as const) {
-      const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_KB %M', process.execPath, BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, cwd: dir, maxBuffer: 64 << 20 });
+      const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_KB %M', process.execPath, BIN, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        cwd: dir,
+        maxBuffer: 64 << 20,
+      });
       expect(r.status, `${step}: ${r.stderr}`).toBe(1);
       expect(r.stdout + r.stderr, step).toMatch(/contacts\.ndjson:1: line longer than \d+ bytes/);
       peak[step] = Number(/PEAK_KB (\d+)/.exec(r.stderr)![1]) / 1024;
@@ -311,7 +332,9 @@ describe('L9: bad bytes in a CSV file', () => {
   });
 
   it('L9: invalid UTF-8 in a quoted value over several lines names the line the bad byte is on', () => {
-    const dir = csvFolder((csv) => onLine(csv, 2, '100 Lake Shore Dr', Buffer.concat([Buffer.from('"100 Lake\nShore '), Buffer.from([0xc0, 0xaf]), Buffer.from('Dr"')])));
+    const dir = csvFolder((csv) =>
+      onLine(csv, 2, '100 Lake Shore Dr', Buffer.concat([Buffer.from('"100 Lake\nShore '), Buffer.from([0xc0, 0xaf]), Buffer.from('Dr"')])),
+    );
     const r = loadFolder(dir);
     expect(r.code).toBe(1);
     expect(r.out).toContain('contacts.csv:3:13: not valid UTF-8');

@@ -37,7 +37,15 @@ describe('npm run bench', () => {
 
   it('P1: the table shows records/s, peak RSS, floor, ratio and the 300 MB check per step', () => {
     const row = (step: string, floor: number | null, mb: number) => ({
-      step, records: 1000, seconds: 2, cpu_seconds: 1.5, records_per_second: 500, peak_rss_mb: mb, floor_seconds: floor, ratio: floor === null ? null : 2 / floor, under_300mb: mb < 300,
+      step,
+      records: 1000,
+      seconds: 2,
+      cpu_seconds: 1.5,
+      records_per_second: 500,
+      peak_rss_mb: mb,
+      floor_seconds: floor,
+      ratio: floor === null ? null : 2 / floor,
+      under_300mb: mb < 300,
     });
     const text = renderTable({ contacts: 1000, load_average: [0.5, 1.25], rows: [row('generate', null, 80), row('export', 1, 120), row('import', 0.5, 320)] });
     const lines = text.split('\n');

@@ -26,9 +26,12 @@ const SOURCE_INSTALLATION = '5b0c7a52-3c1e-4b8e-9a61-1f2d3e4a5b6c';
 const MOVABLE = ['C-1101', 'C-1102', 'C-1103', 'C-1104', 'C-1105', 'C-1106', 'C-1201', 'C-1107'];
 const SRC = ['--office', 'North Agency', '--user', 'alice'];
 const TGT = ['--office', 'Springfield Agency', '--user', 'dana'];
-const FINALIZE_YES = ["--yes"]; // without a terminal finalize asks for --yes (L2)
+const FINALIZE_YES = ['--yes']; // without a terminal finalize asks for --yes (L2)
 
-interface Archive { file: string; undone: boolean }
+interface Archive {
+  file: string;
+  undone: boolean;
+}
 interface Real {
   dir: string;
   source: string;
@@ -118,14 +121,17 @@ async function checkInvariant(r: Real): Promise<void> {
   const db = new Database(r.target, { readonly: true });
   try {
     // Every mapped source record is live in the target.
-    const map = db.prepare(`SELECT source_ref, target_table, target_id FROM import_map WHERE source_installation = ? AND office_id = ?`)
+    const map = db
+      .prepare(`SELECT source_ref, target_table, target_id FROM import_map WHERE source_installation = ? AND office_id = ?`)
       .all(SOURCE_INSTALLATION, TARGET_OFFICE) as { source_ref: string; target_table: string; target_id: string }[];
     const missing = map.filter((m) => !db.prepare(`SELECT 1 FROM ${m.target_table} WHERE id = ?`).get(m.target_id));
     expect(missing, `import map names rows the target lacks after:\n${r.log.join('\n')}`).toEqual([]);
     // No source record twice in the target.
     for (const t of TABLE_NAMES) {
       if (!TABLES[t].columns.some((c) => c.name === 'origin_ref')) continue;
-      const twice = db.prepare(`SELECT origin_ref, count(*) AS n FROM ${t} WHERE origin_ref IS NOT NULL AND office_id = ? GROUP BY origin_ref HAVING n > 1`).all(TARGET_OFFICE);
+      const twice = db
+        .prepare(`SELECT origin_ref, count(*) AS n FROM ${t} WHERE origin_ref IS NOT NULL AND office_id = ? GROUP BY origin_ref HAVING n > 1`)
+        .all(TARGET_OFFICE);
       expect(twice, `${t} held twice in the target after:\n${r.log.join('\n')}`).toEqual([]);
     }
   } finally {
@@ -159,19 +165,36 @@ abstract class Step implements fc.AsyncCommand<Model, Real> {
 }
 
 class Export extends Step {
-  constructor(readonly mask: number) { super(); }
+  constructor(readonly mask: number) {
+    super();
+  }
   act(r: Real): void {
     const chosen = subset(liveSourceContacts(r), this.mask);
     if (chosen.length === 0) return;
     const out = fresh(r, 'bundle', 'zip');
-    const res = officeport(r, ['export', '--db', r.source, ...SRC, '--contact', ...chosen, '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', out]);
+    const res = officeport(r, [
+      'export',
+      '--db',
+      r.source,
+      ...SRC,
+      '--contact',
+      ...chosen,
+      '--to-office',
+      'Springfield Agency',
+      '--to-user',
+      'dana',
+      '--out',
+      out,
+    ]);
     if (res.code === 0) r.bundles.push(out);
   }
   toString = () => `export(${this.mask})`;
 }
 
 class Import extends Step {
-  constructor(readonly bundle: number) { super(); }
+  constructor(readonly bundle: number) {
+    super();
+  }
   act(r: Real): void {
     const b = pick(r.bundles, this.bundle);
     if (!b) return;
@@ -183,7 +206,9 @@ class Import extends Step {
 }
 
 class InboxAdd extends Step {
-  constructor(readonly bundle: number) { super(); }
+  constructor(readonly bundle: number) {
+    super();
+  }
   act(r: Real): void {
     const b = pick(r.bundles, this.bundle);
     if (!b) return;
@@ -197,7 +222,12 @@ class InboxAdd extends Step {
 }
 
 class InboxAccept extends Step {
-  constructor(readonly entry: number, readonly mask: number) { super(); }
+  constructor(
+    readonly entry: number,
+    readonly mask: number,
+  ) {
+    super();
+  }
   act(r: Real): void {
     const id = pick(r.inbox, this.entry);
     if (!id) return;
@@ -211,7 +241,9 @@ class InboxAccept extends Step {
 }
 
 class InboxReject extends Step {
-  constructor(readonly entry: number) { super(); }
+  constructor(readonly entry: number) {
+    super();
+  }
   act(r: Real): void {
     const id = pick(r.inbox, this.entry);
     if (id) officeport(r, ['inbox', 'reject', id, '--db', r.target, ...TGT]);
@@ -220,7 +252,9 @@ class InboxReject extends Step {
 }
 
 class ImportUndo extends Step {
-  constructor(readonly receipt: number) { super(); }
+  constructor(readonly receipt: number) {
+    super();
+  }
   act(r: Real): void {
     const f = pick(r.receipts, this.receipt);
     if (f) officeport(r, ['import', 'undo', f, '--db', r.target, ...TGT]);
@@ -229,7 +263,9 @@ class ImportUndo extends Step {
 }
 
 class Finalize extends Step {
-  constructor(readonly receipt: number) { super(); }
+  constructor(readonly receipt: number) {
+    super();
+  }
   act(r: Real): void {
     const f = pick(r.receipts, this.receipt);
     if (!f) return;
@@ -241,7 +277,9 @@ class Finalize extends Step {
 }
 
 class FinalizeUndo extends Step {
-  constructor(readonly archive: number) { super(); }
+  constructor(readonly archive: number) {
+    super();
+  }
   act(r: Real): void {
     const a = pick(r.archives, this.archive);
     if (!a) return;
@@ -281,8 +319,16 @@ describe('lifecycle model', () => {
       fc.asyncProperty(commands, async (cmds) => {
         const dir = tmpDir('officeport-model-run-');
         const real: Real = {
-          dir, source: path.join(dir, 'source.db'), target: path.join(dir, 'target.db'),
-          bundles: [], inbox: [], receipts: [], archives: [], start, files: 0, log: [],
+          dir,
+          source: path.join(dir, 'source.db'),
+          target: path.join(dir, 'target.db'),
+          bundles: [],
+          inbox: [],
+          receipts: [],
+          archives: [],
+          start,
+          files: 0,
+          log: [],
         };
         copyDb(source, real.source);
         copyDb(target, real.target);

@@ -108,9 +108,17 @@ function checkMove(seed: number, contacts: number): number {
       expect(o, `${ref} has an outcome in the receipt`).toBeDefined();
       // I6, I7: a key relation between two exported contacts, and a census row whose business and employee
       // were both exported, are created (into an empty target); only one naming a contact left out may wait or drop.
-      const complete = type === 'key_relations' ? allIn(rec.contact, rec.related_contact) : type === 'employee_census' ? allIn(rec.business, rec.employee_contact) : true;
+      const complete =
+        type === 'key_relations' ? allIn(rec.contact, rec.related_contact) : type === 'employee_census' ? allIn(rec.business, rec.employee_contact) : true;
       if (complete && (type === 'key_relations' || type === 'employee_census')) mustCreate++;
-      const allowed = type === 'contacts' ? ['created', 'merged'] : !complete && type === 'key_relations' ? ['created', 'pending', 'dropped'] : !complete && type === 'employee_census' ? ['created', 'dropped'] : ['created'];
+      const allowed =
+        type === 'contacts'
+          ? ['created', 'merged']
+          : !complete && type === 'key_relations'
+            ? ['created', 'pending', 'dropped']
+            : !complete && type === 'employee_census'
+              ? ['created', 'dropped']
+              : ['created'];
       expect(allowed, `${ref}: ${o!.outcome}`).toContain(o!.outcome);
       if (o!.outcome !== 'created') continue;
       const row = rows.get(o!.target_id!);

@@ -18,14 +18,20 @@ export const convertCommand: CommandModule<GlobalArgs, Args> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
       .option('to', { choices: ['csv', 'xml'] as const, demandOption: true, describe: 'csv: one file per record type; xml: one document' })
       .option('out', { type: 'string', demandOption: true, describe: 'csv: a new or empty folder; xml: the file to write' })
-      .option('force', { type: 'boolean', describe: 'xml: replace an existing file at --out (never an installation file); csv never writes into a folder with files' })
+      .option('force', {
+        type: 'boolean',
+        describe: 'xml: replace an existing file at --out (never an installation file); csv never writes into a folder with files',
+      })
       .example('$0 convert bundle.zip --to csv --out bundle-csv/', 'one CSV per record type, formula-safe for spreadsheets')
       .example('$0 convert bundle.zip --to xml --out bundle.xml', 'one XML document (docs/xml-format.md)'),
   handler: async (args) => {
     const r = await convertBundle(args.file, args.to, args.out, { force: args.force, home: homeAt(resolveDbPath(args.db)) });
     emit(args, r, (x) => [
       `converted bundle ${x.bundle_id} to ${x.format.toUpperCase()} at ${x.out}`,
-      table([x.format === 'csv' ? 'file' : 'records', 'rows'], x.files.map((f) => [f.file, f.rows])),
+      table(
+        [x.format === 'csv' ? 'file' : 'records', 'rows'],
+        x.files.map((f) => [f.file, f.rows]),
+      ),
     ]);
   },
 };

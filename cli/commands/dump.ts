@@ -17,8 +17,6 @@ export const dumpCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const r = await withStore(args, (store) => dumpDir(store, args.dir));
     const total = Object.values(r.rows).reduce((a, b) => a + b, 0);
-    emit(args, { dir: args.dir, rows: r.rows, total, documents: r.documents }, (x) =>
-      `dumped ${x.total} rows and ${x.documents} documents into ${x.dir}`,
-    );
+    emit(args, { dir: args.dir, rows: r.rows, total, documents: r.documents }, (x) => `dumped ${x.total} rows and ${x.documents} documents into ${x.dir}`);
   },
 };

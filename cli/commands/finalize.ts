@@ -51,7 +51,10 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
       .option('force', { type: 'boolean', describe: 'replace an existing file at --archive (never an installation file or the archive of a finalize)' })
       .option('dry-run', { type: 'boolean', describe: 'list what would be removed and detached, and the contacts; write nothing' })
       .option('yes', { type: 'boolean', describe: 'remove without asking (without a terminal finalize needs it)' })
-      .example('$0 finalize receipt.json --db source.db --office "North Agency" --user alice', 'asks, then removes the moved clients, keeping a retention archive')
+      .example(
+        '$0 finalize receipt.json --db source.db --office "North Agency" --user alice',
+        'asks, then removes the moved clients, keeping a retention archive',
+      )
       .example('$0 finalize receipt.json --office O-NORTH --user alice --yes', 'the same without asking (scripts)')
       .example('$0 finalize receipt.json --office O-NORTH --user alice --dry-run --json', 'what finalize would remove, as JSON')
       .example('$0 finalize undo retention.zip --office O-NORTH --user alice', 'put back what that finalize removed') as unknown as Argv<Args>,
@@ -99,10 +102,15 @@ function render(r: FinalizeResult): string[] {
     if (r.archive) out.push(`retention archive: ${r.archive}`);
     return out;
   }
-  out.push(r.status === 'dry_run' ? `dry run, nothing written: bundle ${r.bundle_id} in ${r.office.name}` : `finalized bundle ${r.bundle_id} in ${r.office.name}`);
+  out.push(
+    r.status === 'dry_run' ? `dry run, nothing written: bundle ${r.bundle_id} in ${r.office.name}` : `finalized bundle ${r.bundle_id} in ${r.office.name}`,
+  );
   if (r.counts) out.push(...renderCounts(r.counts));
   const stay = r.outcomes.pending + r.outcomes.dropped;
-  if (stay > 0) out.push(`not confirmed by the receipt (${r.outcomes.pending} pending, ${r.outcomes.dropped} dropped records): kept, unless they cannot exist without a moved contact (then archived)`);
+  if (stay > 0)
+    out.push(
+      `not confirmed by the receipt (${r.outcomes.pending} pending, ${r.outcomes.dropped} dropped records): kept, unless they cannot exist without a moved contact (then archived)`,
+    );
   if (r.contacts) out.push(...renderContacts(r.contacts));
   out.push(r.summary);
   if (r.archive) out.push(`retention archive: ${r.archive}`);
@@ -114,7 +122,14 @@ function renderContacts(contacts: { id: string; name: string }[]): string[] {
   if (contacts.length === 0) return [];
   const shown = contacts.slice(0, CONTACTS_SHOWN);
   const more = contacts.length > shown.length ? [`  ... and ${contacts.length - shown.length} more (--json lists them all)`] : [];
-  return [`moved contacts that would go (${contacts.length}):`, table(['contact', 'name'], shown.map((c) => [c.id, c.name])), ...more];
+  return [
+    `moved contacts that would go (${contacts.length}):`,
+    table(
+      ['contact', 'name'],
+      shown.map((c) => [c.id, c.name]),
+    ),
+    ...more,
+  ];
 }
 
 function renderCounts(c: FinalizeCounts): string[] {

@@ -22,11 +22,7 @@ export const generateCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 generate small/ --contacts 500 --seed 7 --offices 2 && $0 load small/ --db s.db', 'generate and load'),
   handler: async (args) => {
     const bar = progress('generating rows');
-    const r = await generateInstallation(
-      args.dir,
-      { contacts: args.contacts, seed: String(args.seed), offices: args.offices },
-      (n) => bar.tick(n),
-    );
+    const r = await generateInstallation(args.dir, { contacts: args.contacts, seed: String(args.seed), offices: args.offices }, (n) => bar.tick(n));
     bar.done();
     emit(args, r, (x) => [
       `generated ${x.total} rows (${(x.total / x.contacts).toFixed(1)} per contact) and ${x.documents} documents in ${x.dir} (seed ${x.seed})`,

@@ -48,7 +48,10 @@ const receiptCommand: CommandModule<GlobalArgs, ReceiptArgs> = {
       .option('user', { type: 'string', demandOption: true, describe: 'a user of that office with data_import' })
       .option('out', { type: 'string', demandOption: true, describe: 'where to write the receipt (a new file)' })
       .option('accept', { type: 'string', describe: 'which import, when the bundle was accepted in parts (its accept id)' })
-      .example('$0 import receipt move.zip --db target.db --office "Springfield Agency" --user dana --out receipt.json', 'the receipt of that import, once more'),
+      .example(
+        '$0 import receipt move.zip --db target.db --office "Springfield Agency" --user dana --out receipt.json',
+        'the receipt of that import, once more',
+      ),
   handler: async (args) => {
     const r = await withDb(args, (db) => reissueReceipt(db, { bundle: args.bundle, office: args.office, user: args.user, out: args.out, accept: args.accept }));
     emit(args, r, (x: ReissueResult) => [`receipt of import ${x.accept_id} of bundle ${x.bundle_id} (${x.accepted_at}) written to ${x.out}`]);
@@ -59,9 +62,20 @@ const receiptCommand: CommandModule<GlobalArgs, ReceiptArgs> = {
 export function acceptOptions<T>(y: Argv<T>) {
   return y
     .option('contact', { type: 'string', array: true, describe: 'accept only these contacts (bundle refs, e.g. contact/C-1001) with their records' })
-    .option('carriers', { choices: ['link', 'recreate'] as const, default: 'link' as const, describe: 'link to existing carriers/products by name, or always recreate them (I5)' })
-    .option('on-ambiguous', { choices: ['create', 'fail'] as const, default: 'create' as const, describe: 'when a contact matches several target contacts, or one that another incoming contact matches too: create it anew, or refuse' })
-    .option('receipt', { type: 'string', describe: 'where to write the receipt (default: <db>.receipts/receipt-<bundle_id>-<accept_id>.json beside the installation)' })
+    .option('carriers', {
+      choices: ['link', 'recreate'] as const,
+      default: 'link' as const,
+      describe: 'link to existing carriers/products by name, or always recreate them (I5)',
+    })
+    .option('on-ambiguous', {
+      choices: ['create', 'fail'] as const,
+      default: 'create' as const,
+      describe: 'when a contact matches several target contacts, or one that another incoming contact matches too: create it anew, or refuse',
+    })
+    .option('receipt', {
+      type: 'string',
+      describe: 'where to write the receipt (default: <db>.receipts/receipt-<bundle_id>-<accept_id>.json beside the installation)',
+    })
     .option('plan', { type: 'string', describe: 'apply exactly this plan (from --dry-run --plan-out), refusing if the target changed' })
     .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' })
     .option('force', { type: 'boolean', describe: 'replace an existing file at --receipt or --plan-out (never an installation file)' });
@@ -69,8 +83,15 @@ export function acceptOptions<T>(y: Argv<T>) {
 
 export function requestOf(args: Args | (GlobalArgs & Partial<Args>)): AcceptRequest {
   return {
-    contacts: args.contact, carriers: args.carriers, onAmbiguous: args['on-ambiguous'], receiptFile: args.receipt,
-    planFile: args.plan, trust: args.trust, dryRun: args['dry-run'] || Boolean(args['plan-out']), planOut: args['plan-out'], force: args.force,
+    contacts: args.contact,
+    carriers: args.carriers,
+    onAmbiguous: args['on-ambiguous'],
+    receiptFile: args.receipt,
+    planFile: args.plan,
+    trust: args.trust,
+    dryRun: args['dry-run'] || Boolean(args['plan-out']),
+    planOut: args['plan-out'],
+    force: args.force,
   };
 }
 
@@ -103,7 +124,10 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
         .option('dry-run', { type: 'boolean', describe: 'show what would be created, merged, linked, kept pending or dropped; write nothing' })
         .option('plan-out', { type: 'string', describe: 'with the dry run: write one decision per record to this JSON file' }),
     )
-      .example('$0 import move.zip --db target.db --office "Springfield Agency" --user dana', 'import everything; prints where the receipt went (target.db.receipts/...)')
+      .example(
+        '$0 import move.zip --db target.db --office "Springfield Agency" --user dana',
+        'import everything; prints where the receipt went (target.db.receipts/...)',
+      )
       .example('$0 import move.zip --office T-SPRING --user dana --dry-run --plan-out plan.json', 'plan only; settle ambiguous matches in plan.json')
       .example('$0 import move.zip --office T-SPRING --user dana --plan plan.json', 'apply exactly the reviewed plan')
       .example('$0 import undo receipt.json --office T-SPRING --user dana', 'reverse that import')
@@ -113,7 +137,17 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
     const bar = progress('staging records');
     const r = await withDb(args, (db) => importFile(db, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
     bar.done();
-    const again = ['officeport import receipt', quote(args.file), ...(args.db ? ['--db', quote(args.db)] : []), '--office', quote(args.office), '--user', quote(args.user), '--out', 'receipt-again.json'];
+    const again = [
+      'officeport import receipt',
+      quote(args.file),
+      ...(args.db ? ['--db', quote(args.db)] : []),
+      '--office',
+      quote(args.office),
+      '--user',
+      quote(args.user),
+      '--out',
+      'receipt-again.json',
+    ];
     emit(args, jsonOf(r), () => renderAccept(r, again.join(' ')));
   },
 };
@@ -143,13 +177,55 @@ export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: 
     `  ${c.created} created, ${c.merged} merged, ${c.linked} linked, ${c.pending} pending, ${c.dropped} dropped`,
   ];
   const kinds = ['created', 'merged', 'linked', 'pending', 'dropped'] as const;
-  out.push('', table(['records', ...kinds], Object.entries(r.by_type).map(([t, n]) => [t, ...kinds.map((k) => n[k] ?? '')])));
+  out.push(
+    '',
+    table(
+      ['records', ...kinds],
+      Object.entries(r.by_type).map(([t, n]) => [t, ...kinds.map((k) => n[k] ?? '')]),
+    ),
+  );
   const by = (k: string) => r.outcomes.filter((o) => o.outcome === k);
-  out.push(...section('merged into existing contacts', by('merged').map((o) => [o.ref, o.target_id ?? '', (o.conflicts ?? []).map((x) => `${x.field}: kept ${JSON.stringify(x.target)}, incoming ${JSON.stringify(x.incoming)}`).join('; ')]), ['ref', 'target', 'conflicts']));
-  out.push(...section('ambiguous (created anew)', r.outcomes.filter((o) => o.candidates).map((o) => [o.ref, o.target_id ?? '(new)', o.candidates!.join(', ')]), ['ref', 'target', 'candidates']));
-  out.push(...section('linked', by('linked').filter((o) => !o.ref.includes('#')).map((o) => [o.ref, o.target_id ?? '', o.reason ?? '']), ['ref', 'target', 'note']));
-  out.push(...section('kept pending', by('pending').map((o) => [o.ref, o.reason ?? '']), ['ref', 'why']));
-  out.push(...section('dropped', by('dropped').map((o) => [o.record ?? o.ref, o.list ?? '', o.role ?? '', o.reason ?? '']), ['record', 'list', 'role', 'why']));
+  out.push(
+    ...section(
+      'merged into existing contacts',
+      by('merged').map((o) => [
+        o.ref,
+        o.target_id ?? '',
+        (o.conflicts ?? []).map((x) => `${x.field}: kept ${JSON.stringify(x.target)}, incoming ${JSON.stringify(x.incoming)}`).join('; '),
+      ]),
+      ['ref', 'target', 'conflicts'],
+    ),
+  );
+  out.push(
+    ...section(
+      'ambiguous (created anew)',
+      r.outcomes.filter((o) => o.candidates).map((o) => [o.ref, o.target_id ?? '(new)', o.candidates!.join(', ')]),
+      ['ref', 'target', 'candidates'],
+    ),
+  );
+  out.push(
+    ...section(
+      'linked',
+      by('linked')
+        .filter((o) => !o.ref.includes('#'))
+        .map((o) => [o.ref, o.target_id ?? '', o.reason ?? '']),
+      ['ref', 'target', 'note'],
+    ),
+  );
+  out.push(
+    ...section(
+      'kept pending',
+      by('pending').map((o) => [o.ref, o.reason ?? '']),
+      ['ref', 'why'],
+    ),
+  );
+  out.push(
+    ...section(
+      'dropped',
+      by('dropped').map((o) => [o.record ?? o.ref, o.list ?? '', o.role ?? '', o.reason ?? '']),
+      ['record', 'list', 'role', 'why'],
+    ),
+  );
   if (!r.dry_run) out.push('', `receipt: ${r.receipt_file}`);
   return out;
 }
@@ -167,7 +243,11 @@ function renderAlready(r: AcceptResult, reissue?: string): string[] {
 
 function renderUndo(r: UndoResult): string[] {
   if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`];
-  return [`undid import ${r.accept_id} of bundle ${r.bundle_id}: ${Object.entries(r.reverted).map(([t, n]) => `${n} ${t}`).join(', ')} rows restored`];
+  return [
+    `undid import ${r.accept_id} of bundle ${r.bundle_id}: ${Object.entries(r.reverted)
+      .map(([t, n]) => `${n} ${t}`)
+      .join(', ')} rows restored`,
+  ];
 }
 
 // ---- V2: the import dry run inside `inspect --db --office --user` ----
@@ -178,4 +258,3 @@ export function dryRunOptions<T>(y: Argv<T>) {
     .option('office', { type: 'string', describe: 'with --db and --user: also show a dry run of importing into this office' })
     .option('user', { type: 'string', describe: 'the receiving user for the dry run' });
 }
-

@@ -19,8 +19,9 @@ const add: CommandModule<GlobalArgs, Who & { file: string; trust?: string }> = {
   command: 'add <file>',
   describe: 'verify a bundle and stage it for its addressee',
   builder: (y) =>
-    who(y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' }))
-      .example('$0 inbox add move.zip --office "Springfield Agency" --user dana', 'stage the bundle; see it with inbox list'),
+    who(
+      y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' }),
+    ).example('$0 inbox add move.zip --office "Springfield Agency" --user dana', 'stage the bundle; see it with inbox list'),
   handler: async (args) => {
     const r = await withDb(args, (db) => addFileToInbox(db, args.file, args.office, args.user, args.trust));
     emit(args, { ...r.entry, added: r.added }, (x) => `${x.added ? 'staged' : 'already staged'}: bundle ${x.bundle_id} as inbox entry ${x.id}`);
@@ -43,7 +44,10 @@ const accept: CommandModule<GlobalArgs, Who & { id: string }> = {
   builder: (y) =>
     acceptOptions(who(y.positional('id', { type: 'string', demandOption: true, describe: 'inbox entry id (or bundle id)' })))
       .example('$0 inbox accept IN-000001 --office T-SPRING --user dana', 'accept everything')
-      .example('$0 inbox accept IN-000001 --office T-SPRING --user dana --contact contact/C-1001', 'accept one contact; the rest stay pending') as unknown as Argv<Who & { id: string }>,
+      .example(
+        '$0 inbox accept IN-000001 --office T-SPRING --user dana --contact contact/C-1001',
+        'accept one contact; the rest stay pending',
+      ) as unknown as Argv<Who & { id: string }>,
   handler: async (args) => {
     const r = await withDb(args, (db) => acceptInbox(db, args.id, args.office, args.user, requestOf(args)));
     emit(args, jsonOf(r), () => renderAccept(r));
@@ -53,12 +57,22 @@ const accept: CommandModule<GlobalArgs, Who & { id: string }> = {
 const reject: CommandModule<GlobalArgs, Who & { id: string }> = {
   command: 'reject <id>',
   describe: 'reject a staged bundle',
-  builder: (y) => who(y.positional('id', { type: 'string', demandOption: true })).example('$0 inbox reject IN-000001 --office T-SPRING --user dana', 'it leaves the list'),
+  builder: (y) =>
+    who(y.positional('id', { type: 'string', demandOption: true })).example('$0 inbox reject IN-000001 --office T-SPRING --user dana', 'it leaves the list'),
   handler: async (args) => {
     const r = await withDb(args, (db) => rejectFromInbox(db, args.id, args.office, args.user));
     emit(args, r, (x) => [
       `rejected inbox entry ${x.id} (bundle ${x.bundle_id})`,
-      ...(x.dropped.length ? ['', `dropped, waiting for contacts it does not bring (${x.dropped.length})`, table(['ref', 'why'], x.dropped.map((d) => [d.ref, d.reason]))] : []),
+      ...(x.dropped.length
+        ? [
+            '',
+            `dropped, waiting for contacts it does not bring (${x.dropped.length})`,
+            table(
+              ['ref', 'why'],
+              x.dropped.map((d) => [d.ref, d.reason]),
+            ),
+          ]
+        : []),
     ]);
   },
 };
@@ -82,7 +96,12 @@ function renderList(entries: InboxListing[]): string[] {
   const out: string[] = [];
   for (const e of entries) {
     out.push(`${e.id}  bundle ${e.bundle_id} from ${e.source_office}, added ${e.added_at} (${e.status})`);
-    out.push(table(['ref', 'kind', 'name', 'tax id', 'state'], e.contacts.map((c) => [c.ref, c.kind, c.name, c.tax_id, c.accepted ? 'accepted' : 'pending'])));
+    out.push(
+      table(
+        ['ref', 'kind', 'name', 'tax id', 'state'],
+        e.contacts.map((c) => [c.ref, c.kind, c.name, c.tax_id, c.accepted ? 'accepted' : 'pending']),
+      ),
+    );
     out.push('');
   }
   return out;

@@ -33,7 +33,10 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
     const req = { file: args.file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) };
     const target = dryRunTarget(args);
     const r = await inspectForAudit(req, target && { ...target, withInstallation: (fn) => withDb(args, fn) });
-    const dry = r.dryRun && { json: jsonOf(r.dryRun), text: ['', style('bold', `import dry run into ${target!.office} for ${target!.user}`), ...renderAccept(r.dryRun)] };
+    const dry = r.dryRun && {
+      json: jsonOf(r.dryRun),
+      text: ['', style('bold', `import dry run into ${target!.office} for ${target!.user}`), ...renderAccept(r.dryRun)],
+    };
     emit(args, dry ? { ...r.report, import_dry_run: dry.json } : r.report, (x) => [...renderInspect(x), ...(dry ? dry.text : [])]);
   },
 };
@@ -63,16 +66,27 @@ export function renderInspect(r: InspectReport): string[] {
     ...r.verification.problems.slice(0, 20).map((p) => `  ${style('red', 'problem')} ${formatProblem(p)}`),
     '',
     style('bold', 'records'),
-    table(['type', 'count'], Object.entries(r.counts).map(([k, n]) => [k, n])),
+    table(
+      ['type', 'count'],
+      Object.entries(r.counts).map(([k, n]) => [k, n]),
+    ),
   ];
   if (r.exclusions.length > 0) {
-    out.push('', style('bold', 'not exported'), table(['rule', 'what', 'count', 'why'], r.exclusions.map((e) => [e.rule, e.what, e.count, e.reason])));
+    out.push(
+      '',
+      style('bold', 'not exported'),
+      table(
+        ['rule', 'what', 'count', 'why'],
+        r.exclusions.map((e) => [e.rule, e.what, e.count, e.reason]),
+      ),
+    );
   }
   const cat: (string | undefined)[][] = [];
   for (const [kind, byOrigin] of Object.entries(r.catalogue)) {
     for (const [origin, items] of Object.entries(byOrigin)) for (const i of items) cat.push([kind, origin, i.ref, i.name, i.carrier]);
   }
-  if (cat.length > 0) out.push('', style('bold', 'carriers, products, riders, service providers by origin'), table(['kind', 'origin', 'ref', 'name', 'carrier'], cat));
+  if (cat.length > 0)
+    out.push('', style('bold', 'carriers, products, riders, service providers by origin'), table(['kind', 'origin', 'ref', 'name', 'carrier'], cat));
   out.push(...people('contacts', r.contacts), ...people('stubs (referenced, not exported; never created in the target)', r.stubs));
   out.push('', `${style('bold', 'documents')}: ${r.documents.count} files, ${r.documents.bytes} bytes`);
   return out;

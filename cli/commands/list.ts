@@ -24,7 +24,10 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
     emit(args, rows, (r) => {
       if (r.length === 0) return `no ${args.what}`;
       const headers = Object.keys(r[0]!);
-      return table(headers, r.map((row) => headers.map((h) => row[h])));
+      return table(
+        headers,
+        r.map((row) => headers.map((h) => row[h])),
+      );
     });
   },
 };

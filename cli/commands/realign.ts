@@ -74,8 +74,11 @@ function migrateCommand(kind: CatalogueKind): CommandModule<GlobalArgs, OfficeAr
         if (args['dry-run']) return emit(args, { dry_run: true, plan, applied: null }, () => 'dry run: nothing was changed');
         await confirm(args, 'Apply this migration?');
         const applied = await applyMigration(store.realign, ctx, plan);
-        emit(args, { dry_run: false, plan, applied }, (x) =>
-          `applied as realignment #${x.applied.journal_id} (undo: officeport realign undo ${x.applied.journal_id} --office ${ctx.office.id} --user ${ctx.user.username})`,
+        emit(
+          args,
+          { dry_run: false, plan, applied },
+          (x) =>
+            `applied as realignment #${x.applied.journal_id} (undo: officeport realign undo ${x.applied.journal_id} --office ${ctx.office.id} --user ${ctx.user.username})`,
         );
       });
     },
@@ -98,7 +101,10 @@ const planCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string; out?
       const rows = await pairingsFor(store.realign, await realignOffices(store.realign, args.office));
       if (args.out) writePlanFile(args.out, rows, output);
       emit(args, { out: args.out ?? null, rows }, (x) => [
-        table(['kind', 'local id', 'local name', 'resource id', 'resource name', 'match', 'action'], x.rows.map((r) => [r.kind.replace('_', '-'), r.local_id, r.local_name, r.resource_id, r.resource_name, r.match, r.action])),
+        table(
+          ['kind', 'local id', 'local name', 'resource id', 'resource name', 'match', 'action'],
+          x.rows.map((r) => [r.kind.replace('_', '-'), r.local_id, r.local_name, r.resource_id, r.resource_name, r.match, r.action]),
+        ),
         ...(x.out ? [`plan written to ${x.out}`] : []),
       ]);
     });
@@ -121,7 +127,8 @@ const applyCommand: CommandModule<GlobalArgs, OfficeArgs & { plan: string }> = {
       const ctx = await realignContext(store.realign, args.office, args.user);
       const items = await prepareApply(store.realign, ctx, readPlanFile(args.plan));
       if (!args.json) {
-        for (const i of items) print(i.status === 'planned' ? renderPlan(i.plan).join('\n') : `line ${i.row.line} ${i.row.kind} ${i.row.local_id}: ${i.status}: ${i.reason}`);
+        for (const i of items)
+          print(i.status === 'planned' ? renderPlan(i.plan).join('\n') : `line ${i.row.line} ${i.row.kind} ${i.row.local_id}: ${i.status}: ${i.reason}`);
       }
       const planned = items.filter((i) => i.status === 'planned').length;
       if (args['dry-run'] || planned === 0) return emit(args, { dry_run: true, items }, () => `${planned} migration(s) planned; nothing was changed`);
@@ -131,7 +138,10 @@ const applyCommand: CommandModule<GlobalArgs, OfficeArgs & { plan: string }> = {
       emit(args, { dry_run: false, outcomes }, (x) =>
         x.outcomes
           .filter((o) => o.status === 'applied' || o.status === 'failed')
-          .map((o) => `line ${o.row.line} ${o.row.kind} ${o.row.local_id}: ${o.status === 'applied' ? `applied as realignment #${o.applied.journal_id}` : `${o.status}: ${o.reason}`}`),
+          .map(
+            (o) =>
+              `line ${o.row.line} ${o.row.kind} ${o.row.local_id}: ${o.status === 'applied' ? `applied as realignment #${o.applied.journal_id}` : `${o.status}: ${o.reason}`}`,
+          ),
       );
       if (outcomes.some((o) => o.status === 'failed' || o.status === 'refused')) process.exitCode = 1;
     });
@@ -156,7 +166,10 @@ const logCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string }> = {
       emit(args, r.entries, (entries) =>
         entries.length === 0
           ? `no realignments in office ${r.office.name}`
-          : table(['id', 'at', 'kind', 'local', 'resource', 'what', 'by', 'undone'], entries.map((e) => [e.id, e.at, e.kind.replace('_', '-'), e.local_id, e.resource_id, describeEntry(e.summary), e.user_id, e.undone_at ?? ''])),
+          : table(
+              ['id', 'at', 'kind', 'local', 'resource', 'what', 'by', 'undone'],
+              entries.map((e) => [e.id, e.at, e.kind.replace('_', '-'), e.local_id, e.resource_id, describeEntry(e.summary), e.user_id, e.undone_at ?? '']),
+            ),
       );
     });
   },
@@ -176,7 +189,9 @@ const undoCommand: CommandModule<GlobalArgs, OfficeArgs & { id: number }> = {
       const ctx = await realignContext(store.realign, args.office, args.user, 'undo a realignment');
       const r = await undoRealign(store.realign, ctx, args.id);
       emit(args, r, (x) =>
-        x.already_undone_at ? `realignment #${x.id} was already undone at ${x.already_undone_at}; nothing changed` : `realignment #${x.id} undone: ${x.rows} rows restored`,
+        x.already_undone_at
+          ? `realignment #${x.id} was already undone at ${x.already_undone_at}; nothing changed`
+          : `realignment #${x.id} undone: ${x.rows} rows restored`,
       );
     });
   },

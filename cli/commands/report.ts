@@ -15,7 +15,21 @@ interface Args extends GlobalArgs {
   force?: boolean;
 }
 
-const CSV_FIELDS = ['carrier_id', 'carrier_name', 'naic_code', 'phone', 'email', 'street', 'city', 'state', 'postal_code', 'product_id', 'product_name', 'line_of_business', 'active'];
+const CSV_FIELDS = [
+  'carrier_id',
+  'carrier_name',
+  'naic_code',
+  'phone',
+  'email',
+  'street',
+  'city',
+  'state',
+  'postal_code',
+  'product_id',
+  'product_name',
+  'line_of_business',
+  'active',
+];
 
 function flatRows(r: CarriersProductsReport): (string | null)[][] {
   return r.carriers.flatMap((c) => {
@@ -29,7 +43,9 @@ export function renderReport(r: CarriersProductsReport, format: string): string 
     case 'json':
       return JSON.stringify(r, null, 2) + '\n';
     case 'csv':
-      return Papa.unparse({ fields: CSV_FIELDS, data: flatRows(r).map((row) => row.map((v) => v ?? '')) }, { escapeFormulae: /^[=+\-@\t\r]/, newline: '\n' }) + '\n';
+      return (
+        Papa.unparse({ fields: CSV_FIELDS, data: flatRows(r).map((row) => row.map((v) => v ?? '')) }, { escapeFormulae: /^[=+\-@\t\r]/, newline: '\n' }) + '\n'
+      );
     case 'xml': {
       const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
       const doc = {
@@ -42,7 +58,14 @@ export function renderReport(r: CarriersProductsReport, format: string): string 
             '@_id': c.id,
             name: c.name,
             naic_code: c.naic_code ?? '',
-            contact: { phone: c.phone ?? '', email: c.email ?? '', street: c.street ?? '', city: c.city ?? '', state: c.state ?? '', postal_code: c.postal_code ?? '' },
+            contact: {
+              phone: c.phone ?? '',
+              email: c.email ?? '',
+              street: c.street ?? '',
+              city: c.city ?? '',
+              state: c.state ?? '',
+              postal_code: c.postal_code ?? '',
+            },
             product: c.products.map((p) => ({ '@_id': p.id, name: p.name, line_of_business: p.line_of_business ?? '', active: p.active ?? '' })),
           })),
         },
@@ -50,8 +73,20 @@ export function renderReport(r: CarriersProductsReport, format: string): string 
       return builder.build(doc) as string;
     }
     default: {
-      const rows = flatRows(r).map((x) => [x[1], x[2], [x[3], x[4]].filter(Boolean).join(' '), [x[5], x[6], x[7], x[8]].filter(Boolean).join(', '), x[10], x[11], x[12]]);
-      return [`${r.title} (resource office ${r.resource_office})`, table(['carrier', 'NAIC', 'phone / email', 'address', 'product', 'line of business', 'active'], rows), ''].join('\n');
+      const rows = flatRows(r).map((x) => [
+        x[1],
+        x[2],
+        [x[3], x[4]].filter(Boolean).join(' '),
+        [x[5], x[6], x[7], x[8]].filter(Boolean).join(', '),
+        x[10],
+        x[11],
+        x[12],
+      ]);
+      return [
+        `${r.title} (resource office ${r.resource_office})`,
+        table(['carrier', 'NAIC', 'phone / email', 'address', 'product', 'line of business', 'active'], rows),
+        '',
+      ].join('\n');
     }
   }
 }

@@ -54,7 +54,13 @@ const show: CommandModule<GlobalArgs, ShowArgs> = {
       .example('$0 rights show --office "North Agency"', 'every user and their rights'),
   handler: async (args) => {
     const r = await withStore(args, (store) => showRights(store.offices, args.office, args.user));
-    emit(args, r, (x) => [`rights in ${x.office}`, table(['user', 'name', 'rights'], x.users.map((u) => [u.username, u.full_name, u.rights.join(', ')]))]);
+    emit(args, r, (x) => [
+      `rights in ${x.office}`,
+      table(
+        ['user', 'name', 'rights'],
+        x.users.map((u) => [u.username, u.full_name, u.rights.join(', ')]),
+      ),
+    ]);
   },
 };
 

@@ -45,7 +45,14 @@ export const searchCommand: CommandModule<GlobalArgs, Args> = {
       emit(args, rows, (list) => [
         table(
           ['id', 'name', ...(list.some((x) => x.carrier_id) ? ['carrier'] : []), 'office', 'pcm_activity', 'access'],
-          list.map((x) => [x.id, x.name, ...(list.some((y) => y.carrier_id) ? [x.carrier ?? ''] : []), x.office, x.pcm_activity, x.readonly ? style('cyan', 'read-only (resource)') : 'local']),
+          list.map((x) => [
+            x.id,
+            x.name,
+            ...(list.some((y) => y.carrier_id) ? [x.carrier ?? ''] : []),
+            x.office,
+            x.pcm_activity,
+            x.readonly ? style('cyan', 'read-only (resource)') : 'local',
+          ]),
         ),
         `${list.length} ${args.what} (${list.filter((x) => !x.readonly).length} local, ${list.filter((x) => x.readonly).length} read-only)`,
       ]);

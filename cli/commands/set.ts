@@ -28,7 +28,7 @@ const summary = (verb: string) => (s: SetSummary) =>
 
 const create: CommandModule<GlobalArgs, SetArgs> = {
   command: 'create <name>',
-  describe: 'create a set from contact ids, an advisor\'s book, or a CSV of ids',
+  describe: "create a set from contact ids, an advisor's book, or a CSV of ids",
   builder: (y) =>
     withMembers(y)
       .option('user', { type: 'string', describe: 'owner of the set (a user of the office)' })
@@ -37,7 +37,14 @@ const create: CommandModule<GlobalArgs, SetArgs> = {
       .example('$0 set create Q3 --office "North Agency" --from ids.csv', 'ids from a CSV with a contact_id column'),
   handler: async (args) => {
     const r = await withStore(args, (store) =>
-      createSet(store.sets, { office: args.office, name: args.name, owner: args.user, contacts: args.contact, primaryAdvisor: args['primary-advisor'], fromFile: args.from }),
+      createSet(store.sets, {
+        office: args.office,
+        name: args.name,
+        owner: args.user,
+        contacts: args.contact,
+        primaryAdvisor: args['primary-advisor'],
+        fromFile: args.from,
+      }),
     );
     emit(args, r, summary('created'));
   },
@@ -73,7 +80,13 @@ const show: CommandModule<GlobalArgs, SetArgs> = {
   builder: (y) => withMembers(y).example('$0 set show "Move to Springfield" --office "North Agency"', 'the members'),
   handler: async (args) => {
     const r = await withStore(args, (store) => showSet(store.sets, { office: args.office, name: args.name }));
-    emit(args, r, (s) => [summary('')(s).trim(), table(['id', 'kind', 'name'], s.contacts.map((c) => [c.id, c.kind, c.name]))]);
+    emit(args, r, (s) => [
+      summary('')(s).trim(),
+      table(
+        ['id', 'kind', 'name'],
+        s.contacts.map((c) => [c.id, c.kind, c.name]),
+      ),
+    ]);
   },
 };
 

@@ -19,7 +19,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' })
       .example('$0 verify move.zip', 'exit 0 when the bundle is valid, 1 with each problem listed when not')
       .example('$0 verify retention-<bundle-id>.zip', 'a retention archive written by finalize verifies the same way')
-      .example('$0 verify move.zip --trust lakeside.pub --json', 'also require the exporter\'s signature; print JSON'),
+      .example('$0 verify move.zip --trust lakeside.pub --json', "also require the exporter's signature; print JSON"),
   handler: async (args) => {
     if (!fs.existsSync(args.file)) {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
@@ -42,8 +42,13 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       x.valid
         ? x.kind === 'retention'
           ? [`${style('green', 'valid')}: ${x.file} (retention archive ${x.archive_id} of bundle ${x.bundle_id})`]
-          : [`${style('green', 'valid')}: ${x.file} (bundle ${x.bundle_id}, ${Object.values(x.counts).reduce((a, b) => a + (b ?? 0), 0)} records and documents)`]
-        : [`${style('red', 'invalid')}: ${x.file} (${x.problems.length} problem${x.problems.length === 1 ? '' : 's'})`, ...x.problems.map((p) => `  ${formatProblem(p)}`)],
+          : [
+              `${style('green', 'valid')}: ${x.file} (bundle ${x.bundle_id}, ${Object.values(x.counts).reduce((a, b) => a + (b ?? 0), 0)} records and documents)`,
+            ]
+        : [
+            `${style('red', 'invalid')}: ${x.file} (${x.problems.length} problem${x.problems.length === 1 ? '' : 's'})`,
+            ...x.problems.map((p) => `  ${formatProblem(p)}`),
+          ],
     );
     if (!r.valid) process.exitCode = 1;
   },

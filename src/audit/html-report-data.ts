@@ -132,8 +132,8 @@ export function auditReportFromInspect(r: InspectReport, generatedAt: string, dr
       for (const i of items) catalogue.push({ type, origin, ref: i.ref, name: i.name, carrier: i.carrier });
     }
   }
-  const problems = r.verification.problems.map((p) =>
-    [p.file, p.line, p.pointer].filter((x) => x !== undefined && x !== '').join(':') + (p.file ? ': ' : '') + p.message,
+  const problems = r.verification.problems.map(
+    (p) => [p.file, p.line, p.pointer].filter((x) => x !== undefined && x !== '').join(':') + (p.file ? ': ' : '') + p.message,
   );
   return {
     file: path.basename(r.file),

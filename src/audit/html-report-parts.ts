@@ -8,7 +8,6 @@ export function esc(v: unknown): string {
   return String(v ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
-
 export function section(id: string, title: string, body: string): string {
   return `<section id="${esc(id)}"><h2>${esc(title)}</h2>\n${body}\n</section>`;
 }
@@ -21,11 +20,10 @@ export function list<T>(rows: readonly T[], cols: Column<T>[], cap: number, tota
   if (total === 0) return '<p class="muted">None.</p>';
   const shown = rows.slice(0, cap);
   const head = cols.map(([h, , cls]) => `<th scope="col"${cls ? ` class="${cls}"` : ''}>${esc(h)}</th>`).join('');
-  const body = shown
-    .map((r) => `<tr>${cols.map(([, f, cls]) => `<td${cls ? ` class="${cls}"` : ''}>${f(r)}</td>`).join('')}</tr>`)
-    .join('\n');
+  const body = shown.map((r) => `<tr>${cols.map(([, f, cls]) => `<td${cls ? ` class="${cls}"` : ''}>${f(r)}</td>`).join('')}</tr>`).join('\n');
   const more = total - shown.length;
-  const note = more > 0 ? `<p class="more" data-more="${more}">… and ${more.toLocaleString('en-US')} more not listed (${total.toLocaleString('en-US')} in all).</p>` : '';
+  const note =
+    more > 0 ? `<p class="more" data-more="${more}">… and ${more.toLocaleString('en-US')} more not listed (${total.toLocaleString('en-US')} in all).</p>` : '';
   return `<table class="list"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${note}`;
 }
 

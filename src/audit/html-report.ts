@@ -93,7 +93,12 @@ function verificationBadge(r: AuditReport): string {
   const cls = v.valid ? 'ok' : 'bad';
   const text = v.valid ? 'Verified: checksums, schemas and references are valid' : `Invalid: ${v.problems.length} problem(s)`;
   const sig = v.signature ? `<span class="badge neutral">${esc(v.signature)}</span>` : '';
-  const probs = v.problems.length ? `<ul class="problems">${v.problems.slice(0, 50).map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : '';
+  const probs = v.problems.length
+    ? `<ul class="problems">${v.problems
+        .slice(0, 50)
+        .map((p) => `<li>${esc(p)}</li>`)
+        .join('')}</ul>`
+    : '';
   return `<div class="status"><span class="badge ${cls}">${esc(text)}</span>${sig}</div>${probs}`;
 }
 
@@ -144,8 +149,13 @@ function catalogueSection(r: AuditReport, cap: number): string {
     ['Carrier', (x) => esc(x.carrier ?? '')],
     ['Ref', (x) => `<code>${esc(x.ref)}</code>`],
   ];
-  const intro = '<p class="muted">Definitions travel with the policies and cases that use them (X9); the import links them by exact name or recreates them (I5).</p>';
-  return section('catalogue', 'Carriers, products, riders and service providers by origin', intro + list(summary, sumCols, summary.length) + list(r.catalogue, itemCols, cap));
+  const intro =
+    '<p class="muted">Definitions travel with the policies and cases that use them (X9); the import links them by exact name or recreates them (I5).</p>';
+  return section(
+    'catalogue',
+    'Carriers, products, riders and service providers by origin',
+    intro + list(summary, sumCols, summary.length) + list(r.catalogue, itemCols, cap),
+  );
 }
 
 function contactsSection(r: AuditReport, cap: number): string {
@@ -167,7 +177,8 @@ function stubsSection(r: AuditReport, cap: number): string {
     ['Birth date', (x) => esc(x.birth_date ?? '')],
     ['Tax id', (x) => (x.has_tax_id_hash ? 'salted hash only' : '')],
   ];
-  const intro = '<p class="muted">Contacts named in party lists, census rows or relations but not moved. They are used only to match contacts already in the target and are never created there (B8).</p>';
+  const intro =
+    '<p class="muted">Contacts named in party lists, census rows or relations but not moved. They are used only to match contacts already in the target and are never created there (B8).</p>';
   return section('stubs', 'Stubs', intro + list(r.stubs, cols, cap, r.stubTotal));
 }
 
@@ -185,26 +196,53 @@ function documentsSection(r: AuditReport, cap: number): string {
 }
 
 function dryRunSection(d: ReportDryRun, cap: number): string {
-  const chart = barChart(Object.entries(d.outcomes).map(([k, n]) => ({ label: k, value: n })), 'Import decisions by outcome', 'accent');
-  const conflicts = list(d.conflicts, [
-    ['Contact', (x) => `<code>${esc(x.ref)}</code>${x.target_id ? ` → ${esc(x.target_id)}` : ''}`],
-    ['Field', (x) => esc(x.field)],
-    ['In bundle', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.incoming) : x.incoming)],
-    ['Kept (target)', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.kept) : x.kept)],
-  ], cap, d.totals?.conflicts);
-  const dropped = list(d.dropped, [
-    ['Record', (x) => `<code>${esc(x.record)}</code>`],
-    ['List', (x) => esc(x.list ?? '')],
-    ['Role', (x) => esc(x.role ?? '')],
-    ['Contact', (x) => (x.contact ? `<code>${esc(x.contact)}</code>` : '')],
-    ['Reason', (x) => esc(x.reason)],
-  ], cap, d.totals?.dropped);
-  const pending = list(d.pending, [['Record', (x) => `<code>${esc(x.record)}</code>`], ['Waiting for', (x) => esc(x.reason)]], cap, d.totals?.pending);
-  const ambiguous = list(d.ambiguous, [
-    ['Contact', (x) => `<code>${esc(x.ref)}</code>`],
-    ['Name', (x) => esc(x.name ?? '')],
-    ['Candidates in target', (x) => esc(x.candidates.join(', '))],
-  ], cap, d.totals?.ambiguous);
+  const chart = barChart(
+    Object.entries(d.outcomes).map(([k, n]) => ({ label: k, value: n })),
+    'Import decisions by outcome',
+    'accent',
+  );
+  const conflicts = list(
+    d.conflicts,
+    [
+      ['Contact', (x) => `<code>${esc(x.ref)}</code>${x.target_id ? ` → ${esc(x.target_id)}` : ''}`],
+      ['Field', (x) => esc(x.field)],
+      ['In bundle', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.incoming) : x.incoming)],
+      ['Kept (target)', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.kept) : x.kept)],
+    ],
+    cap,
+    d.totals?.conflicts,
+  );
+  const dropped = list(
+    d.dropped,
+    [
+      ['Record', (x) => `<code>${esc(x.record)}</code>`],
+      ['List', (x) => esc(x.list ?? '')],
+      ['Role', (x) => esc(x.role ?? '')],
+      ['Contact', (x) => (x.contact ? `<code>${esc(x.contact)}</code>` : '')],
+      ['Reason', (x) => esc(x.reason)],
+    ],
+    cap,
+    d.totals?.dropped,
+  );
+  const pending = list(
+    d.pending,
+    [
+      ['Record', (x) => `<code>${esc(x.record)}</code>`],
+      ['Waiting for', (x) => esc(x.reason)],
+    ],
+    cap,
+    d.totals?.pending,
+  );
+  const ambiguous = list(
+    d.ambiguous,
+    [
+      ['Contact', (x) => `<code>${esc(x.ref)}</code>`],
+      ['Name', (x) => esc(x.name ?? '')],
+      ['Candidates in target', (x) => esc(x.candidates.join(', '))],
+    ],
+    cap,
+    d.totals?.ambiguous,
+  );
   const body = [
     `<p>What <code>import</code> would do in office <b>${esc(d.office)}</b> for user <b>${esc(d.user)}</b>. Nothing was written.</p>`,
     chart,

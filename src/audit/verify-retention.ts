@@ -74,7 +74,11 @@ export async function checkRetentionArchive(bag: OpenedBag, value: unknown, prob
     const name = file.slice('data/records/'.length).replace(/\.ndjson$/, '');
     const check = rowCheckFor(name);
     if (!check) {
-      add({ file, message: 'not a file of a retention archive (expected <table>.ndjson, travelled_<table>.ndjson, their rowids_ files, detached_references.ndjson or documents.ndjson)' });
+      add({
+        file,
+        message:
+          'not a file of a retention archive (expected <table>.ndjson, travelled_<table>.ndjson, their rowids_ files, detached_references.ndjson or documents.ndjson)',
+      });
       continue;
     }
     read.add(file);
@@ -82,7 +86,8 @@ export async function checkRetentionArchive(bag: OpenedBag, value: unknown, prob
   }
   for (const name of Object.keys(counts).filter((n) => n.startsWith('rowids_'))) {
     const rows = name.slice('rowids_'.length);
-    if ((counts[rows] ?? 0) !== counts[name]) add({ file: `data/records/${name}.ndjson`, message: `holds ${counts[name]} rowids for ${counts[rows] ?? 0} rows of ${rows}.ndjson` });
+    if ((counts[rows] ?? 0) !== counts[name])
+      add({ file: `data/records/${name}.ndjson`, message: `holds ${counts[name]} rowids for ${counts[rows] ?? 0} rows of ${rows}.ndjson` });
   }
   counts.documents_files = bag.paths.filter((p) => p.startsWith('data/documents/')).length;
   if (header) {
@@ -90,10 +95,12 @@ export async function checkRetentionArchive(bag: OpenedBag, value: unknown, prob
       if ((counts[name] ?? 0) !== n) add({ file: HEADER_FILE, pointer: `/counts/${name}`, message: `says ${n}, but the archive holds ${counts[name] ?? 0}` });
     }
     for (const name of Object.keys(counts)) {
-      if (!(name in header.counts)) add({ file: HEADER_FILE, pointer: `/counts/${name}`, message: `the archive holds ${name} but the header does not count it` });
+      if (!(name in header.counts))
+        add({ file: HEADER_FILE, pointer: `/counts/${name}`, message: `the archive holds ${name} but the header does not count it` });
     }
     const extId = bag.bagInfo.find(([k]) => k.toLowerCase() === 'external-identifier')?.[1];
-    if (extId !== header.archive_id) add({ file: 'bag-info.txt', message: `External-Identifier ${JSON.stringify(extId ?? '')} differs from the archive id ${header.archive_id}` });
+    if (extId !== header.archive_id)
+      add({ file: 'bag-info.txt', message: `External-Identifier ${JSON.stringify(extId ?? '')} differs from the archive id ${header.archive_id}` });
   }
   return header;
 }

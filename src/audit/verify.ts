@@ -8,14 +8,7 @@
 // merged in file order, so the problem list is the same either way.
 import type { KeyObject } from 'node:crypto';
 import { checkPayload, HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
-import {
-  KNOWN_FORMAT_VERSIONS,
-  RECORD_TYPES,
-  recordFile,
-  recordTypeOfFile,
-  type BundleHeader,
-  type Counts,
-} from '../bundle/records.js';
+import { KNOWN_FORMAT_VERSIONS, RECORD_TYPES, recordFile, recordTypeOfFile, type BundleHeader, type Counts } from '../bundle/records.js';
 import { checkRecordFile, RECORD_LINES_BATCH, type RecordLinesHook } from '../bundle/record-check.js';
 import { DEFAULT_REFS_IN_MEMORY, RefIndex } from '../bundle/ref-index.js';
 import { openScratchRefIndex } from '../store/open.js';
@@ -95,7 +88,13 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       }
       const rh = await checkRetentionArchive(bag, retention, problems, read);
       await checkPayload(bag, read);
-      return { valid: problems.length === 0, problems: problems.slice(0, MAX_PROBLEMS), kind: 'retention', retention: rh, tagmanifestSha256: bag.tagmanifestSha256 };
+      return {
+        valid: problems.length === 0,
+        problems: problems.slice(0, MAX_PROBLEMS),
+        kind: 'retention',
+        retention: rh,
+        tagmanifestSha256: bag.tagmanifestSha256,
+      };
     }
     if (known) {
       const declared = header ? RECORD_TYPES.reduce((a, t) => a + (Number.isSafeInteger(header.counts[t]) ? Math.max(0, header.counts[t]) : 0), 0) : 0;
@@ -168,7 +167,8 @@ async function readHeader(
     text = await bag.readTagFile(HEADER_FILE);
   } catch (e) {
     // bad bytes (L9) are in `problems` already
-    if (!(e instanceof ZipEntryError && problems.includes(e.problem))) problems.push({ file: HEADER_FILE, message: `not readable JSON: ${(e as Error).message}` });
+    if (!(e instanceof ZipEntryError && problems.includes(e.problem)))
+      problems.push({ file: HEADER_FILE, message: `not readable JSON: ${(e as Error).message}` });
     return { known: true };
   }
   // L9: nested too deep or a NUL in a string is a problem like a syntax error
@@ -195,7 +195,10 @@ async function readHeader(
   const h = value as BundleHeader;
   const extId = bag.bagInfo.find(([k]) => k.toLowerCase() === 'external-identifier')?.[1];
   if (extId !== h.bundle_id) {
-    problems.push({ file: 'bag-info.txt', message: `External-Identifier ${JSON.stringify(extId ?? '')} differs from the bundle id ${h.bundle_id} of officeport.json` });
+    problems.push({
+      file: 'bag-info.txt',
+      message: `External-Identifier ${JSON.stringify(extId ?? '')} differs from the bundle id ${h.bundle_id} of officeport.json`,
+    });
   }
   if (bag.root !== `officeport-bundle-${h.bundle_id}`) {
     problems.push({ message: `the bag folder ${bag.root} is not named officeport-bundle-${h.bundle_id}` });

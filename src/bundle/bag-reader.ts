@@ -187,12 +187,15 @@ class Bag implements OpenedBag {
     this.tagmanifestSha256 = sha256Hex(tagBytes);
     this.tagmanifest = parseManifest(TAGMANIFEST_TXT, this.text(TAGMANIFEST_TXT, tagBytes), this.problems);
     for (const [p] of this.tagmanifest)
-      if (bagPathKind(p) !== 'tag' || p === TAGMANIFEST_TXT || p === SIGNATURE_FILE) this.problem(TAGMANIFEST_TXT, `lists ${p}, which is not a tag file it may list`);
+      if (bagPathKind(p) !== 'tag' || p === TAGMANIFEST_TXT || p === SIGNATURE_FILE)
+        this.problem(TAGMANIFEST_TXT, `lists ${p}, which is not a tag file it may list`);
     for (const p of this.paths)
-      if (bagPathKind(p) === 'tag' && p !== TAGMANIFEST_TXT && p !== SIGNATURE_FILE && !this.tagmanifest.has(p)) this.problem(TAGMANIFEST_TXT, `does not list the tag file ${p}`);
+      if (bagPathKind(p) === 'tag' && p !== TAGMANIFEST_TXT && p !== SIGNATURE_FILE && !this.tagmanifest.has(p))
+        this.problem(TAGMANIFEST_TXT, `does not list the tag file ${p}`);
     for (const [p, want] of this.tagmanifest) {
       if (!this.byPath.has(p)) this.problem(p, `listed in ${TAGMANIFEST_TXT} but missing from the bundle`);
-      else if (bagPathKind(p) === 'tag' && sha256Hex(await this.readBounded(p)) !== want) this.problem(p, `sha256 differs from ${TAGMANIFEST_TXT} (changed after bagging)`);
+      else if (bagPathKind(p) === 'tag' && sha256Hex(await this.readBounded(p)) !== want)
+        this.problem(p, `sha256 differs from ${TAGMANIFEST_TXT} (changed after bagging)`);
     }
     checkBagitTxt(this.text(BAGIT_TXT, await this.readBounded(BAGIT_TXT)), this.problems);
     this.bagInfo = parseBagInfo(this.text(BAG_INFO_TXT, await this.readBounded(BAG_INFO_TXT)), this.problems);
@@ -247,7 +250,8 @@ class Bag implements OpenedBag {
   }
 
   private async checkSignature(trust: KeyObject, tagBytes: Buffer): Promise<void> {
-    if (!this.byPath.has(SIGNATURE_FILE)) return this.problem(SIGNATURE_FILE, 'missing: the bundle is not signed, but a signature by the trusted key is required');
+    if (!this.byPath.has(SIGNATURE_FILE))
+      return this.problem(SIGNATURE_FILE, 'missing: the bundle is not signed, but a signature by the trusted key is required');
     const why = verifySignature((await this.readBounded(SIGNATURE_FILE)).toString('utf8'), tagBytes, trust);
     if (why) this.problem(SIGNATURE_FILE, why);
   }
@@ -387,13 +391,15 @@ function checkBagitTxt(text: string, problems: Problem[]): void {
   const version = fields.find(([k]) => k === 'BagIt-Version')?.[1];
   const enc = fields.find(([k]) => k === 'Tag-File-Character-Encoding')?.[1];
   if (version !== '1.0') problems.push({ file: BAGIT_TXT, message: `BagIt-Version is ${JSON.stringify(version ?? null)}; expected "1.0"` });
-  if (enc?.toUpperCase() !== 'UTF-8') problems.push({ file: BAGIT_TXT, message: `Tag-File-Character-Encoding is ${JSON.stringify(enc ?? null)}; expected "UTF-8"` });
+  if (enc?.toUpperCase() !== 'UTF-8')
+    problems.push({ file: BAGIT_TXT, message: `Tag-File-Character-Encoding is ${JSON.stringify(enc ?? null)}; expected "UTF-8"` });
 }
 
 function parseBagInfo(text: string, problems: Problem[]): [string, string][] {
   const fields = parseFields(text, (line, message) => problems.push({ file: BAG_INFO_TXT, line, message }));
   const date = fields.find(([k]) => k.toLowerCase() === 'bagging-date')?.[1];
-  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) problems.push({ file: BAG_INFO_TXT, message: `Bagging-Date ${JSON.stringify(date)} is not YYYY-MM-DD` });
+  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    problems.push({ file: BAG_INFO_TXT, message: `Bagging-Date ${JSON.stringify(date)} is not YYYY-MM-DD` });
   return fields;
 }
 

@@ -127,8 +127,7 @@ export async function writeBag(input: WriteBagInput): Promise<WriteBagResult> {
 
 async function writeEntries(archive: ZipArchive, input: WriteBagInput, done: Promise<void>): Promise<WriteBagResult> {
   const ended = new OutputWatch(done);
-  const entry = (name: string, source: Buffer | Readable) =>
-    appendEntry(archive, `${input.rootName}/${name}`, source, input.createdAt, ended);
+  const entry = (name: string, source: Buffer | Readable) => appendEntry(archive, `${input.rootName}/${name}`, source, input.createdAt, ended);
   const files: WrittenFile[] = [];
   const seen = new Set<string>();
   for await (const p of input.payload) {
@@ -319,8 +318,7 @@ export function manifestText(entries: [sha256: string, path: string][]): string 
 function bagInfoText(input: WriteBagInput, payloadOxum: string): string {
   const lines = [`Payload-Oxum: ${payloadOxum}`, `Bagging-Date: ${input.createdAt.toISOString().slice(0, 10)}`];
   for (const [k, v] of Object.entries(input.bagInfo)) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(k) || RESERVED_INFO.has(k.toLowerCase()))
-      throw new BugError(`writeBag: bag-info field name not allowed: ${k}`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(k) || RESERVED_INFO.has(k.toLowerCase())) throw new BugError(`writeBag: bag-info field name not allowed: ${k}`);
     if (/[\r\n]/.test(v)) throw new BugError(`writeBag: bag-info field ${k} holds a line break`);
     lines.push(`${k}: ${v}`);
   }
@@ -329,8 +327,7 @@ function bagInfoText(input: WriteBagInput, payloadOxum: string): string {
 }
 
 function checkRootName(root: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(root) || root.includes('..'))
-    throw new BugError(`writeBag: root folder name not allowed: ${root}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(root) || root.includes('..')) throw new BugError(`writeBag: root folder name not allowed: ${root}`);
 }
 
 async function fsyncFile(file: string): Promise<void> {

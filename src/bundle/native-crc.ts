@@ -32,8 +32,7 @@ export function useNativeCrc32(): boolean {
   }
   const js = mod.buf;
   // crc-32 returns a signed 32-bit number and takes the running checksum signed or unsigned.
-  const native: BufFn = (data, seed) =>
-    ArrayBuffer.isView(data) ? nativeCrc(data as Uint8Array, (seed ?? 0) >>> 0) | 0 : js(data, seed);
+  const native: BufFn = (data, seed) => (ArrayBuffer.isView(data) ? nativeCrc(data as Uint8Array, (seed ?? 0) >>> 0) | 0 : js(data, seed));
   if (!sameResults(js, native)) return false;
   mod.buf = native;
   state = 'native';

@@ -134,7 +134,8 @@ class Merger {
         const from = k === 0 ? 0 : r.useEnds[k - 1]! + 1;
         ctx.refs.useIn(r.usedRefs, from, r.useEnds[k]! - from, r.useHashes[k]!, file, line, r.pointers[r.uses[u + 1]!]!);
       }
-      for (; d < r.docs.length && r.docs[d] === i; d += 3) ctx.refs.useDocument({ path: r.docs[d + 1], sha256: r.docs[d + 2] } as DocumentRef, file, line, ctx.add);
+      for (; d < r.docs.length && r.docs[d] === i; d += 3)
+        ctx.refs.useDocument({ path: r.docs[d + 1], sha256: r.docs[d + 2] } as DocumentRef, file, line, ctx.add);
       if (texts) {
         this.batch.push({ ref, text: texts[i]! });
         if (this.batch.length >= RECORD_LINES_BATCH) await this.flush();

@@ -8,7 +8,20 @@ export const FORMAT = 'officeport-bundle';
 export const FORMAT_VERSION = '1.0';
 export const KNOWN_FORMAT_VERSIONS: readonly string[] = [FORMAT_VERSION];
 
-export { RECORD_TYPES, SPECS, ORIGINS, PARTY_LISTS, type RecordType, type Prefix, type FieldType, type Field, type RecordSpec, type PCM, type Origin, type PartyRecordType } from '../domain/model/records.js';
+export {
+  RECORD_TYPES,
+  SPECS,
+  ORIGINS,
+  PARTY_LISTS,
+  type RecordType,
+  type Prefix,
+  type FieldType,
+  type Field,
+  type RecordSpec,
+  type PCM,
+  type Origin,
+  type PartyRecordType,
+} from '../domain/model/records.js';
 import { RECORD_TYPES, SPECS, type RecordType, type Prefix } from '../domain/model/records.js';
 
 // ---- record shapes (what import reads) ----
@@ -176,7 +189,7 @@ export function recordBuilder(type: RecordType): (row: Row, extra?: Record<strin
     lines.push(`v = extra[${q(k)}]; if (!(v === undefined || (Array.isArray(v) && v.length === 0))) rec[${q(k)}] = v;`);
   }
   lines.push('return rec;');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- field names come from SPECS above, quoted by JSON.stringify
+  // new Function over our own text: field names come from SPECS above, quoted by JSON.stringify
   return new Function('row', 'extra', lines.join('\n')) as (row: Row, extra?: Record<string, unknown>) => BundleRecord;
 }
 

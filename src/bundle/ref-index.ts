@@ -178,7 +178,10 @@ export class RefIndex {
       for (const d of this.disk.duplicates(MAX_PROBLEMS)) push({ ...this.at(d.loc), pointer: '/ref', message: notUnique(d.ref, this.where(d.first)) });
       bad = this.disk.dangling(MAX_PROBLEMS);
     } else {
-      bad = this.uses.filter((u) => this.defs!.get(u.ref, refHash(u.ref)) < 0).sort(byPlace).slice(0, MAX_PROBLEMS);
+      bad = this.uses
+        .filter((u) => this.defs!.get(u.ref, refHash(u.ref)) < 0)
+        .sort(byPlace)
+        .slice(0, MAX_PROBLEMS);
     }
     for (const u of bad) push({ ...this.at(u.loc), pointer: u.pointer, message: `refers to ${u.ref}, which is neither a record nor a stub of this bundle` });
   }
@@ -189,7 +192,10 @@ export class RefIndex {
     if (this.disk) missing = this.disk.missingDocuments(present, MAX_PROBLEMS);
     else {
       const have = new Set(present);
-      missing = this.docs.filter((d) => !have.has(d.ref)).sort(byPlace).slice(0, MAX_PROBLEMS);
+      missing = this.docs
+        .filter((d) => !have.has(d.ref))
+        .sort(byPlace)
+        .slice(0, MAX_PROBLEMS);
     }
     return missing.map((d) => ({ path: d.ref, ...this.at(d.loc) }));
   }

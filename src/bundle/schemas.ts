@@ -10,10 +10,7 @@ import type { Problem } from '../shared/errors.js';
 import { RECORD_TYPES, SPECS, type RecordType } from './records.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv2020,
-  opts?: unknown,
-) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020, opts?: unknown) => Ajv2020;
 
 export type SchemaName = RecordType | 'officeport' | 'retention';
 
@@ -95,8 +92,24 @@ export function columnMaxLengths(): Map<string, Map<string, number>> {
   type Props = Record<string, { maxLength?: number; items?: { properties: Props }; properties?: Props }>;
   // the lists and the document inside records: table, the record type and field holding them, columns -> keys
   const nested: [string, RecordType, string, [string, string][]][] = [
-    ['policy_parties', 'policies', 'parties', [['role', 'role'], ['share_percent', 'share_percent']]],
-    ['case_parties', 'pending_cases', 'parties', [['role', 'role'], ['share_percent', 'share_percent']]],
+    [
+      'policy_parties',
+      'policies',
+      'parties',
+      [
+        ['role', 'role'],
+        ['share_percent', 'share_percent'],
+      ],
+    ],
+    [
+      'case_parties',
+      'pending_cases',
+      'parties',
+      [
+        ['role', 'role'],
+        ['share_percent', 'share_percent'],
+      ],
+    ],
     ['account_parties', 'investment_accounts', 'parties', [['role', 'role']]],
     ['policy_riders', 'policies', 'riders', [['amount', 'amount']]],
     ['letters', 'letters', 'document', [['document', 'name']]],

@@ -62,8 +62,7 @@ async function writeNew(file: string, content: string, mode: number): Promise<vo
     await fs.promises.chmod(tmp, mode); // writeFile's mode is masked by the umask
     await fs.promises.link(tmp, file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new OfficeportError(ErrorCode.REFUSED, `${file} already exists; keygen never overwrites a key`);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new OfficeportError(ErrorCode.REFUSED, `${file} already exists; keygen never overwrites a key`);
     throw e;
   } finally {
     await fs.promises.rm(tmp, { force: true });
@@ -99,8 +98,7 @@ export function readPublicKey(file: string): KeyObject {
       hint: 'pass the .pub file written by `officeport keygen`',
     });
   }
-  if (key.asymmetricKeyType !== 'ed25519')
-    throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} holds a ${key.asymmetricKeyType} key; expected Ed25519`);
+  if (key.asymmetricKeyType !== 'ed25519') throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} holds a ${key.asymmetricKeyType} key; expected Ed25519`);
   return key;
 }
 
@@ -117,7 +115,9 @@ function readKeyFile(file: string, what: string): string {
 /** hex sha256 of the public key's SPKI DER: names the key in officeport.sig. */
 export function publicKeySha256(key: KeyObject): string {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 export function sign(tagmanifest: Buffer, privateKey: KeyObject): SignatureFile {

@@ -122,7 +122,11 @@ class WorkerPool implements ChunkPool {
   private firstReady: Promise<void>;
   private onReady: () => void = () => undefined;
 
-  constructor(file: URL, n: number, private readonly waitReady: boolean) {
+  constructor(
+    file: URL,
+    n: number,
+    private readonly waitReady: boolean,
+  ) {
     this.firstReady = new Promise((resolve) => (this.onReady = resolve));
     for (let w = 0; w < n; w++) {
       // A worker holds one chunk at a time: a small heap is plenty, and keeps verify's RSS down (P1).

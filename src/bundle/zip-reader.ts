@@ -162,7 +162,13 @@ type CdFile = unzipper.File & {
   pathBuffer: Buffer;
 };
 
-async function checkEntries(fh: fs.promises.FileHandle, dir: unzipper.CentralDirectory, size: number, limits: ZipLimits, problems: Problem[]): Promise<ZipEntry[]> {
+async function checkEntries(
+  fh: fs.promises.FileHandle,
+  dir: unzipper.CentralDirectory,
+  size: number,
+  limits: ZipLimits,
+  problems: Problem[],
+): Promise<ZipEntry[]> {
   const files = (await dir.files) as CdFile[];
   const cdOffset = (dir as unknown as { offsetToStartOfCentralDirectory: number }).offsetToStartOfCentralDirectory;
   if (files.length > limits.maxEntries) {
@@ -191,7 +197,8 @@ async function checkEntries(fh: fs.promises.FileHandle, dir: unzipper.CentralDir
     if (unixHost && mode === S_IFLNK) bad('is a symbolic link; links are not allowed');
     const isDirectory = name.endsWith('/') || (unixHost && mode === S_IFDIR) || (f.externalFileAttributes & 0x10) !== 0;
     if (f.flags & 0x41) bad('is encrypted; encrypted entries are not supported');
-    if (f.compressionMethod !== 0 && f.compressionMethod !== 8) bad(`uses compression method ${f.compressionMethod}; only stored (0) and deflate (8) are allowed`);
+    if (f.compressionMethod !== 0 && f.compressionMethod !== 8)
+      bad(`uses compression method ${f.compressionMethod}; only stored (0) and deflate (8) are allowed`);
     if (isDirectory) {
       if (f.uncompressedSize !== 0 || f.compressedSize > 2) bad('is a directory entry with data');
       dirs.push(name.replace(/\/$/, ''));
@@ -202,9 +209,20 @@ async function checkEntries(fh: fs.promises.FileHandle, dir: unzipper.CentralDir
     compressedTotal += f.compressedSize;
     const range = await localRange(fh, f, name, size, cdOffset);
     if (typeof range === 'string') bad(range);
-    else if (!isDirectory) out.push({ name, method: f.compressionMethod as 0 | 8, compressedSize: f.compressedSize, size: f.uncompressedSize, crc32: f.crc32 >>> 0, isDirectory, ...range });
+    else if (!isDirectory)
+      out.push({
+        name,
+        method: f.compressionMethod as 0 | 8,
+        compressedSize: f.compressedSize,
+        size: f.uncompressedSize,
+        crc32: f.crc32 >>> 0,
+        isDirectory,
+        ...range,
+      });
   }
-  for (const d of dirs) if (!out.some((e) => e.name.startsWith(d + '/'))) problems.push({ file: d + '/', message: 'is an empty directory entry; only directories holding files are allowed' });
+  for (const d of dirs)
+    if (!out.some((e) => e.name.startsWith(d + '/')))
+      problems.push({ file: d + '/', message: 'is an empty directory entry; only directories holding files are allowed' });
   if (total > limits.maxTotalBytes) problems.push({ message: `entries declare ${total} bytes in all; at most ${limits.maxTotalBytes} are allowed` });
   if (total > limits.ratioFloorBytes && total > compressedTotal * limits.maxRatio)
     problems.push({ message: `the zip inflates ${ratio(total, compressedTotal)}:1 overall; at most ${limits.maxRatio}:1 is allowed (zip bomb?)` });
@@ -241,7 +259,13 @@ function ratio(a: number, b: number): string {
 }
 
 /** Reads the local header and returns where the entry's bytes lie, or what is wrong. */
-async function localRange(fh: fs.promises.FileHandle, f: CdFile, name: string, size: number, cdOffset: number): Promise<{ localStart: number; dataStart: number; dataEnd: number } | string> {
+async function localRange(
+  fh: fs.promises.FileHandle,
+  f: CdFile,
+  name: string,
+  size: number,
+  cdOffset: number,
+): Promise<{ localStart: number; dataStart: number; dataEnd: number } | string> {
   const at = f.offsetToLocalFileHeader;
   if (!Number.isSafeInteger(at) || at + 30 > size) return 'local header lies outside the file (truncated?)';
   const h = Buffer.alloc(30);

@@ -82,13 +82,7 @@ export function positionDrops(p: Row): Decision[] {
 }
 
 /** X10: what an exported contact has that never travels, keyed by the exclusion word. */
-export const NEVER_EXPORTED = [
-  'leads',
-  'set_memberships',
-  'event_invitations',
-  'proposals',
-  'commissions',
-] as const;
+export const NEVER_EXPORTED = ['leads', 'set_memberships', 'event_invitations', 'proposals', 'commissions'] as const;
 
 /**
  * X9: a carrier, product, rider or service provider is marked by whose it is:
@@ -108,7 +102,9 @@ export function taxIdDigits(taxId: string): string {
 
 /** B8: hex SHA-256 of the salt (hex text), ':' and the tax id's digits. */
 export function taxIdHash(salt: string, taxId: string): string {
-  return createHash('sha256').update(`${salt}:${taxIdDigits(taxId)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${salt}:${taxIdDigits(taxId)}`)
+    .digest('hex');
 }
 
 /** B6, B8: with a fixed bundle id the salt is derived from it, so the same inputs give the same bytes. */
@@ -141,12 +137,7 @@ export function compareText(a: string, b: string): number {
 export function sortParties<R extends Row>(rows: readonly R[]): R[] {
   return rows
     .slice()
-    .sort(
-      (x, y) =>
-        compareText(x.list ?? '', y.list ?? '') ||
-        compareText(x.contact_id ?? '', y.contact_id ?? '') ||
-        compareText(x.role ?? '', y.role ?? ''),
-    );
+    .sort((x, y) => compareText(x.list ?? '', y.list ?? '') || compareText(x.contact_id ?? '', y.contact_id ?? '') || compareText(x.role ?? '', y.role ?? ''));
 }
 
 /** X8: contacts a party list names that are not exported themselves: they go as stubs. */

@@ -238,7 +238,9 @@ export function receiptMismatches(r: Omit<Receipt, 'outcomes'>, ctx: ReceiptCont
     out.push(`the receipt answers a bundle of installation ${r.source.installation_id}, but this installation is ${ctx.installationId}`);
   }
   if (r.source.office_id !== ctx.office.id) {
-    out.push(`the receipt answers a bundle of office ${r.source.office_name ?? r.source.office_id} (${r.source.office_id}), not ${ctx.office.name} (${ctx.office.id})`);
+    out.push(
+      `the receipt answers a bundle of office ${r.source.office_name ?? r.source.office_id} (${r.source.office_id}), not ${ctx.office.name} (${ctx.office.id})`,
+    );
   }
   const l = ctx.ledger;
   if (!l) {
@@ -289,7 +291,12 @@ export const FINALIZE_PLAN: readonly Step[] = [
   { op: 'travelled', table: 'policies', prefix: 'policy', owner: exported('primary_contact_id') },
   { op: 'travelled', table: 'pending_cases', prefix: 'case', owner: exported('primary_contact_id') },
   { op: 'travelled', table: 'investment_accounts', prefix: 'account', owner: exported('primary_contact_id') },
-  { op: 'travelled', table: 'positions', prefix: 'position', owner: { column: 'account_id', via: { table: 'investment_accounts', column: 'primary_contact_id' } } },
+  {
+    op: 'travelled',
+    table: 'positions',
+    prefix: 'position',
+    owner: { column: 'account_id', via: { table: 'investment_accounts', column: 'primary_contact_id' } },
+  },
   { op: 'travelled', table: 'key_relations', prefix: 'key_relation', owner: exported('contact_id') },
   { op: 'travelled', table: 'employee_census', prefix: 'census', owner: exported('business_id') },
   { op: 'travelled', table: 'letters', prefix: 'letter', owner: exported('contact_id') },

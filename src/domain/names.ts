@@ -63,11 +63,7 @@ export function nearestNames<T>(name: string, candidates: readonly T[], nameOf: 
 }
 
 /** exact when some candidate bears exactly this name, near when one is close, none otherwise. */
-export function classifyName<T>(
-  name: string,
-  candidates: readonly T[],
-  nameOf: (c: T) => string,
-): { match: NameMatch; item?: T } {
+export function classifyName<T>(name: string, candidates: readonly T[], nameOf: (c: T) => string): { match: NameMatch; item?: T } {
   const exact = candidates.find((c) => nameOf(c) === name);
   if (exact !== undefined) return { match: 'exact', item: exact };
   const near = nearestNames(name, candidates, nameOf, 1)[0];

@@ -184,7 +184,10 @@ export function planCarrierMigration(input: CarrierMigrationInput): Decision<Mig
   const records: RecordChange[] = [];
   const notes: string[] = [];
   for (const child of [...input.localChildren].sort(byKindThenId)) {
-    const match = exactMatch(child, input.resourceChildren.filter((r) => r.kind === child.kind));
+    const match = exactMatch(
+      child,
+      input.resourceChildren.filter((r) => r.kind === child.kind),
+    );
     if (match) {
       if (input.resourceChildren.filter((r) => r.kind === child.kind && r.name === child.name).length > 1) {
         notes.push(`several resource ${KIND_LABEL[child.kind]}s are named ${JSON.stringify(child.name)}; ${match.id} was taken`);

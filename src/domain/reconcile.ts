@@ -64,9 +64,7 @@ function ambiguityReason(m: Extract<Match, { kind: 'ambiguous' }>): string {
   return `ambiguous: ${m.candidates.length} target contacts match by ${m.via === 'tax_id' ? 'tax id' : 'name and birth date'}`;
 }
 
-export type ContactDecision =
-  | { outcome: 'merged'; target_id: string; via: string }
-  | { outcome: 'created'; ambiguous?: string[]; reason?: string };
+export type ContactDecision = { outcome: 'merged'; target_id: string; via: string } | { outcome: 'created'; ambiguous?: string[]; reason?: string };
 
 /**
  * What becomes of an incoming contact. `choice` settles an ambiguous match
@@ -96,8 +94,20 @@ export function checkChoice(ref: string, match: Match, choice: string | undefine
 
 /** Contact fields an import may fill in an existing contact. */
 export const MERGE_FIELDS = [
-  'first_name', 'middle_name', 'last_name', 'business_name', 'birth_date', 'tax_id', 'gender',
-  'email', 'phone', 'street', 'city', 'state', 'postal_code', 'country',
+  'first_name',
+  'middle_name',
+  'last_name',
+  'business_name',
+  'birth_date',
+  'tax_id',
+  'gender',
+  'email',
+  'phone',
+  'street',
+  'city',
+  'state',
+  'postal_code',
+  'country',
 ] as const;
 
 export interface Conflict {
@@ -142,10 +152,7 @@ export function mergeContact(target: Row, incoming: Row): Merge {
  */
 export type Presence = { present: true; target_id: string } | { present: false; why: string; waiting?: boolean };
 
-export type EntryDecision =
-  | { outcome: 'linked'; target_id: string }
-  | { outcome: 'pending'; reason: string }
-  | { outcome: 'dropped'; reason: string };
+export type EntryDecision = { outcome: 'linked'; target_id: string } | { outcome: 'pending'; reason: string } | { outcome: 'dropped'; reason: string };
 
 /** I4, L8: a party entry stays only if its contact is present in the target office; it waits for one still pending in the inbox. */
 export function decideParty(p: Presence, list: string, role: string | undefined): EntryDecision {
@@ -155,9 +162,7 @@ export function decideParty(p: Presence, list: string, role: string | undefined)
 }
 
 export type RelationDecision =
-  | { outcome: 'created'; contact_id: string; related_id: string }
-  | { outcome: 'pending'; reason: string }
-  | { outcome: 'dropped'; reason: string };
+  { outcome: 'created'; contact_id: string; related_id: string } | { outcome: 'pending'; reason: string } | { outcome: 'dropped'; reason: string };
 
 /**
  * I6: rebuilt when both contacts are present; kept pending when the missing one
@@ -165,15 +170,16 @@ export type RelationDecision =
  */
 export function decideRelation(a: Presence, b: Presence, mayArriveLater: boolean): RelationDecision {
   if (a.present && b.present) return { outcome: 'created', contact_id: a.target_id, related_id: b.target_id };
-  const why = [a, b].filter((p): p is { present: false; why: string } => !p.present).map((p) => p.why).join('; ');
+  const why = [a, b]
+    .filter((p): p is { present: false; why: string } => !p.present)
+    .map((p) => p.why)
+    .join('; ');
   if (mayArriveLater) return { outcome: 'pending', reason: `waiting for a later bundle of the session: ${why}` };
   return { outcome: 'dropped', reason: why };
 }
 
 export type CensusDecision =
-  | { outcome: 'created'; business_id: string; employee_id: string }
-  | { outcome: 'pending'; reason: string }
-  | { outcome: 'dropped'; reason: string };
+  { outcome: 'created'; business_id: string; employee_id: string } | { outcome: 'pending'; reason: string } | { outcome: 'dropped'; reason: string };
 
 /**
  * I7, L8: a census row is kept only when its business and employee are present
@@ -201,8 +207,7 @@ export interface CatalogueCandidates {
 }
 
 export type CatalogueDecision =
-  | { outcome: 'linked'; target_id: string; via: 'import_map' | 'parent_office' | 'target_office' }
-  | { outcome: 'created'; reason: string };
+  { outcome: 'linked'; target_id: string; via: 'import_map' | 'parent_office' | 'target_office' } | { outcome: 'created'; reason: string };
 
 /** I5: earlier import, parent office, own office, else recreated; `recreate` skips (2) and (3). */
 export function resolveCatalogue(c: CatalogueCandidates, mode: CarrierMode): CatalogueDecision {

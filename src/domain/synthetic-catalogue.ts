@@ -41,12 +41,49 @@ export interface Setup {
 }
 
 const RESOURCE_CARRIERS: readonly [string, readonly [string, string][]][] = [
-  ['Summit Mutual Life', [['Summit Term 20', 'life'], ['Summit Universal Life', 'life'], ['Summit Whole Life', 'life']]],
-  ['Granite State Insurance', [['Granite Disability Plus', 'disability'], ['Granite Term 10', 'life']]],
-  ['Pacific Crest Annuity', [['Crest Fixed Index Annuity', 'annuity'], ['Crest Income Annuity', 'annuity']]],
-  ['Evergreen Health Partners', [['Evergreen LTC Shield', 'long_term_care'], ['Evergreen Major Medical', 'health']]],
-  ['Northstar Life & Annuity', [['Northstar Variable Annuity', 'annuity'], ['Northstar Term 30', 'life']]],
-  ['Liberty Oak Assurance', [['Liberty Oak Final Expense', 'life'], ['Liberty Oak Critical Illness', 'other']]],
+  [
+    'Summit Mutual Life',
+    [
+      ['Summit Term 20', 'life'],
+      ['Summit Universal Life', 'life'],
+      ['Summit Whole Life', 'life'],
+    ],
+  ],
+  [
+    'Granite State Insurance',
+    [
+      ['Granite Disability Plus', 'disability'],
+      ['Granite Term 10', 'life'],
+    ],
+  ],
+  [
+    'Pacific Crest Annuity',
+    [
+      ['Crest Fixed Index Annuity', 'annuity'],
+      ['Crest Income Annuity', 'annuity'],
+    ],
+  ],
+  [
+    'Evergreen Health Partners',
+    [
+      ['Evergreen LTC Shield', 'long_term_care'],
+      ['Evergreen Major Medical', 'health'],
+    ],
+  ],
+  [
+    'Northstar Life & Annuity',
+    [
+      ['Northstar Variable Annuity', 'annuity'],
+      ['Northstar Term 30', 'life'],
+    ],
+  ],
+  [
+    'Liberty Oak Assurance',
+    [
+      ['Liberty Oak Final Expense', 'life'],
+      ['Liberty Oak Critical Illness', 'other'],
+    ],
+  ],
 ];
 const RIDERS = ['Waiver of Premium', 'Accidental Death Benefit', 'Guaranteed Insurability'] as const;
 const SERVICE_PROVIDERS: readonly [string, string][] = [
@@ -102,9 +139,17 @@ function resourceCatalogue(emit: (t: TableName, r: Row) => void): CarrierPlan[] 
   return RESOURCE_CARRIERS.map(([name, products], i) => {
     const id = `CR-${i + 1}`;
     emit('carriers', {
-      id, office_id: 'O-R', name, naic_code: String(61001 + i), phone: `800-555-1${String(i).padStart(3, '0')}`,
-      email: `service@carrier${i + 1}.example`, street: `${i + 1} Insurance Plaza`, city: 'Hartford', state: 'CT',
-      postal_code: '06103', pcm_activity: 'active',
+      id,
+      office_id: 'O-R',
+      name,
+      naic_code: String(61001 + i),
+      phone: `800-555-1${String(i).padStart(3, '0')}`,
+      email: `service@carrier${i + 1}.example`,
+      street: `${i + 1} Insurance Plaza`,
+      city: 'Hartford',
+      state: 'CT',
+      postal_code: '06103',
+      pcm_activity: 'active',
     });
     const plan: CarrierPlan = { id, local: false, products: [], riders: [] };
     products.forEach(([pname, lob], j) => {
@@ -156,9 +201,20 @@ function localCatalogue(emit: (t: TableName, r: Row) => void, o: OfficePlan, n: 
     o.carriers.push(plan);
     return id;
   };
-  const exact = carrier('1', 'Summit Mutual Life',
-    [['Summit Term 20', 'life', true], ['Summit Whole Life 1998', 'life', false], ['summit universal life', 'life', true]],
-    [['Waiver of Premium', true], ['Accidental death benefit', true], ['Return of Premium 1995', false]]);
+  const exact = carrier(
+    '1',
+    'Summit Mutual Life',
+    [
+      ['Summit Term 20', 'life', true],
+      ['Summit Whole Life 1998', 'life', false],
+      ['summit universal life', 'life', true],
+    ],
+    [
+      ['Waiver of Premium', true],
+      ['Accidental death benefit', true],
+      ['Return of Premium 1995', false],
+    ],
+  );
   if (o.region === 'CA') return;
   carrier('2', 'Pacific Crest Annuity', [['Crest Fixed Index Annuity', 'annuity', true]], []);
   const near = carrier('3', 'Granite  State Insurance', [['Granite Disability Plus', 'disability', true]], []);
@@ -177,14 +233,30 @@ function localCatalogue(emit: (t: TableName, r: Row) => void, o: OfficePlan, n: 
   [exact, near, none].forEach((carrierId, i) => {
     const advisor = `C-${o.firstContact + (i % Math.max(1, o.advisors))}`;
     if (o.contacts === 0) return;
-    emit('carrier_contacts', { id: `CC-${n}-${i + 1}`, office_id: o.id, carrier_id: carrierId, contact_id: advisor, role: ['underwriter', 'marketing_rep', 'case_manager'][i] });
+    emit('carrier_contacts', {
+      id: `CC-${n}-${i + 1}`,
+      office_id: o.id,
+      carrier_id: carrierId,
+      contact_id: advisor,
+      role: ['underwriter', 'marketing_rep', 'case_manager'][i],
+    });
     emit('agent_contracts', {
-      id: `AC-${n}-${i + 1}`, office_id: o.id, carrier_id: carrierId, advisor_id: advisor,
-      contract_number: `K${n}${rng.digits(6)}`, status: i === 2 ? 'terminated' : 'active', effective_date: isoDate(TODAY - rng.int(400, 6000)),
+      id: `AC-${n}-${i + 1}`,
+      office_id: o.id,
+      carrier_id: carrierId,
+      advisor_id: advisor,
+      contract_number: `K${n}${rng.digits(6)}`,
+      status: i === 2 ? 'terminated' : 'active',
+      effective_date: isoDate(TODAY - rng.int(400, 6000)),
     });
     emit('appointments', {
-      id: `AP-${n}-${i + 1}`, office_id: o.id, carrier_id: carrierId, advisor_id: advisor, state: 'IL',
-      status: i === 1 ? 'pending' : 'appointed', appointed_date: isoDate(TODAY - rng.int(100, 5000)),
+      id: `AP-${n}-${i + 1}`,
+      office_id: o.id,
+      carrier_id: carrierId,
+      advisor_id: advisor,
+      state: 'IL',
+      status: i === 1 ? 'pending' : 'appointed',
+      appointed_date: isoDate(TODAY - rng.int(100, 5000)),
     });
   });
 }

@@ -6,8 +6,19 @@ import { planSetup, type Emission, type Row, type SynthOptions } from './synthet
 import { personRecords } from './synthetic-records.js';
 import { nextId, otherContact, type Person, type Walk } from './synthetic-walk.js';
 import {
-  BUSINESS_WORDS, CA_CITIES, FIRST_FEMALE, FIRST_MALE, JOB_TITLES, LAST, Rng, STREETS, TODAY, US_CITIES,
-  dayOf, isoDate, isoTime,
+  BUSINESS_WORDS,
+  CA_CITIES,
+  FIRST_FEMALE,
+  FIRST_MALE,
+  JOB_TITLES,
+  LAST,
+  Rng,
+  STREETS,
+  TODAY,
+  US_CITIES,
+  dayOf,
+  isoDate,
+  isoTime,
 } from './synthetic-random.js';
 
 export type { Emission, Row, SynthOptions } from './synthetic-catalogue.js';
@@ -23,8 +34,15 @@ export function* syntheticRows(opts: SynthOptions): Generator<Emission> {
   let documents = 0;
   for (const [k, office] of setup.offices.entries()) {
     const w: Walk = {
-      rng, office, officeNo: k + 1, counters, householdStart: office.firstContact, next: office.firstContact,
-      advisors: [], seenSets: new Set(), documents,
+      rng,
+      office,
+      officeNo: k + 1,
+      counters,
+      householdStart: office.firstContact,
+      next: office.firstContact,
+      advisors: [],
+      seenSets: new Set(),
+      documents,
     };
     yield* officeRows(w);
     documents = w.documents;
@@ -38,8 +56,14 @@ function* officeRows(w: Walk): Generator<Emission> {
   for (let i = 0; i < o.advisors; i++) {
     const p = newPerson(w, 'individual', w.rng.pick(LAST));
     w.advisors.push(p);
-    yield contactRow(w, p, { is_advisor: 'true', email: `${p.first}.${p.last}.${p.id.slice(2)}@agency${w.officeNo}.example`.toLowerCase().replace(/[^a-z0-9.@]/g, '') });
-    yield { table: 'sets', row: { id: `S-${w.officeNo}-A${i + 1}`, office_id: o.id, name: `Book of ${p.first} ${p.last} (${p.id})`, owner_user_id: o.exporterUserId } };
+    yield contactRow(w, p, {
+      is_advisor: 'true',
+      email: `${p.first}.${p.last}.${p.id.slice(2)}@agency${w.officeNo}.example`.toLowerCase().replace(/[^a-z0-9.@]/g, ''),
+    });
+    yield {
+      table: 'sets',
+      row: { id: `S-${w.officeNo}-A${i + 1}`, office_id: o.id, name: `Book of ${p.first} ${p.last} (${p.id})`, owner_user_id: o.exporterUserId },
+    };
   }
   let household = 0;
   const end = o.firstContact + o.contacts;
@@ -80,12 +104,16 @@ function contactRow(w: Walk, p: Person, extra: Row, birthYear?: [number, number]
   const created = TODAY - w.rng.int(30, 4000);
   const [y0, y1] = birthYear ?? [1945, 1990];
   const row: Row = {
-    id: p.id, office_id: w.office.id, kind: p.kind,
-    first_name: p.first, middle_name: w.rng.chance(0.3) ? `${String.fromCharCode(65 + w.rng.int(0, 25))}.` : undefined,
+    id: p.id,
+    office_id: w.office.id,
+    kind: p.kind,
+    first_name: p.first,
+    middle_name: w.rng.chance(0.3) ? `${String.fromCharCode(65 + w.rng.int(0, 25))}.` : undefined,
     last_name: p.kind === 'individual' ? p.last : undefined,
     business_name: p.kind === 'business' ? p.last : undefined,
     birth_date: p.kind === 'individual' ? isoDate(dayOf(w.rng.int(y0, y1), w.rng.int(1, 12), w.rng.int(1, 28))) : undefined,
-    tax_id: taxId(w, p.kind), gender: p.gender,
+    tax_id: taxId(w, p.kind),
+    gender: p.gender,
     phone: `${w.rng.int(200, 989)}-555-${w.rng.digits(4)}`,
     ...addr,
     is_advisor: 'false',
@@ -153,8 +181,12 @@ function* familyRelations(w: Walk, people: Person[], biz: Person | undefined): G
   const rel = (a: Person | string, b: Person | string, relation: string, notes?: string): Emission => ({
     table: 'key_relations',
     row: {
-      id: nextId(w, `KR-${w.officeNo}`), office_id: w.office.id,
-      contact_id: typeof a === 'string' ? a : a.id, related_contact_id: typeof b === 'string' ? b : b.id, relation, notes,
+      id: nextId(w, `KR-${w.officeNo}`),
+      office_id: w.office.id,
+      contact_id: typeof a === 'string' ? a : a.id,
+      related_contact_id: typeof b === 'string' ? b : b.id,
+      relation,
+      notes,
     },
   });
   const [a, b, ...kids] = people;
@@ -181,9 +213,14 @@ function* census(w: Walk, biz: Person, owners: Person[]): Generator<Emission> {
     yield {
       table: 'employee_census',
       row: {
-        id: nextId(w, `EC-${w.officeNo}`), office_id: w.office.id, business_id: biz.id, employee_contact_id: e,
-        job_title: w.rng.pick(JOB_TITLES), hire_date: isoDate(TODAY - w.rng.int(30, 7000)),
-        annual_salary: w.rng.money(28000, 140000), employee_class: w.rng.pick(['salaried', 'hourly']),
+        id: nextId(w, `EC-${w.officeNo}`),
+        office_id: w.office.id,
+        business_id: biz.id,
+        employee_contact_id: e,
+        job_title: w.rng.pick(JOB_TITLES),
+        hire_date: isoDate(TODAY - w.rng.int(30, 7000)),
+        annual_salary: w.rng.money(28000, 140000),
+        employee_class: w.rng.pick(['salaried', 'hourly']),
       },
     };
   }

@@ -43,7 +43,7 @@ export function badLines(bytes: Uint8Array): { line: number; message: string }[]
 
 /** Index of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or -1. */
 export function firstInvalidUtf8(b: Uint8Array): number {
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i]!;
     if (c < 0x80) {
       i++;
@@ -86,7 +86,8 @@ export function jsonTooDeep(text: string, max = MAX_JSON_DEPTH): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -115,7 +116,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 function whyNotText(s: string): string | undefined {
   if (s.includes('\0')) return nulMessage('(written \\u0000)');
-  if (LONE_SURROGATE.test(s)) return 'holds half of a surrogate pair (an escape \\uD800-\\uDFFF without its other half), which is no character and no UTF-8 can hold; refused rather than repaired';
+  if (LONE_SURROGATE.test(s))
+    return 'holds half of a surrogate pair (an escape \\uD800-\\uDFFF without its other half), which is no character and no UTF-8 can hold; refused rather than repaired';
   return undefined;
 }
 

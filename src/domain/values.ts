@@ -29,9 +29,7 @@ export function checkValue(col: Column, raw: string): string | null {
     case 'date':
       return isValidDate(raw) ? null : `expected a date (YYYY-MM-DD), got ${JSON.stringify(raw)}`;
     case 'timestamp':
-      return isValidTimestamp(raw)
-        ? null
-        : `expected an ISO 8601 timestamp with seconds and zone (2025-04-01T09:30:00Z), got ${JSON.stringify(raw)}`;
+      return isValidTimestamp(raw) ? null : `expected an ISO 8601 timestamp with seconds and zone (2025-04-01T09:30:00Z), got ${JSON.stringify(raw)}`;
     case 'bool':
       return raw === 'true' || raw === 'false' ? null : `expected true or false, got ${JSON.stringify(raw)}`;
     case 'decimal':

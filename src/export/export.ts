@@ -5,7 +5,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { emptyCounts, emptyExclusions, FORMAT, FORMAT_VERSION, type BundleHeader, type Counts } from '../bundle/records.js';
 import { writeBag, type PayloadFile, type WriteBagResult } from '../bundle/bag-writer.js';
 import { readPrivateKey } from '../bundle/signing.js';

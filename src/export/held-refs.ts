@@ -64,7 +64,7 @@ export class HeldRefs {
 
   /** Keeps the first HEAD characters of each line (enough for its ref) and skips the rest. */
   private pushText(line: Line, s: string): void {
-    for (let i = 0; i < s.length; ) {
+    for (let i = 0; i < s.length;) {
       const nl = s.indexOf('\n', i);
       const end = nl < 0 ? s.length : nl;
       if (line.head.length < HEAD) line.head += s.slice(i, Math.min(end, i + HEAD - line.head.length));
@@ -76,7 +76,7 @@ export class HeldRefs {
 
   /** The same on bytes, decoding only a line's head (the worker hands its files over as buffers). */
   private pushBytes(line: Line, b: Buffer): void {
-    for (let i = 0; i < b.length; ) {
+    for (let i = 0; i < b.length;) {
       const nl = b.indexOf(10, i);
       const end = nl < 0 ? b.length : nl;
       if (line.size < HEAD && end > i) {

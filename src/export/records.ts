@@ -140,7 +140,9 @@ export function recordShapes(scope: ExportScope, header: BundleHeader): Record<R
   const ex = header.exclusions;
   const whole: RecordReading = {};
   const origin = ({ row }: RecordRow) => ({ origin: catalogueOrigin(row.office_id!, scope.officeId, scope.ancestors) });
-  const drops = (rule: (r: Row) => Decision[]) => ({ row }: RecordRow) => (rule(row).forEach((d) => tally(ex, d)), {});
+  const drops =
+    (rule: (r: Row) => Decision[]) =>
+    ({ row }: RecordRow) => (rule(row).forEach((d) => tally(ex, d)), {});
   const bare: RecordReading = { json: { bare: true } };
   return {
     activities: { reading: bare, build: none },

@@ -80,11 +80,7 @@ async function ancestorsOf(store: ExportStore, officeId: string): Promise<string
 }
 
 /** X9: a catalogue record of any other office is not this office's to give away. */
-function checkCatalogueOwners(
-  catalogue: { table: string; id: string; office_id: string }[],
-  officeId: string,
-  ancestors: string[],
-): void {
+function checkCatalogueOwners(catalogue: { table: string; id: string; office_id: string }[], officeId: string, ancestors: string[]): void {
   for (const table of ['carriers', 'products', 'riders', 'service_providers']) {
     const bad = catalogue.filter((r) => r.table === table && catalogueOrigin(r.office_id, officeId, ancestors) === undefined);
     if (bad.length > 0) {

@@ -56,13 +56,15 @@ const early = guarded(async () => {
   reader = openExportReader(input.reader);
   await make(input.early, { officeId: input.officeId, ancestors: [] });
 });
-port.once('message', (go: WorkerGo) =>
-  void guarded(async () => {
-    await early;
-    await reader.selectionComplete();
-    await make(input.late, go.scope);
-    reader.close();
-  }),
+port.once(
+  'message',
+  (go: WorkerGo) =>
+    void guarded(async () => {
+      await early;
+      await reader.selectionComplete();
+      await make(input.late, go.scope);
+      reader.close();
+    }),
 );
 
 async function make(types: RecordType[], scope: ExportScope): Promise<void> {

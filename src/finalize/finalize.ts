@@ -213,9 +213,13 @@ async function removeConfirmed(store: Store, c: Checked, req: FinalizeRequest, e
       archive = await archivePath(s, c, req);
       const counts = await selectFromReceipt(s, c, req);
       if (expected && (!sameCounts(counts, expected.counts) || (await s.selectionDigest()) !== expected.digest)) {
-        throw new OfficeportError(ErrorCode.CONFLICT, `the office changed while finalize waited for the answer (${summarize(counts, false)} now); nothing was changed`, {
-          hint: 'run finalize again and answer for what it lists then',
-        });
+        throw new OfficeportError(
+          ErrorCode.CONFLICT,
+          `the office changed while finalize waited for the answer (${summarize(counts, false)} now); nothing was changed`,
+          {
+            hint: 'run finalize again and answer for what it lists then',
+          },
+        );
       }
       const replace = await checkArchivePath(store, s, archive, c.receipt, req.force);
       const bag = await writeRetentionArchive(s, FINALIZE_PLAN, {
@@ -242,7 +246,8 @@ async function removeConfirmed(store: Store, c: Checked, req: FinalizeRequest, e
 }
 
 function sameCounts(a: FinalizeCounts, b: FinalizeCounts): boolean {
-  const norm = (c: FinalizeCounts) => JSON.stringify(c, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
+  const norm = (c: FinalizeCounts) =>
+    JSON.stringify(c, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
   return norm(a) === norm(b);
 }
 
@@ -340,7 +345,10 @@ function refuseUnsealed(file: string, key: string): void {
 async function refuseUndone(records: FinalizeRecords, file: string, r: ReceiptHead): Promise<void> {
   const state = await records.acceptState(r.accept_id);
   if (state === 'live') return;
-  const what = state === 'undone' ? `import ${r.accept_id} of this receipt was undone in office ${r.target.office_id ?? '?'}` : `this installation has no import ${r.accept_id}, which the receipt answers`;
+  const what =
+    state === 'undone'
+      ? `import ${r.accept_id} of this receipt was undone in office ${r.target.office_id ?? '?'}`
+      : `this installation has no import ${r.accept_id}, which the receipt answers`;
   throw new OfficeportError(ErrorCode.REFUSED, `${what}; the contacts did not stay in the target, so nothing is removed here; nothing was changed`, {
     hint: 'import the bundle again in the target and finalize with the new receipt',
   });
@@ -350,10 +358,14 @@ async function refuseUndone(records: FinalizeRecords, file: string, r: ReceiptHe
 async function refuseRefsNotHeld(s: FinalizeSelection, file: string, bundleId: string): Promise<void> {
   const { refs, total } = await s.refsNotHeld(bundleId, 20);
   if (total === 0) return;
-  throw new OfficeportError(ErrorCode.REFUSED, `${file} names ${total} record${total === 1 ? '' : 's'} that bundle ${bundleId} did not hold; nothing was changed`, {
-    problems: refs.map((ref) => ({ file: path.basename(file), message: `${ref}: not in the bundle` })),
-    hint: 'finalize only with the receipt exactly as the import wrote it',
-  });
+  throw new OfficeportError(
+    ErrorCode.REFUSED,
+    `${file} names ${total} record${total === 1 ? '' : 's'} that bundle ${bundleId} did not hold; nothing was changed`,
+    {
+      problems: refs.map((ref) => ({ file: path.basename(file), message: `${ref}: not in the bundle` })),
+      hint: 'finalize only with the receipt exactly as the import wrote it',
+    },
+  );
 }
 
 const NOT_A_RECEIPT = 'name the receipt JSON that officeport import wrote (--receipt FILE)';
@@ -418,7 +430,11 @@ async function readReceipt(file: string): Promise<{ receipt: ReceiptHead; outcom
  * bundle (another accept) adds its accept id, and a finalize of a receipt
  * whose earlier finalize was undone (L3) a number, so no archive is replaced.
  */
-export function defaultArchivePath(receiptFile: string, r: Pick<Receipt, 'bundle_id' | 'accept_id'>, earlier: { bundle: number; receipt: number } = { bundle: 0, receipt: 0 }): string {
+export function defaultArchivePath(
+  receiptFile: string,
+  r: Pick<Receipt, 'bundle_id' | 'accept_id'>,
+  earlier: { bundle: number; receipt: number } = { bundle: 0, receipt: 0 },
+): string {
   const safe = (x: string) => x.replace(/[^A-Za-z0-9._-]/g, '_');
   const accept = earlier.bundle > 0 ? `-${safe(r.accept_id)}` : '';
   const again = earlier.receipt > 0 ? `-${earlier.receipt + 1}` : '';
@@ -471,4 +487,3 @@ async function refuseDangling(s: FinalizeSession): Promise<void> {
   const what = d.map((x) => `${x.n} ${x.table} row(s) naming a removed ${x.parent} row`).join(', ');
   throw new BugError(`finalize would leave ${what}; nothing was changed`);
 }
-

@@ -7,12 +7,5 @@
 //      check it is what was confirmed, write the retention archive, then remove
 //      and detach in the same transaction.
 // undoFinalize (undo.ts) puts back what a finalize removed, from its archive.
-export {
-  finalizeReceipt,
-  defaultArchivePath,
-  FINALIZE_RIGHT,
-  type FinalizeRequest,
-  type FinalizeResult,
-  type FinalizePreview,
-} from './finalize.js';
+export { finalizeReceipt, defaultArchivePath, FINALIZE_RIGHT, type FinalizeRequest, type FinalizeResult, type FinalizePreview } from './finalize.js';
 export { undoFinalize, type UndoFinalizeResult } from './undo.js';

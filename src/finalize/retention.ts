@@ -30,7 +30,11 @@ export interface ArchiveInput {
 }
 
 /** M2: the removed rows, spooled to a temporary folder, bagged by writeBag. Layout: docs/retention-archive.md. */
-export async function writeRetentionArchive(s: FinalizeSession, plan: readonly Step[], a: ArchiveInput): Promise<{ archiveId: string; tagmanifestSha256: string }> {
+export async function writeRetentionArchive(
+  s: FinalizeSession,
+  plan: readonly Step[],
+  a: ArchiveInput,
+): Promise<{ archiveId: string; tagmanifestSha256: string }> {
   // L11: private (0700), and removed by the next run if this one is killed
   const tmp = makeScratchDir(path.dirname(a.file), 'retention-rows');
   try {

@@ -55,12 +55,20 @@ export async function undoFinalize(store: Store, req: UndoFinalizeRequest): Prom
   const tagmanifest = await verifyArchive(req.archiveFile);
   const { bag, problems } = await openBag(req.archiveFile);
   if (!bag || problems.length > 0 || bag.tagmanifestSha256 !== tagmanifest) {
-    throw new OfficeportError(ErrorCode.CONFLICT, `${req.archiveFile} changed while finalize undo read it; nothing was changed`, { hint: 'run finalize undo again' });
+    throw new OfficeportError(ErrorCode.CONFLICT, `${req.archiveFile} changed while finalize undo read it; nothing was changed`, {
+      hint: 'run finalize undo again',
+    });
   }
   try {
     const header = JSON.parse(await bag.readTagFile(HEADER_FILE)) as ArchiveHeader;
     const entry = await finalizeOf(store.finalize, header, office, tagmanifest, req.archiveFile);
-    const base = { bundle_id: header.bundle_id, accept_id: header.accept_id, archive_id: header.archive_id, archive: req.archiveFile, office: { id: office.id, name: office.name } };
+    const base = {
+      bundle_id: header.bundle_id,
+      accept_id: header.accept_id,
+      archive_id: header.archive_id,
+      archive: req.archiveFile,
+      office: { id: office.id, name: office.name },
+    };
     const at = (req.now ?? new Date()).toISOString();
     return await store.finalize.undo(async (s): Promise<UndoFinalizeResult> => {
       const undone = await s.findUndo(entry.seq);
@@ -109,14 +117,19 @@ async function verifyArchive(file: string): Promise<string> {
 /** L3: the archive must be one this installation's office wrote in a finalize its transfer log records. */
 async function finalizeOf(fin: FinalizeStore, h: ArchiveHeader, office: FinalizeActor['office'], tagmanifest: string, file: string): Promise<FinalizeEntry> {
   const refuse = (why: string) =>
-    new OfficeportError(ErrorCode.MISADDRESSED, `${file} was not written by a finalize of office ${office.name} in this installation: ${why}; nothing was changed`, {
-      hint: 'undo a finalize in the installation (--db) and office (--office) that ran it, with the archive it printed',
-    });
+    new OfficeportError(
+      ErrorCode.MISADDRESSED,
+      `${file} was not written by a finalize of office ${office.name} in this installation: ${why}; nothing was changed`,
+      {
+        hint: 'undo a finalize in the installation (--db) and office (--office) that ran it, with the archive it printed',
+      },
+    );
   const { id: inst } = await fin.installation();
   if (h.source.installation_id !== inst) throw refuse(`the archive comes from installation ${h.source.installation_id}, this is ${inst}`);
   if (h.source.office_id !== office.id) throw refuse(`the archive comes from office ${h.source.office_name} (${h.source.office_id})`);
   const e = await fin.findFinalizeOfArchive({ bundleId: h.bundle_id, acceptId: h.accept_id, receiptSha256: h.receipt_sha256, archiveId: h.archive_id });
-  if (!e || (e.office_id !== null && e.office_id !== office.id)) throw refuse(`the transfer log records no finalize of bundle ${h.bundle_id} (accept ${h.accept_id}) that wrote it`);
+  if (!e || (e.office_id !== null && e.office_id !== office.id))
+    throw refuse(`the transfer log records no finalize of bundle ${h.bundle_id} (accept ${h.accept_id}) that wrote it`);
   if (e.archive_tagmanifest_sha256 !== null && e.archive_tagmanifest_sha256 !== tagmanifest) {
     throw refuse(`its tag manifest hash ${tagmanifest} differs from the one finalize recorded (${e.archive_tagmanifest_sha256})`);
   }
@@ -142,7 +155,9 @@ async function restore(s: FinalizeUndoSession, bag: OpenedBag, file: string): Pr
     for (const name of [table, `travelled_${table}`]) {
       const path = `data/records/${name}.ndjson`;
       if (!bag.paths.includes(path)) continue;
-      const ids = bag.paths.includes(`data/records/rowids_${name}.ndjson`) ? bag.lines(`data/records/rowids_${name}.ndjson`)[Symbol.asyncIterator]() : undefined;
+      const ids = bag.paths.includes(`data/records/rowids_${name}.ndjson`)
+        ? bag.lines(`data/records/rowids_${name}.ndjson`)[Symbol.asyncIterator]()
+        : undefined;
       let batch: { row: Record<string, unknown>; place: number | undefined }[] = [];
       const flush = async () => {
         for (const why of await s.restoreRows(table, batch)) {

@@ -98,7 +98,10 @@ class CsvWriter {
   private readonly out: fs.WriteStream;
   private batch: string[][] = [];
   rows = 0;
-  constructor(file: string, readonly columns: string[]) {
+  constructor(
+    file: string,
+    readonly columns: string[],
+  ) {
     this.out = fs.createWriteStream(file, { encoding: 'utf8' });
     this.out.write(Papa.unparse([columns], { escapeFormulae: FORMULA_TRIGGERS }) + '\r\n');
   }
@@ -216,11 +219,7 @@ async function writeHeader(view: BundleView, dir: string, reasons: (rule: string
 }
 
 /** Write every CSV of the bundle into `dir` (which must exist and be empty). */
-export async function writeBundleCsv(
-  view: BundleView,
-  dir: string,
-  reasons: (rule: string, what: string) => string = () => '',
-): Promise<CsvFile[]> {
+export async function writeBundleCsv(view: BundleView, dir: string, reasons: (rule: string, what: string) => string = () => ''): Promise<CsvFile[]> {
   const files = await writeHeader(view, dir, reasons);
   for (const type of view.types) files.push(...(await writeType(view, type, dir)));
   return files;

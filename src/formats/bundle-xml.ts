@@ -90,11 +90,13 @@ export function recordXml(type: string, rec: BundleRecord, indent = '    '): str
 
 function indentLines(xml: string, indent: string): string {
   // safe: escaped values hold no raw line breaks, so every line break is markup
-  return xml
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => indent + l)
-    .join('\n') + '\n';
+  return (
+    xml
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => indent + l)
+      .join('\n') + '\n'
+  );
 }
 
 function headerXml(header: Record<string, unknown>): string {
@@ -123,9 +125,7 @@ export async function writeBundleXml(view: BundleView, file: string): Promise<Re
   try {
     const h = view.header;
     await write('<?xml version="1.0" encoding="UTF-8"?>\n');
-    await write(
-      `<officeport-bundle xmlns="${XML_NAMESPACE}" format-version="${scalar(h.format_version ?? '')}" bundle-id="${scalar(h.bundle_id ?? '')}">\n`,
-    );
+    await write(`<officeport-bundle xmlns="${XML_NAMESPACE}" format-version="${scalar(h.format_version ?? '')}" bundle-id="${scalar(h.bundle_id ?? '')}">\n`);
     await write(headerXml(h));
     for (const type of view.types) {
       await write(`  <records type="${escapeXml(type)}">\n`);

@@ -62,4 +62,3 @@ export function csvCell(v: string | null | undefined): string {
 export function csvLine(values: readonly (string | null | undefined)[]): string {
   return values.map(csvCell).join(',') + '\n';
 }
-

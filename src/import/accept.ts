@@ -11,7 +11,16 @@ import { type CarrierMode } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { planStaged, TABLE_OF, type PlanContext } from './plan.js';
 import { publishFile } from '../shared/output-file.js';
-import { defaultReceiptFile, planCounts, planOutcomes, writeReceiptTemp, type OutcomeCounts, type PlanCounts, type ReceiptHead, type ReceiptOutcome } from './receipt.js';
+import {
+  defaultReceiptFile,
+  planCounts,
+  planOutcomes,
+  writeReceiptTemp,
+  type OutcomeCounts,
+  type PlanCounts,
+  type ReceiptHead,
+  type ReceiptOutcome,
+} from './receipt.js';
 import { storeOf, type Db } from '../store/open.js';
 import type { ContactState, ImportStore, KeptReceipt, StagedLine } from '../store/port.js';
 import { identityKey, maskTaxId, taxDigits } from '../domain/matching.js';
@@ -60,7 +69,11 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
   const staging = imports?.startStaging();
   let valid = false;
   try {
-    const v = await verifyBundle(file, { trust: o.trust ? readPublicKey(o.trust) : undefined, onRecords: o.onRecords, onRecordLines: staging && ((type, lines) => staging.hook(type, KEYED.has(type) ? lines.map(withKeys) : lines)) });
+    const v = await verifyBundle(file, {
+      trust: o.trust ? readPublicKey(o.trust) : undefined,
+      onRecords: o.onRecords,
+      onRecordLines: staging && ((type, lines) => staging.hook(type, KEYED.has(type) ? lines.map(withKeys) : lines)),
+    });
     valid = v.valid;
     if (!v.valid) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} does not verify; nothing was imported`, {
@@ -109,14 +122,22 @@ export function checkAddressed(db: Db, header: BundleHeader, officeRef: string, 
   const office = requireOffice(db, officeRef);
   const user = requireUser(db, office, userRef);
   if (header.target.office !== office.id && header.target.office !== office.name) {
-    throw new OfficeportError(ErrorCode.MISADDRESSED, `bundle ${header.bundle_id} is addressed to office ${JSON.stringify(header.target.office)}, not to ${office.name} (${office.id})`, {
-      hint: `import it in the office it names, or ask ${header.source.office_name} to export again to ${office.name}`,
-    });
+    throw new OfficeportError(
+      ErrorCode.MISADDRESSED,
+      `bundle ${header.bundle_id} is addressed to office ${JSON.stringify(header.target.office)}, not to ${office.name} (${office.id})`,
+      {
+        hint: `import it in the office it names, or ask ${header.source.office_name} to export again to ${office.name}`,
+      },
+    );
   }
   if (header.target.user !== user.id && header.target.user !== user.username) {
-    throw new OfficeportError(ErrorCode.MISADDRESSED, `bundle ${header.bundle_id} is addressed to user ${JSON.stringify(header.target.user)}, not to ${user.username} (${user.id})`, {
-      hint: `the user it names must import it: --user ${header.target.user}`,
-    });
+    throw new OfficeportError(
+      ErrorCode.MISADDRESSED,
+      `bundle ${header.bundle_id} is addressed to user ${JSON.stringify(header.target.user)}, not to ${user.username} (${user.id})`,
+      {
+        hint: `the user it names must import it: --user ${header.target.user}`,
+      },
+    );
   }
   requireRights(user, office, ['data_import'], 'import contacts');
   return { office, user };
@@ -165,27 +186,42 @@ const MAX_LISTED = 5000;
 
 function planContext(imports: ImportStore, src: BundleSource, a: Addressee, carriers: CarrierMode, choices: Map<string, string>): PlanContext {
   return {
-    imports, q: imports.lookups(), officeId: a.office.id, parentOfficeId: a.office.parent_id,
-    sourceInstallation: src.header.source.installation_id, sessionId: src.header.session_id,
-    bundleId: src.header.bundle_id, salt: src.header.stub_salt, carriers, choices,
+    imports,
+    q: imports.lookups(),
+    officeId: a.office.id,
+    parentOfficeId: a.office.parent_id,
+    sourceInstallation: src.header.source.installation_id,
+    sessionId: src.header.session_id,
+    bundleId: src.header.bundle_id,
+    salt: src.header.stub_salt,
+    carriers,
+    choices,
   };
 }
 
 function refuseAmbiguous(imports: ImportStore): void {
   const rows = imports.unsettledAmbiguous();
   if (rows.length === 0) return;
-  throw new OfficeportError(ErrorCode.REFUSED, `${rows.length} incoming contact${rows.length > 1 ? 's match' : ' matches'} ambiguously (several target contacts, or one that another incoming contact matches too); nothing was imported (--on-ambiguous fail)`, {
-    problems: rows.map((r) => ({ message: `${r.ref}: candidates ${(JSON.parse(r.detail) as { ambiguous: string[] }).ambiguous.join(', ')}` })),
-    hint: 'settle them in a plan: officeport import FILE --dry-run --plan-out plan.json, set "choice", then --plan plan.json',
-  });
+  throw new OfficeportError(
+    ErrorCode.REFUSED,
+    `${rows.length} incoming contact${rows.length > 1 ? 's match' : ' matches'} ambiguously (several target contacts, or one that another incoming contact matches too); nothing was imported (--on-ambiguous fail)`,
+    {
+      problems: rows.map((r) => ({ message: `${r.ref}: candidates ${(JSON.parse(r.detail) as { ambiguous: string[] }).ambiguous.join(', ')}` })),
+      hint: 'settle them in a plan: officeport import FILE --dry-run --plan-out plan.json, set "choice", then --plan plan.json',
+    },
+  );
 }
 
 /** Plans (and unless dry, applies) one accept of the staged records. */
 export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: AcceptOptions, check?: () => void): AcceptResult {
   const h = src.header;
   const head: ReceiptHead = {
-    receipt_version: 1, accept_id: crypto.randomUUID(), bundle_id: h.bundle_id, tagmanifest_sha256: src.tagmanifestSha256,
-    session_id: h.session_id, source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },
+    receipt_version: 1,
+    accept_id: crypto.randomUUID(),
+    bundle_id: h.bundle_id,
+    tagmanifest_sha256: src.tagmanifestSha256,
+    session_id: h.session_id,
+    source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },
     target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id },
     accepted_at: (opts.now ?? new Date()).toISOString(),
   };
@@ -211,7 +247,17 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
       const inboxId = opts.register ? opts.register() : opts.inboxId;
       refuseTakenMeanwhile(imports, inboxId);
       plan();
-      imports.applyPlan({ acceptId: head.accept_id, inboxId, officeId: ctx.officeId, sourceInstallation: ctx.sourceInstallation, sessionId: ctx.sessionId, bundleId: ctx.bundleId }, TABLE_OF);
+      imports.applyPlan(
+        {
+          acceptId: head.accept_id,
+          inboxId,
+          officeId: ctx.officeId,
+          sourceInstallation: ctx.sourceInstallation,
+          sessionId: ctx.sessionId,
+          bundleId: ctx.bundleId,
+        },
+        TABLE_OF,
+      );
       tmp = writeReceiptTemp(receiptFile, head, planOutcomes(imports), h.receipt_key, imports.keepReceipt(head.accept_id));
       counts = planCounts(imports); // once, for the log and the summary (each counted the plan before)
       recordAccept(imports, head, inboxId ?? '', tmp, receiptFile, counts.counts);
@@ -243,18 +289,26 @@ function publishReceipt(db: Db, tmp: string, file: string, head: ReceiptHead, fo
     }
     const instead = defaultReceiptFile(storeOf(db).home, head.bundle_id, head.accept_id);
     publishFile(tmp, instead);
-    throw new OfficeportError(ErrorCode.REFUSED, `the import is done (accept ${head.accept_id}), but ${e.message}; its receipt was written to ${instead} instead`, {
-      hint: `give ${instead} to the source office for finalize`,
-    });
+    throw new OfficeportError(
+      ErrorCode.REFUSED,
+      `the import is done (accept ${head.accept_id}), but ${e.message}; its receipt was written to ${instead} instead`,
+      {
+        hint: `give ${instead} to the source office for finalize`,
+      },
+    );
   }
 }
 
 /** A constraint the installation enforces (a unique name, a trigger) becomes a clear refusal, never a raw SQLite message. */
 function asImportError(e: unknown, bundleId: string): unknown {
   if (!(e instanceof StoreConstraintError)) return e;
-  return new OfficeportError(ErrorCode.CONFLICT, `bundle ${bundleId} could not be imported: the installation refused a write (${(e as Error).message}); nothing was imported`, {
-    hint: 'the target holds data that conflicts with the bundle: see the plan with --dry-run --plan-out plan.json, fix the target record named above, and import again',
-  });
+  return new OfficeportError(
+    ErrorCode.CONFLICT,
+    `bundle ${bundleId} could not be imported: the installation refused a write (${(e as Error).message}); nothing was imported`,
+    {
+      hint: 'the target holds data that conflicts with the bundle: see the plan with --dry-run --plan-out plan.json, fix the target record named above, and import again',
+    },
+  );
 }
 
 /** L7: contacts selected for this accept that another accept (of another process) took since they were selected. */
@@ -263,9 +317,13 @@ function refuseTakenMeanwhile(imports: ImportStore, inboxId: string | undefined)
   const { taken, now } = imports.takenMeanwhile(inboxId);
   if (taken === 0) return;
   if (taken === now) throw new TakenMeanwhile();
-  throw new OfficeportError(ErrorCode.CONFLICT, `another import accepted ${taken} of the ${now} selected contacts while this one was being prepared; nothing was imported`, {
-    hint: 'run the command again: it accepts what is left',
-  });
+  throw new OfficeportError(
+    ErrorCode.CONFLICT,
+    `another import accepted ${taken} of the ${now} selected contacts while this one was being prepared; nothing was imported`,
+    {
+      hint: 'run the command again: it accepts what is left',
+    },
+  );
 }
 
 /** I10: the accept in import_accepts (for undo) and the transfer log (for everyone). */
@@ -273,10 +331,19 @@ function recordAccept(imports: ImportStore, head: ReceiptHead, inboxId: string, 
   const total = Object.values(counts).reduce((x, y) => x + y, 0);
   // The whole receipt goes into the log unless it is too large to hold in memory; the file always has it.
   const receipt = total <= 50_000 ? fs.readFileSync(receiptTmp, 'utf8') : JSON.stringify({ ...head, outcomes_omitted: total, counts });
-  const summary = `import ${head.bundle_id} from ${head.source.office_name}: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`;
+  const summary = `import ${head.bundle_id} from ${head.source.office_name}: ${Object.entries(counts)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ')}`;
   imports.recordAccept({
-    accept_id: head.accept_id, inbox_id: inboxId, bundle_id: head.bundle_id, office_id: head.target.office_id, user_id: head.target.user_id,
-    at: head.accepted_at, receipt, receipt_file: receiptFile, summary,
+    accept_id: head.accept_id,
+    inbox_id: inboxId,
+    bundle_id: head.bundle_id,
+    office_id: head.target.office_id,
+    user_id: head.target.user_id,
+    at: head.accepted_at,
+    receipt,
+    receipt_file: receiptFile,
+    summary,
   });
 }
 
@@ -306,12 +373,21 @@ export function alreadyImported(db: Db, src: BundleSource, a: Addressee): Accept
 function summariseEmpty(src: BundleSource, a: Addressee, db: Db): AcceptResult {
   const h = src.header;
   return {
-    dry_run: false, already_imported: false, counts: { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 }, outcomes: [], outcomes_total: 0, by_type: {},
+    dry_run: false,
+    already_imported: false,
+    counts: { created: 0, merged: 0, linked: 0, pending: 0, dropped: 0 },
+    outcomes: [],
+    outcomes_total: 0,
+    by_type: {},
     head: {
-      receipt_version: 1, accept_id: '', bundle_id: h.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, session_id: h.session_id,
+      receipt_version: 1,
+      accept_id: '',
+      bundle_id: h.bundle_id,
+      tagmanifest_sha256: src.tagmanifestSha256,
+      session_id: h.session_id,
       source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },
-      target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id }, accepted_at: '',
+      target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id },
+      accepted_at: '',
     },
   };
 }
-

@@ -8,10 +8,16 @@ import { comparePlans, type CarrierMode, type PlannedDecision } from '../domain/
 import { displayName, maskTaxId } from '../domain/matching.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
-import { checkOutputPath, publishFile, sweepLeftovers, tempBeside, writeOutputWith } from '../shared/output-file.js';
+import { checkOutputPath, sweepLeftovers, tempBeside, writeOutputWith } from '../shared/output-file.js';
 import {
-  acceptStaged, alreadyImported, checkAddressed, normaliseContactRefs, openVerified,
-  type AcceptResult, type Addressee, type BundleSource,
+  acceptStaged,
+  alreadyImported,
+  checkAddressed,
+  normaliseContactRefs,
+  openVerified,
+  type AcceptResult,
+  type Addressee,
+  type BundleSource,
 } from './accept.js';
 import { choicesOf, plannedDecisions, type PlanFile } from './plan.js';
 import { storeOf, type Db } from '../store/open.js';
@@ -91,8 +97,15 @@ function checkAcceptOutputs(db: Db, req: AcceptRequest): void {
 function newEntry(src: BundleSource, a: Addressee, p: PreparedEntry, now: Date) {
   const h = src.header;
   return {
-    bundle_id: h.bundle_id, office_id: a.office.id, user_id: a.user.id, session_id: h.session_id, source_installation: h.source.installation_id,
-    source_office: h.source.office_name, tagmanifest_sha256: src.tagmanifestSha256, added_at: now.toISOString(), file: p.file,
+    bundle_id: h.bundle_id,
+    office_id: a.office.id,
+    user_id: a.user.id,
+    session_id: h.session_id,
+    source_installation: h.source.installation_id,
+    source_office: h.source.office_name,
+    tagmanifest_sha256: src.tagmanifestSha256,
+    added_at: now.toISOString(),
+    file: p.file,
   };
 }
 
@@ -125,9 +138,16 @@ export interface InboxListing {
 
 /** I2: the pending bundles of this user, with their contacts (tax ids masked). */
 export function listInbox(db: Db, a: Addressee): InboxListing[] {
-  return storeOf(db).imports.inboxOf(a.office.id, a.user.id).map((r) => ({
-    id: r.id, bundle_id: r.bundle_id, source_office: r.source_office, added_at: r.added_at, status: r.status, contacts: r.contacts,
-  }));
+  return storeOf(db)
+    .imports.inboxOf(a.office.id, a.user.id)
+    .map((r) => ({
+      id: r.id,
+      bundle_id: r.bundle_id,
+      source_office: r.source_office,
+      added_at: r.added_at,
+      status: r.status,
+      contacts: r.contacts,
+    }));
 }
 
 export function requireEntry(db: Db, id: string, a: Addressee): InboxRow {
@@ -164,7 +184,9 @@ function readPlanFile(file: string): PlanFile {
     if (p.plan_version !== 1 || !Array.isArray(p.decisions)) throw new Error('not an officeport plan (plan_version 1 with decisions)');
     return p;
   } catch (e) {
-    throw new OfficeportError(ErrorCode.INVALID_INPUT, `cannot read plan ${file}: ${(e as Error).message}`, { hint: 'make one with: officeport import FILE --dry-run --plan-out PLAN.json' });
+    throw new OfficeportError(ErrorCode.INVALID_INPUT, `cannot read plan ${file}: ${(e as Error).message}`, {
+      hint: 'make one with: officeport import FILE --dry-run --plan-out PLAN.json',
+    });
   }
 }
 
@@ -186,10 +208,20 @@ async function knownContacts(imports: ImportStore, src: BundleSource, refs: stri
 }
 
 /** Stage, plan and (unless dry) apply one accept of an opened bundle. */
-export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId: string | undefined, req: AcceptRequest, register?: () => string): Promise<AcceptResult> {
+export async function runAccept(
+  db: Db,
+  src: BundleSource,
+  a: Addressee,
+  inboxId: string | undefined,
+  req: AcceptRequest,
+  register?: () => string,
+): Promise<AcceptResult> {
   const plan = req.planFile ? readPlanFile(req.planFile) : undefined;
   if (plan && (plan.bundle_id !== src.header.bundle_id || plan.tagmanifest_sha256 !== src.tagmanifestSha256 || plan.office_id !== a.office.id)) {
-    throw new OfficeportError(ErrorCode.REFUSED, `plan ${req.planFile} was made for bundle ${plan.bundle_id} in office ${plan.office_id}, not for this bundle and office`);
+    throw new OfficeportError(
+      ErrorCode.REFUSED,
+      `plan ${req.planFile} was made for bundle ${plan.bundle_id} in office ${plan.office_id}, not for this bundle and office`,
+    );
   }
   const selected = plan ? plan.contacts : normaliseContactRefs(req.contacts);
   if (!src.staged) throw new Error('runAccept needs a bundle opened with openVerified(file, { stageInto: db })');
@@ -200,7 +232,22 @@ export async function runAccept(db: Db, src: BundleSource, a: Addressee, inboxId
     if (now === 0) return alreadyImported(db, src, a);
     const check = plan ? () => checkPlan(imports, plan, req.planFile!) : undefined;
     const carriers = plan?.carriers ?? req.carriers ?? 'link';
-    const result = acceptStaged(db, src, a, { carriers, onAmbiguous: req.onAmbiguous, choices: plan ? choicesOf(plan) : undefined, dryRun: req.dryRun, receiptFile: req.receiptFile, force: req.force, inboxId, register }, check);
+    const result = acceptStaged(
+      db,
+      src,
+      a,
+      {
+        carriers,
+        onAmbiguous: req.onAmbiguous,
+        choices: plan ? choicesOf(plan) : undefined,
+        dryRun: req.dryRun,
+        receiptFile: req.receiptFile,
+        force: req.force,
+        inboxId,
+        register,
+      },
+      check,
+    );
     if (req.planOut) writePlanFile(db, req.planOut, src, a, carriers, selected, req.force);
     return result;
   } finally {
@@ -220,7 +267,15 @@ function checkPlan(imports: ImportStore, plan: PlanFile, file: string): void {
 function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, carriers: CarrierMode, selected: string[] | undefined, force?: boolean): void {
   const { imports } = storeOf(db);
   const contacts = selected ?? imports.nowContacts();
-  const head = { plan_version: 1, bundle_id: src.header.bundle_id, tagmanifest_sha256: src.tagmanifestSha256, office_id: a.office.id, user_id: a.user.id, carriers, contacts };
+  const head = {
+    plan_version: 1,
+    bundle_id: src.header.bundle_id,
+    tagmanifest_sha256: src.tagmanifestSha256,
+    office_id: a.office.id,
+    user_id: a.user.id,
+    carriers,
+    contacts,
+  };
   writeOutputWith(file, { force, option: '--plan-out', installation: db.name }, (write) => {
     write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "decisions": [`);
     let first = true;
@@ -265,7 +320,9 @@ export async function acceptInbox(db: Db, id: string, officeRef: string, userRef
   const src = await openVerified(entry.file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
   try {
     if (src.tagmanifestSha256 !== entry.tagmanifest_sha256) {
-      throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, { hint: 'reject it and add the bundle again' });
+      throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, {
+        hint: 'reject it and add the bundle again',
+      });
     }
     const a = checkAddressed(db, src.header, officeRef, userRef);
     return { ...(await runAccept(db, src, a, entry.id, req)), inbox_id: entry.id };
@@ -289,7 +346,9 @@ export function rejectInbox(db: Db, id: string, a: Addressee): RejectResult {
   const entry = requireEntry(db, id, a);
   const { imports } = storeOf(db);
   const accepted = imports.acceptedContactCount(entry.id);
-  const dropped = imports.rejectInboxEntry(entry).map((w) => ({ ref: (JSON.parse(w.record) as { ref: string }).ref, reason: `waited for ${w.contact}, which the rejected bundle does not bring` }));
+  const dropped = imports
+    .rejectInboxEntry(entry)
+    .map((w) => ({ ref: (JSON.parse(w.record) as { ref: string }).ref, reason: `waited for ${w.contact}, which the rejected bundle does not bring` }));
   if (accepted === 0) fs.rmSync(entry.file, { force: true });
   return { ...entry, status: 'rejected', dropped };
 }

@@ -3,8 +3,18 @@
 // rows grouped set-based; plan.ts orders the planning of a whole accept.
 import { displayName, identityKey, stubTaxHash, taxDigits } from '../domain/matching.js';
 import {
-  checkChoice, contestMatch, decideContact, decideMatch, fingerprintRow, mergeContact,
-  resolveCatalogue, type CarrierMode, type CatalogueCandidates, type Match, type Presence, type Row,
+  checkChoice,
+  contestMatch,
+  decideContact,
+  decideMatch,
+  fingerprintRow,
+  mergeContact,
+  resolveCatalogue,
+  type CarrierMode,
+  type CatalogueCandidates,
+  type Match,
+  type Presence,
+  type Row,
 } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import type { RecordType } from '../bundle/records.js';
@@ -39,10 +49,21 @@ export interface Decided {
 
 /** Tables of record types that become rows of their own. */
 export const TABLE_OF: Readonly<Record<RecordType, TableName>> = {
-  contacts: 'contacts', stubs: 'contacts', carriers: 'carriers', products: 'products', riders: 'riders',
-  service_providers: 'service_providers', investment_accounts: 'investment_accounts', policies: 'policies',
-  pending_cases: 'pending_cases', positions: 'positions', letters: 'letters', activities: 'activities',
-  smartpad: 'smartpad', key_relations: 'key_relations', employee_census: 'employee_census',
+  contacts: 'contacts',
+  stubs: 'contacts',
+  carriers: 'carriers',
+  products: 'products',
+  riders: 'riders',
+  service_providers: 'service_providers',
+  investment_accounts: 'investment_accounts',
+  policies: 'policies',
+  pending_cases: 'pending_cases',
+  positions: 'positions',
+  letters: 'letters',
+  activities: 'activities',
+  smartpad: 'smartpad',
+  key_relations: 'key_relations',
+  employee_census: 'employee_census',
 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -98,7 +119,11 @@ export function decideStubRow(ctx: PlanContext, rec: Rec): Decided {
   });
   const name = displayName(rec as Row);
   if (match.kind === 'match') {
-    return { outcome: 'linked', target_id: match.target_id, detail: { name, via: match.via, fingerprints: { [match.target_id]: fingerprintRow(q.contact(match.target_id, ctx.officeId)) } } };
+    return {
+      outcome: 'linked',
+      target_id: match.target_id,
+      detail: { name, via: match.via, fingerprints: { [match.target_id]: fingerprintRow(q.contact(match.target_id, ctx.officeId)) } },
+    };
   }
   const reason = match.kind === 'ambiguous' ? `${match.candidates.length} target contacts match` : 'no such contact in the target office';
   return { outcome: 'dropped', detail: { name, reason, candidates: match.kind === 'ambiguous' ? match.candidates : undefined } };
@@ -168,7 +193,7 @@ function catalogueScope(ctx: PlanContext, rec: Rec, type: string): string {
   if (type !== 'products' && type !== 'riders') return '';
   const carrier = ctx.q.plan(rec.carrier as string)!;
   if (carrier.target_id) return carrier.target_id;
-  return ((JSON.parse(carrier.detail) as { same_as?: string }).same_as ?? carrier.ref);
+  return (JSON.parse(carrier.detail) as { same_as?: string }).same_as ?? carrier.ref;
 }
 
 /**
@@ -182,7 +207,6 @@ function freeCarrierName(ctx: PlanContext, name: string, created: Map<string, st
   for (let i = 1; taken(candidate); i++) candidate = `${name} (imported${i > 1 ? ` ${i}` : ''})`;
   return candidate;
 }
-
 
 /** The per-record rules above, for the set-based planner of the store (ImportStore.planType). */
 export function planRules(ctx: PlanContext): PlanRules<Rec, Match> {

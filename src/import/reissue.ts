@@ -58,9 +58,13 @@ export async function reissueReceipt(db: Db, req: ReissueRequest): Promise<Reiss
 function writeLegacy(imports: ImportStore, write: (data: Buffer) => void, accept: KeptReceipt): number {
   const text = imports.legacyReceipt(accept.accept_id);
   if (text.includes('"outcomes_omitted"')) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `import ${accept.accept_id} was made by an earlier officeport that kept only a summary of this large receipt; it cannot be issued again`, {
-      hint: accept.file ? `its receipt was written to ${accept.file}` : undefined,
-    });
+    throw new OfficeportError(
+      ErrorCode.NOT_FOUND,
+      `import ${accept.accept_id} was made by an earlier officeport that kept only a summary of this large receipt; it cannot be issued again`,
+      {
+        hint: accept.file ? `its receipt was written to ${accept.file}` : undefined,
+      },
+    );
   }
   const b = Buffer.from(text, 'utf8');
   write(b);
@@ -97,9 +101,13 @@ function pickAccept(all: KeptReceipt[], bundleId: string, officeName: string, wa
   const chosen = pick ?? (live.length === 1 ? live[0] : undefined);
   if (!chosen) {
     if (live.length === 0) {
-      throw new OfficeportError(ErrorCode.REFUSED, `every import of bundle ${bundleId} in ${officeName} was undone; a receipt of an undone import is not issued`, {
-        hint: 'import the bundle again for a new receipt',
-      });
+      throw new OfficeportError(
+        ErrorCode.REFUSED,
+        `every import of bundle ${bundleId} in ${officeName} was undone; a receipt of an undone import is not issued`,
+        {
+          hint: 'import the bundle again for a new receipt',
+        },
+      );
     }
     throw new OfficeportError(ErrorCode.USAGE, `bundle ${bundleId} was accepted in ${live.length} parts in ${officeName}; name the one with --accept`, {
       hint: `its imports: ${live.map((r) => `${r.accept_id} (${r.accepted_at})`).join(', ')}`,

@@ -28,8 +28,13 @@ export function undoImport(db: Db, receiptFile: string, officeRef: string, userR
   const result: UndoResult = { accept_id: acc.accept_id, bundle_id: acc.bundle_id, already_undone: acc.undone, reverted: {} };
   if (result.already_undone) return result;
   const done = storeOf(db).imports.undo(acc.accept_id, now.toISOString(), {
-    bundleId: acc.bundle_id, officeId: a.office.id, userId: a.user.id,
-    summary: (reverted) => `undo of import ${acc.accept_id}: ${Object.entries(reverted).map(([t, n]) => `${n} ${t}`).join(', ')}`,
+    bundleId: acc.bundle_id,
+    officeId: a.office.id,
+    userId: a.user.id,
+    summary: (reverted) =>
+      `undo of import ${acc.accept_id}: ${Object.entries(reverted)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ')}`,
   });
   if (done.kind === 'changed') {
     throw new OfficeportError(ErrorCode.REFUSED, `${done.touched} record${done.touched > 1 ? 's' : ''} of this import changed after it; nothing was undone`, {
@@ -38,10 +43,14 @@ export function undoImport(db: Db, receiptFile: string, officeRef: string, userR
     });
   }
   if (done.kind === 'referenced') {
-    throw new OfficeportError(ErrorCode.REFUSED, `${done.count} later record${done.count > 1 ? 's refer' : ' refers'} to records of this import; nothing was undone`, {
-      problems: done.problems,
-      hint: 'remove or undo those later records first',
-    });
+    throw new OfficeportError(
+      ErrorCode.REFUSED,
+      `${done.count} later record${done.count > 1 ? 's refer' : ' refers'} to records of this import; nothing was undone`,
+      {
+        problems: done.problems,
+        hint: 'remove or undo those later records first',
+      },
+    );
   }
   result.reverted = done.reverted;
   return result;

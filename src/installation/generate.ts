@@ -72,11 +72,7 @@ export function checkGenerateOptions(opts: SynthOptions): void {
   }
 }
 
-export async function generateInstallation(
-  dir: string,
-  opts: SynthOptions,
-  onRows?: (n: number) => void,
-): Promise<GenerateResult> {
+export async function generateInstallation(dir: string, opts: SynthOptions, onRows?: (n: number) => void): Promise<GenerateResult> {
   checkGenerateOptions(opts);
   if (fs.existsSync(dir) && (!fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0)) {
     throw new OfficeportError(ErrorCode.REFUSED, `${dir} is not an empty folder; generate writes only into a new or empty one`, {

@@ -107,11 +107,10 @@ export async function loadDir(store: Store, dir: string, opts: LoadOptions = {})
 
 function loadError(problems: Problems): OfficeportError {
   const n = problems.count;
-  return new OfficeportError(
-    ErrorCode.LOAD_FAILED,
-    `nothing was loaded: ${n}${n >= MAX_PROBLEMS ? '+' : ''} problem${n === 1 ? '' : 's'} found`,
-    { problems: problems.list, hint: 'fix the values named above and run load again' },
-  );
+  return new OfficeportError(ErrorCode.LOAD_FAILED, `nothing was loaded: ${n}${n >= MAX_PROBLEMS ? '+' : ''} problem${n === 1 ? '' : 's'} found`, {
+    problems: problems.list,
+    hint: 'fix the values named above and run load again',
+  });
 }
 
 /** Rows are inserted in batches of this many (one store call each). */
@@ -134,14 +133,7 @@ class ProblemList extends Array<Problem> {
   }
 }
 
-async function loadFile(
-  session: LoadSession,
-  t: Table,
-  file: string,
-  lines: LineMap,
-  all: Problems,
-  opts: LoadOptions,
-): Promise<number> {
+async function loadFile(session: LoadSession, t: Table, file: string, lines: LineMap, all: Problems, opts: LoadOptions): Promise<number> {
   // The problems of each row are kept with it until its batch went to the
   // store, so that they are reported in file order with the store's refusals.
   let problems: { add(p: Problem): void } = all;
@@ -218,7 +210,8 @@ async function loadFile(
       if (max !== undefined && cell.length > max) {
         // L9: String.length is never below the characters; count them only when it is over
         const n = [...cell].length;
-        if (n > max) problems.add({ file: fname, line: rowLine, column: i + 1, message: `${col.name}: longer than ${max} characters (${n}); a bundle cannot carry it` });
+        if (n > max)
+          problems.add({ file: fname, line: rowLine, column: i + 1, message: `${col.name}: longer than ${max} characters (${n}); a bundle cannot carry it` });
       }
       const msg = checkValue(col, cell);
       if (msg) {
@@ -249,7 +242,14 @@ async function loadFile(
     const rows = pending;
     pending = [];
     const batch = rows.filter((r) => r.insert);
-    const refused = batch.length > 0 ? await session.insert(t.name, columns, batch.map((r) => r.cells)) : [];
+    const refused =
+      batch.length > 0
+        ? await session.insert(
+            t.name,
+            columns,
+            batch.map((r) => r.cells),
+          )
+        : [];
     const violations = new Map(refused.map((x) => [batch[x.index]!, x.violation]));
     for (const r of rows) {
       for (const p of r.problems) all.add(p);
@@ -326,14 +326,7 @@ function reportBadBytes(bad: Map<number, string>, file: string, from: number, to
   }
 }
 
-function reportViolation(
-  v: ConstraintViolation,
-  t: Table,
-  header: (Column | undefined)[],
-  raw: string[],
-  line: number,
-  problems: Problems,
-): void {
+function reportViolation(v: ConstraintViolation, t: Table, header: (Column | undefined)[], raw: string[], line: number, problems: Problems): void {
   if (v.kind === 'missing_value') return; // the empty required cell is already reported
   if (v.kind === 'duplicate') {
     const cols = v.columns;

@@ -12,7 +12,12 @@ export async function resourceOfficeOf(offices: OfficeLookups, office: Office): 
   return parent?.kind === 'resource' ? parent : undefined;
 }
 
-export async function searchCatalogue(store: RealignStore, officeRef: string, kind: CatalogueKind, name?: string): Promise<{ office: Office; rows: CatalogueSearchRow[] }> {
+export async function searchCatalogue(
+  store: RealignStore,
+  officeRef: string,
+  kind: CatalogueKind,
+  name?: string,
+): Promise<{ office: Office; rows: CatalogueSearchRow[] }> {
   const office = await store.requireOffice(officeRef);
   const resource = await resourceOfficeOf(store, office);
   const rows = await store.search(kind, office.id, resource && resource.id !== office.id ? resource.id : null, name);
@@ -53,7 +58,14 @@ export interface RenameResult {
  * read-only (R4). Journaled like a migration (R10), so that `realign undo`
  * restores the old name and a later undo of a migration sees the rename.
  */
-export async function renameRecord(store: RealignStore, officeRef: string, userRef: string, kind: CatalogueKind, id: string, newName: string): Promise<RenameResult> {
+export async function renameRecord(
+  store: RealignStore,
+  officeRef: string,
+  userRef: string,
+  kind: CatalogueKind,
+  id: string,
+  newName: string,
+): Promise<RenameResult> {
   const office = await store.requireOffice(officeRef);
   const user = await store.requireUser(office, userRef);
   requireRights(user, office, ['admin'], `rename a ${KIND_LABEL[kind]}`);
@@ -65,7 +77,10 @@ export async function renameRecord(store: RealignStore, officeRef: string, userR
   }
   return store.change(async (s) => {
     const rec = await s.record(kind, id);
-    if (!rec) throw new OfficeportError(ErrorCode.NOT_FOUND, `no ${label} ${id}`, { hint: `list them with: officeport search ${kind.replace('_', '-')}s --office ${office.id}` });
+    if (!rec)
+      throw new OfficeportError(ErrorCode.NOT_FOUND, `no ${label} ${id}`, {
+        hint: `list them with: officeport search ${kind.replace('_', '-')}s --office ${office.id}`,
+      });
     const owner = await s.office(rec.office_id);
     if (owner?.kind === 'resource') {
       throw new OfficeportError(ErrorCode.REFUSED, `${label} ${id} belongs to the resource office ${owner.name} and is read-only`, {
@@ -78,12 +93,23 @@ export async function renameRecord(store: RealignStore, officeRef: string, userR
     // names stay unique: carriers and service providers per office, products and riders per carrier
     const taken = await s.nameHolder(kind, rec, newName);
     if (taken) {
-      throw new OfficeportError(ErrorCode.CONFLICT, `${taken} already bears the name ${JSON.stringify(newName)}; ${label} names must be unique ${kind === 'product' || kind === 'rider' ? 'per carrier' : 'per office'}`, {
-        hint: `rename ${taken} first, or pick another name`,
-      });
+      throw new OfficeportError(
+        ErrorCode.CONFLICT,
+        `${taken} already bears the name ${JSON.stringify(newName)}; ${label} names must be unique ${kind === 'product' || kind === 'rider' ? 'per carrier' : 'per office'}`,
+        {
+          hint: `rename ${taken} first, or pick another name`,
+        },
+      );
     }
     if (rec.name === newName) return { kind, id, from: rec.name, to: newName, journal_id: null };
-    const head = { office_id: office.id, user_id: user.id, kind: 'rename', local_id: id, resource_id: '', summary: { renamed: kind, from: rec.name, to: newName } };
+    const head = {
+      office_id: office.id,
+      user_id: user.id,
+      kind: 'rename',
+      local_id: id,
+      resource_id: '',
+      summary: { renamed: kind, from: rec.name, to: newName },
+    };
     const journal_id = await s.rename(head, kind, id, newName);
     return { kind, id, from: rec.name, to: newName, journal_id };
   });

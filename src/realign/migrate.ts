@@ -40,7 +40,12 @@ export async function realignOffices(store: RealignLookups, officeRef: string): 
 }
 
 /** R1: the office as above, and a user holding admin there. */
-export async function realignContext(store: RealignLookups, officeRef: string, userRef: string, what = 'realign local office content'): Promise<RealignContext> {
+export async function realignContext(
+  store: RealignLookups,
+  officeRef: string,
+  userRef: string,
+  what = 'realign local office content',
+): Promise<RealignContext> {
   const { office, resource } = await realignOffices(store, officeRef);
   const user = await store.requireUser(office, userRef);
   requireRights(user, office, ['admin'], what);
@@ -52,28 +57,41 @@ function notFound(kind: CatalogueKind, ref: string, office: Office, candidates: 
   const label = KIND_LABEL[kind];
   return new OfficeportError(
     ErrorCode.NOT_FOUND,
-    `no ${side} ${label} with id or exact name ${JSON.stringify(ref)} in office ${office.name}` +
-      (near.length ? `; nearest names: ${near.join(', ')}` : ''),
+    `no ${side} ${label} with id or exact name ${JSON.stringify(ref)} in office ${office.name}` + (near.length ? `; nearest names: ${near.join(', ')}` : ''),
     { hint: `list them with: officeport search ${kind.replace('_', '-')}s --office ${office.id}` },
   );
 }
 
 /** A record of an office by id or exact name; a name shared by several records must be given as an id. */
-export async function resolveRecord(store: RealignLookups, kind: CatalogueKind, office: Office, ref: string, side: 'local' | 'resource'): Promise<CatalogueRecord> {
+export async function resolveRecord(
+  store: RealignLookups,
+  kind: CatalogueKind,
+  office: Office,
+  ref: string,
+  side: 'local' | 'resource',
+): Promise<CatalogueRecord> {
   const found = await store.findRecords(kind, office.id, ref);
   if (found.length === 1) return found[0]!;
   if (found.length === 0) {
     const elsewhere = await store.record(kind, ref);
     if (elsewhere) {
-      throw new OfficeportError(ErrorCode.REFUSED, `${KIND_LABEL[kind]} ${ref} belongs to office ${elsewhere.office_id}, not to the ${side} office ${office.name}`, {
-        hint: side === 'local' ? '--local names a record of the agency office itself' : '--resource names a record of its resource office',
-      });
+      throw new OfficeportError(
+        ErrorCode.REFUSED,
+        `${KIND_LABEL[kind]} ${ref} belongs to office ${elsewhere.office_id}, not to the ${side} office ${office.name}`,
+        {
+          hint: side === 'local' ? '--local names a record of the agency office itself' : '--resource names a record of its resource office',
+        },
+      );
     }
     throw notFound(kind, ref, office, await store.records(kind, office.id), side);
   }
-  throw new OfficeportError(ErrorCode.REFUSED, `several ${KIND_LABEL[kind]}s of ${office.name} are named ${JSON.stringify(ref)}: ${found.map((f) => f.id).join(', ')}`, {
-    hint: 'name one by its id',
-  });
+  throw new OfficeportError(
+    ErrorCode.REFUSED,
+    `several ${KIND_LABEL[kind]}s of ${office.name} are named ${JSON.stringify(ref)}: ${found.map((f) => f.id).join(', ')}`,
+    {
+      hint: 'name one by its id',
+    },
+  );
 }
 
 function decided<T>(d: Decision<T>): T {
@@ -102,7 +120,13 @@ export async function planMigration(store: RealignLookups, ctx: RealignContext, 
   return decided(planSingleMigration({ local, resource, resourceSiblings: siblings, counts: await store.referenceCounts([local]) }));
 }
 
-export async function prepareMigration(store: RealignLookups, ctx: RealignContext, kind: CatalogueKind, localRef: string, resourceRef: string): Promise<MigrationPlan> {
+export async function prepareMigration(
+  store: RealignLookups,
+  ctx: RealignContext,
+  kind: CatalogueKind,
+  localRef: string,
+  resourceRef: string,
+): Promise<MigrationPlan> {
   const local = await resolveRecord(store, kind, ctx.office, localRef, 'local');
   const resource = await resolveRecord(store, kind, ctx.resource, resourceRef, 'resource');
   return planMigration(store, ctx, local, resource);

@@ -43,7 +43,8 @@ export interface PlanFileRow {
 }
 
 export function readPlanFile(file: string): PlanFileRow[] {
-  if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no plan file ${file}`, { hint: 'write one with: officeport realign plan --office O --out PLAN.csv' });
+  if (!fs.existsSync(file))
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no plan file ${file}`, { hint: 'write one with: officeport realign plan --office O --out PLAN.csv' });
   const parsed = Papa.parse<Record<string, string>>(fs.readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true });
   const name = path.basename(file);
   const problems: Problem[] = [];
@@ -55,8 +56,21 @@ export function readPlanFile(file: string): PlanFileRow[] {
   parsed.data.forEach((raw, i) => {
     const line = i + 2;
     const kind = KIND_BY_CLI.get(unguard(raw.kind ?? ''));
-    if (!kind) return problems.push({ file: name, line, column: 'kind', message: `expected carrier, product, rider or service-provider, got ${JSON.stringify(raw.kind)}` });
-    rows.push({ line, kind, local_id: unguard(raw.local_id ?? ''), resource_id: unguard(raw.resource_id ?? ''), match: raw.match ?? '', action: raw.action ?? '' });
+    if (!kind)
+      return problems.push({
+        file: name,
+        line,
+        column: 'kind',
+        message: `expected carrier, product, rider or service-provider, got ${JSON.stringify(raw.kind)}`,
+      });
+    rows.push({
+      line,
+      kind,
+      local_id: unguard(raw.local_id ?? ''),
+      resource_id: unguard(raw.resource_id ?? ''),
+      match: raw.match ?? '',
+      action: raw.action ?? '',
+    });
   });
   if (problems.length > 0) {
     throw new OfficeportError(ErrorCode.INVALID_INPUT, `${name} is not a realignment plan`, { problems, hint: 'write one with: officeport realign plan' });
@@ -64,9 +78,7 @@ export function readPlanFile(file: string): PlanFileRow[] {
   return rows;
 }
 
-export type ApplyItem =
-  | { row: PlanFileRow; status: 'planned'; plan: MigrationPlan }
-  | { row: PlanFileRow; status: 'skipped' | 'refused'; reason: string };
+export type ApplyItem = { row: PlanFileRow; status: 'planned'; plan: MigrationPlan } | { row: PlanFileRow; status: 'skipped' | 'refused'; reason: string };
 
 const ORDER: Record<CatalogueKind, number> = { carrier: 0, product: 1, rider: 2, service_provider: 3 };
 
@@ -79,7 +91,8 @@ export async function prepareApply(store: RealignLookups, ctx: RealignContext, r
 }
 
 async function prepareRow(store: RealignLookups, ctx: RealignContext, row: PlanFileRow): Promise<ApplyItem> {
-  if (row.match !== 'exact') return { row, status: 'skipped', reason: `${row.match || 'no'} match: rename the local record to the exact resource name, then plan again` };
+  if (row.match !== 'exact')
+    return { row, status: 'skipped', reason: `${row.match || 'no'} match: rename the local record to the exact resource name, then plan again` };
   if (row.action === 'with-carrier') return { row, status: 'skipped', reason: 'migrated by the migration of its carrier' };
   if (row.action !== 'realign') return { row, status: 'skipped', reason: `action ${row.action} is not a migration` };
   try {
@@ -93,8 +106,7 @@ async function prepareRow(store: RealignLookups, ctx: RealignContext, row: PlanF
 }
 
 export type ApplyOutcome =
-  | { row: PlanFileRow; status: 'applied'; applied: AppliedMigration }
-  | { row: PlanFileRow; status: 'skipped' | 'refused' | 'failed'; reason: string };
+  { row: PlanFileRow; status: 'applied'; applied: AppliedMigration } | { row: PlanFileRow; status: 'skipped' | 'refused' | 'failed'; reason: string };
 
 /** Each planned row as its own migration: own transaction, own journal entry. One failing does not stop the others. */
 export async function applyPlanned(store: RealignStore, ctx: RealignContext, items: readonly ApplyItem[]): Promise<ApplyOutcome[]> {

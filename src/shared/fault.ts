@@ -10,7 +10,10 @@
 export class InjectedFault extends Error {
   /** the errno or SQLite code asked for, if any */
   readonly code?: string;
-  constructor(readonly point: string, code?: string) {
+  constructor(
+    readonly point: string,
+    code?: string,
+  ) {
     super(`injected fault at ${point}${code ? ` (${code})` : ''}`);
     this.name = 'InjectedFault';
     if (code) this.code = code;

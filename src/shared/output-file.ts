@@ -184,7 +184,7 @@ function installationFileKind(file: string, home?: OutputOptions['home']): strin
     if (path.dirname(abs) === path.resolve(home.inboxDir)) return 'a staged inbox copy of the installation this command runs on';
   }
   const head = readHead(abs, 16);
-  if (head && head.length === 16 && head.equals(SQLITE_MAGIC)) return 'a SQLite database (an installation, or another program\'s data)';
+  if (head && head.length === 16 && head.equals(SQLITE_MAGIC)) return "a SQLite database (an installation, or another program's data)";
   if (head && head.length >= 4 && WAL_MAGICS.includes(head.readUInt32BE(0))) return 'the write-ahead log of a SQLite database';
   for (const s of SIDE_FILES) {
     if (!abs.endsWith(s)) continue;

@@ -23,7 +23,9 @@ export function requireRights(
     throw new OfficeportError(
       ErrorCode.RIGHTS,
       `${u.username} in office ${office.name} lacks the right${missing.length > 1 ? 's' : ''} ${missing.join(', ')} needed to ${what}`,
-      { hint: `an administrator of ${office.name} can grant it: officeport rights grant ${missing.join(' ')} --office ${office.id} --user ${u.username} --as ADMIN` },
+      {
+        hint: `an administrator of ${office.name} can grant it: officeport rights grant ${missing.join(' ')} --office ${office.id} --user ${u.username} --as ADMIN`,
+      },
     );
   }
 }

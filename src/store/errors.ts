@@ -2,7 +2,10 @@
 import type { ConstraintViolation } from './port.js';
 
 export class StoreConstraintError extends Error {
-  constructor(readonly violation: ConstraintViolation, message: string) {
+  constructor(
+    readonly violation: ConstraintViolation,
+    message: string,
+  ) {
     super(message);
     this.name = 'StoreConstraintError';
   }

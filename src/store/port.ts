@@ -336,9 +336,7 @@ export type StoredRow = Readonly<Record<string, string | null | undefined>>;
 export type ContactSelection = { mode: 'set'; set: string } | { mode: 'all' } | { mode: 'contacts'; contacts: string[] };
 
 /** The chosen contacts: how many, the set they came from, the named ids that are not contacts of the office. */
-export type ContactChoice =
-  | { found: false }
-  | { found: true; count: number; set?: { id: string; name: string }; missing: string[] };
+export type ContactChoice = { found: false } | { found: true; count: number; set?: { id: string; name: string }; missing: string[] };
 
 /**
  * The export rules, put to classes of candidate rows rather than to each row:
@@ -878,7 +876,11 @@ export interface ImportStore {
   /** the receipt text an accept of an earlier version kept whole */
   legacyReceipt(acceptId: string): string;
   /** reverses an accept from its change log in one transaction, unless something changed or refers to its rows since */
-  undo(acceptId: string, now: string, log: { bundleId: string; officeId: string; userId: string; summary: (reverted: Record<string, number>) => string }): UndoOutcome;
+  undo(
+    acceptId: string,
+    now: string,
+    log: { bundleId: string; officeId: string; userId: string; summary: (reverted: Record<string, number>) => string },
+  ): UndoOutcome;
 }
 
 // ---------------------------------------------------------------- the whole store

@@ -17,7 +17,10 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** receipt key = HMAC-SHA256(installation secret, "officeport receipt key v1\0" + bundle id), hex. */
 export function deriveReceiptKey(secret: Buffer, bundleId: string): string {
-  return crypto.createHmac('sha256', secret).update(KEY_CONTEXT + bundleId, 'utf8').digest('hex');
+  return crypto
+    .createHmac('sha256', secret)
+    .update(KEY_CONTEXT + bundleId, 'utf8')
+    .digest('hex');
 }
 
 /** The receipt key of a bundle this installation exports. */
@@ -66,7 +69,7 @@ export function checkSeal(file: string, keyHex: string): SealCheck {
     if (!m) return 'missing';
     const mac = crypto.createHmac('sha256', Buffer.from(keyHex, 'hex'));
     const buf = Buffer.alloc(1 << 20);
-    for (let pos = 0; pos < size - TAIL_LENGTH; ) {
+    for (let pos = 0; pos < size - TAIL_LENGTH;) {
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - TAIL_LENGTH - pos), pos);
       if (n <= 0) break;
       mac.update(buf.subarray(0, n));

@@ -58,7 +58,12 @@ describe('officeport convert', () => {
       expect(files[`${t}.csv`]![0]![0]).toBe('ref');
     }
     // nested lists are their own files, each row naming its parent record
-    for (const [file, parent] of [['policy_parties.csv', 'policy'], ['case_parties.csv', 'case'], ['account_parties.csv', 'account'], ['policy_riders.csv', 'policy']] as const) {
+    for (const [file, parent] of [
+      ['policy_parties.csv', 'policy'],
+      ['case_parties.csv', 'case'],
+      ['account_parties.csv', 'account'],
+      ['policy_riders.csv', 'policy'],
+    ] as const) {
       const rows = files[file]!;
       expect(rows[0]![0]).toBe(parent);
       expect(rows.length).toBeGreaterThan(1);
@@ -110,7 +115,10 @@ describe('officeport convert', () => {
   it('V4: a bundle changed after bagging is refused and nothing is written', () => {
     const bad = path.join(ex.dir, 'tampered.zip');
     tamperBundle(ex.bundle, bad, 'data/records/contacts.ndjson', '"Smith"', '"Smyth"');
-    for (const [to, out] of [['csv', path.join(ex.dir, 'bad-csv')], ['xml', path.join(ex.dir, 'bad.xml')]] as const) {
+    for (const [to, out] of [
+      ['csv', path.join(ex.dir, 'bad-csv')],
+      ['xml', path.join(ex.dir, 'bad.xml')],
+    ] as const) {
       const r = run(['convert', bad, '--to', to, '--out', out]);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('not a valid bundle');

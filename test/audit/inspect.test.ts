@@ -22,7 +22,12 @@ describe('inspect', () => {
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.verification.valid).toBe(true);
-    expect(j.header).toMatchObject({ bundle_id: BUNDLE_ID, created_at: CREATED_AT, source: { office_name: 'Fixture Agency' }, target: { office: 'TG', user: 'imp' } });
+    expect(j.header).toMatchObject({
+      bundle_id: BUNDLE_ID,
+      created_at: CREATED_AT,
+      source: { office_name: 'Fixture Agency' },
+      target: { office: 'TG', user: 'imp' },
+    });
     expect(j.header.stub_salt).toBeUndefined();
     expect(j.counts).toMatchObject({ contacts: 3, stubs: 3, policies: 2, documents: 1 });
     expect(j.exclusions).toContainEqual({ rule: 'X6', what: 'key_relations', count: 3, reason: expect.stringMatching(/other contact is not exported/) });

@@ -28,25 +28,47 @@ function makeInstallation(): string {
       `INSERT INTO export_ledger (bundle_id, session_id, office_id, user_id, target_office, target_user, created_at,
          tagmanifest_sha256, file, counts, finalized_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
     )
-    .run('B-1', 'S-1', 'O-1', 'U-1', 'Harbor', 'bob', '2025-04-01T09:30:00Z', 'ab'.repeat(32), 'b1.zip',
-      JSON.stringify({ contacts: 3, policies: 2, stubs: 0 }), '2025-04-03T08:00:00Z');
+    .run(
+      'B-1',
+      'S-1',
+      'O-1',
+      'U-1',
+      'Harbor',
+      'bob',
+      '2025-04-01T09:30:00Z',
+      'ab'.repeat(32),
+      'b1.zip',
+      JSON.stringify({ contacts: 3, policies: 2, stubs: 0 }),
+      '2025-04-03T08:00:00Z',
+    );
   sql
     .prepare(
       `INSERT INTO export_ledger (bundle_id, session_id, office_id, user_id, target_office, target_user, created_at,
          tagmanifest_sha256, file, counts, finalized_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
     )
-    .run('B-2', 'S-1', 'O-1', 'U-1', 'Harbor', 'bob', '2025-04-02T10:00:00Z', 'cd'.repeat(32), 'b2.zip',
-      JSON.stringify({ contacts: 1 }), null);
-  const log = sql.prepare(
-    `INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?,?,?,?,?,?,?)`,
-  );
+    .run('B-2', 'S-1', 'O-1', 'U-1', 'Harbor', 'bob', '2025-04-02T10:00:00Z', 'cd'.repeat(32), 'b2.zip', JSON.stringify({ contacts: 1 }), null);
+  const log = sql.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?,?,?,?,?,?,?)`);
   // an export also logged in the transfer log: must appear once
   log.run('2025-04-01T09:30:00Z', 'export', 'B-1', 'O-1', 'U-1', 'exported 3 contacts', null);
-  log.run('2025-04-01T12:00:00Z', 'import', 'B-1', 'O-2', 'U-2', JSON.stringify({ created: 2, merged: 1 }),
-    JSON.stringify({ bundle_id: 'B-1', records: [{ ref: 'contact/C-1', outcome: 'created' }] }));
+  log.run(
+    '2025-04-01T12:00:00Z',
+    'import',
+    'B-1',
+    'O-2',
+    'U-2',
+    JSON.stringify({ created: 2, merged: 1 }),
+    JSON.stringify({ bundle_id: 'B-1', records: [{ ref: 'contact/C-1', outcome: 'created' }] }),
+  );
   log.run('2025-04-03T08:00:00Z', 'finalize', 'B-1', 'O-1', 'U-1', 'removed 3 contacts', null);
-  log.run('2025-04-02T11:00:00Z', 'undo', 'B-2', 'O-2', 'U-2', 'not json',
-    JSON.stringify({ records: [{ outcome: 'created' }, { outcome: 'created' }, { outcome: 'merged' }] }));
+  log.run(
+    '2025-04-02T11:00:00Z',
+    'undo',
+    'B-2',
+    'O-2',
+    'U-2',
+    'not json',
+    JSON.stringify({ records: [{ outcome: 'created' }, { outcome: 'created' }, { outcome: 'merged' }] }),
+  );
   sql.close();
   return db;
 }
@@ -61,13 +83,7 @@ describe('officeport log', () => {
     const r = run(['log', '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const { entries } = JSON.parse(r.stdout) as { entries: { at: string; action: string; bundle_id: string }[] };
-    expect(entries.map((e) => `${e.action}:${e.bundle_id}`)).toEqual([
-      'export:B-1',
-      'import:B-1',
-      'export:B-2',
-      'undo:B-2',
-      'finalize:B-1',
-    ]);
+    expect(entries.map((e) => `${e.action}:${e.bundle_id}`)).toEqual(['export:B-1', 'import:B-1', 'export:B-2', 'undo:B-2', 'finalize:B-1']);
     const times = entries.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
@@ -130,8 +146,23 @@ describe('officeport log after a real move', () => {
     runOk(['load', path.join(ROOT, 'samples/source'), '--db', db]);
     const bundle = path.join(dir, 'inside.zip');
     const receipt = path.join(dir, 'receipt.json');
-    runOk(['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
-      '--to-office', 'South Agency', '--to-user', 'bob', '--out', bundle]);
+    runOk([
+      'export',
+      '--db',
+      db,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--set',
+      'Move to Springfield',
+      '--to-office',
+      'South Agency',
+      '--to-user',
+      'bob',
+      '--out',
+      bundle,
+    ]);
     runOk(['import', bundle, '--db', db, '--office', 'South Agency', '--user', 'bob', '--receipt', receipt]);
     runOk(['finalize', receipt, '--db', db, '--office', 'North Agency', '--user', 'alice', '--yes']);
     const { entries } = JSON.parse(runOk(['log', '--db', db, '--json'])) as { entries: { at: string; action: string; finalized_at: string | null }[] };
@@ -154,7 +185,13 @@ describe('officeport log after a real move', () => {
 
     const src = JSON.parse(run(['log', '--db', ex.db, '--json']).stdout) as { entries: Record<string, unknown>[] };
     expect(src.entries.map((e) => e.action)).toEqual(['export', 'finalize']);
-    expect(src.entries[0]).toMatchObject({ bundle_id: BUNDLE_ID, office_name: 'North Agency', username: 'alice', target: { office: 'Springfield Agency', user: 'dana' }, counts: { contacts: 7 } });
+    expect(src.entries[0]).toMatchObject({
+      bundle_id: BUNDLE_ID,
+      office_name: 'North Agency',
+      username: 'alice',
+      target: { office: 'Springfield Agency', user: 'dana' },
+      counts: { contacts: 7 },
+    });
     expect(src.entries[0]!.finalized_at).toEqual(expect.any(String));
     // the export's time is when it ran, not the --created-at of the bundle
     expect(Date.parse(src.entries[0]!.at as string)).toBeGreaterThan(Date.parse('2025-04-01T09:30:00Z'));
@@ -165,6 +202,8 @@ describe('officeport log after a real move', () => {
     expect(tgt.entries[0]).toMatchObject({ action: 'import', bundle_id: BUNDLE_ID, username: 'dana' });
     expect(counts.created).toBeGreaterThan(0);
     const text = run(['log', '--db', ex.db]).stdout;
-    expect(text).toMatch(/export \(finalized\)\s+11111111-2222-4333-8444-555555555555\s+North Agency\s+alice\s+Springfield Agency \/ dana\s+7 contacts, \d+ records/);
+    expect(text).toMatch(
+      /export \(finalized\)\s+11111111-2222-4333-8444-555555555555\s+North Agency\s+alice\s+Springfield Agency \/ dana\s+7 contacts, \d+ records/,
+    );
   });
 });

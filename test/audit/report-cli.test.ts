@@ -66,7 +66,14 @@ describe('officeport inspect --html', () => {
     const out = path.join(ex.dir, 'dry.html');
     const r = run(['inspect', ex.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--html', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    type Outcome = { ref: string; outcome: string; record?: string; reason?: string; candidates?: string[]; conflicts?: { field: string; target: string; incoming: string }[] };
+    type Outcome = {
+      ref: string;
+      outcome: string;
+      record?: string;
+      reason?: string;
+      candidates?: string[];
+      conflicts?: { field: string; target: string; incoming: string }[];
+    };
     const dry = (JSON.parse(r.stdout) as { import_dry_run: { counts: Record<string, number>; outcomes: Outcome[] } }).import_dry_run;
     const html = fs.readFileSync(out, 'utf8');
     const section = html.slice(html.indexOf('<section id="dry-run">'));

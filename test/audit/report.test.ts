@@ -126,14 +126,24 @@ describe('HTML audit report (renderer)', () => {
           user: 'dana',
           outcomes: { created: 5, merged: 2, dropped: 1, pending: 1 },
           conflicts: [{ ref: 'contact/C-1102', target_id: 'TC-5', field: 'phone', incoming: '217-555-0112', kept: '217-555-9999' }],
-          dropped: [{ record: 'policy/P-1', list: 'advisor', role: 'writing_agent', contact: 'contact/C-1001', reason: 'contact not present in the target office' }],
+          dropped: [
+            { record: 'policy/P-1', list: 'advisor', role: 'writing_agent', contact: 'contact/C-1001', reason: 'contact not present in the target office' },
+          ],
           pending: [{ record: 'key_relation/KR-3', reason: 'contact/C-1400 in a later bundle of the session' }],
           ambiguous: [{ ref: 'contact/C-1105', name: 'Pat Lee', candidates: ['TC-7', 'TC-8'] }],
         },
       }),
     );
     const dry = html.slice(html.indexOf('<section id="dry-run">'));
-    for (const s of ['217-555-9999', 'writing_agent', 'contact not present in the target office', 'key_relation/KR-3', 'TC-7, TC-8', 'Merge conflicts (1)', 'Ambiguous matches (1)']) {
+    for (const s of [
+      '217-555-9999',
+      'writing_agent',
+      'contact not present in the target office',
+      'key_relation/KR-3',
+      'TC-7, TC-8',
+      'Merge conflicts (1)',
+      'Ambiguous matches (1)',
+    ]) {
       expect(dry).toContain(s);
     }
     expect(dry).toContain('<svg');
@@ -145,7 +155,14 @@ describe('HTML audit report (renderer)', () => {
     const outcomes = [
       { ref: 'contact/C-1', outcome: 'merged', target_id: 'TC-1', conflicts: [{ field: 'phone', target: '1', incoming: '2' }] },
       { ref: 'contact/C-2', outcome: 'created', candidates: ['TC-7', 'TC-8'] },
-      ...Array.from({ length: 5 }, (_, i) => ({ ref: `party/${i}`, outcome: 'dropped', record: `policy/P-${i}`, list: 'advisor', contact: 'contact/C-9', reason: 'not in target' })),
+      ...Array.from({ length: 5 }, (_, i) => ({
+        ref: `party/${i}`,
+        outcome: 'dropped',
+        record: `policy/P-${i}`,
+        list: 'advisor',
+        contact: 'contact/C-9',
+        reason: 'not in target',
+      })),
       { ref: 'key_relation/KR-1', outcome: 'pending', reason: 'contact/C-5 arrives later' },
     ];
     const d = dryRunFromOutcomes('Springfield Agency', 'dana', outcomes, 3);

@@ -77,7 +77,14 @@ describe('verify: the recorded outcomes reviewed by hand', () => {
   it('V1: a last line without a newline that names a missing contact is the one problem, at its line', () => {
     const want = {
       valid: false,
-      problems: [{ file: 'data/records/smartpad.ndjson', line: 6001, pointer: '/contact', message: 'refers to contact/NOPE5, which is neither a record nor a stub of this bundle' }],
+      problems: [
+        {
+          file: 'data/records/smartpad.ndjson',
+          line: 6001,
+          pointer: '/contact',
+          message: 'refers to contact/NOPE5, which is neither a record nor a stub of this bundle',
+        },
+      ],
     };
     const name = 'last line without a newline';
     expect(recorded()[name]).toMatchObject(want);
@@ -123,10 +130,15 @@ describe('verify: worker threads on a valid bundle', () => {
     // The built module: from TypeScript sources verify runs without workers.
     const dist = (await import(path.join(ROOT, 'dist/src/audit/verify.js'))) as typeof import('../../src/audit/verify.js');
     const got: string[] = [];
-    const r = await dist.verifyBundle(zip, { workers: 2, onRecordLines: async (type, lines) => void got.push(...lines.map((l) => `${type} ${l.ref} ${l.text}`)) });
+    const r = await dist.verifyBundle(zip, {
+      workers: 2,
+      onRecordLines: async (type, lines) => void got.push(...lines.map((l) => `${type} ${l.ref} ${l.text}`)),
+    });
     expect(r.valid).toBe(false);
     const want: string[] = [];
-    for (const type of Object.keys(parts.header.counts).filter((t) => t !== 'documents').sort())
+    for (const type of Object.keys(parts.header.counts)
+      .filter((t) => t !== 'documents')
+      .sort())
       linesOf(parts, `data/records/${type}.ndjson`).forEach((text, i) => {
         if (!(type === 'contacts' && i === 3999)) want.push(`${type} ${(JSON.parse(text) as { ref: string }).ref} ${text}`);
       });

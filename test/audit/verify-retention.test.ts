@@ -31,7 +31,10 @@ async function archive(lines: string[], counts: Record<string, number>, extra: {
     rootName: 'officeport-retention-b-1',
     createdAt: new Date('2026-01-01T00:00:00Z'),
     bagInfo: { 'External-Identifier': ARCHIVE_ID },
-    payload: [{ path: 'data/records/leads.ndjson', source: () => lines.map((l) => l + '\n') }, ...extra.map((e) => ({ path: e.path, source: () => e.lines.map((l) => l + '\n') }))],
+    payload: [
+      { path: 'data/records/leads.ndjson', source: () => lines.map((l) => l + '\n') },
+      ...extra.map((e) => ({ path: e.path, source: () => e.lines.map((l) => l + '\n') })),
+    ],
     tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header(counts)) }],
   });
   return out;
@@ -49,7 +52,25 @@ describe('retention archive', () => {
     const receipt = path.join(dir, 'receipt.json');
     const arch = path.join(dir, 'retention.zip');
     const ok = (r: { code: number; stderr: string }) => expect(r.code, r.stderr).toBe(0);
-    ok(run(['export', '--db', src, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', zip]));
+    ok(
+      run([
+        'export',
+        '--db',
+        src,
+        '--office',
+        'North Agency',
+        '--user',
+        'alice',
+        '--set',
+        'Move to Springfield',
+        '--to-office',
+        'Springfield Agency',
+        '--to-user',
+        'dana',
+        '--out',
+        zip,
+      ]),
+    );
     ok(run(['import', zip, '--db', tgt, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', receipt]));
     ok(run(['finalize', '--yes', receipt, '--db', src, '--office', 'North Agency', '--user', 'alice', '--archive', arch]));
     const v = run(['verify', arch, '--json']);

@@ -26,7 +26,16 @@ describe.skipIf(skip)('V3: the HTML report in headless Chromium', () => {
     counts = (JSON.parse(r.stdout) as { counts: Record<string, number> }).counts;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -50,7 +59,9 @@ describe.skipIf(skip)('V3: the HTML report in headless Chromium', () => {
     expect(await figure('contacts')).toBe(String(counts.contacts));
     expect(await figure('stubs')).toBe(String(counts.stubs));
     expect(await figure('documents')).toBe(String(counts.documents));
-    const records = Object.entries(counts).filter(([k]) => k !== 'documents').reduce((a, [, n]) => a + n, 0);
+    const records = Object.entries(counts)
+      .filter(([k]) => k !== 'documents')
+      .reduce((a, [, n]) => a + n, 0);
     expect(await figure('records')).toBe(String(records));
     expect(await page.locator('#counts svg rect').count()).toBe(Object.keys(counts).length);
     expect(await page.locator('#exclusions').innerText()).toMatch(/leads are never exported/);

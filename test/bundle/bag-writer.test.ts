@@ -47,7 +47,15 @@ describe('bag writer (B1, B6, X12)', () => {
     expect(problems).toEqual([]);
     expect(bag!.root).toBe('officeport-bundle-0b5f1d7e-0000-4000-8000-000000000001');
     expect(bag!.tagmanifestSha256).toBe(r.tagmanifestSha256);
-    expect(bag!.paths).toEqual(['bag-info.txt', 'bagit.txt', DOC_PATH, 'data/records/contacts.ndjson', 'manifest-sha256.txt', 'officeport.json', 'tagmanifest-sha256.txt']);
+    expect(bag!.paths).toEqual([
+      'bag-info.txt',
+      'bagit.txt',
+      DOC_PATH,
+      'data/records/contacts.ndjson',
+      'manifest-sha256.txt',
+      'officeport.json',
+      'tagmanifest-sha256.txt',
+    ]);
     expect(bag!.bagInfo).toEqual([
       ['Payload-Oxum', r.payloadOxum],
       ['Bagging-Date', '2025-04-01'],
@@ -98,15 +106,14 @@ describe('bag writer (B1, B6, X12)', () => {
     await writeBag(input(out));
     const listing = execFileSync('unzip', ['-Z', '-T', out], { encoding: 'utf8' });
     const rows = listing.split('\n').filter((l) => /officeport-bundle-/.test(l));
-    expect(rows.map((l) => l.split(/\s+/).at(-1)!.replace(/^[^/]+\//, ''))).toEqual([
-      'data/records/contacts.ndjson',
-      DOC_PATH,
-      'bagit.txt',
-      'bag-info.txt',
-      'manifest-sha256.txt',
-      'tagmanifest-sha256.txt',
-      'officeport.json',
-    ]);
+    expect(
+      rows.map((l) =>
+        l
+          .split(/\s+/)
+          .at(-1)!
+          .replace(/^[^/]+\//, ''),
+      ),
+    ).toEqual(['data/records/contacts.ndjson', DOC_PATH, 'bagit.txt', 'bag-info.txt', 'manifest-sha256.txt', 'tagmanifest-sha256.txt', 'officeport.json']);
     for (const l of rows) expect(l).toContain('20250401.093000');
     expect(rows.find((l) => l.includes('data/documents/'))).toMatch(/\bstor\b/);
     expect(rows.find((l) => l.includes('contacts.ndjson'))).toMatch(/\bdefN\b/);
@@ -140,12 +147,20 @@ describe('bag writer (B1, B6, X12)', () => {
   it('P1: payload is streamed, one source at a time (the next source starts after the previous ended)', async () => {
     const out = path.join(dir, 'p1.zip');
     const log: string[] = [];
-    const src = (name: string) => async function* () {
-      log.push(`start ${name}`);
-      for (let i = 0; i < 50; i++) yield randomBytes(64 * 1024); // incompressible: zeros would trip the 100:1 bomb check
-      log.push(`end ${name}`);
-    };
-    await writeBag(input(out, { payload: [{ path: 'data/records/a.ndjson', source: src('a') }, { path: 'data/records/b.ndjson', source: src('b') }] }));
+    const src = (name: string) =>
+      async function* () {
+        log.push(`start ${name}`);
+        for (let i = 0; i < 50; i++) yield randomBytes(64 * 1024); // incompressible: zeros would trip the 100:1 bomb check
+        log.push(`end ${name}`);
+      };
+    await writeBag(
+      input(out, {
+        payload: [
+          { path: 'data/records/a.ndjson', source: src('a') },
+          { path: 'data/records/b.ndjson', source: src('b') },
+        ],
+      }),
+    );
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b']);
     const { bag } = await openBag(out);
     await checkPayload(bag!);
@@ -185,7 +200,9 @@ describe('signatures (B7)', () => {
   it('B7: an unsigned bag is refused under trust, and accepted without it', async () => {
     const out = path.join(dir, 'b7-unsigned.zip');
     await writeBag(input(out));
-    expect((await openBag(out, { trust: pub })).bag!.problems).toEqual([expect.objectContaining({ file: 'officeport.sig', message: expect.stringMatching(/not signed/) })]);
+    expect((await openBag(out, { trust: pub })).bag!.problems).toEqual([
+      expect.objectContaining({ file: 'officeport.sig', message: expect.stringMatching(/not signed/) }),
+    ]);
     expect((await openBag(out)).problems).toEqual([]);
   });
 

@@ -23,10 +23,29 @@ function exportSampleBag(): string {
   const dir = tmpDir();
   const db = loadInstallation(path.join(SAMPLES, 'source'), dir);
   const zip = path.join(dir, 'move.zip');
-  const r = run(['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', zip]);
+  const r = run([
+    'export',
+    '--db',
+    db,
+    '--office',
+    'North Agency',
+    '--user',
+    'alice',
+    '--set',
+    'Move to Springfield',
+    '--to-office',
+    'Springfield Agency',
+    '--to-user',
+    'dana',
+    '--out',
+    zip,
+  ]);
   expect(r.code, r.stderr).toBe(0);
   expect(spawnSync('unzip', ['-q', zip, '-d', dir]).status).toBe(0);
-  return path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('officeport-bundle-'))!);
+  return path.join(
+    dir,
+    fs.readdirSync(dir).find((f) => f.startsWith('officeport-bundle-'))!,
+  );
 }
 
 describe('schemas, independently', () => {
@@ -40,7 +59,10 @@ describe('schemas, independently', () => {
     for (const f of files) {
       const type = f.replace(/\.ndjson$/, '');
       expect(ids.has(type), `a schema for ${type}`).toBe(true);
-      for (const line of fs.readFileSync(path.join(bag, 'data', 'records', f), 'utf8').split('\n').filter(Boolean)) {
+      for (const line of fs
+        .readFileSync(path.join(bag, 'data', 'records', f), 'utf8')
+        .split('\n')
+        .filter(Boolean)) {
         const out = await validate(ids.get(type)!, JSON.parse(line) as never);
         expect(out.valid, `${f}: ${line}`).toBe(true);
         n++;

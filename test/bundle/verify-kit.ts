@@ -111,8 +111,19 @@ export function brokenCases(): BrokenCase[] {
     editLine(p, S, 3500, (c) => ({ ...c, contact: 'contact/NOPE2', extra: 1 }));
     editLine(p, S, 5000, (c) => ({ ...c, contact: 'contact/NOPE3' }));
     editLine(p, 'data/records/letters.ndjson', 1, (c) => ({ ...c, document: { ...(c.document as object), path: 'data/documents/nope' } }));
-    editLine(p, 'data/records/policies.ndjson', 1, (c) => ({ ...c, parties: [{ contact: 'contact/NOPE4', list: 'advisor' }, { contact: 'contact/Z000001', list: 'advisor' }] }));
-    setRawLine(p, C, 5000, Buffer.concat([Buffer.from('{"ref":"contact/Z004999","kind":"individual","first_name":"'), Buffer.from([0xc3, 0x28, 0xe2, 0x82]), Buffer.from('"}')]));
+    editLine(p, 'data/records/policies.ndjson', 1, (c) => ({
+      ...c,
+      parties: [
+        { contact: 'contact/NOPE4', list: 'advisor' },
+        { contact: 'contact/Z000001', list: 'advisor' },
+      ],
+    }));
+    setRawLine(
+      p,
+      C,
+      5000,
+      Buffer.concat([Buffer.from('{"ref":"contact/Z004999","kind":"individual","first_name":"'), Buffer.from([0xc3, 0x28, 0xe2, 0x82]), Buffer.from('"}')]),
+    );
     cases.push({ name: 'many defects', parts: p });
   }
   {

@@ -67,6 +67,8 @@ describe('directory entries (S1)', () => {
 
   it('S1: an empty directory entry holding no file is refused; one holding a file is allowed', async () => {
     expect(await problems([file, { name: 'bag/data/', data: '', method: 0 }])).toEqual([]);
-    expect(await problems([file, { name: 'bag/empty/', data: '', method: 0 }])).toContain('bag/empty/: is an empty directory entry; only directories holding files are allowed');
+    expect(await problems([file, { name: 'bag/empty/', data: '', method: 0 }])).toContain(
+      'bag/empty/: is an empty directory entry; only directories holding files are allowed',
+    );
   });
 });

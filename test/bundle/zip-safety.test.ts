@@ -81,15 +81,21 @@ describe('zip-level checks (S1, V1)', () => {
   });
 
   it('S1: a drive letter and a NUL in names are refused', async () => {
-    const r = await problemsOf(forgeBag(GOOD_FILES, { extra: [{ name: 'C:/x', data: 'x' }, { name: 'officeport-bundle-test/a\u0000b', data: 'x' }] }));
+    const r = await problemsOf(
+      forgeBag(GOOD_FILES, {
+        extra: [
+          { name: 'C:/x', data: 'x' },
+          { name: 'officeport-bundle-test/a\u0000b', data: 'x' },
+        ],
+      }),
+    );
     expectProblem(r.problems, 'C:/x', /drive letter/);
+    // eslint-disable-next-line no-control-regex -- the NUL byte is what this test looks for
     expectProblem(r.problems, /a\u0000b/, /NUL or control/);
   });
 
   it('S1: a symlink entry is refused', async () => {
-    const r = await problemsOf(
-      forgeBag(GOOD_FILES, { edit: { 'officeport.json': { data: '/etc/passwd', method: 0, externalAttr: (0o120777 << 16) >>> 0 } } }),
-    );
+    const r = await problemsOf(forgeBag(GOOD_FILES, { edit: { 'officeport.json': { data: '/etc/passwd', method: 0, externalAttr: (0o120777 << 16) >>> 0 } } }));
     expect(r.opened).toBe(false);
     expectProblem(r.problems, 'officeport-bundle-test/officeport.json', /symbolic link/);
   });
@@ -103,7 +109,9 @@ describe('zip-level checks (S1, V1)', () => {
 
   it('S1: sizes that lie (declared small, inflates large) stop at the declared size', async () => {
     const big = Buffer.from('{"ref":"contact/C-9"}\n'.repeat(20000));
-    const r = await problemsOf(forgeBag({ ...GOOD_FILES, 'data/records/contacts.ndjson': big }, { edit: { 'data/records/contacts.ndjson': { declaredSize: 100 } } }));
+    const r = await problemsOf(
+      forgeBag({ ...GOOD_FILES, 'data/records/contacts.ndjson': big }, { edit: { 'data/records/contacts.ndjson': { declaredSize: 100 } } }),
+    );
     expect(r.opened).toBe(true);
     expectProblem(r.problems, 'data/records/contacts.ndjson', /inflates past its declared size of 100 bytes/);
   });
@@ -222,7 +230,9 @@ describe('zip-level checks (S1, V1)', () => {
   });
 
   it('S1: an explicit empty directory entry is refused, implied ones are allowed', async () => {
-    const implied = await problemsOf(forgeBag(GOOD_FILES, { extra: [{ name: 'officeport-bundle-test/data/', method: 0, externalAttr: (0o040755 << 16) | 0x10 }] }));
+    const implied = await problemsOf(
+      forgeBag(GOOD_FILES, { extra: [{ name: 'officeport-bundle-test/data/', method: 0, externalAttr: (0o040755 << 16) | 0x10 }] }),
+    );
     expect(implied.problems).toEqual([]);
     const empty = await problemsOf(forgeBag(GOOD_FILES, { extra: [{ name: 'officeport-bundle-test/data/empty/', method: 0 }] }));
     expectProblem(empty.problems, 'officeport-bundle-test/data/empty/', /empty directory entry/);

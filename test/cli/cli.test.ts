@@ -5,6 +5,9 @@ import { VERSION } from '../../src/shared/version.js';
 import { run, tmpDir } from '../helpers/cli.js';
 import { SAMPLES, loadInstallation } from '../helpers/installation.js';
 
+// eslint-disable-next-line no-control-regex -- an ANSI escape (colour) is what these tests look for
+const ANSI = /\u001b\[/;
+
 /** Command names listed in a --help screen ("  officeport set create <name>  ..."). */
 function commandsIn(help: string, prefix: string[]): string[] {
   const re = new RegExp(`^\\s+officeport ${prefix.map((p) => p + ' ').join('')}([a-z][a-z-]*)`, 'gm');
@@ -40,9 +43,9 @@ describe('command line', () => {
     const j = run(['list', 'offices', '--db', db, '--json']);
     expect(JSON.parse(j.stdout).map((o: { id: string }) => o.id)).toContain('O-NORTH');
     const t = run(['list', 'offices', '--db', db], { env: { NO_COLOR: '' } });
-    expect(t.stdout).not.toMatch(/\u001b\[/);
+    expect(t.stdout).not.toMatch(ANSI);
     const e = run(['list', 'offices', '--db', path.join(tmpDir(), 'none.db')]);
-    expect(e.stderr).not.toMatch(/\u001b\[/);
+    expect(e.stderr).not.toMatch(ANSI);
   });
 
   it('C4: usage errors exit 2, refusals exit 1, success 0; one clear message, a stack only with --debug', () => {
@@ -63,7 +66,10 @@ describe('command line', () => {
   it('C4: an output path that cannot be written is a clear refusal (exit 1), not an internal error', () => {
     const file = path.join(tmpDir(), 'a-file');
     fs.writeFileSync(file, 'x');
-    for (const args of [['keygen', '--out', path.join(file, 'k')], ['generate', path.join(file, 'g'), '--contacts', '10']]) {
+    for (const args of [
+      ['keygen', '--out', path.join(file, 'k')],
+      ['generate', path.join(file, 'g'), '--contacts', '10'],
+    ]) {
       const r = run(args);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(/^officeport: cannot use /);

@@ -42,7 +42,9 @@ for (const m of mounts.splice(0)) spawnSync('umount', [m]);
  */
 function runWithoutOverride(args: string[]) {
   const r = spawnSync('setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-all', '--', process.execPath, BIN, ...args], {
-    cwd: '/', env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8',
+    cwd: '/',
+    env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8',
   });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stderr: r.stderr, stdout: r.stdout };
@@ -64,7 +66,7 @@ describe('L10: environment failures', () => {
   it('L10: a foreign SQLite file is refused and left untouched (not switched to WAL)', () => {
     const file = path.join(tmpDir(), 'other-app.db');
     const db = new Database(file);
-    db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES (\'keep me\')');
+    db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('keep me')");
     db.close();
     const before = sha(file);
     const r = run(['list', 'offices', '--db', file]);
@@ -90,7 +92,10 @@ describe('L10: environment failures', () => {
     fs.copyFileSync(source, path.join(dir, 'source.db'));
     expect(spawnSync('mount', ['-o', 'remount,ro', dir]).status).toBe(0);
     const db = path.join(dir, 'source.db');
-    expectNamed(run(['set', 'create', 'Later', '--db', db, '--office', 'North Agency', '--contact', 'C-1001']), /cannot write the installation .*source\.db: it is on a read-only file system/);
+    expectNamed(
+      run(['set', 'create', 'Later', '--db', db, '--office', 'North Agency', '--contact', 'C-1001']),
+      /cannot write the installation .*source\.db: it is on a read-only file system/,
+    );
     expectNamed(run(['list', 'offices', '--db', db]), /read-only file system/);
   });
 
@@ -102,30 +107,63 @@ describe('L10: environment failures', () => {
     // the bundle of an export onto a full disk
     const small = tmpDir();
     expect(mountTmpfs(small, '8k')).toBe(true);
-    const r = run(['export', '--db', source, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
-      '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', path.join(small, 'move.zip')]);
+    const r = run([
+      'export',
+      '--db',
+      source,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--set',
+      'Move to Springfield',
+      '--to-office',
+      'Springfield Agency',
+      '--to-user',
+      'dana',
+      '--out',
+      path.join(small, 'move.zip'),
+    ]);
     expectNamed(r, /the disk is full/);
     expect(fs.readdirSync(small)).toEqual([]);
   });
 
-  it.runIf(isRoot)('L10: a read-only installation (chmod 444, or a folder where -wal cannot be made) and an output folder, for a user who may not write them', () => {
-    const dir = tmpDir();
-    const db = path.join(dir, 'source.db');
-    fs.copyFileSync(source, db);
-    fs.chmodSync(db, 0o444);
-    const set = ['set', 'create', 'Later', '--db', db, '--office', 'North Agency', '--contact', 'C-1001'];
-    expectNamed(runWithoutOverride(set), /cannot write the installation .*source\.db/);
-    fs.chmodSync(db, 0o644);
-    fs.chmodSync(dir, 0o555);
-    expectNamed(runWithoutOverride(set), /its folder .* is read-only for this user \(permission denied\)/);
-    // an output folder the user may not write to
-    fs.chmodSync(dir, 0o755);
-    const out = tmpDir();
-    fs.chmodSync(out, 0o555);
-    const r = runWithoutOverride(['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
-      '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', path.join(out, 'move.zip')]);
-    expectNamed(r, /permission denied/);
-  });
+  it.runIf(isRoot)(
+    'L10: a read-only installation (chmod 444, or a folder where -wal cannot be made) and an output folder, for a user who may not write them',
+    () => {
+      const dir = tmpDir();
+      const db = path.join(dir, 'source.db');
+      fs.copyFileSync(source, db);
+      fs.chmodSync(db, 0o444);
+      const set = ['set', 'create', 'Later', '--db', db, '--office', 'North Agency', '--contact', 'C-1001'];
+      expectNamed(runWithoutOverride(set), /cannot write the installation .*source\.db/);
+      fs.chmodSync(db, 0o644);
+      fs.chmodSync(dir, 0o555);
+      expectNamed(runWithoutOverride(set), /its folder .* is read-only for this user \(permission denied\)/);
+      // an output folder the user may not write to
+      fs.chmodSync(dir, 0o755);
+      const out = tmpDir();
+      fs.chmodSync(out, 0o555);
+      const r = runWithoutOverride([
+        'export',
+        '--db',
+        db,
+        '--office',
+        'North Agency',
+        '--user',
+        'alice',
+        '--set',
+        'Move to Springfield',
+        '--to-office',
+        'Springfield Agency',
+        '--to-user',
+        'dana',
+        '--out',
+        path.join(out, 'move.zip'),
+      ]);
+      expectNamed(r, /permission denied/);
+    },
+  );
 
   it('L10: a full disk, a read-only file system and permission denied while a file is written are named (injected errors)', () => {
     const cases: [string, RegExp][] = [
@@ -138,8 +176,26 @@ describe('L10: environment failures', () => {
     ];
     for (const [code, cause] of cases) {
       const out = path.join(tmpDir(), 'move.zip');
-      const r = run(['export', '--db', source, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
-        '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', out], { env: { OFFICEPORT_FAULT: `throw:bag-partial-written:${code}` } });
+      const r = run(
+        [
+          'export',
+          '--db',
+          source,
+          '--office',
+          'North Agency',
+          '--user',
+          'alice',
+          '--set',
+          'Move to Springfield',
+          '--to-office',
+          'Springfield Agency',
+          '--to-user',
+          'dana',
+          '--out',
+          out,
+        ],
+        { env: { OFFICEPORT_FAULT: `throw:bag-partial-written:${code}` } },
+      );
       expectNamed(r, cause);
       expect(fs.readdirSync(path.dirname(out))).toEqual([]);
     }

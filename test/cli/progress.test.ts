@@ -22,7 +22,23 @@ describe('progress', () => {
     expect(load.code, load.out).toBe(0);
     expect(load.out).toMatch(/\rloading rows \d+/);
     const zip = path.join(dir, 'move.zip');
-    const exp = run(['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'X', '--to-user', 'y', '--out', zip]);
+    const exp = run([
+      'export',
+      '--db',
+      db,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--set',
+      'Move to Springfield',
+      '--to-office',
+      'X',
+      '--to-user',
+      'y',
+      '--out',
+      zip,
+    ]);
     expect(exp.code, exp.stderr).toBe(0);
     const verify = runOnTerminal(['verify', zip]);
     expect(verify.code, verify.out).toBe(0);
@@ -34,6 +50,7 @@ describe('progress', () => {
     const r = run(['load', path.join(SAMPLES, 'source'), '--db', db]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
+    // eslint-disable-next-line no-control-regex -- a carriage return or an ANSI escape is what this test looks for
     expect(r.stdout).not.toMatch(/\r|\u001b\[/);
   });
 });

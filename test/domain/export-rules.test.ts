@@ -103,7 +103,10 @@ describe('export rules', () => {
 
   it('B8: a stub holds identity and a salted hash of the tax id digits, never the tax id', () => {
     const salt = 'ab'.repeat(32);
-    const stub = stubFields({ id: 'E1', kind: 'individual', first_name: 'Eve', last_name: 'E', birth_date: '1990-01-01', tax_id: '444-55-6666', email: 'e@x' }, salt);
+    const stub = stubFields(
+      { id: 'E1', kind: 'individual', first_name: 'Eve', last_name: 'E', birth_date: '1990-01-01', tax_id: '444-55-6666', email: 'e@x' },
+      salt,
+    );
     expect(stub.tax_id_hash).toBe(crypto.createHash('sha256').update(`${salt}:444556666`).digest('hex'));
     expect(taxIdHash(salt, '444556666')).toBe(stub.tax_id_hash);
     expect(Object.keys(stub)).not.toContain('tax_id');
@@ -134,7 +137,11 @@ describe('export rules', () => {
   });
 
   it('X5: a letter with no recipient on either side, or of a kind other than letter, does not go', () => {
-    expect(letterTravels({ kind: 'letter', contact_id: undefined, recipient_contact_id: undefined })).toEqual({ go: false, rule: 'X5', what: 'letters_to_others' });
+    expect(letterTravels({ kind: 'letter', contact_id: undefined, recipient_contact_id: undefined })).toEqual({
+      go: false,
+      rule: 'X5',
+      what: 'letters_to_others',
+    });
     expect(letterTravels({ kind: 'Letter', contact_id: 'C1', recipient_contact_id: 'C1' })).toEqual({ go: false, rule: 'X10', what: 'email_messages' });
   });
 
@@ -159,7 +166,7 @@ describe('export rules', () => {
     expect(() => tally(ex, { go: false, rule: 'X4', what: 'leads' })).toThrow('exclusion X4/leads is not one of docs/bundle-format.md');
   });
 
-  it('X9: the source office\'s own record is its own even when it is also listed among the ancestors; no ancestors, no parent origin', () => {
+  it("X9: the source office's own record is its own even when it is also listed among the ancestors; no ancestors, no parent origin", () => {
     expect(catalogueOrigin('AG', 'AG', ['AG'])).toBe('source_office');
     expect(catalogueOrigin('RES', 'AG', [])).toBeUndefined();
   });
@@ -186,7 +193,10 @@ describe('export rules', () => {
     // a copy: the rows given keep their order
     expect(rows[0]!.list).toBe('b');
     // equal rows keep their order (the sort is stable and says "equal")
-    const twins = [{ contact_id: 'A', list: 'a', role: 'r', n: '1' }, { contact_id: 'A', list: 'a', role: 'r', n: '2' }];
+    const twins = [
+      { contact_id: 'A', list: 'a', role: 'r', n: '1' },
+      { contact_id: 'A', list: 'a', role: 'r', n: '2' },
+    ];
     expect(sortParties(twins).map((r) => r.n)).toEqual(['1', '2']);
     expect(sortParties([...twins].reverse()).map((r) => r.n)).toEqual(['2', '1']);
   });

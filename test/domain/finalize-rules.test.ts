@@ -50,9 +50,7 @@ describe('finalize rules', () => {
   });
 
   it('M1: names each mismatch: installation, office, unknown bundle, tagmanifest hash', () => {
-    expect(receiptMismatches(receipt({ source: { installation_id: 'I-2', office_id: 'O-1' } }), ctx)).toEqual([
-      expect.stringContaining('installation I-2'),
-    ]);
+    expect(receiptMismatches(receipt({ source: { installation_id: 'I-2', office_id: 'O-1' } }), ctx)).toEqual([expect.stringContaining('installation I-2')]);
     expect(receiptMismatches(receipt({ source: { installation_id: 'I-1', office_id: 'O-2' } }), ctx)[0]).toContain('office O-2');
     expect(receiptMismatches(receipt(), { ...ctx, ledger: { ...ctx.ledger, office_id: 'O-9' } })[0]).toContain('exported by office O-9');
     expect(receiptMismatches(receipt(), { ...ctx, ledger: undefined })[0]).toContain('no bundle B-1');
@@ -139,7 +137,7 @@ describe('finalize rules', () => {
     return { head: sc.end(), outcomes, saw: sc.sawOutcomes };
   };
 
-  it('P1: finalize\'s receipt scanner reads in chunks (memory stays flat): outcomes one by one, the head whole, at any chunk boundary', () => {
+  it("P1: finalize's receipt scanner reads in chunks (memory stays flat): outcomes one by one, the head whole, at any chunk boundary", () => {
     const value = {
       receipt_version: 1,
       source: { office_name: 'North "A" [x] {y}', outcomes: ['not', 'these'] },
@@ -159,15 +157,19 @@ describe('finalize rules', () => {
     }
   });
 
-  it('P1: the receipt scanner\'s chunked reading agrees with JSON.parse on generated receipts (property)', () => {
+  it("P1: the receipt scanner's chunked reading agrees with JSON.parse on generated receipts (property)", () => {
     const outcome = fc.record({ ref: fc.string(), outcome: fc.constantFrom('created', 'pending'), reason: fc.option(fc.string(), { nil: undefined }) });
     fc.assert(
-      fc.property(fc.record({ accept_id: fc.string(), outcomes: fc.array(outcome, { maxLength: 8 }), note: fc.jsonValue() }), fc.array(fc.nat(400), { maxLength: 6 }), (v, cuts) => {
-        const text = JSON.stringify(v);
-        const r = scanAll(text, cuts);
-        expect(r.outcomes).toEqual(JSON.parse(text).outcomes);
-        expect(r.head).toEqual({ ...JSON.parse(text), outcomes: [] });
-      }),
+      fc.property(
+        fc.record({ accept_id: fc.string(), outcomes: fc.array(outcome, { maxLength: 8 }), note: fc.jsonValue() }),
+        fc.array(fc.nat(400), { maxLength: 6 }),
+        (v, cuts) => {
+          const text = JSON.stringify(v);
+          const r = scanAll(text, cuts);
+          expect(r.outcomes).toEqual(JSON.parse(text).outcomes);
+          expect(r.head).toEqual({ ...JSON.parse(text), outcomes: [] });
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -180,10 +182,10 @@ describe('finalize rules', () => {
   it('M1: names a session mismatch, every mismatch at once, and the office by id where the receipt gives no name', () => {
     const session = receiptMismatches(receipt({ session_id: 'S-2' }), ctx);
     expect(session).toEqual([expect.stringContaining('export session S-2, the bundle was exported in session S-1')]);
-    const all = receiptMismatches(
-      receipt({ source: { installation_id: 'I-2', office_id: 'O-2' }, tagmanifest_sha256: 'b'.repeat(64), session_id: 'S-2' }),
-      { ...ctx, ledger: { ...ctx.ledger, office_id: 'O-9' } },
-    );
+    const all = receiptMismatches(receipt({ source: { installation_id: 'I-2', office_id: 'O-2' }, tagmanifest_sha256: 'b'.repeat(64), session_id: 'S-2' }), {
+      ...ctx,
+      ledger: { ...ctx.ledger, office_id: 'O-9' },
+    });
     expect(all).toEqual([
       'the receipt answers a bundle of installation I-2, but this installation is I-1',
       'the receipt answers a bundle of office O-2 (O-2), not North (O-1)',
@@ -208,7 +210,8 @@ describe('finalize rules', () => {
       { ref: 'policy/P-1#parties/0', outcome: 'dropped' },
       { ref: 'policy/P-2#parties/1', outcome: 'linked' },
       { ref: 'carrier/K-1', outcome: 'merged' },
-    ] as const) countOutcome(n, o);
+    ] as const)
+      countOutcome(n, o);
     expect(n).toEqual({ created: 2, merged: 1, linked: 0, pending: 1, dropped: 1 });
   });
 
@@ -234,7 +237,12 @@ describe('finalize rules', () => {
 
   it('M1: its cases attached to commissions leave with a moved contact (only those), before the parts of removed records are selected', () => {
     const i = FINALIZE_PLAN.findIndex((s) => s.op === 'with_contact' && s.table === 'pending_cases');
-    expect(FINALIZE_PLAN[i]).toEqual({ op: 'with_contact', table: 'pending_cases', columns: ['primary_contact_id'], onlyIfNamedBy: { table: 'commissions', column: 'case_id' } });
+    expect(FINALIZE_PLAN[i]).toEqual({
+      op: 'with_contact',
+      table: 'pending_cases',
+      columns: ['primary_contact_id'],
+      onlyIfNamedBy: { table: 'commissions', column: 'case_id' },
+    });
     const firstPart = FINALIZE_PLAN.findIndex((s) => s.op === 'with_parent');
     expect(i).toBeLessThan(firstPart);
     // the other removals with a contact take every row naming it
@@ -265,14 +273,21 @@ describe('finalize rules', () => {
   const counts = (over: Partial<FinalizeCounts> = {}): FinalizeCounts => ({ travelled: {}, not_travelled: {}, detached: {}, documents: 0, ...over });
 
   it('M1: the transfer log line counts moved contacts, all removed rows, those that did not travel, and the cut references', () => {
-    const c = counts({ travelled: { contacts: 3, policies: 4 }, not_travelled: { leads: 5, commissions: 2 }, detached: { 'contacts.referred_by_id': 6, 'policies.primary_contact_id': 1 }, documents: 9 });
+    const c = counts({
+      travelled: { contacts: 3, policies: 4 },
+      not_travelled: { leads: 5, commissions: 2 },
+      detached: { 'contacts.referred_by_id': 6, 'policies.primary_contact_id': 1 },
+      documents: 9,
+    });
     expect(totalRemoved(c)).toBe(14);
     expect(summarize(c)).toBe('removed 3 moved contacts, 14 rows in all (7 that did not travel, archived); 7 references of staying records cut');
     expect(summarize(counts({ travelled: { contacts: 1 }, detached: { 'contacts.referred_by_id': 1 } }))).toBe(
       'removed 1 moved contact, 1 rows in all (0 that did not travel, archived); 1 reference of staying records cut',
     );
     // nothing of the contacts table: no moved contact
-    expect(summarize(counts({ not_travelled: { leads: 2 } }))).toBe('removed 0 moved contacts, 2 rows in all (2 that did not travel, archived); 0 references of staying records cut');
+    expect(summarize(counts({ not_travelled: { leads: 2 } }))).toBe(
+      'removed 0 moved contacts, 2 rows in all (2 that did not travel, archived); 0 references of staying records cut',
+    );
     expect(totalRemoved(counts())).toBe(0);
   });
 
@@ -300,7 +315,10 @@ describe('finalize rules', () => {
     ]);
     expect(checkReceiptShape({ ...receipt(), source: null }).map((x) => x.pointer)).toEqual(['/source']);
     for (const h of ['a'.repeat(63), 'a'.repeat(65), `x${'a'.repeat(64)}`, `${'a'.repeat(64)}\n`, 7]) {
-      expect(checkReceiptShape({ ...receipt(), tagmanifest_sha256: h }).map((x) => x.pointer), String(h)).toEqual(['/tagmanifest_sha256']);
+      expect(
+        checkReceiptShape({ ...receipt(), tagmanifest_sha256: h }).map((x) => x.pointer),
+        String(h),
+      ).toEqual(['/tagmanifest_sha256']);
     }
     expect(checkReceiptShape({ ...receipt(), tagmanifest_sha256: '0123456789abcdef'.repeat(4) })).toEqual([]);
   });
@@ -313,7 +331,10 @@ describe('finalize rules', () => {
       { pointer: '/outcomes/2/outcome', message: 'expected one of created, merged, linked, pending, dropped, got "moved"' },
     ]);
     for (const ref of ['contact/', '/C-1', 'Contact/C-1', 'contact C-1', 'xcontact/C-1'.slice(1) + '\n']) {
-      expect(checkOutcomeShape({ ref, outcome: 'created' }, 0).map((x) => x.pointer), ref).toEqual(['/outcomes/0/ref']);
+      expect(
+        checkOutcomeShape({ ref, outcome: 'created' }, 0).map((x) => x.pointer),
+        ref,
+      ).toEqual(['/outcomes/0/ref']);
     }
     for (const outcome of ['created', 'merged', 'linked', 'pending', 'dropped']) expect(checkOutcomeShape({ ref: 'census/E-1', outcome }, 0)).toEqual([]);
     const many = checkReceiptShape({ ...receipt(), outcomes: Array.from({ length: 100 }, () => ({ ref: 1, outcome: 'x' })) });
@@ -348,6 +369,9 @@ describe('finalize rules', () => {
     ]);
     expect(travelled.find((s) => s.table === 'key_relations')!.owner.column).toBe('contact_id');
     expect(travelled.find((s) => s.table === 'employee_census')!.owner.column).toBe('business_id');
-    expect(travelled.find((s) => s.table === 'positions')!.owner).toEqual({ column: 'account_id', via: { table: 'investment_accounts', column: 'primary_contact_id' } });
+    expect(travelled.find((s) => s.table === 'positions')!.owner).toEqual({
+      column: 'account_id',
+      via: { table: 'investment_accounts', column: 'primary_contact_id' },
+    });
   });
 });

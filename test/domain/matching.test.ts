@@ -2,9 +2,7 @@
 // each expectation is one way a small change to src/domain/matching.ts would
 // match the wrong people or miss the right ones (issue 13, mutation testing).
 import { describe, expect, it } from 'vitest';
-import {
-  displayName, identityKey, maskTaxId, normaliseBirthDate, normaliseName, stubTaxHash, taxDigits,
-} from '../../src/domain/matching.js';
+import { displayName, identityKey, maskTaxId, normaliseBirthDate, normaliseName, stubTaxHash, taxDigits } from '../../src/domain/matching.js';
 
 describe('I3 names', () => {
   it('I3: a missing name normalises to nothing, so it never matches', () => {
@@ -25,7 +23,7 @@ describe('I3 names', () => {
     expect(normaliseName('A\u0302\u0301nh')).toBe('anh');
   });
 
-  it("I3: apostrophes, backticks and dots vanish inside a name instead of splitting it", () => {
+  it('I3: apostrophes, backticks and dots vanish inside a name instead of splitting it', () => {
     expect(normaliseName("O'Brien")).toBe('obrien');
     expect(normaliseName('O’Brien')).toBe('obrien');
     expect(normaliseName('O`Brien')).toBe('obrien');

@@ -75,7 +75,16 @@ describe('names (R8 hints)', () => {
     expect(nearestNames('abcd', ['abcz', 'abce'], (n) => n).map((n) => n.name)).toEqual(['abce', 'abcz']);
     expect(nearestNames('abcd', [{ n: 'abcz' }, { n: 'abce' }], (c) => c.n)[0]).toEqual({ item: { n: 'abce' }, name: 'abce', distance: 1 });
     // two candidates bearing the same name (records of two offices) keep their order
-    expect(nearestNames('abcd', [{ n: 'abce', id: 1 }, { n: 'abce', id: 2 }], (c) => c.n).map((c) => c.item.id)).toEqual([1, 2]);
+    expect(
+      nearestNames(
+        'abcd',
+        [
+          { n: 'abce', id: 1 },
+          { n: 'abce', id: 2 },
+        ],
+        (c) => c.n,
+      ).map((c) => c.item.id),
+    ).toEqual([1, 2]);
   });
 
   it('R8: a name equal only after normalising is a hint at distance 0, the first before nearer-by-letters ones', () => {

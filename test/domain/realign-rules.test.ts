@@ -92,13 +92,27 @@ describe('R6: single record plans', () => {
       resourceSiblings: [],
       counts: { [refKey({ table: 'proposals', column: 'product_id' }, 'PL')]: 1 },
     });
-    expect(d.ok && d.value.switches.map((s) => [s.table, s.count])).toEqual([['policies', 0], ['pending_cases', 0], ['proposals', 1]]);
+    expect(d.ok && d.value.switches.map((s) => [s.table, s.count])).toEqual([
+      ['policies', 0],
+      ['pending_cases', 0],
+      ['proposals', 1],
+    ]);
     expect(d.ok && d.value.records[0]!.set).toEqual({ name: 'X_Term', pcm_activity: 'no_pcm_activity' });
   });
   it('R6: a product or rider of another carrier is refused; a service provider has no carrier', () => {
-    const d = planSingleMigration({ local: rec('rider', 'RL', 'AG', 'W', 'CL'), resource: rec('rider', 'RR', 'RES', 'W', 'CR'), resourceSiblings: [], counts: {} });
+    const d = planSingleMigration({
+      local: rec('rider', 'RL', 'AG', 'W', 'CL'),
+      resource: rec('rider', 'RR', 'RES', 'W', 'CR'),
+      resourceSiblings: [],
+      counts: {},
+    });
     expect(!d.ok && d.reason).toMatch(/migrates only within its resource carrier/);
-    const sp = planSingleMigration({ local: rec('service_provider', 'SL', 'AG', 'Lab'), resource: rec('service_provider', 'SR', 'RES', 'Lab'), resourceSiblings: [], counts: {} });
+    const sp = planSingleMigration({
+      local: rec('service_provider', 'SL', 'AG', 'Lab'),
+      resource: rec('service_provider', 'SR', 'RES', 'Lab'),
+      resourceSiblings: [],
+      counts: {},
+    });
     expect(sp.ok && sp.value.switches).toEqual([{ table: 'pending_cases', column: 'service_provider_id', from: 'SL', to: 'SR', count: 0 }]);
   });
 });

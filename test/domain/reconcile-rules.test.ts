@@ -3,8 +3,20 @@
 // entry wrongly, or tell the user something untrue (issue 13, mutation testing).
 import { describe, expect, it } from 'vitest';
 import {
-  checkChoice, comparePlans, contestMatch, decideCensus, decideContact, decideMatch, decideParty, decideRelation,
-  fingerprintRow, MERGE_FIELDS, mergeContact, resolveCatalogue, type Match, type PlannedDecision,
+  checkChoice,
+  comparePlans,
+  contestMatch,
+  decideCensus,
+  decideContact,
+  decideMatch,
+  decideParty,
+  decideRelation,
+  fingerprintRow,
+  MERGE_FIELDS,
+  mergeContact,
+  resolveCatalogue,
+  type Match,
+  type PlannedDecision,
 } from '../../src/domain/reconcile.js';
 
 describe('I3 match order', () => {
@@ -13,8 +25,11 @@ describe('I3 match order', () => {
   });
 
   it('I3 (2): several target contacts with the tax id are ambiguous, before any name match is tried', () => {
-    expect(decideMatch({ taxKey: '1', byTax: ['T-2', 'T-1'], byIdentity: [{ id: 'T-3', taxKey: '1' }] }))
-      .toEqual({ kind: 'ambiguous', via: 'tax_id', candidates: ['T-1', 'T-2'] });
+    expect(decideMatch({ taxKey: '1', byTax: ['T-2', 'T-1'], byIdentity: [{ id: 'T-3', taxKey: '1' }] })).toEqual({
+      kind: 'ambiguous',
+      via: 'tax_id',
+      candidates: ['T-1', 'T-2'],
+    });
   });
 
   it('I3 (3): a name match counts when either side has no tax id, or both have the same one', () => {
@@ -27,10 +42,26 @@ describe('I3 match order', () => {
   });
 
   it('I3 (3): of several name matches, the one with a different tax id is dropped and the other matches', () => {
-    expect(decideMatch({ taxKey: '111', byTax: [], byIdentity: [{ id: 'T-2', taxKey: '222' }, { id: 'T-3', taxKey: '' }] }))
-      .toEqual({ kind: 'match', target_id: 'T-3', via: 'identity' });
-    expect(decideMatch({ taxKey: '', byTax: [], byIdentity: [{ id: 'T-3', taxKey: '' }, { id: 'T-3', taxKey: '' }] }))
-      .toEqual({ kind: 'match', target_id: 'T-3', via: 'identity' });
+    expect(
+      decideMatch({
+        taxKey: '111',
+        byTax: [],
+        byIdentity: [
+          { id: 'T-2', taxKey: '222' },
+          { id: 'T-3', taxKey: '' },
+        ],
+      }),
+    ).toEqual({ kind: 'match', target_id: 'T-3', via: 'identity' });
+    expect(
+      decideMatch({
+        taxKey: '',
+        byTax: [],
+        byIdentity: [
+          { id: 'T-3', taxKey: '' },
+          { id: 'T-3', taxKey: '' },
+        ],
+      }),
+    ).toEqual({ kind: 'match', target_id: 'T-3', via: 'identity' });
   });
 
   it('I3: no match by any route is a new contact', () => {
@@ -47,8 +78,12 @@ describe('L12 contested targets', () => {
   const matched: Match = { kind: 'match', target_id: 'T-1', via: 'identity' };
 
   it('L12: a target contact that other incoming contacts match too is ambiguous, rivals named once each in order', () => {
-    expect(contestMatch(matched, ['contact/C-3', 'contact/C-2', 'contact/C-3']))
-      .toEqual({ kind: 'ambiguous', via: 'contested', candidates: ['T-1'], rivals: ['contact/C-2', 'contact/C-3'] });
+    expect(contestMatch(matched, ['contact/C-3', 'contact/C-2', 'contact/C-3'])).toEqual({
+      kind: 'ambiguous',
+      via: 'contested',
+      candidates: ['T-1'],
+      rivals: ['contact/C-2', 'contact/C-3'],
+    });
   });
 
   it('L12: without rivals, or without a match, nothing is contested', () => {
@@ -74,12 +109,20 @@ describe('I3, I12 ambiguous contacts', () => {
 
   it('I3: an ambiguous contact is created anew, its reason saying how many target contacts match and by what', () => {
     expect(decideContact(byTax)).toEqual({ outcome: 'created', ambiguous: ['T-3', 'T-4'], reason: 'ambiguous: 2 target contacts match by tax id' });
-    expect(decideContact(byName)).toEqual({ outcome: 'created', ambiguous: ['T-3', 'T-4', 'T-5'], reason: 'ambiguous: 3 target contacts match by name and birth date' });
+    expect(decideContact(byName)).toEqual({
+      outcome: 'created',
+      ambiguous: ['T-3', 'T-4', 'T-5'],
+      reason: 'ambiguous: 3 target contacts match by name and birth date',
+    });
   });
 
   it('I12: a plan that picks a candidate merges into it; a plan that says new creates and says the plan settled it', () => {
     expect(decideContact(byName, 'T-5')).toEqual({ outcome: 'merged', target_id: 'T-5', via: 'plan choice among 3 candidates' });
-    expect(decideContact(byName, 'new')).toEqual({ outcome: 'created', ambiguous: ['T-3', 'T-4', 'T-5'], reason: 'ambiguous match settled as new by the plan' });
+    expect(decideContact(byName, 'new')).toEqual({
+      outcome: 'created',
+      ambiguous: ['T-3', 'T-4', 'T-5'],
+      reason: 'ambiguous match settled as new by the plan',
+    });
     expect(decideContact(byName, '')).toMatchObject({ outcome: 'created', reason: 'ambiguous: 3 target contacts match by name and birth date' });
   });
 
@@ -87,17 +130,29 @@ describe('I3, I12 ambiguous contacts', () => {
     expect(checkChoice('contact/C-1', byTax, undefined)).toBeNull();
     expect(checkChoice('contact/C-1', { kind: 'new' }, 'new')).toBeNull();
     expect(checkChoice('contact/C-1', byTax, 'T-4')).toBeNull();
-    expect(checkChoice('contact/C-1', { kind: 'match', target_id: 'T-3', via: 'tax_id' }, 'T-3'))
-      .toBe('contact/C-1: a choice is given but the match is not ambiguous any more');
+    expect(checkChoice('contact/C-1', { kind: 'match', target_id: 'T-3', via: 'tax_id' }, 'T-3')).toBe(
+      'contact/C-1: a choice is given but the match is not ambiguous any more',
+    );
     expect(checkChoice('contact/C-1', byTax, 'T-9')).toBe('contact/C-1: choice "T-9" is not one of the candidates T-3, T-4');
   });
 });
 
 describe('I3 merging', () => {
   const full = {
-    first_name: 'Ann', middle_name: 'Marie', last_name: 'Lee', business_name: 'Lee Bakery', birth_date: '1970-01-02',
-    tax_id: '123-45-6789', gender: 'F', email: 'ann@example.com', phone: '555-0100', street: '1 Main St', city: 'Springfield',
-    state: 'IL', postal_code: '62701', country: 'US',
+    first_name: 'Ann',
+    middle_name: 'Marie',
+    last_name: 'Lee',
+    business_name: 'Lee Bakery',
+    birth_date: '1970-01-02',
+    tax_id: '123-45-6789',
+    gender: 'F',
+    email: 'ann@example.com',
+    phone: '555-0100',
+    street: '1 Main St',
+    city: 'Springfield',
+    state: 'IL',
+    postal_code: '62701',
+    country: 'US',
   };
 
   it('I3: every contact field fills an empty target field', () => {
@@ -106,8 +161,10 @@ describe('I3 merging', () => {
   });
 
   it('I3: a target field counts as empty when missing, null or ""', () => {
-    expect(mergeContact({ phone: null, email: '', street: undefined }, { phone: '1', email: 'a@b', street: 'S' }))
-      .toEqual({ fill: { phone: '1', email: 'a@b', street: 'S' }, conflicts: [] });
+    expect(mergeContact({ phone: null, email: '', street: undefined }, { phone: '1', email: 'a@b', street: 'S' })).toEqual({
+      fill: { phone: '1', email: 'a@b', street: 'S' },
+      conflicts: [],
+    });
   });
 
   it('I3: an empty incoming field neither fills nor conflicts', () => {
@@ -126,7 +183,9 @@ describe('I3 merging', () => {
   it('I3: names conflict only when their normalised forms differ; tax ids only when their digits differ', () => {
     expect(mergeContact({ business_name: 'Lee Bakery, LLC' }, { business_name: 'LEE BAKERY LLC' }).conflicts).toEqual([]);
     expect(mergeContact({ middle_name: 'Marie' }, { middle_name: 'Maria' }).conflicts).toEqual([{ field: 'middle_name', target: 'Marie', incoming: 'Maria' }]);
-    expect(mergeContact({ tax_id: '123-45-6789' }, { tax_id: '123-45-6780' }).conflicts).toEqual([{ field: 'tax_id', target: '123-45-6789', incoming: '123-45-6780' }]);
+    expect(mergeContact({ tax_id: '123-45-6789' }, { tax_id: '123-45-6780' }).conflicts).toEqual([
+      { field: 'tax_id', target: '123-45-6789', incoming: '123-45-6780' },
+    ]);
     // a tax id is not a name: the letters around it do not make it equal
     expect(mergeContact({ tax_id: 'A123' }, { tax_id: 'a123' }).conflicts).toEqual([]);
     expect(mergeContact({ tax_id: '12-3' }, { tax_id: '12 4' }).conflicts).toHaveLength(1);
@@ -139,30 +198,38 @@ describe('I4, I6, I7 entries that need their contacts', () => {
   const waiting = (why: string) => ({ present: false as const, why, waiting: true });
 
   it('I4: a dropped party entry names its list, its role when it has one, and why', () => {
-    expect(decideParty(gone('contact/C-9 is not present'), 'advisor', 'writing_agent'))
-      .toEqual({ outcome: 'dropped', reason: 'party entry (list advisor, role writing_agent): contact/C-9 is not present' });
-    expect(decideParty(gone('contact/C-9 is not present'), 'owner', undefined))
-      .toEqual({ outcome: 'dropped', reason: 'party entry (list owner): contact/C-9 is not present' });
+    expect(decideParty(gone('contact/C-9 is not present'), 'advisor', 'writing_agent')).toEqual({
+      outcome: 'dropped',
+      reason: 'party entry (list advisor, role writing_agent): contact/C-9 is not present',
+    });
+    expect(decideParty(gone('contact/C-9 is not present'), 'owner', undefined)).toEqual({
+      outcome: 'dropped',
+      reason: 'party entry (list owner): contact/C-9 is not present',
+    });
   });
 
   it('L8: a party entry whose contact still waits in the inbox waits too', () => {
-    expect(decideParty(waiting('contact/C-9 is pending'), 'owner', 'insured'))
-      .toEqual({ outcome: 'pending', reason: 'party entry (list owner, role insured): contact/C-9 is pending' });
+    expect(decideParty(waiting('contact/C-9 is pending'), 'owner', 'insured')).toEqual({
+      outcome: 'pending',
+      reason: 'party entry (list owner, role insured): contact/C-9 is pending',
+    });
   });
 
   it('I6: a relation missing contacts names each missing one, and says when it waits for a later bundle', () => {
-    expect(decideRelation(gone('contact/C-1 is not present'), gone('contact/C-2 is not present'), false))
-      .toEqual({ outcome: 'dropped', reason: 'contact/C-1 is not present; contact/C-2 is not present' });
-    expect(decideRelation(gone('contact/C-1 is not present'), here('T-2'), true))
-      .toEqual({ outcome: 'pending', reason: 'waiting for a later bundle of the session: contact/C-1 is not present' });
+    expect(decideRelation(gone('contact/C-1 is not present'), gone('contact/C-2 is not present'), false)).toEqual({
+      outcome: 'dropped',
+      reason: 'contact/C-1 is not present; contact/C-2 is not present',
+    });
+    expect(decideRelation(gone('contact/C-1 is not present'), here('T-2'), true)).toEqual({
+      outcome: 'pending',
+      reason: 'waiting for a later bundle of the session: contact/C-1 is not present',
+    });
     expect(decideRelation(here('T-1'), gone('contact/C-2 is not present'), false)).toEqual({ outcome: 'dropped', reason: 'contact/C-2 is not present' });
   });
 
   it('I7: a census row needs its business too, and says which contact is missing', () => {
-    expect(decideCensus(gone('contact/B-1 is not present'), here('E')))
-      .toEqual({ outcome: 'dropped', reason: 'business contact/B-1 is not present' });
-    expect(decideCensus(here('B'), gone('contact/E-1 is not present')))
-      .toEqual({ outcome: 'dropped', reason: 'employee contact/E-1 is not present' });
+    expect(decideCensus(gone('contact/B-1 is not present'), here('E'))).toEqual({ outcome: 'dropped', reason: 'business contact/B-1 is not present' });
+    expect(decideCensus(here('B'), gone('contact/E-1 is not present'))).toEqual({ outcome: 'dropped', reason: 'employee contact/E-1 is not present' });
   });
 
   it('L8: a census row waits only while every missing contact waits in the inbox', () => {
@@ -201,42 +268,46 @@ describe('I12 fingerprints and plan comparison', () => {
   const created = (ref: string, extra: Partial<PlannedDecision> = {}): PlannedDecision => ({ ref, outcome: 'created', ...extra });
 
   it('I12: records that left the import or joined it since the plan are named', () => {
-    expect(comparePlans([created('contact/C-1'), created('contact/C-2')], [created('contact/C-2'), { ref: 'contact/C-3', outcome: 'merged', target_id: 'T-3' }])).toEqual([
-      'contact/C-1: in the plan but no longer part of this import',
-      'contact/C-3: now merged T-3, not in the plan',
-    ]);
+    expect(
+      comparePlans([created('contact/C-1'), created('contact/C-2')], [created('contact/C-2'), { ref: 'contact/C-3', outcome: 'merged', target_id: 'T-3' }]),
+    ).toEqual(['contact/C-1: in the plan but no longer part of this import', 'contact/C-3: now merged T-3, not in the plan']);
   });
 
-  it('I12: the plan\'s choice for an ambiguous contact is what the fresh plan is compared with', () => {
+  it("I12: the plan's choice for an ambiguous contact is what the fresh plan is compared with", () => {
     const amb = { candidates: ['T-3', 'T-4'] };
     const filed = [created('contact/C-1', { ...amb, choice: 'T-4' })];
     expect(comparePlans(filed, [{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-4', ...amb }])).toEqual([]);
-    expect(comparePlans(filed, [{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-3', ...amb }]))
-      .toEqual(['contact/C-1: planned created, now merged T-3']);
+    expect(comparePlans(filed, [{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-3', ...amb }])).toEqual([
+      'contact/C-1: planned created, now merged T-3',
+    ]);
     expect(comparePlans([created('contact/C-1', { ...amb, choice: 'new' })], [created('contact/C-1', amb)])).toEqual([]);
     // "new" overrules a filed merge, as any choice overrules the filed outcome
     expect(comparePlans([{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-3', choice: 'new' }], [created('contact/C-1')])).toEqual([]);
   });
 
-  it('I12: a created record\'s target id is not compared; a merged one\'s is', () => {
+  it("I12: a created record's target id is not compared; a merged one's is", () => {
     expect(comparePlans([created('contact/C-1', { target_id: 'T-1' })], [created('contact/C-1', { target_id: 'T-2' })])).toEqual([]);
-    expect(comparePlans([{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-1' }], [{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-2' }]))
-      .toEqual(['contact/C-1: planned merged T-1, now merged T-2']);
-    expect(comparePlans([{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-1' }], [created('contact/C-1', { target_id: 'T-1' })]))
-      .toEqual(['contact/C-1: planned merged T-1, now created']);
+    expect(comparePlans([{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-1' }], [{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-2' }])).toEqual([
+      'contact/C-1: planned merged T-1, now merged T-2',
+    ]);
+    expect(comparePlans([{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-1' }], [created('contact/C-1', { target_id: 'T-1' })])).toEqual([
+      'contact/C-1: planned merged T-1, now created',
+    ]);
   });
 
   it('I12: changed candidates of a still-ambiguous contact are named; a side without candidates is not compared', () => {
-    expect(comparePlans([created('contact/C-1', { candidates: ['T-3', 'T-4'] })], [created('contact/C-1', { candidates: ['T-3', 'T-5'] })]))
-      .toEqual(['contact/C-1: candidates were T-3, T-4, now T-3, T-5']);
+    expect(comparePlans([created('contact/C-1', { candidates: ['T-3', 'T-4'] })], [created('contact/C-1', { candidates: ['T-3', 'T-5'] })])).toEqual([
+      'contact/C-1: candidates were T-3, T-4, now T-3, T-5',
+    ]);
     expect(comparePlans([created('contact/C-1', { candidates: ['T-3'] })], [created('contact/C-1')])).toEqual([]);
     expect(comparePlans([created('contact/C-1')], [created('contact/C-1', { candidates: ['T-3'] })])).toEqual([]);
   });
 
   it('I12: a changed target row is named; one the fresh plan no longer rests on is not', () => {
     const merged = (fingerprints: Record<string, string>): PlannedDecision => ({ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-1', fingerprints });
-    expect(comparePlans([merged({ 'T-1': 'aa', 'T-2': 'bb' })], [merged({ 'T-1': 'aa', 'T-2': 'cc' })]))
-      .toEqual(['contact/C-1: target record T-2 changed since the plan was made']);
+    expect(comparePlans([merged({ 'T-1': 'aa', 'T-2': 'bb' })], [merged({ 'T-1': 'aa', 'T-2': 'cc' })])).toEqual([
+      'contact/C-1: target record T-2 changed since the plan was made',
+    ]);
     expect(comparePlans([merged({ 'T-1': 'aa' })], [merged({})])).toEqual([]);
     expect(comparePlans([merged({ 'T-1': 'aa' })], [{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-1' }])).toEqual([]);
     expect(comparePlans([{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-1' }], [merged({ 'T-1': 'aa' })])).toEqual([]);

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { identityKey, maskTaxId, normaliseName, stubTaxHash, taxDigits } from '../../src/domain/matching.js';
 import {
-  checkChoice, comparePlans, decideCensus, decideContact, decideMatch, decideParty, decideRelation, fingerprintRow,
-  mergeContact, resolveCatalogue,
+  checkChoice,
+  comparePlans,
+  decideCensus,
+  decideContact,
+  decideMatch,
+  decideParty,
+  decideRelation,
+  fingerprintRow,
+  mergeContact,
+  resolveCatalogue,
 } from '../../src/domain/reconcile.js';
 
 describe('matching normalisation', () => {
@@ -34,7 +42,11 @@ describe('matching normalisation', () => {
 
 describe('I3 match decisions', () => {
   it('I3 (1): an earlier import of the same source record wins over everything else', () => {
-    expect(decideMatch({ mapped: 'T-9', taxKey: '1', byTax: ['T-1'], byIdentity: [{ id: 'T-2', taxKey: '' }] })).toEqual({ kind: 'match', target_id: 'T-9', via: 'import_map' });
+    expect(decideMatch({ mapped: 'T-9', taxKey: '1', byTax: ['T-1'], byIdentity: [{ id: 'T-2', taxKey: '' }] })).toEqual({
+      kind: 'match',
+      target_id: 'T-9',
+      via: 'import_map',
+    });
   });
   it('I3 (2): the same tax id matches before names', () => {
     expect(decideMatch({ taxKey: '1', byTax: ['T-1'], byIdentity: [{ id: 'T-2', taxKey: '' }] })).toEqual({ kind: 'match', target_id: 'T-1', via: 'tax_id' });
@@ -46,7 +58,14 @@ describe('I3 match decisions', () => {
     expect(decideMatch({ taxKey: '111', byTax: [], byIdentity: [{ id: 'T-2', taxKey: '222' }] })).toEqual({ kind: 'new' });
   });
   it('I3: several candidates are ambiguous and the contact is created anew', () => {
-    const m = decideMatch({ taxKey: '', byTax: [], byIdentity: [{ id: 'T-4', taxKey: '' }, { id: 'T-3', taxKey: '' }] });
+    const m = decideMatch({
+      taxKey: '',
+      byTax: [],
+      byIdentity: [
+        { id: 'T-4', taxKey: '' },
+        { id: 'T-3', taxKey: '' },
+      ],
+    });
     expect(m).toEqual({ kind: 'ambiguous', via: 'identity', candidates: ['T-3', 'T-4'] });
     const d = decideContact(m);
     expect(d.outcome).toBe('created');
@@ -95,7 +114,10 @@ describe('I4-I7 entry decisions', () => {
   it('I7, L8: decideCensus, as the planner asks it for a census row that waited in the inbox: it needs its employee present', () => {
     const biz = { present: true as const, target_id: 'B' };
     expect(decideCensus(biz, { present: true, target_id: 'E' })).toEqual({ outcome: 'created', business_id: 'B', employee_id: 'E' });
-    expect(decideCensus(biz, { present: false, why: 'contact/C-9 is not present' })).toMatchObject({ outcome: 'dropped', reason: expect.stringMatching(/employee/) });
+    expect(decideCensus(biz, { present: false, why: 'contact/C-9 is not present' })).toMatchObject({
+      outcome: 'dropped',
+      reason: expect.stringMatching(/employee/),
+    });
   });
 });
 

@@ -6,8 +6,23 @@ import { SAMPLES, loadInstallation } from '../helpers/installation.js';
 
 const ID = '6f0a3c1e-2b4d-4e8f-9a7b-5c3d2e1f0a9b';
 const base = (db: string, out: string) => [
-  'export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--to-office', 'Springfield Agency', '--to-user', 'dana',
-  '--bundle-id', ID, '--created-at', '2026-01-02T03:04:05Z', '--out', out,
+  'export',
+  '--db',
+  db,
+  '--office',
+  'North Agency',
+  '--user',
+  'alice',
+  '--to-office',
+  'Springfield Agency',
+  '--to-user',
+  'dana',
+  '--bundle-id',
+  ID,
+  '--created-at',
+  '2026-01-02T03:04:05Z',
+  '--out',
+  out,
 ];
 
 describe('export with a bundle id the ledger already knows', () => {

@@ -43,7 +43,19 @@ describe('the bundle', () => {
   it('B2: officeport.json names format, version, ids, time, tool, source, target, counts, exclusions and salt', () => {
     const h = readHeader(bag);
     expect(Object.keys(h)).toEqual([
-      'format', 'format_version', 'bundle_id', 'session_id', 'created_at', 'tool_version', 'source', 'target', 'selection', 'counts', 'exclusions', 'stub_salt', 'receipt_key',
+      'format',
+      'format_version',
+      'bundle_id',
+      'session_id',
+      'created_at',
+      'tool_version',
+      'source',
+      'target',
+      'selection',
+      'counts',
+      'exclusions',
+      'stub_salt',
+      'receipt_key',
     ]);
     expect(h).toMatchObject({
       format: 'officeport-bundle',
@@ -51,7 +63,14 @@ describe('the bundle', () => {
       bundle_id: BUNDLE_ID,
       session_id: BUNDLE_ID,
       created_at: CREATED_AT,
-      source: { installation_id: 'inst-fixture-0001', installation_name: 'Fixture Installation', office_id: 'AG', office_name: 'Fixture Agency', user_id: 'U-EXP', username: 'exp' },
+      source: {
+        installation_id: 'inst-fixture-0001',
+        installation_name: 'Fixture Installation',
+        office_id: 'AG',
+        office_name: 'Fixture Agency',
+        user_id: 'U-EXP',
+        username: 'exp',
+      },
       target: { office: 'TG', user: 'imp' },
       selection: { mode: 'set', set: 'Move' },
     });
@@ -131,9 +150,14 @@ describe('the bundle', () => {
     expect(files).toEqual(filesUnder(GOLDEN));
     // officeport.json carries this installation's receipt key, and the tag manifest its hash
     const perInstallation = ['officeport.json', 'tagmanifest-sha256.txt'];
-    for (const f of files.filter((x) => !perInstallation.includes(x))) expect(fs.readFileSync(path.join(bag, f)).equals(fs.readFileSync(path.join(GOLDEN, f))), f).toBe(true);
+    for (const f of files.filter((x) => !perInstallation.includes(x)))
+      expect(fs.readFileSync(path.join(bag, f)).equals(fs.readFileSync(path.join(GOLDEN, f))), f).toBe(true);
     expect(keyless(path.join(bag, 'officeport.json'))).toBe(keyless(path.join(GOLDEN, 'officeport.json')));
-    const tags = (dir: string) => fs.readFileSync(path.join(dir, 'tagmanifest-sha256.txt'), 'utf8').split('\n').filter((l) => !l.endsWith(' officeport.json'));
+    const tags = (dir: string) =>
+      fs
+        .readFileSync(path.join(dir, 'tagmanifest-sha256.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => !l.endsWith(' officeport.json'));
     expect(tags(bag)).toEqual(tags(GOLDEN));
   });
 
@@ -151,7 +175,10 @@ describe('the bundle', () => {
         '{"ref":"contact/B1","kind":"business","business_name":"Biz Co","tax_id":"12-3456789"}\n',
     );
     // B8: stubs carry names and birth date, and a salted hash instead of any tax id the source holds
-    const stubs = golden('data/records/stubs.ndjson').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    const stubs = golden('data/records/stubs.ndjson')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
     expect(stubs.map((x) => [x.ref, x.first_name, x.last_name, x.birth_date, Boolean(x.tax_id_hash)])).toEqual([
       ['contact/A3', 'Cy', 'Gamma', '1960-05-06', true],
       ['contact/ADV', 'Adam', 'Advisor', '1965-07-08', false],
@@ -161,8 +188,14 @@ describe('the bundle', () => {
     expect(golden('data/records/stubs.ndjson')).not.toMatch(/333-44-5555|444-55-6666|333445555|444556666/);
     // the bag: BagIt 1.0, both manifests the sha256 of the golden files, Payload-Oxum their size and number
     expect(golden('bagit.txt')).toBe('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n');
-    const hash = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(path.join(GOLDEN, f))).digest('hex');
-    const payload = filesUnder(GOLDEN).filter((f) => f.startsWith('data/')).sort();
+    const hash = (f: string) =>
+      crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(GOLDEN, f)))
+        .digest('hex');
+    const payload = filesUnder(GOLDEN)
+      .filter((f) => f.startsWith('data/'))
+      .sort();
     expect(golden('manifest-sha256.txt')).toBe(payload.map((f) => `${hash(f)}  ${f}\n`).join(''));
     const tags = ['bag-info.txt', 'bagit.txt', 'manifest-sha256.txt', 'officeport.json'];
     expect(golden('tagmanifest-sha256.txt')).toBe(tags.map((f) => `${hash(f)}  ${f}\n`).join(''));
@@ -188,7 +221,10 @@ describe('the bundle', () => {
     expect(h.stub_salt).toBe(saltForBundle(BUNDLE_ID));
     const e1 = readRecords(bag, 'stubs').find((s) => s.ref === 'contact/E1')!;
     expect(e1.tax_id_hash).toBe(crypto.createHash('sha256').update(`${h.stub_salt}:444556666`).digest('hex'));
-    const all = fs.readdirSync(path.join(bag, 'data/records')).map((f) => fs.readFileSync(path.join(bag, 'data/records', f), 'utf8')).join('');
+    const all = fs
+      .readdirSync(path.join(bag, 'data/records'))
+      .map((f) => fs.readFileSync(path.join(bag, 'data/records', f), 'utf8'))
+      .join('');
     for (const taxId of ['444-55-6666', '444556666', '333-44-5555', '333445555']) expect(all).not.toContain(taxId);
     const fresh = [exportWith(db), exportWith(db)].map((r) => readHeader(unzipBundle(r.out)).stub_salt);
     expect(fresh[0]).not.toBe(fresh[1]);

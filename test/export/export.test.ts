@@ -65,7 +65,11 @@ describe('X2 selection', () => {
     expect(refs(unzipBundle(r.out), 'contacts')).toEqual(['contact/A2']);
   });
   it('X2: an unknown set, an empty set and a contact of another office are errors', () => {
-    for (const extra of [['--set', 'Nope'], ['--set', 'Empty'], ['--contact', 'O1']]) {
+    for (const extra of [
+      ['--set', 'Nope'],
+      ['--set', 'Empty'],
+      ['--contact', 'O1'],
+    ]) {
       const r = exportWith(db, extra);
       expect(r.code, extra.join(' ')).toBe(1);
       expect(fs.existsSync(r.out)).toBe(false);
@@ -141,14 +145,29 @@ describe('X3-X10 what travels', () => {
     expect(byRef(bag, 'policies', 'policy/P-1').riders).toEqual([{ rider: 'rider/RD-R', amount: '1000.00' }]);
   });
   it('X10: what never travels is absent and counted by rule', () => {
-    const all = fs.readdirSync(path.join(bag, 'data/records')).map((f) => fs.readFileSync(path.join(bag, 'data/records', f), 'utf8')).join('');
+    const all = fs
+      .readdirSync(path.join(bag, 'data/records'))
+      .map((f) => fs.readFileSync(path.join(bag, 'data/records', f), 'utf8'))
+      .join('');
     for (const word of ['custom', 'asset_allocation', 'performance', 'referred_by', 'LD-1', 'EV-1', 'PP-1', 'CM-1', 'K-2', 'L-3', 'golf'])
       expect(all, word).not.toContain(word);
     expect(readHeader(bag).exclusions.X10).toEqual({
-      leads: 1, referral_links: 1, set_memberships: 3, event_invitations: 1, email_messages: 1,
-      contact_custom_data: 1, business_custom_data: 1, policy_custom_data: 1, annuity_custom_data: 1,
-      account_custom_data: 1, position_custom_data: 1, proposals: 1, asset_allocation: 1, performance_data: 1,
-      commissions: 2, cases_attached_to_commissions: 1,
+      leads: 1,
+      referral_links: 1,
+      set_memberships: 3,
+      event_invitations: 1,
+      email_messages: 1,
+      contact_custom_data: 1,
+      business_custom_data: 1,
+      policy_custom_data: 1,
+      annuity_custom_data: 1,
+      account_custom_data: 1,
+      position_custom_data: 1,
+      proposals: 1,
+      asset_allocation: 1,
+      performance_data: 1,
+      commissions: 2,
+      cases_attached_to_commissions: 1,
     });
   });
 });
@@ -164,14 +183,24 @@ describe('X11, X12 the installation and the file', () => {
     expect(run(['dump', after, '--db', fresh]).code).toBe(0);
     for (const f of fs.readdirSync(before).filter((x) => x.endsWith('.csv')))
       expect(fs.readFileSync(path.join(after, f), 'utf8'), f).toBe(fs.readFileSync(path.join(before, f), 'utf8'));
-    const tagmanifest = crypto.createHash('sha256').update(fs.readFileSync(path.join(unzipBundle(r.out), 'tagmanifest-sha256.txt'))).digest('hex');
+    const tagmanifest = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(unzipBundle(r.out), 'tagmanifest-sha256.txt')))
+      .digest('hex');
     const conn = new Database(fresh, { readonly: true });
     const ledger = conn.prepare(`SELECT * FROM export_ledger`).all() as Rec[];
     const session = conn.prepare(`SELECT contact_id FROM export_session_contacts ORDER BY contact_id`).pluck().all();
     const log = conn.prepare(`SELECT action, bundle_id FROM transfer_log`).all();
     conn.close();
     expect(ledger).toHaveLength(1);
-    expect(ledger[0]).toMatchObject({ bundle_id: '6d1c0d9e-0000-4000-8000-000000000001', office_id: 'AG', user_id: 'U-EXP', target_office: 'TG', target_user: 'imp', tagmanifest_sha256: tagmanifest });
+    expect(ledger[0]).toMatchObject({
+      bundle_id: '6d1c0d9e-0000-4000-8000-000000000001',
+      office_id: 'AG',
+      user_id: 'U-EXP',
+      target_office: 'TG',
+      target_user: 'imp',
+      tagmanifest_sha256: tagmanifest,
+    });
     expect(JSON.parse(ledger[0]!.counts).contacts).toBe(3);
     expect(session).toEqual(['A1', 'A2', 'B1']);
     expect(log).toEqual([{ action: 'export', bundle_id: '6d1c0d9e-0000-4000-8000-000000000001' }]);

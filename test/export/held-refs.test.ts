@@ -50,7 +50,12 @@ describe('the refs a bundle held', () => {
     for (const sizes of [[1], [7, 3], [64], [TEXT.length]]) {
       const got = await held([
         { path: 'data/records/contacts.ndjson', source: () => cut(TEXT, sizes) },
-        { path: 'data/records/policies.ndjson', source: async function* () { yield* cut(Buffer.from('{"ref":"policy/P-1"}\n{"ref":"policy/P-2"}', 'utf8'), sizes); } },
+        {
+          path: 'data/records/policies.ndjson',
+          source: async function* () {
+            yield* cut(Buffer.from('{"ref":"policy/P-1"}\n{"ref":"policy/P-2"}', 'utf8'), sizes);
+          },
+        },
         { path: 'data/records/stubs.ndjson', source: () => cut(bytes, sizes) },
         { path: 'data/records/carriers.ndjson', source: () => ['{"ref":"carrier/CA-1"}\n'] },
       ]);

@@ -19,7 +19,9 @@ describe('recordBuilder', () => {
       const extra = fc.record(
         {
           ...Object.fromEntries(fieldNames.slice(0, 3).map((n) => [n, cell])),
-          ...Object.fromEntries(NESTED_FIELDS[type].map((k) => [k, fc.oneof(fc.constant([]), fc.constant(undefined), fc.constant([buildParty('c1', 'advisor', 'r', null)]))])),
+          ...Object.fromEntries(
+            NESTED_FIELDS[type].map((k) => [k, fc.oneof(fc.constant([]), fc.constant(undefined), fc.constant([buildParty('c1', 'advisor', 'r', null)]))]),
+          ),
         },
         { requiredKeys: [] },
       );

@@ -54,7 +54,12 @@ describe('recordSql', () => {
     const insert = db.prepare(`INSERT INTO t VALUES (${cols.map(() => '?').join(', ')})`);
     insert.run('P1', ...cols.slice(1).map((c) => (c === 'policy_number' ? Buffer.from('ab') : `${c}-v`)));
     insert.run('P2', ...cols.slice(1).map((c) => `${c} "q"`));
-    expect(db.prepare(`SELECT ${recordSql(type)} FROM t t ORDER BY id`).pluck().all()[0]).toBeNull();
+    expect(
+      db
+        .prepare(`SELECT ${recordSql(type)} FROM t t ORDER BY id`)
+        .pluck()
+        .all()[0],
+    ).toBeNull();
     db.exec(`ALTER TABLE t RENAME TO policies`);
     const parties = [buildParty('C1', 'advisor', 'agent', null)];
     const q: TypeQuery = { from: 'FROM policies t', order: 't.id' };

@@ -10,7 +10,9 @@ import { exportWith, loadedDb, readHeader, readRecords, refs, unzipBundle } from
 
 const SRC = path.join(ROOT, 'samples/source');
 const csv = (f: string): Record<string, string>[] =>
-  fs.existsSync(path.join(SRC, f)) ? Papa.parse<Record<string, string>>(fs.readFileSync(path.join(SRC, f), 'utf8'), { header: true, skipEmptyLines: true }).data : [];
+  fs.existsSync(path.join(SRC, f))
+    ? Papa.parse<Record<string, string>>(fs.readFileSync(path.join(SRC, f), 'utf8'), { header: true, skipEmptyLines: true }).data
+    : [];
 
 const SAMPLE = ['--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'Springfield Agency', '--to-user', 'dana'];
 
@@ -26,7 +28,11 @@ beforeAll(() => {
   zip = r.out;
   bag = unzipBundle(zip);
   const set = csv('sets.csv').find((s) => s.name === 'Move to Springfield')!;
-  members = new Set(csv('set_members.csv').filter((m) => m.set_id === set.id).map((m) => m.contact_id!));
+  members = new Set(
+    csv('set_members.csv')
+      .filter((m) => m.set_id === set.id)
+      .map((m) => m.contact_id!),
+  );
 });
 
 describe('export of the samples', () => {
@@ -38,10 +44,18 @@ describe('export of the samples', () => {
   });
 
   it('X3, X10: policies and accounts of the members go; cases attached to commissions do not', () => {
-    const ids = (rows: Record<string, string>[]) => rows.filter((r) => members.has(r.primary_contact_id!)).map((r) => r.id!).sort();
+    const ids = (rows: Record<string, string>[]) =>
+      rows
+        .filter((r) => members.has(r.primary_contact_id!))
+        .map((r) => r.id!)
+        .sort();
     expect(refs(bag, 'policies')).toEqual(ids(csv('policies.csv')).map((id) => `policy/${id}`));
     expect(refs(bag, 'investment_accounts')).toEqual(ids(csv('investment_accounts.csv')).map((id) => `account/${id}`));
-    const attached = new Set(csv('commissions.csv').map((c) => c.case_id).filter(Boolean));
+    const attached = new Set(
+      csv('commissions.csv')
+        .map((c) => c.case_id)
+        .filter(Boolean),
+    );
     const cases = ids(csv('pending_cases.csv'));
     expect(refs(bag, 'pending_cases')).toEqual(cases.filter((id) => !attached.has(id)).map((id) => `case/${id}`));
     expect(readHeader(bag).exclusions.X10.cases_attached_to_commissions).toBe(cases.filter((id) => attached.has(id)).length);
@@ -64,7 +78,9 @@ describe('export of the samples', () => {
 
   it('X8, B8: every listed contact not exported is a stub, and no stub holds a tax id', () => {
     const policies = new Set(refs(bag, 'policies').map((r) => r.slice('policy/'.length)));
-    const listed = csv('policy_parties.csv').filter((p) => policies.has(p.policy_id!)).map((p) => p.contact_id!);
+    const listed = csv('policy_parties.csv')
+      .filter((p) => policies.has(p.policy_id!))
+      .map((p) => p.contact_id!);
     const stubs = new Set(refs(bag, 'stubs'));
     const notExported = listed.filter((id) => !members.has(id));
     expect(notExported.length, 'the sample lists contacts on exported policies that are not exported').toBeGreaterThan(0);
@@ -76,7 +92,9 @@ describe('export of the samples', () => {
   });
 
   it('X9: catalogue records of North Agency are source_office, of Lakeside Resource parent_office', () => {
-    const owner = new Map([...csv('carriers.csv'), ...csv('products.csv'), ...csv('riders.csv'), ...csv('service_providers.csv')].map((r) => [r.id!, r.office_id!]));
+    const owner = new Map(
+      [...csv('carriers.csv'), ...csv('products.csv'), ...csv('riders.csv'), ...csv('service_providers.csv')].map((r) => [r.id!, r.office_id!]),
+    );
     for (const type of ['carriers', 'products', 'riders', 'service_providers']) {
       for (const r of readRecords(bag, type)) {
         const id = (r.ref as string).split('/')[1]!;

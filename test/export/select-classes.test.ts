@@ -117,11 +117,16 @@ async function expectSame(fill: Fill): Promise<void> {
 describe('export selection by class', () => {
   it('X5, X6, X3: the per-class selection chooses what the export-rules functions choose row by row, for every combination they tell apart', async () => {
     const letters: Fill['letters'] = [];
-    for (const kind of ['letter', 'email', 'fax'])
-      for (const c of IN_BUNDLE.slice(0, 2)) for (const r of MAYBE_ID) letters.push([kind, c, r]);
+    for (const kind of ['letter', 'email', 'fax']) for (const c of IN_BUNDLE.slice(0, 2)) for (const r of MAYBE_ID) letters.push([kind, c, r]);
     const relations: Fill['relations'] = [];
     for (const a of IDS) for (const b of MAYBE_ID) relations.push([a, b]);
-    const cases: Fill['cases'] = IN_BUNDLE.flatMap((c) => [[c, true], [c, false]] as [string, boolean][]);
+    const cases: Fill['cases'] = IN_BUNDLE.flatMap(
+      (c) =>
+        [
+          [c, true],
+          [c, false],
+        ] as [string, boolean][],
+    );
     const fill = { letters, relations, cases };
     await expectSame(fill);
     // The fill reaches both outcomes of every rule, so a rule decided wrongly for any class shows.

@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../../src/bundle/bag-reader.js';
 import { exportSample, handReceipt, writeJson } from '../fixtures/finalize/hand-receipt.js';
-import { run, tmpDir } from '../helpers/cli.js';
+import { run } from '../helpers/cli.js';
 import { SAMPLES } from '../helpers/installation.js';
 
 type Row = Record<string, string>;
@@ -70,7 +70,9 @@ async function readArchive(file: string): Promise<{ files: Record<string, Row[]>
 const keyOf = (r: Row) => (r.id !== undefined ? `id:${r.id}` : JSON.stringify(Object.entries(r).sort()));
 const canon = (r: Row) => JSON.stringify(Object.entries(r).sort());
 
-async function finalizeAndCompare(receiptOf: (bundle: string, dir: string, db: string) => Promise<string>): Promise<{ removed: number; detached: number; tables: string[] }> {
+async function finalizeAndCompare(
+  receiptOf: (bundle: string, dir: string, db: string) => Promise<string>,
+): Promise<{ removed: number; detached: number; tables: string[] }> {
   const { dir, db, bundle } = exportSample('officeport-archive-complete-');
   const receipt = await receiptOf(bundle, dir, db);
   const before = dump(db);

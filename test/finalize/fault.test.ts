@@ -35,7 +35,7 @@ function ledger(db: string): Ledger {
   return { finalizedAt: entries.find((e) => e.action === 'export')?.finalized_at, finalizes: entries.filter((e) => e.action === 'finalize').length };
 }
 
-describe('a fault inside finalize\'s transaction', () => {
+describe("a fault inside finalize's transaction", () => {
   let dir: string;
   let base: string;
   let receipt: string;
@@ -61,8 +61,23 @@ describe('a fault inside finalize\'s transaction', () => {
     ok(['init', '--db', base]);
     ok(['load', path.join(SAMPLES, 'source'), '--db', base]);
     const bundle = path.join(dir, 'move.zip');
-    ok(['export', '--db', base, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
-      '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle]);
+    ok([
+      'export',
+      '--db',
+      base,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--set',
+      'Move to Springfield',
+      '--to-office',
+      'Springfield Agency',
+      '--to-user',
+      'dana',
+      '--out',
+      bundle,
+    ]);
     // a self-contained file to copy (the WAL checkpointed into the main file)
     const sql = new Database(base);
     sql.pragma('wal_checkpoint(TRUNCATE)');

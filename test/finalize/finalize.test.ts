@@ -12,7 +12,7 @@ import { checkPayload, openBag } from '../../src/bundle/bag-reader.js';
 import type { Receipt } from '../../src/domain/finalize-rules.js';
 import { TABLE_NAMES } from '../../src/domain/model/tables.js';
 import { bundleRecords, exportSample, handReceipt, writeJson } from '../fixtures/finalize/hand-receipt.js';
-import { ROOT, run, tmpDir } from '../helpers/cli.js';
+import { ROOT, run } from '../helpers/cli.js';
 import { snapshotDir } from '../helpers/installation.js';
 
 type Row = Record<string, string>;
@@ -55,12 +55,12 @@ interface Setup {
   bundle: string;
 }
 
-
 const ownedBy = (contact: string) => (r: { record: Record<string, unknown> }) =>
   r.record.ref === `contact/${contact}` || r.record.primary_contact === `contact/${contact}` || r.record.contact === `contact/${contact}`
     ? ('pending' as const)
     : undefined;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the archive header is read as loose JSON here
 async function archiveRecords(file: string): Promise<{ header: Record<string, any>; files: Record<string, Row[]>; paths: string[]; problems: unknown[] }> {
   const { bag, problems } = await openBag(file);
   expect(problems).toEqual([]);
@@ -124,7 +124,7 @@ describe('finalize in the source office (end to end)', () => {
     for (const k of ['KR-6', 'KR-7', 'KR-8']) expect(kr).not.toContain(k); // not exported (X6), touch a moved contact
   });
 
-  it('M3: a policy whose primary contact stays keeps all but the moved contact\'s party entry', () => {
+  it("M3: a policy whose primary contact stays keeps all but the moved contact's party entry", () => {
     const p1004 = readCsv(after, 'policy_parties.csv').filter((r) => r.policy_id === 'P-1004');
     expect(p1004.map((r) => r.contact_id)).toEqual(['C-1002']);
     const p1008 = readCsv(after, 'policy_parties.csv').filter((r) => r.policy_id === 'P-1008');
@@ -139,7 +139,11 @@ describe('finalize in the source office (end to end)', () => {
     const p1007 = readCsv(after, 'policies.csv').find((r) => r.id === 'P-1007');
     expect(p1007).toBeDefined();
     expect(p1007!.primary_contact_id).toBe(''); // its contact moved; the policy stays, detached
-    expect(readCsv(after, 'policy_parties.csv').filter((r) => r.policy_id === 'P-1007').map((r) => r.contact_id)).toEqual(['C-1305']);
+    expect(
+      readCsv(after, 'policy_parties.csv')
+        .filter((r) => r.policy_id === 'P-1007')
+        .map((r) => r.contact_id),
+    ).toEqual(['C-1305']);
     // stubs matched in the target (linked) are not moved contacts
     for (const c of ['C-1302', 'C-1303', 'C-1304', 'C-1305', 'C-1001', 'C-1002']) {
       expect(readCsv(after, 'contacts.csv').map((r) => r.id)).toContain(c);
@@ -201,7 +205,12 @@ describe('finalize in the source office (end to end)', () => {
     expect(files.travelled_policies!.find((r) => r.id === 'P-1001')!.custom).toContain('preferred');
     const positions = [...(files.travelled_positions ?? []), ...(files.positions ?? [])];
     expect(positions.filter((r) => r.custom).length).toBeGreaterThan(0);
-    expect(positions.map((r) => r.id).sort()).toEqual(readCsv(before, 'positions.csv').filter((r) => ['IA-1', 'IA-2'].includes(r.account_id!)).map((r) => r.id).sort());
+    expect(positions.map((r) => r.id).sort()).toEqual(
+      readCsv(before, 'positions.csv')
+        .filter((r) => ['IA-1', 'IA-2'].includes(r.account_id!))
+        .map((r) => r.id)
+        .sort(),
+    );
   });
 
   it('M2: documents of removed letters are in the archive, content addressed', async () => {
@@ -334,8 +343,25 @@ describe('finalize after a real import', () => {
   it('M3: inside one installation: the receiving office keeps its new records, the source loses the moved ones', () => {
     const s = exportSample();
     const inside = path.join(s.dir, 'inside.zip');
-    ok(['export', '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield',
-      '--to-office', 'South Agency', '--to-user', 'bob', '--out', inside, '--session', 'inside-1']);
+    ok([
+      'export',
+      '--db',
+      s.db,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--set',
+      'Move to Springfield',
+      '--to-office',
+      'South Agency',
+      '--to-user',
+      'bob',
+      '--out',
+      inside,
+      '--session',
+      'inside-1',
+    ]);
     const receiptFile = path.join(s.dir, 'inside-receipt.json');
     ok(['import', inside, '--db', s.db, '--office', 'South Agency', '--user', 'bob', '--receipt', receiptFile]);
     const south = (db: string) => (rows(db).contacts as string[][]).filter((r) => r[1] === 'O-SOUTH');
@@ -380,4 +406,3 @@ describe('finalize of a bundle accepted in two parts', () => {
     expect(a.files.leads!.map((r) => r.id)).toEqual(['LD-2']);
   });
 });
-

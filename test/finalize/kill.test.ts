@@ -81,7 +81,19 @@ describe('interrupted finalize', () => {
     // The reference run, timed, gives "after".
     const refDb = path.join(work, 'ref.db');
     copyDb(base, refDb);
-    const finalizeArgs = (db: string, archive: string) => ['finalize', '--yes', receipt, '--db', db, '--office', 'Agency 1', '--user', 'exporter', '--archive', archive];
+    const finalizeArgs = (db: string, archive: string) => [
+      'finalize',
+      '--yes',
+      receipt,
+      '--db',
+      db,
+      '--office',
+      'Agency 1',
+      '--user',
+      'exporter',
+      '--archive',
+      archive,
+    ];
     fs.mkdirSync(path.join(work, 'ref'));
     const ref = await runKilled(finalizeArgs(refDb, path.join(work, 'ref', 'retention.zip')), -1, spooling(path.join(work, 'ref')));
     expect(ref.code).toBe(0);

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Receipt } from '../../src/domain/finalize-rules.js';
 import { skipWithoutTool } from '../helpers/tools.js';
 import { exportSample, handReceipt, writeJson } from '../fixtures/finalize/hand-receipt.js';
-import { BIN, ROOT, run, tmpDir } from '../helpers/cli.js';
+import { BIN, ROOT, run } from '../helpers/cli.js';
 import { snapshotDir } from '../helpers/installation.js';
 
 const SAMPLE = path.join(ROOT, 'samples/source');
@@ -25,7 +25,10 @@ function ok(args: string[], env?: Record<string, string>): string {
 function tables(db: string, except: string[] = ['transfer_log']): Record<string, unknown[]> {
   const sql = new Database(db, { readonly: true });
   try {
-    const all = sql.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string; sql: string }[];
+    const all = sql.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as {
+      name: string;
+      sql: string;
+    }[];
     const out: Record<string, unknown[]> = {};
     for (const { name: t, sql: ddl } of all.filter((x) => !except.includes(x.name))) {
       const order = /WITHOUT ROWID/i.test(ddl) ? `SELECT * FROM "${t}" ORDER BY 1, 2` : `SELECT rowid AS "#rowid", * FROM "${t}" ORDER BY rowid`;
@@ -92,7 +95,18 @@ async function exported(): Promise<Setup> {
 }
 
 const finalizeArgs = (s: Setup, ...more: string[]) => ['finalize', s.receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', ...more];
-const undoArgs = (s: Setup, archive: string, ...more: string[]) => ['finalize', 'undo', archive, '--db', s.db, '--office', 'North Agency', '--user', 'alice', ...more];
+const undoArgs = (s: Setup, archive: string, ...more: string[]) => [
+  'finalize',
+  'undo',
+  archive,
+  '--db',
+  s.db,
+  '--office',
+  'North Agency',
+  '--user',
+  'alice',
+  ...more,
+];
 
 describe('L2: finalize asks before it removes', () => {
   let s: Setup;
@@ -157,29 +171,33 @@ describe('L2: finalize asks before it removes', () => {
     expect(fs.readdirSync(s.dir).filter((f) => f.startsWith('retention-'))).toHaveLength(1);
   });
 
-  it.skipIf(noScript)('L2: what was confirmed is what goes: a change to the office while the prompt waits is refused, nothing removed', async () => {
-    const t = await exported();
-    const cmd = [process.execPath, BIN, ...finalizeArgs(t)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: t.dir, env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', (b: Buffer) => {
-        out += b.toString();
-        if (out.includes('Type yes to go on')) resolve();
+  it.skipIf(noScript)(
+    'L2: what was confirmed is what goes: a change to the office while the prompt waits is refused, nothing removed',
+    async () => {
+      const t = await exported();
+      const cmd = [process.execPath, BIN, ...finalizeArgs(t)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: t.dir, env: { ...process.env, NO_COLOR: '1' } });
+      let out = '';
+      const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await new Promise<void>((resolve) => {
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          if (out.includes('Type yes to go on')) resolve();
+        });
       });
-    });
-    // a lead of a moved contact, added while the question is on the screen
-    const sql = new Database(t.db);
-    sql.prepare(`INSERT INTO leads (id, office_id, contact_id, source, status) VALUES ('L-NEW', 'O-NORTH', 'C-1101', 'web', 'open')`).run();
-    sql.close();
-    const was = tables(t.db, []);
-    child.stdin.write('yes\n');
-    expect(await code).toBe(1);
-    expect(out).toMatch(/the office changed while finalize waited for the answer/);
-    expect(tables(t.db, [])).toEqual(was);
-    expect(fs.readdirSync(t.dir).filter((f) => f.startsWith('retention-'))).toEqual([]);
-  }, 60_000);
+      // a lead of a moved contact, added while the question is on the screen
+      const sql = new Database(t.db);
+      sql.prepare(`INSERT INTO leads (id, office_id, contact_id, source, status) VALUES ('L-NEW', 'O-NORTH', 'C-1101', 'web', 'open')`).run();
+      sql.close();
+      const was = tables(t.db, []);
+      child.stdin.write('yes\n');
+      expect(await code).toBe(1);
+      expect(out).toMatch(/the office changed while finalize waited for the answer/);
+      expect(tables(t.db, [])).toEqual(was);
+      expect(fs.readdirSync(t.dir).filter((f) => f.startsWith('retention-'))).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe('L3: finalize undo', () => {

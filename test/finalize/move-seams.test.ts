@@ -26,7 +26,24 @@ function exported(to: { office: string; user: string } = { office: 'Springfield 
   const dir = tmpDir('officeport-seams-');
   const source = installation(dir, 'source.db', 'source');
   const bundle = path.join(dir, 'move.zip');
-  runOk(['export', '--db', source, '--office', 'North Agency', '--user', 'alice', '--set', SET, '--to-office', to.office, '--to-user', to.user, '--out', bundle, ...extra]);
+  runOk([
+    'export',
+    '--db',
+    source,
+    '--office',
+    'North Agency',
+    '--user',
+    'alice',
+    '--set',
+    SET,
+    '--to-office',
+    to.office,
+    '--to-user',
+    to.user,
+    '--out',
+    bundle,
+    ...extra,
+  ]);
   return { dir, source, bundle };
 }
 
@@ -46,7 +63,8 @@ function query<T>(db: string, sql: string, ...params: unknown[]): T[] {
 
 const contactIds = (db: string) => query<{ id: string }>(db, `SELECT id FROM contacts WHERE office_id = 'O-NORTH' ORDER BY id`).map((r) => r.id);
 const finalizes = (db: string) => query<{ n: number }>(db, `SELECT count(*) AS n FROM transfer_log WHERE action = 'finalize'`)[0]!.n;
-const finalize = (db: string, receipt: string, extra: string[] = []) => run(['finalize', receipt, '--db', db, '--office', 'North Agency', '--user', 'alice', '--yes', ...extra]);
+const finalize = (db: string, receipt: string, extra: string[] = []) =>
+  run(['finalize', receipt, '--db', db, '--office', 'North Agency', '--user', 'alice', '--yes', ...extra]);
 const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
 /** finalize refuses, and the source office is as it was. */
@@ -146,7 +164,24 @@ describe('sealed receipts', () => {
     const id = ['--bundle-id', '3f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f', '--created-at', '2025-04-01T09:30:00Z'];
     const a = exported(undefined, id);
     const again = path.join(a.dir, 'again.zip');
-    runOk(['export', '--db', a.source, '--office', 'North Agency', '--user', 'alice', '--set', SET, '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', again, ...id]);
+    runOk([
+      'export',
+      '--db',
+      a.source,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--set',
+      SET,
+      '--to-office',
+      'Springfield Agency',
+      '--to-user',
+      'dana',
+      '--out',
+      again,
+      ...id,
+    ]);
     expect(sha(again)).toBe(sha(a.bundle));
     const b = exported(undefined, id);
     const [ha, hb] = [(await bundleRecords(a.bundle)).header, (await bundleRecords(b.bundle)).header];
@@ -200,7 +235,22 @@ describe('a lost receipt', () => {
 
 describe('the ledger before the bundle', () => {
   const args = (s: { source: string }, out: string, extra: string[] = []) => [
-    'export', '--db', s.source, '--office', 'North Agency', '--user', 'alice', '--set', SET, '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', out, ...extra,
+    'export',
+    '--db',
+    s.source,
+    '--office',
+    'North Agency',
+    '--user',
+    'alice',
+    '--set',
+    SET,
+    '--to-office',
+    'Springfield Agency',
+    '--to-user',
+    'dana',
+    '--out',
+    out,
+    ...extra,
   ];
   const ledger = (db: string) => query<{ bundle_id: string; tagmanifest_sha256: string }>(db, `SELECT bundle_id, tagmanifest_sha256 FROM export_ledger`);
   const FIXED = ['--bundle-id', '5a1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f', '--created-at', '2025-04-01T09:30:00Z'];
@@ -256,7 +306,18 @@ describe('two imports of one bundle at once', () => {
 
   it('L7: two processes importing the same bundle give one accept; the other says already imported; undo of the accept works', async () => {
     const s = withTarget();
-    const imp = (n: number) => ['import', s.bundle, '--db', s.target, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', path.join(s.dir, `receipt-${n}.json`)];
+    const imp = (n: number) => [
+      'import',
+      s.bundle,
+      '--db',
+      s.target,
+      '--office',
+      'Springfield Agency',
+      '--user',
+      'dana',
+      '--receipt',
+      path.join(s.dir, `receipt-${n}.json`),
+    ];
     // Both verify, stage and select while this test holds the write lock; both then wait for it (S5), so
     // each decided what to accept before the other wrote anything: only the write transaction can tell.
     const lock = new Database(s.target);

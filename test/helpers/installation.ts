@@ -19,7 +19,11 @@ export function dumpLines(db: string): Record<string, string[]> {
   if (r.code !== 0) throw new Error(`dump failed: ${r.stderr}`);
   const files: Record<string, string[]> = {};
   for (const f of fs.readdirSync(out)) {
-    if (f.endsWith('.csv')) files[f] = fs.readFileSync(path.join(out, f), 'utf8').split('\n').filter((l) => l !== '');
+    if (f.endsWith('.csv'))
+      files[f] = fs
+        .readFileSync(path.join(out, f), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
   }
   return files;
 }

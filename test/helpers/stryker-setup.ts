@@ -62,8 +62,9 @@ if (mode === 'mutant') {
       if (d > 0) fileLevel[id] = (fileLevel[id] ?? 0) + d;
     }
     // Keep what was there before (module load): it stays static.
-    for (const id of Object.keys(cov.static)) if (seen[id] === undefined) delete cov.static[id];
-    else cov.static[id] = seen[id];
+    for (const id of Object.keys(cov.static))
+      if (seen[id] === undefined) delete cov.static[id];
+      else cov.static[id] = seen[id];
   };
   beforeAll(() => {
     seen = { ...cov.static };

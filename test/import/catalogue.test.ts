@@ -23,7 +23,10 @@ describe('I5: exact-name resolution of twin catalogue records', () => {
     expect(rows(tgt.db, `SELECT carrier_id FROM products WHERE id = ?`, o('product/PR-1').target_id)).toEqual([{ carrier_id: o('carrier/CR-1').target_id }]);
     expect(o('rider/RL-1')).toMatchObject({ outcome: 'linked', target_id: o('rider/RR-1').target_id });
     // every policy points at a carrier and product of the target office
-    const orphans = rows(tgt.db, `SELECT p.id FROM policies p LEFT JOIN carriers c ON c.id = p.carrier_id WHERE p.id LIKE 'IMP-%' AND c.office_id IS NOT 'T-SPRING' AND c.office_id IS NOT 'T-RES'`);
+    const orphans = rows(
+      tgt.db,
+      `SELECT p.id FROM policies p LEFT JOIN carriers c ON c.id = p.carrier_id WHERE p.id LIKE 'IMP-%' AND c.office_id IS NOT 'T-SPRING' AND c.office_id IS NOT 'T-RES'`,
+    );
     expect(orphans).toEqual([]);
   });
 
@@ -49,7 +52,9 @@ describe('I5: exact-name resolution of twin catalogue records', () => {
     const before = rows(tgt.db, `SELECT count(*) AS n FROM contacts`);
     const e = await importInto(tgt, await exportFrom(src)).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(OfficeportError);
-    expect((e as OfficeportError).message).toMatch(/could not be imported: the installation refused a write \(UNIQUE constraint failed: policies\.policy_number\); nothing was imported/);
+    expect((e as OfficeportError).message).toMatch(
+      /could not be imported: the installation refused a write \(UNIQUE constraint failed: policies\.policy_number\); nothing was imported/,
+    );
     expect((e as OfficeportError).hint).toMatch(/--dry-run/);
     expect(rows(tgt.db, `SELECT count(*) AS n FROM contacts`)).toEqual(before);
     expect(rows(tgt.db, `SELECT count(*) AS n FROM import_map`)).toEqual([{ n: 0 }]);

@@ -10,7 +10,19 @@ import { undoImport } from '../../src/import/undo.js';
 import { openInstallation } from '../../src/store/sqlite/db.js';
 import { changesOf } from '../../src/store/sqlite/import-changes.js';
 import { ID_KEYED_TABLES, SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
-import { dump, exportFrom, importedSample, importInto, installation, rows, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from '../fixtures/import/helpers.js';
+import {
+  dump,
+  exportFrom,
+  importedSample,
+  importInto,
+  installation,
+  rows,
+  SOURCE,
+  TARGET,
+  TGT_OFFICE,
+  TGT_USER,
+  type Installation,
+} from '../fixtures/import/helpers.js';
 
 const made: Installation[] = [];
 afterAll(() => {
@@ -66,7 +78,11 @@ describe('the change log of an accept', () => {
     const contact = changes.find((c) => c.tbl === 'contacts')!;
     expect(Object.keys(JSON.parse(contact.key))).toEqual(['id']);
     const mapped = changes.find((c) => c.tbl === 'import_map')!;
-    expect(JSON.parse(mapped.key)).toEqual({ source_installation: r.head.source.installation_id, source_ref: expect.stringMatching(/\//), office_id: r.head.target.office_id });
+    expect(JSON.parse(mapped.key)).toEqual({
+      source_installation: r.head.source.installation_id,
+      source_ref: expect.stringMatching(/\//),
+      office_id: r.head.target.office_id,
+    });
     expect(Object.keys(JSON.parse(mapped.key))).toEqual(['source_installation', 'source_ref', 'office_id']);
     // seq numbers are unique, and changesOf lists them last first
     const seqs = changes.map((c) => c.seq);
@@ -76,7 +92,9 @@ describe('the change log of an accept', () => {
 
   it('I13: a later change to an import_map row of the accept makes its undo refuse, naming the row', async () => {
     const { tgt, r } = await imported();
-    tgt.db.prepare(`UPDATE import_map SET outcome = 'merged' WHERE source_ref = (SELECT min(source_ref) FROM import_map WHERE bundle_id = ?)`).run(r.head.bundle_id);
+    tgt.db
+      .prepare(`UPDATE import_map SET outcome = 'merged' WHERE source_ref = (SELECT min(source_ref) FROM import_map WHERE bundle_id = ?)`)
+      .run(r.head.bundle_id);
     const before = await dump(tgt.db);
     expect(() => undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER)).toThrow(/1 record of this import changed after it/);
     expect(await dump(tgt.db)).toEqual(before);
@@ -105,7 +123,7 @@ describe('the change log of an accept', () => {
     toSchema2(tgt.file);
     const old = new Database(tgt.file);
     expect(old.pragma('user_version', { simple: true })).toBe(2);
-    expect((old.prepare(`SELECT count(*) FROM import_changes`).pluck().get() as number)).toBe(logged.length);
+    expect(old.prepare(`SELECT count(*) FROM import_changes`).pluck().get() as number).toBe(logged.length);
     old.close();
     tgt.db = openInstallation(tgt.file);
     expect(tgt.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

@@ -14,8 +14,26 @@ const blank = (n: number) => Array(n).fill('');
 
 /** A contacts.csv row of the sample layout (25 columns). */
 function contactRow(c: { id: string; office: string; kind: string; first?: string; last?: string; business?: string; birth?: string; tax?: string }): string {
-  return [c.id, c.office, c.kind, c.first ?? '', '', c.last ?? '', c.business ?? '', c.birth ?? '', c.tax ?? '', ...blank(8), 'false', '', '', '',
-    '2020-01-01T09:00:00Z', '2020-01-01T09:00:00Z', '', ''].join(',');
+  return [
+    c.id,
+    c.office,
+    c.kind,
+    c.first ?? '',
+    '',
+    c.last ?? '',
+    c.business ?? '',
+    c.birth ?? '',
+    c.tax ?? '',
+    ...blank(8),
+    'false',
+    '',
+    '',
+    '',
+    '2020-01-01T09:00:00Z',
+    '2020-01-01T09:00:00Z',
+    '',
+    '',
+  ].join(',');
 }
 
 /** A copy of a sample folder with contact rows appended. */
@@ -33,7 +51,13 @@ function load(dir: string, csv: string, name: string): string {
   return db;
 }
 
-interface Outcome { ref: string; outcome: string; target_id?: string; candidates?: string[]; reason?: string }
+interface Outcome {
+  ref: string;
+  outcome: string;
+  target_id?: string;
+  candidates?: string[];
+  reason?: string;
+}
 const outcomesOf = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { outcomes: Outcome[] }).outcomes;
 
 // Pairs of incoming contacts that each match one target contact on their own: by business name (no EIN),
@@ -67,8 +91,29 @@ describe('L12: contested matches', () => {
     const source = load(dir, src, 'source.db');
     target = load(dir, tgt, 'target.db');
     bundle = path.join(dir, 'move.zip');
-    runOk(['export', '--db', source, '--office', 'North Agency', '--user', 'alice', '--contact', 'C-1901', 'C-1902', 'C-1911', 'C-1912', 'C-1921', 'C-1922', 'C-1104',
-      '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle]);
+    runOk([
+      'export',
+      '--db',
+      source,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--contact',
+      'C-1901',
+      'C-1902',
+      'C-1911',
+      'C-1912',
+      'C-1921',
+      'C-1922',
+      'C-1104',
+      '--to-office',
+      'Springfield Agency',
+      '--to-user',
+      'dana',
+      '--out',
+      bundle,
+    ]);
   });
 
   it('L12: two businesses with one normalised name and no EIN, two individuals with one name and birth date and no tax id, and two with one tax id are all created anew and reported ambiguous; the existing contacts stay untouched', () => {
@@ -106,7 +151,9 @@ describe('L12: contested matches', () => {
     const before = dumpLines(db);
     const r = run(['import', bundle, '--db', db, ...TO, '--on-ambiguous', 'fail', '--receipt', path.join(dir, 'fail-receipt.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/6 incoming contacts match ambiguously \(several target contacts, or one that another incoming contact matches too\); nothing was imported/);
+    expect(r.stderr).toMatch(
+      /6 incoming contacts match ambiguously \(several target contacts, or one that another incoming contact matches too\); nothing was imported/,
+    );
     for (const p of PAIRS) for (const ref of p.refs) expect(r.stderr).toContain(`${ref}: candidates ${p.target}`);
     expect(dumpLines(db)).toEqual(before);
   });

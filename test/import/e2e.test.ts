@@ -42,7 +42,23 @@ describe('import with the real binary', () => {
     dir = tmpDir('officeport-e2e-');
     source = load(dir, SRC, 'source.db');
     bundle = path.join(dir, 'move.zip');
-    ok(['export', '--db', source, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle]);
+    ok([
+      'export',
+      '--db',
+      source,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--set',
+      'Move to Springfield',
+      '--to-office',
+      'Springfield Agency',
+      '--to-user',
+      'dana',
+      '--out',
+      bundle,
+    ]);
   });
 
   it('I1-I11: the sample move: export from samples/source, import into samples/target, check the dump, undo it (I13)', () => {
@@ -96,9 +112,41 @@ describe('import with the real binary', () => {
     const target = load(dir, TGT, 'target-addr.db');
     const before = dumpOf(target);
     const other = path.join(dir, 'to-eve.zip');
-    ok(['export', '--db', source, '--office', 'North Agency', '--user', 'alice', '--contact', 'C-1101', '--to-office', 'T-SPRING', '--to-user', 'eve', '--out', other]);
+    ok([
+      'export',
+      '--db',
+      source,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--contact',
+      'C-1101',
+      '--to-office',
+      'T-SPRING',
+      '--to-user',
+      'eve',
+      '--out',
+      other,
+    ]);
     const elsewhere = path.join(dir, 'elsewhere.zip');
-    ok(['export', '--db', source, '--office', 'North Agency', '--user', 'alice', '--contact', 'C-1101', '--to-office', 'Elsewhere Agency', '--to-user', 'dana', '--out', elsewhere]);
+    ok([
+      'export',
+      '--db',
+      source,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--contact',
+      'C-1101',
+      '--to-office',
+      'Elsewhere Agency',
+      '--to-user',
+      'dana',
+      '--out',
+      elsewhere,
+    ]);
     const office = run(['import', elsewhere, '--db', target, ...TO]);
     expect([office.code, office.stderr]).toEqual([1, expect.stringMatching(/addressed to office "Elsewhere Agency"/)]);
     const user = run(['import', other, '--db', target, ...TO]);
@@ -135,7 +183,9 @@ describe('import with the real binary', () => {
     const list = JSON.parse(ok(['inbox', 'list', '--db', target, ...TO, '--json']));
     expect(list.entries[0].contacts.map((c: { ref: string }) => c.ref)).toContain('contact/C-1101');
     expect(ok(['inbox', 'list', '--db', target, ...TO])).toMatch(/\*\*\*-\*\*-6789/);
-    const one = JSON.parse(ok(['inbox', 'accept', added.id, '--db', target, ...TO, '--contact', 'contact/C-1201', '--receipt', path.join(dir, 'r-one.json'), '--json']));
+    const one = JSON.parse(
+      ok(['inbox', 'accept', added.id, '--db', target, ...TO, '--contact', 'contact/C-1201', '--receipt', path.join(dir, 'r-one.json'), '--json']),
+    );
     expect(one.counts.created).toBeGreaterThan(0);
     expect(JSON.parse(ok(['inbox', 'list', '--db', target, ...TO, '--json'])).entries[0].status).toBe('partial');
     ok(['inbox', 'accept', added.id, '--db', target, ...TO, '--receipt', path.join(dir, 'r-rest.json')]);
@@ -163,7 +213,11 @@ describe('killing an import', () => {
     for (const fraction of [0.35, 0.6, 0.8, 0.95]) {
       const copy = path.join(dir, `kill-${fraction}.db`);
       fs.copyFileSync(db, copy);
-      const child = spawn(process.execPath, [BIN, 'import', bundle, '--db', copy, '--office', 'O-2', '--user', 'importer', '--receipt', path.join(dir, `k-${fraction}.json`)], { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'import', bundle, '--db', copy, '--office', 'O-2', '--user', 'importer', '--receipt', path.join(dir, `k-${fraction}.json`)],
+        { stdio: 'ignore' },
+      );
       const timer = setTimeout(() => child.kill('SIGKILL'), Math.round(duration * fraction));
       const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
       clearTimeout(timer);

@@ -35,7 +35,9 @@ describe('I8: one transaction per accept', () => {
     const tgt = await installation(TARGET);
     const bundle = await exportFrom(src);
     // contacts and catalogue go in first; a policy insert fails halfway through
-    tgt.db.exec(`CREATE TRIGGER fail_policy BEFORE INSERT ON policies WHEN NEW.policy_number = 'SML-WL-1998-0042' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    tgt.db.exec(
+      `CREATE TRIGGER fail_policy BEFORE INSERT ON policies WHEN NEW.policy_number = 'SML-WL-1998-0042' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
+    );
     const before = await dump(tgt.db);
     const receipt = path.join(tgt.dir, 'receipt.json');
     await expect(importInto(tgt, bundle, { receiptFile: receipt })).rejects.toThrow(/disk on fire/);
@@ -100,7 +102,10 @@ describe('I12: dry run and plans', () => {
     await importInto(tgt, bundle, { dryRun: true, planOut: planFile });
     tgt.db.prepare(`UPDATE contacts SET email = 'new@example.com' WHERE id = 'TC-5001'`).run(); // merge target of C-1104
     const before = await dump(tgt.db);
-    const refused = await importInto(tgt, bundle, { planFile }).then(() => undefined, (e: unknown) => e as Error & { problems?: { message: string }[] });
+    const refused = await importInto(tgt, bundle, { planFile }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { problems?: { message: string }[] },
+    );
     expect(refused, 'the import with a stale plan must be refused').toBeInstanceOf(Error);
     expect(refused!.message).toMatch(/target changed since plan/);
     expect(refused!.problems?.map((p) => p.message)).toContain('contact/C-1104: target record TC-5001 changed since the plan was made');
@@ -119,7 +124,11 @@ describe('I12: dry run and plans', () => {
     const bundle = await exportFrom(src);
     const planFile = path.join(tgt.dir, 'plan.json');
     await importInto(tgt, bundle, { dryRun: true, planOut: planFile });
-    tgt.db.prepare(`INSERT INTO contacts (id, office_id, kind, first_name, last_name, tax_id) VALUES ('TC-NEW', 'T-SPRING', 'individual', 'John', 'Smith', '123456789')`).run();
+    tgt.db
+      .prepare(
+        `INSERT INTO contacts (id, office_id, kind, first_name, last_name, tax_id) VALUES ('TC-NEW', 'T-SPRING', 'individual', 'John', 'Smith', '123456789')`,
+      )
+      .run();
     await expect(importInto(tgt, bundle, { planFile })).rejects.toThrow(/target changed/);
   });
 });

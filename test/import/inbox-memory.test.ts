@@ -15,17 +15,27 @@ function syntheticSource(dir: string, onRead: () => void): BundleSource {
   const file = path.join(dir, 'synthetic.zip');
   fs.writeFileSync(file, 'not read: addToInbox only copies the file');
   const header = {
-    bundle_id: '00000000-0000-4000-8000-00000000p1p1', session_id: 's', source: { installation_id: 'I', office_id: 'O', office_name: 'Synthetic' },
+    bundle_id: '00000000-0000-4000-8000-00000000p1p1',
+    session_id: 's',
+    source: { installation_id: 'I', office_id: 'O', office_name: 'Synthetic' },
     target: { office: TGT_OFFICE, user: TGT_USER },
   } as unknown as BundleHeader;
   const pad = 'x'.repeat(400);
   return {
-    file, header, tagmanifestSha256: 'f'.repeat(64),
+    file,
+    header,
+    tagmanifestSha256: 'f'.repeat(64),
     async *records(type) {
       if (type !== 'contacts') return;
       for (let i = 0; i < N; i++) {
         if (i % 5000 === 0) onRead();
-        yield { ref: `contact/C-${String(i).padStart(7, '0')}`, kind: 'individual', first_name: `First${i}${pad}`, last_name: `Last${i}`, tax_id: `123-45-${String(i % 10000).padStart(4, '0')}` };
+        yield {
+          ref: `contact/C-${String(i).padStart(7, '0')}`,
+          kind: 'individual',
+          first_name: `First${i}${pad}`,
+          last_name: `Last${i}`,
+          tax_id: `123-45-${String(i % 10000).padStart(4, '0')}`,
+        };
       }
     },
     document: async () => Buffer.alloc(0),

@@ -14,7 +14,14 @@ import { dumpLines, loadInstallation, SAMPLES } from '../helpers/installation.js
 
 const TO = ['--office', 'Springfield Agency', '--user', 'dana'];
 
-interface Outcome { ref: string; outcome: string; target_id?: string; reason?: string; record?: string; contact?: string }
+interface Outcome {
+  ref: string;
+  outcome: string;
+  target_id?: string;
+  reason?: string;
+  record?: string;
+  contact?: string;
+}
 const outcomesOf = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { outcomes: Outcome[] }).outcomes;
 
 /**
@@ -64,7 +71,23 @@ describe('L8: accepting in steps', () => {
     target = path.join(dir, 'target-clean.db');
     fs.renameSync(loadInstallation(path.join(SAMPLES, 'target'), dir), target);
     bundle = path.join(dir, 'move.zip');
-    runOk(['export', '--db', source, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle]);
+    runOk([
+      'export',
+      '--db',
+      source,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--set',
+      'Move to Springfield',
+      '--to-office',
+      'Springfield Agency',
+      '--to-user',
+      'dana',
+      '--out',
+      bundle,
+    ]);
     const all = path.join(dir, 'all.db');
     fs.copyFileSync(target, all);
     wholeReceipt = path.join(dir, 'all.json');

@@ -11,7 +11,25 @@ describe('matching by tax id', () => {
     const tgt = loadInstallation(path.join(SAMPLES, 'target'), dir);
     const zip = path.join(dir, 'move.zip');
     const ok = (r: { code: number; stderr: string }) => expect(r.code, r.stderr).toBe(0);
-    ok(run(['export', '--db', src, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', zip]));
+    ok(
+      run([
+        'export',
+        '--db',
+        src,
+        '--office',
+        'North Agency',
+        '--user',
+        'alice',
+        '--set',
+        'Move to Springfield',
+        '--to-office',
+        'Springfield Agency',
+        '--to-user',
+        'dana',
+        '--out',
+        zip,
+      ]),
+    );
     const who = ['--db', tgt, '--office', 'Springfield Agency', '--user', 'dana'];
     ok(run(['inbox', 'add', zip, ...who]));
     // John Smith (SSN 123-45-6789) first; then the rest, with Smith Family Bakery LLC (EIN 12-3456789).

@@ -53,8 +53,22 @@ function setup(edit: (rows: Row[]) => Row[]): { dir: string; source: string; tar
 let bundles = 0;
 function move(s: { dir: string; source: string; target: string }, selection: string[]): Outcome[] {
   const bundle = path.join(s.dir, `move-${bundles++}.zip`);
-  ok(['export', '--db', s.source, '--office', 'North Agency', '--user', 'alice', ...selection,
-    '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle]);
+  ok([
+    'export',
+    '--db',
+    s.source,
+    '--office',
+    'North Agency',
+    '--user',
+    'alice',
+    ...selection,
+    '--to-office',
+    'Springfield Agency',
+    '--to-user',
+    'dana',
+    '--out',
+    bundle,
+  ]);
   const out = JSON.parse(ok(['import', bundle, '--db', s.target, '--office', 'Springfield Agency', '--user', 'dana', '--json'])) as { outcomes: Outcome[] };
   return out.outcomes;
 }
@@ -73,15 +87,19 @@ describe('match routes alone (I3, I4)', () => {
   let outcomes: Outcome[];
 
   beforeAll(() => {
-    s = setup((rows) => [
-      // C-1104 David Nguyen 1965-01-30, tax 345-67-8901: TC-5001 keeps the tax id, not the name or birth date
-      ...rows.map((r) => (r.id === 'TC-5001' ? { ...r, first_name: 'Dave', birth_date: '1964-12-31' } : r)),
-      // ... and a decoy with C-1104's name and birth date but no tax id
-      like(rows, 'TC-5001', { id: 'TC-5901', phone: '217-555-0901', tax_id: '' }),
-    ].map((r) =>
-      // stub C-1301 Susan Clark 1968-12-01, tax 678-90-1234: TC-5005 keeps the tax id (reached only through the bundle's salted hash)
-      r.id === 'TC-5005' ? { ...r, first_name: 'Suzanne', birth_date: '1969-01-02' } : r,
-    ).concat([like(rows, 'TC-5005', { id: 'TC-5902', phone: '217-555-0902', tax_id: '' })]));
+    s = setup((rows) =>
+      [
+        // C-1104 David Nguyen 1965-01-30, tax 345-67-8901: TC-5001 keeps the tax id, not the name or birth date
+        ...rows.map((r) => (r.id === 'TC-5001' ? { ...r, first_name: 'Dave', birth_date: '1964-12-31' } : r)),
+        // ... and a decoy with C-1104's name and birth date but no tax id
+        like(rows, 'TC-5001', { id: 'TC-5901', phone: '217-555-0901', tax_id: '' }),
+      ]
+        .map((r) =>
+          // stub C-1301 Susan Clark 1968-12-01, tax 678-90-1234: TC-5005 keeps the tax id (reached only through the bundle's salted hash)
+          r.id === 'TC-5005' ? { ...r, first_name: 'Suzanne', birth_date: '1969-01-02' } : r,
+        )
+        .concat([like(rows, 'TC-5005', { id: 'TC-5902', phone: '217-555-0902', tax_id: '' })]),
+    );
     outcomes = move(s, ['--set', 'Move to Springfield']);
   }, 60_000);
 

@@ -8,8 +8,17 @@ import { decideCensus, decideParty, decideRelation } from '../../src/domain/reco
 import { acceptInbox, addToInbox, importFile } from '../../src/import/inbox.js';
 import { checkAddressed, openVerified } from '../../src/import/accept.js';
 import {
-  decideContactRow, decideStubRow, matchContactRow, PLAN_ORDER, planCatalogue, planPendingRelations, planStaged, presence, TABLE_OF,
-  type PlanContext, type Rec,
+  decideContactRow,
+  decideStubRow,
+  matchContactRow,
+  PLAN_ORDER,
+  planCatalogue,
+  planPendingRelations,
+  planStaged,
+  presence,
+  TABLE_OF,
+  type PlanContext,
+  type Rec,
 } from '../../src/import/plan.js';
 import type { AcceptSelection } from '../../src/store/port.js';
 import { storeOf, type Db } from '../../src/store/open.js';
@@ -31,13 +40,20 @@ function alreadyImported(ctx: PlanContext, rec: Rec, type: RecordType): boolean 
 function referenceRecord(ctx: PlanContext, type: RecordType, rec: Rec): void {
   const { q } = ctx;
   switch (type) {
-    case 'contacts': case 'stubs': {
+    case 'contacts':
+    case 'stubs': {
       const d = type === 'contacts' ? decideContactRow(ctx, rec, matchContactRow(ctx, rec)) : decideStubRow(ctx, rec);
       q.addPlan(rec.ref, type, d.outcome, d.target_id, d.detail);
       return;
     }
-    case 'carriers': case 'products': case 'riders': case 'service_providers': return;
-    case 'investment_accounts': case 'policies': case 'pending_cases': {
+    case 'carriers':
+    case 'products':
+    case 'riders':
+    case 'service_providers':
+      return;
+    case 'investment_accounts':
+    case 'policies':
+    case 'pending_cases': {
       if (alreadyImported(ctx, rec, type)) return;
       planCatalogue(ctx, str(rec.carrier), 'carriers');
       planCatalogue(ctx, str(rec.product), 'products');
@@ -47,7 +63,14 @@ function referenceRecord(ctx: PlanContext, type: RecordType, rec: Rec): void {
       const parties = (rec.parties as { contact: string; list: string; role?: string; share_percent?: string }[] | undefined) ?? [];
       parties.forEach((p, i) => {
         const d = decideParty(presence(ctx, p.contact), p.list, p.role);
-        const detail = { record: rec.ref, contact: p.contact, list: p.list, role: p.role, share_percent: p.share_percent, reason: d.outcome !== 'linked' ? d.reason : undefined };
+        const detail = {
+          record: rec.ref,
+          contact: p.contact,
+          list: p.list,
+          role: p.role,
+          share_percent: p.share_percent,
+          reason: d.outcome !== 'linked' ? d.reason : undefined,
+        };
         q.addPlan(`${rec.ref}#parties/${i}`, 'party', d.outcome, d.outcome === 'linked' && !d.target_id.startsWith('new:') ? d.target_id : undefined, detail);
       });
       return;
@@ -86,7 +109,13 @@ const dumpPlan = (ctx: RefContext): PlanDump =>
   ctx.db.prepare(`SELECT seq, ref, type, outcome, target_id, detail FROM temp.imp_plan ORDER BY seq`).raw().all() as PlanDump;
 
 /** Stages the bundle for an accept as import would, then plans it twice: by the reference rules and set-based. */
-async function bothPlans(tgt: Installation, bundle: string, sel: AcceptSelection = {}, choices = new Map<string, string>(), carriers: 'link' | 'recreate' = 'link') {
+async function bothPlans(
+  tgt: Installation,
+  bundle: string,
+  sel: AcceptSelection = {},
+  choices = new Map<string, string>(),
+  carriers: 'link' | 'recreate' = 'link',
+) {
   const { db } = tgt;
   const src = await openVerified(bundle, { stageInto: db });
   try {
@@ -94,8 +123,17 @@ async function bothPlans(tgt: Installation, bundle: string, sel: AcceptSelection
     await storeOf(db).imports.selectStaged(sel, (sha) => src.document(sha));
     const h = src.header;
     const ctx = (): RefContext => ({
-      db, imports: storeOf(db).imports, q: new ImportQueries(db), officeId: a.office.id, parentOfficeId: a.office.parent_id, sourceInstallation: h.source.installation_id,
-      sessionId: h.session_id, bundleId: h.bundle_id, salt: h.stub_salt, carriers, choices,
+      db,
+      imports: storeOf(db).imports,
+      q: new ImportQueries(db),
+      officeId: a.office.id,
+      parentOfficeId: a.office.parent_id,
+      sourceInstallation: h.source.installation_id,
+      sessionId: h.session_id,
+      bundleId: h.bundle_id,
+      salt: h.stub_salt,
+      carriers,
+      choices,
     });
     db.exec('BEGIN');
     try {

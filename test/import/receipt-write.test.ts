@@ -11,9 +11,14 @@ const dir = tmpDir('officeport-receipt-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const head: ReceiptHead = {
-  receipt_version: 1, accept_id: 'A-1', bundle_id: 'B-1', tagmanifest_sha256: 'f'.repeat(64), session_id: 'S-1',
+  receipt_version: 1,
+  accept_id: 'A-1',
+  bundle_id: 'B-1',
+  tagmanifest_sha256: 'f'.repeat(64),
+  session_id: 'S-1',
   source: { installation_id: 'I-S', office_id: 'O-1', office_name: 'North Ägency' },
-  target: { installation_id: 'I-T', office_id: 'O-T', user_id: 'U-1' }, accepted_at: '2026-11-22T05:00:00.000Z',
+  target: { installation_id: 'I-T', office_id: 'O-T', user_id: 'U-1' },
+  accepted_at: '2026-11-22T05:00:00.000Z',
 };
 
 /** The receipt as it was written before (one write per outcome). */

@@ -24,7 +24,23 @@ describe('I10: the default receipt', () => {
     dir = tmpDir('officeport-receipt-');
     const source = load(dir, 'samples/source', 'source.db');
     bundle = path.join(dir, 'move.zip');
-    ok(['export', '--db', source, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield', '--to-office', 'Springfield Agency', '--to-user', 'dana', '--out', bundle]);
+    ok([
+      'export',
+      '--db',
+      source,
+      '--office',
+      'North Agency',
+      '--user',
+      'alice',
+      '--set',
+      'Move to Springfield',
+      '--to-office',
+      'Springfield Agency',
+      '--to-user',
+      'dana',
+      '--out',
+      bundle,
+    ]);
   });
 
   it('I10: without --receipt the receipt goes to <db>.receipts/receipt-<bundle>-<accept>.json, not into the current folder, and its path is printed', () => {

@@ -53,7 +53,13 @@ describe('import of the sample set', () => {
   });
 
   it('I4: party entries whose contact is not present are dropped and reported with record, list and role', () => {
-    expect(outcome(r, 'policy/P-1001#parties/0')).toMatchObject({ outcome: 'dropped', record: 'policy/P-1001', list: 'advisor', role: 'writing_agent', contact: 'contact/C-1001' });
+    expect(outcome(r, 'policy/P-1001#parties/0')).toMatchObject({
+      outcome: 'dropped',
+      record: 'policy/P-1001',
+      list: 'advisor',
+      role: 'writing_agent',
+      contact: 'contact/C-1001',
+    });
     expect(outcome(r, 'policy/P-1001#parties/0')!.reason).toMatch(/C-1001/);
   });
 
@@ -93,7 +99,18 @@ describe('import of the sample set', () => {
 
   it('I10: the receipt names bundle, tagmanifest hash, source, target and an outcome per ref; the transfer log keeps it', () => {
     const receipt = JSON.parse(fs.readFileSync(r.receipt_file!, 'utf8'));
-    expect(Object.keys(receipt)).toEqual(['receipt_version', 'accept_id', 'bundle_id', 'tagmanifest_sha256', 'session_id', 'source', 'target', 'accepted_at', 'outcomes', 'seal']);
+    expect(Object.keys(receipt)).toEqual([
+      'receipt_version',
+      'accept_id',
+      'bundle_id',
+      'tagmanifest_sha256',
+      'session_id',
+      'source',
+      'target',
+      'accepted_at',
+      'outcomes',
+      'seal',
+    ]);
     expect(receipt.seal).toMatch(/^[0-9a-f]{64}$/); // L4
     expect(receipt.receipt_version).toBe(1);
     expect(receipt.tagmanifest_sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -113,11 +130,18 @@ describe('import of the sample set', () => {
 
   it('I11: created records remember their origin; import_map maps every record', () => {
     const id = outcome(r, 'contact/C-1101')!.target_id;
-    expect(rows(tgt.db, `SELECT origin_bundle_id, origin_ref FROM contacts WHERE id = ?`, id)).toEqual([{ origin_bundle_id: r.head.bundle_id, origin_ref: 'contact/C-1101' }]);
+    expect(rows(tgt.db, `SELECT origin_bundle_id, origin_ref FROM contacts WHERE id = ?`, id)).toEqual([
+      { origin_bundle_id: r.head.bundle_id, origin_ref: 'contact/C-1101' },
+    ]);
     const mapped = rows(tgt.db, `SELECT source_ref, target_table, target_id, outcome FROM import_map WHERE bundle_id = ?`, r.head.bundle_id);
     const records = r.outcomes.filter((o) => !o.ref.includes('#') && o.outcome !== 'dropped' && o.outcome !== 'pending');
     expect(mapped).toHaveLength(records.length);
-    expect(mapped).toContainEqual({ source_ref: 'policy/P-1001', target_table: 'policies', target_id: outcome(r, 'policy/P-1001')!.target_id, outcome: 'created' });
+    expect(mapped).toContainEqual({
+      source_ref: 'policy/P-1001',
+      target_table: 'policies',
+      target_id: outcome(r, 'policy/P-1001')!.target_id,
+      outcome: 'created',
+    });
   });
 });
 
@@ -139,7 +163,9 @@ describe('import rules that need their own installations', () => {
   it('I3: matches are searched only among contacts of the target office', async () => {
     const src = await installation(SOURCE);
     const tgt = await installation(TARGET);
-    tgt.db.prepare(`INSERT INTO contacts (id, office_id, kind, first_name, last_name, tax_id) VALUES ('R-1', 'T-RES', 'individual', 'John', 'Smith', '123456789')`).run();
+    tgt.db
+      .prepare(`INSERT INTO contacts (id, office_id, kind, first_name, last_name, tax_id) VALUES ('R-1', 'T-RES', 'individual', 'John', 'Smith', '123456789')`)
+      .run();
     const r = await importInto(tgt, await exportFrom(src, { selection: { mode: 'contacts', contacts: ['C-1101'] } }));
     expect(outcome(r, 'contact/C-1101')!.outcome).toBe('created');
   });
@@ -167,7 +193,9 @@ describe('import rules that need their own installations', () => {
     expect(outcome(second, evergreen.ref)).toMatchObject({ outcome: 'linked', target_id: evergreen.target_id });
     const third = await importInto(tgt, await exportFrom(src, { selection: { mode: 'contacts', contacts: ['C-1101'] } }), { carriers: 'recreate' });
     expect(outcome(third, 'carrier/CR-1')!.outcome).toBe('created'); // not linked to TCR-1 of the parent office
-    expect(rows(tgt.db, `SELECT office_id, name FROM carriers WHERE id = ?`, outcome(third, 'carrier/CR-1')!.target_id)).toEqual([{ office_id: 'T-SPRING', name: 'Summit Mutual Life' }]);
+    expect(rows(tgt.db, `SELECT office_id, name FROM carriers WHERE id = ?`, outcome(third, 'carrier/CR-1')!.target_id)).toEqual([
+      { office_id: 'T-SPRING', name: 'Summit Mutual Life' },
+    ]);
   });
 
   it('I6: a relation whose other contact comes in a later bundle of the session waits, and is rebuilt when that bundle is accepted', async () => {

@@ -25,7 +25,11 @@ describe('I2: staged records of one type', () => {
       s.hook('contacts', lines('contact/B', 3));
       s.hook('letters', lines('letter/L', 51));
       s.finish(true);
-      const read = (type: string) => db.prepare(`SELECT r.ref FROM temp.imp_records r WHERE ${stagedOfType('$type')} ORDER BY r.seq`).pluck().all({ type });
+      const read = (type: string) =>
+        db
+          .prepare(`SELECT r.ref FROM temp.imp_records r WHERE ${stagedOfType('$type')} ORDER BY r.seq`)
+          .pluck()
+          .all({ type });
       const all = (type: string) => db.prepare(`SELECT ref FROM temp.imp_records WHERE type = ? ORDER BY seq`).pluck().all(type);
       for (const type of ['contacts', 'policies', 'letters', 'stubs']) expect(read(type)).toEqual(all(type));
       expect(read('contacts')).toHaveLength(123);

@@ -101,18 +101,37 @@ describe('generate: the data exercises the rules', () => {
     const ca = offices.find((o) => o.region === 'CA')!;
     expect(ca.parent_id).toBe(resource.id);
     const users = readTable(dirA, 'users');
-    for (const r of ['admin', 'data_export;export_contacts_to_office', 'data_import']) expect(users.some((u) => u.rights === r), r).toBe(true);
+    for (const r of ['admin', 'data_export;export_contacts_to_office', 'data_import'])
+      expect(
+        users.some((u) => u.rights === r),
+        r,
+      ).toBe(true);
 
     const carriers = readTable(dirA, 'carriers');
     const resourceNames = new Set(carriers.filter((c) => c.office_id === resource.id).map((c) => c.name));
     const local = carriers.filter((c) => c.office_id === 'O-1');
     const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ');
-    expect(local.some((c) => resourceNames.has(c.name)), 'R5 exact carrier').toBe(true);
-    expect(local.some((c) => !resourceNames.has(c.name) && [...resourceNames].some((r) => norm(r) === norm(c.name))), 'R8 near carrier').toBe(true);
-    expect(local.some((c) => ![...resourceNames].some((r) => norm(r) === norm(c.name))), 'R9 no match').toBe(true);
-    expect(carriers.some((c) => c.office_id === ca.id), 'R1 local carrier in the CA office').toBe(true);
+    expect(
+      local.some((c) => resourceNames.has(c.name)),
+      'R5 exact carrier',
+    ).toBe(true);
+    expect(
+      local.some((c) => !resourceNames.has(c.name) && [...resourceNames].some((r) => norm(r) === norm(c.name))),
+      'R8 near carrier',
+    ).toBe(true);
+    expect(
+      local.some((c) => ![...resourceNames].some((r) => norm(r) === norm(c.name))),
+      'R9 no match',
+    ).toBe(true);
+    expect(
+      carriers.some((c) => c.office_id === ca.id),
+      'R1 local carrier in the CA office',
+    ).toBe(true);
     for (const t of ['carrier_contacts', 'agent_contracts', 'appointments'] as const) {
-      expect(readTable(dirA, t).some((r) => r.carrier_id?.startsWith('CL-')), `${t} on local carriers`).toBe(true);
+      expect(
+        readTable(dirA, t).some((r) => r.carrier_id?.startsWith('CL-')),
+        `${t} on local carriers`,
+      ).toBe(true);
     }
     const policies = readTable(dirA, 'policies');
     expect(policies.some((p) => p.carrier_id.startsWith('CL-')) && policies.some((p) => p.carrier_id.startsWith('CR-')), 'X9').toBe(true);
@@ -128,20 +147,35 @@ describe('generate: the data exercises the rules', () => {
     const policies = readTable(dirA, 'policies');
     const movedPolicies = new Set(policies.filter((p) => moving.has(p.primary_contact_id)).map((p) => p.id));
     const parties = readTable(dirA, 'policy_parties');
-    expect(parties.some((p) => movedPolicies.has(p.policy_id) && !moving.has(p.contact_id)), 'X8 stub-worthy entry').toBe(true);
+    expect(
+      parties.some((p) => movedPolicies.has(p.policy_id) && !moving.has(p.contact_id)),
+      'X8 stub-worthy entry',
+    ).toBe(true);
     expect(parties.some((p) => movedPolicies.has(p.policy_id) && moving.has(p.contact_id) && p.list === 'relationship')).toBe(true);
     for (const t of ['case_parties', 'account_parties'] as const) expect(readTable(dirA, t).length, t).toBeGreaterThan(0);
     const rel = readTable(dirA, 'key_relations');
-    expect(rel.some((r) => moving.has(r.contact_id) && moving.has(r.related_contact_id)), 'X6 both ends').toBe(true);
-    expect(rel.some((r) => moving.has(r.contact_id) && !moving.has(r.related_contact_id)), 'X6 one end').toBe(true);
+    expect(
+      rel.some((r) => moving.has(r.contact_id) && moving.has(r.related_contact_id)),
+      'X6 both ends',
+    ).toBe(true);
+    expect(
+      rel.some((r) => moving.has(r.contact_id) && !moving.has(r.related_contact_id)),
+      'X6 one end',
+    ).toBe(true);
     const census = readTable(dirA, 'employee_census');
-    expect(census.some((c) => moving.has(c.business_id) && !moving.has(c.employee_contact_id)), 'X7').toBe(true);
+    expect(
+      census.some((c) => moving.has(c.business_id) && !moving.has(c.employee_contact_id)),
+      'X7',
+    ).toBe(true);
   });
 
   it('D5: letters of both kinds, documents, and everything X10 excludes', () => {
     const letters = readTable(dirA, 'letters');
     expect(letters.some((l) => l.kind === 'email')).toBe(true);
-    expect(letters.some((l) => l.kind === 'letter' && l.recipient_contact_id !== l.contact_id), 'X5 letter to someone else').toBe(true);
+    expect(
+      letters.some((l) => l.kind === 'letter' && l.recipient_contact_id !== l.contact_id),
+      'X5 letter to someone else',
+    ).toBe(true);
     const withDoc = letters.filter((l) => l.document);
     expect(withDoc.length).toBeGreaterThan(0);
     for (const l of withDoc) expect(fs.existsSync(path.join(dirA, 'documents', l.document!)), l.document).toBe(true);
@@ -154,10 +188,16 @@ describe('generate: the data exercises the rules', () => {
     expect(contacts.some((c) => c.kind === 'business' && c.custom)).toBe(true);
     expect(contacts.some((c) => c.kind === 'individual' && /^\d{3}-\d{2}-\d{4}$/.test(c.tax_id ?? ''))).toBe(true);
     for (const t of ['policies', 'investment_accounts', 'positions', 'pending_cases'] as const) {
-      expect(readTable(dirA, t).some((r) => r.custom && JSON.parse(r.custom)), `custom on ${t}`).toBe(true);
+      expect(
+        readTable(dirA, t).some((r) => r.custom && JSON.parse(r.custom)),
+        `custom on ${t}`,
+      ).toBe(true);
     }
     const accounts = readTable(dirA, 'investment_accounts');
     expect(accounts.some((a) => a.asset_allocation) && accounts.some((a) => a.performance)).toBe(true);
-    expect(readTable(dirA, 'commissions').some((c) => c.case_id), 'a pending case attached to commissions').toBe(true);
+    expect(
+      readTable(dirA, 'commissions').some((c) => c.case_id),
+      'a pending case attached to commissions',
+    ).toBe(true);
   });
 });

@@ -9,7 +9,10 @@ import { TABLES, TABLE_NAMES } from '../../src/domain/model/tables.js';
 import { BIN, ROOT, run, tmpDir } from '../helpers/cli.js';
 
 function lines(file: string): string[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 function listFiles(root: string, rel = ''): string[] {
@@ -130,7 +133,18 @@ describe('bad CSV folders', () => {
     fs.cpSync(path.join(ROOT, 'samples/target'), src, { recursive: true });
     const file = path.join(src, 'users.csv');
     const [, ...rows] = lines(file);
-    fs.writeFileSync(file, ['id,office_id,full_name,rights', ...rows.map((l) => l.split(',').filter((_, i) => i !== 2).join(','))].join('\n') + '\n');
+    fs.writeFileSync(
+      file,
+      [
+        'id,office_id,full_name,rights',
+        ...rows.map((l) =>
+          l
+            .split(',')
+            .filter((_, i) => i !== 2)
+            .join(','),
+        ),
+      ].join('\n') + '\n',
+    );
     const db = freshDb(work);
     const r = run(['load', src, '--db', db]);
     expect(r.code).toBe(1);

@@ -19,13 +19,20 @@ const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
 
 const contacts = rows(SRC, 'contacts');
 const setId = rows(SRC, 'sets').find((s) => s.name === 'Move to Springfield' && s.office_id === 'O-NORTH')!.id;
-const moving = new Set(rows(SRC, 'set_members').filter((m) => m.set_id === setId).map((m) => m.contact_id));
+const moving = new Set(
+  rows(SRC, 'set_members')
+    .filter((m) => m.set_id === setId)
+    .map((m) => m.contact_id),
+);
 const byId = new Map(contacts.map((c) => [c.id, c]));
 
 describe('sample installations', () => {
   it('D4: both samples load with the real binary, as separate installations', () => {
     const work = tmpDir();
-    for (const [dir, name] of [[SRC, 's'], [TGT, 't']] as const) {
+    for (const [dir, name] of [
+      [SRC, 's'],
+      [TGT, 't'],
+    ] as const) {
       const db = path.join(work, `${name}.db`);
       const init = run(['init', '--db', db]);
       expect(init.code, init.stderr).toBe(0);
@@ -79,7 +86,8 @@ describe('sample installations', () => {
     expect(rel.some((r) => moving.has(r.contact_id) && !moving.has(r.related_contact_id))).toBe(true);
     const employees = rows(SRC, 'employee_census').map((e) => byId.get(e.employee_contact_id)!);
     const target = rows(TGT, 'contacts');
-    const inTarget = (c: Row) => target.some((t) => norm(t.first_name) === norm(c.first_name) && norm(t.last_name) === norm(c.last_name) && t.birth_date === c.birth_date);
+    const inTarget = (c: Row) =>
+      target.some((t) => norm(t.first_name) === norm(c.first_name) && norm(t.last_name) === norm(c.last_name) && t.birth_date === c.birth_date);
     expect(employees.filter((e) => moving.has(e.id)).length).toBe(1);
     expect(employees.filter((e) => !moving.has(e.id) && inTarget(e)).length).toBe(1);
     expect(employees.filter((e) => !moving.has(e.id) && !inTarget(e)).length).toBe(1);
@@ -91,7 +99,9 @@ describe('sample installations', () => {
     expect(rows(SRC, 'letters').some((l) => moving.has(l.contact_id) && l.kind === 'email')).toBe(true);
     expect([...moving].some((id) => byId.get(id)!.referred_by_id)).toBe(true);
     expect([...moving].some((id) => byId.get(id)!.kind === 'business' && byId.get(id)!.custom)).toBe(true);
-    const cases = rows(SRC, 'pending_cases').filter((c) => moving.has(c.primary_contact_id)).map((c) => c.id);
+    const cases = rows(SRC, 'pending_cases')
+      .filter((c) => moving.has(c.primary_contact_id))
+      .map((c) => c.id);
     expect(rows(SRC, 'commissions').some((c) => cases.includes(c.case_id))).toBe(true);
     expect(rows(SRC, 'investment_accounts').some((a) => moving.has(a.primary_contact_id) && a.asset_allocation && a.performance && a.custom)).toBe(true);
     expect(rows(SRC, 'positions').some((p) => p.custom)).toBe(true);
@@ -104,7 +114,8 @@ describe('sample installations', () => {
     const byTax = target.filter((t) => t.tax_id && digits(t.tax_id) === digits(nguyen.tax_id));
     expect(byTax).toHaveLength(1);
     expect(byTax[0]!.tax_id).not.toBe(nguyen.tax_id);
-    const sameName = (c: Row) => target.filter((t) => norm(t.first_name) === norm(c.first_name) && norm(t.last_name) === norm(c.last_name) && t.birth_date === c.birth_date);
+    const sameName = (c: Row) =>
+      target.filter((t) => norm(t.first_name) === norm(c.first_name) && norm(t.last_name) === norm(c.last_name) && t.birth_date === c.birth_date);
     const vd = sameName(byId.get('C-1105')!);
     expect(vd).toHaveLength(1);
     expect(vd[0]!.last_name).not.toBe('Van Dyke');
@@ -131,14 +142,28 @@ describe('sample installations', () => {
       const all = rows(SRC, file);
       const res = all.filter((r) => r.office_id === 'O-RES').map((r) => r.name);
       const local = all.filter((r) => r.office_id === 'O-NORTH').map((r) => r.name);
-      expect(local.some((n) => res.includes(n)), `${file} exact`).toBe(true);
-      expect(local.some((n) => !res.includes(n) && res.some((r) => norm(r) === norm(n))), `${file} near`).toBe(true);
-      expect(local.some((n) => !res.some((r) => norm(r) === norm(n))), `${file} none`).toBe(true);
+      expect(
+        local.some((n) => res.includes(n)),
+        `${file} exact`,
+      ).toBe(true);
+      expect(
+        local.some((n) => !res.includes(n) && res.some((r) => norm(r) === norm(n))),
+        `${file} near`,
+      ).toBe(true);
+      expect(
+        local.some((n) => !res.some((r) => norm(r) === norm(n))),
+        `${file} none`,
+      ).toBe(true);
     }
-    const products = rows(SRC, 'products').filter((p) => p.carrier_id === 'CL-1').map((p) => p.name);
+    const products = rows(SRC, 'products')
+      .filter((p) => p.carrier_id === 'CL-1')
+      .map((p) => p.name);
     expect(products).toEqual(['Summit Term 20', 'Summit Whole Life 1998', 'summit universal life']);
     for (const f of ['carrier_contacts', 'agent_contracts', 'appointments', 'policies', 'pending_cases']) {
-      expect(rows(SRC, f).some((r) => r.carrier_id === 'CL-1'), f).toBe(true);
+      expect(
+        rows(SRC, f).some((r) => r.carrier_id === 'CL-1'),
+        f,
+      ).toBe(true);
     }
   });
 

@@ -14,7 +14,9 @@ function contacts(db: string): { id: string; office_id: string; primary_advisor_
 function members(db: string, set: string, office: string): string[] {
   const r = run(['set', 'show', set, '--office', office, '--db', db, '--json']);
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout).contacts.map((c: { id: string }) => c.id).sort();
+  return JSON.parse(r.stdout)
+    .contacts.map((c: { id: string }) => c.id)
+    .sort();
 }
 
 describe('sets', () => {
@@ -22,7 +24,10 @@ describe('sets', () => {
     const db = loadInstallation(source);
     const all = contacts(db).filter((c) => c.office_id === 'O-NORTH');
     const advisor = all.find((c) => all.some((o) => o.primary_advisor_id === c.id))!.id;
-    const expected = all.filter((c) => c.primary_advisor_id === advisor).map((c) => c.id).sort();
+    const expected = all
+      .filter((c) => c.primary_advisor_id === advisor)
+      .map((c) => c.id)
+      .sort();
     expect(expected.length).toBeGreaterThan(1);
     const r = run(['set', 'create', 'Book', '--office', 'North Agency', '--primary-advisor', advisor, '--db', db]);
     expect(r.code, r.stderr).toBe(0);
@@ -31,7 +36,10 @@ describe('sets', () => {
 
   it('D7: a set is made from contact ids and from a CSV file, and add/remove/delete change only the set', () => {
     const db = loadInstallation(source);
-    const ids = contacts(db).filter((c) => c.office_id === 'O-NORTH').map((c) => c.id).slice(0, 4);
+    const ids = contacts(db)
+      .filter((c) => c.office_id === 'O-NORTH')
+      .map((c) => c.id)
+      .slice(0, 4);
     expect(run(['set', 'create', 'A', '--office', 'O-NORTH', '--contact', ids[0]!, ids[1]!, '--db', db]).code).toBe(0);
     expect(members(db, 'A', 'O-NORTH')).toEqual([ids[0], ids[1]].sort());
     const csv = path.join(tmpDir(), 'ids.csv');

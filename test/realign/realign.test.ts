@@ -9,8 +9,7 @@ import { tmpDir, type RunResult } from '../helpers/cli.js';
 import { bin, byId, changedRows, dump, json, loadInstallation, op, rows } from '../fixtures/realign/helpers.js';
 
 const AG = ['--office', 'Agency One', '--user', 'admin'];
-const migrateCarrier = (db: string, ...extra: string[]) =>
-  op(db, 'realign', 'carrier', ...AG, '--local', 'Acme Life', '--resource', 'Acme Life', ...extra);
+const migrateCarrier = (db: string, ...extra: string[]) => op(db, 'realign', 'carrier', ...AG, '--local', 'Acme Life', '--resource', 'Acme Life', ...extra);
 
 describe('R1: who and where', () => {
   let db: string;
@@ -25,17 +24,17 @@ describe('R1: who and where', () => {
     expect(r.stderr).toMatch(/not available in Canada and Australia.*region CA/);
   });
   it('R1: refuses an Australian agency office even with a US resource parent', async () => {
-    const r = (await op(db, 'realign', 'carrier', '--office', 'O-AU', '--user', 'auadmin', '--local', 'CLAU-1', '--resource', 'CR-1', '--yes'));
+    const r = await op(db, 'realign', 'carrier', '--office', 'O-AU', '--user', 'auadmin', '--local', 'CLAU-1', '--resource', 'CR-1', '--yes');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/region AU/);
   });
   it('R1: refuses a user without admin, naming the right', async () => {
-    const r = (await op(db, 'realign', 'carrier', '--office', 'O-AG', '--user', 'clerk', '--local', 'CL-1', '--resource', 'CR-1', '--yes'));
+    const r = await op(db, 'realign', 'carrier', '--office', 'O-AG', '--user', 'clerk', '--local', 'CL-1', '--resource', 'CR-1', '--yes');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/clerk .* lacks the right admin/);
   });
   it('R1: refuses a resource office', async () => {
-    const r = (await op(db, 'realign', 'carrier', '--office', 'O-RES', '--user', 'resadmin', '--local', 'CR-1', '--resource', 'CR-1', '--yes'));
+    const r = await op(db, 'realign', 'carrier', '--office', 'O-RES', '--user', 'resadmin', '--local', 'CR-1', '--resource', 'CR-1', '--yes');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/resource office; realignment is for agency offices/);
   });
@@ -50,21 +49,29 @@ describe('R2: the blank search', () => {
     db = await loadInstallation();
   });
   it('R2: lists local and resource carriers together, resource ones read-only', async () => {
-    const list = json<{ id: string; readonly: boolean }[]>((await op(db, 'search', 'carriers', '--office', 'Agency One', '--json')));
+    const list = json<{ id: string; readonly: boolean }[]>(await op(db, 'search', 'carriers', '--office', 'Agency One', '--json'));
     expect(list.map((c) => [c.id, c.readonly]).sort()).toEqual([
-      ['CL-1', false], ['CL-2', false], ['CL-3', false], ['CR-1', true], ['CR-2', true], ['CR-3', true],
+      ['CL-1', false],
+      ['CL-2', false],
+      ['CL-3', false],
+      ['CR-1', true],
+      ['CR-2', true],
+      ['CR-3', true],
     ]);
-    const text = (await op(db, 'search', 'carriers', '--office', 'O-AG'));
+    const text = await op(db, 'search', 'carriers', '--office', 'O-AG');
     expect(text.stdout).toMatch(/CR-1\s+Acme Life\s+Resource US\s+active\s+read-only/);
     expect(text.stdout).toMatch(/CL-1\s+Acme Life\s+Agency One\s+active\s+local/);
   });
   it('R2: --name narrows every kind, case-insensitively', async () => {
-    const products = json<{ id: string; readonly: boolean }[]>((await op(db, 'search', 'products', '--office', 'O-AG', '--name', 'TERM', '--json')));
+    const products = json<{ id: string; readonly: boolean }[]>(await op(db, 'search', 'products', '--office', 'O-AG', '--name', 'TERM', '--json'));
     expect(products.map((p) => p.id).sort()).toEqual(['PL-1', 'PL-4', 'PR-1', 'PR-4']);
-    const riders = json<{ id: string }[]>((await op(db, 'search', 'riders', '--office', 'O-AG', '--json')));
+    const riders = json<{ id: string }[]>(await op(db, 'search', 'riders', '--office', 'O-AG', '--json'));
     expect(riders).toHaveLength(5);
-    const sps = json<{ id: string; readonly: boolean }[]>((await op(db, 'search', 'service-providers', '--office', 'O-AG', '--name', 'exam', '--json')));
-    expect(sps.map((s) => [s.id, s.readonly])).toEqual([['SL-1', false], ['SR-1', true]]);
+    const sps = json<{ id: string; readonly: boolean }[]>(await op(db, 'search', 'service-providers', '--office', 'O-AG', '--name', 'exam', '--json'));
+    expect(sps.map((s) => [s.id, s.readonly])).toEqual([
+      ['SL-1', false],
+      ['SR-1', true],
+    ]);
   });
 });
 
@@ -75,7 +82,7 @@ describe('R3: Carriers and Products Only, No Riders - Detail', () => {
   });
   const report = (format: string) => op(db, 'report', 'carriers-products', '--office', 'Agency One', '--format', format);
   it('R3: table lists each resource carrier with its products and no local or rider rows', async () => {
-    const r = (await report('table'));
+    const r = await report('table');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Carriers and Products Only, No Riders - Detail');
     expect(r.stdout).toMatch(/Acme Life\s+12345\s+555-0100 info@acme.example\s+1 Acme Way, Hartford, CT, 06101\s+Fixed Annuity\s+annuity\s+false/);
@@ -83,12 +90,16 @@ describe('R3: Carriers and Products Only, No Riders - Detail', () => {
     expect(r.stdout).not.toContain('Waiver of Premium');
   });
   it('R3: json holds carriers, contact info and products with line of business and active', async () => {
-    const j = json<{ carriers: { id: string; naic_code: string; products: { id: string; line_of_business: string; active: string }[] }[] }>((await report('json')));
+    const j = json<{ carriers: { id: string; naic_code: string; products: { id: string; line_of_business: string; active: string }[] }[] }>(
+      await report('json'),
+    );
     expect(j.carriers.map((c) => c.id)).toEqual(['CR-3', 'CR-1', 'CR-2']);
     const acme = j.carriers.find((c) => c.id === 'CR-1')!;
     expect(acme.naic_code).toBe('12345');
     expect(acme.products.map((p) => [p.id, p.line_of_business, p.active])).toEqual([
-      ['PR-3', 'annuity', 'false'], ['PR-1', 'life', 'true'], ['PR-2', 'life', 'true'],
+      ['PR-3', 'annuity', 'false'],
+      ['PR-1', 'life', 'true'],
+      ['PR-2', 'life', 'true'],
     ]);
   });
   it('R3: csv is escaped against spreadsheet formulas and written whole with --out', async () => {
@@ -104,7 +115,7 @@ describe('R3: Carriers and Products Only, No Riders - Detail', () => {
     expect(fs.readdirSync(path.dirname(out))).toEqual(['carriers.csv']);
   });
   it('R3: xml is well formed and parses back to the same carriers and products', async () => {
-    const r = (await report('xml'));
+    const r = await report('xml');
     expect(r.code, r.stderr).toBe(0);
     expect(XMLValidator.validate(r.stdout)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === 'carrier' || n === 'product' }).parse(r.stdout);
@@ -143,7 +154,12 @@ describe('R5: carrier migration on the fixture', () => {
     expect(byId(after, 'pending_cases.csv', 'K-1').product_id).toBe('PR-1');
     expect(byId(after, 'proposals.csv', 'PRP-1').product_id).toBe('PR-1');
     expect(rows(after, 'policy_riders.csv').filter((x) => x.rider_id === 'RL-1')).toEqual([]);
-    expect(rows(after, 'policy_riders.csv').filter((x) => x.rider_id === 'RR-1').map((x) => x.policy_id).sort()).toEqual(['P-1', 'P-5']);
+    expect(
+      rows(after, 'policy_riders.csv')
+        .filter((x) => x.rider_id === 'RR-1')
+        .map((x) => x.policy_id)
+        .sort(),
+    ).toEqual(['P-1', 'P-5']);
     expect(byId(after, 'products.csv', 'PL-1')).toMatchObject({ name: 'X_Term 20', pcm_activity: 'no_pcm_activity', carrier_id: 'CL-1' });
     expect(byId(after, 'riders.csv', 'RL-1')).toMatchObject({ name: 'X_Waiver of Premium', pcm_activity: 'no_pcm_activity' });
     expect(byId(after, 'carriers.csv', 'CL-1')).toMatchObject({ name: 'X_Acme Life', pcm_activity: 'no_pcm_activity' });
@@ -158,20 +174,41 @@ describe('R5: carrier migration on the fixture', () => {
     expect(byId(after, 'policies.csv', 'P-3').product_id).toBe('PL-3');
   });
   it('R5: nothing else changes', async () => {
-    const policyRiderLines = rows(before, 'policy_riders.csv').filter((x) => x.rider_id === 'RL-1').map((x) => `${x.policy_id},${x.rider_id},${x.amount}`);
+    const policyRiderLines = rows(before, 'policy_riders.csv')
+      .filter((x) => x.rider_id === 'RL-1')
+      .map((x) => `${x.policy_id},${x.rider_id},${x.amount}`);
     const expected = [
-      'agent_contracts.csv:AC-1', 'appointments.csv:AP-1', 'carrier_contacts.csv:CC-1', 'carrier_contacts.csv:CC-2', 'carriers.csv:CL-1',
-      'pending_cases.csv:K-1', 'pending_cases.csv:K-2', 'policies.csv:P-1', 'policies.csv:P-2', 'policies.csv:P-3', 'policies.csv:P-5',
+      'agent_contracts.csv:AC-1',
+      'appointments.csv:AP-1',
+      'carrier_contacts.csv:CC-1',
+      'carrier_contacts.csv:CC-2',
+      'carriers.csv:CL-1',
+      'pending_cases.csv:K-1',
+      'pending_cases.csv:K-2',
+      'policies.csv:P-1',
+      'policies.csv:P-2',
+      'policies.csv:P-3',
+      'policies.csv:P-5',
       ...policyRiderLines.map((l) => `policy_riders.csv:${l}`),
       ...policyRiderLines.map((l) => `policy_riders.csv:${l.replace('RL-1', 'RR-1')}`),
-      'products.csv:PL-1', 'products.csv:PL-2', 'products.csv:PL-3', 'proposals.csv:PRP-1',
-      'riders.csv:RL-1', 'riders.csv:RL-2', 'riders.csv:RL-3',
+      'products.csv:PL-1',
+      'products.csv:PL-2',
+      'products.csv:PL-3',
+      'proposals.csv:PRP-1',
+      'riders.csv:RL-1',
+      'riders.csv:RL-2',
+      'riders.csv:RL-3',
     ].sort();
     expect(changedRows(before, after)).toEqual(expected);
   });
   it('R4: resource office rows are byte-identical after a migration', async () => {
     const resourceLines = (d: Record<string, string>) =>
-      Object.entries(d).flatMap(([f, text]) => text.split('\n').filter((l) => /,O-RES(CA)?,/.test(l)).map((l) => `${f}:${l}`));
+      Object.entries(d).flatMap(([f, text]) =>
+        text
+          .split('\n')
+          .filter((l) => /,O-RES(CA)?,/.test(l))
+          .map((l) => `${f}:${l}`),
+      );
     expect(resourceLines(after)).toEqual(resourceLines(before));
     expect(resourceLines(before).length).toBeGreaterThan(10);
   });
@@ -183,7 +220,7 @@ describe('R6: product, rider and service provider migration', () => {
     expect((await migrateCarrier(db, '--yes')).code).toBe(0);
     expect((await op(db, 'rename', 'product', 'PL-2', 'Whole Life Plus', ...AG)).code).toBe(0);
     const before = await dump(db);
-    const r = (await op(db, 'realign', 'product', ...AG, '--local', 'PL-2', '--resource', 'PR-2', '--yes'));
+    const r = await op(db, 'realign', 'product', ...AG, '--local', 'PL-2', '--resource', 'PR-2', '--yes');
     expect(r.code, r.stderr).toBe(0);
     const after = await dump(db);
     expect(byId(after, 'policies.csv', 'P-2').product_id).toBe('PR-2');
@@ -194,7 +231,7 @@ describe('R6: product, rider and service provider migration', () => {
   it('R6: a product still on a local carrier is refused: its carrier migrates first', async () => {
     const db = await loadInstallation();
     const before = await dump(db);
-    const r = (await op(db, 'realign', 'product', ...AG, '--local', 'PL-4', '--resource', 'PR-4', '--yes'));
+    const r = await op(db, 'realign', 'product', ...AG, '--local', 'PL-4', '--resource', 'PR-4', '--yes');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/belongs to carrier CL-2.*carrier CR-2.*realign its carrier first/s);
     expect(await dump(db)).toEqual(before);
@@ -203,7 +240,7 @@ describe('R6: product, rider and service provider migration', () => {
     const db = await loadInstallation();
     expect((await migrateCarrier(db, '--yes')).code).toBe(0);
     expect((await op(db, 'rename', 'rider', 'RL-3', 'Accidental Death', ...AG)).code).toBe(0);
-    const r = (await op(db, 'realign', 'rider', ...AG, '--local', 'Accidental Death', '--resource', 'Accidental Death', '--yes'));
+    const r = await op(db, 'realign', 'rider', ...AG, '--local', 'Accidental Death', '--resource', 'Accidental Death', '--yes');
     expect(r.code, r.stderr).toBe(0);
     const after = await dump(db);
     expect(rows(after, 'policy_riders.csv').find((x) => x.policy_id === 'P-2')!.rider_id).toBe('RR-2');
@@ -212,7 +249,7 @@ describe('R6: product, rider and service provider migration', () => {
   it('R6: a service provider migrates: its pending cases switch, it becomes X_', async () => {
     const db = await loadInstallation();
     const before = await dump(db);
-    const r = (await op(db, 'realign', 'service-provider', ...AG, '--local', 'ExamOne', '--resource', 'ExamOne', '--yes'));
+    const r = await op(db, 'realign', 'service-provider', ...AG, '--local', 'ExamOne', '--resource', 'ExamOne', '--yes');
     expect(r.code, r.stderr).toBe(0);
     const after = await dump(db);
     expect(byId(after, 'pending_cases.csv', 'K-1').service_provider_id).toBe('SR-1');
@@ -234,9 +271,13 @@ describe('R7: confirmation', () => {
   it('R7: --dry-run changes nothing and shows the counts the real run reports', async () => {
     const db = await loadInstallation();
     const before = await dump(db);
-    const dry = json<{ plan: { lines: unknown[] }; applied: null }>(bin(db, 'realign', 'carrier', ...AG, '--local', 'CL-1', '--resource', 'CR-1', '--dry-run', '--json'));
+    const dry = json<{ plan: { lines: unknown[] }; applied: null }>(
+      bin(db, 'realign', 'carrier', ...AG, '--local', 'CL-1', '--resource', 'CR-1', '--dry-run', '--json'),
+    );
     expect(await dump(db)).toEqual(before);
-    const real = json<{ plan: { lines: unknown[] }; applied: { lines: unknown[] } }>(bin(db, 'realign', 'carrier', ...AG, '--local', 'CL-1', '--resource', 'CR-1', '--yes', '--json'));
+    const real = json<{ plan: { lines: unknown[] }; applied: { lines: unknown[] } }>(
+      bin(db, 'realign', 'carrier', ...AG, '--local', 'CL-1', '--resource', 'CR-1', '--yes', '--json'),
+    );
     expect(real.applied.lines).toEqual(dry.plan.lines);
     expect(real.plan).toEqual(dry.plan);
     expect(dry.plan.lines).toContainEqual({ what: 'policies moved to the resource carrier', count: 4 });
@@ -248,7 +289,9 @@ describe('R7: confirmation', () => {
     const before = await dump(db);
     const bin = path.resolve('bin/officeport.js');
     const ask = (answer: string) =>
-      spawnScript(`printf '${answer}\\n' | script -qec "${process.execPath} ${bin} realign carrier --db ${db} --office O-AG --user admin --local CL-1 --resource CR-1" /dev/null`);
+      spawnScript(
+        `printf '${answer}\\n' | script -qec "${process.execPath} ${bin} realign carrier --db ${db} --office O-AG --user admin --local CL-1 --resource CR-1" /dev/null`,
+      );
     const no = ask('n');
     expect(no.stdout).toMatch(/Apply this migration\? \[y\/N\]/);
     expect(await dump(db)).toEqual(before);
@@ -267,20 +310,20 @@ describe('R8: exact names only', () => {
   it('R8: a case or spacing difference is refused with the near name, and nothing changes', async () => {
     const db = await loadInstallation();
     const before = await dump(db);
-    const r = (await op(db, 'realign', 'carrier', ...AG, '--local', 'CL-2', '--resource', 'CR-2', '--yes'));
+    const r = await op(db, 'realign', 'carrier', ...AG, '--local', 'CL-2', '--resource', 'CR-2', '--yes');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('"Beacon  mutual" (CL-2) is not exactly equal');
     expect(r.stderr).toContain('nearest resource names: Beacon Mutual (CR-2)');
-    const byName = (await op(db, 'realign', 'carrier', ...AG, '--local', 'Beacon  mutual', '--resource', 'Beacon mutual', '--yes'));
+    const byName = await op(db, 'realign', 'carrier', ...AG, '--local', 'Beacon  mutual', '--resource', 'Beacon mutual', '--yes');
     expect(byName.code).toBe(1);
     expect(byName.stderr).toMatch(/no resource carrier with id or exact name "Beacon mutual".*nearest names: Beacon Mutual \(CR-2\)/);
     expect(await dump(db)).toEqual(before);
   });
   it('R8: rename then migrate works', async () => {
     const db = await loadInstallation();
-    const r1 = (await op(db, 'rename', 'carrier', 'CL-2', 'Beacon Mutual', ...AG));
+    const r1 = await op(db, 'rename', 'carrier', 'CL-2', 'Beacon Mutual', ...AG);
     expect(r1.code, r1.stderr).toBe(0);
-    const r2 = (await op(db, 'realign', 'carrier', ...AG, '--local', 'Beacon Mutual', '--resource', 'Beacon Mutual', '--yes'));
+    const r2 = await op(db, 'realign', 'carrier', ...AG, '--local', 'Beacon Mutual', '--resource', 'Beacon Mutual', '--yes');
     expect(r2.code, r2.stderr).toBe(0);
     const after = await dump(db);
     expect(byId(after, 'policies.csv', 'P-4')).toMatchObject({ carrier_id: 'CR-2', product_id: 'PR-4' });
@@ -290,16 +333,16 @@ describe('R8: exact names only', () => {
   it('R8: rename refuses a name already used, a non-admin, and (R4) resource records', async () => {
     const db = await loadInstallation();
     const before = await dump(db);
-    const dup = (await op(db, 'rename', 'carrier', 'CL-3', 'Acme Life', ...AG));
+    const dup = await op(db, 'rename', 'carrier', 'CL-3', 'Acme Life', ...AG);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/CL-1 already bears the name "Acme Life"/);
-    const dupProduct = (await op(db, 'rename', 'product', 'PL-2', 'Term 20', ...AG));
+    const dupProduct = await op(db, 'rename', 'product', 'PL-2', 'Term 20', ...AG);
     expect(dupProduct.stderr).toMatch(/PL-1 already bears the name "Term 20"; product names must be unique per carrier/);
     expect((await op(db, 'rename', 'carrier', 'CL-3', 'New Name', '--office', 'O-AG', '--user', 'clerk')).stderr).toMatch(/lacks the right admin/);
-    const res = (await op(db, 'rename', 'carrier', 'CR-1', 'Acme', ...AG));
+    const res = await op(db, 'rename', 'carrier', 'CR-1', 'Acme', ...AG);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/resource office Resource US and is read-only/);
-    const res2 = (await op(db, 'rename', 'product', 'PR-1', 'Acme', '--office', 'O-RES', '--user', 'resadmin'));
+    const res2 = await op(db, 'rename', 'product', 'PR-1', 'Acme', '--office', 'O-RES', '--user', 'resadmin');
     expect(res2.code).toBe(1);
     expect(await dump(db)).toEqual(before);
   });

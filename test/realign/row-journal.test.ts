@@ -58,11 +58,13 @@ describe('row journal', () => {
   });
 
   it('R10: refuses to put back a row whose id another row holds now', () => {
-    const before = captureRows(db, rowidsById(db, 'items', ['B']).map((rowid) => ({ table: 'items', rowid })));
+    const before = captureRows(
+      db,
+      rowidsById(db, 'items', ['B']).map((rowid) => ({ table: 'items', rowid })),
+    );
     db.exec(`DELETE FROM items WHERE id = 'B'; INSERT INTO items VALUES ('B', 'Beta again', NULL)`);
     expect(restoreConflicts(db, before).map((d) => d.message)).toEqual(['items id B is now used by another row']);
   });
-
 });
 
 /** The realignment journal's tables as the schema creates them: its first form, then each later statement about it. */
@@ -95,11 +97,20 @@ describe('realignment journal on disk', () => {
     const before = pagesOf(e, 'before');
     expect(before.map((p) => p.length)).toEqual([2, 2, 2, 1]);
     expect(before.flat().find((i) => i.row?.id === 'A')!.row).toEqual({ id: 'A', name: 'Alpha', carrier_id: 'C1' });
-    expect(pagesOf(e, 'after').flat().filter((i) => !i.row).map((i) => i.table)).toEqual(['items']);
+    expect(
+      pagesOf(e, 'after')
+        .flat()
+        .filter((i) => !i.row)
+        .map((i) => i.table),
+    ).toEqual(['items']);
     expect(pagesOf(e, 'after').flatMap((p) => differences(db, p))).toEqual([]);
 
     db.exec(`UPDATE items SET name = 'Beta 2' WHERE id = 'B'`);
-    expect(pagesOf(e, 'after').flatMap((p) => differences(db, p)).map((d) => d.message)).toEqual(['items row B: name changed since']);
+    expect(
+      pagesOf(e, 'after')
+        .flatMap((p) => differences(db, p))
+        .map((d) => d.message),
+    ).toEqual(['items row B: name changed since']);
     db.exec(`UPDATE items SET name = 'Beta' WHERE id = 'B'`);
     expect({ items: all('items'), links: all('links') }).toEqual(changed);
 
@@ -127,9 +138,20 @@ describe('realignment journal on disk', () => {
   it('R10: entries journaled whole, as before, move over to pages unchanged in meaning', () => {
     journalTables('first');
     const v1 = (tables: Record<string, { columns: string[]; rows: unknown[][] }>) => JSON.stringify({ v: 1, tables });
-    db.prepare(`INSERT INTO realign_journal (at, office_id, user_id, kind, local_id, resource_id, summary, before, after) VALUES ('t', 'O-1', 'U-1', 'carrier', 'A', 'R', '{}', ?, ?)`).run(
+    db.prepare(
+      `INSERT INTO realign_journal (at, office_id, user_id, kind, local_id, resource_id, summary, before, after) VALUES ('t', 'O-1', 'U-1', 'carrier', 'A', 'R', '{}', ?, ?)`,
+    ).run(
       v1({ items: { columns: ['id', 'name', 'carrier_id'], rows: [[1, 'A', 'Alpha', 'C1'], [4]] }, links: { columns: [], rows: [[3]] } }),
-      v1({ items: { columns: ['id', 'name', 'carrier_id'], rows: [[1, 'A', 'X_Alpha', 'C1'], [4, 'D', 'Delta', null]] }, links: { columns: ['policy_id', 'rider_id', 'amount'], rows: [[3, 'P2', 'R1', '30']] } }),
+      v1({
+        items: {
+          columns: ['id', 'name', 'carrier_id'],
+          rows: [
+            [1, 'A', 'X_Alpha', 'C1'],
+            [4, 'D', 'Delta', null],
+          ],
+        },
+        links: { columns: ['policy_id', 'rider_id', 'amount'], rows: [[3, 'P2', 'R1', '30']] },
+      }),
     );
     const later = MIGRATIONS.slice(1).find((m) => m.some((sql) => sql.includes('CREATE TABLE realign_journal_rows')))!;
     for (const sql of later) db.exec(sql);

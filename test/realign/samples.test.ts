@@ -14,7 +14,20 @@ describe('R5 on samples/source', () => {
   beforeAll(async () => {
     db = await loadInstallation(SAMPLES);
     before = await dump(db);
-    r = bin(db, 'realign', 'carrier', '--office', 'North Agency', '--user', 'nadmin', '--local', 'Summit Mutual Life', '--resource', 'Summit Mutual Life', '--yes');
+    r = bin(
+      db,
+      'realign',
+      'carrier',
+      '--office',
+      'North Agency',
+      '--user',
+      'nadmin',
+      '--local',
+      'Summit Mutual Life',
+      '--resource',
+      'Summit Mutual Life',
+      '--yes',
+    );
     after = await dump(db);
   });
 
@@ -65,7 +78,20 @@ describe('R5 on samples/source', () => {
   });
 
   it('R1: the same migration in Maple Agency (region CA) is refused', () => {
-    const m = bin(db, 'realign', 'carrier', '--office', 'Maple Agency', '--user', 'madmin', '--local', 'Summit Mutual Life', '--resource', 'Summit Mutual Life', '--yes');
+    const m = bin(
+      db,
+      'realign',
+      'carrier',
+      '--office',
+      'Maple Agency',
+      '--user',
+      'madmin',
+      '--local',
+      'Summit Mutual Life',
+      '--resource',
+      'Summit Mutual Life',
+      '--yes',
+    );
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(/not available in Canada and Australia, and office Maple Agency is in region CA/);
   });

@@ -48,7 +48,12 @@ for (const adapter of ADAPTERS) {
 
     it('D7: contacts are checked in one call; an advisor has a book; a set is made, filled, emptied and deleted', async () => {
       const s = await filled();
-      expect(await s.sets.contactOffices(['C-3', 'C-9', 'C-1', 'C-1'])).toEqual(new Map([['C-3', 'O-R'], ['C-1', 'O-A']]));
+      expect(await s.sets.contactOffices(['C-3', 'C-9', 'C-1', 'C-1'])).toEqual(
+        new Map([
+          ['C-3', 'O-R'],
+          ['C-1', 'O-A'],
+        ]),
+      );
       expect(await s.sets.book('O-A', 'C-1')).toEqual(['C-2']);
       const id = await s.sets.change(async (t) => {
         const id = await t.create({ office_id: 'O-A', name: 'Move', owner_user_id: 'U-1' });

@@ -38,7 +38,12 @@ for (const adapter of ADAPTERS) {
       expect((await s.realign.findRecords('carrier', 'O-A', 'CAR-L')).map((r) => r.id)).toEqual(['CAR-L']);
       expect(await s.realign.findRecords('carrier', 'O-A', 'CAR-R')).toEqual([]);
       expect((await s.realign.record('carrier', 'CAR-R'))?.office_id).toBe('O-R');
-      expect(await s.realign.totalReferences([{ kind: 'carrier', id: 'CAR-L' }, { kind: 'carrier', id: 'CAR-R' }])).toEqual([2, 0]);
+      expect(
+        await s.realign.totalReferences([
+          { kind: 'carrier', id: 'CAR-L' },
+          { kind: 'carrier', id: 'CAR-R' },
+        ]),
+      ).toEqual([2, 0]);
       const counts = await s.realign.referenceCounts([{ kind: 'carrier', id: 'CAR-L' }]);
       expect(counts[refKey({ table: 'policies', column: 'carrier_id' }, 'CAR-L')]).toBe(2);
       expect(counts[refKey({ table: 'pending_cases', column: 'carrier_id' }, 'CAR-L')]).toBe(0);
@@ -61,7 +66,16 @@ for (const adapter of ADAPTERS) {
       ]);
       expect((await s.realign.record('carrier', 'CAR-L'))?.name).toBe('X_Acme Life');
       const entry = await s.realign.entry(id);
-      expect(entry).toMatchObject({ id, office_id: 'O-A', user_id: 'U-2', kind: 'carrier', local_id: 'CAR-L', resource_id: 'CAR-R', summary: { local: 'Acme Life' }, undone_at: null });
+      expect(entry).toMatchObject({
+        id,
+        office_id: 'O-A',
+        user_id: 'U-2',
+        kind: 'carrier',
+        local_id: 'CAR-L',
+        resource_id: 'CAR-R',
+        summary: { local: 'Acme Life' },
+        undone_at: null,
+      });
       expect((await s.realign.journal('O-A')).map((e) => e.id)).toEqual([id]);
       expect(await s.realign.journal('O-R')).toEqual([]);
       expect(await s.realign.entriesHoldingRecords('O-A', [{ kind: 'carrier', id: 'CAR-L' }])).toEqual([id]);

@@ -2,15 +2,7 @@
 // declaration drives the SQLite schema, CSV load validation and dump, so a
 // column added here is loaded, stored and dumped everywhere at once.
 
-export type ColumnType =
-  | 'text'
-  | 'date'
-  | 'timestamp'
-  | 'bool'
-  | 'decimal'
-  | 'json'
-  | 'enum'
-  | 'enum_list';
+export type ColumnType = 'text' | 'date' | 'timestamp' | 'bool' | 'decimal' | 'json' | 'enum' | 'enum_list';
 
 export interface Column {
   name: string;
@@ -104,13 +96,7 @@ const T: Table[] = [
   {
     name: 'users',
     file: 'users.csv',
-    columns: [
-      id,
-      office,
-      { name: 'username', type: 'text', required: true },
-      opt('full_name'),
-      { name: 'rights', type: 'enum_list', values: RIGHTS },
-    ],
+    columns: [id, office, { name: 'username', type: 'text', required: true }, opt('full_name'), { name: 'rights', type: 'enum_list', values: RIGHTS }],
     unique: [['office_id', 'username']],
   },
   {
@@ -165,14 +151,7 @@ const T: Table[] = [
   {
     name: 'key_relations',
     file: 'key_relations.csv',
-    columns: [
-      id,
-      office,
-      owner('contact_id', 'contacts'),
-      opt('related_contact_id', 'text', 'contacts'),
-      opt('relation'),
-      opt('notes'),
-    ],
+    columns: [id, office, owner('contact_id', 'contacts'), opt('related_contact_id', 'text', 'contacts'), opt('relation'), opt('notes')],
   },
   {
     name: 'employee_census',
@@ -227,14 +206,7 @@ const T: Table[] = [
   {
     name: 'riders',
     file: 'riders.csv',
-    columns: [
-      id,
-      office,
-      owner('carrier_id', 'carriers'),
-      { name: 'name', type: 'text', required: true },
-      opt('active', 'bool'),
-      enumOf('pcm_activity', PCM),
-    ],
+    columns: [id, office, owner('carrier_id', 'carriers'), { name: 'name', type: 'text', required: true }, opt('active', 'bool'), enumOf('pcm_activity', PCM)],
   },
   {
     name: 'service_providers',
@@ -429,14 +401,7 @@ const T: Table[] = [
   {
     name: 'event_invitations',
     file: 'event_invitations.csv',
-    columns: [
-      id,
-      office,
-      owner('contact_id', 'contacts'),
-      opt('event_name'),
-      opt('event_date', 'date'),
-      opt('status'),
-    ],
+    columns: [id, office, owner('contact_id', 'contacts'), opt('event_name'), opt('event_date', 'date'), opt('status')],
   },
   {
     name: 'proposals',
@@ -454,10 +419,7 @@ const T: Table[] = [
   },
 ];
 
-export const TABLES: Readonly<Record<TableName, Table>> = Object.fromEntries(T.map((t) => [t.name, t])) as Record<
-  TableName,
-  Table
->;
+export const TABLES: Readonly<Record<TableName, Table>> = Object.fromEntries(T.map((t) => [t.name, t])) as Record<TableName, Table>;
 
 /** Tables in an order where every referenced table comes before its referrers (self-references aside). */
 export const LOAD_ORDER: readonly TableName[] = TABLE_NAMES;

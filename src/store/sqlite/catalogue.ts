@@ -79,10 +79,7 @@ export function applySwitch(db: Db, s: Switch): number {
 export function applyRecordChange(db: Db, c: RecordChange): void {
   const cols = Object.entries(c.set).filter(([, v]) => v !== undefined);
   if (cols.length === 0) return;
-  db.prepare(`UPDATE ${KIND_TABLE[c.kind]} SET ${cols.map(([k]) => `"${k}" = ?`).join(', ')} WHERE id = ?`).run(
-    ...cols.map(([, v]) => v),
-    c.id,
-  );
+  db.prepare(`UPDATE ${KIND_TABLE[c.kind]} SET ${cols.map(([k]) => `"${k}" = ?`).join(', ')} WHERE id = ?`).run(...cols.map(([, v]) => v), c.id);
 }
 
 export function deleteRecord(db: Db, rec: Pick<CatalogueRecord, 'kind' | 'id'>): void {
@@ -94,13 +91,7 @@ export function deleteRecord(db: Db, rec: Pick<CatalogueRecord, 'kind' | 'id'>):
 export type SearchRow = CatalogueSearchRow;
 
 /** Local and resource records together (the blank search), resource ones read-only. */
-export function searchRecords(
-  db: Db,
-  kind: CatalogueKind,
-  officeId: string,
-  resourceId: string | null,
-  name?: string,
-): SearchRow[] {
+export function searchRecords(db: Db, kind: CatalogueKind, officeId: string, resourceId: string | null, name?: string): SearchRow[] {
   const offices = resourceId ? [officeId, resourceId] : [officeId];
   const like = name ? `%${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : '%';
   const rows = db
@@ -119,12 +110,8 @@ export type { ReportCarrier };
 /** "Carriers and Products Only, No Riders - Detail" of a resource office (R3). */
 export function carriersAndProducts(db: Db, resourceId: string): ReportCarrier[] {
   const carriers = db
-    .prepare(
-      `SELECT id, name, naic_code, phone, email, street, city, state, postal_code FROM carriers WHERE office_id = ? ORDER BY name, id`,
-    )
+    .prepare(`SELECT id, name, naic_code, phone, email, street, city, state, postal_code FROM carriers WHERE office_id = ? ORDER BY name, id`)
     .all(resourceId) as Omit<ReportCarrier, 'products'>[];
-  const products = db.prepare(
-    `SELECT id, name, line_of_business, active FROM products WHERE carrier_id = ? AND office_id = ? ORDER BY name, id`,
-  );
+  const products = db.prepare(`SELECT id, name, line_of_business, active FROM products WHERE carrier_id = ? AND office_id = ? ORDER BY name, id`);
   return carriers.map((c) => ({ ...c, products: products.all(c.id, resourceId) as ReportCarrier['products'] }));
 }

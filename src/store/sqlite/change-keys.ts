@@ -62,8 +62,13 @@ export function storedKey(table: string, key: Key, scope?: MapScope): string {
 
 function isScoped(key: Key, scope: MapScope): boolean {
   const ref = key.source_ref;
-  return Object.keys(key).length === 3 && typeof ref === 'string' && !ref.startsWith('{') &&
-    key.source_installation === scope.source_installation && key.office_id === scope.office_id;
+  return (
+    Object.keys(key).length === 3 &&
+    typeof ref === 'string' &&
+    !ref.startsWith('{') &&
+    key.source_installation === scope.source_installation &&
+    key.office_id === scope.office_id
+  );
 }
 
 /** The JSON of a stored key, as changesOf() reports it. */

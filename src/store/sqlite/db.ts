@@ -107,11 +107,9 @@ export function migrate(db: Db, file = 'installation'): void {
     throw notAnInstallation(e, file) ?? e; // L10: a full disk or a read-only folder is not "not an installation"
   }
   if (version > SCHEMA_VERSION) {
-    throw new OfficeportError(
-      ErrorCode.SCHEMA_TOO_NEW,
-      `${file} has schema version ${version}, this officeport knows up to ${SCHEMA_VERSION}`,
-      { hint: 'upgrade officeport' },
-    );
+    throw new OfficeportError(ErrorCode.SCHEMA_TOO_NEW, `${file} has schema version ${version}, this officeport knows up to ${SCHEMA_VERSION}`, {
+      hint: 'upgrade officeport',
+    });
   }
   if (version === 0 && hasForeignTables(db)) {
     throw new OfficeportError(ErrorCode.INVALID_INPUT, `${file} is a SQLite file but not an officeport installation`);
@@ -141,15 +139,12 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
 export function newId(db: Db, table: string, prefix: string): string {
   const get = db.prepare(`SELECT next FROM id_sequences WHERE prefix = ?`);
   const exists = db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`);
-  let next = ((get.get(prefix) as { next: number } | undefined)?.next ?? 1);
+  let next = (get.get(prefix) as { next: number } | undefined)?.next ?? 1;
   let id: string;
   do {
     id = `${prefix}${String(next).padStart(6, '0')}`;
     next++;
   } while (exists.get(id));
-  db.prepare(`INSERT INTO id_sequences(prefix, next) VALUES (?, ?) ON CONFLICT(prefix) DO UPDATE SET next = excluded.next`).run(
-    prefix,
-    next,
-  );
+  db.prepare(`INSERT INTO id_sequences(prefix, next) VALUES (?, ?) ON CONFLICT(prefix) DO UPDATE SET next = excluded.next`).run(prefix, next);
   return id;
 }

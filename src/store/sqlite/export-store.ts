@@ -81,9 +81,7 @@ export class SqliteExportStore implements ExportStore {
 
   async office(ref: string): Promise<Office | undefined> {
     const { db } = this;
-    return (db.prepare(`SELECT * FROM offices WHERE id = ?`).get(ref) ?? db.prepare(`SELECT * FROM offices WHERE name = ?`).get(ref)) as
-      | Office
-      | undefined;
+    return (db.prepare(`SELECT * FROM offices WHERE id = ?`).get(ref) ?? db.prepare(`SELECT * FROM offices WHERE name = ?`).get(ref)) as Office | undefined;
   }
 
   async parentOf(officeId: string): Promise<string | null | undefined> {
@@ -191,7 +189,19 @@ class SqliteExportSelection extends SqliteRecordReader implements ExportSelectio
       db.prepare(
         `INSERT INTO export_ledger (bundle_id, session_id, office_id, user_id, target_office, target_user, created_at,
            tagmanifest_sha256, file, counts, receipt_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(h.bundle_id, h.session_id, h.office_id, h.user_id, h.target_office, h.target_user, h.created_at, h.tagmanifest_sha256, h.file, JSON.stringify(h.counts), h.receipt_key);
+      ).run(
+        h.bundle_id,
+        h.session_id,
+        h.office_id,
+        h.user_id,
+        h.target_office,
+        h.target_user,
+        h.created_at,
+        h.tagmanifest_sha256,
+        h.file,
+        JSON.stringify(h.counts),
+        h.receipt_key,
+      );
       insertHeldRefs(db, h.bundle_id, held);
       db.prepare(
         `INSERT OR IGNORE INTO export_session_contacts (session_id, office_id, contact_id, bundle_id)
@@ -216,7 +226,10 @@ export function insertHeldRefs(db: Db, bundleId: string, held: readonly HeldRefP
 
 /** A reader for a worker thread: its own read-only connection, the contacts attached at once. */
 class SqliteWorkerReader extends SqliteRecordReader implements ExportWorkerReader {
-  constructor(private readonly files: ReturnType<typeof selectionFiles>, file: string) {
+  constructor(
+    private readonly files: ReturnType<typeof selectionFiles>,
+    file: string,
+  ) {
     super(new Database(file, { readonly: true, fileMustExist: true, timeout: 30_000 }));
     this.db.prepare(`ATTACH DATABASE ? AS ${CON}`).run(files[CON]);
   }
@@ -245,8 +258,7 @@ function selectContacts(db: Db, officeId: string, s: ContactSelection): ContactC
     db.prepare(`INSERT INTO ${sel('x_contacts')} SELECT id FROM contacts WHERE office_id = ?`).run(officeId);
   } else if (s.mode === 'set') {
     set = db.prepare(`SELECT id, name FROM sets WHERE office_id = ? AND (name = ? OR id = ?)`).get(officeId, s.set, s.set) as
-      | { id: string; name: string }
-      | undefined;
+      { id: string; name: string } | undefined;
     if (!set) return { found: false };
     db.prepare(
       `INSERT OR IGNORE INTO ${sel('x_contacts')} SELECT m.contact_id FROM set_members m JOIN contacts c ON c.id = m.contact_id
@@ -275,8 +287,15 @@ function selectRest(db: Db, sessionId: string, officeId: string, rules: Selectio
     CREATE TEMP TABLE x_policy_refs AS SELECT id, product_id, carrier_id FROM policies WHERE primary_contact_id IN ${x};
     INSERT INTO ${sel('x_policies')} SELECT id FROM temp.x_policy_refs`);
   db.exec(`INSERT INTO ${sel('x_accounts')} SELECT id FROM investment_accounts WHERE primary_contact_id IN ${x}`);
-  decideByClass(db, 'x_cases', `SELECT c.id, EXISTS (SELECT 1 FROM commissions m WHERE m.case_id = c.id) AS attached
-     FROM pending_cases c WHERE c.primary_contact_id IN ${x}`, ['attached'], (k) => rules.pendingCase({ attached: isOne(k.attached) }), refused);
+  decideByClass(
+    db,
+    'x_cases',
+    `SELECT c.id, EXISTS (SELECT 1 FROM commissions m WHERE m.case_id = c.id) AS attached
+     FROM pending_cases c WHERE c.primary_contact_id IN ${x}`,
+    ['attached'],
+    (k) => rules.pendingCase({ attached: isOne(k.attached) }),
+    refused,
+  );
   // X5, X10: letters sent to the contact travel; e-mails and letters to others are counted.
   decideByClass(
     db,
@@ -445,7 +464,10 @@ const TYPE_QUERIES: Record<RecordType, TypeQuery> = {
   service_providers: own('x_sps', 'service_providers'),
   smartpad: inX('smartpad.contact_id', 'x_contacts'),
   stubs: own('x_stubs', 'contacts'),
-  investment_accounts: { ...own('x_accounts', 'investment_accounts'), children: (db) => ({ parties: parties(db, 'account_parties', 'account_id', 'x_accounts') }) },
+  investment_accounts: {
+    ...own('x_accounts', 'investment_accounts'),
+    children: (db) => ({ parties: parties(db, 'account_parties', 'account_id', 'x_accounts') }),
+  },
   pending_cases: { ...own('x_cases', 'pending_cases'), children: (db) => ({ parties: parties(db, 'case_parties', 'case_id', 'x_cases') }) },
   policies: {
     ...own('x_policies', 'policies'),
@@ -571,7 +593,7 @@ function* rowsOf(stmt: Statement): Generator<Row> {
 /** A function making a row object of the statement's columns from an array of its values. */
 function rowMaker(stmt: Statement): (a: unknown[]) => Row {
   const names = stmt.columns().map((c) => c.name);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- column names come from our own schema, quoted by JSON.stringify
+  // new Function over our own text: column names come from our own schema, quoted by JSON.stringify
   return new Function('a', `return {${names.map((n, i) => `${JSON.stringify(n)}: a[${i}]`).join(', ')}};`) as (a: unknown[]) => Row;
 }
 

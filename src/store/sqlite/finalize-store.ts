@@ -10,7 +10,18 @@ import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../
 import { removalTables, touchedTables } from '../../domain/finalize-rules.js';
 import { BugError } from '../../shared/errors.js';
 import type { Db } from './db.js';
-import type { DetachedReference, FinalizeActor, FinalizeEntry, FinalizeRecords, FinalizeSelection, FinalizeSession, FinalizeStore, FinalizeUndoSession, RemovedDocument, RemovedRow } from '../port.js';
+import type {
+  DetachedReference,
+  FinalizeActor,
+  FinalizeEntry,
+  FinalizeRecords,
+  FinalizeSelection,
+  FinalizeSession,
+  FinalizeStore,
+  FinalizeUndoSession,
+  RemovedDocument,
+  RemovedRow,
+} from '../port.js';
 import type { Right } from '../../domain/model/tables.js';
 import { installationId, requireOffice, requireRights, requireUser } from './offices.js';
 import { SqliteFinalizeUndoSession, danglingReferences, findFinalizeOfArchive } from './finalize-undo-store.js';
@@ -45,9 +56,7 @@ function findFinalize(db: Db, bundleId: string, acceptId: string): { at: string;
 /** Whether a committed finalize wrote its retention archive at this (absolute) path. */
 function isRecordedArchive(db: Db, file: string): boolean {
   return Boolean(
-    db
-      .prepare(`SELECT 1 FROM transfer_log WHERE action = 'finalize' AND json_valid(summary) AND json_extract(summary, '$.archive') = ? LIMIT 1`)
-      .get(file),
+    db.prepare(`SELECT 1 FROM transfer_log WHERE action = 'finalize' AND json_valid(summary) AND json_extract(summary, '$.archive') = ? LIMIT 1`).get(file),
   );
 }
 
@@ -141,7 +150,10 @@ function selectionDigest(db: Db, plan: readonly Step[]): string {
   const h = crypto.createHash('sha256');
   for (const t of removalTables(plan)) {
     h.update(`\n${t}:`);
-    for (const [rid, travelled] of db.prepare(`SELECT rid, travelled FROM ${rm(t)} ORDER BY rid`).raw(true).iterate() as Iterable<[number, number]>) {
+    for (const [rid, travelled] of db
+      .prepare(`SELECT rid, travelled FROM ${rm(t)} ORDER BY rid`)
+      .raw(true)
+      .iterate() as Iterable<[number, number]>) {
       h.update(`${rid}.${travelled},`);
     }
   }
@@ -211,9 +223,7 @@ function applyRemovals(db: Db, plan: readonly Step[]): void {
   for (const s of plan) {
     if (s.op !== 'detach') continue;
     const T = tableName(s.table);
-    db.prepare(
-      `UPDATE ${T} SET ${q(s.column)} = NULL WHERE ${q(s.column)} IN ${MOVED} AND rowid NOT IN (SELECT rid FROM ${rm(T)})`,
-    ).run();
+    db.prepare(`UPDATE ${T} SET ${q(s.column)} = NULL WHERE ${q(s.column)} IN ${MOVED} AND rowid NOT IN (SELECT rid FROM ${rm(T)})`).run();
   }
   db.prepare(`DELETE FROM documents WHERE path IN (SELECT d.path FROM documents d WHERE ${orphanedDocument})`).run();
   // Children before parents, so that no statement sees a half-removed owner.
@@ -226,13 +236,15 @@ function markFinalized(db: Db, bundleId: string, at: string): void {
   db.prepare(`UPDATE export_ledger SET finalized_at = COALESCE(finalized_at, ?) WHERE bundle_id = ?`).run(at, bundleId);
 }
 
-function logFinalize(
-  db: Db,
-  e: { at: string; bundleId: string; officeId: string; userId: string; summary: object; receipt: string },
-): void {
-  db.prepare(
-    `INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?, 'finalize', ?, ?, ?, ?, ?)`,
-  ).run(e.at, e.bundleId, e.officeId, e.userId, JSON.stringify(e.summary), e.receipt);
+function logFinalize(db: Db, e: { at: string; bundleId: string; officeId: string; userId: string; summary: object; receipt: string }): void {
+  db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?, 'finalize', ?, ?, ?, ?, ?)`).run(
+    e.at,
+    e.bundleId,
+    e.officeId,
+    e.userId,
+    JSON.stringify(e.summary),
+    e.receipt,
+  );
 }
 
 function dropTempTables(db: Db, plan: readonly Step[]): void {
@@ -243,7 +255,10 @@ function dropTempTables(db: Db, plan: readonly Step[]): void {
 /** The ids a bundle held, pack by pack, for one prefix at a time (finalize loads them into a TEMP table). */
 function* heldRefPacks(db: Db, bundleId: string): Generator<{ prefix: string; ids: string[] }> {
   // one pack at a time, no statement left open: the caller writes between packs
-  const keys = db.prepare(`SELECT prefix, seq FROM export_bundle_refs WHERE bundle_id = ? ORDER BY prefix, seq`).all(bundleId) as { prefix: string; seq: number }[];
+  const keys = db.prepare(`SELECT prefix, seq FROM export_bundle_refs WHERE bundle_id = ? ORDER BY prefix, seq`).all(bundleId) as {
+    prefix: string;
+    seq: number;
+  }[];
   const pack = db.prepare(`SELECT ids FROM export_bundle_refs WHERE bundle_id = ? AND prefix = ? AND seq = ?`).pluck();
   for (const k of keys) {
     const ids = pack.get(bundleId, k.prefix, k.seq) as Buffer;
@@ -261,7 +276,7 @@ function refsNotHeld(db: Db, bundleId: string, limit = 20): { refs: string[]; to
   for (const pack of heldRefPacks(db, bundleId)) for (const id of pack.ids) ins.run(pack.prefix, id);
   const missing = `FROM temp.fin_refs r WHERE NOT EXISTS (SELECT 1 FROM temp.fin_held h WHERE h.prefix = r.prefix AND h.id = r.id)`;
   const total = db.prepare(`SELECT count(*) ${missing}`).pluck().get() as number;
-  const refs = (db.prepare(`SELECT r.prefix || '/' || r.id ${missing} ORDER BY r.prefix, r.id LIMIT ?`).pluck().all(limit) as string[]);
+  const refs = db.prepare(`SELECT r.prefix || '/' || r.id ${missing} ORDER BY r.prefix, r.id LIMIT ?`).pluck().all(limit) as string[];
   db.exec(`DROP TABLE temp.fin_held`);
   return { refs, total };
 }

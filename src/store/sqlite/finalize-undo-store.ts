@@ -8,7 +8,6 @@ import type { Db } from './db.js';
 import type { DetachedReference, FinalizeEntry, FinalizeUndoSession } from '../port.js';
 import { TABLES, columnNames, hasId, type TableName } from '../../domain/model/tables.js';
 
-
 /**
  * The finalize of this receipt (bundle, accept, receipt hash) that wrote the
  * archive: the one that recorded its archive id, else (a finalize logged before
@@ -54,7 +53,10 @@ function rowRestorer(db: Db): RestoreRow {
     const insert = db.prepare(`INSERT INTO ${T} (rowid, ${cols}) VALUES (?, ${marks})`);
     const rowidTaken = db.prepare(`SELECT 1 FROM ${T} WHERE rowid = ?`).pluck();
     const idTaken = hasId(TABLES[T]) ? db.prepare(`SELECT 1 FROM ${T} WHERE id = ?`).pluck() : undefined;
-    const uniques = (TABLES[T].unique ?? []).map((u) => ({ u, stmt: db.prepare(`SELECT 1 FROM ${T} WHERE ${u.map((c) => `${q(c)} = ?`).join(' AND ')}`).pluck() }));
+    const uniques = (TABLES[T].unique ?? []).map((u) => ({
+      u,
+      stmt: db.prepare(`SELECT 1 FROM ${T} WHERE ${u.map((c) => `${q(c)} = ?`).join(' AND ')}`).pluck(),
+    }));
     return (row: Record<string, unknown>, rowid: number | undefined) => {
       if (idTaken && idTaken.get(row.id)) return `${T} ${String(row.id)}: the id is taken by a row made since`;
       for (const { u, stmt } of uniques) {
@@ -145,7 +147,6 @@ export function danglingReferences(db: Db): { table: string; parent: string; n: 
   }
   return [...by.values()];
 }
-
 
 /** One undo's writes; the restorers keep their prepared statements for the session. */
 export class SqliteFinalizeUndoSession implements FinalizeUndoSession {

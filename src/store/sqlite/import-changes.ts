@@ -37,7 +37,10 @@ export class ChangeLog {
   private inserts = new Map<string, Statement>();
   /** this accept's number in import_change_sets */
   readonly set: number;
-  constructor(private db: Db, acceptId: string) {
+  constructor(
+    private db: Db,
+    acceptId: string,
+  ) {
     this.set = Number(db.prepare(`INSERT INTO import_change_sets (accept_id) VALUES (?)`).run(acceptId).lastInsertRowid);
     this.log = db.prepare(`${LOG_COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`);
   }
@@ -87,13 +90,21 @@ export class ChangeLog {
   private insertedRow(table: string, row: Record<string, unknown>): Row | undefined {
     let info = this.columns.get(table);
     if (info === undefined) {
-      const cols = this.db.prepare(`SELECT name, type, dflt_value, pk FROM pragma_table_info(?)`).all(table) as { name: string; type: string; dflt_value: unknown; pk: number }[];
+      const cols = this.db.prepare(`SELECT name, type, dflt_value, pk FROM pragma_table_info(?)`).all(table) as {
+        name: string;
+        type: string;
+        dflt_value: unknown;
+        pk: number;
+      }[];
       const integerKey = cols.some((c) => c.pk > 0 && c.type.toUpperCase() === 'INTEGER');
-      info = cols.length === 0 || integerKey ? null : {
-        names: cols.map((c) => c.name),
-        text: new Set(cols.filter((c) => ['TEXT', 'BLOB'].includes(c.type.toUpperCase())).map((c) => c.name)),
-        defaults: new Set(cols.filter((c) => c.dflt_value !== null).map((c) => c.name)),
-      };
+      info =
+        cols.length === 0 || integerKey
+          ? null
+          : {
+              names: cols.map((c) => c.name),
+              text: new Set(cols.filter((c) => ['TEXT', 'BLOB'].includes(c.type.toUpperCase())).map((c) => c.name)),
+              defaults: new Set(cols.filter((c) => c.dflt_value !== null).map((c) => c.name)),
+            };
       this.columns.set(table, info);
     }
     if (!info) return undefined;
@@ -175,13 +186,19 @@ export class ChangeLog {
    * does one row at a time).
    */
   updateWhere(table: string, keyCols: readonly string[], where: string, args: readonly unknown[], values: Record<string, string | null>): number {
-    const n = this.db.prepare(`SELECT count(*) FROM ${table} WHERE ${where}`).pluck().get(...args) as number;
+    const n = this.db
+      .prepare(`SELECT count(*) FROM ${table} WHERE ${where}`)
+      .pluck()
+      .get(...args) as number;
     if (n === 0) return 0;
     const all = this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
     const set = Object.keys(values);
     const obj = (cs: readonly string[]) => `json_object(${cs.map((c) => `'${c}', "${c}"`).join(', ')})`;
     const after = this.digestOf(all, (c) => (set.includes(c) ? '?' : `"${c}"`));
-    const afterArgs = all.filter((c) => c !== 'content' && set.includes(c)).sort().map((c) => values[c]);
+    const afterArgs = all
+      .filter((c) => c !== 'content' && set.includes(c))
+      .sort()
+      .map((c) => values[c]);
     this.db
       .prepare(
         `${LOG_COLUMNS}
@@ -242,8 +259,7 @@ export const CHANGE_PAGES = { rows: 1000, packs: 4 };
  */
 export function* changesDesc(db: Db, acceptId: string): Generator<LoggedChange> {
   const set = db.prepare(`SELECT no, source_installation, office_id FROM import_change_sets WHERE accept_id = ?`).get(acceptId) as
-    | ({ no: number } & MapScope)
-    | undefined;
+    ({ no: number } & MapScope) | undefined;
   if (!set) return;
   const scope: MapScope = { source_installation: set.source_installation, office_id: set.office_id };
   const rows = rowsDesc(db, set.no, scope);
@@ -341,7 +357,9 @@ export function revertChange(db: Db, c: LoggedChange): void {
 
 /** Marks the contacts accepted now as taken by this accept, and the inbox entry accepted or partly accepted (through the change log). */
 export function markAccepted(db: Db, log: ChangeLog, inboxId: string, acceptId: string): void {
-  log.updateWhere('inbox_contacts', ['inbox_id', 'ref'], `inbox_id = ? AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`, [inboxId], { accept_id: acceptId });
+  log.updateWhere('inbox_contacts', ['inbox_id', 'ref'], `inbox_id = ? AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`, [inboxId], {
+    accept_id: acceptId,
+  });
   const left = db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NULL`).pluck().get(inboxId) as number;
   log.update('inbox', { id: inboxId }, { status: left === 0 ? 'accepted' : 'partial' });
 }

@@ -31,13 +31,25 @@ interface PlanContext {
 export function planTypeSet(db: Db, scope: PlanScope, type: RecordType, tableOf: Readonly<Record<string, TableName>>, rules: PlanRules<Rec, unknown>): void {
   const ctx: PlanContext = { db, scope, officeId: scope.officeId, sourceInstallation: scope.sourceInstallation, choices: scope.choices, rules, tableOf };
   switch (type) {
-    case 'contacts': return planMatched(ctx, 'contacts');
-    case 'stubs': return planMatched(ctx, 'stubs');
-    case 'carriers': case 'products': case 'riders': case 'service_providers': return; // planned when first used (I5)
-    case 'investment_accounts': case 'policies': case 'pending_cases': return planOwnedSet(ctx, type);
-    case 'key_relations': return planRelationsSet(ctx);
-    case 'employee_census': return planCensusSet(ctx);
-    default: return planSimpleSet(ctx, type);
+    case 'contacts':
+      return planMatched(ctx, 'contacts');
+    case 'stubs':
+      return planMatched(ctx, 'stubs');
+    case 'carriers':
+    case 'products':
+    case 'riders':
+    case 'service_providers':
+      return; // planned when first used (I5)
+    case 'investment_accounts':
+    case 'policies':
+    case 'pending_cases':
+      return planOwnedSet(ctx, type);
+    case 'key_relations':
+      return planRelationsSet(ctx);
+    case 'employee_census':
+      return planCensusSet(ctx);
+    default:
+      return planSimpleSet(ctx, type);
   }
 }
 
@@ -55,9 +67,10 @@ export function planTypeSet(db: Db, scope: PlanScope, type: RecordType, tableOf:
 function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
   const { db } = ctx;
   db.exec(`DELETE FROM temp.imp_decided`);
-  const taxKey = type === 'contacts'
-    ? `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || r.tax_digits`
-    : `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || json_extract(r.json, '$.tax_id_hash')`;
+  const taxKey =
+    type === 'contacts'
+      ? `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || r.tax_digits`
+      : `coalesce(json_extract(r.json, '$.kind'), 'individual') || ':' || json_extract(r.json, '$.tax_id_hash')`;
   const taxTable = type === 'contacts' ? 'tgt_tax' : 'tgt_hash';
   const choices = [...ctx.choices.keys()];
   // An empty target index matches nothing: it is not looked up then (an empty office).
@@ -65,13 +78,15 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
   const byTax = any(taxTable) ? `OR EXISTS (SELECT 1 FROM temp.${taxTable} t WHERE t.key = ${taxKey})` : '';
   const byIdentity = any('tgt_ident') ? `OR EXISTS (SELECT 1 FROM temp.tgt_ident i WHERE i.key = r.ident_key)` : '';
   // A page at a time (a re-import may have a candidate for every contact): decided, then written.
-  const candidates = db.prepare(
-    `SELECT r.seq, r.json FROM temp.imp_records r WHERE ${stagedOfType('$type')} AND r.seq > $after AND (
+  const candidates = db
+    .prepare(
+      `SELECT r.seq, r.json FROM temp.imp_records r WHERE ${stagedOfType('$type')} AND r.seq > $after AND (
        EXISTS (SELECT 1 FROM import_map m WHERE m.source_installation = $src AND m.source_ref = r.ref AND m.office_id = $office)
        ${byTax} ${byIdentity}
        OR r.ref IN (SELECT value FROM json_each($chosen)))
      ORDER BY r.seq LIMIT 1000`,
-  ).raw();
+    )
+    .raw();
   const chosen = JSON.stringify(choices);
   const pageAfter = (after: number) => candidates.all({ type, after, src: ctx.sourceInstallation, office: ctx.officeId, chosen }) as [number, string][];
   const put = db.prepare(`INSERT INTO temp.imp_decided (ref, outcome, target_id, detail) VALUES (?, ?, ?, ?)`);
@@ -96,17 +111,22 @@ function planMatched(ctx: PlanContext, type: 'contacts' | 'stubs'): void {
         keep.run(seq, rec.ref, m.target, JSON.stringify(m.match));
       }
     }
-    for (const row of pages<{ seq: number; json: string; match: string; rivals: string | null }>(db, `SELECT * FROM (SELECT m.seq, r.json, m.match,
+    for (const row of pages<{ seq: number; json: string; match: string; rivals: string | null }>(
+      db,
+      `SELECT * FROM (SELECT m.seq, r.json, m.match,
         CASE WHEN m.target_id IS NOT NULL THEN (SELECT json_group_array(o.ref) FROM temp.imp_match o WHERE o.target_id = m.target_id AND o.ref != m.ref) END AS rivals
-        FROM temp.imp_match m JOIN temp.imp_records r ON r.seq = m.seq)`, 1000)) {
+        FROM temp.imp_match m JOIN temp.imp_records r ON r.seq = m.seq)`,
+      1000,
+    )) {
       const rec = JSON.parse(row.json) as Rec;
       const rivals = row.rivals ? (JSON.parse(row.rivals) as string[]) : [];
       write(rec.ref, ctx.rules.decideContact(rec, JSON.parse(row.match) as unknown, rivals));
     }
   }
-  const fallback = type === 'contacts'
-    ? { outcome: 'created', detail: `json_object('name', ${DISPLAY_NAME_SQL}, 'fingerprints', json_object())` }
-    : { outcome: 'dropped', detail: `json_object('name', ${DISPLAY_NAME_SQL}, 'reason', 'no such contact in the target office')` };
+  const fallback =
+    type === 'contacts'
+      ? { outcome: 'created', detail: `json_object('name', ${DISPLAY_NAME_SQL}, 'fingerprints', json_object())` }
+      : { outcome: 'dropped', detail: `json_object('name', ${DISPLAY_NAME_SQL}, 'reason', 'no such contact in the target office')` };
   db.prepare(
     `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
      SELECT r.ref, $type, coalesce(d.outcome, '${fallback.outcome}'), d.target_id, coalesce(d.detail, ${fallback.detail})
@@ -126,11 +146,13 @@ const LINKED_DETAIL = `'{"reason":"already imported"}'`;
 
 /** Positions, letters, activities, smartpad: created, or linked when an earlier import already brought them. */
 function planSimpleSet(ctx: PlanContext, type: RecordType): void {
-  ctx.db.prepare(
-    `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
+  ctx.db
+    .prepare(
+      `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
      SELECT x.ref, $type, CASE WHEN x.id IS NULL THEN 'created' ELSE 'linked' END, x.id, CASE WHEN x.id IS NULL THEN '{}' ELSE ${LINKED_DETAIL} END
      FROM (SELECT r.seq, r.ref, ${mappedSql(ctx.tableOf[type], 'r.ref')} AS id FROM temp.imp_records r WHERE ${stagedOfType('$type')}) x ORDER BY x.seq`,
-  ).run({ type, src: ctx.sourceInstallation, office: ctx.officeId });
+    )
+    .run({ type, src: ctx.sourceInstallation, office: ctx.officeId });
 }
 
 // ---- presence of contacts (I4, I6, I7) ---------------------------------------
@@ -252,10 +274,12 @@ type CatalogueType = 'carriers' | 'products' | 'riders' | 'service_providers';
 function planCatalogueFirstUses(ctx: PlanContext): CatalogueRow[] {
   const { db } = ctx;
   // One row per created record (read in JavaScript: four json_extract passes with a GROUP BY were slower).
-  const records = db.prepare(
-    `SELECT o.seq, r.json ->> '$.carrier', r.json ->> '$.product', r.json ->> '$.service_provider', r.json -> '$.riders'
+  const records = db
+    .prepare(
+      `SELECT o.seq, r.json ->> '$.carrier', r.json ->> '$.product', r.json ->> '$.service_provider', r.json -> '$.riders'
      FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq WHERE o.linked_id IS NULL ORDER BY o.seq`,
-  ).raw();
+    )
+    .raw();
   const firstUse = new Map<string, { type: CatalogueType; anchor: number }>();
   const use = (ref: unknown, type: CatalogueType, anchor: number) => {
     if (typeof ref === 'string' && ref !== '' && !firstUse.has(ref)) firstUse.set(ref, { type, anchor });

@@ -4,8 +4,25 @@
 // record and kept receipt (receipt-store.ts), the apply (import-apply.ts), and undo from the change log
 // (import-changes.ts). The SQL that src/import ran itself moved here as it was.
 import type {
-  AcceptRecord, ApplyScope, ConstraintViolation, AcceptSelection, ImportStaging, ImportStore, InboxContact, InboxEntry, KeptAccept, KeptReceipt, NewInboxEntry,
-  PlanLookups, PlanOutcomeRow, PlanRow, PlanRules, PlanScope, PlanTypeCounts, UndoOutcome, WaitingEntry,
+  AcceptRecord,
+  ApplyScope,
+  ConstraintViolation,
+  AcceptSelection,
+  ImportStaging,
+  ImportStore,
+  InboxContact,
+  InboxEntry,
+  KeptAccept,
+  KeptReceipt,
+  NewInboxEntry,
+  PlanLookups,
+  PlanOutcomeRow,
+  PlanRow,
+  PlanRules,
+  PlanScope,
+  PlanTypeCounts,
+  UndoOutcome,
+  WaitingEntry,
 } from '../port.js';
 import type { RecordType } from '../../domain/model/records.js';
 import type { TableName } from '../../domain/model/tables.js';
@@ -31,7 +48,9 @@ export class SqliteImportStore implements ImportStore {
   // ---- the inbox
 
   inboxEntryOf(bundleId: string, officeId: string): InboxEntry | undefined {
-    return this.db.prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected' ORDER BY added_at DESC`).get(bundleId, officeId) as InboxEntry | undefined;
+    return this.db
+      .prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected' ORDER BY added_at DESC`)
+      .get(bundleId, officeId) as InboxEntry | undefined;
   }
 
   inboxEntryNamed(id: string, fullId: string): InboxEntry | undefined {
@@ -76,7 +95,9 @@ export class SqliteImportStore implements ImportStore {
       `INSERT INTO inbox (id, bundle_id, office_id, user_id, session_id, source_installation, source_office, tagmanifest_sha256, added_at, status, content, file)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', x'', ?)`,
     ).run(id, e.bundle_id, e.office_id, e.user_id, e.session_id, e.source_installation, e.source_office, e.tagmanifest_sha256, e.added_at, e.file);
-    db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) SELECT ?, ref, kind, name, tax FROM temp.inbox_prep ORDER BY ref`).run(id);
+    db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) SELECT ?, ref, kind, name, tax FROM temp.inbox_prep ORDER BY ref`).run(
+      id,
+    );
     return { row: db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxEntry, added: true };
   }
 
@@ -86,12 +107,18 @@ export class SqliteImportStore implements ImportStore {
 
   inboxOf(officeId: string, userId: string): (InboxEntry & { contacts: InboxContact[] })[] {
     const { db } = this;
-    const rows = db.prepare(`SELECT * FROM inbox WHERE office_id = ? AND user_id = ? AND status IN ('pending', 'partial') ORDER BY added_at, id`).all(officeId, userId) as InboxEntry[];
+    const rows = db
+      .prepare(`SELECT * FROM inbox WHERE office_id = ? AND user_id = ? AND status IN ('pending', 'partial') ORDER BY added_at, id`)
+      .all(officeId, userId) as InboxEntry[];
     const contacts = db.prepare(`SELECT ref, kind, name, tax_id_masked, accept_id FROM inbox_contacts WHERE inbox_id = ? ORDER BY ref`);
     return rows.map((r) => ({
       ...r,
       contacts: (contacts.all(r.id) as { ref: string; kind: string; name: string; tax_id_masked: string | null; accept_id: string | null }[]).map((c) => ({
-        ref: c.ref, kind: c.kind, name: c.name, tax_id: c.tax_id_masked, accepted: c.accept_id !== null,
+        ref: c.ref,
+        kind: c.kind,
+        name: c.name,
+        tax_id: c.tax_id_masked,
+        accepted: c.accept_id !== null,
       })),
     }));
   }
@@ -103,10 +130,12 @@ export class SqliteImportStore implements ImportStore {
   rejectInboxEntry(entry: InboxEntry): { record: string; contact: string }[] {
     const { db } = this;
     return inTransaction(db, () => {
-      const waiting = db.prepare(
-        `SELECT w.id, w.record, c.ref AS contact FROM pending_relations w JOIN inbox_contacts c ON c.inbox_id = ? AND c.accept_id IS NULL AND c.ref IN (w.contact_ref, w.related_ref)
+      const waiting = db
+        .prepare(
+          `SELECT w.id, w.record, c.ref AS contact FROM pending_relations w JOIN inbox_contacts c ON c.inbox_id = ? AND c.accept_id IS NULL AND c.ref IN (w.contact_ref, w.related_ref)
          WHERE w.office_id = ? AND w.source_installation = ? GROUP BY w.id ORDER BY w.id`,
-      ).all(entry.id, entry.office_id, entry.source_installation) as { id: number; record: string; contact: string }[];
+        )
+        .all(entry.id, entry.office_id, entry.source_installation) as { id: number; record: string; contact: string }[];
       const del = db.prepare(`DELETE FROM pending_relations WHERE id = ?`);
       for (const w of waiting) del.run(w.id);
       db.prepare(`UPDATE inbox SET status = 'rejected' WHERE id = ?`).run(entry.id);
@@ -152,7 +181,12 @@ export class SqliteImportStore implements ImportStore {
   }
 
   hasStaged(type: string): boolean {
-    return this.db.prepare(`SELECT EXISTS (SELECT 1 FROM temp.imp_records r WHERE ${stagedOfType('$type')})`).pluck().get({ type }) === 1;
+    return (
+      this.db
+        .prepare(`SELECT EXISTS (SELECT 1 FROM temp.imp_records r WHERE ${stagedOfType('$type')})`)
+        .pluck()
+        .get({ type }) === 1
+    );
   }
 
   planType<Rec, Match>(scope: PlanScope, type: string, tableOf: Readonly<Record<string, TableName>>, rules: PlanRules<Rec, Match>): void {
@@ -167,7 +201,9 @@ export class SqliteImportStore implements ImportStore {
 
   unsettledAmbiguous(): { ref: string; detail: string }[] {
     return this.db
-      .prepare(`SELECT ref, detail FROM temp.imp_plan WHERE type = 'contacts' AND json_extract(detail, '$.ambiguous') IS NOT NULL AND json_extract(detail, '$.choice') IS NULL`)
+      .prepare(
+        `SELECT ref, detail FROM temp.imp_plan WHERE type = 'contacts' AND json_extract(detail, '$.ambiguous') IS NOT NULL AND json_extract(detail, '$.choice') IS NULL`,
+      )
       .all() as { ref: string; detail: string }[];
   }
 
@@ -177,7 +213,9 @@ export class SqliteImportStore implements ImportStore {
 
   *planOutcomes(onlyNotable: boolean): Iterable<PlanOutcomeRow> {
     // notable: what a long listing keeps (not created or linked, or ambiguous)
-    const notable = onlyNotable ? `AND (p.outcome NOT IN ('created', 'linked') OR (instr(p.detail, '"ambiguous"') > 0 AND json_extract(p.detail, '$.ambiguous') IS NOT NULL))` : '';
+    const notable = onlyNotable
+      ? `AND (p.outcome NOT IN ('created', 'linked') OR (instr(p.detail, '"ambiguous"') > 0 AND json_extract(p.detail, '$.ambiguous') IS NOT NULL))`
+      : '';
     // The target id: the plan's, else what the apply made of the ref, else (a kept party entry) its contact's.
     const page = this.db
       .prepare(
@@ -197,7 +235,9 @@ export class SqliteImportStore implements ImportStore {
   }
 
   planTypeCounts(): PlanTypeCounts {
-    return this.db.prepare(`SELECT type, outcome, count(*) AS n FROM temp.imp_plan WHERE type != 'stubs' GROUP BY type, outcome ORDER BY type, outcome`).all() as PlanTypeCounts;
+    return this.db
+      .prepare(`SELECT type, outcome, count(*) AS n FROM temp.imp_plan WHERE type != 'stubs' GROUP BY type, outcome ORDER BY type, outcome`)
+      .all() as PlanTypeCounts;
   }
 
   // ---- the accept
@@ -218,8 +258,15 @@ export class SqliteImportStore implements ImportStore {
     const { db } = this;
     const log = new ChangeLog(db, scope.acceptId);
     applyPlan({
-      db, q: new ImportQueries(db), log, officeId: scope.officeId, sourceInstallation: scope.sourceInstallation,
-      sessionId: scope.sessionId, bundleId: scope.bundleId, tableOf, document: (sha) => this.stagedDocument(sha),
+      db,
+      q: new ImportQueries(db),
+      log,
+      officeId: scope.officeId,
+      sourceInstallation: scope.sourceInstallation,
+      sessionId: scope.sessionId,
+      bundleId: scope.bundleId,
+      tableOf,
+      document: (sha) => this.stagedDocument(sha),
     });
     if (scope.inboxId) markAccepted(db, log, scope.inboxId, scope.acceptId);
   }
@@ -227,7 +274,9 @@ export class SqliteImportStore implements ImportStore {
   takenMeanwhile(inboxId: string): { taken: number; now: number } {
     const { db } = this;
     const taken = db
-      .prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`)
+      .prepare(
+        `SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL AND ref IN (SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now')`,
+      )
       .pluck()
       .get(inboxId) as number;
     if (taken === 0) return { taken, now: 0 };
@@ -241,11 +290,16 @@ export class SqliteImportStore implements ImportStore {
 
   recordAccept(r: AcceptRecord): void {
     const { db } = this;
-    db.prepare(`INSERT INTO import_accepts (accept_id, inbox_id, bundle_id, office_id, user_id, at, receipt, receipt_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      r.accept_id, r.inbox_id, r.bundle_id, r.office_id, r.user_id, r.at, r.receipt, r.receipt_file,
-    );
+    db.prepare(
+      `INSERT INTO import_accepts (accept_id, inbox_id, bundle_id, office_id, user_id, at, receipt, receipt_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(r.accept_id, r.inbox_id, r.bundle_id, r.office_id, r.user_id, r.at, r.receipt, r.receipt_file);
     db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?, 'import', ?, ?, ?, ?, ?)`).run(
-      r.at, r.bundle_id, r.office_id, r.user_id, r.summary, r.receipt,
+      r.at,
+      r.bundle_id,
+      r.office_id,
+      r.user_id,
+      r.summary,
+      r.receipt,
     );
   }
 
@@ -257,9 +311,10 @@ export class SqliteImportStore implements ImportStore {
 
   accept(acceptId: string): KeptAccept | undefined {
     const r = this.db.prepare(`SELECT accept_id, bundle_id, office_id, at, receipt_file, undone_at FROM import_accepts WHERE accept_id = ?`).get(acceptId) as
-      | { accept_id: string; bundle_id: string; office_id: string; at: string; receipt_file: string | null; undone_at: string | null }
-      | undefined;
-    return r && { accept_id: r.accept_id, bundle_id: r.bundle_id, office_id: r.office_id, accepted_at: r.at, file: r.receipt_file, undone: r.undone_at !== null };
+      { accept_id: string; bundle_id: string; office_id: string; at: string; receipt_file: string | null; undone_at: string | null } | undefined;
+    return (
+      r && { accept_id: r.accept_id, bundle_id: r.bundle_id, office_id: r.office_id, accepted_at: r.at, file: r.receipt_file, undone: r.undone_at !== null }
+    );
   }
 
   keptReceipt(acceptId: string): Iterable<Buffer> {
@@ -270,7 +325,11 @@ export class SqliteImportStore implements ImportStore {
     return this.db.prepare(`SELECT receipt FROM import_accepts WHERE accept_id = ?`).pluck().get(acceptId) as string;
   }
 
-  undo(acceptId: string, now: string, log: { bundleId: string; officeId: string; userId: string; summary: (reverted: Record<string, number>) => string }): UndoOutcome {
+  undo(
+    acceptId: string,
+    now: string,
+    log: { bundleId: string; officeId: string; userId: string; summary: (reverted: Record<string, number>) => string },
+  ): UndoOutcome {
     const { db } = this;
     try {
       return inTransaction(db, (): UndoOutcome => {
@@ -292,13 +351,18 @@ export class SqliteImportStore implements ImportStore {
         const dangling = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
         if (dangling.length > 0) {
           throw new Referenced({
-            kind: 'referenced', count: dangling.length,
+            kind: 'referenced',
+            count: dangling.length,
             problems: dangling.slice(0, 200).map((d) => ({ file: d.table, message: `row ${d.rowid} refers to ${d.parent} this import created` })),
           });
         }
         db.prepare(`UPDATE import_accepts SET undone_at = ? WHERE accept_id = ?`).run(now, acceptId);
         db.prepare(`INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?, 'undo', ?, ?, ?, ?, NULL)`).run(
-          now, log.bundleId, log.officeId, log.userId, log.summary(reverted),
+          now,
+          log.bundleId,
+          log.officeId,
+          log.userId,
+          log.summary(reverted),
         );
         return { kind: 'undone', reverted };
       });
@@ -311,7 +375,9 @@ export class SqliteImportStore implements ImportStore {
 
 function describeKey(key: string): string {
   const k = JSON.parse(key) as Record<string, unknown>;
-  return Object.entries(k).map(([c, v]) => `${c}=${String(v)}`).join(' ');
+  return Object.entries(k)
+    .map(([c, v]) => `${c}=${String(v)}`)
+    .join(' ');
 }
 
 /** A constraint SQLite refused (a unique name, a deferred reference at commit) as the port reports it; any other error as it is. */
@@ -319,8 +385,13 @@ function asConstraintError(e: unknown): unknown {
   const code = (e as { code?: unknown }).code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return e;
   const message = (e as Error).message;
-  const columns = message.match(/: (.*)$/)?.[1]?.split(', ').map((c) => c.replace(/^\w+\./, '')) ?? [];
+  const columns =
+    message
+      .match(/: (.*)$/)?.[1]
+      ?.split(', ')
+      .map((c) => c.replace(/^\w+\./, '')) ?? [];
   // the schema has no CHECK or trigger an import can meet: such a refusal is reported as a duplicate
-  const kind: ConstraintViolation['kind'] = code === 'SQLITE_CONSTRAINT_NOTNULL' ? 'missing_value' : code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'dangling_reference' : 'duplicate';
+  const kind: ConstraintViolation['kind'] =
+    code === 'SQLITE_CONSTRAINT_NOTNULL' ? 'missing_value' : code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'dangling_reference' : 'duplicate';
   return new StoreConstraintError({ kind, columns }, message);
 }

@@ -152,9 +152,7 @@ export class ImportQueries implements PlanLookups {
       byTax: db.prepare(`SELECT id FROM temp.tgt_tax WHERE key = ?`).pluck(),
       byHash: db.prepare(`SELECT id FROM temp.tgt_hash WHERE key = ?`).pluck(),
       byIdent: db.prepare(`SELECT id, tax FROM temp.tgt_ident WHERE key = ?`),
-      mapped: db.prepare(
-        `SELECT target_id FROM import_map WHERE source_installation = ? AND source_ref = ? AND office_id = ? AND target_table = ?`,
-      ).pluck(),
+      mapped: db.prepare(`SELECT target_id FROM import_map WHERE source_installation = ? AND source_ref = ? AND office_id = ? AND target_table = ?`).pluck(),
       contactInOffice: db.prepare(`SELECT * FROM contacts WHERE id = ? AND office_id = ?`),
       planOf: db.prepare(`SELECT * FROM temp.imp_plan WHERE ref = ?`),
       recordOf: db.prepare(`SELECT json FROM temp.imp_records WHERE ref = ? AND type = ?`).pluck(),
@@ -199,9 +197,7 @@ export class ImportQueries implements PlanLookups {
   }
   /** Products and riders of any office, by name within a carrier (I5: within the resolved carrier). */
   withinCarrier(table: 'products' | 'riders', carrierId: string, name: string): string | undefined {
-    return cached(this.db, `SELECT id FROM ${table} WHERE carrier_id = ? AND name = ? ORDER BY id LIMIT 1`, true).get(carrierId, name) as
-      | string
-      | undefined;
+    return cached(this.db, `SELECT id FROM ${table} WHERE carrier_id = ? AND name = ? ORDER BY id LIMIT 1`, true).get(carrierId, name) as string | undefined;
   }
   plan(ref: string): PlanRow | undefined {
     return this.s.planOf.get(ref) as PlanRow | undefined;

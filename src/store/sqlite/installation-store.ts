@@ -109,5 +109,10 @@ function violationOf(e: unknown): ConstraintViolation | undefined {
 /** "UNIQUE constraint failed: contacts.id, contacts.x" -> ["id", "x"] */
 function columnsOf(e: unknown): string[] {
   const msg = (e as Error).message ?? '';
-  return /: (.*)$/.exec(msg)?.[1]?.split(', ').map((c) => c.replace(/^\w+\./, '')) ?? ['id'];
+  return (
+    /: (.*)$/
+      .exec(msg)?.[1]
+      ?.split(', ')
+      .map((c) => c.replace(/^\w+\./, '')) ?? ['id']
+  );
 }

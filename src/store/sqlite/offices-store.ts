@@ -1,17 +1,6 @@
 // Offices, users, rights and sets as the installation feature and the lookups
 // of every command see them (D6, D7), and the listings of `officeport list`.
-import type {
-  ContactSet,
-  ListRow,
-  Office,
-  OfficeLookups,
-  OfficesStore,
-  RightsSession,
-  SetMember,
-  SetsSession,
-  SetsStore,
-  User,
-} from '../port.js';
+import type { ContactSet, ListRow, Office, OfficeLookups, OfficesStore, RightsSession, SetMember, SetsSession, SetsStore, User } from '../port.js';
 import { newId, type Db } from './db.js';
 import { findOffice, findUser, requireOffice, requireUser } from './offices.js';
 
@@ -68,9 +57,7 @@ const NAME = `CASE c.kind WHEN 'business' THEN c.business_name
 
 class SqliteSetLookups extends SqliteOfficeLookups {
   async set(officeId: string, ref: string): Promise<ContactSet | undefined> {
-    return (this.db.prepare(`SELECT * FROM sets WHERE office_id = ? AND (name = ? OR id = ?)`).get(officeId, ref, ref) ?? undefined) as
-      | ContactSet
-      | undefined;
+    return (this.db.prepare(`SELECT * FROM sets WHERE office_id = ? AND (name = ? OR id = ?)`).get(officeId, ref, ref) ?? undefined) as ContactSet | undefined;
   }
 
   async contactOffices(ids: readonly string[]): Promise<Map<string, string>> {
@@ -85,10 +72,7 @@ class SqliteSetLookups extends SqliteOfficeLookups {
   }
 
   async book(officeId: string, advisorId: string): Promise<string[]> {
-    return this.db
-      .prepare(`SELECT id FROM contacts WHERE office_id = ? AND primary_advisor_id = ? ORDER BY id`)
-      .pluck()
-      .all(officeId, advisorId) as string[];
+    return this.db.prepare(`SELECT id FROM contacts WHERE office_id = ? AND primary_advisor_id = ? ORDER BY id`).pluck().all(officeId, advisorId) as string[];
   }
 }
 

@@ -3,15 +3,7 @@
 // realign-journal.ts); that stays here: the port names entries by id and
 // records by kind and id.
 import { KIND_TABLE, type CatalogueKind, type CatalogueRecord, type RecordChange, type Switch } from '../../domain/realign-rules.js';
-import type {
-  CatalogueSearchRow,
-  RealignEntry,
-  RealignEntryHead,
-  RealignLookups,
-  RealignSession,
-  RealignStore,
-  ReportCarrier,
-} from '../port.js';
+import type { CatalogueSearchRow, RealignEntry, RealignEntryHead, RealignLookups, RealignSession, RealignStore, ReportCarrier } from '../port.js';
 import * as cat from './catalogue.js';
 import { SqliteOfficeLookups, writeTransaction } from './offices-store.js';
 import { entriesHoldingRows, getEntry, imagePages, laterEntriesTouching, markUndone, startEntry, type StoredEntry } from './realign-journal.js';

@@ -51,9 +51,7 @@ const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
 /** Rowids of the rows of `table` matching a SQL condition (trusted text, values bound). */
 export function rowidsWhere(db: Db, table: string, where: string, params: readonly unknown[] = []): number[] {
   columnsOf(db, table);
-  return (db.prepare(`SELECT rowid AS r FROM ${q(table)} WHERE ${where} ORDER BY rowid`).all(...params) as { r: number }[]).map(
-    (x) => x.r,
-  );
+  return (db.prepare(`SELECT rowid AS r FROM ${q(table)} WHERE ${where} ORDER BY rowid`).all(...params) as { r: number }[]).map((x) => x.r);
 }
 
 /** Rowids of rows by their id column. */
@@ -72,7 +70,12 @@ export function rowidsByRow(db: Db, table: string, row: RowValues): number[] {
   const cols = Object.keys(row);
   columnsOf(db, table);
   const where = cols.map((c) => `${q(c)} IS ?`).join(' AND ') || '1';
-  return rowidsWhere(db, table, where, cols.map((c) => row[c]));
+  return rowidsWhere(
+    db,
+    table,
+    where,
+    cols.map((c) => row[c]),
+  );
 }
 
 export function uniqueRefs(refs: Iterable<RowRef>): RowRef[] {

@@ -167,9 +167,7 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
   // ('employee_census') whose contact is still pending in the inbox. For a party
   // entry contact_ref is its contact and related_ref the record it belongs to;
   // for a census row they are its business and its employee.
-  [
-    `ALTER TABLE pending_relations ADD COLUMN kind TEXT NOT NULL DEFAULT 'key_relations'`,
-  ],
+  [`ALTER TABLE pending_relations ADD COLUMN kind TEXT NOT NULL DEFAULT 'key_relations'`],
   // sealed receipts and what a move keeps of itself (L4, L5).
   // installation_secret: 32 random bytes that never leave the installation (not a
   // business table: dump and load leave it alone; SQLite's randomness comes from

@@ -97,9 +97,7 @@ function mergeLog(ledger: LedgerRow[], transfers: TransferRow[]): LogEntry[] {
     if (t.action === 'export' && t.bundle_id !== null && ledgered.has(t.bundle_id)) continue;
     out.push(fromTransfer(t));
   }
-  return out.sort(
-    (a, b) => compareTime(a.at, b.at) || (a.seq ?? -1) - (b.seq ?? -1) || (a.bundle_id ?? '').localeCompare(b.bundle_id ?? ''),
-  );
+  return out.sort((a, b) => compareTime(a.at, b.at) || (a.seq ?? -1) - (b.seq ?? -1) || (a.bundle_id ?? '').localeCompare(b.bundle_id ?? ''));
 }
 
 /**
