@@ -1,3 +1,3 @@
 // Trust between installations: the keys that sign bundles and seal receipts.
 export { writeKeyPair, readPublicKey } from '../bundle/signing.js';
-export { receiptKeyOf } from './receipt-seal.js';
+export { receiptKeyFor } from './receipt-seal.js';

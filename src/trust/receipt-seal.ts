@@ -8,9 +8,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { TrustStore } from '../store/port.js';
-// Transitional: export still passes its database handle (receiptKeyOf); it moves to TrustStore with the export port.
-import type { Db } from '../store/sqlite/db.js';
-import { installationSecret as sqliteInstallationSecret } from '../store/sqlite/trust-store.js';
 
 const KEY_CONTEXT = 'officeport receipt key v1\0';
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -26,11 +23,6 @@ export function deriveReceiptKey(secret: Buffer, bundleId: string): string {
 /** The receipt key of a bundle this installation exports. */
 export async function receiptKeyFor(trust: TrustStore, bundleId: string): Promise<string> {
   return deriveReceiptKey(await trust.installationSecret(), bundleId);
-}
-
-/** receiptKeyFor for a caller that still holds the database handle (export, until it reaches the installation through the port). */
-export function receiptKeyOf(db: Db, bundleId: string): string {
-  return deriveReceiptKey(sqliteInstallationSecret(db), bundleId);
 }
 
 /** The receipt's last bytes, after the sealed ones. */
