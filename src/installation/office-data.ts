@@ -113,6 +113,9 @@ function loadError(problems: Problems): OfficeportError {
   });
 }
 
+/** The cells of a row that inserts nothing. */
+const EMPTY: Cells = [];
+
 /** Rows are inserted in batches of this many (one store call each). */
 const BATCH_ROWS = 1000;
 
@@ -121,15 +124,17 @@ interface PendingRow {
   cells: Cells;
   raw: string[];
   line: number;
-  problems: ProblemList;
+  /** the problems found in it, in the order found (none: undefined) */
+  problems?: Problem[];
   /** false for the header, blank lines and rows of the wrong width: nothing to insert */
   insert: boolean;
 }
 
-/** The problems of one row, in the order found. */
-class ProblemList extends Array<Problem> {
+/** Where the problems of the row being parsed go: onto the row, until its batch went to the store. */
+class RowProblems {
+  row: PendingRow | undefined;
   add(p: Problem): void {
-    this.push(p);
+    (this.row!.problems ??= []).push(p);
   }
 }
 
@@ -137,6 +142,7 @@ async function loadFile(session: LoadSession, t: Table, file: string, lines: Lin
   // The problems of each row are kept with it until its batch went to the
   // store, so that they are reported in file order with the store's refusals.
   let problems: { add(p: Problem): void } = all;
+  const rowProblems = new RowProblems();
   let pending: PendingRow[] = [];
   let columns: string[] = [];
   let present: number[] = [];
@@ -252,7 +258,7 @@ async function loadFile(session: LoadSession, t: Table, file: string, lines: Lin
         : [];
     const violations = new Map(refused.map((x) => [batch[x.index]!, x.violation]));
     for (const r of rows) {
-      for (const p of r.problems) all.add(p);
+      if (r.problems) for (const p of r.problems) all.add(p);
       if (!r.insert) continue;
       const v = violations.get(r);
       if (v) reportViolation(v, t, header!, r.raw, r.line, all);
@@ -275,8 +281,9 @@ async function loadFile(session: LoadSession, t: Table, file: string, lines: Lin
       delimiter: ',',
       skipEmptyLines: false,
       step: (res) => {
-        const row: PendingRow = { cells: [], raw: res.data, line, problems: new ProblemList(), insert: false };
-        problems = row.problems;
+        const row: PendingRow = { cells: EMPTY, raw: res.data, line, insert: false };
+        rowProblems.row = row;
+        problems = rowProblems;
         for (const err of res.errors) {
           problems.add({ file: fname, line, column: 1, message: `malformed CSV: ${err.message}` });
         }
