@@ -8,7 +8,7 @@ import type { BundleHeader } from '../bundle/records.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { storeOf, type Db } from '../store/open.js';
 import type { ImportStore, KeptReceipt } from '../store/port.js';
-import { requireOffice, requireRights, requireUser } from '../store/sqlite/offices.js';
+import { requireRights } from '../shared/rights.js';
 import { checkOutputPath, writeOutputWith } from '../shared/output-file.js';
 
 export interface ReissueRequest {
@@ -32,10 +32,11 @@ export interface ReissueResult {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function reissueReceipt(db: Db, req: ReissueRequest): Promise<ReissueResult> {
-  const office = requireOffice(db, req.office);
-  const user = requireUser(db, office, req.user);
+  const store = storeOf(db);
+  const office = await store.offices.requireOffice(req.office);
+  const user = await store.offices.requireUser(office, req.user);
   requireRights(user, office, ['data_import'], 'issue an import receipt again');
-  const { imports } = storeOf(db);
+  const { imports } = store;
   const bundleId = await bundleIdOf(req.bundle);
   const accept = pickAccept(imports.acceptsOf(bundleId, office.id), bundleId, office.name, req.accept);
   const out = path.resolve(req.out);
