@@ -14,12 +14,12 @@ import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { HeldRefs } from './held-refs.js';
 import { payloadFiles } from './records.js';
 import { faultPoint } from '../shared/fault.js';
-import { deriveReceiptKey } from '../trust/receipt-seal.js';
+import { receiptKeyFor } from '../trust/receipt-seal.js';
 import { RecordWorker, useWorker } from './parallel.js';
 import { chooseContacts, selectRest, type Selection } from './select.js';
 import { checkOutputPath, makeScratchDir, publishFile, tempBeside, type OutputOptions } from '../shared/output-file.js';
 import { requireRights } from '../shared/rights.js';
-import type { ExportSelection, ExportStore, Office, Store, User } from '../store/port.js';
+import type { ExportSelection, Office, OfficeLookups, Store } from '../store/port.js';
 import { VERSION } from '../shared/version.js';
 
 export type { Selection } from './select.js';
@@ -57,7 +57,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function exportBundle(store: Store, opts: ExportOptions): Promise<ExportResult> {
   checkOutputPath(opts.out, outputOf(store, opts)); // L1: before any work
-  const header = await prepareHeader(store.export, opts);
+  const header = await prepareHeader(store, opts);
   const signingKey = opts.signKeyFile ? readPrivateKey(opts.signKeyFile) : undefined;
   // The chosen ids and the worker's record files live in a private scratch folder, removed at the
   // end, or by the next export if this one is killed (L11).
@@ -181,13 +181,13 @@ function outputOf(store: Store, opts: ExportOptions): OutputOptions {
 }
 
 /** X1 and B2/B6: who exports to whom, and the bundle's id, session, time and salt. Nothing is written. */
-async function prepareHeader(store: ExportStore, opts: ExportOptions): Promise<BundleHeader> {
-  const office = await requireOffice(store, opts.office);
-  const user = await requireUser(store, office, opts.user);
+async function prepareHeader(store: Store, opts: ExportOptions): Promise<BundleHeader> {
+  const office = await store.offices.requireOffice(opts.office);
+  const user = await store.offices.requireUser(office, opts.user);
   requireRights(user, office, ['data_export', 'export_contacts_to_office'], 'export contacts to another office');
-  await checkTarget(store, office, opts.toOffice, opts.toUser);
+  await checkTarget(store.offices, office, opts.toOffice, opts.toUser);
   const bundleId = bundleIdOf(opts.bundleId);
-  const inst = await store.installation();
+  const inst = await store.export.installation();
   if (!inst) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, 'this installation is empty (no installation row)', {
       hint: 'load one first: officeport load DIR',
@@ -214,12 +214,12 @@ async function prepareHeader(store: ExportStore, opts: ExportOptions): Promise<B
     counts: emptyCounts(),
     exclusions: emptyExclusions(),
     stub_salt: opts.bundleId ? saltForBundle(bundleId) : crypto.randomBytes(32).toString('hex'),
-    receipt_key: deriveReceiptKey(await store.secret(), bundleId),
+    receipt_key: await receiptKeyFor(store.trust, bundleId),
   };
 }
 
 /** X1: a target office of this installation must have the receiving user, holding data_import. */
-async function checkTarget(store: ExportStore, source: Office, toOffice: string, toUser: string): Promise<void> {
+async function checkTarget(store: OfficeLookups, source: Office, toOffice: string, toUser: string): Promise<void> {
   const target = await store.office(toOffice);
   if (!target) return; // another installation: its importer checks (I1)
   if (target.id === source.id) {
@@ -265,28 +265,6 @@ export function creationTime(flag?: string, env = process.env.SOURCE_DATE_EPOCH,
   } else d = now;
   // Whole seconds, as the format's examples show (and as zip dates keep them).
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** An office by id or name; a missing one is an error. */
-async function requireOffice(store: ExportStore, ref: string): Promise<Office> {
-  const o = await store.office(ref);
-  if (!o) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `no office ${JSON.stringify(ref)} in this installation`, {
-      hint: 'see the offices with: officeport list offices',
-    });
-  }
-  return o;
-}
-
-/** A user of the office by id or username; a missing one is an error. */
-async function requireUser(store: ExportStore, office: Office, ref: string): Promise<User> {
-  const u = await store.user(office.id, ref);
-  if (!u) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `no user ${JSON.stringify(ref)} in office ${office.name}`, {
-      hint: `see the users with: officeport list users --office ${office.id}`,
-    });
-  }
-  return u;
 }
 
 /** X11, L4: the complete bundle, its receipt key and the refs it held; in one transaction, and nothing else. */

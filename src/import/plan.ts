@@ -63,13 +63,10 @@ function planWaitingParty(ctx: PlanContext, pendingId: number, e: WaitingParty):
   });
 }
 
-/** Record types in dependency order: the order of the plan (records are staged in bag order). */
-export const PLAN_ORDER = DEPENDENCY_ORDER;
-
 /** Plans every staged record, type by type in staging order, each type set-based by the store (the rules of plan-rows.ts decide single records), then the waiting relations. */
 export function planStaged(ctx: PlanContext): void {
   const rules = planRules(ctx);
-  for (const type of PLAN_ORDER) if (ctx.imports.hasStaged(type)) ctx.imports.planType(ctx, type, TABLE_OF, rules);
+  for (const type of DEPENDENCY_ORDER) if (ctx.imports.hasStaged(type)) ctx.imports.planType(ctx, type, TABLE_OF, rules);
   planPendingRelations(ctx);
 }
 

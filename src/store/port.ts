@@ -447,14 +447,8 @@ export interface ExportSelection extends ExportRecordReader {
 export interface ExportStore {
   /** the installation's id and name; undefined when it is empty */
   installation(): Promise<{ id: string; name: string } | undefined>;
-  /** the installation's secret (receipt keys derive from it) */
-  secret(): Promise<Buffer>;
-  /** an office by id, else by name */
-  office(ref: string): Promise<Office | undefined>;
   /** the parent of an office by id: null for none, undefined for no such office */
   parentOf(officeId: string): Promise<string | null | undefined>;
-  /** a user of an office by id, else by username */
-  user(officeId: string, ref: string): Promise<User | undefined>;
   /** B6: the tagmanifest sha256 of a bundle the ledger holds under this id */
   exportedTagmanifest(bundleId: string): Promise<string | undefined>;
   /** Runs `work` on a fresh selection kept in the private folder `dir`; the selection ends when it returns or throws. */

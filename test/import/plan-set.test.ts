@@ -11,7 +11,6 @@ import {
   decideContactRow,
   decideStubRow,
   matchContactRow,
-  PLAN_ORDER,
   planCatalogue,
   planPendingRelations,
   planStaged,
@@ -20,6 +19,7 @@ import {
   type PlanContext,
   type Rec,
 } from '../../src/import/plan.js';
+import { DEPENDENCY_ORDER } from '../../src/domain/model/records.js';
 import type { AcceptSelection } from '../../src/store/port.js';
 import { storeOf, type Db } from '../../src/store/open.js';
 import type { RecordType } from '../../src/bundle/records.js';
@@ -97,7 +97,7 @@ type RefContext = PlanContext & { db: Db };
 
 function referencePlan(ctx: RefContext): void {
   const json = ctx.db.prepare(`SELECT json FROM temp.imp_records WHERE type = ? ORDER BY seq`).pluck();
-  for (const type of PLAN_ORDER) for (const j of json.all(type) as string[]) referenceRecord(ctx, type, JSON.parse(j) as Rec);
+  for (const type of DEPENDENCY_ORDER) for (const j of json.all(type) as string[]) referenceRecord(ctx, type, JSON.parse(j) as Rec);
   planPendingRelations(ctx);
 }
 

@@ -34,7 +34,7 @@ describe('export store', () => {
     const inst = await installation(SOURCE);
     made.push(inst);
     const store = storeOf(inst.db);
-    const office = (await store.export.office('North Agency'))!;
+    const office = (await store.offices.office('North Agency'))!;
     const header = {
       session_id: 'S',
       source: { office_id: office.id },

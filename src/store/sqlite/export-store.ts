@@ -21,13 +21,11 @@ import type {
   ExportStore,
   ExportWorkerReader,
   HeldRefPack,
-  Office,
   RecordReading,
   RecordRow,
   SelectionOutcome,
   SelectionRules,
   StoredRow,
-  User,
 } from '../port.js';
 import { inTransaction, type Db } from './db.js';
 
@@ -73,25 +71,8 @@ export class SqliteExportStore implements ExportStore {
     return this.db.prepare(`SELECT id, name FROM installation LIMIT 1`).get() as { id: string; name: string } | undefined;
   }
 
-  async secret(): Promise<Buffer> {
-    const s = this.db.prepare(`SELECT secret FROM installation_secret WHERE id = 1`).pluck().get() as Buffer | undefined;
-    if (!s || s.length < 32) throw new Error('the installation has no secret (schema migration missing)');
-    return s;
-  }
-
-  async office(ref: string): Promise<Office | undefined> {
-    const { db } = this;
-    return (db.prepare(`SELECT * FROM offices WHERE id = ?`).get(ref) ?? db.prepare(`SELECT * FROM offices WHERE name = ?`).get(ref)) as Office | undefined;
-  }
-
   async parentOf(officeId: string): Promise<string | null | undefined> {
     return (this.db.prepare(`SELECT parent_id FROM offices WHERE id = ?`).get(officeId) as { parent_id: string | null } | undefined)?.parent_id;
-  }
-
-  async user(officeId: string, ref: string): Promise<User | undefined> {
-    const { db } = this;
-    return (db.prepare(`SELECT * FROM users WHERE office_id = ? AND id = ?`).get(officeId, ref) ??
-      db.prepare(`SELECT * FROM users WHERE office_id = ? AND username = ?`).get(officeId, ref)) as User | undefined;
   }
 
   async exportedTagmanifest(bundleId: string): Promise<string | undefined> {
