@@ -54,6 +54,18 @@ describe('G1: the store port', () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it('G1: features and cli are given a Store: no database handle is turned into one (storeOf) or passed (Db) outside src/store/', () => {
+    const found = ALL.filter((f) => !f.startsWith('src/store/')).flatMap((f) =>
+      fs
+        .readFileSync(path.join(ROOT, f), 'utf8')
+        .split('\n')
+        .map((line, i) => ({ f, line: i + 1, text: line }))
+        .filter((l) => /\bstoreOf\b|\bDb\b|\bwithDb\b/.test(l.text))
+        .map((l) => `${l.f}:${l.line}: ${l.text.trim()}`),
+    );
+    expect(found).toEqual([]);
+  });
 });
 
 describe('the house: arrows that must never be', () => {
