@@ -71,7 +71,7 @@ const STEPS: Record<string, Work> = {
     // Experiments only: BENCH_PRAGMAS="cache_size=-65536;temp.cache_size=-65536" tries settings without code changes.
     for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) db.pragma(p);
     try {
-      const r = await importFile(db, file!, office!, user!, { receiptFile: receipt });
+      const r = await importFile(storeOf(db), file!, office!, user!, { receiptFile: receipt });
       return { records: r.outcomes_total, detail: { counts: r.counts, already_imported: r.already_imported } };
     } finally {
       db.close();

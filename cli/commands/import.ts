@@ -5,7 +5,7 @@ import { importFile, type AcceptRequest } from '../../src/import/index.js';
 import type { AcceptResult } from '../../src/import/index.js';
 import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
 import { undoImport, type UndoResult } from '../../src/import/index.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, progress, style, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -53,7 +53,9 @@ const receiptCommand: CommandModule<GlobalArgs, ReceiptArgs> = {
         'the receipt of that import, once more',
       ),
   handler: async (args) => {
-    const r = await withDb(args, (db) => reissueReceipt(db, { bundle: args.bundle, office: args.office, user: args.user, out: args.out, accept: args.accept }));
+    const r = await withStore(args, (store) =>
+      reissueReceipt(store, { bundle: args.bundle, office: args.office, user: args.user, out: args.out, accept: args.accept }),
+    );
     emit(args, r, (x: ReissueResult) => [`receipt of import ${x.accept_id} of bundle ${x.bundle_id} (${x.accepted_at}) written to ${x.out}`]);
   },
 };
@@ -105,7 +107,7 @@ const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
       .option('user', { type: 'string', demandOption: true, describe: 'a user of that office with data_import' })
       .example('$0 import undo receipt.json --db target.db --office "Springfield Agency" --user dana', 'refused if later changes touch the imported records'),
   handler: async (args) => {
-    const r = await withDb(args, (db) => undoImport(db, args.receipt, args.office, args.user));
+    const r = await withStore(args, (store) => undoImport(store, args.receipt, args.office, args.user));
     emit(args, r, renderUndo);
   },
 };
@@ -135,7 +137,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     if (!args.file) throw new OfficeportError(ErrorCode.USAGE, 'name the bundle to import: officeport import FILE --office O --user U');
     const bar = progress('staging records');
-    const r = await withDb(args, (db) => importFile(db, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
+    const r = await withStore(args, (store) => importFile(store, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
     bar.done();
     const again = [
       'officeport import receipt',

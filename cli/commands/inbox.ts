@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { acceptInbox, addFileToInbox, inboxOf, rejectFromInbox, type InboxListing } from '../../src/import/index.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 import { acceptOptions, jsonOf, renderAccept, requestOf } from './import.js';
 
@@ -23,7 +23,7 @@ const add: CommandModule<GlobalArgs, Who & { file: string; trust?: string }> = {
       y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' }),
     ).example('$0 inbox add move.zip --office "Springfield Agency" --user dana', 'stage the bundle; see it with inbox list'),
   handler: async (args) => {
-    const r = await withDb(args, (db) => addFileToInbox(db, args.file, args.office, args.user, args.trust));
+    const r = await withStore(args, (store) => addFileToInbox(store, args.file, args.office, args.user, args.trust));
     emit(args, { ...r.entry, added: r.added }, (x) => `${x.added ? 'staged' : 'already staged'}: bundle ${x.bundle_id} as inbox entry ${x.id}`);
   },
 };
@@ -33,7 +33,7 @@ const list: CommandModule<GlobalArgs, Who> = {
   describe: 'the pending bundles of this user and their contacts (Show Contact List)',
   builder: (y) => who(y).example('$0 inbox list --office T-SPRING --user dana', 'contacts waiting to be accepted; tax ids masked'),
   handler: async (args) => {
-    const entries = await withDb(args, (db) => inboxOf(db, args.office, args.user));
+    const entries = await withStore(args, (store) => inboxOf(store, args.office, args.user));
     emit(args, { entries }, (x) => renderList(x.entries));
   },
 };
@@ -49,7 +49,7 @@ const accept: CommandModule<GlobalArgs, Who & { id: string }> = {
         'accept one contact; the rest stay pending',
       ) as unknown as Argv<Who & { id: string }>,
   handler: async (args) => {
-    const r = await withDb(args, (db) => acceptInbox(db, args.id, args.office, args.user, requestOf(args)));
+    const r = await withStore(args, (store) => acceptInbox(store, args.id, args.office, args.user, requestOf(args)));
     emit(args, jsonOf(r), () => renderAccept(r));
   },
 };
@@ -60,7 +60,7 @@ const reject: CommandModule<GlobalArgs, Who & { id: string }> = {
   builder: (y) =>
     who(y.positional('id', { type: 'string', demandOption: true })).example('$0 inbox reject IN-000001 --office T-SPRING --user dana', 'it leaves the list'),
   handler: async (args) => {
-    const r = await withDb(args, (db) => rejectFromInbox(db, args.id, args.office, args.user));
+    const r = await withStore(args, (store) => rejectFromInbox(store, args.id, args.office, args.user));
     emit(args, r, (x) => [
       `rejected inbox entry ${x.id} (bundle ${x.bundle_id})`,
       ...(x.dropped.length

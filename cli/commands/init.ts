@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { resolveDbPath } from '../../src/store/open.js';
 import { SCHEMA_VERSION } from '../../src/store/open.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, type GlobalArgs } from '../output.js';
 
 export const initCommand: CommandModule<GlobalArgs, GlobalArgs> = {
@@ -12,7 +12,7 @@ export const initCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   handler: async (args) => {
     const file = resolveDbPath(args.db);
     const existed = fs.existsSync(file);
-    await withDb(args, () => undefined, { create: true });
+    await withStore(args, () => undefined, { create: true });
     emit(args, { db: file, created: !existed, schemaVersion: SCHEMA_VERSION }, (r) =>
       r.created ? `created installation ${r.db} (schema version ${r.schemaVersion})` : `installation ${r.db} is at schema version ${r.schemaVersion}`,
     );

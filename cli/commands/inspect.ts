@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
 import { inspectForAudit, type InspectReport, type PersonLine } from '../../src/audit/index.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
-import { withDb } from '../context.js';
+import { withStore } from '../context.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 import { dryRunOptions, jsonOf, renderAccept } from './import.js';
 
@@ -32,7 +32,7 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
     const installation = resolveDbPath(args.db);
     const req = { file: args.file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) };
     const target = dryRunTarget(args);
-    const r = await inspectForAudit(req, target && { ...target, withInstallation: (fn) => withDb(args, fn) });
+    const r = await inspectForAudit(req, target && { ...target, withInstallation: (fn) => withStore(args, fn) });
     const dry = r.dryRun && {
       json: jsonOf(r.dryRun),
       text: ['', style('bold', `import dry run into ${target!.office} for ${target!.user}`), ...renderAccept(r.dryRun)],

@@ -3,17 +3,16 @@ import type { Argv, CommandModule } from 'yargs';
 import { KIND_LABEL, type CatalogueKind, type MigrationPlan } from '../../src/domain/realign-rules.js';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import {
-  applyMigration,
-  applyPurge,
-  prepareMigration,
-  preparePurge,
-  realignContext,
+  applyPlanFile,
+  migrateRecord,
+  planRealignment,
+  purgeRealigned,
   realignLog,
-  realignOffices,
-  undoRealign,
+  undoRealignment,
+  type ApplyItem,
+  type Ask,
+  type PurgePlan,
 } from '../../src/realign/index.js';
-import { checkOutputPath } from '../../src/shared/output-file.js';
-import { applyPlanned, pairingsFor, prepareApply, readPlanFile, writePlanFile } from '../../src/realign/index.js';
 import { withStore } from '../context.js';
 import { emit, print, table, type GlobalArgs } from '../output.js';
 
@@ -29,18 +28,23 @@ const userOpt = { type: 'string', demandOption: true, describe: 'user id or user
 const yesOpt = { type: 'boolean', describe: 'apply without asking' } as const;
 const dryOpt = { type: 'boolean', describe: 'only show what would change' } as const;
 
-/** R7: --yes, or a y/yes typed on a terminal; without a terminal, refuse. */
-async function confirm(args: OfficeArgs, question: string): Promise<void> {
-  if (args.yes) return;
-  if (!process.stdin.isTTY) {
-    throw new OfficeportError(ErrorCode.REFUSED, 'not confirmed, so nothing was changed: there is no terminal to ask on', {
-      hint: 'review the plan above (or run with --dry-run), then run again with --yes',
-    });
-  }
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
-  rl.close();
-  if (!/^\s*(y|yes)\s*$/i.test(answer)) throw new OfficeportError(ErrorCode.REFUSED, 'cancelled: nothing was changed');
+/** R7: the plan shown (unless --json), then --yes, or a y/yes typed on a terminal; without a terminal, refuse. */
+function ask<P>(args: OfficeArgs, question: (plan: P) => string, show: (plan: P) => void): Ask<P> {
+  return {
+    show: args.json ? undefined : show,
+    confirm: async (plan) => {
+      if (args.yes) return true;
+      if (!process.stdin.isTTY) {
+        throw new OfficeportError(ErrorCode.REFUSED, 'not confirmed, so nothing was changed: there is no terminal to ask on', {
+          hint: 'review the plan above (or run with --dry-run), then run again with --yes',
+        });
+      }
+      const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+      const answer = await new Promise<string>((resolve) => rl.question(`${question(plan)} [y/N] `, resolve));
+      rl.close();
+      return /^\s*(y|yes)\s*$/i.test(answer);
+    },
+  };
 }
 
 export function renderPlan(p: MigrationPlan): string[] {
@@ -67,20 +71,23 @@ function migrateCommand(kind: CatalogueKind): CommandModule<GlobalArgs, OfficeAr
         .option('dry-run', dryOpt)
         .example(`$0 realign ${name} --office Agency --user admin --local "Acme Life" --resource "Acme Life" --dry-run`, 'show what would change'),
     handler: async (args) => {
-      await withStore(args, async (store) => {
-        const ctx = await realignContext(store.realign, args.office, args.user);
-        const plan = await prepareMigration(store.realign, ctx, kind, args.local, args.resource);
-        if (!args.json) print(renderPlan(plan).join('\n'));
-        if (args['dry-run']) return emit(args, { dry_run: true, plan, applied: null }, () => 'dry run: nothing was changed');
-        await confirm(args, 'Apply this migration?');
-        const applied = await applyMigration(store.realign, ctx, plan);
-        emit(
-          args,
-          { dry_run: false, plan, applied },
-          (x) =>
-            `applied as realignment #${x.applied.journal_id} (undo: officeport realign undo ${x.applied.journal_id} --office ${ctx.office.id} --user ${ctx.user.username})`,
-        );
-      });
+      const request = { office: args.office, user: args.user, kind, local: args.local, resource: args.resource, dryRun: args['dry-run'] };
+      const show = (plan: MigrationPlan) => print(renderPlan(plan).join('\n'));
+      const r = await withStore(args, (store) =>
+        migrateRecord(
+          store.realign,
+          request,
+          ask(args, () => 'Apply this migration?', show),
+        ),
+      );
+      const { plan, applied, ctx } = r;
+      if (r.dry_run) return emit(args, { dry_run: true, plan, applied: null }, () => 'dry run: nothing was changed');
+      emit(
+        args,
+        { dry_run: false, plan, applied: applied! },
+        (x) =>
+          `applied as realignment #${x.applied.journal_id} (undo: officeport realign undo ${x.applied.journal_id} --office ${ctx.office.id} --user ${ctx.user.username})`,
+      );
     },
   };
 }
@@ -95,19 +102,14 @@ const planCommand: CommandModule<GlobalArgs, GlobalArgs & { office: string; out?
       .option('force', { type: 'boolean', describe: 'replace an existing file at --out (never an installation file)' })
       .example('$0 realign plan --office Agency --out plan.csv', 'review plan.csv, then: officeport realign apply plan.csv ...'),
   handler: async (args) => {
-    await withStore(args, async (store) => {
-      const output = { force: args.force, option: '--out', home: store.home };
-      if (args.out) checkOutputPath(args.out, output); // before any work (L1)
-      const rows = await pairingsFor(store.realign, await realignOffices(store.realign, args.office));
-      if (args.out) writePlanFile(args.out, rows, output);
-      emit(args, { out: args.out ?? null, rows }, (x) => [
-        table(
-          ['kind', 'local id', 'local name', 'resource id', 'resource name', 'match', 'action'],
-          x.rows.map((r) => [r.kind.replace('_', '-'), r.local_id, r.local_name, r.resource_id, r.resource_name, r.match, r.action]),
-        ),
-        ...(x.out ? [`plan written to ${x.out}`] : []),
-      ]);
-    });
+    const r = await withStore(args, (store) => planRealignment(store, { office: args.office, out: args.out, force: args.force }));
+    emit(args, r, (x) => [
+      table(
+        ['kind', 'local id', 'local name', 'resource id', 'resource name', 'match', 'action'],
+        x.rows.map((r) => [r.kind.replace('_', '-'), r.local_id, r.local_name, r.resource_id, r.resource_name, r.match, r.action]),
+      ),
+      ...(x.out ? [`plan written to ${x.out}`] : []),
+    ]);
   },
 };
 
@@ -123,28 +125,31 @@ const applyCommand: CommandModule<GlobalArgs, OfficeArgs & { plan: string }> = {
       .option('dry-run', dryOpt)
       .example('$0 realign apply plan.csv --office Agency --user admin --yes', 'migrate every exact pair'),
   handler: async (args) => {
-    await withStore(args, async (store) => {
-      const ctx = await realignContext(store.realign, args.office, args.user);
-      const items = await prepareApply(store.realign, ctx, readPlanFile(args.plan));
-      if (!args.json) {
-        for (const i of items)
-          print(i.status === 'planned' ? renderPlan(i.plan).join('\n') : `line ${i.row.line} ${i.row.kind} ${i.row.local_id}: ${i.status}: ${i.reason}`);
-      }
-      const planned = items.filter((i) => i.status === 'planned').length;
-      if (args['dry-run'] || planned === 0) return emit(args, { dry_run: true, items }, () => `${planned} migration(s) planned; nothing was changed`);
-      await confirm(args, `Apply these ${planned} migrations?`);
-      const outcomes = await applyPlanned(store.realign, ctx, items);
-      // Skipped and refused lines were listed with the plans above; here only what running them did.
-      emit(args, { dry_run: false, outcomes }, (x) =>
-        x.outcomes
-          .filter((o) => o.status === 'applied' || o.status === 'failed')
-          .map(
-            (o) =>
-              `line ${o.row.line} ${o.row.kind} ${o.row.local_id}: ${o.status === 'applied' ? `applied as realignment #${o.applied.journal_id}` : `${o.status}: ${o.reason}`}`,
-          ),
-      );
-      if (outcomes.some((o) => o.status === 'failed' || o.status === 'refused')) process.exitCode = 1;
-    });
+    const planned = (items: ApplyItem[]) => items.filter((i) => i.status === 'planned').length;
+    const show = (items: ApplyItem[]) => {
+      for (const i of items)
+        print(i.status === 'planned' ? renderPlan(i.plan).join('\n') : `line ${i.row.line} ${i.row.kind} ${i.row.local_id}: ${i.status}: ${i.reason}`);
+    };
+    const request = { office: args.office, user: args.user, plan: args.plan, dryRun: args['dry-run'] };
+    const r = await withStore(args, (store) =>
+      applyPlanFile(
+        store.realign,
+        request,
+        ask(args, (items) => `Apply these ${planned(items)} migrations?`, show),
+      ),
+    );
+    if (r.dry_run) return emit(args, { dry_run: true, items: r.items }, () => `${planned(r.items)} migration(s) planned; nothing was changed`);
+    const { outcomes } = r;
+    // Skipped and refused lines were listed with the plans above; here only what running them did.
+    emit(args, { dry_run: false, outcomes }, (x) =>
+      x.outcomes
+        .filter((o) => o.status === 'applied' || o.status === 'failed')
+        .map(
+          (o) =>
+            `line ${o.row.line} ${o.row.kind} ${o.row.local_id}: ${o.status === 'applied' ? `applied as realignment #${o.applied.journal_id}` : `${o.status}: ${o.reason}`}`,
+        ),
+    );
+    if (outcomes.some((o) => o.status === 'failed' || o.status === 'refused')) process.exitCode = 1;
   },
 };
 
@@ -185,15 +190,12 @@ const undoCommand: CommandModule<GlobalArgs, OfficeArgs & { id: number }> = {
       .option('user', userOpt)
       .example('$0 realign undo 3 --office Agency --user admin', 'put back what realignment #3 changed'),
   handler: async (args) => {
-    await withStore(args, async (store) => {
-      const ctx = await realignContext(store.realign, args.office, args.user, 'undo a realignment');
-      const r = await undoRealign(store.realign, ctx, args.id);
-      emit(args, r, (x) =>
-        x.already_undone_at
-          ? `realignment #${x.id} was already undone at ${x.already_undone_at}; nothing changed`
-          : `realignment #${x.id} undone: ${x.rows} rows restored`,
-      );
-    });
+    const r = await withStore(args, (store) => undoRealignment(store.realign, { office: args.office, user: args.user, id: args.id }));
+    emit(args, r, (x) =>
+      x.already_undone_at
+        ? `realignment #${x.id} was already undone at ${x.already_undone_at}; nothing changed`
+        : `realignment #${x.id} undone: ${x.rows} rows restored`,
+    );
   },
 };
 
@@ -208,20 +210,23 @@ const purgeCommand: CommandModule<GlobalArgs, OfficeArgs> = {
       .option('dry-run', dryOpt)
       .example('$0 realign purge --office Agency --user admin --dry-run', 'list what would be deleted'),
   handler: async (args) => {
-    await withStore(args, async (store) => {
-      const ctx = await realignContext(store.realign, args.office, args.user, 'purge realigned records');
-      const plan = await preparePurge(store.realign, ctx);
-      if (!args.json) {
-        print(`${plan.purge.length} X_ record(s) to delete${plan.purge.length ? ':' : ''}`);
-        for (const r of plan.purge) print(`  ${r.kind.padEnd(16)} ${r.id}  ${r.name}`);
-        for (const k of plan.keep) print(`  kept ${k.record.kind} ${k.record.id} ${k.record.name}: ${k.reason}`);
-        if (plan.blocksUndoOf.length) print(`realignments ${plan.blocksUndoOf.map((n) => `#${n}`).join(', ')} can be undone only after undoing this purge`);
-      }
-      if (args['dry-run'] || plan.purge.length === 0) return emit(args, { dry_run: true, plan, applied: null }, () => 'nothing was changed');
-      await confirm(args, `Delete these ${plan.purge.length} records?`);
-      const applied = await applyPurge(store.realign, ctx, plan);
-      emit(args, { dry_run: false, plan, applied }, (x) => `deleted ${x.applied.deleted} record(s) as realignment #${x.applied.journal_id}`);
-    });
+    const show = (plan: PurgePlan) => {
+      print(`${plan.purge.length} X_ record(s) to delete${plan.purge.length ? ':' : ''}`);
+      for (const r of plan.purge) print(`  ${r.kind.padEnd(16)} ${r.id}  ${r.name}`);
+      for (const k of plan.keep) print(`  kept ${k.record.kind} ${k.record.id} ${k.record.name}: ${k.reason}`);
+      if (plan.blocksUndoOf.length) print(`realignments ${plan.blocksUndoOf.map((n) => `#${n}`).join(', ')} can be undone only after undoing this purge`);
+    };
+    const request = { office: args.office, user: args.user, dryRun: args['dry-run'] };
+    const r = await withStore(args, (store) =>
+      purgeRealigned(
+        store.realign,
+        request,
+        ask(args, (p) => `Delete these ${p.purge.length} records?`, show),
+      ),
+    );
+    const { plan, applied } = r;
+    if (r.dry_run) return emit(args, { dry_run: true, plan, applied: null }, () => 'nothing was changed');
+    emit(args, { dry_run: false, plan, applied: applied! }, (x) => `deleted ${x.applied.deleted} record(s) as realignment #${x.applied.journal_id}`);
   },
 };
 

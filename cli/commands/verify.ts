@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { readPublicKey } from '../../src/trust/index.js';
-import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
-import { verifyBundle } from '../../src/audit/index.js';
+import { formatProblem } from '../../src/shared/errors.js';
+import { verifyFile } from '../../src/audit/index.js';
 import { emit, progress, style, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -21,12 +19,8 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 verify retention-<bundle-id>.zip', 'a retention archive written by finalize verifies the same way')
       .example('$0 verify move.zip --trust lakeside.pub --json', "also require the exporter's signature; print JSON"),
   handler: async (args) => {
-    if (!fs.existsSync(args.file)) {
-      throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
-    }
-    const trust = args.trust ? readPublicKey(args.trust) : undefined;
     const bar = progress('verifying records');
-    const r = await verifyBundle(args.file, { trust, accept: 'any', onRecords: (n) => bar.tick(n) });
+    const r = await verifyFile(args.file, { trust: args.trust, onRecords: (n) => bar.tick(n) });
     bar.done();
     const out = {
       valid: r.valid,

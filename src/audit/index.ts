@@ -6,6 +6,7 @@
 //   convert: the same records as CSV files or one XML document (convert.ts);
 //   the HTML report of inspect, with the import dry run (html-report*.ts).
 export { verifyBundle, type VerifyResult } from './verify.js';
+export { verifyFile } from './verify-file.js';
 export { inspectBundle, type InspectReport, type PersonLine } from './inspect.js';
 export { inspectForAudit, type InspectRequest, type DryRunTarget } from './inspect-report.js';
 export { convertBundle, type ConvertFormat } from './convert.js';

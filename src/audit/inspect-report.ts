@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { checkOutputPath } from '../shared/output-file.js';
 import { importFile, type AcceptResult } from '../import/index.js';
-import type { Db } from '../store/open.js';
-import type { InstallationHome } from '../store/port.js';
+import type { InstallationHome, Store } from '../store/port.js';
 import { readPublicKey } from '../trust/index.js';
 import { writeInspectHtml } from './html-report.js';
 import { dryRunFromAccept } from './html-report-data.js';
@@ -28,7 +27,7 @@ export interface InspectRequest {
 export interface DryRunTarget {
   office: string;
   user: string;
-  withInstallation<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  withInstallation<T>(fn: (store: Store) => Promise<T>): Promise<T>;
 }
 
 /** V2, V3: check the output first (L1), inspect, dry-run the import when a target is named, then write the HTML report. */
@@ -40,7 +39,7 @@ export async function inspectForAudit(req: InspectRequest, target?: DryRunTarget
   if (req.html) checkOutputPath(req.html, output); // before any work (L1)
   const report = await inspectBundle(req.file, { trust: req.trust ? readPublicKey(req.trust) : undefined });
   const dryRun = target
-    ? await target.withInstallation((db) => importFile(db, req.file, target.office, target.user, { dryRun: true, trust: req.trust }))
+    ? await target.withInstallation((store) => importFile(store, req.file, target.office, target.user, { dryRun: true, trust: req.trust }))
     : undefined;
   if (req.html) writeInspectHtml(req.html, report, dryRun && target && dryRunFromAccept(target.office, target.user, dryRun), undefined, output);
   return { report, dryRun };

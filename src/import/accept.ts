@@ -21,12 +21,11 @@ import {
   type ReceiptHead,
   type ReceiptOutcome,
 } from './receipt.js';
-import { storeOf, type Db } from '../store/open.js';
-import type { ContactState, ImportStore, KeptReceipt, StagedLine } from '../store/port.js';
+import type { ContactState, ImportStore, InstallationHome, KeptReceipt, Office, OfficeLookups, StagedLine, Store, User } from '../store/port.js';
 import { identityKey, maskTaxId, taxDigits } from '../domain/matching.js';
 import { StoreConstraintError } from '../store/errors.js';
 import { faultPoint } from '../shared/fault.js';
-import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from '../store/sqlite/offices.js';
+import { requireRights } from '../shared/rights.js';
 import { verifyBundle } from '../audit/verify.js';
 
 /** A verified bundle, read record by record. */
@@ -44,7 +43,7 @@ export interface BundleSource {
 export interface OpenOptions {
   trust?: string;
   /** stage the bundle's records into this installation during the verify pass (ImportStore.startStaging) */
-  stageInto?: Db;
+  stageInto?: ImportStore;
   /** records checked so far (progress bars) */
   onRecords?: (n: number) => void;
 }
@@ -65,7 +64,7 @@ function withKeys(l: { ref: string; text: string }): StagedLine {
 export async function openVerified(file: string, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
   const o: OpenOptions = typeof trustOrOptions === 'string' ? { trust: trustOrOptions } : (trustOrOptions ?? {});
   if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${file}`);
-  const imports = o.stageInto ? storeOf(o.stageInto).imports : undefined;
+  const imports = o.stageInto;
   const staging = imports?.startStaging();
   let valid = false;
   try {
@@ -86,7 +85,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
   }
   const { bag, problems } = await openBag(file);
   if (!bag) {
-    imports?.dropStaging();
+    await imports?.dropStaging();
     throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems });
   }
   const header = JSON.parse(await bag.readTagFile('officeport.json')) as BundleHeader;
@@ -106,7 +105,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
       return Buffer.concat(chunks);
     },
     async close() {
-      imports?.dropStaging();
+      await imports?.dropStaging();
       await bag.close();
     },
   };
@@ -118,9 +117,9 @@ export interface Addressee {
 }
 
 /** I1: addressed to this office and user, who holds data_import. */
-export function checkAddressed(db: Db, header: BundleHeader, officeRef: string, userRef: string): Addressee {
-  const office = requireOffice(db, officeRef);
-  const user = requireUser(db, office, userRef);
+export async function checkAddressed(offices: OfficeLookups, header: BundleHeader, officeRef: string, userRef: string): Promise<Addressee> {
+  const office = await offices.requireOffice(officeRef);
+  const user = await offices.requireUser(office, userRef);
   if (header.target.office !== office.id && header.target.office !== office.name) {
     throw new OfficeportError(
       ErrorCode.MISADDRESSED,
@@ -213,8 +212,9 @@ function refuseAmbiguous(imports: ImportStore): void {
 }
 
 /** Plans (and unless dry, applies) one accept of the staged records. */
-export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: AcceptOptions, check?: () => void): AcceptResult {
+export async function acceptStaged(store: Store, src: BundleSource, a: Addressee, opts: AcceptOptions, check?: () => void): Promise<AcceptResult> {
   const h = src.header;
+  const installationId = await store.offices.installationId();
   const head: ReceiptHead = {
     receipt_version: 1,
     accept_id: crypto.randomUUID(),
@@ -222,10 +222,9 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
     tagmanifest_sha256: src.tagmanifestSha256,
     session_id: h.session_id,
     source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },
-    target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id },
+    target: { installation_id: installationId, office_id: a.office.id, user_id: a.user.id },
     accepted_at: (opts.now ?? new Date()).toISOString(),
   };
-  const store = storeOf(db);
   const { imports } = store;
   const ctx = planContext(imports, src, a, opts.carriers ?? 'link', opts.choices ?? new Map());
   const plan = () => {
@@ -265,11 +264,11 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
     });
   } catch (e) {
     if (tmp) fs.rmSync(tmp, { force: true });
-    if (e instanceof TakenMeanwhile) return alreadyImported(db, src, a);
+    if (e instanceof TakenMeanwhile) return alreadyImported(store, src, a);
     throw asImportError(e, h.bundle_id);
   }
   faultPoint('import-committed');
-  const placed = publishReceipt(db, tmp!, receiptFile, head, opts.force);
+  const placed = publishReceipt(store.home, tmp!, receiptFile, head, opts.force);
   return { ...summarise(imports, head, false, counts), receipt_file: path.resolve(placed) };
 }
 
@@ -278,16 +277,16 @@ export function acceptStaged(db: Db, src: BundleSource, a: Addressee, opts: Acce
  * not replaced, so the receipt goes to its default place beside the installation
  * and the user is told where.
  */
-function publishReceipt(db: Db, tmp: string, file: string, head: ReceiptHead, force?: boolean): string {
+function publishReceipt(home: InstallationHome, tmp: string, file: string, head: ReceiptHead, force?: boolean): string {
   try {
-    publishFile(tmp, file, { force, option: '--receipt', installation: db.name });
+    publishFile(tmp, file, { force, option: '--receipt', home });
     return file;
   } catch (e) {
     if (!(e instanceof OfficeportError)) {
       fs.rmSync(tmp, { force: true });
       throw e;
     }
-    const instead = defaultReceiptFile(storeOf(db).home, head.bundle_id, head.accept_id);
+    const instead = defaultReceiptFile(home, head.bundle_id, head.accept_id);
     publishFile(tmp, instead);
     throw new OfficeportError(
       ErrorCode.REFUSED,
@@ -365,12 +364,12 @@ function summarise(imports: ImportStore, head: ReceiptHead, dry: boolean, planne
 }
 
 /** I9: nothing of the selection is left to accept. */
-export function alreadyImported(db: Db, src: BundleSource, a: Addressee): AcceptResult {
-  const r = summariseEmpty(src, a, db);
-  return { ...r, already_imported: true, receipts: storeOf(db).imports.acceptsOf(src.header.bundle_id, a.office.id) };
+export async function alreadyImported(store: Pick<Store, 'imports' | 'offices'>, src: BundleSource, a: Addressee): Promise<AcceptResult> {
+  const r = summariseEmpty(src, a, await store.offices.installationId());
+  return { ...r, already_imported: true, receipts: await store.imports.acceptsOf(src.header.bundle_id, a.office.id) };
 }
 
-function summariseEmpty(src: BundleSource, a: Addressee, db: Db): AcceptResult {
+function summariseEmpty(src: BundleSource, a: Addressee, installationId: string): AcceptResult {
   const h = src.header;
   return {
     dry_run: false,
@@ -386,7 +385,7 @@ function summariseEmpty(src: BundleSource, a: Addressee, db: Db): AcceptResult {
       tagmanifest_sha256: src.tagmanifestSha256,
       session_id: h.session_id,
       source: { installation_id: h.source.installation_id, office_id: h.source.office_id, office_name: h.source.office_name },
-      target: { installation_id: installationId(db), office_id: a.office.id, user_id: a.user.id },
+      target: { installation_id: installationId, office_id: a.office.id, user_id: a.user.id },
       accepted_at: '',
     },
   };

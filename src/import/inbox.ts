@@ -20,23 +20,13 @@ import {
   type BundleSource,
 } from './accept.js';
 import { choicesOf, plannedDecisions, type PlanFile } from './plan.js';
-import { storeOf, type Db } from '../store/open.js';
-import type { ImportStore, InboxEntry } from '../store/port.js';
+import type { ImportStore, InboxEntry, InstallationHome, OfficeLookups, Store } from '../store/port.js';
 
 export type InboxRow = InboxEntry;
-
-/** The folder of the installation's inbox copies. */
-export function inboxDir(db: Db): string {
-  return storeOf(db).home.inboxDir;
-}
 
 /** A bundle copied into the inbox folder, its contacts listed by the store, ready to be registered. */
 export interface PreparedEntry {
   file: string;
-}
-
-function stagedEntry(db: Db, bundleId: string, officeId: string): InboxRow | undefined {
-  return storeOf(db).imports.inboxEntryOf(bundleId, officeId);
 }
 
 /**
@@ -44,15 +34,14 @@ function stagedEntry(db: Db, bundleId: string, officeId: string): InboxRow | und
  * its contacts in a TEMP table, a batch at a time (P1: a bundle of 1,000,000
  * contacts is never held in memory; TEMP writes do not block other writers).
  */
-async function prepareEntry(db: Db, src: BundleSource): Promise<PreparedEntry> {
-  const { home, imports } = storeOf(db);
+async function prepareEntry({ home, imports }: Pick<Store, 'home' | 'imports'>, src: BundleSource): Promise<PreparedEntry> {
   const dir = home.inboxDir;
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${src.header.bundle_id}.zip`);
   await copyPrivately(src.file, file);
   if (src.staged) {
     // the contacts verify staged: the store lists them from the staged records
-    imports.prepareInboxFromStaged();
+    await imports.prepareInboxFromStaged();
     return { file };
   }
   await imports.prepareInbox(contactBatches(src));
@@ -87,8 +76,8 @@ async function copyPrivately(from: string, file: string): Promise<void> {
 }
 
 /** L1, before any work: --receipt and --plan-out name files that may be written. */
-function checkAcceptOutputs(db: Db, req: AcceptRequest): void {
-  const o = { force: req.force, installation: db.name };
+function checkAcceptOutputs(home: InstallationHome, req: AcceptRequest): void {
+  const o = { force: req.force, home };
   if (req.planOut) checkOutputPath(req.planOut, { ...o, option: '--plan-out' });
   if (req.receiptFile && !req.dryRun && !req.planOut) checkOutputPath(req.receiptFile, { ...o, option: '--receipt' });
 }
@@ -110,20 +99,20 @@ function newEntry(src: BundleSource, a: Addressee, p: PreparedEntry, now: Date) 
 }
 
 /** I2: stage a verified, correctly addressed bundle; the same bundle twice is the same entry. */
-export async function addToInbox(db: Db, src: BundleSource, a: Addressee, now = new Date()): Promise<{ entry: InboxRow; added: boolean }> {
-  const { imports } = storeOf(db);
-  const existing = imports.inboxEntryOf(src.header.bundle_id, a.office.id);
+export async function addToInbox(store: Store, src: BundleSource, a: Addressee, now = new Date()): Promise<{ entry: InboxRow; added: boolean }> {
+  const { imports } = store;
+  const existing = await imports.inboxEntryOf(src.header.bundle_id, a.office.id);
   if (existing) return { entry: existing, added: false };
-  const prepared = await prepareEntry(db, src);
+  const prepared = await prepareEntry(store, src);
   try {
     // Another command may have staged it meanwhile (S5): then that entry
-    const r = imports.addInboxEntry(newEntry(src, a, prepared, now));
+    const r = await imports.addInboxEntry(newEntry(src, a, prepared, now));
     return { entry: r.row, added: r.added };
   } catch (e) {
     fs.rmSync(prepared.file, { force: true });
     throw e;
   } finally {
-    imports.dropPreparedInbox();
+    await imports.dropPreparedInbox();
   }
 }
 
@@ -137,23 +126,21 @@ export interface InboxListing {
 }
 
 /** I2: the pending bundles of this user, with their contacts (tax ids masked). */
-export function listInbox(db: Db, a: Addressee): InboxListing[] {
-  return storeOf(db)
-    .imports.inboxOf(a.office.id, a.user.id)
-    .map((r) => ({
-      id: r.id,
-      bundle_id: r.bundle_id,
-      source_office: r.source_office,
-      added_at: r.added_at,
-      status: r.status,
-      contacts: r.contacts,
-    }));
+export async function listInbox(imports: ImportStore, a: Addressee): Promise<InboxListing[]> {
+  return (await imports.inboxOf(a.office.id, a.user.id)).map((r) => ({
+    id: r.id,
+    bundle_id: r.bundle_id,
+    source_office: r.source_office,
+    added_at: r.added_at,
+    status: r.status,
+    contacts: r.contacts,
+  }));
 }
 
-export function requireEntry(db: Db, id: string, a: Addressee): InboxRow {
+export async function requireEntry(imports: ImportStore, id: string, a: Addressee): Promise<InboxRow> {
   // "IN-000001", its number "1", or the bundle id
   const byNumber = /^\d+$/.test(id) ? `IN-${id.padStart(6, '0')}` : id;
-  const r = storeOf(db).imports.inboxEntryNamed(id, byNumber);
+  const r = await imports.inboxEntryNamed(id, byNumber);
   if (!r || r.office_id !== a.office.id || r.user_id !== a.user.id) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no inbox entry ${JSON.stringify(id)} for ${a.user.username} in ${a.office.name}`, {
       hint: `see the pending bundles with: officeport inbox list --office ${a.office.id} --user ${a.user.username}`,
@@ -195,7 +182,7 @@ async function knownContacts(imports: ImportStore, src: BundleSource, refs: stri
   if (!refs) return;
   const all = new Set<string>();
   if (src.staged) {
-    for (const ref of imports.stagedContacts(refs)) all.add(ref);
+    for (const ref of await imports.stagedContacts(refs)) all.add(ref);
   } else {
     for await (const c of src.records('contacts')) if (refs.includes(c.ref)) all.add(c.ref);
   }
@@ -209,7 +196,7 @@ async function knownContacts(imports: ImportStore, src: BundleSource, refs: stri
 
 /** Stage, plan and (unless dry) apply one accept of an opened bundle. */
 export async function runAccept(
-  db: Db,
+  store: Store,
   src: BundleSource,
   a: Addressee,
   inboxId: string | undefined,
@@ -224,16 +211,16 @@ export async function runAccept(
     );
   }
   const selected = plan ? plan.contacts : normaliseContactRefs(req.contacts);
-  if (!src.staged) throw new Error('runAccept needs a bundle opened with openVerified(file, { stageInto: db })');
-  const { imports } = storeOf(db);
+  if (!src.staged) throw new Error('runAccept needs a bundle opened with openVerified(file, { stageInto: store.imports })');
+  const { imports } = store;
   await knownContacts(imports, src, selected);
   const now = await imports.selectStaged({ inboxId, selected }, (sha) => src.document(sha));
   try {
-    if (now === 0) return alreadyImported(db, src, a);
+    if (now === 0) return await alreadyImported(store, src, a);
     const check = plan ? () => checkPlan(imports, plan, req.planFile!) : undefined;
     const carriers = plan?.carriers ?? req.carriers ?? 'link';
-    const result = acceptStaged(
-      db,
+    const result = await acceptStaged(
+      store,
       src,
       a,
       {
@@ -248,10 +235,10 @@ export async function runAccept(
       },
       check,
     );
-    if (req.planOut) writePlanFile(db, req.planOut, src, a, carriers, selected, req.force);
+    if (req.planOut) await writePlanFile(store, req.planOut, src, a, carriers, selected, req.force);
     return result;
   } finally {
-    imports.dropStaging();
+    await imports.dropStaging();
   }
 }
 
@@ -264,9 +251,16 @@ function checkPlan(imports: ImportStore, plan: PlanFile, file: string): void {
   });
 }
 
-function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, carriers: CarrierMode, selected: string[] | undefined, force?: boolean): void {
-  const { imports } = storeOf(db);
-  const contacts = selected ?? imports.nowContacts();
+async function writePlanFile(
+  { home, imports }: Pick<Store, 'home' | 'imports'>,
+  file: string,
+  src: BundleSource,
+  a: Addressee,
+  carriers: CarrierMode,
+  selected: string[] | undefined,
+  force?: boolean,
+): Promise<void> {
+  const contacts = selected ?? (await imports.nowContacts());
   const head = {
     plan_version: 1,
     bundle_id: src.header.bundle_id,
@@ -276,7 +270,7 @@ function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, ca
     carriers,
     contacts,
   };
-  writeOutputWith(file, { force, option: '--plan-out', installation: db.name }, (write) => {
+  writeOutputWith(file, { force, option: '--plan-out', home }, (write) => {
     write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "decisions": [`);
     let first = true;
     for (const d of plannedDecisions(imports)) {
@@ -288,25 +282,31 @@ function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, ca
 }
 
 /** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */
-export async function importFile(db: Db, file: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id?: string }> {
-  checkAcceptOutputs(db, req);
-  const src = await openVerified(file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
+export async function importFile(
+  store: Store,
+  file: string,
+  officeRef: string,
+  userRef: string,
+  req: AcceptRequest,
+): Promise<AcceptResult & { inbox_id?: string }> {
+  checkAcceptOutputs(store.home, req);
+  const { imports } = store;
+  const src = await openVerified(file, { trust: req.trust, stageInto: imports, onRecords: req.onRecords });
   try {
-    const a = checkAddressed(db, src.header, officeRef, userRef);
-    const staged = stagedEntry(db, src.header.bundle_id, a.office.id);
-    if (req.dryRun || staged) return { ...(await runAccept(db, src, a, staged?.id, req)), inbox_id: staged?.id };
+    const a = await checkAddressed(store.offices, src.header, officeRef, userRef);
+    const staged = await imports.inboxEntryOf(src.header.bundle_id, a.office.id);
+    if (req.dryRun || staged) return { ...(await runAccept(store, src, a, staged?.id, req)), inbox_id: staged?.id };
     // import is add plus accept in one transaction: a refused or killed import leaves nothing staged
-    const prepared = await prepareEntry(db, src);
-    const { imports } = storeOf(db);
+    const prepared = await prepareEntry(store, src);
     let inboxId: string | undefined;
     const register = () => (inboxId = imports.registerInboxEntry(newEntry(src, a, prepared, new Date())).row.id);
     try {
-      return { ...(await runAccept(db, src, a, undefined, req, register)), inbox_id: inboxId };
+      return { ...(await runAccept(store, src, a, undefined, req, register)), inbox_id: inboxId };
     } catch (e) {
-      if (!stagedEntry(db, src.header.bundle_id, a.office.id)) fs.rmSync(prepared.file, { force: true });
+      if (!(await imports.inboxEntryOf(src.header.bundle_id, a.office.id))) fs.rmSync(prepared.file, { force: true });
       throw e;
     } finally {
-      imports.dropPreparedInbox();
+      await imports.dropPreparedInbox();
     }
   } finally {
     await src.close();
@@ -314,26 +314,32 @@ export async function importFile(db: Db, file: string, officeRef: string, userRe
 }
 
 /** `inbox accept ID`: the staged copy is verified again before it is used. */
-export async function acceptInbox(db: Db, id: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id: string }> {
-  checkAcceptOutputs(db, req);
-  const entry = requireEntry(db, id, userAddress(db, officeRef, userRef));
-  const src = await openVerified(entry.file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
+export async function acceptInbox(
+  store: Store,
+  id: string,
+  officeRef: string,
+  userRef: string,
+  req: AcceptRequest,
+): Promise<AcceptResult & { inbox_id: string }> {
+  checkAcceptOutputs(store.home, req);
+  const entry = await requireEntry(store.imports, id, await userAddress(store.offices, officeRef, userRef));
+  const src = await openVerified(entry.file, { trust: req.trust, stageInto: store.imports, onRecords: req.onRecords });
   try {
     if (src.tagmanifestSha256 !== entry.tagmanifest_sha256) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, {
         hint: 'reject it and add the bundle again',
       });
     }
-    const a = checkAddressed(db, src.header, officeRef, userRef);
-    return { ...(await runAccept(db, src, a, entry.id, req)), inbox_id: entry.id };
+    const a = await checkAddressed(store.offices, src.header, officeRef, userRef);
+    return { ...(await runAccept(store, src, a, entry.id, req)), inbox_id: entry.id };
   } finally {
     await src.close();
   }
 }
 
 /** The office and user of an inbox command, who must hold data_import. */
-export function userAddress(db: Db, officeRef: string, userRef: string): Addressee {
-  return checkAddressed(db, { target: { office: officeRef, user: userRef } } as never, officeRef, userRef);
+export function userAddress(offices: OfficeLookups, officeRef: string, userRef: string): Promise<Addressee> {
+  return checkAddressed(offices, { target: { office: officeRef, user: userRef } } as never, officeRef, userRef);
 }
 
 export interface RejectResult extends InboxRow {
@@ -342,33 +348,39 @@ export interface RejectResult extends InboxRow {
 }
 
 /** I2: reject a staged bundle; its copy is removed. L8: what waited for its contacts not accepted is dropped and reported. */
-export function rejectInbox(db: Db, id: string, a: Addressee): RejectResult {
-  const entry = requireEntry(db, id, a);
-  const { imports } = storeOf(db);
-  const accepted = imports.acceptedContactCount(entry.id);
-  const dropped = imports
-    .rejectInboxEntry(entry)
-    .map((w) => ({ ref: (JSON.parse(w.record) as { ref: string }).ref, reason: `waited for ${w.contact}, which the rejected bundle does not bring` }));
+export async function rejectInbox(imports: ImportStore, id: string, a: Addressee): Promise<RejectResult> {
+  const entry = await requireEntry(imports, id, a);
+  const accepted = await imports.acceptedContactCount(entry.id);
+  const dropped = (await imports.rejectInboxEntry(entry)).map((w) => ({
+    ref: (JSON.parse(w.record) as { ref: string }).ref,
+    reason: `waited for ${w.contact}, which the rejected bundle does not bring`,
+  }));
   if (accepted === 0) fs.rmSync(entry.file, { force: true });
   return { ...entry, status: 'rejected', dropped };
 }
 
 /** I2: verify a bundle file, check it is addressed to this office and user, and stage it in the inbox. */
-export async function addFileToInbox(db: Db, file: string, officeRef: string, userRef: string, trust?: string): Promise<{ entry: InboxRow; added: boolean }> {
+export async function addFileToInbox(
+  store: Store,
+  file: string,
+  officeRef: string,
+  userRef: string,
+  trust?: string,
+): Promise<{ entry: InboxRow; added: boolean }> {
   const src = await openVerified(file, trust);
   try {
-    return await addToInbox(db, src, checkAddressed(db, src.header, officeRef, userRef));
+    return await addToInbox(store, src, await checkAddressed(store.offices, src.header, officeRef, userRef));
   } finally {
     await src.close();
   }
 }
 
 /** I2: the pending bundles of this office's user. */
-export function inboxOf(db: Db, officeRef: string, userRef: string): InboxListing[] {
-  return listInbox(db, userAddress(db, officeRef, userRef));
+export async function inboxOf(store: Store, officeRef: string, userRef: string): Promise<InboxListing[]> {
+  return listInbox(store.imports, await userAddress(store.offices, officeRef, userRef));
 }
 
 /** I2: reject a staged bundle of this office's user. */
-export function rejectFromInbox(db: Db, id: string, officeRef: string, userRef: string): RejectResult {
-  return rejectInbox(db, id, userAddress(db, officeRef, userRef));
+export async function rejectFromInbox(store: Store, id: string, officeRef: string, userRef: string): Promise<RejectResult> {
+  return rejectInbox(store.imports, id, await userAddress(store.offices, officeRef, userRef));
 }

@@ -6,8 +6,7 @@ import path from 'node:path';
 import { openBag } from '../bundle/bag-reader.js';
 import type { BundleHeader } from '../bundle/records.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import { storeOf, type Db } from '../store/open.js';
-import type { ImportStore, KeptReceipt } from '../store/port.js';
+import type { ImportStore, KeptReceipt, Store } from '../store/port.js';
 import { requireRights } from '../shared/rights.js';
 import { checkOutputPath, writeOutputWith } from '../shared/output-file.js';
 
@@ -31,16 +30,15 @@ export interface ReissueResult {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function reissueReceipt(db: Db, req: ReissueRequest): Promise<ReissueResult> {
-  const store = storeOf(db);
+export async function reissueReceipt(store: Store, req: ReissueRequest): Promise<ReissueResult> {
   const office = await store.offices.requireOffice(req.office);
   const user = await store.offices.requireUser(office, req.user);
   requireRights(user, office, ['data_import'], 'issue an import receipt again');
   const { imports } = store;
   const bundleId = await bundleIdOf(req.bundle);
-  const accept = pickAccept(imports.acceptsOf(bundleId, office.id), bundleId, office.name, req.accept);
+  const accept = pickAccept(await imports.acceptsOf(bundleId, office.id), bundleId, office.name, req.accept);
   const out = path.resolve(req.out);
-  const output = { option: '--out', installation: db.name };
+  const output = { option: '--out', home: store.home };
   checkOutputPath(out, output); // L1: before any work, never over a file or an installation
   let bytes = 0;
   writeOutputWith(out, output, (write) => {

@@ -4,7 +4,7 @@
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { userAddress } from './inbox.js';
 import { readReceipt } from './receipt.js';
-import { storeOf, type Db } from '../store/open.js';
+import type { Store } from '../store/port.js';
 
 export interface UndoResult {
   accept_id: string;
@@ -13,10 +13,16 @@ export interface UndoResult {
   reverted: Record<string, number>;
 }
 
-export function undoImport(db: Db, receiptFile: string, officeRef: string, userRef: string, now = new Date()): UndoResult {
+export async function undoImport(
+  { imports, offices }: Pick<Store, 'imports' | 'offices'>,
+  receiptFile: string,
+  officeRef: string,
+  userRef: string,
+  now = new Date(),
+): Promise<UndoResult> {
   const receipt = readReceipt(receiptFile);
-  const a = userAddress(db, officeRef, userRef);
-  const acc = storeOf(db).imports.accept(receipt.accept_id);
+  const a = await userAddress(offices, officeRef, userRef);
+  const acc = await imports.accept(receipt.accept_id);
   if (!acc) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `this installation has no accept ${receipt.accept_id} (bundle ${receipt.bundle_id})`, {
       hint: 'undo in the installation that imported the bundle (--db)',
@@ -27,7 +33,7 @@ export function undoImport(db: Db, receiptFile: string, officeRef: string, userR
   }
   const result: UndoResult = { accept_id: acc.accept_id, bundle_id: acc.bundle_id, already_undone: acc.undone, reverted: {} };
   if (result.already_undone) return result;
-  const done = storeOf(db).imports.undo(acc.accept_id, now.toISOString(), {
+  const done = await imports.undo(acc.accept_id, now.toISOString(), {
     bundleId: acc.bundle_id,
     officeId: a.office.id,
     userId: a.user.id,

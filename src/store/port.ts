@@ -106,6 +106,8 @@ export interface RightsSession extends OfficeLookups {
 }
 
 export interface OfficesStore extends OfficeLookups {
+  /** this installation's id; refuses an empty installation (no installation row) with a not-found error that says how to load one */
+  installationId(): Promise<string>;
   /** Runs `change` in one write transaction; commits when it returns, rolls back when it throws. */
   changeRights<T>(change: (s: RightsSession) => Promise<T>): Promise<T>;
 }
@@ -793,44 +795,56 @@ export type UndoOutcome =
 /**
  * Import: the staged bundle of one accept (kept by the store between calls, per
  * connection), its plan, and the inbox and accepts of the installation.
- * Synchronous where the accept's one write transaction calls it (apply and
- * receipt run inside it).
+ *
+ * Async at the edge: the calls the import makes once per command (the inbox,
+ * staging and selection, accepts, receipts, undo) return promises.
+ * Synchronous inside the accept: the planner, the apply and the receipt run in
+ * ONE write transaction (inWriteTransaction / inStagingTransaction take a
+ * synchronous function), and the planner's lookups and callbacks (lookups(),
+ * PlanLookups.addPlan, PlanRules ...) run once or more per staged record, from
+ * inside the adapter's set-based plan: an awaited call per row there would let
+ * other work interleave inside the transaction and cost a microtask per row on
+ * the hottest path of the bench, for nothing the embedded adapter needs. A
+ * server adapter implements them over rows it fetched in batches. The
+ * staging hook is synchronous for the same reason (it is called from the
+ * verify pass with batches of lines).
  */
 export interface ImportStore {
   // the inbox
   /** the live (not rejected) entry of a bundle in an office, newest first */
-  inboxEntryOf(bundleId: string, officeId: string): InboxEntry | undefined;
+  inboxEntryOf(bundleId: string, officeId: string): Promise<InboxEntry | undefined>;
   /** the entry named by its id, its id written in full ("IN-000001" for "1"), or its bundle id, newest first */
-  inboxEntryNamed(id: string, fullId: string): InboxEntry | undefined;
+  inboxEntryNamed(id: string, fullId: string): Promise<InboxEntry | undefined>;
   /** lists the contacts of a new entry from the staged records (names and masked tax ids as the rules give them) */
-  prepareInboxFromStaged(): void;
+  prepareInboxFromStaged(): Promise<void>;
   /** lists the contacts of a new entry, given in batches */
   prepareInbox(contacts: AsyncIterable<{ ref: string; kind: string; name: string; tax: string | null }[]>): Promise<void>;
-  dropPreparedInbox(): void;
-  /** registers the prepared entry unless another one of the bundle is there (then that one); inside the caller's transaction */
+  dropPreparedInbox(): Promise<void>;
+  /** registers the prepared entry unless another one of the bundle is there (then that one); inside the accept's write transaction (synchronous) */
   registerInboxEntry(e: NewInboxEntry): { row: InboxEntry; added: boolean };
   /** registerInboxEntry in a write transaction of its own */
-  addInboxEntry(e: NewInboxEntry): { row: InboxEntry; added: boolean };
+  addInboxEntry(e: NewInboxEntry): Promise<{ row: InboxEntry; added: boolean }>;
   /** pending and partially accepted entries of a user, oldest first, with their contacts */
-  inboxOf(officeId: string, userId: string): (InboxEntry & { contacts: InboxContact[] })[];
-  acceptedContactCount(inboxId: string): number;
+  inboxOf(officeId: string, userId: string): Promise<(InboxEntry & { contacts: InboxContact[] })[]>;
+  acceptedContactCount(inboxId: string): Promise<number>;
   /** marks the entry rejected and drops the waiting entries that waited for its contacts not accepted; returns them */
-  rejectInboxEntry(e: InboxEntry): { record: string; contact: string }[];
+  rejectInboxEntry(e: InboxEntry): Promise<{ record: string; contact: string }[]>;
 
   // staging
+  /** a staging for the verify pass (its hook is synchronous: see above) */
   startStaging(): ImportStaging;
   /** drops every staged table of this connection */
-  dropStaging(): void;
+  dropStaging(): Promise<void>;
   /** which of these refs are staged contacts */
-  stagedContacts(refs: string[]): string[];
+  stagedContacts(refs: string[]): Promise<string[]>;
   /** keeps the staged records of the selected contacts and fetches their letter documents; returns the number of contacts accepted now */
   selectStaged(sel: AcceptSelection, document: (sha256: string) => Promise<Buffer>): Promise<number>;
   /** contact refs accepted now, in ref order */
-  nowContacts(): string[];
+  nowContacts(): Promise<string[]>;
   /** a letter document fetched by selectStaged */
   stagedDocument(sha256: string): Buffer | undefined;
 
-  // planning
+  // planning: synchronous, inside the accept's transaction (see above)
   /** the target office's contacts indexed for matching, once per accept */
   indexTargetContacts(officeId: string, salt: string | undefined): void;
   lookups(): PlanLookups;
@@ -848,7 +862,7 @@ export interface ImportStore {
   planOutcomes(onlyNotable: boolean): Iterable<PlanOutcomeRow>;
   planTypeCounts(): PlanTypeCounts;
 
-  // the accept
+  // the accept: synchronous, inside its one write transaction (see above)
   /** runs `fn` in one write transaction (synchronous: plan, apply and receipt run inside it); a refused constraint rejects as StoreConstraintError */
   inWriteTransaction<T>(fn: () => T): T;
   /** runs `fn` in one transaction that writes only the staged tables (a dry run's plan) */
@@ -863,18 +877,18 @@ export interface ImportStore {
 
   // accepts and receipts
   /** the accepts of a bundle in an office, oldest first */
-  acceptsOf(bundleId: string, officeId: string): KeptReceipt[];
-  accept(acceptId: string): KeptAccept | undefined;
-  /** the kept receipt's bytes, piece by piece (none for accepts made before receipts were kept) */
+  acceptsOf(bundleId: string, officeId: string): Promise<KeptReceipt[]>;
+  accept(acceptId: string): Promise<KeptAccept | undefined>;
+  /** the kept receipt's bytes, piece by piece (none for accepts made before receipts were kept); synchronous, as the output file writer that takes them (src/shared/output-file.ts writeOutputWith) */
   keptReceipt(acceptId: string): Iterable<Buffer>;
-  /** the receipt text an accept of an earlier version kept whole */
+  /** the receipt text an accept of an earlier version kept whole; synchronous, as keptReceipt */
   legacyReceipt(acceptId: string): string;
   /** reverses an accept from its change log in one transaction, unless something changed or refers to its rows since */
   undo(
     acceptId: string,
     now: string,
     log: { bundleId: string; officeId: string; userId: string; summary: (reverted: Record<string, number>) => string },
-  ): UndoOutcome;
+  ): Promise<UndoOutcome>;
 }
 
 // ---------------------------------------------------------------- the whole store

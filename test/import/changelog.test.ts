@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { acceptInbox } from '../../src/import/inbox.js';
 import { undoImport } from '../../src/import/undo.js';
 import { openInstallation } from '../../src/store/sqlite/db.js';
+import { storeOf } from '../../src/store/open.js';
 import { changesOf } from '../../src/store/sqlite/import-changes.js';
 import { ID_KEYED_TABLES, SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 import {
@@ -96,7 +97,7 @@ describe('the change log of an accept', () => {
       .prepare(`UPDATE import_map SET outcome = 'merged' WHERE source_ref = (SELECT min(source_ref) FROM import_map WHERE bundle_id = ?)`)
       .run(r.head.bundle_id);
     const before = await dump(tgt.db);
-    expect(() => undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER)).toThrow(/1 record of this import changed after it/);
+    await expect(undoImport(tgt.store, r.receipt_file!, TGT_OFFICE, TGT_USER)).rejects.toThrow(/1 record of this import changed after it/);
     expect(await dump(tgt.db)).toEqual(before);
   });
 
@@ -106,13 +107,13 @@ describe('the change log of an accept', () => {
     made.push(src, tgt);
     const before = await dump(tgt.db);
     const first = await importInto(tgt, await exportFrom(src), { contacts: ['contact/C-1101'] });
-    const second = await acceptInbox(tgt.db, first.inbox_id!, TGT_OFFICE, TGT_USER, { receiptFile: path.join(tgt.dir, 'second.json') });
+    const second = await acceptInbox(tgt.store, first.inbox_id!, TGT_OFFICE, TGT_USER, { receiptFile: path.join(tgt.dir, 'second.json') });
     const updated = changesOf(tgt.db, second.head.accept_id).filter((c) => c.tbl === 'import_map' && c.before !== null);
     expect(updated.length).toBeGreaterThan(0);
     for (const c of updated) expect(JSON.parse(c.before!)).toMatchObject(JSON.parse(c.key));
     expect(changesOf(tgt.db, second.head.accept_id).every((c) => c.intact)).toBe(true);
-    undoImport(tgt.db, second.receipt_file!, TGT_OFFICE, TGT_USER);
-    undoImport(tgt.db, first.receipt_file!, TGT_OFFICE, TGT_USER);
+    await undoImport(tgt.store, second.receipt_file!, TGT_OFFICE, TGT_USER);
+    await undoImport(tgt.store, first.receipt_file!, TGT_OFFICE, TGT_USER);
     expect(await dump(tgt.db)).toEqual(before);
   });
 
@@ -126,11 +127,12 @@ describe('the change log of an accept', () => {
     expect(old.prepare(`SELECT count(*) FROM import_changes`).pluck().get() as number).toBe(logged.length);
     old.close();
     tgt.db = openInstallation(tgt.file);
+    tgt.store = storeOf(tgt.db);
     expect(tgt.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const migrated = changesOf(tgt.db, r.head.accept_id);
     expect(migrated.map(({ intact: _i, ...c }) => c)).toEqual(logged);
     expect(migrated.every((c) => c.intact)).toBe(true);
-    undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER);
+    await undoImport(tgt.store, r.receipt_file!, TGT_OFFICE, TGT_USER);
     expect(await dump(tgt.db)).toEqual(before);
     expect(rows(tgt.db, `SELECT count(*) AS n FROM import_map`)).toEqual([{ n: 0 }]);
   });

@@ -46,18 +46,18 @@ function syntheticSource(dir: string, onRead: () => void): BundleSource {
 describe('P1: inbox add streams its contacts', () => {
   it(`P1: adding a bundle of ${N.toLocaleString('en')} contacts (about 60 MB of names) keeps the heap flat and lists every contact`, async () => {
     const tgt = await installation(TARGET);
-    const a = userAddress(tgt.db, TGT_OFFICE, TGT_USER);
+    const a = await userAddress(tgt.store.offices, TGT_OFFICE, TGT_USER);
     global.gc?.();
     const base = process.memoryUsage().heapUsed;
     let peak = 0;
     const src = syntheticSource(tgt.dir, () => (peak = Math.max(peak, process.memoryUsage().heapUsed - base)));
-    const { entry, added } = await addToInbox(tgt.db, src, a);
+    const { entry, added } = await addToInbox(tgt.store, src, a);
     expect(added).toBe(true);
     // holding every contact would keep N x ~450 bytes of names alone (over 60 MB) alive
     expect(peak).toBeLessThan(40 * 1024 * 1024);
     expect(rows(tgt.db, `SELECT count(*) AS n FROM inbox_contacts WHERE inbox_id = ?`, entry.id)).toEqual([{ n: N }]);
     const first = rows(tgt.db, `SELECT ref, kind, name, tax_id_masked FROM inbox_contacts WHERE inbox_id = ? ORDER BY ref LIMIT 1`, entry.id)[0];
     expect(first).toMatchObject({ ref: 'contact/C-0000000', kind: 'individual', tax_id_masked: '***-**-0000' });
-    expect(listInbox(tgt.db, a)).toHaveLength(1);
+    expect(await listInbox(tgt.store.imports, a)).toHaveLength(1);
   }, 60_000);
 });

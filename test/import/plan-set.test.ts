@@ -117,9 +117,9 @@ async function bothPlans(
   carriers: 'link' | 'recreate' = 'link',
 ) {
   const { db } = tgt;
-  const src = await openVerified(bundle, { stageInto: db });
+  const src = await openVerified(bundle, { stageInto: tgt.store.imports });
   try {
-    const a = checkAddressed(db, src.header, TGT_OFFICE, TGT_USER);
+    const a = await checkAddressed(tgt.store.offices, src.header, TGT_OFFICE, TGT_USER);
     await storeOf(db).imports.selectStaged(sel, (sha) => src.document(sha));
     const h = src.header;
     const ctx = (): RefContext => ({
@@ -186,12 +186,12 @@ describe('set-based planning gives the per-record plan row for row', () => {
     const { src, tgt } = await pair();
     const bundle = await exportFrom(src);
     const opened = await openVerified(bundle);
-    const { entry } = await addToInbox(tgt.db, opened, checkAddressed(tgt.db, opened.header, TGT_OFFICE, TGT_USER));
+    const { entry } = await addToInbox(tgt.store, opened, await checkAddressed(tgt.store.offices, opened.header, TGT_OFFICE, TGT_USER));
     await opened.close();
     const first = await bothPlans(tgt, bundle, { inboxId: entry.id, selected: ['contact/C-1101'] });
     expect(first.actual).toEqual(first.expected);
     expect(first.expected.some((r) => String(r[5]).includes('not accepted yet'))).toBe(true);
-    await acceptInbox(tgt.db, entry.id, TGT_OFFICE, TGT_USER, { contacts: ['contact/C-1101'], receiptFile: `${tgt.dir}/r1.json` });
+    await acceptInbox(tgt.store, entry.id, TGT_OFFICE, TGT_USER, { contacts: ['contact/C-1101'], receiptFile: `${tgt.dir}/r1.json` });
     const rest = await bothPlans(tgt, bundle, { inboxId: entry.id });
     expect(rest.actual).toEqual(rest.expected);
     expect(outcomes(rest.expected, 'party')).toContain('linked');
@@ -199,7 +199,7 @@ describe('set-based planning gives the per-record plan row for row', () => {
 
   it('I9, I3 (1): the set-based plan equals the per-record plan row for row, and links every record of a second bundle of contacts already imported', async () => {
     const { src, tgt } = await pair();
-    await importFile(tgt.db, await exportFrom(src), TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r1.json` });
+    await importFile(tgt.store, await exportFrom(src), TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r1.json` });
     const again = await bothPlans(tgt, await exportFrom(src));
     expect(again.actual).toEqual(again.expected);
     expect(new Set(outcomes(again.expected).filter((o) => o !== 'merged' && o !== 'dropped'))).toEqual(new Set(['linked']));
@@ -213,7 +213,7 @@ describe('set-based planning gives the per-record plan row for row', () => {
     const p2 = await bothPlans(tgt, b2);
     expect(p2.actual).toEqual(p2.expected);
     expect(outcomes(p2.expected, 'key_relations')).toContain('pending');
-    await importFile(tgt.db, b2, TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r2.json` });
+    await importFile(tgt.store, b2, TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r2.json` });
     const p1 = await bothPlans(tgt, b1);
     expect(p1.actual).toEqual(p1.expected);
     expect(outcomes(p1.expected, 'pending_relation')).toContain('created');

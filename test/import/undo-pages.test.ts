@@ -43,10 +43,10 @@ describe('undo pages through the change log', () => {
   it('I13: an undo spanning many pages of rows and packs restores the dump exactly', async () => {
     const { tgt, before, r } = await imported();
     Object.assign(CHANGE_PAGES, { rows: 3, packs: 1 });
-    const u = undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER);
+    const u = await undoImport(tgt.store, r.receipt_file!, TGT_OFFICE, TGT_USER);
     expect(u.already_undone).toBe(false);
     expect(await dump(tgt.db)).toEqual(before);
-    expect(undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER).already_undone).toBe(true);
+    expect((await undoImport(tgt.store, r.receipt_file!, TGT_OFFICE, TGT_USER)).already_undone).toBe(true);
   });
 
   it('I13: a refusal over many pages counts every touched record, lists them (at most 200) last change first, and undoes nothing', async () => {
@@ -72,7 +72,7 @@ describe('undo pages through the change log', () => {
     Object.assign(CHANGE_PAGES, { rows: 3, packs: 1 });
     let err: OfficeportError | undefined;
     try {
-      undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER);
+      await undoImport(tgt.store, r.receipt_file!, TGT_OFFICE, TGT_USER);
     } catch (e) {
       err = e as OfficeportError;
     }

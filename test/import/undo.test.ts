@@ -12,11 +12,11 @@ describe('import undo', () => {
     const r = await importInto(tgt, bundle);
     const after = await dump(tgt.db);
     expect(after['contacts.csv']).not.toEqual(before['contacts.csv']);
-    const u = undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER);
+    const u = await undoImport(tgt.store, r.receipt_file!, TGT_OFFICE, TGT_USER);
     expect(u.already_undone).toBe(false);
     expect(await dump(tgt.db)).toEqual(before);
     // and again: nothing changes, and says so
-    expect(undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER).already_undone).toBe(true);
+    expect((await undoImport(tgt.store, r.receipt_file!, TGT_OFFICE, TGT_USER)).already_undone).toBe(true);
     // the bundle can be accepted again after an undo
     const again = await importInto(tgt, bundle);
     expect(again.already_imported).toBe(false);
@@ -33,7 +33,7 @@ describe('import undo', () => {
     const created = r.outcomes.find((o) => o.ref === 'contact/C-1101')!.target_id!;
     tgt.db.prepare(`UPDATE contacts SET phone = '555-0000' WHERE id = ?`).run(created);
     const before = await dump(tgt.db);
-    expect(() => undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER)).toThrow(/changed after it/);
+    await expect(undoImport(tgt.store, r.receipt_file!, TGT_OFFICE, TGT_USER)).rejects.toThrow(/changed after it/);
     expect(await dump(tgt.db)).toEqual(before);
   });
 
@@ -44,7 +44,7 @@ describe('import undo', () => {
     const created = r.outcomes.find((o) => o.ref === 'contact/C-1101')!.target_id!;
     tgt.db.prepare(`INSERT INTO smartpad (id, office_id, contact_id, text) VALUES ('N-LATER', 'T-SPRING', ?, 'later note')`).run(created);
     const before = await dump(tgt.db);
-    expect(() => undoImport(tgt.db, r.receipt_file!, TGT_OFFICE, TGT_USER)).toThrow(/refer/);
+    await expect(undoImport(tgt.store, r.receipt_file!, TGT_OFFICE, TGT_USER)).rejects.toThrow(/refer/);
     expect(await dump(tgt.db)).toEqual(before);
   });
 });

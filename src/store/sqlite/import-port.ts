@@ -47,13 +47,17 @@ export class SqliteImportStore implements ImportStore {
 
   // ---- the inbox
 
-  inboxEntryOf(bundleId: string, officeId: string): InboxEntry | undefined {
+  async inboxEntryOf(bundleId: string, officeId: string): Promise<InboxEntry | undefined> {
+    return this.liveEntryOf(bundleId, officeId);
+  }
+
+  private liveEntryOf(bundleId: string, officeId: string): InboxEntry | undefined {
     return this.db
       .prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected' ORDER BY added_at DESC`)
       .get(bundleId, officeId) as InboxEntry | undefined;
   }
 
-  inboxEntryNamed(id: string, fullId: string): InboxEntry | undefined {
+  async inboxEntryNamed(id: string, fullId: string): Promise<InboxEntry | undefined> {
     return this.db.prepare(`SELECT * FROM inbox WHERE id = ? OR id = ? OR bundle_id = ? ORDER BY added_at DESC`).get(id, fullId, id) as InboxEntry | undefined;
   }
 
@@ -63,7 +67,7 @@ export class SqliteImportStore implements ImportStore {
              CREATE TEMP TABLE inbox_prep (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, tax TEXT)`);
   }
 
-  prepareInboxFromStaged(): void {
+  async prepareInboxFromStaged(): Promise<void> {
     const { db } = this;
     this.createPrepared();
     // the contacts verify staged: names in SQL (displayName as SQL), masked tax ids as they were staged
@@ -82,13 +86,13 @@ export class SqliteImportStore implements ImportStore {
     for await (const batch of contacts) flush(batch);
   }
 
-  dropPreparedInbox(): void {
+  async dropPreparedInbox(): Promise<void> {
     this.db.exec(`DROP TABLE IF EXISTS temp.inbox_prep`);
   }
 
   registerInboxEntry(e: NewInboxEntry): { row: InboxEntry; added: boolean } {
     const { db } = this;
-    const other = this.inboxEntryOf(e.bundle_id, e.office_id);
+    const other = this.liveEntryOf(e.bundle_id, e.office_id);
     if (other) return { row: other, added: false };
     const id = newId(db, 'inbox', 'IN-');
     db.prepare(
@@ -101,11 +105,11 @@ export class SqliteImportStore implements ImportStore {
     return { row: db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxEntry, added: true };
   }
 
-  addInboxEntry(e: NewInboxEntry): { row: InboxEntry; added: boolean } {
+  async addInboxEntry(e: NewInboxEntry): Promise<{ row: InboxEntry; added: boolean }> {
     return inTransaction(this.db, () => this.registerInboxEntry(e));
   }
 
-  inboxOf(officeId: string, userId: string): (InboxEntry & { contacts: InboxContact[] })[] {
+  async inboxOf(officeId: string, userId: string): Promise<(InboxEntry & { contacts: InboxContact[] })[]> {
     const { db } = this;
     const rows = db
       .prepare(`SELECT * FROM inbox WHERE office_id = ? AND user_id = ? AND status IN ('pending', 'partial') ORDER BY added_at, id`)
@@ -123,11 +127,11 @@ export class SqliteImportStore implements ImportStore {
     }));
   }
 
-  acceptedContactCount(inboxId: string): number {
+  async acceptedContactCount(inboxId: string): Promise<number> {
     return this.db.prepare(`SELECT count(*) FROM inbox_contacts WHERE inbox_id = ? AND accept_id IS NOT NULL`).pluck().get(inboxId) as number;
   }
 
-  rejectInboxEntry(entry: InboxEntry): { record: string; contact: string }[] {
+  async rejectInboxEntry(entry: InboxEntry): Promise<{ record: string; contact: string }[]> {
     const { db } = this;
     return inTransaction(db, () => {
       const waiting = db
@@ -149,11 +153,11 @@ export class SqliteImportStore implements ImportStore {
     return startStaging(this.db);
   }
 
-  dropStaging(): void {
+  async dropStaging(): Promise<void> {
     dropStaging(this.db);
   }
 
-  stagedContacts(refs: string[]): string[] {
+  async stagedContacts(refs: string[]): Promise<string[]> {
     const q = this.db.prepare(`SELECT r.ref FROM temp.imp_records r WHERE r.type = 'contacts' AND r.ref IN (SELECT value FROM json_each(?))`).pluck();
     return q.all(JSON.stringify(refs)) as string[];
   }
@@ -162,7 +166,7 @@ export class SqliteImportStore implements ImportStore {
     return selectStaged(this.db, sel, document);
   }
 
-  nowContacts(): string[] {
+  async nowContacts(): Promise<string[]> {
     return this.db.prepare(`SELECT ref FROM temp.imp_bundle_contacts WHERE state = 'now' ORDER BY ref`).pluck().all() as string[];
   }
 
@@ -305,11 +309,11 @@ export class SqliteImportStore implements ImportStore {
 
   // ---- accepts and receipts
 
-  acceptsOf(bundleId: string, officeId: string): KeptReceipt[] {
+  async acceptsOf(bundleId: string, officeId: string): Promise<KeptReceipt[]> {
     return receiptsOf(this.db, bundleId, officeId);
   }
 
-  accept(acceptId: string): KeptAccept | undefined {
+  async accept(acceptId: string): Promise<KeptAccept | undefined> {
     const r = this.db.prepare(`SELECT accept_id, bundle_id, office_id, at, receipt_file, undone_at FROM import_accepts WHERE accept_id = ?`).get(acceptId) as
       { accept_id: string; bundle_id: string; office_id: string; at: string; receipt_file: string | null; undone_at: string | null } | undefined;
     return (
@@ -325,11 +329,11 @@ export class SqliteImportStore implements ImportStore {
     return this.db.prepare(`SELECT receipt FROM import_accepts WHERE accept_id = ?`).pluck().get(acceptId) as string;
   }
 
-  undo(
+  async undo(
     acceptId: string,
     now: string,
     log: { bundleId: string; officeId: string; userId: string; summary: (reverted: Record<string, number>) => string },
-  ): UndoOutcome {
+  ): Promise<UndoOutcome> {
     const { db } = this;
     try {
       return inTransaction(db, (): UndoOutcome => {

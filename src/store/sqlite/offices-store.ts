@@ -2,7 +2,7 @@
 // of every command see them (D6, D7), and the listings of `officeport list`.
 import type { ContactSet, ListRow, Office, OfficeLookups, OfficesStore, RightsSession, SetMember, SetsSession, SetsStore, User } from '../port.js';
 import { newId, type Db } from './db.js';
-import { findOffice, findUser, requireOffice, requireUser } from './offices.js';
+import { findOffice, findUser, installationId, requireOffice, requireUser } from './offices.js';
 
 /** Runs `fn` in one write transaction (BEGIN IMMEDIATE): commits when it resolves, rolls back when it throws. */
 export async function writeTransaction<T>(db: Db, fn: () => Promise<T>): Promise<T> {
@@ -44,6 +44,10 @@ class SqliteRightsSession extends SqliteOfficeLookups implements RightsSession {
 }
 
 export class SqliteOfficesStore extends SqliteOfficeLookups implements OfficesStore {
+  async installationId(): Promise<string> {
+    return installationId(this.db);
+  }
+
   changeRights<T>(change: (s: RightsSession) => Promise<T>): Promise<T> {
     return writeTransaction(this.db, () => change(new SqliteRightsSession(this.db)));
   }
