@@ -152,6 +152,33 @@ export function mergeContact(target: Row, incoming: Row): Merge {
  */
 export type Presence = { present: true; target_id: string } | { present: false; why: string; waiting?: boolean };
 
+/**
+ * Why a contact is absent from the target office: it waits in the inbox (L8:
+ * a contact of the bundle not accepted yet), it is a stub that matched no
+ * contact of the office (I4: `name` and `reason` from its plan), or it is
+ * simply not there.
+ */
+export type Absent = Extract<Presence, { present: false }>;
+
+export type Absence = { kind: 'waiting' } | { kind: 'stub'; name: string; reason: string } | { kind: 'unknown' };
+
+/** I4, L8: an absent contact, with why in words. */
+export function absentContact(ref: string, a: Absence): Absent {
+  switch (a.kind) {
+    case 'waiting':
+      return { present: false, why: `${ref} is not accepted yet (still pending in the inbox)`, waiting: true };
+    case 'stub':
+      return { present: false, why: `${ref} (${a.name}): ${a.reason}` };
+    case 'unknown':
+      return { present: false, why: `${ref} is not present in the target office` };
+  }
+}
+
+/** I9: a record an earlier import already brought into the office is linked to what it made, not made again. */
+export function decideImported(target_id: string): { outcome: 'linked'; target_id: string; reason: string } {
+  return { outcome: 'linked', target_id, reason: 'already imported' };
+}
+
 export type EntryDecision = { outcome: 'linked'; target_id: string } | { outcome: 'pending'; reason: string } | { outcome: 'dropped'; reason: string };
 
 /** I4, L8: a party entry stays only if its contact is present in the target office; it waits for one still pending in the inbox. */

@@ -3,10 +3,15 @@
 // rows grouped set-based; plan.ts orders the planning of a whole accept.
 import { displayName, identityKey, stubTaxHash, taxDigits } from '../domain/matching.js';
 import {
+  absentContact,
   checkChoice,
   contestMatch,
+  decideCensus,
   decideContact,
+  decideImported,
   decideMatch,
+  decideParty,
+  decideRelation,
   fingerprintRow,
   mergeContact,
   resolveCatalogue,
@@ -136,12 +141,12 @@ export function presence(ctx: PlanContext, ref: string): Presence {
   if (p?.type === 'contacts') return { present: true, target_id: p.target_id ?? `new:${ref}` };
   if (p?.type === 'stubs') {
     if (p.outcome === 'linked') return { present: true, target_id: p.target_id! };
-    return { present: false, why: `${ref} (${(JSON.parse(p.detail) as { name: string }).name}): ${(JSON.parse(p.detail) as { reason: string }).reason}` };
+    const { name, reason } = JSON.parse(p.detail) as { name: string; reason: string };
+    return absentContact(ref, { kind: 'stub', name, reason });
   }
   const mapped = q.mapped(ctx.sourceInstallation, ref, ctx.officeId, 'contacts');
   if (mapped) return { present: true, target_id: mapped };
-  if (q.bundleContactState(ref) === 'later') return { present: false, why: `${ref} is not accepted yet (still pending in the inbox)`, waiting: true };
-  return { present: false, why: `${ref} is not present in the target office` };
+  return absentContact(ref, { kind: q.bundleContactState(ref) === 'later' ? 'waiting' : 'unknown' });
 }
 
 /** I5: catalogue records are planned when first used, products and riders after their carrier. */
@@ -218,5 +223,11 @@ export function planRules(ctx: PlanContext): PlanRules<Rec, Match> {
     decideContact: (rec, match, rivals) => decideContactRow(ctx, rec, contestMatch(match, rivals)),
     decideStub: (rec) => decideStubRow(ctx, rec),
     planCatalogue: (ref, type) => planCatalogue(ctx, ref, type),
+    absent: absentContact,
+    imported: decideImported,
+    party: decideParty,
+    // I6: within a session, a missing contact may still come in a later bundle
+    relation: (a, b) => decideRelation(a, b, true),
+    census: decideCensus,
   };
 }

@@ -12,6 +12,7 @@
 // src/store/open.ts is the one place that picks and opens it.
 import type { Right, TableName } from '../domain/model/tables.js';
 import type { Decision, Presence } from '../domain/export-rules.js';
+import type { Absence, Absent, CensusDecision, EntryDecision, Presence as ContactPresence, RelationDecision } from '../domain/reconcile.js';
 import type { RecordType } from '../domain/model/records.js';
 import type { CatalogueKind, CatalogueRecord, RecordChange, Switch } from '../domain/realign-rules.js';
 import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Step } from '../domain/finalize-rules.js';
@@ -755,6 +756,18 @@ export interface PlanRules<Rec, Match> {
   decideStub(rec: Rec): PlanDecision;
   /** plans a catalogue record at its first use (it adds its own plan rows) */
   planCatalogue(ref: string, type: 'carriers' | 'products' | 'riders' | 'service_providers'): void;
+  // The rules below decide a class of rows at a time: per-row text (a ref, a list, a role, a target id) comes in as a
+  // placeholder and stays one in the answer, for the store to fill row by row.
+  /** how an absent contact stands, in words */
+  absent(ref: string, a: Absence): Absent;
+  /** a record an earlier import already brought */
+  imported(target_id: string): { outcome: 'linked'; target_id: string; reason: string };
+  /** a party entry of a created record, given its contact's presence */
+  party(p: ContactPresence, list: string, role: string | undefined): EntryDecision;
+  /** a key relation, given the presence of its two contacts */
+  relation(a: ContactPresence, b: ContactPresence): RelationDecision;
+  /** a census row, given the presence of its business and its employee */
+  census(business: ContactPresence, employee: ContactPresence): CensusDecision;
 }
 
 /** Outcome counts of a plan, per plan row type. */

@@ -3,11 +3,13 @@
 // entry wrongly, or tell the user something untrue (issue 13, mutation testing).
 import { describe, expect, it } from 'vitest';
 import {
+  absentContact,
   checkChoice,
   comparePlans,
   contestMatch,
   decideCensus,
   decideContact,
+  decideImported,
   decideMatch,
   decideParty,
   decideRelation,
@@ -196,6 +198,26 @@ describe('I4, I6, I7 entries that need their contacts', () => {
   const here = (id: string) => ({ present: true as const, target_id: id });
   const gone = (why: string) => ({ present: false as const, why });
   const waiting = (why: string) => ({ present: false as const, why, waiting: true });
+
+  it('L8, I4: an absent contact says why in words: still pending in the inbox (and waits), a stub that matched nothing (its name and reason), or not there', () => {
+    expect(absentContact('contact/C-9', { kind: 'waiting' })).toEqual({
+      present: false,
+      why: 'contact/C-9 is not accepted yet (still pending in the inbox)',
+      waiting: true,
+    });
+    expect(absentContact('contact/C-9', { kind: 'stub', name: 'Ann Lee', reason: 'no such contact in the target office' })).toEqual({
+      present: false,
+      why: 'contact/C-9 (Ann Lee): no such contact in the target office',
+    });
+    expect(absentContact('contact/C-9', { kind: 'unknown' })).toEqual({ present: false, why: 'contact/C-9 is not present in the target office' });
+    // what the rules make of it: only the one still in the inbox keeps its entries waiting
+    expect(decideParty(absentContact('contact/C-9', { kind: 'waiting' }), 'owner', undefined).outcome).toBe('pending');
+    expect(decideParty(absentContact('contact/C-9', { kind: 'unknown' }), 'owner', undefined).outcome).toBe('dropped');
+  });
+
+  it('I9: a record an earlier import already brought is linked to what it made, and says so', () => {
+    expect(decideImported('T-7')).toEqual({ outcome: 'linked', target_id: 'T-7', reason: 'already imported' });
+  });
 
   it('I4: a dropped party entry names its list, its role when it has one, and why', () => {
     expect(decideParty(gone('contact/C-9 is not present'), 'advisor', 'writing_agent')).toEqual({

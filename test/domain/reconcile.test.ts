@@ -89,7 +89,7 @@ describe('I3 match decisions', () => {
 });
 
 describe('I4-I7 entry decisions', () => {
-  it('I4, L8: decideParty, as the planner asks it for an entry that waited in the inbox (the set-based planner decides the others in SQL): kept when its contact is present, dropped with list and role otherwise', () => {
+  it('I4, L8: decideParty, as the planner asks it for an entry (one at a time when it waited in the inbox, once per class of entries otherwise): kept when its contact is present, dropped with list and role otherwise', () => {
     expect(decideParty({ present: true, target_id: 'T-1' }, 'advisor', 'writing_agent')).toEqual({ outcome: 'linked', target_id: 'T-1' });
     const d = decideParty({ present: false, why: 'contact/C-9 is not present' }, 'relationship', 'beneficiary');
     expect(d.outcome).toBe('dropped');

@@ -2,7 +2,9 @@
 // it replaced, kept here as the reference: for each scenario the bundle is
 // staged once, planned by the reference and by planStaged, and the two
 // temp.imp_plan tables must be identical row for row (seq, ref, type, outcome,
-// target_id, detail text).
+// target_id, detail text). The reference and the planner ask the same rules of
+// src/domain/reconcile.ts what becomes of party entries, relations and census
+// rows, so rows written out by hand besides pin what those rules say.
 import { afterAll, describe, expect, it } from 'vitest';
 import { decideCensus, decideParty, decideRelation } from '../../src/domain/reconcile.js';
 import { acceptInbox, addToInbox, importFile } from '../../src/import/inbox.js';
@@ -163,6 +165,11 @@ async function pair(): Promise<{ src: Installation; tgt: Installation }> {
 }
 
 const outcomes = (d: PlanDump, type?: string) => d.filter((r) => !type || r[2] === type).map((r) => r[3]);
+/** A plan row as written by hand: type, outcome, target id, detail (the reference above calls the same rules as the planner, so the words are pinned here). */
+const planned = (d: PlanDump, ref: string, type?: string) => {
+  const r = d.find((x) => x[1] === ref && (!type || x[2] === type));
+  return r && [r[2], r[3], r[4], JSON.parse(r[5] as string) as unknown];
+};
 
 describe('set-based planning gives the per-record plan row for row', () => {
   it('I3, I4, I5, I12: the set-based plan equals the per-record plan row for row: the sample bundle into the sample target (merges, an ambiguous match, stubs, catalogue links), with and without a choice, link and recreate', async () => {
@@ -173,6 +180,31 @@ describe('set-based planning gives the per-record plan row for row', () => {
     // the scenario holds what it is meant to test
     expect(outcomes(plain.expected, 'contacts')).toEqual(expect.arrayContaining(['merged', 'created']));
     expect(plain.expected.some((r) => r[1] === 'contact/C-1106' && String(r[5]).includes('"ambiguous"'))).toBe(true);
+    // I4: a party entry whose stub matched nothing is dropped, naming its list, role, contact and why; one whose stub matched is linked to it
+    expect(planned(plain.actual, 'policy/P-1005#parties/1')).toEqual([
+      'party',
+      'dropped',
+      null,
+      {
+        record: 'policy/P-1005',
+        contact: 'contact/C-1302',
+        list: 'relationship',
+        role: 'beneficiary',
+        share_percent: '100.00',
+        reason: 'party entry (list relationship, role beneficiary): contact/C-1302 (George Miller): no such contact in the target office',
+      },
+    ]);
+    const toStub = plain.actual.find((r) => r[2] === 'party' && String(r[5]).includes('"contact":"contact/C-1301"'))!;
+    expect(toStub.slice(3, 5)).toEqual(['linked', 'TC-5005']);
+    expect(JSON.parse(toStub[5] as string)).not.toHaveProperty('reason');
+    // I7: a census row whose employee is missing is dropped, saying which contact and why
+    expect(planned(plain.actual, 'census/EC-3')).toEqual([
+      'employee_census',
+      'dropped',
+      null,
+      { reason: 'employee contact/C-1304 (Tom Baker): no such contact in the target office' },
+    ]);
+    expect(planned(plain.actual, 'census/EC-1')).toEqual(['employee_census', 'created', null, {}]);
     const chosen = await bothPlans(tgt, bundle, {}, new Map([['contact/C-1106', 'TC-5004']]));
     expect(chosen.actual).toEqual(chosen.expected);
     expect(chosen.expected.find((r) => r[1] === 'contact/C-1106')!.slice(3, 5)).toEqual(['merged', 'TC-5004']);
@@ -191,6 +223,25 @@ describe('set-based planning gives the per-record plan row for row', () => {
     const first = await bothPlans(tgt, bundle, { inboxId: entry.id, selected: ['contact/C-1101'] });
     expect(first.actual).toEqual(first.expected);
     expect(first.expected.some((r) => String(r[5]).includes('not accepted yet'))).toBe(true);
+    // L8: a party entry and a relation whose contact is still pending in the inbox wait for it, and say so
+    expect(planned(first.actual, 'account/IA-1#parties/1')).toEqual([
+      'party',
+      'pending',
+      null,
+      {
+        record: 'account/IA-1',
+        contact: 'contact/C-1102',
+        list: 'interested_party',
+        role: 'joint_owner',
+        reason: 'party entry (list interested_party, role joint_owner): contact/C-1102 is not accepted yet (still pending in the inbox)',
+      },
+    ]);
+    expect(planned(first.actual, 'key_relation/KR-1')).toEqual([
+      'key_relations',
+      'pending',
+      null,
+      { reason: 'waiting for a later bundle of the session: contact/C-1102 is not accepted yet (still pending in the inbox)' },
+    ]);
     await acceptInbox(tgt.store, entry.id, TGT_OFFICE, TGT_USER, { contacts: ['contact/C-1101'], receiptFile: `${tgt.dir}/r1.json` });
     const rest = await bothPlans(tgt, bundle, { inboxId: entry.id });
     expect(rest.actual).toEqual(rest.expected);
@@ -203,6 +254,8 @@ describe('set-based planning gives the per-record plan row for row', () => {
     const again = await bothPlans(tgt, await exportFrom(src));
     expect(again.actual).toEqual(again.expected);
     expect(new Set(outcomes(again.expected).filter((o) => o !== 'merged' && o !== 'dropped'))).toEqual(new Set(['linked']));
+    expect(planned(again.actual, 'key_relation/KR-1')).toEqual(['key_relations', 'linked', 'IMP-KYR-000001', { reason: 'already imported' }]);
+    expect(planned(again.actual, 'census/EC-1')).toEqual(['employee_census', 'linked', 'IMP-MPL-000001', { reason: 'already imported' }]);
   });
 
   it('I6, I7: the set-based plan equals the per-record plan row for row for relations waiting for a later bundle of the session, and rebuilt when it comes', async () => {
@@ -213,9 +266,17 @@ describe('set-based planning gives the per-record plan row for row', () => {
     const p2 = await bothPlans(tgt, b2);
     expect(p2.actual).toEqual(p2.expected);
     expect(outcomes(p2.expected, 'key_relations')).toContain('pending');
+    // I6: a relation whose contact is in another bundle of the session waits for it, saying why it is missing now
+    expect(planned(p2.actual, 'key_relation/KR-1')).toEqual([
+      'key_relations',
+      'pending',
+      null,
+      { reason: 'waiting for a later bundle of the session: contact/C-1101 (John Smith): no such contact in the target office' },
+    ]);
     await importFile(tgt.store, b2, TGT_OFFICE, TGT_USER, { receiptFile: `${tgt.dir}/r2.json` });
     const p1 = await bothPlans(tgt, b1);
     expect(p1.actual).toEqual(p1.expected);
     expect(outcomes(p1.expected, 'pending_relation')).toContain('created');
+    expect(planned(p1.actual, 'key_relation/KR-1', 'pending_relation')?.slice(0, 2)).toEqual(['pending_relation', 'created']);
   });
 });

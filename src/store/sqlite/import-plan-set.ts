@@ -4,10 +4,14 @@
 // give (same seq order, outcome, target_id and detail text); only decisions
 // that need JavaScript (contacts and stubs with candidates or a plan choice,
 // catalogue records: tens) go through the decision functions one by one.
+// Party entries, key relations and census rows (I4, I6, I7) are decided by
+// class: SQL gives and groups their features, the rules decide each class once
+// (planByClass); no SQL here says what becomes of them or why.
 // (The store's side of planning: src/import gives the per-record rules, PlanRules,
 // and asks for a type to be planned through ImportStore.planType.)
 import type { RecordType } from '../../domain/model/records.js';
 import type { TableName } from '../../domain/model/tables.js';
+import type { Presence } from '../../domain/reconcile.js';
 import type { PlanDecision, PlanRules, PlanScope } from '../port.js';
 import type { Db } from './db.js';
 import { DISPLAY_NAME_SQL, pages } from './import-store.js';
@@ -45,9 +49,9 @@ export function planTypeSet(db: Db, scope: PlanScope, type: RecordType, tableOf:
     case 'pending_cases':
       return planOwnedSet(ctx, type);
     case 'key_relations':
-      return planRelationsSet(ctx);
+      return planPairsSet(ctx, 'key_relations', 'contact', 'related_contact');
     case 'employee_census':
-      return planCensusSet(ctx);
+      return planPairsSet(ctx, 'employee_census', 'business', 'employee_contact');
     default:
       return planSimpleSet(ctx, type);
   }
@@ -142,10 +146,12 @@ function mappedSql(table: string, refSql: string): string {
              AND m.target_table = '${table}' AND EXISTS (SELECT 1 FROM ${table} t WHERE t.id = m.target_id))`;
 }
 
-const LINKED_DETAIL = `'{"reason":"already imported"}'`;
+/** The detail text of a record linked because an earlier import brought it (I9), as a SQL literal: the rule's words. */
+const linkedDetail = (ctx: PlanContext) => `'${JSON.stringify({ reason: ctx.rules.imported('').reason }).replace(/'/g, "''")}'`;
 
 /** Positions, letters, activities, smartpad: created, or linked when an earlier import already brought them. */
 function planSimpleSet(ctx: PlanContext, type: RecordType): void {
+  const LINKED_DETAIL = linkedDetail(ctx);
   ctx.db
     .prepare(
       `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
@@ -155,42 +161,107 @@ function planSimpleSet(ctx: PlanContext, type: RecordType): void {
     .run({ type, src: ctx.sourceInstallation, office: ctx.officeId });
 }
 
-// ---- presence of contacts (I4, I6, I7) ---------------------------------------
+// ---- deciding by class (I4, I6, I7) --------------------------------------------
 
 /**
- * Whether a contact ref is present in the target office, as presence() in
- * import-plan.ts decides it once contacts and stubs are planned: the bundle's
- * contacts and stubs are looked up in temp.imp_presence (filled once per plan
- * from their plan rows); any other ref is present when an earlier import
- * brought it (I3 (1)), else absent because it is still pending or unknown.
- * Returns SQL for its target id ('new:REF' for a contact this accept creates;
- * NULL when absent), for why it is absent and whether it waits in the inbox,
- * for a LEFT JOIN alias `pr` on it.
+ * The rules (PlanRules.party, relation, census) decide a class of entries at a
+ * time, not each entry: SQL gives each entry's features (where each of its
+ * contacts stands, whether it has a role, whether an earlier import brought it),
+ * groups the entries by them, the rule decides each class once, and one
+ * INSERT ... SELECT per class writes the plan rows of its entries. The rule is
+ * given a placeholder wherever it would name per-row text (a ref, a list, a
+ * role, a target id, why a stub was dropped); the placeholders in its answer are
+ * filled row by row from the column they name. Export's decideByClass is the model.
  */
-function presenceSql(pr: string, ref: string): { target: string; why: string; waits: string } {
-  const mapped = mappedSql('contacts', ref);
-  const later = `(SELECT b.state FROM temp.imp_bundle_contacts b WHERE b.ref = ${ref}) = 'later'`;
-  return {
-    target: `CASE WHEN ${pr}.ref IS NOT NULL THEN ${pr}.target_id ELSE ${mapped} END`,
-    why: `CASE WHEN ${pr}.ref IS NOT NULL THEN ${pr}.why WHEN ${mapped} IS NOT NULL THEN NULL
-               WHEN ${later} THEN ${ref} || ' is not accepted yet (still pending in the inbox)'
-               ELSE ${ref} || ' is not present in the target office' END`,
-    // L8: absent but still pending in the inbox (Presence.waiting)
-    waits: `(${pr}.ref IS NULL AND ${mapped} IS NULL AND coalesce(${later}, 0))`,
-  };
+const slot = (column: string) => `\uE000${column}\uE000`;
+
+/** SQL for a text a rule built for a class: its words as literals, each placeholder the column `e.<column>` it names. */
+function filled(text: string): string {
+  const sql = text.split(/\uE000(\w+)\uE000/).flatMap((part, i) => (i % 2 === 1 ? [`e.${part}`] : part === '' ? [] : [`'${part.replace(/'/g, "''")}'`]));
+  return sql.length === 0 ? `''` : sql.join(' || ');
 }
 
-/** temp.imp_presence for the planned contacts (present) and stubs (present when linked), once per plan. */
+/** One class's decision as the plan row gets it: the outcome, SQL for the target id and for the detail text. */
+interface ClassRow {
+  outcome: string;
+  target: string;
+  detail: string;
+}
+
+/**
+ * Plans entries by class: `entries` (SQL, run once into temp.imp_entries) gives
+ * each entry's plan seq, ref, features and the columns the placeholders name;
+ * `decide` answers for each class of equal features.
+ */
+function planByClass(
+  db: Db,
+  type: string,
+  entries: string,
+  params: Record<string, unknown>,
+  seq: string,
+  features: string[],
+  decide: (k: Record<string, unknown>) => ClassRow,
+): void {
+  db.exec(`DROP TABLE IF EXISTS temp.imp_entries`);
+  db.prepare(`CREATE TEMP TABLE imp_entries AS ${entries}`).run(params);
+  const cols = features.join(', ');
+  const classes = db.prepare(`SELECT ${cols} FROM temp.imp_entries GROUP BY ${cols}`).all() as Record<string, unknown>[];
+  for (const k of classes) {
+    const d = decide(k);
+    db.prepare(
+      `INSERT INTO temp.imp_plan (seq, ref, type, outcome, target_id, detail)
+       SELECT ${seq}, e.ref, ?, ?, ${d.target}, ${d.detail} FROM temp.imp_entries e WHERE ${features.map((f) => `e.${f} IS ?`).join(' AND ')}`,
+    ).run(type, d.outcome, ...features.map((f) => k[f] ?? null));
+  }
+  db.exec(`DROP TABLE temp.imp_entries`);
+}
+
+/** Where a contact stands, as a feature: present (in the office, or created by this accept), a stub that matched nothing, waiting in the inbox, or unknown. */
+type Standing = 'present' | 'stub' | 'waiting' | 'unknown';
+
+/**
+ * Where contact `ref` stands, as presence() in src/import/plan-rows.ts tells
+ * it once contacts and stubs are planned: the bundle's contacts and stubs are
+ * looked up in temp.imp_presence (alias `pr`, filled once per plan from their
+ * plan rows); any other ref is present when an earlier import brought it (I3
+ * (1)), else absent because it waits in the inbox (L8) or is unknown. Columns
+ * `<p>_kind` (the feature, NULL when `skip`), `<p>_ref`, `<p>_why` (a dropped
+ * stub's) and, with `target`, `<p>_target` (NULL for a contact this accept creates).
+ */
+function standingColumns(p: string, pr: string, ref: string, opts: { skip?: string; target?: boolean } = {}): string {
+  const mapped = mappedSql('contacts', ref);
+  const later = `(SELECT b.state FROM temp.imp_bundle_contacts b WHERE b.ref = ${ref}) = 'later'`;
+  const kind = `CASE ${opts.skip ? `WHEN ${opts.skip} THEN NULL` : ''}
+      WHEN ${pr}.ref IS NOT NULL THEN CASE WHEN ${pr}.target_id IS NULL THEN 'stub' ELSE 'present' END
+      WHEN ${mapped} IS NOT NULL THEN 'present' WHEN ${later} THEN 'waiting' ELSE 'unknown' END`;
+  const target = `CASE WHEN ${pr}.ref IS NULL THEN ${mapped} WHEN substr(${pr}.target_id, 1, 4) != 'new:' THEN ${pr}.target_id END`;
+  return `${kind} AS ${p}_kind, ${ref} AS ${p}_ref, ${pr}.why AS ${p}_why${opts.target ? `, ${target} AS ${p}_target` : ''}`;
+}
+
+/** The presence the rules read for a class whose contact (columns `<p>_...`) stands as `kind`. */
+function presenceOf(rules: PlanContext['rules'], kind: Standing, p: string): Presence {
+  switch (kind) {
+    case 'present':
+      return { present: true, target_id: slot(`${p}_target`) };
+    case 'stub':
+      return { present: false, why: slot(`${p}_why`) };
+    case 'waiting':
+    case 'unknown':
+      return rules.absent(slot(`${p}_ref`), { kind });
+  }
+}
+
+/** temp.imp_presence for the planned contacts (present) and stubs (present when linked, else why they were dropped), once per plan. */
 function ensurePresence(ctx: PlanContext): void {
   if (ctx.scope.presenceReady) return;
   ctx.scope.presenceReady = true;
+  const why = filled(ctx.rules.absent(slot('ref'), { kind: 'stub', name: slot('name'), reason: slot('reason') }).why);
   ctx.db.exec(`DELETE FROM temp.imp_presence;
     INSERT INTO temp.imp_presence (ref, target_id, why)
-    SELECT p.ref,
-      CASE WHEN p.type = 'contacts' THEN coalesce(p.target_id, 'new:' || p.ref) WHEN p.outcome = 'linked' THEN p.target_id END,
-      CASE WHEN p.type = 'contacts' OR p.outcome = 'linked' THEN NULL
-           ELSE p.ref || ' (' || json_extract(p.detail, '$.name') || '): ' || json_extract(p.detail, '$.reason') END
-    FROM temp.imp_plan p WHERE p.type IN ('contacts', 'stubs')`);
+    SELECT e.ref, e.target_id, CASE WHEN e.dropped THEN ${why} END
+    FROM (SELECT p.ref, CASE WHEN p.type = 'contacts' THEN coalesce(p.target_id, 'new:' || p.ref) WHEN p.outcome = 'linked' THEN p.target_id END AS target_id,
+            NOT (p.type = 'contacts' OR p.outcome = 'linked') AS dropped, json_extract(p.detail, '$.name') AS name, json_extract(p.detail, '$.reason') AS reason
+          FROM temp.imp_plan p WHERE p.type IN ('contacts', 'stubs')) e`);
 }
 
 // ---- I4, I5, I9: policies, pending cases, investment accounts ---------------
@@ -223,6 +294,7 @@ function planOwnedSet(ctx: PlanContext, type: RecordType): void {
      WHERE w.seq = imp_owned.seq`,
   ).run(base);
   moveCatalogueRows(db, catalogue);
+  const LINKED_DETAIL = linkedDetail(ctx);
   db.prepare(
     `INSERT INTO temp.imp_plan (seq, ref, type, outcome, target_id, detail)
      SELECT pseq, ref, $type, CASE WHEN linked_id IS NULL THEN 'created' ELSE 'linked' END, linked_id,
@@ -233,28 +305,31 @@ function planOwnedSet(ctx: PlanContext, type: RecordType): void {
   planParties(ctx);
 }
 
-/** I4, L8 (decideParty): a party entry is linked when its contact is present, pending while it waits in the inbox, else dropped with the reason. */
+/** I4, L8 (PlanRules.party): each party entry of a created record, decided by class: where its contact stands, whether it has a role. */
 function planParties(ctx: PlanContext): void {
-  const { db } = ctx;
-  const pr = presenceSql('pr', 'e.contact');
   // Each field is read once (a MATERIALIZED CTE: a flattened query parsed the entry again for every use).
   // Party fields are non-empty strings when present (schemas), so NULL means absent.
   const opt = (key: string, col: string) => `CASE WHEN ${col} IS NOT NULL THEN ',"${key}":' || json_quote(${col}) ELSE '' END`;
-  db.prepare(
+  planByClass(
+    ctx.db,
+    'party',
     `WITH e AS MATERIALIZED (
        SELECT o.seq AS rseq, o.pseq, o.ref, j.key AS i, j.value ->> '$.contact' AS contact, j.value ->> '$.list' AS list,
               j.value ->> '$.role' AS role, j.value ->> '$.share_percent' AS share
        FROM temp.imp_owned o JOIN temp.imp_records r ON r.seq = o.seq, json_each(r.json, '$.parties') j WHERE o.linked_id IS NULL)
-     INSERT INTO temp.imp_plan (seq, ref, type, outcome, target_id, detail)
-     SELECT e.pseq + 1 + e.i, e.ref || '#parties/' || e.i, 'party',
-            CASE WHEN e.target IS NOT NULL THEN 'linked' WHEN e.waits THEN 'pending' ELSE 'dropped' END,
-            CASE WHEN substr(e.target, 1, 4) = 'new:' THEN NULL ELSE e.target END,
-            '{"record":' || json_quote(e.ref) || ${opt('contact', 'e.contact')} || ${opt('list', 'e.list')} || ${opt('role', 'e.role')} || ${opt('share_percent', 'e.share')}
-              || CASE WHEN e.target IS NULL THEN ',"reason":' || json_quote('party entry (list ' || e.list
-                   || CASE WHEN coalesce(e.role, '') != '' THEN ', role ' || e.role ELSE '' END || '): ' || e.why) ELSE '' END || '}'
-     FROM (SELECT e.*, ${pr.target} AS target, ${pr.why} AS why, ${pr.waits} AS waits FROM e LEFT JOIN temp.imp_presence pr ON pr.ref = e.contact) e
-     ORDER BY e.rseq, e.i`,
-  ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
+     SELECT e.pseq + 1 + e.i AS seq, e.ref || '#parties/' || e.i AS ref, e.list, e.role, coalesce(e.role, '') != '' AS has_role,
+            '{"record":' || json_quote(e.ref) || ${opt('contact', 'e.contact')} || ${opt('list', 'e.list')} || ${opt('role', 'e.role')} || ${opt('share_percent', 'e.share')} AS head,
+            ${standingColumns('c', 'pr', 'e.contact', { target: true })}
+     FROM e LEFT JOIN temp.imp_presence pr ON pr.ref = e.contact`,
+    { src: ctx.sourceInstallation, office: ctx.officeId },
+    'e.seq',
+    ['c_kind', 'has_role'],
+    (k) => {
+      const d = ctx.rules.party(presenceOf(ctx.rules, k.c_kind as Standing, 'c'), slot('list'), k.has_role === 1 ? slot('role') : undefined);
+      if (d.outcome === 'linked') return { outcome: d.outcome, target: filled(d.target_id), detail: `e.head || '}'` };
+      return { outcome: d.outcome, target: 'NULL', detail: `e.head || ',"reason":' || json_quote(${filled(d.reason)}) || '}'` };
+    },
+  );
 }
 
 interface CatalogueRow {
@@ -320,47 +395,37 @@ function moveCatalogueRows(db: Db, rows: CatalogueRow[]): void {
 
 // ---- I6, I7: key relations and census ------------------------------------------
 
-/** I6: rebuilt when both contacts are present, else pending for a later bundle of the session (I9: linked when already imported). */
-function planRelationsSet(ctx: PlanContext): void {
+/**
+ * I6, I7, I9 (PlanRules.imported, relation, census): key relations and census
+ * rows, decided by class: whether an earlier import brought the row, else
+ * where each of its two contacts (`$.<a>`, `$.<b>`) stands.
+ */
+function planPairsSet(ctx: PlanContext, type: 'key_relations' | 'employee_census', a: string, b: string): void {
   const { db } = ctx;
   ensurePresence(ctx);
-  const pa = presenceSql('a', 'x.c');
-  const pb = presenceSql('b', 'x.rc');
-  db.prepare(
-    `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
-     SELECT y.ref, 'key_relations',
-            CASE WHEN y.id IS NOT NULL THEN 'linked' WHEN y.at IS NOT NULL AND y.bt IS NOT NULL THEN 'created' ELSE 'pending' END,
-            y.id,
-            CASE WHEN y.id IS NOT NULL THEN ${LINKED_DETAIL} WHEN y.at IS NOT NULL AND y.bt IS NOT NULL THEN '{}'
-                 ELSE json_object('reason', 'waiting for a later bundle of the session: ' ||
-                   CASE WHEN y.aw IS NOT NULL AND y.bw IS NOT NULL THEN y.aw || '; ' || y.bw ELSE coalesce(y.aw, y.bw) END) END
-     FROM (SELECT x.*, ${pa.target} AS at, ${pa.why} AS aw, ${pb.target} AS bt, ${pb.why} AS bw FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.contact') AS c, json_extract(r.json, '$.related_contact') AS rc,
-                  ${mappedSql('key_relations', 'r.ref')} AS id
-           FROM temp.imp_records r WHERE ${stagedOfType("'key_relations'")}) x
-     LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.rc) y
-     ORDER BY y.seq`,
-  ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
-}
-
-/** I7, L8 (decideCensus): a census row is kept when its business and its employee are present, pending while the absent ones wait in the inbox (I9: linked when already imported). */
-function planCensusSet(ctx: PlanContext): void {
-  const { db } = ctx;
-  ensurePresence(ctx);
-  const pa = presenceSql('a', 'x.c');
-  const pb = presenceSql('b', 'x.e');
-  db.prepare(
-    `INSERT INTO temp.imp_plan (ref, type, outcome, target_id, detail)
-     SELECT y.ref, 'employee_census',
-            CASE WHEN y.id IS NOT NULL THEN 'linked' WHEN y.at IS NOT NULL AND y.bt IS NOT NULL THEN 'created'
-                 WHEN (y.at IS NOT NULL OR y.aq) AND (y.bt IS NOT NULL OR y.bq) THEN 'pending' ELSE 'dropped' END,
-            y.id,
-            CASE WHEN y.id IS NOT NULL THEN ${LINKED_DETAIL} WHEN y.at IS NULL THEN json_object('reason', 'business ' || y.aw)
-                 WHEN y.bt IS NULL THEN json_object('reason', 'employee ' || y.bw) ELSE '{}' END
-     FROM (SELECT x.*, ${pa.target} AS at, ${pa.why} AS aw, ${pa.waits} AS aq, ${pb.target} AS bt, ${pb.why} AS bw, ${pb.waits} AS bq
-           FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.business') AS c, json_extract(r.json, '$.employee_contact') AS e,
-                  ${mappedSql('employee_census', 'r.ref')} AS id
-           FROM temp.imp_records r WHERE ${stagedOfType("'employee_census'")}) x
-     LEFT JOIN temp.imp_presence a ON a.ref = x.c LEFT JOIN temp.imp_presence b ON b.ref = x.e) y
-     ORDER BY y.seq`,
-  ).run({ src: ctx.sourceInstallation, office: ctx.officeId });
+  const last = db.prepare(`SELECT coalesce(max(seq), 0) FROM temp.imp_plan`).pluck().get() as number;
+  const skip = { skip: 'x.id IS NOT NULL' };
+  planByClass(
+    db,
+    type,
+    `SELECT x.ref, x.id, x.id IS NOT NULL AS imported,
+            ${standingColumns('a', 'pa', 'x.a', skip)}, ${standingColumns('b', 'pb', 'x.b', skip)}
+     FROM (SELECT r.seq, r.ref, json_extract(r.json, '$.${a}') AS a, json_extract(r.json, '$.${b}') AS b, ${mappedSql(type, 'r.ref')} AS id
+           FROM temp.imp_records r WHERE ${stagedOfType('$type')}) x
+     LEFT JOIN temp.imp_presence pa ON pa.ref = x.a LEFT JOIN temp.imp_presence pb ON pb.ref = x.b ORDER BY x.seq`,
+    { type, src: ctx.sourceInstallation, office: ctx.officeId },
+    // after the rows planned so far, in staging order (the rows of the entries table are numbered in it)
+    `${last} + e.rowid`,
+    ['imported', 'a_kind', 'b_kind'],
+    (k) => {
+      if (k.imported === 1) {
+        const d = ctx.rules.imported(slot('id'));
+        return { outcome: d.outcome, target: filled(d.target_id), detail: `json_object('reason', ${filled(d.reason)})` };
+      }
+      const [pa, pb] = [presenceOf(ctx.rules, k.a_kind as Standing, 'a'), presenceOf(ctx.rules, k.b_kind as Standing, 'b')];
+      const d = type === 'key_relations' ? ctx.rules.relation(pa, pb) : ctx.rules.census(pa, pb);
+      if (d.outcome === 'created') return { outcome: d.outcome, target: 'NULL', detail: `'{}'` };
+      return { outcome: d.outcome, target: 'NULL', detail: `json_object('reason', ${filled(d.reason)})` };
+    },
+  );
 }
