@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { readPublicKey } from '../../src/trust/index.js';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
 import { verifyBundle } from '../../src/audit/index.js';
-import { emit, progress, style, type GlobalArgs } from '../output.js';
+import { emit, style, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -25,9 +25,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${args.file}`, { hint: 'name the bundle file that export wrote' });
     }
     const trust = args.trust ? readPublicKey(args.trust) : undefined;
-    const bar = progress('verifying records');
-    const r = await verifyBundle(args.file, { trust, accept: 'any', onRecords: (n) => bar.tick(n) });
-    bar.done();
+    const r = await withProgress('verifying records', { json: args.json }, (onProgress) => verifyBundle(args.file, { trust, accept: 'any', onProgress }));
     const out = {
       valid: r.valid,
       file: args.file,

@@ -8,6 +8,7 @@ import { comparePlans, type CarrierMode, type PlannedDecision } from '../domain/
 import { displayName, maskTaxId } from '../domain/matching.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
+import type { OnProgress } from '../shared/progress.js';
 import { checkOutputPath, sweepLeftovers, tempBeside, writeOutputWith } from '../shared/output-file.js';
 import {
   acceptStaged,
@@ -174,8 +175,8 @@ export interface AcceptRequest {
   planOut?: string;
   /** --force: --receipt and --plan-out may replace an existing file (never an installation file) */
   force?: boolean;
-  /** records staged so far (progress bars) */
-  onRecords?: (n: number) => void;
+  /** records staged so far, of those the header declares (U6) */
+  onProgress?: OnProgress;
 }
 
 function readPlanFile(file: string): PlanFile {
@@ -290,7 +291,7 @@ function writePlanFile(db: Db, file: string, src: BundleSource, a: Addressee, ca
 /** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */
 export async function importFile(db: Db, file: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id?: string }> {
   checkAcceptOutputs(db, req);
-  const src = await openVerified(file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
+  const src = await openVerified(file, { trust: req.trust, stageInto: db, onProgress: req.onProgress });
   try {
     const a = checkAddressed(db, src.header, officeRef, userRef);
     const staged = stagedEntry(db, src.header.bundle_id, a.office.id);
@@ -317,7 +318,7 @@ export async function importFile(db: Db, file: string, officeRef: string, userRe
 export async function acceptInbox(db: Db, id: string, officeRef: string, userRef: string, req: AcceptRequest): Promise<AcceptResult & { inbox_id: string }> {
   checkAcceptOutputs(db, req);
   const entry = requireEntry(db, id, userAddress(db, officeRef, userRef));
-  const src = await openVerified(entry.file, { trust: req.trust, stageInto: db, onRecords: req.onRecords });
+  const src = await openVerified(entry.file, { trust: req.trust, stageInto: db, onProgress: req.onProgress });
   try {
     if (src.tagmanifestSha256 !== entry.tagmanifest_sha256) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, {
