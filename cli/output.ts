@@ -100,9 +100,9 @@ export function progress(label: string, opts: ProgressOptions = {}): Progress {
     // a bundle may hold more than its header says (verify reports that): the bar then grows with it
     const shown = total === undefined ? done : Math.max(total, done);
     if (!started) {
+      // the first frame shows 0 done: a first report of more than 0 would read as a rate of millions per second
       started = true;
-      bar.start(shown, done, { known: total !== undefined });
-      return;
+      bar.start(shown, 0, { known: total !== undefined });
     }
     if (shown !== bar.getTotal()) bar.setTotal(shown);
     bar.update(done, { known: total !== undefined });
