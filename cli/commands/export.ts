@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { exportBundle, type ExportResult, type Selection } from '../../src/export/index.js';
 import { withStore } from '../context.js';
-import { emit, progress, style, type GlobalArgs } from '../output.js';
+import { emit, style, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   office: string;
@@ -60,24 +60,24 @@ export const exportCommand: CommandModule<GlobalArgs, Args> = {
       ),
   handler: async (args) => {
     const selection = selectionOf(args);
-    const bar = progress('exporting records');
-    const r = await withStore(args, (store) =>
-      exportBundle(store, {
-        office: args.office,
-        user: args.user,
-        selection,
-        toOffice: args['to-office'],
-        toUser: args['to-user'],
-        out: args.out,
-        session: args.session,
-        signKeyFile: args.sign,
-        bundleId: args['bundle-id'],
-        createdAt: args['created-at'],
-        force: args.force,
-        onRecords: (n) => bar.tick(n),
-      }),
+    const r = await withProgress('exporting records', { json: args.json }, (onProgress) =>
+      withStore(args, (store) =>
+        exportBundle(store, {
+          office: args.office,
+          user: args.user,
+          selection,
+          toOffice: args['to-office'],
+          toUser: args['to-user'],
+          out: args.out,
+          session: args.session,
+          signKeyFile: args.sign,
+          bundleId: args['bundle-id'],
+          createdAt: args['created-at'],
+          force: args.force,
+          onProgress,
+        }),
+      ),
     );
-    bar.done();
     emit(args, r, renderExport);
   },
 };

@@ -5,7 +5,7 @@ import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { finalizeReceipt, type FinalizePreview, type FinalizeResult } from '../../src/finalize/index.js';
 import { undoFinalize, type UndoFinalizeResult } from '../../src/finalize/index.js';
 import { withStore } from '../context.js';
-import { emit, table, type GlobalArgs } from '../output.js';
+import { emit, table, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   receipt?: string;
@@ -62,17 +62,20 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
     if (!args.receipt) throw new OfficeportError(ErrorCode.USAGE, 'name the receipt to finalize: officeport finalize RECEIPT --office O --user U');
     // L2: a person on a terminal is asked; without one, only --yes (or --dry-run) goes on.
     const confirm = args.yes || args['dry-run'] || !process.stdin.isTTY ? undefined : askOnTerminal;
-    const r = await withStore(args, (store) =>
-      finalizeReceipt(store, {
-        receiptFile: args.receipt!,
-        office: args.office,
-        user: args.user,
-        archive: args.archive,
-        force: args.force,
-        dryRun: args['dry-run'],
-        yes: args.yes,
-        confirm,
-      }),
+    const r = await withProgress('archiving and removing rows', { json: args.json }, (onProgress) =>
+      withStore(args, (store) =>
+        finalizeReceipt(store, {
+          receiptFile: args.receipt!,
+          office: args.office,
+          user: args.user,
+          archive: args.archive,
+          force: args.force,
+          dryRun: args['dry-run'],
+          yes: args.yes,
+          confirm,
+          onProgress,
+        }),
+      ),
     );
     emit(args, r, render);
   },

@@ -6,7 +6,7 @@ import type { AcceptResult } from '../../src/import/index.js';
 import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
 import { undoImport, type UndoResult } from '../../src/import/index.js';
 import { withStore } from '../context.js';
-import { emit, progress, style, table, type GlobalArgs } from '../output.js';
+import { emit, style, table, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -136,9 +136,9 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 import receipt move.zip --office T-SPRING --user dana --out receipt.json', 'write a lost receipt again') as unknown as Argv<Args>,
   handler: async (args) => {
     if (!args.file) throw new OfficeportError(ErrorCode.USAGE, 'name the bundle to import: officeport import FILE --office O --user U');
-    const bar = progress('staging records');
-    const r = await withStore(args, (store) => importFile(store, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
-    bar.done();
+    const r = await withProgress('reading records', { json: args.json }, (onProgress) =>
+      withStore(args, (store) => importFile(store, args.file!, args.office, args.user, { ...requestOf(args), onProgress })),
+    );
     const again = [
       'officeport import receipt',
       quote(args.file),

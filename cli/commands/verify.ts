@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { formatProblem } from '../../src/shared/errors.js';
 import { verifyFile } from '../../src/audit/index.js';
-import { emit, progress, style, type GlobalArgs } from '../output.js';
+import { emit, style, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -19,9 +19,7 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 verify retention-<bundle-id>.zip', 'a retention archive written by finalize verifies the same way')
       .example('$0 verify move.zip --trust lakeside.pub --json', "also require the exporter's signature; print JSON"),
   handler: async (args) => {
-    const bar = progress('verifying records');
-    const r = await verifyFile(args.file, { trust: args.trust, onRecords: (n) => bar.tick(n) });
-    bar.done();
+    const r = await withProgress('verifying records', { json: args.json }, (onProgress) => verifyFile(args.file, { trust: args.trust, onProgress }));
     const out = {
       valid: r.valid,
       file: args.file,

@@ -4,12 +4,13 @@ import fs from 'node:fs';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { readPublicKey } from '../trust/index.js';
 import { verifyBundle, type VerifyResult } from './verify.js';
+import type { OnProgress } from '../shared/progress.js';
 
 /** V1 (and M2 for a retention archive): verify the bundle or archive at `file`, with the signature checked against `trust` (a PEM file) when given. */
-export async function verifyFile(file: string, opts: { trust?: string; onRecords?: (n: number) => void } = {}): Promise<VerifyResult> {
+export async function verifyFile(file: string, opts: { trust?: string; onProgress?: OnProgress } = {}): Promise<VerifyResult> {
   if (!fs.existsSync(file)) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${file}`, { hint: 'name the bundle file that export wrote' });
   }
   const trust = opts.trust ? readPublicKey(opts.trust) : undefined;
-  return verifyBundle(file, { trust, accept: 'any', onRecords: opts.onRecords });
+  return verifyBundle(file, { trust, accept: 'any', onProgress: opts.onProgress });
 }

@@ -17,14 +17,15 @@ import { validate } from '../bundle/schemas.js';
 import { ZipEntryError } from '../bundle/zip-reader.js';
 import { parseStrictJson } from '../domain/text.js';
 import type { Problem } from '../shared/errors.js';
+import type { OnProgress } from '../shared/progress.js';
 import { checkRetentionArchive, RETENTION_FORMAT, type RetentionHeader } from './verify-retention.js';
 
 export interface VerifyOptions {
   trust?: KeyObject;
   /** 'any' also accepts a retention archive of finalize (M2); everything but the verify command wants a bundle. */
   accept?: 'bundle' | 'any';
-  /** records checked so far (progress bars) */
-  onRecords?: (n: number) => void;
+  /** records checked so far, of the records the header declares (U6; no total when the header cannot be read) */
+  onProgress?: OnProgress;
   /** refs kept in memory before they spill to the store's scratch index (bundle/ref-index.ts); tests set it low */
   refsInMemory?: number;
   /**
@@ -101,7 +102,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       const refs = new RefIndex(openScratchRefIndex, opts.refsInMemory ?? refsInMemoryFor(bag), declared);
       if (!pool) startPool();
       try {
-        await checkRecords(bag, refs, pool!, counts, read, problems, opts);
+        await checkRecords(bag, refs, pool!, counts, read, problems, opts, header ? declared : undefined);
         refs.dangling(problems);
         checkDocuments(bag, refs, counts, problems);
       } finally {
@@ -215,9 +216,11 @@ async function checkRecords(
   read: Set<string>,
   problems: Problem[],
   opts: VerifyOptions,
+  /** the records the header declares, undefined when it could not be read */
+  declared: number | undefined,
 ): Promise<void> {
   const add = (p: Problem) => void (problems.length < MAX_PROBLEMS && problems.push(p));
-  const ctx = { bag, refs, pool, add, onRecords: opts.onRecords, onRecordLines: opts.onRecordLines };
+  const ctx = { bag, refs, pool, add, onRecords: recordsDone(opts.onProgress, declared), onRecordLines: opts.onRecordLines };
   for (const file of bag.paths) {
     if (!file.startsWith('data/records/')) continue;
     const type = recordTypeOfFile(file);
@@ -228,6 +231,14 @@ async function checkRecords(
     read.add(file);
     counts[type] = await checkRecordFile(ctx, file, type);
   }
+}
+
+/** U6: the records checked so far as a running count of the declared total; undefined without onProgress. */
+function recordsDone(onProgress: OnProgress | undefined, total: number | undefined): ((n: number) => void) | undefined {
+  if (!onProgress) return undefined;
+  let done = 0;
+  onProgress(0, total);
+  return (n) => onProgress((done += n), total);
 }
 
 /** B2: counts in officeport.json equal the lines of each file and the documents. */

@@ -14,6 +14,7 @@ import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { HeldRefs } from './held-refs.js';
 import { payloadFiles } from './records.js';
 import { faultPoint } from '../shared/fault.js';
+import type { OnProgress } from '../shared/progress.js';
 import { receiptKeyFor } from '../trust/receipt-seal.js';
 import { RecordWorker, useWorker } from './parallel.js';
 import { chooseContacts, selectRest, type Selection } from './select.js';
@@ -37,8 +38,8 @@ export interface ExportOptions {
   createdAt?: string;
   /** --force: replace an existing file at --out (never an installation file) */
   force?: boolean;
-  /** records written so far (progress bars) */
-  onRecords?: (n: number) => void;
+  /** records written so far, of those the selection holds (U6); counting them costs a query per record type, made only when this is given */
+  onProgress?: OnProgress;
 }
 
 export interface ExportResult {
@@ -72,7 +73,8 @@ export async function exportBundle(store: Store, opts: ExportOptions): Promise<E
         if (token && useWorker(contacts)) worker = new RecordWorker(token, dir, header);
         const scope = await selectRest(store.export, selection, header);
         worker?.go(scope);
-        const payload = payloadFiles(selection, scope, header, opts.onRecords, worker?.files(header, opts.onRecords));
+        const onRecords = await recordsDone(selection, opts.onProgress);
+        const payload = payloadFiles(selection, scope, header, onRecords, worker?.files(header, onRecords));
         return await writeAndRecord(store, selection, header, opts, payload, signingKey);
       } finally {
         await worker?.close();
@@ -92,6 +94,15 @@ export async function exportBundle(store: Store, opts: ExportOptions): Promise<E
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** U6: the records written so far as a running count of what the selection holds; undefined without onProgress. */
+async function recordsDone(selection: ExportSelection, onProgress: OnProgress | undefined): Promise<((n: number) => void) | undefined> {
+  if (!onProgress) return undefined;
+  const total = await selection.countRecords();
+  let done = 0;
+  onProgress(0, total);
+  return (n) => onProgress((done += n), total);
 }
 
 /**

@@ -27,6 +27,7 @@ import {
 import { displayName } from '../domain/matching.js';
 import { BugError, ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
+import type { OnProgress } from '../shared/progress.js';
 import { HEADER_FILE, openBag } from '../bundle/bag-reader.js';
 import { checkOutputPath, refuseInstallationFile } from '../shared/output-file.js';
 import type { FinalizeActor, FinalizeRecords, FinalizeSelection, FinalizeSession, Store } from '../store/port.js';
@@ -51,6 +52,8 @@ export interface FinalizeRequest {
   confirm?: (p: FinalizePreview) => Promise<boolean>;
   /** the finalize time (tests); default now */
   now?: Date;
+  /** rows written to the retention archive so far, of the rows the finalize removes (U6) */
+  onProgress?: OnProgress;
 }
 
 export interface FinalizeResult {
@@ -232,6 +235,7 @@ async function removeConfirmed(store: Store, c: Checked, req: FinalizeRequest, e
         office: c.office,
         user: c.user,
         counts,
+        onRows: rowsDone(req.onProgress, totalRemoved(counts)),
       });
       written = true; // only now: a file that appeared at the path meanwhile is not ours to remove
       const summary = await removeAndLog(s, c, counts, { file: archive, id: bag.archiveId, tagmanifestSha256: bag.tagmanifestSha256 }, at);
@@ -243,6 +247,14 @@ async function removeConfirmed(store: Store, c: Checked, req: FinalizeRequest, e
     if (written) fs.rmSync(archive, { force: true });
     throw e;
   }
+}
+
+/** U6: the rows archived so far as a running count of the rows the plan removes; undefined without onProgress. */
+function rowsDone(onProgress: OnProgress | undefined, total: number): ((n: number) => void) | undefined {
+  if (!onProgress) return undefined;
+  let done = 0;
+  onProgress(0, total);
+  return (n) => onProgress((done += n), total);
 }
 
 function sameCounts(a: FinalizeCounts, b: FinalizeCounts): boolean {

@@ -27,6 +27,7 @@ import { StoreConstraintError } from '../store/errors.js';
 import { faultPoint } from '../shared/fault.js';
 import { requireRights } from '../shared/rights.js';
 import { verifyBundle } from '../audit/verify.js';
+import type { OnProgress } from '../shared/progress.js';
 
 /** A verified bundle, read record by record. */
 export interface BundleSource {
@@ -44,8 +45,8 @@ export interface OpenOptions {
   trust?: string;
   /** stage the bundle's records into this installation during the verify pass (ImportStore.startStaging) */
   stageInto?: ImportStore;
-  /** records checked so far (progress bars) */
-  onRecords?: (n: number) => void;
+  /** records checked so far, of those the header declares (U6) */
+  onProgress?: OnProgress;
 }
 
 /** Record types whose lines are staged with their matching keys (I3, I4) and, for contacts, the tax id the inbox shows. */
@@ -70,7 +71,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
   try {
     const v = await verifyBundle(file, {
       trust: o.trust ? readPublicKey(o.trust) : undefined,
-      onRecords: o.onRecords,
+      onProgress: o.onProgress,
       onRecordLines: staging && ((type, lines) => staging.hook(type, KEYED.has(type) ? lines.map(withKeys) : lines)),
     });
     valid = v.valid;

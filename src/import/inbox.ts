@@ -8,6 +8,7 @@ import { comparePlans, type CarrierMode, type PlannedDecision } from '../domain/
 import { displayName, maskTaxId } from '../domain/matching.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
+import type { OnProgress } from '../shared/progress.js';
 import { checkOutputPath, sweepLeftovers, tempBeside, writeOutputWith } from '../shared/output-file.js';
 import {
   acceptStaged,
@@ -161,8 +162,8 @@ export interface AcceptRequest {
   planOut?: string;
   /** --force: --receipt and --plan-out may replace an existing file (never an installation file) */
   force?: boolean;
-  /** records staged so far (progress bars) */
-  onRecords?: (n: number) => void;
+  /** records staged so far, of those the header declares (U6) */
+  onProgress?: OnProgress;
 }
 
 function readPlanFile(file: string): PlanFile {
@@ -291,7 +292,7 @@ export async function importFile(
 ): Promise<AcceptResult & { inbox_id?: string }> {
   checkAcceptOutputs(store.home, req);
   const { imports } = store;
-  const src = await openVerified(file, { trust: req.trust, stageInto: imports, onRecords: req.onRecords });
+  const src = await openVerified(file, { trust: req.trust, stageInto: imports, onProgress: req.onProgress });
   try {
     const a = await checkAddressed(store.offices, src.header, officeRef, userRef);
     const staged = await imports.inboxEntryOf(src.header.bundle_id, a.office.id);
@@ -323,7 +324,7 @@ export async function acceptInbox(
 ): Promise<AcceptResult & { inbox_id: string }> {
   checkAcceptOutputs(store.home, req);
   const entry = await requireEntry(store.imports, id, await userAddress(store.offices, officeRef, userRef));
-  const src = await openVerified(entry.file, { trust: req.trust, stageInto: store.imports, onRecords: req.onRecords });
+  const src = await openVerified(entry.file, { trust: req.trust, stageInto: store.imports, onProgress: req.onProgress });
   try {
     if (src.tagmanifestSha256 !== entry.tagmanifest_sha256) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, {

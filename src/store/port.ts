@@ -441,6 +441,8 @@ export interface ExportSelection extends ExportRecordReader {
   selectRest(sessionId: string, officeId: string, rules: SelectionRules): Promise<SelectionOutcome>;
   /** the documents of the letters that travel, one per content, by sha256 */
   documents(): AsyncIterable<{ sha256: string; content: Buffer }>;
+  /** how many records the record files of the complete selection hold, all types together (the total a progress bar shows) */
+  countRecords(): Promise<number>;
   /** how another thread opens a reader of this selection; undefined when it cannot */
   workerToken(): ExportReaderToken | undefined;
   /** X11, L4: the bundle, the refs it held, the exported contacts for the session and the log line, in one transaction */

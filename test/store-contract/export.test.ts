@@ -60,6 +60,8 @@ describe('export store', () => {
           seen += mine.length;
         }
         expect(seen).toBeGreaterThan(0);
+        // U6: the total a progress bar shows is the records the files will hold
+        expect(await selection.countRecords()).toBe(seen);
       } finally {
         reader.close();
       }

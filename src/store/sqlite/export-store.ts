@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database, { type Statement } from 'better-sqlite3';
 import type { Decision } from '../../domain/export-rules.js';
-import { SPECS, type RecordType } from '../../domain/model/records.js';
+import { RECORD_TYPES, SPECS, type RecordType } from '../../domain/model/records.js';
 import type {
   ContactChoice,
   ContactSelection,
@@ -157,6 +157,12 @@ class SqliteExportSelection extends SqliteRecordReader implements ExportSelectio
            (SELECT l.document FROM letters l JOIN ${sel('x_letters')} x ON x.id = l.id) GROUP BY d.sha256 ORDER BY d.sha256`,
       )
       .iterate() as Iterable<{ sha256: string; content: Buffer }>;
+  }
+
+  async countRecords(): Promise<number> {
+    let n = 0;
+    for (const type of RECORD_TYPES) n += (this.db.prepare(`SELECT count(*) AS n ${typeQuery(type).from}`).get() as { n: number }).n;
+    return n;
   }
 
   workerToken(): ExportReaderToken | undefined {
