@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { exportBundle, type ExportResult, type Selection } from '../../src/export/index.js';
+import { exclusionLines, plainExclusions } from '../../src/domain/exclusion-words.js';
 import { withStore } from '../context.js';
 import { emit, style, withProgress, type GlobalArgs } from '../output.js';
 
@@ -34,7 +35,7 @@ function selectionOf(args: Args): Selection {
 
 export const exportCommand: CommandModule<GlobalArgs, Args> = {
   command: 'export',
-  describe: 'export a set, some contacts or a whole office into a bundle for another office (X rules)',
+  describe: 'export a set, some contacts or a whole office into a bundle for another office',
   builder: (y) =>
     y
       .option('office', { type: 'string', demandOption: true, describe: 'source office (id or name)' })
@@ -55,8 +56,8 @@ export const exportCommand: CommandModule<GlobalArgs, Args> = {
         'export a set to an office of another installation',
       )
       .example(
-        '$0 export --office O-NORTH --user alice --contact C-1001 C-1002 --to-office O-SOUTH --to-user bob --out two.zip --session S1',
-        'export two contacts within one installation, as part of session S1',
+        '$0 export --office O-NORTH --user alice --contact C-1001 C-1002 --to-office O-SOUTH --to-user bob --out two.zip --session spring-move',
+        'export two contacts within one installation, as part of the session spring-move',
       ),
   handler: async (args) => {
     const selection = selectionOf(args);
@@ -78,7 +79,8 @@ export const exportCommand: CommandModule<GlobalArgs, Args> = {
         }),
       ),
     );
-    emit(args, r, renderExport);
+    // --json names each exclusion by a plain key, not by the rule id officeport.json keeps
+    emit(args, { ...r, exclusions: plainExclusions(r.exclusions) }, () => renderExport(r));
   },
 };
 
@@ -90,12 +92,8 @@ function renderExport(r: ExportResult): string[] {
     '  records:',
   ];
   for (const [k, n] of Object.entries(r.counts)) if (n > 0) lines.push(`    ${k.padEnd(20)} ${n}`);
-  const ex = Object.entries(r.exclusions).flatMap(([rule, words]) =>
-    Object.entries(words as Record<string, number>)
-      .filter(([, n]) => n > 0)
-      .map(([w, n]) => `    ${rule.padEnd(4)} ${w.padEnd(30)} ${n}`),
-  );
-  if (ex.length) lines.push('  not exported (rule, what, count):', ...ex);
+  const ex = exclusionLines(r.exclusions).map((e) => `    ${String(e.count).padStart(4)}  ${e.what.replace(/_/g, ' ').padEnd(30)} ${e.reason}`);
+  if (ex.length) lines.push('  not exported (count, what, why):', ...ex);
   lines.push(`next: officeport verify ${r.out}`);
   return lines;
 }

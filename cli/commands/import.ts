@@ -67,7 +67,7 @@ export function acceptOptions<T>(y: Argv<T>) {
     .option('carriers', {
       choices: ['link', 'recreate'] as const,
       default: 'link' as const,
-      describe: 'link to existing carriers/products by name, or always recreate them (I5)',
+      describe: 'link to existing carriers/products by name, or always recreate them',
     })
     .option('on-ambiguous', {
       choices: ['create', 'fail'] as const,
@@ -99,7 +99,7 @@ export function requestOf(args: Args | (GlobalArgs & Partial<Args>)): AcceptRequ
 
 const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
   command: 'undo <receipt>',
-  describe: 'reverse one accept: remove what it created, restore what it merged (I13)',
+  describe: 'reverse one accept: remove what it created, restore what it merged',
   builder: (y) =>
     y
       .positional('receipt', { type: 'string', demandOption: true, describe: 'the receipt the accept wrote' })
@@ -114,7 +114,7 @@ const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
 
 export const importCommand: CommandModule<GlobalArgs, Args> = {
   command: 'import [file]',
-  describe: 'import a bundle into the target office: verify, match, merge, link, and write a receipt (I1-I12); `import undo RECEIPT` reverses one',
+  describe: 'import a bundle into the target office: verify, match, merge, link, and write a receipt; `import undo RECEIPT` reverses one',
   builder: (y) =>
     acceptOptions(
       y

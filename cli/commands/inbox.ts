@@ -79,7 +79,7 @@ const reject: CommandModule<GlobalArgs, Who & { id: string }> = {
 
 export const inboxCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'inbox <command>',
-  describe: 'bundles staged for a user: add, list, accept, reject (I2)',
+  describe: 'bundles staged for a user: add, list, accept, reject',
   builder: (y) =>
     y
       .command(add as unknown as CommandModule<GlobalArgs, GlobalArgs>)

@@ -17,7 +17,7 @@ interface Args extends GlobalArgs {
 
 export const inspectCommand: CommandModule<GlobalArgs, Args> = {
   command: 'inspect <file>',
-  describe: 'summarise a bundle: header, counts, exclusions by rule, carriers by origin, stubs, documents (V2)',
+  describe: 'summarise a bundle: header, counts, what was left behind and why, carriers by origin, stubs, documents',
   builder: (y) =>
     dryRunOptions(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
@@ -76,8 +76,8 @@ export function renderInspect(r: InspectReport): string[] {
       '',
       style('bold', 'not exported'),
       table(
-        ['rule', 'what', 'count', 'why'],
-        r.exclusions.map((e) => [e.rule, e.what, e.count, e.reason]),
+        ['what', 'count', 'why'],
+        r.exclusions.map((e) => [e.what.replace(/_/g, ' '), e.count, e.reason]),
       ),
     );
   }

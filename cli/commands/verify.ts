@@ -10,7 +10,7 @@ interface Args extends GlobalArgs {
 
 export const verifyCommand: CommandModule<GlobalArgs, Args> = {
   command: 'verify <file>',
-  describe: 'check a bundle before it is imported: zip safety, BagIt manifests, header, schemas, references, counts (V1)',
+  describe: 'check a bundle before it is imported: zip safety, BagIt manifests, header, schemas, references, counts',
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })

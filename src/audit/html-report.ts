@@ -20,6 +20,7 @@ import {
 } from './html-report-data.js';
 import { REPORT_CSS, barChart, esc, list, section, type Column } from './html-report-parts.js';
 import { maskTaxId } from '../domain/matching.js';
+import { exclusionTitle } from '../domain/exclusion-words.js';
 
 export * from './html-report-data.js';
 
@@ -113,21 +114,20 @@ function countsSection(r: AuditReport): string {
 
 function exclusionsSection(r: AuditReport): string {
   const rows = r.exclusions;
-  if (rows.length === 0) return section('exclusions', 'Left behind, by rule', '<p class="muted">Nothing was excluded.</p>');
+  if (rows.length === 0) return section('exclusions', 'Left behind, and why', '<p class="muted">Nothing was excluded.</p>');
   const byRule = new Map<string, ReportExclusion[]>();
   for (const x of rows) byRule.set(x.rule, [...(byRule.get(x.rule) ?? []), x]);
   const bars = [...byRule].map(([rule, xs]) => ({
-    label: `${rule}: ${xs.length === 1 ? xs[0]!.what.replace(/_/g, ' ') : `${xs.length} kinds of data`}`,
+    label: `${exclusionTitle(rule)}: ${xs.length === 1 ? xs[0]!.what.replace(/_/g, ' ') : `${xs.length} kinds of data`}`,
     value: xs.reduce((a, x) => a + x.count, 0),
   }));
-  const chart = barChart(bars, 'Excluded items by rule', 'warn');
+  const chart = barChart(bars, 'Excluded items by reason', 'warn');
   const cols: Column<ReportExclusion>[] = [
-    ['Rule', (x) => `<code>${esc(x.rule)}</code>`],
     ['Item', (x) => esc(x.what.replace(/_/g, ' '))],
     ['Count', (x) => String(x.count), 'num'],
     ['Why it stays behind', (x) => esc(x.reason)],
   ];
-  return section('exclusions', 'Left behind, by rule', chart + list(rows, cols, rows.length));
+  return section('exclusions', 'Left behind, and why', chart + list(rows, cols, rows.length));
 }
 
 function catalogueSection(r: AuditReport, cap: number): string {
@@ -149,8 +149,7 @@ function catalogueSection(r: AuditReport, cap: number): string {
     ['Carrier', (x) => esc(x.carrier ?? '')],
     ['Ref', (x) => `<code>${esc(x.ref)}</code>`],
   ];
-  const intro =
-    '<p class="muted">Definitions travel with the policies and cases that use them (X9); the import links them by exact name or recreates them (I5).</p>';
+  const intro = '<p class="muted">Definitions travel with the policies and cases that use them; the import links them by exact name or recreates them.</p>';
   return section(
     'catalogue',
     'Carriers, products, riders and service providers by origin',
@@ -178,7 +177,7 @@ function stubsSection(r: AuditReport, cap: number): string {
     ['Tax id', (x) => (x.has_tax_id_hash ? 'salted hash only' : '')],
   ];
   const intro =
-    '<p class="muted">Contacts named in party lists, census rows or relations but not moved. They are used only to match contacts already in the target and are never created there (B8).</p>';
+    '<p class="muted">Contacts named in party lists, census rows or relations but not moved. They are used only to match contacts already in the target and are never created there.</p>';
   return section('stubs', 'Stubs', intro + list(r.stubs, cols, cap, r.stubTotal));
 }
 
@@ -191,7 +190,7 @@ function documentsSection(r: AuditReport, cap: number): string {
   ];
   const n = r.documentTotal ?? r.documents.length;
   const bytes = r.documentBytes === undefined ? '' : `, ${r.documentBytes.toLocaleString('en-US')} bytes in all`;
-  const intro = `<p>${n.toLocaleString('en-US')} letter attachment${n === 1 ? '' : 's'}, stored by content hash and checked against the manifest${esc(bytes)} (B4).</p>`;
+  const intro = `<p>${n.toLocaleString('en-US')} letter attachment${n === 1 ? '' : 's'}, stored by content hash and checked against the manifest${esc(bytes)}.</p>`;
   return section('documents', 'Documents', intro + (r.documents.length ? list(r.documents, cols, cap, r.documentTotal) : ''));
 }
 
@@ -246,10 +245,10 @@ function dryRunSection(d: ReportDryRun, cap: number): string {
   const body = [
     `<p>What <code>import</code> would do in office <b>${esc(d.office)}</b> for user <b>${esc(d.user)}</b>. Nothing was written.</p>`,
     chart,
-    `<h3>Merge conflicts (${d.totals?.conflicts ?? d.conflicts.length})</h3><p class="muted">The target's value is kept; the bundle's value is reported (I3).</p>${conflicts}`,
-    `<h3>Dropped entries (${d.totals?.dropped ?? d.dropped.length})</h3><p class="muted">Party-list entries and census rows whose contact is not in the target office (I4, I7).</p>${dropped}`,
+    `<h3>Merge conflicts (${d.totals?.conflicts ?? d.conflicts.length})</h3><p class="muted">The target's value is kept; the bundle's value is reported.</p>${conflicts}`,
+    `<h3>Dropped entries (${d.totals?.dropped ?? d.dropped.length})</h3><p class="muted">Party-list entries and census rows whose contact is not in the target office.</p>${dropped}`,
     `<h3>Pending relations (${d.totals?.pending ?? d.pending.length})</h3>${pending}`,
-    `<h3>Ambiguous matches (${d.totals?.ambiguous ?? d.ambiguous.length})</h3><p class="muted">Created anew unless settled in a plan (I3, I12).</p>${ambiguous}`,
+    `<h3>Ambiguous matches (${d.totals?.ambiguous ?? d.ambiguous.length})</h3><p class="muted">Created anew unless settled in a plan file.</p>${ambiguous}`,
   ];
   return section('dry-run', 'Import dry run', body.join('\n'));
 }
@@ -284,7 +283,7 @@ export function renderHtmlReport(r: AuditReport): string {
 ${figures(r)}
 ${parts.join('\n')}
 </main>
-<footer>Tax ids are masked; stubs carry only a salted hash (B8). Lists are capped at ${cap} rows; use <code>officeport convert</code> for every record.</footer>
+<footer>Tax ids are masked; stubs carry only a salted hash. Lists are capped at ${cap} rows; use <code>officeport convert</code> for every record.</footer>
 </body>
 </html>
 `;

@@ -7,36 +7,13 @@ import { openBag, type OpenedBag } from '../bundle/bag-reader.js';
 import { recordFile, type BundleHeader, type BundleRecord, type Counts, type Origin } from '../bundle/records.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { verifyBundle } from './verify.js';
+import { EXCLUSION_REASONS, exclusionLines as plainExclusionLines, type PlainExclusion } from '../domain/exclusion-words.js';
 
-/** Plain-language reasons for each exclusion (rule, what), as an auditor reads them. */
-export const EXCLUSION_REASONS: Record<string, string> = {
-  'X4/primary_advisor': 'exported contacts travel without their primary advisor',
-  'X5/letters_to_others': 'letters filed under a contact but sent to someone else stay behind',
-  'X6/key_relations': 'key relations whose other contact is not exported (in this bundle or this session) stay behind',
-  'X10/leads': 'leads are never exported',
-  'X10/referral_links': 'referral links (who referred the contact) are never exported',
-  'X10/set_memberships': 'set memberships are never exported',
-  'X10/event_invitations': 'event invitations are never exported',
-  'X10/email_messages': 'e-mail messages are never exported, only letters',
-  'X10/contact_custom_data': 'custom contact data is never exported',
-  'X10/business_custom_data': 'custom business data is never exported',
-  'X10/policy_custom_data': 'custom policy data is never exported',
-  'X10/annuity_custom_data': 'custom annuity data is never exported',
-  'X10/account_custom_data': 'custom account data is never exported',
-  'X10/position_custom_data': 'custom position data is never exported',
-  'X10/proposals': 'presale activity and proposals are never exported',
-  'X10/asset_allocation': 'asset allocation data is never exported (it can be validated again in the target)',
-  'X10/performance_data': 'performance data is never exported (it can be validated again in the target)',
-  'X10/commissions': 'commissions are never exported',
-  'X10/cases_attached_to_commissions': 'pending cases attached to commissions are never exported',
-};
+/** Plain-language reasons for each exclusion (rule/what), as an auditor reads them. */
+export { EXCLUSION_REASONS };
 
-export interface ExclusionLine {
-  rule: string;
-  what: string;
-  count: number;
-  reason: string;
-}
+/** One exclusion of the header: `rule` is the rule's plain key (never_exported, ...), not its id. */
+export type ExclusionLine = PlainExclusion;
 
 export interface CatalogueItem {
   ref: string;
@@ -101,11 +78,7 @@ export async function inspectBundle(file: string, opts: { trust?: KeyObject } = 
 }
 
 export function exclusionLines(ex: BundleHeader['exclusions']): ExclusionLine[] {
-  return Object.entries(ex).flatMap(([rule, words]) =>
-    Object.entries(words as Record<string, number>)
-      .filter(([, n]) => n > 0)
-      .map(([what, count]) => ({ rule, what, count, reason: EXCLUSION_REASONS[`${rule}/${what}`] ?? what })),
-  );
+  return plainExclusionLines(ex as unknown as Record<string, Record<string, number>>);
 }
 
 import { maskTaxId } from '../domain/matching.js';

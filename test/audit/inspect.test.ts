@@ -30,8 +30,13 @@ describe('inspect', () => {
     });
     expect(j.header.stub_salt).toBeUndefined();
     expect(j.counts).toMatchObject({ contacts: 3, stubs: 3, policies: 2, documents: 1 });
-    expect(j.exclusions).toContainEqual({ rule: 'X6', what: 'key_relations', count: 3, reason: expect.stringMatching(/other contact is not exported/) });
-    expect(j.exclusions).toContainEqual(expect.objectContaining({ rule: 'X10', what: 'cases_attached_to_commissions', count: 1 }));
+    expect(j.exclusions).toContainEqual({
+      rule: 'other_contact_stays',
+      what: 'key_relations',
+      count: 3,
+      reason: expect.stringMatching(/other contact is not exported/),
+    });
+    expect(j.exclusions).toContainEqual(expect.objectContaining({ rule: 'never_exported', what: 'cases_attached_to_commissions', count: 1 }));
     expect(j.exclusions.every((e: { count: number }) => e.count > 0)).toBe(true);
     expect(j.catalogue.carriers).toEqual({
       source_office: [{ ref: 'carrier/CR-L', name: 'Local Carrier' }],
