@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { exportBundle, type ExportResult, type Selection } from '../../src/export/index.js';
 import { withStore } from '../context.js';
-import { emit, progress, style, type GlobalArgs } from '../output.js';
+import { emit, pasteable, progress, shellWord, style, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   office: string;
@@ -96,6 +96,6 @@ function renderExport(r: ExportResult): string[] {
       .map(([w, n]) => `    ${rule.padEnd(4)} ${w.padEnd(30)} ${n}`),
   );
   if (ex.length) lines.push('  not exported (rule, what, count):', ...ex);
-  lines.push(`next: officeport verify ${r.out}`);
+  lines.push(pasteable(`next: officeport verify ${shellWord(r.out)}`));
   return lines;
 }

@@ -15,7 +15,7 @@ import {
 import { checkOutputPath } from '../../src/shared/output-file.js';
 import { applyPlanned, pairingsFor, prepareApply, readPlanFile, writePlanFile } from '../../src/realign/index.js';
 import { withStore } from '../context.js';
-import { emit, print, table, type GlobalArgs } from '../output.js';
+import { emit, pasteable, print, shellWord, table, type GlobalArgs } from '../output.js';
 
 interface OfficeArgs extends GlobalArgs {
   office: string;
@@ -74,11 +74,10 @@ function migrateCommand(kind: CatalogueKind): CommandModule<GlobalArgs, OfficeAr
         if (args['dry-run']) return emit(args, { dry_run: true, plan, applied: null }, () => 'dry run: nothing was changed');
         await confirm(args, 'Apply this migration?');
         const applied = await applyMigration(store.realign, ctx, plan);
-        emit(
-          args,
-          { dry_run: false, plan, applied },
-          (x) =>
-            `applied as realignment #${x.applied.journal_id} (undo: officeport realign undo ${x.applied.journal_id} --office ${ctx.office.id} --user ${ctx.user.username})`,
+        emit(args, { dry_run: false, plan, applied }, (x) =>
+          pasteable(
+            `applied as realignment #${x.applied.journal_id} (undo: officeport realign undo ${x.applied.journal_id} --office ${ctx.office.id} --user ${shellWord(ctx.user.username)})`,
+          ),
         );
       });
     },

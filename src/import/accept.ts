@@ -26,6 +26,7 @@ import type { ContactState, ImportStore, KeptReceipt, StagedLine } from '../stor
 import { identityKey, maskTaxId, taxDigits } from '../domain/matching.js';
 import { StoreConstraintError } from '../store/errors.js';
 import { faultPoint } from '../shared/fault.js';
+import { requireFileKind } from '../shared/file-kind.js';
 import { installationId, requireOffice, requireRights, requireUser, type Office, type User } from '../store/sqlite/offices.js';
 import { verifyBundle } from '../audit/verify.js';
 
@@ -65,6 +66,7 @@ function withKeys(l: { ref: string; text: string }): StagedLine {
 export async function openVerified(file: string, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
   const o: OpenOptions = typeof trustOrOptions === 'string' ? { trust: trustOrOptions } : (trustOrOptions ?? {});
   if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${file}`);
+  requireFileKind(file, 'bundle', 'import');
   const imports = o.stageInto ? storeOf(o.stageInto).imports : undefined;
   const staging = imports?.startStaging();
   let valid = false;
