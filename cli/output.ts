@@ -154,3 +154,35 @@ function byteScale(total: number): [number, string] {
 export function shellWord(s: string): string {
   return /^[A-Za-z0-9_./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+// U3: a hint names commands a user pastes; they must reach the same installation,
+// so each command in a hint carries the --db this invocation was given.
+let hintOptions: string[] = [];
+let commandNames: readonly string[] = [];
+
+/** Remembers the global options of this invocation (today: --db) and the command names a hint may hold. */
+export function setHintOptions(argv: readonly string[], commands: readonly string[]): void {
+  hintOptions = [];
+  commandNames = commands;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--db' && argv[i + 1] !== undefined) hintOptions = ['--db', argv[i + 1]!];
+    else if (a.startsWith('--db=')) hintOptions = ['--db', a.slice('--db='.length)];
+  }
+}
+
+/**
+ * The hint with this invocation's global options put into each officeport
+ * command it holds (`officeport --db x.db list offices`), unless that command
+ * names its own --db. A command runs from "officeport NAME" to the next
+ * separator (`,` `;` `)` `&&` or the end).
+ */
+export function pasteable(hint: string): string {
+  if (hintOptions.length === 0 || commandNames.length === 0) return hint;
+  const words = hintOptions.map(shellWord).join(' ');
+  const names = commandNames.map((n) => n.replace(/[^a-z-]/g, '')).join('|');
+  return hint.replace(new RegExp(`\\bofficeport (?=(?:${names})\\b)([^,;)&]*)`, 'g'), (whole: string, rest: string) =>
+    /(^|\s)--db(\s|=)/.test(rest) ? whole : `officeport ${words} ${rest}`,
+  );
+}

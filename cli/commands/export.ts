@@ -3,7 +3,7 @@ import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { exportBundle, type ExportResult, type Selection } from '../../src/export/index.js';
 import { exclusionLines, plainExclusions } from '../../src/domain/exclusion-words.js';
 import { withStore } from '../context.js';
-import { emit, style, withProgress, type GlobalArgs } from '../output.js';
+import { emit, pasteable, shellWord, style, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   office: string;
@@ -94,6 +94,6 @@ function renderExport(r: ExportResult): string[] {
   for (const [k, n] of Object.entries(r.counts)) if (n > 0) lines.push(`    ${k.padEnd(20)} ${n}`);
   const ex = exclusionLines(r.exclusions).map((e) => `    ${String(e.count).padStart(4)}  ${e.what.replace(/_/g, ' ').padEnd(30)} ${e.reason}`);
   if (ex.length) lines.push('  not exported (count, what, why):', ...ex);
-  lines.push(`next: officeport verify ${r.out}`);
+  lines.push(pasteable(`next: officeport verify ${shellWord(r.out)}`));
   return lines;
 }

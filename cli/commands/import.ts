@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
+import { countsInWords } from '../../src/domain/model/record-words.js';
 import { importFile, type AcceptRequest } from '../../src/import/index.js';
 import type { AcceptResult } from '../../src/import/index.js';
 import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
@@ -246,9 +247,7 @@ function renderAlready(r: AcceptResult, reissue?: string): string[] {
 function renderUndo(r: UndoResult): string[] {
   if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`];
   return [
-    `undid import ${r.accept_id} of bundle ${r.bundle_id}: ${Object.entries(r.reverted)
-      .map(([t, n]) => `${n} ${t}`)
-      .join(', ')} rows restored`,
+    `undid import ${r.accept_id} of bundle ${r.bundle_id}: removed what it created and put back what it merged: ${countsInWords(r.reverted) || 'nothing'}`,
   ];
 }
 

@@ -9,6 +9,7 @@ import { emptyCounts, emptyExclusions, FORMAT, FORMAT_VERSION, type BundleHeader
 import { writeBag, type PayloadFile, type WriteBagResult } from '../bundle/bag-writer.js';
 import { readPrivateKey } from '../bundle/signing.js';
 import { saltForBundle } from '../domain/export-rules.js';
+import { notFoundMessage } from '../domain/names.js';
 import { isValidTimestamp } from '../domain/values.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { HeldRefs } from './held-refs.js';
@@ -240,7 +241,8 @@ async function checkTarget(store: OfficeLookups, source: Office, toOffice: strin
   }
   const tu = await store.user(target.id, toUser);
   if (!tu) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `no user ${JSON.stringify(toUser)} in the target office ${target.name}`, {
+    const names = (await store.users(target.id)).map((u) => u.username);
+    throw new OfficeportError(ErrorCode.NOT_FOUND, notFoundMessage('user', toUser, `in the target office ${target.name}`, names), {
       hint: `name a user of ${target.name} who will receive the contacts (--to-user)`,
     });
   }

@@ -28,6 +28,7 @@ import { displayName } from '../domain/matching.js';
 import { BugError, ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
 import type { OnProgress } from '../shared/progress.js';
+import { requireFileKind } from '../shared/file-kind.js';
 import { HEADER_FILE, openBag } from '../bundle/bag-reader.js';
 import { checkOutputPath, refuseInstallationFile } from '../shared/output-file.js';
 import type { FinalizeActor, FinalizeRecords, FinalizeSelection, FinalizeSession, Store } from '../store/port.js';
@@ -315,24 +316,27 @@ function resultOf(
 /** M1: everything that can refuse, before any transaction. */
 async function checkReceipt(store: Store, req: FinalizeRequest): Promise<Checked> {
   const { receipt, outcomes, sha256 } = await readReceipt(req.receiptFile);
-  const { office, user } = await store.finalize.actor(req.office, req.user, [FINALIZE_RIGHT], 'finalize a move out of the office');
+  // U3: where the receipt belongs is checked before the user's rights, so that a
+  // finalize in the wrong office is not answered by granting a right there.
+  const named = await store.offices.requireOffice(req.office);
   const inst = await store.finalize.installation();
   const ledger = await store.finalize.ledger(receipt.bundle_id);
   const mismatches = receiptMismatches(receipt, {
     installationId: inst.id,
-    office: { id: office.id, name: office.name },
+    office: { id: named.id, name: named.name },
     ledger,
   });
   if (mismatches.length > 0) {
     throw new OfficeportError(
       ErrorCode.MISADDRESSED,
-      `${req.receiptFile} does not answer a bundle that office ${office.name} of this installation exported; nothing was changed`,
+      `${req.receiptFile} does not answer a bundle that office ${named.name} of this installation exported; nothing was changed`,
       {
         problems: mismatches.map((message) => ({ file: path.basename(req.receiptFile), message })),
-        hint: 'finalize a receipt in the installation and office that exported its bundle (--db, --office), with the receipt the import wrote for that bundle',
+        hint: misaddressedHint(receipt, inst.id, ledger?.office_id),
       },
     );
   }
+  const { office, user } = await store.finalize.actor(named.id, req.user, [FINALIZE_RIGHT], 'finalize a move out of the office');
   const key = ledger?.receipt_key ?? undefined;
   if (key) refuseUnsealed(req.receiptFile, key);
   if (receipt.target.installation_id === inst.id) await refuseUndone(store.finalize, req.receiptFile, receipt);
@@ -380,7 +384,17 @@ async function refuseRefsNotHeld(s: FinalizeSelection, file: string, bundleId: s
   );
 }
 
-const NOT_A_RECEIPT = 'name the receipt JSON that officeport import wrote (--receipt FILE)';
+/** Where the receipt's bundle came from: the office to finalize in (and, from another installation, that installation). */
+function misaddressedHint(receipt: Omit<Receipt, 'outcomes'>, installationId: string, ledgerOffice: string | undefined): string {
+  const office = ledgerOffice ?? receipt.source.office_id;
+  const name = receipt.source.office_name && office === receipt.source.office_id ? ` (${receipt.source.office_name})` : '';
+  if (receipt.source.installation_id !== installationId) {
+    return `the bundle came from office ${office}${name} of installation ${receipt.source.installation_id}: finalize there, naming that installation with --db and --office ${office}`;
+  }
+  return `the bundle came from office ${office}${name}: finalize there, with --office ${office} and a user of that office`;
+}
+
+const NOT_A_RECEIPT = 'name the receipt JSON that the import wrote (--receipt FILE)';
 
 /** Streams the receipt file through the scanner; returns its head and sha256. */
 async function scanReceipt(
@@ -388,6 +402,7 @@ async function scanReceipt(
   each: (o: unknown, index: number) => void,
   afterChunk: () => Promise<void> = async () => {},
 ): Promise<{ head: unknown; sha256: string; sawOutcomes: boolean }> {
+  requireFileKind(file, 'receipt', 'finalize');
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');

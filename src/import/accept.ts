@@ -26,6 +26,7 @@ import { identityKey, maskTaxId, taxDigits } from '../domain/matching.js';
 import { StoreConstraintError } from '../store/errors.js';
 import { faultPoint } from '../shared/fault.js';
 import { requireRights } from '../shared/rights.js';
+import { requireFileKind } from '../shared/file-kind.js';
 import { verifyBundle } from '../audit/verify.js';
 import type { OnProgress } from '../shared/progress.js';
 
@@ -65,6 +66,7 @@ function withKeys(l: { ref: string; text: string }): StagedLine {
 export async function openVerified(file: string, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
   const o: OpenOptions = typeof trustOrOptions === 'string' ? { trust: trustOrOptions } : (trustOrOptions ?? {});
   if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${file}`);
+  requireFileKind(file, 'bundle', 'import');
   const imports = o.stageInto;
   const staging = imports?.startStaging();
   let valid = false;

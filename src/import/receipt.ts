@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Outcome } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
+import { requireFileKind } from '../shared/file-kind.js';
 import { openTempBeside, sweepLeftovers } from '../shared/output-file.js';
 import { Sealer } from '../trust/receipt-seal.js';
 import type { ImportStore, InstallationHome } from '../store/port.js';
@@ -147,6 +148,7 @@ export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iter
 }
 
 export function readReceipt(file: string): Receipt {
+  requireFileKind(file, 'receipt', 'import undo');
   let r: Receipt;
   try {
     r = JSON.parse(fs.readFileSync(file, 'utf8')) as Receipt;

@@ -2,6 +2,7 @@
 // created go, rows it merged get their before-image back. It refuses when a
 // later change touched any of those rows, or when later records refer to them.
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
+import { countsInWords } from '../domain/model/record-words.js';
 import { userAddress } from './inbox.js';
 import { readReceipt } from './receipt.js';
 import type { Store } from '../store/port.js';
@@ -37,10 +38,7 @@ export async function undoImport(
     bundleId: acc.bundle_id,
     officeId: a.office.id,
     userId: a.user.id,
-    summary: (reverted) =>
-      `undo of import ${acc.accept_id}: ${Object.entries(reverted)
-        .map(([t, n]) => `${n} ${t}`)
-        .join(', ')}`,
+    summary: (reverted) => `undo of import ${acc.accept_id}: ${countsInWords(reverted)}`,
   });
   if (done.kind === 'changed') {
     throw new OfficeportError(ErrorCode.REFUSED, `${done.touched} record${done.touched > 1 ? 's' : ''} of this import changed after it; nothing was undone`, {

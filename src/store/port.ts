@@ -134,8 +134,10 @@ export interface SetMember {
 export type ListRow = Record<string, string | number | null>;
 
 export interface SetLookups extends OfficeLookups {
-  /** a set of an office by name, else by id */
+  /** a set of an office by name, else by id, else by its name equal but for case */
   set(officeId: string, ref: string): Promise<ContactSet | undefined>;
+  /** the names of an office's sets */
+  setNames(officeId: string): Promise<string[]>;
   /** the office of each of these contacts that exists (absent ids are not keys) */
   contactOffices(ids: readonly string[]): Promise<Map<string, string>>;
   /** the contacts of an office whose primary advisor is `advisorId`, by id */
@@ -339,7 +341,8 @@ export type StoredRow = Readonly<Record<string, string | null | undefined>>;
 export type ContactSelection = { mode: 'set'; set: string } | { mode: 'all' } | { mode: 'contacts'; contacts: string[] };
 
 /** The chosen contacts: how many, the set they came from, the named ids that are not contacts of the office. */
-export type ContactChoice = { found: false } | { found: true; count: number; set?: { id: string; name: string }; missing: string[] };
+/** not found: the names of the office's sets, for a "did you mean" (U3) */
+export type ContactChoice = { found: false; names: string[] } | { found: true; count: number; set?: { id: string; name: string }; missing: string[] };
 
 /**
  * The export rules, put to classes of candidate rows rather than to each row:

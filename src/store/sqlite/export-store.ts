@@ -11,6 +11,7 @@ import path from 'node:path';
 import Database, { type Statement } from 'better-sqlite3';
 import type { Decision } from '../../domain/export-rules.js';
 import { RECORD_TYPES, SPECS, type RecordType } from '../../domain/model/records.js';
+import { findSet, setNames } from './offices.js';
 import type {
   ContactChoice,
   ContactSelection,
@@ -244,9 +245,9 @@ function selectContacts(db: Db, officeId: string, s: ContactSelection): ContactC
   if (s.mode === 'all') {
     db.prepare(`INSERT INTO ${sel('x_contacts')} SELECT id FROM contacts WHERE office_id = ?`).run(officeId);
   } else if (s.mode === 'set') {
-    set = db.prepare(`SELECT id, name FROM sets WHERE office_id = ? AND (name = ? OR id = ?)`).get(officeId, s.set, s.set) as
-      { id: string; name: string } | undefined;
-    if (!set) return { found: false };
+    const row = findSet<{ id: string; name: string }>(db, officeId, s.set);
+    if (!row) return { found: false, names: setNames(db, officeId) };
+    set = { id: row.id, name: row.name };
     db.prepare(
       `INSERT OR IGNORE INTO ${sel('x_contacts')} SELECT m.contact_id FROM set_members m JOIN contacts c ON c.id = m.contact_id
         WHERE m.set_id = ? AND c.office_id = ?`,

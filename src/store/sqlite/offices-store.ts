@@ -2,7 +2,7 @@
 // of every command see them (D6, D7), and the listings of `officeport list`.
 import type { ContactSet, ListRow, Office, OfficeLookups, OfficesStore, RightsSession, SetMember, SetsSession, SetsStore, User } from '../port.js';
 import { newId, type Db } from './db.js';
-import { findOffice, findUser, installationId, requireOffice, requireUser } from './offices.js';
+import { findOffice, findSet, findUser, installationId, requireOffice, requireUser, setNames } from './offices.js';
 
 /** Runs `fn` in one write transaction (BEGIN IMMEDIATE): commits when it resolves, rolls back when it throws. */
 export async function writeTransaction<T>(db: Db, fn: () => Promise<T>): Promise<T> {
@@ -61,7 +61,11 @@ const NAME = `CASE c.kind WHEN 'business' THEN c.business_name
 
 class SqliteSetLookups extends SqliteOfficeLookups {
   async set(officeId: string, ref: string): Promise<ContactSet | undefined> {
-    return (this.db.prepare(`SELECT * FROM sets WHERE office_id = ? AND (name = ? OR id = ?)`).get(officeId, ref, ref) ?? undefined) as ContactSet | undefined;
+    return findSet<ContactSet>(this.db, officeId, ref);
+  }
+
+  async setNames(officeId: string): Promise<string[]> {
+    return setNames(this.db, officeId);
   }
 
   async contactOffices(ids: readonly string[]): Promise<Map<string, string>> {
