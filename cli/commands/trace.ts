@@ -27,9 +27,12 @@ export const traceCommand: CommandModule<GlobalArgs, Args> = {
 function renderTrace(r: TraceReport): string[] {
   const name = r.name ? ` (${r.name})` : '';
   const lines: string[] = [];
-  if (r.contact) lines.push(`contact ${r.contact_id}${name}: here, in ${r.contact.office_name ?? r.contact.office_id}`);
-  else if (r.state === 'removed') lines.push(`contact ${r.contact_id}${name}: no longer here, removed by a finalize`);
-  else lines.push(`contact ${r.contact_id}${name}: not in this installation now`);
+  const label = r.query.includes('/') ? r.ref : `contact ${r.contact_id}`;
+  const arrived = r.came.flatMap((i) => (i.target_now ? [i.target_now] : [])).filter((c, k, all) => all.findIndex((x) => x.id === c.id) === k);
+  if (r.contact) lines.push(`${label}${name}: here, in ${r.contact.office_name ?? r.contact.office_id}`);
+  else if (arrived.length > 0) lines.push(`${label}${name}: here as ${arrived.map((c) => `${c.id}, in ${c.office_name ?? c.office_id}`).join('; ')}`);
+  else if (r.state === 'removed') lines.push(`${label}${name}: no longer here, removed by a finalize`);
+  else lines.push(`${label}${name}: not in this installation now`);
   if (r.went.length > 0) {
     lines.push('', `in ${r.went.length} bundle(s) exported from here:`);
     for (const e of r.went) lines.push(...renderExport(e));

@@ -42,8 +42,9 @@ export interface TraceReport {
   ref: string;
   from: string | null;
   /**
-   * here: a contact with this id is in this installation now; removed: it is
-   * not, and a finalize that removed it stands; not_here: neither
+   * here: the contact is in this installation now (under this id, or under the
+   * id an import gave it); removed: it is not, and a finalize that removed it
+   * stands; not_here: neither
    */
   state: 'here' | 'removed' | 'not_here';
   /** the contact with this id now, if any */
@@ -97,7 +98,8 @@ export async function traceContact(store: Pick<Store, 'trace' | 'home'>, req: Tr
   }
   const came = facts.imports.map((i) => ({ ...i, target_now: i.target_id === null ? null : (byId.get(i.target_id) ?? null) }));
   const standingFinalize = went.some((e) => e.moved && e.finalizes.some((f) => f.undone_at === null));
-  const state = contact ? 'here' : standingFinalize ? 'removed' : 'not_here';
+  const here = contact !== null || came.some((i) => i.target_now !== null);
+  const state = here ? 'here' : standingFinalize ? 'removed' : 'not_here';
   if (!contact && went.length === 0 && came.length === 0 && facts.staged.length === 0) {
     const from = req.from === undefined ? '' : ` from installation ${req.from}`;
     throw new OfficeportError(
@@ -118,7 +120,7 @@ export async function traceContact(store: Pick<Store, 'trace' | 'home'>, req: Tr
     from: req.from ?? null,
     state,
     contact,
-    name: contact?.name ?? archivedName,
+    name: contact?.name ?? came.find((i) => i.target_now !== null)?.target_now?.name ?? archivedName,
     went,
     came,
     waiting: facts.staged,

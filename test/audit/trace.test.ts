@@ -97,7 +97,9 @@ describe('trace: where a contact went and where it came from', () => {
       expect(text).not.toContain('undone');
     }
     expect(trace(target, created)).toMatch(new RegExp(`contact ${created} \\(John Smith\\): here, in Springfield Agency`));
+    expect(trace(target, 'contact/C-1101')).toMatch(new RegExp(`^contact/C-1101 \\(John Smith\\): here as ${created}, in Springfield Agency`));
     const j = traceJson(target, 'contact/C-1101');
+    expect(j.state).toBe('here');
     expect(j.came).toHaveLength(1);
     expect(j.came[0]).toMatchObject({
       accept_id: receipt.accept_id,
