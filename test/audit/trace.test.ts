@@ -2,6 +2,7 @@
 // `officeport trace` in both installations, before and after each undo.
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run, runOk, tmpDir } from '../helpers/cli.js';
 import { SAMPLES, loadInstallation } from '../helpers/installation.js';
@@ -150,7 +151,7 @@ describe('trace: where a contact went and where it came from', () => {
     expect(bad.stderr).toMatch(/trace follows contacts/);
   });
 
-  // The undos change the installations: these run last.
+  // The undos change the installations: these run last, in this order.
   it('U4: after import undo, the target trace says the import was undone and the contact waits in the inbox again', () => {
     runOk(['import', 'undo', receiptFile, '--db', target, ...TO]);
     const created = targetOf('contact/C-1101').target_id!;
@@ -163,6 +164,24 @@ describe('trace: where a contact went and where it came from', () => {
     const text = trace(target, created);
     expect(text).toContain(`created ${created} (not in the installation now)`);
     expect(text).toMatch(/import undone \S+: what it did was reversed/);
+  });
+
+  it('U4: an import whose receipt was too large to log whole is traced from the copy the installation kept', () => {
+    // what an accept of more than 50,000 outcomes logs: the receipt's head and counts, no outcomes
+    const sql = new Database(target);
+    try {
+      const head = JSON.parse(sql.prepare(`SELECT receipt FROM import_accepts WHERE accept_id = ?`).pluck().get(receipt.accept_id) as string);
+      const { outcomes, ...rest } = head as { outcomes: unknown[] };
+      sql
+        .prepare(`UPDATE import_accepts SET receipt = ? WHERE accept_id = ?`)
+        .run(JSON.stringify({ ...rest, outcomes_omitted: outcomes.length }), receipt.accept_id);
+    } finally {
+      sql.close();
+    }
+    const j = traceJson(target, 'contact/C-1104');
+    expect(j.came).toHaveLength(1);
+    expect(j.came[0]).toMatchObject({ accept_id: receipt.accept_id, outcome: 'merged', target_id: targetOf('contact/C-1104').target_id });
+    expect(j.came[0].undone_at).toEqual(expect.any(String));
   });
 
   it('U4: after finalize undo, the source trace says the finalize was undone and the contact is here again', () => {
