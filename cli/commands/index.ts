@@ -18,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   rights: async () => (await import('./rights.js')).rightsCommand,
   set: async () => (await import('./set.js')).setCommand,
   log: async () => (await import('./log.js')).logCommand,
+  trace: async () => (await import('./trace.js')).traceCommand,
   convert: async () => (await import('./convert.js')).convertCommand,
   keygen: async () => (await import('./keygen.js')).keygenCommand,
   export: async () => (await import('./export.js')).exportCommand,

@@ -909,6 +909,122 @@ export interface ImportStore {
   ): Promise<UndoOutcome>;
 }
 
+// ---------------------------------------------------------------- trace
+
+/** What `trace` asks about one contact: its id here, and the ref bundles name it by. */
+export interface TraceQuery {
+  /** the contact's id in this installation (for an export: the id it left with; for an import: the target id) */
+  contactId: string;
+  /** the ref bundles carry for it: `contact/<id>` (what an import received) */
+  ref: string;
+  /** only imports from this source installation (its id) */
+  fromInstallation?: string;
+}
+
+/** A contact as this installation holds it now. */
+export interface TraceContact {
+  id: string;
+  office_id: string;
+  office_name: string | null;
+  kind: string;
+  name: string;
+  /** the ref and bundle an import created it from (empty for a native contact) */
+  origin_ref: string | null;
+  origin_bundle_id: string | null;
+}
+
+/** A finalize of an exported bundle, from the transfer log, with its undo when there was one. */
+export interface TraceFinalize {
+  at: string;
+  office_id: string | null;
+  user_id: string | null;
+  /** the import (in the target installation) whose receipt it finalized */
+  accept_id: string | null;
+  /** the receipt's target: installation, office and user ids */
+  target: { installation_id: string | null; office_id: string | null; user_id: string | null } | null;
+  /** where finalize wrote the retention archive, as recorded */
+  archive: string | null;
+  archive_id: string | null;
+  /** when `finalize undo` put back what it removed (null: it stands) */
+  undone_at: string | null;
+}
+
+/** A bundle this installation exported that held the contact, from the export ledger. */
+export interface TraceExport {
+  bundle_id: string;
+  session_id: string;
+  created_at: string;
+  office_id: string;
+  office_name: string | null;
+  user_id: string;
+  username: string | null;
+  /** the office and user the bundle is addressed to, as given at export */
+  target_office: string;
+  target_user: string;
+  /** the bundle file as given at export */
+  file: string | null;
+  /** true: the contact travelled in it; false: the bundle only named it (a stub for an advisor or party its records refer to) */
+  moved: boolean;
+  /** when a finalize of it stands (null: none, or every one was undone) */
+  finalized_at: string | null;
+  /** its finalizes, oldest first, undone ones included */
+  finalizes: TraceFinalize[];
+}
+
+/** What one import made of the contact: from the accept's receipt, the import map and the accepts. */
+export interface TraceImport {
+  /** null for a mapping older than the kept accepts (from the import map alone) */
+  accept_id: string | null;
+  bundle_id: string;
+  office_id: string;
+  office_name: string | null;
+  user_id: string | null;
+  accepted_at: string | null;
+  source_installation: string;
+  source_office_id: string | null;
+  source_office_name: string | null;
+  /** the ref the bundle carried */
+  source_ref: string;
+  /** the contact the import created, merged into or linked to */
+  target_id: string | null;
+  /** created, merged, linked, ambiguous, ... as the receipt says */
+  outcome: string;
+  /** where the import wrote its receipt */
+  receipt_file: string | null;
+  /** when `import undo` reversed it (null: it stands) */
+  undone_at: string | null;
+  /** whether the import map still maps the ref to target_id from this bundle */
+  mapped_now: boolean;
+}
+
+/** The contact staged in the inbox and not accepted (yet). */
+export interface TraceStaged {
+  inbox_id: string;
+  bundle_id: string;
+  office_id: string;
+  source_installation: string;
+  source_office: string;
+  added_at: string;
+  status: string;
+}
+
+/** Everything the installation knows of one contact. */
+export interface TraceFacts {
+  /** the contacts held now among the one asked about and those imports made of it */
+  contacts: TraceContact[];
+  /** bundles that held it, oldest first */
+  exports: TraceExport[];
+  /** imports that brought it (by its ref) or that created, merged into or linked to it (by its id), oldest first */
+  imports: TraceImport[];
+  /** inbox entries holding it, not accepted */
+  staged: TraceStaged[];
+}
+
+export interface TraceStore {
+  /** everything the export ledger, transfer log, import map, accepts and inbox record of one contact, in one read */
+  contact(q: TraceQuery): Promise<TraceFacts>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -922,5 +1038,6 @@ export interface Store {
   readonly trust: TrustStore;
   readonly finalize: FinalizeStore;
   readonly imports: ImportStore;
+  readonly trace: TraceStore;
   close(): void;
 }

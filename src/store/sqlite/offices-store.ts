@@ -171,8 +171,14 @@ export class SqliteSetsStore extends SqliteSetLookups implements SetsStore {
     }
     return this.db
       .prepare(
-        `SELECT c.id, c.office_id, c.kind, ${NAME} AS name, c.birth_date, c.is_advisor, c.primary_advisor_id
-         FROM contacts c ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.office_id, c.id`,
+        // origin (U4): the office and bundle an import created the contact from (empty for a native contact)
+        `SELECT c.id, c.office_id, c.kind, ${NAME} AS name, c.birth_date, c.is_advisor, c.primary_advisor_id,
+                CASE WHEN c.origin_bundle_id IS NOT NULL
+                     THEN coalesce(i.source_office || ', ', '') || 'bundle ' || c.origin_bundle_id END AS origin
+         FROM contacts c
+         LEFT JOIN (SELECT bundle_id, office_id, min(source_office) AS source_office FROM inbox GROUP BY bundle_id, office_id) i
+           ON i.bundle_id = c.origin_bundle_id AND i.office_id = c.office_id
+         ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.office_id, c.id`,
       )
       .all(...params) as ListRow[];
   }
