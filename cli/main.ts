@@ -77,7 +77,7 @@ class UsageError extends Error {}
  * A name that is no command is left to yargs, which answers with the closest one.
  */
 export function helpAsOption(argv: readonly string[]): string[] {
-  const at = argv.findIndex((a) => !a.startsWith('-'));
+  const at = argv.findIndex((a, i) => !a.startsWith('-') && argv[i - 1] !== '--db');
   if (at < 0 || argv[at] !== 'help') return [...argv];
   const before = argv.slice(0, at);
   const named = argv.slice(at + 1);

@@ -12,6 +12,8 @@ describe('help and completion', () => {
     expect(exportHelp.stdout).toBe(run(['export', '--help']).stdout);
     expect(exportHelp.stdout).toMatch(/--to-office/);
 
+    expect(run(['--db', 'x.db', 'help', 'export']).stdout).toBe(exportHelp.stdout);
+
     const sub = run(['help', 'realign', 'apply']);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toBe(run(['realign', 'apply', '--help']).stdout);
