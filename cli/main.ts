@@ -2,14 +2,15 @@
 // only top-level catch, the exit codes (C4) and --debug stack traces.
 import fs from 'node:fs';
 import path from 'node:path';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { ErrorCode, OfficeportError, formatProblem, type Problem } from '../src/shared/errors.js';
 import { VERSION } from '../src/shared/version.js';
 import { COMMANDS, loadCommands } from './commands/index.js';
 import { currentInstallation } from './context.js';
 import { pasteable, setHintOptions, style } from './output.js';
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(given: string[]): Promise<number> {
+  const argv = helpAsOption(given);
   const debug = argv.includes('--debug');
   const json = argv.includes('--json') || argv.some((a) => a.startsWith('--json='));
   setHintOptions(argv, Object.keys(COMMANDS));
@@ -19,16 +20,38 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return report(e, debug, json);
   }
-  const parser = yargs(argv)
+  const parser: Argv = yargs(argv)
     .scriptName('officeport')
     .usage('$0 <command> [options]\n\nMove clients between CRM offices as self-verifying bundles.')
     .example('$0 demo', 'the whole move on the sample installations, step by step')
     .example('$0 load samples/source --db source.db', 'an installation from the CSV layout')
-    .example('$0 <command> --help', 'the options and examples of one command')
+    .example('$0 help <command>', 'the options and examples of one command (or: $0 <command> --help)')
+    .example('$0 completion >> ~/.bashrc', 'complete commands and options with the Tab key (bash, zsh or fish, as $SHELL says)')
     .option('db', { type: 'string', describe: 'installation file (default: $OFFICEPORT_DB or ./officeport.db)', global: true })
     .option('json', { type: 'boolean', describe: 'machine-readable output (errors too, as JSON on stderr; see docs/errors.md)', global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true })
     .command(commands)
+    .command({
+      command: 'help [command..]',
+      describe: 'show the help of a command, or this overview',
+      builder: (y) => y.example('$0 help export', 'the options and examples of export').example('$0 help realign apply', 'the help of a subcommand'),
+      // main() turns `help CMD` into `CMD --help` before yargs parses; this entry lists it and completes it.
+      handler: () => {
+        parser.showHelp('log');
+      },
+    })
+    .command({
+      command: 'completion',
+      describe: 'print a shell completion script for commands and options (bash, zsh or fish, as $SHELL says)',
+      builder: (y) =>
+        y
+          .example('$0 completion >> ~/.bashrc', 'install it for bash (open a new shell, then: officeport ex<Tab>)')
+          .example('$0 completion >> ~/.zshrc', 'install it for zsh (with SHELL=/bin/zsh)')
+          .example('source <($0 completion)', 'try it in the current bash shell'),
+      handler: () => {
+        parser.showCompletionScript();
+      },
+    })
     .demandCommand(1, 'name a command; see officeport --help')
     .strict()
     .recommendCommands()
@@ -50,6 +73,21 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/**
+ * U7: `help CMD [SUB]` is `CMD [SUB] --help`, and `help` alone the overview.
+ * A name that is no command is left to yargs, which answers with the closest one.
+ */
+export function helpAsOption(argv: readonly string[]): string[] {
+  const at = argv.findIndex((a, i) => !a.startsWith('-') && argv[i - 1] !== '--db');
+  if (at < 0 || argv[at] !== 'help') return [...argv];
+  const before = argv.slice(0, at);
+  const named = argv.slice(at + 1);
+  const first = named.find((a) => !a.startsWith('-'));
+  if (first === undefined) return [...before, ...named, '--help'];
+  if (!(first in COMMANDS) && first !== 'completion' && first !== 'help') return [...before, ...named];
+  return [...before, ...named, '--help'];
+}
 
 /** What went wrong, as text or (U5) as JSON: one shape for every kind of failure. */
 interface Failure {

@@ -1,0 +1,16 @@
+// The library entry of the package ("exports" in package.json): what cli/
+// calls, for programs that move clients without the command line. Each
+// feature's face (its index.ts), the opening of an installation, and the
+// error a caller can act on. docs/api.md documents every name exported here
+// (test/package/api-docs.test.ts holds the two together).
+export * from './export/index.js';
+export * from './import/index.js';
+export * from './finalize/index.js';
+export * from './realign/index.js';
+export * from './audit/index.js';
+export * from './installation/index.js';
+export * from './trust/index.js';
+export { openStore, openInstallation, storeOf, resolveDbPath, type Db } from './store/open.js';
+export type { Store } from './store/port.js';
+export { OfficeportError, ErrorCode, type Problem } from './shared/errors.js';
+export { VERSION } from './shared/version.js';
