@@ -6,6 +6,7 @@ import { importFile, type AcceptRequest } from '../../src/import/index.js';
 import type { AcceptResult } from '../../src/import/index.js';
 import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
 import { undoImport, type UndoResult } from '../../src/import/index.js';
+import { isAmbiguous } from '../../src/import/index.js';
 import { withStore } from '../context.js';
 import { emit, style, table, withProgress, type GlobalArgs } from '../output.js';
 
@@ -164,11 +165,12 @@ export function jsonOf(r: AcceptResult & { inbox_id?: string }) {
 
 const LIST_LIMIT = 50;
 
-function section(title: string, rows: string[][], headers: string[]): string[] {
-  if (rows.length === 0) return [];
+/** A titled table of at most LIST_LIMIT rows; `total` counts rows a long import left out of its outcome list. */
+function section(title: string, rows: string[][], headers: string[], total = rows.length): string[] {
+  if (total === 0) return [];
   const shown = rows.slice(0, LIST_LIMIT);
-  const more = rows.length > shown.length ? [`  ... and ${rows.length - shown.length} more (see the receipt or --json)`] : [];
-  return ['', style('bold', `${title} (${rows.length})`), table(headers, shown), ...more];
+  const more = total > shown.length ? [`  ... and ${total - shown.length} more (see the receipt or --json)`] : [];
+  return ['', style('bold', `${title} (${total})`), table(headers, shown), ...more];
 }
 
 export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: string): string[] {
@@ -199,10 +201,23 @@ export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: 
       ['ref', 'target', 'conflicts'],
     ),
   );
+  // I10: each created contact beside its new target id; the ambiguous ones (I3) are listed once, below.
+  const isContact = (o: { ref: string }) => o.ref.startsWith('contact/');
+  const created = by('created').filter((o) => isContact(o) && !isAmbiguous(o));
+  const ambiguous = r.outcomes.filter(isAmbiguous);
+  const createdTotal = (r.by_type.contacts?.created ?? created.length) - ambiguous.length;
+  out.push(
+    ...section(
+      'created contacts',
+      created.map((o) => [o.ref, o.target_id ?? '(new)', o.choice ? 'settled in the plan: new' : '']),
+      ['ref', 'target', 'note'],
+      Math.max(created.length, createdTotal),
+    ),
+  );
   out.push(
     ...section(
       'ambiguous (created anew)',
-      r.outcomes.filter((o) => o.candidates).map((o) => [o.ref, o.target_id ?? '(new)', o.candidates!.join(', ')]),
+      ambiguous.map((o) => [o.ref, o.target_id ?? '(new)', o.candidates!.join(', ')]),
       ['ref', 'target', 'candidates'],
     ),
   );

@@ -37,7 +37,8 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
       json: jsonOf(r.dryRun),
       text: ['', style('bold', `import dry run into ${target!.office} for ${target!.user}`), ...renderAccept(r.dryRun)],
     };
-    emit(args, dry ? { ...r.report, import_dry_run: dry.json } : r.report, (x) => [...renderInspect(x), ...(dry ? dry.text : [])]);
+    const json = { ...r.report, ...(r.html ? { html_report: r.html } : {}), ...(dry ? { import_dry_run: dry.json } : {}) };
+    emit(args, json, (x) => [...renderInspect(x), ...(dry ? dry.text : []), ...(r.html ? ['', `audit report written to ${r.html}`] : [])]);
   },
 };
 

@@ -110,7 +110,7 @@ export function dryRunFromOutcomes(
       d.dropped.push({ record: o.record ?? o.ref, list: o.list, role: o.role, contact: o.contact, reason: o.reason ?? '' });
     }
     if (o.outcome === 'pending' && totals.pending++ < cap) d.pending.push({ record: o.record ?? o.ref, reason: o.reason ?? '' });
-    if (o.candidates && o.candidates.length > 1 && totals.ambiguous++ < cap) d.ambiguous.push({ ref: o.ref, candidates: o.candidates });
+    if (o.candidates && o.candidates.length > 1 && !o.choice && totals.ambiguous++ < cap) d.ambiguous.push({ ref: o.ref, candidates: o.candidates });
   }
   d.totals = totals;
   // the outcome list may itself be a sample (import lists at most a few thousand); its counts are exact

@@ -1,6 +1,7 @@
 // inspect as a user runs it: the bundle's summary, with the import dry run into
 // an office when one is named, and the HTML audit report when asked for.
 import fs from 'node:fs';
+import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { checkOutputPath } from '../shared/output-file.js';
 import { importFile, type AcceptResult } from '../import/index.js';
@@ -31,7 +32,10 @@ export interface DryRunTarget {
 }
 
 /** V2, V3: check the output first (L1), inspect, dry-run the import when a target is named, then write the HTML report. */
-export async function inspectForAudit(req: InspectRequest, target?: DryRunTarget): Promise<{ report: InspectReport; dryRun?: AcceptResult }> {
+export async function inspectForAudit(
+  req: InspectRequest,
+  target?: DryRunTarget,
+): Promise<{ report: InspectReport; dryRun?: AcceptResult; /** V3: the HTML report written, as an absolute path */ html?: string }> {
   if (!fs.existsSync(req.file)) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${req.file}`, { hint: 'name the bundle file that export wrote' });
   }
@@ -41,6 +45,7 @@ export async function inspectForAudit(req: InspectRequest, target?: DryRunTarget
   const dryRun = target
     ? await target.withInstallation((store) => importFile(store, req.file, target.office, target.user, { dryRun: true, trust: req.trust }))
     : undefined;
-  if (req.html) writeInspectHtml(req.html, report, dryRun && target && dryRunFromAccept(target.office, target.user, dryRun), undefined, output);
-  return { report, dryRun };
+  if (!req.html) return { report, dryRun };
+  writeInspectHtml(req.html, report, dryRun && target && dryRunFromAccept(target.office, target.user, dryRun), undefined, output);
+  return { report, dryRun, html: path.resolve(req.html) };
 }

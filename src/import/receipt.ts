@@ -27,6 +27,13 @@ export interface ReceiptOutcome {
   contact?: string;
   /** for ambiguous contacts (I3): the candidate target ids */
   candidates?: string[];
+  /** I12: what the plan file settled an ambiguous match to (a target id, or "new") */
+  choice?: string;
+}
+
+/** I3, I12: created anew because several target contacts matched, and no plan settled which. */
+export function isAmbiguous(o: Pick<ReceiptOutcome, 'candidates' | 'choice'>): boolean {
+  return Boolean(o.candidates) && !o.choice;
 }
 
 export interface ReceiptHead {
@@ -66,6 +73,7 @@ function outcomeOf(ref: string, type: string, outcome: Outcome, detail: string, 
   if (typeof d.reason === 'string') o.reason = d.reason;
   if (Array.isArray(d.conflicts) && d.conflicts.length > 0) o.conflicts = d.conflicts as ReceiptOutcome['conflicts'];
   if (Array.isArray(d.ambiguous)) o.candidates = d.ambiguous as string[];
+  if (typeof d.choice === 'string' && d.choice !== '') o.choice = d.choice;
   return o;
 }
 

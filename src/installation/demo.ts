@@ -77,13 +77,8 @@ export function demoSteps(dir: string): DemoStep[] {
       args: ['verify', f('move.zip')],
     },
     {
-      title: 'Inspect it against the target (dry run)',
-      why: 'What the import would create, merge, link, keep pending or drop, and why; nothing is written.',
-      args: ['inspect', f('move.zip'), ...spring, ...tgt],
-    },
-    {
-      title: 'Write the audit report',
-      why: 'One self-contained HTML file for compliance, readable offline and printable.',
+      title: 'Inspect it against the target, and write the audit report',
+      why: 'What the import would create, merge, link, keep pending or drop, and why, without writing to the target; the same as one HTML file for compliance, readable offline and printable.',
       args: ['inspect', f('move.zip'), '--html', f('audit-report.html'), ...spring, ...tgt],
     },
     {
