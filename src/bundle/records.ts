@@ -23,10 +23,9 @@ export {
   type PartyRecordType,
 } from '../domain/model/records.js';
 import { RECORD_TYPES, SPECS, type RecordType, type Prefix } from '../domain/model/records.js';
+import type { Row } from '../domain/model/row.js';
 
 // ---- record shapes (what import reads) ----
-
-export type Row = Readonly<Record<string, string | null | undefined>>;
 
 export interface Party {
   contact: string;

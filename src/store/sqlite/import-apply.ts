@@ -10,7 +10,8 @@ import type { PlanLookups, PlanRow, WaitingParty } from '../port.js';
 import type { Db } from './db.js';
 import type { ChangeLog } from './import-changes.js';
 import { createAll, createEntries, writeImportMap, type BulkContext } from './import-bulk.js';
-import { allocateId, cached } from './import-store.js';
+import { cached } from './import-store.js';
+import { newId } from './ids.js';
 import { TABLES, type TableName } from '../../domain/model/tables.js';
 
 export interface ApplyContext {
@@ -74,7 +75,7 @@ function remember(ctx: ApplyContext, ref: string, table: TableName, targetId: st
 
 function create(ctx: ApplyContext, type: RecordType, rec: Rec, extra: Values = {}): string {
   const table = ctx.tableOf[type];
-  const id = allocateId(ctx.db, table, ID_PREFIX[table]);
+  const id = newId(ctx.db, table, ID_PREFIX[table]);
   ctx.log.insert(table, { ...rowOf(ctx, type, rec, id), ...extra });
   remember(ctx, rec.ref, table, id, 'created');
   return id;

@@ -6,6 +6,7 @@
 // about ten statements run from JavaScript.
 import { REF_TABLE, SPECS, type RecordType } from '../../domain/model/records.js';
 import type { Db } from './db.js';
+import { reserveIds } from './ids.js';
 import { maxRowid, type ChangeLog } from './import-changes.js';
 import { TABLES, type TableName } from '../../domain/model/tables.js';
 
@@ -18,21 +19,6 @@ export interface BulkContext {
 }
 
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-
-/**
- * Reserves n ids prefix + counter as one block: from id_sequences' next, and
- * above every id of the table that already carries the prefix, so none collides.
- */
-export function reserveIds(db: Db, table: string, prefix: string, n: number): number {
-  const next = (db.prepare(`SELECT next FROM id_sequences WHERE prefix = ?`).pluck().get(prefix) as number | undefined) ?? 1;
-  const taken = db
-    .prepare(`SELECT coalesce(max(CAST(substr(id, ?) AS INTEGER)), 0) FROM ${table} WHERE id >= ? AND id < ?`)
-    .pluck()
-    .get(prefix.length + 1, prefix, `${prefix}~`) as number;
-  const base = Math.max(next, taken + 1);
-  db.prepare(`INSERT INTO id_sequences(prefix, next) VALUES (?, ?) ON CONFLICT(prefix) DO UPDATE SET next = excluded.next`).run(prefix, base + n);
-  return base;
-}
 
 /** SQL for the target id of a bundle ref: this accept's, else what an earlier import made of it (if still there). */
 export function refSql(ctx: BulkContext, refExpr: string, table: TableName): string {
@@ -67,7 +53,7 @@ export function createAll(ctx: BulkContext, type: RecordType, table: TableName, 
   db.exec(`DELETE FROM temp.imp_new`);
   const n = db.prepare(`SELECT count(*) FROM temp.imp_plan WHERE type = ? AND outcome = 'created'`).pluck().get(type) as number;
   if (n === 0) return 0;
-  const base = reserveIds(db, table, prefix, n);
+  const base = reserveIds(db, table, prefix, n, 'table');
   db.prepare(
     `INSERT INTO temp.imp_new (seq, ref, id) SELECT seq, ref, ? || printf('%06d', ? + row_number() OVER (ORDER BY seq) - 1)
      FROM temp.imp_plan WHERE type = ? AND outcome = 'created' ORDER BY seq`,
