@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../../domain/finalize-rules.js';
 import { removalTables, touchedTables } from '../../domain/finalize-rules.js';
-import { BugError } from '../../shared/errors.js';
+import { BugError, unreachable } from '../../shared/errors.js';
 import type { Db } from './db.js';
 import { inTransactionAsync } from './transaction.js';
 import type {
@@ -127,6 +127,8 @@ function stepSql(s: Step): string | undefined {
     }
     case 'detach':
       return undefined;
+    default:
+      return unreachable(s, 'finalize step');
   }
 }
 

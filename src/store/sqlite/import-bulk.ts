@@ -4,7 +4,7 @@
 // as one block, bundle refs resolved through temp.imp_refs and import_map, and
 // the change log written by one statement per table. Per record this replaces
 // about ten statements run from JavaScript.
-import { REF_TABLE, SPECS, type RecordType } from '../../domain/model/records.js';
+import { REF_TABLE, SPECS, type PartyRecordType, type RecordType } from '../../domain/model/records.js';
 import type { Db } from './db.js';
 import { reserveIds } from './ids.js';
 import { maxRowid, type ChangeLog } from './import-changes.js';
@@ -72,7 +72,8 @@ export function createAll(ctx: BulkContext, type: RecordType, table: TableName, 
   return n;
 }
 
-const PARTY_TABLE: Partial<Record<RecordType, { table: TableName; owner: string; share: boolean }>> = {
+/** Where the party entries of each record type with party lists go (share_percent on policies and cases). */
+export const PARTY_TABLE: Readonly<Record<PartyRecordType, { table: TableName; owner: string; share: boolean }>> = {
   policies: { table: 'policy_parties', owner: 'policy_id', share: true },
   pending_cases: { table: 'case_parties', owner: 'case_id', share: true },
   investment_accounts: { table: 'account_parties', owner: 'account_id', share: false },
@@ -81,7 +82,7 @@ const PARTY_TABLE: Partial<Record<RecordType, { table: TableName; owner: string;
 /** I4: the kept party entries of the records just created (temp.imp_new), and the riders of new policies. */
 export function createEntries(ctx: BulkContext, type: RecordType): void {
   const { db } = ctx;
-  const p = PARTY_TABLE[type];
+  const p = type in PARTY_TABLE ? PARTY_TABLE[type as PartyRecordType] : undefined;
   if (p) {
     const keyCols = [p.owner, 'contact_id', 'list', 'role', ...(p.share ? ['share_percent'] : [])];
     const before = maxRowid(db, p.table);
