@@ -19,7 +19,7 @@ import {
   totalRemoved,
   type FinalizeCounts,
   type Outcome,
-  type Receipt,
+  type FinalizeReceipt,
   type ReceiptOutcome,
   type ShapeProblem,
   type ConfirmedRef,
@@ -91,7 +91,7 @@ export interface MovedContact {
 }
 
 /** The receipt without its outcomes (they are streamed from the file, twice: check, then load). */
-type ReceiptHead = Omit<Receipt, 'outcomes'>;
+type ReceiptHead = Omit<FinalizeReceipt, 'outcomes'>;
 
 interface Checked {
   receipt: ReceiptHead;
@@ -421,7 +421,7 @@ async function readReceipt(file: string): Promise<{ receipt: ReceiptHead; outcom
       hint: NOT_A_RECEIPT,
     });
   }
-  const { outcomes: _none, ...rest } = head as Receipt;
+  const { outcomes: _none, ...rest } = head as FinalizeReceipt;
   return { receipt: rest, outcomes, sha256 };
 }
 
@@ -432,7 +432,7 @@ async function readReceipt(file: string): Promise<{ receipt: ReceiptHead; outcom
  */
 export function defaultArchivePath(
   receiptFile: string,
-  r: Pick<Receipt, 'bundle_id' | 'accept_id'>,
+  r: Pick<FinalizeReceipt, 'bundle_id' | 'accept_id'>,
   earlier: { bundle: number; receipt: number } = { bundle: 0, receipt: 0 },
 ): string {
   const safe = (x: string) => x.replace(/[^A-Za-z0-9._-]/g, '_');

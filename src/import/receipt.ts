@@ -39,7 +39,7 @@ export interface ReceiptHead {
   accepted_at: string;
 }
 
-export interface Receipt extends ReceiptHead {
+export interface ImportReceipt extends ReceiptHead {
   outcomes: ReceiptOutcome[];
 }
 
@@ -146,10 +146,10 @@ export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iter
   return tmp;
 }
 
-export function readReceipt(file: string): Receipt {
-  let r: Receipt;
+export function readReceipt(file: string): ImportReceipt {
+  let r: ImportReceipt;
   try {
-    r = JSON.parse(fs.readFileSync(file, 'utf8')) as Receipt;
+    r = JSON.parse(fs.readFileSync(file, 'utf8')) as ImportReceipt;
   } catch (e) {
     throw new OfficeportError(ErrorCode.INVALID_INPUT, `cannot read receipt ${file}: ${(e as Error).message}`, {
       hint: 'give the receipt JSON that import or inbox accept wrote',
