@@ -10,7 +10,7 @@ export * from './realign/index.js';
 export * from './audit/index.js';
 export * from './installation/index.js';
 export * from './trust/index.js';
-export { openStore, openInstallation, storeOf, resolveDbPath, type Db } from './store/open.js';
+export { openStore, resolveDbPath } from './store/open.js';
 export type { Store } from './store/port.js';
 export { OfficeportError, ErrorCode, type Problem } from './shared/errors.js';
 export { VERSION } from './shared/version.js';

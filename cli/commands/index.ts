@@ -5,7 +5,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../output.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argument type and CommandModule is invariant in it (no unknown or never fits them all)
 export type AnyCommand = CommandModule<GlobalArgs, any>;
 
 export const COMMANDS: Readonly<Record<string, () => Promise<AnyCommand>>> = {

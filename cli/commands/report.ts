@@ -5,16 +5,20 @@ import { carriersProductsReport, type CarriersProductsReport } from '../../src/r
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { writeOutputFile, checkOutputPath } from '../../src/shared/output-file.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
+import { unreachable } from '../../src/shared/errors.js';
 import { withStore } from '../context.js';
 import { print, shellWord, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   report: string;
   office: string;
-  format?: string;
+  format?: ReportFormat;
   out?: string;
   force?: boolean;
 }
+
+const REPORT_FORMATS = ['table', 'csv', 'xml', 'json'] as const;
+type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 const CSV_FIELDS = [
   'carrier_id',
@@ -39,7 +43,7 @@ function flatRows(r: CarriersProductsReport): (string | null)[][] {
   });
 }
 
-export function renderReport(r: CarriersProductsReport, format: string): string {
+export function renderReport(r: CarriersProductsReport, format: ReportFormat): string {
   switch (format) {
     case 'json':
       return JSON.stringify(r, null, 2) + '\n';
@@ -73,7 +77,7 @@ export function renderReport(r: CarriersProductsReport, format: string): string 
       };
       return builder.build(doc) as string;
     }
-    default: {
+    case 'table': {
       const rows = flatRows(r).map((x) => [
         x[1],
         x[2],
@@ -89,6 +93,8 @@ export function renderReport(r: CarriersProductsReport, format: string): string 
         '',
       ].join('\n');
     }
+    default:
+      return unreachable(format, 'report format');
   }
 }
 
@@ -99,7 +105,7 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('report', { type: 'string', choices: ['carriers-products'], demandOption: true })
       .option('office', { type: 'string', demandOption: true, describe: 'the agency office (or its resource office)' })
-      .option('format', { type: 'string', choices: ['table', 'csv', 'xml', 'json'], describe: 'output format (default table; json with --json)' })
+      .option('format', { type: 'string', choices: REPORT_FORMATS, describe: 'output format (default table; json with --json)' })
       .option('out', { type: 'string', describe: 'write the report to this file instead of standard output; an existing file is refused unless --force' })
       .option('force', { type: 'boolean', describe: 'replace an existing file at --out (never an installation file)' })
       .example('$0 report carriers-products --office Agency', 'print it')

@@ -23,10 +23,9 @@ export {
   type PartyRecordType,
 } from '../domain/model/records.js';
 import { RECORD_TYPES, SPECS, type RecordType, type Prefix } from '../domain/model/records.js';
+import type { Row } from '../domain/model/row.js';
 
 // ---- record shapes (what import reads) ----
-
-export type Row = Readonly<Record<string, string | null | undefined>>;
 
 export interface Party {
   contact: string;
@@ -62,34 +61,6 @@ export interface AccountRecord extends BundleRecord {
 }
 export interface LetterRecord extends BundleRecord {
   document?: DocumentRef;
-}
-
-export interface RecordMap {
-  activities: BundleRecord;
-  carriers: BundleRecord;
-  contacts: BundleRecord;
-  employee_census: BundleRecord;
-  investment_accounts: AccountRecord;
-  key_relations: BundleRecord;
-  letters: LetterRecord;
-  pending_cases: CaseRecord;
-  policies: PolicyRecord;
-  positions: BundleRecord;
-  products: BundleRecord;
-  riders: BundleRecord;
-  service_providers: BundleRecord;
-  smartpad: BundleRecord;
-  stubs: BundleRecord;
-}
-
-/** A record with its type: the union every consumer switches over. */
-export type TypedRecord = { [T in RecordType]: { type: T; record: RecordMap[T] } }[RecordType];
-
-/** One handler per record type: adding a type does not compile until every handler knows it. */
-export type RecordHandlers<R> = { [T in RecordType]: (record: RecordMap[T]) => R };
-
-export function handleRecord<R>(handlers: RecordHandlers<R>, r: TypedRecord): R {
-  return (handlers[r.type] as (x: BundleRecord) => R)(r.record);
 }
 
 // ---- refs ----

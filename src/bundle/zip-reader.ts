@@ -233,7 +233,7 @@ async function checkEntries(
 function checkName(raw: Buffer, name: string): string | undefined {
   if (!Buffer.from(name, 'utf8').equals(raw)) return 'name is not valid UTF-8';
   if (name === '') return 'empty name';
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are what this check refuses in entry names
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'name holds a NUL or control character';
   if (name.includes('\\')) return 'name holds a backslash';
   if (name.startsWith('/')) return 'absolute path';

@@ -4,8 +4,8 @@
 // The domain imports nothing of ours: rows are plain string maps, exclusions
 // plain nested counts, so the bundle format depends on these rules, not back.
 import { createHash } from 'node:crypto';
+import type { Row } from './model/row.js';
 
-export type Row = Readonly<Record<string, string | null | undefined>>;
 export type ExclusionRule = 'X4' | 'X5' | 'X6' | 'X10';
 export type Exclusions = Record<ExclusionRule, Record<string, number>>;
 export type Origin = 'source_office' | 'parent_office';

@@ -33,7 +33,7 @@ export interface ReceiptOutcome {
   reason?: string;
 }
 
-export interface Receipt {
+export interface FinalizeReceipt {
   receipt_version: 1;
   accept_id: string;
   bundle_id: string;
@@ -202,7 +202,7 @@ export function confirmedRef(o: ReceiptOutcome): ConfirmedRef | undefined {
   return { prefix: m[1] as MovablePrefix, id: m[2]! };
 }
 
-export function* confirmedRefs(r: Pick<Receipt, 'outcomes'>): Generator<ConfirmedRef> {
+export function* confirmedRefs(r: Pick<FinalizeReceipt, 'outcomes'>): Generator<ConfirmedRef> {
   for (const o of r.outcomes) {
     const c = confirmedRef(o);
     if (c) yield c;
@@ -232,7 +232,7 @@ export interface ReceiptContext {
 }
 
 /** M1: every way the receipt fails to answer a bundle this office exported; empty when it does. */
-export function receiptMismatches(r: Omit<Receipt, 'outcomes'>, ctx: ReceiptContext): string[] {
+export function receiptMismatches(r: Omit<FinalizeReceipt, 'outcomes'>, ctx: ReceiptContext): string[] {
   const out: string[] = [];
   if (r.source.installation_id !== ctx.installationId) {
     out.push(`the receipt answers a bundle of installation ${r.source.installation_id}, but this installation is ${ctx.installationId}`);

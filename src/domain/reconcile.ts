@@ -3,9 +3,9 @@
 // place applies the answers; the dry run stops before that place.
 import crypto from 'node:crypto';
 import { normaliseName, taxDigits } from './matching.js';
+import type { Row } from './model/row.js';
 
 export type Outcome = 'created' | 'merged' | 'linked' | 'pending' | 'dropped';
-export type Row = Record<string, string | null | undefined>;
 
 // ---- I3: matching contacts ------------------------------------------------
 

@@ -12,8 +12,8 @@ export interface SynthOptions {
   offices: number;
 }
 
-export type Row = Record<string, string | undefined>;
-export type Emission = { table: TableName; row: Row } | { document: string; content: string };
+export type SyntheticRow = Record<string, string | undefined>;
+export type Emission = { table: TableName; row: SyntheticRow } | { document: string; content: string };
 
 export interface CarrierPlan {
   id: string;
@@ -95,7 +95,7 @@ const SERVICE_PROVIDERS: readonly [string, string][] = [
 
 export function planSetup(opts: SynthOptions, rng: Rng): Setup {
   const rows: Emission[] = [];
-  const emit = (table: TableName, row: Row) => rows.push({ table, row });
+  const emit = (table: TableName, row: SyntheticRow) => rows.push({ table, row });
   emit('installation', { id: uuidFrom(rng), name: `Synthetic Installation ${opts.seed}` });
   emit('offices', { id: 'O-R', name: 'Synthetic Resource', kind: 'resource', region: 'US' });
   emit('users', { id: 'U-R-1', office_id: 'O-R', username: 'radmin', full_name: 'Resource Admin', rights: 'admin' });
@@ -135,7 +135,7 @@ export function planSetup(opts: SynthOptions, rng: Rng): Setup {
   return { rows, offices };
 }
 
-function resourceCatalogue(emit: (t: TableName, r: Row) => void): CarrierPlan[] {
+function resourceCatalogue(emit: (t: TableName, r: SyntheticRow) => void): CarrierPlan[] {
   return RESOURCE_CARRIERS.map(([name, products], i) => {
     const id = `CR-${i + 1}`;
     emit('carriers', {
@@ -166,7 +166,7 @@ function resourceCatalogue(emit: (t: TableName, r: Row) => void): CarrierPlan[] 
   });
 }
 
-function emitUsers(emit: (t: TableName, r: Row) => void, o: OfficePlan, n: number): void {
+function emitUsers(emit: (t: TableName, r: SyntheticRow) => void, o: OfficePlan, n: number): void {
   const users: [string, string, string][] = [
     ['admin', 'Office Admin', 'admin'],
     ['exporter', 'Export Clerk', 'data_export;export_contacts_to_office'],
@@ -183,7 +183,7 @@ function emitUsers(emit: (t: TableName, r: Row) => void, o: OfficePlan, n: numbe
  * a resource carrier (with an exact product, a historical one, a case variant,
  * and riders likewise), a near twin (double space), and one with no match.
  */
-function localCatalogue(emit: (t: TableName, r: Row) => void, o: OfficePlan, n: number, rng: Rng): void {
+function localCatalogue(emit: (t: TableName, r: SyntheticRow) => void, o: OfficePlan, n: number, rng: Rng): void {
   const carrier = (suffix: string, name: string, products: [string, string, boolean][], riders: [string, boolean][]) => {
     const id = `CL-${n}-${suffix}`;
     emit('carriers', { id, office_id: o.id, name, phone: `217-555-${rng.digits(4)}`, pcm_activity: 'active' });

@@ -2,7 +2,7 @@
 // catalogue first, then office by office, household by household, each contact
 // with the records that belong to it. Pure and deterministic: the same options
 // give the same rows in the same order; nothing is held beyond one household.
-import { planSetup, type Emission, type Row, type SynthOptions } from './synthetic-catalogue.js';
+import { planSetup, type Emission, type SyntheticRow, type SynthOptions } from './synthetic-catalogue.js';
 import { personRecords } from './synthetic-records.js';
 import { nextId, otherContact, type Person, type Walk } from './synthetic-walk.js';
 import {
@@ -21,7 +21,7 @@ import {
   isoTime,
 } from './synthetic-random.js';
 
-export type { Emission, Row, SynthOptions } from './synthetic-catalogue.js';
+export type { Emission, SyntheticRow, SynthOptions } from './synthetic-catalogue.js';
 export type { Person, Walk } from './synthetic-walk.js';
 
 const MOVE_BATCH = 400;
@@ -80,7 +80,7 @@ function newPerson(w: Walk, kind: Person['kind'], last: string, gender?: Person[
   return { id, kind, last, gender: g, first: w.rng.pick(g === 'male' ? FIRST_MALE : FIRST_FEMALE) };
 }
 
-function address(w: Walk): Row {
+function address(w: Walk): SyntheticRow {
   const ca = w.office.region === 'CA';
   const cities: readonly (readonly [string, string, string])[] = ca ? CA_CITIES : US_CITIES;
   const [city, state, zip] = w.rng.pick(cities);
@@ -100,10 +100,10 @@ function taxId(w: Walk, kind: Person['kind']): string | undefined {
   return `${w.rng.int(100, 899)}-${w.rng.digits(2)}-${w.rng.digits(4)}`;
 }
 
-function contactRow(w: Walk, p: Person, extra: Row, birthYear?: [number, number], addr: Row = address(w)): Emission {
+function contactRow(w: Walk, p: Person, extra: SyntheticRow, birthYear?: [number, number], addr: SyntheticRow = address(w)): Emission {
   const created = TODAY - w.rng.int(30, 4000);
   const [y0, y1] = birthYear ?? [1945, 1990];
-  const row: Row = {
+  const row: SyntheticRow = {
     id: p.id,
     office_id: w.office.id,
     kind: p.kind,
@@ -143,7 +143,7 @@ function* householdRows(w: Walk, index: number, remaining: number): Generator<Em
   }
   const biz = business ? { ...newPerson(w, 'business', `${last} ${rng.pick(BUSINESS_WORDS)} LLC`), advisorId: advisor?.id } : undefined;
   for (const [i, p] of people.entries()) {
-    const extra: Row = {
+    const extra: SyntheticRow = {
       referred_by_id: rng.chance(0.1) ? otherContact(w) : undefined,
       custom: rng.chance(0.3) ? JSON.stringify({ hobby: rng.pick(['golf', 'sailing', 'gardening', 'chess']), vip: rng.chance(0.2) }) : undefined,
     };

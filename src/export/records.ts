@@ -13,8 +13,8 @@ import {
   type BundleHeader,
   type PartyRecordType,
   type RecordType,
-  type Row,
 } from '../bundle/records.js';
+import type { Row } from '../domain/model/row.js';
 import type { PayloadFile } from '../bundle/bag-writer.js';
 import {
   accountDrops,

@@ -19,7 +19,7 @@ import {
   totalRemoved,
   type FinalizeCounts,
   type Outcome,
-  type Receipt,
+  type FinalizeReceipt,
   type ReceiptOutcome,
   type ShapeProblem,
   type ConfirmedRef,
@@ -95,7 +95,7 @@ export interface MovedContact {
 }
 
 /** The receipt without its outcomes (they are streamed from the file, twice: check, then load). */
-type ReceiptHead = Omit<Receipt, 'outcomes'>;
+type ReceiptHead = Omit<FinalizeReceipt, 'outcomes'>;
 
 interface Checked {
   receipt: ReceiptHead;
@@ -385,7 +385,7 @@ async function refuseRefsNotHeld(s: FinalizeSelection, file: string, bundleId: s
 }
 
 /** Where the receipt's bundle came from: the office to finalize in (and, from another installation, that installation). */
-function misaddressedHint(receipt: Omit<Receipt, 'outcomes'>, installationId: string, ledgerOffice: string | undefined): string {
+function misaddressedHint(receipt: ReceiptHead, installationId: string, ledgerOffice: string | undefined): string {
   const office = ledgerOffice ?? receipt.source.office_id;
   const name = receipt.source.office_name && office === receipt.source.office_id ? ` (${receipt.source.office_name})` : '';
   if (receipt.source.installation_id !== installationId) {
@@ -448,7 +448,7 @@ async function readReceipt(file: string): Promise<{ receipt: ReceiptHead; outcom
       hint: NOT_A_RECEIPT,
     });
   }
-  const { outcomes: _none, ...rest } = head as Receipt;
+  const { outcomes: _none, ...rest } = head as FinalizeReceipt;
   return { receipt: rest, outcomes, sha256 };
 }
 
@@ -459,7 +459,7 @@ async function readReceipt(file: string): Promise<{ receipt: ReceiptHead; outcom
  */
 export function defaultArchivePath(
   receiptFile: string,
-  r: Pick<Receipt, 'bundle_id' | 'accept_id'>,
+  r: Pick<FinalizeReceipt, 'bundle_id' | 'accept_id'>,
   earlier: { bundle: number; receipt: number } = { bundle: 0, receipt: 0 },
 ): string {
   const safe = (x: string) => x.replace(/[^A-Za-z0-9._-]/g, '_');

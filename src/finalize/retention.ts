@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { removalTables, type FinalizeCounts, type Receipt, type Step } from '../domain/finalize-rules.js';
+import { removalTables, type FinalizeCounts, type FinalizeReceipt, type Step } from '../domain/finalize-rules.js';
 import { faultPoint } from '../shared/fault.js';
 import { writeBag } from '../bundle/bag-writer.js';
 import { makeScratchDir, type OutputOptions } from '../shared/output-file.js';
@@ -21,7 +21,7 @@ export interface ArchiveInput {
   file: string;
   output: OutputOptions;
   createdAt: string;
-  receipt: Omit<Receipt, 'outcomes'>;
+  receipt: Omit<FinalizeReceipt, 'outcomes'>;
   receiptSha256: string;
   installation: { id: string; name: string };
   office: FinalizeActor['office'];

@@ -55,7 +55,7 @@ export interface CsvFile {
   columns: string[];
 }
 
-type Row = Record<string, string>;
+type CsvCells = Record<string, string>;
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -65,15 +65,15 @@ function cell(v: unknown): string {
 }
 
 /** A record split into its own row and one row per array entry, per child table. */
-export function flattenRecord(type: string, rec: BundleRecord): { row: Row; children: Map<string, Row[]> } {
-  const row: Row = {};
-  const children = new Map<string, Row[]>();
+export function flattenRecord(type: string, rec: BundleRecord): { row: CsvCells; children: Map<string, CsvCells[]> } {
+  const row: CsvCells = {};
+  const children = new Map<string, CsvCells[]>();
   const parent = recordName(type);
   const ref = cell(rec.ref);
   for (const [key, value] of Object.entries(rec)) {
     if (Array.isArray(value)) {
       const rows = value.map((item) => {
-        const child: Row = { [parent]: ref };
+        const child: CsvCells = { [parent]: ref };
         if (item !== null && typeof item === 'object' && !Array.isArray(item)) flattenInto(child, '', item as BundleRecord);
         else child.value = cell(item);
         return child;
@@ -86,7 +86,7 @@ export function flattenRecord(type: string, rec: BundleRecord): { row: Row; chil
   return { row, children };
 }
 
-function flattenInto(row: Row, prefix: string, obj: BundleRecord): void {
+function flattenInto(row: CsvCells, prefix: string, obj: BundleRecord): void {
   for (const [k, v] of Object.entries(obj)) {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) flattenInto(row, `${prefix}${k}_`, v as BundleRecord);
     else row[`${prefix}${k}`] = cell(v);
@@ -105,7 +105,7 @@ class CsvWriter {
     this.out = fs.createWriteStream(file, { encoding: 'utf8' });
     this.out.write(Papa.unparse([columns], { escapeFormulae: FORMULA_TRIGGERS }) + '\r\n');
   }
-  async add(row: Row): Promise<void> {
+  async add(row: CsvCells): Promise<void> {
     this.batch.push(this.columns.map((c) => row[c] ?? ''));
     this.rows++;
     if (this.batch.length >= 500) await this.flush();
@@ -123,7 +123,7 @@ class CsvWriter {
   }
 }
 
-function addColumns(seen: Map<string, Set<string>>, table: string, row: Row, first: string): void {
+function addColumns(seen: Map<string, Set<string>>, table: string, row: CsvCells, first: string): void {
   let cols = seen.get(table);
   if (!cols) seen.set(table, (cols = new Set([first])));
   for (const k of Object.keys(row)) cols.add(k);
@@ -198,7 +198,7 @@ async function writeHeader(view: BundleView, dir: string, reasons: (rule: string
   for (const [k, v] of Object.entries(view.header)) {
     if (k === 'exclusions') continue;
     if (v !== null && typeof v === 'object') {
-      const flat: Row = {};
+      const flat: CsvCells = {};
       flattenInto(flat, `${k}_`, v as BundleRecord);
       for (const [fk, fv] of Object.entries(flat)) await fields.add({ field: fk, value: fv });
     } else await fields.add({ field: k, value: cell(v) });

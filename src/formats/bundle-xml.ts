@@ -21,7 +21,7 @@ const builder = new XMLBuilder({
 });
 
 // Characters XML 1.0 cannot hold at all, not even as character references.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- the control characters XML 1.0 cannot hold are what this pattern finds
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**

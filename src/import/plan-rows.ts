@@ -19,8 +19,8 @@ import {
   type CatalogueCandidates,
   type Match,
   type Presence,
-  type Row,
 } from '../domain/reconcile.js';
+import type { Row } from '../domain/model/row.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import type { RecordType } from '../bundle/records.js';
 import type { ImportStore, PlanLookups, PlanRules } from '../store/port.js';

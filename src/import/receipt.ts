@@ -47,7 +47,7 @@ export interface ReceiptHead {
   accepted_at: string;
 }
 
-export interface Receipt extends ReceiptHead {
+export interface ImportReceipt extends ReceiptHead {
   outcomes: ReceiptOutcome[];
 }
 
@@ -155,11 +155,11 @@ export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iter
   return tmp;
 }
 
-export function readReceipt(file: string): Receipt {
+export function readReceipt(file: string): ImportReceipt {
   requireFileKind(file, 'receipt', 'import undo');
-  let r: Receipt;
+  let r: ImportReceipt;
   try {
-    r = JSON.parse(fs.readFileSync(file, 'utf8')) as Receipt;
+    r = JSON.parse(fs.readFileSync(file, 'utf8')) as ImportReceipt;
   } catch (e) {
     throw new OfficeportError(ErrorCode.INVALID_INPUT, `cannot read receipt ${file}: ${(e as Error).message}`, {
       hint: 'give the receipt JSON that import or inbox accept wrote',

@@ -11,9 +11,7 @@ export interface ListQuery {
   set?: string;
 }
 
-export type Row = ListRow;
-
-export async function list(sets: SetsStore, q: ListQuery): Promise<Row[]> {
+export async function list(sets: SetsStore, q: ListQuery): Promise<ListRow[]> {
   const office = q.office ? await sets.requireOffice(q.office) : undefined;
   switch (q.what) {
     case 'offices':

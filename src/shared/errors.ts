@@ -67,3 +67,8 @@ export class BugError extends Error {
 export function fail(code: ErrorCode, message: string, hint?: string): never {
   throw new OfficeportError(code, message, { hint });
 }
+
+/** The default of a switch over a closed union: a new member fails typecheck here until the switch handles it. */
+export function unreachable(value: never, what: string): never {
+  throw new BugError(`unhandled ${what}: ${String(value)}`);
+}

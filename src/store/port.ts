@@ -14,6 +14,7 @@ import type { Right, TableName } from '../domain/model/tables.js';
 import type { Decision, Presence } from '../domain/export-rules.js';
 import type { Absence, Absent, CensusDecision, EntryDecision, Presence as ContactPresence, RelationDecision } from '../domain/reconcile.js';
 import type { RecordType } from '../domain/model/records.js';
+import type { Row } from '../domain/model/row.js';
 import type { CatalogueKind, CatalogueRecord, RecordChange, Switch } from '../domain/realign-rules.js';
 import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Step } from '../domain/finalize-rules.js';
 
@@ -334,9 +335,6 @@ export interface ScratchRefIndex {
 
 // ---------------------------------------------------------------- export
 
-/** A row's columns by name, as text (null: empty). */
-export type StoredRow = Readonly<Record<string, string | null | undefined>>;
-
 /** Which contacts an export takes (X2). */
 export type ContactSelection = { mode: 'set'; set: string } | { mode: 'all' } | { mode: 'contacts'; contacts: string[] };
 
@@ -388,9 +386,9 @@ export interface RecordReading {
  */
 export interface RecordRow {
   json: string | undefined;
-  row: StoredRow;
-  parties?: StoredRow[];
-  riders?: StoredRow[];
+  row: Row;
+  parties?: Row[];
+  riders?: Row[];
 }
 
 /** Reads the record files of a selection, in id order, in batches. */

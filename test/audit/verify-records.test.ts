@@ -9,7 +9,7 @@ import { run, tmpDir, ROOT } from '../helpers/cli.js';
 const GOLDEN = path.join(ROOT, 'test/golden/export-fixture');
 
 interface Parts {
-  header: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  header: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the bundle header is read as loose JSON in tests
   /** payload path -> content */
   files: Map<string, Buffer>;
 }

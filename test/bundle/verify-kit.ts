@@ -8,7 +8,7 @@ import { ROOT, tmpDir } from '../helpers/cli.js';
 const GOLDEN = path.join(ROOT, 'test/golden/export-fixture');
 
 export interface Parts {
-  header: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  header: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the bundle header is read as loose JSON in tests
   /** payload path -> content */
   files: Map<string, Buffer>;
 }

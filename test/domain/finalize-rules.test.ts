@@ -18,14 +18,14 @@ import {
   touchedTables,
   type FinalizeCounts,
   type Outcome,
-  type Receipt,
+  type FinalizeReceipt,
   type Step,
 } from '../../src/domain/finalize-rules.js';
 import { readSchema, type SchemaName } from '../../src/bundle/schemas.js';
 import { TABLES, TABLE_NAMES } from '../../src/domain/model/tables.js';
 
 const HASH = 'a'.repeat(64);
-function receipt(over: Partial<Receipt> = {}): Receipt {
+function receipt(over: Partial<FinalizeReceipt> = {}): FinalizeReceipt {
   return {
     receipt_version: 1,
     accept_id: 'ACC-1',

@@ -4,7 +4,8 @@
 // after the columns), as JSON text, for any row.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildParty, buildRecord, NESTED_FIELDS, RECORD_TYPES, recordBuilder, SPECS, type Row } from '../../src/bundle/records.js';
+import { buildParty, buildRecord, NESTED_FIELDS, RECORD_TYPES, recordBuilder, SPECS } from '../../src/bundle/records.js';
+import type { Row } from '../../src/domain/model/row.js';
 
 const cell = fc.oneof(fc.constant(null), fc.constant(''), fc.constant(undefined), fc.string({ maxLength: 6 }), fc.constantFrom('a"b', 'é\n', '0'));
 

@@ -6,7 +6,8 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildParty, emptyCounts, emptyExclusions, RECORD_TYPES, recordBuilder, SPECS, type BundleHeader, type Row } from '../../src/bundle/records.js';
+import { buildParty, emptyCounts, emptyExclusions, RECORD_TYPES, recordBuilder, SPECS, type BundleHeader } from '../../src/bundle/records.js';
+import type { Row } from '../../src/domain/model/row.js';
 import { recordLines, type RecordShape } from '../../src/export/records.js';
 import { recordRows, recordSql, type TypeQuery } from '../../src/store/sqlite/export-store.js';
 import type { ExportRecordReader, RecordReading } from '../../src/store/port.js';

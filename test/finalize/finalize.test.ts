@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../../src/bundle/bag-reader.js';
-import type { Receipt } from '../../src/domain/finalize-rules.js';
+import type { FinalizeReceipt } from '../../src/domain/finalize-rules.js';
 import { TABLE_NAMES } from '../../src/domain/model/tables.js';
 import { bundleRecords, exportSample, handReceipt, writeJson } from '../fixtures/finalize/hand-receipt.js';
 import { ROOT, run } from '../helpers/cli.js';
@@ -239,7 +239,7 @@ describe('finalize in the source office (end to end)', () => {
 
 describe('finalize refusals', () => {
   let s: Setup;
-  let receipt: Receipt;
+  let receipt: FinalizeReceipt;
   let before: Record<string, unknown[]>;
 
   beforeAll(async () => {
@@ -250,7 +250,7 @@ describe('finalize refusals', () => {
     before = rows(s.db);
   }, 60_000);
 
-  const refused = (r: Receipt, office = 'North Agency', user = 'alice') => {
+  const refused = (r: FinalizeReceipt, office = 'North Agency', user = 'alice') => {
     const file = writeJson(path.join(s.dir, `bad-${n++}.json`), r);
     const out = run(['finalize', '--yes', file, '--db', s.db, '--office', office, '--user', user]);
     expect(rows(s.db)).toEqual(before);
@@ -292,7 +292,7 @@ describe('finalize refusals', () => {
   });
 
   it('M1: a file that is not a receipt is refused with a JSON pointer', () => {
-    const r = refused({ ...receipt, outcomes: [{ ref: 'contact/C-1101', outcome: 'moved' }] } as unknown as Receipt);
+    const r = refused({ ...receipt, outcomes: [{ ref: 'contact/C-1101', outcome: 'moved' }] } as unknown as FinalizeReceipt);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('/outcomes/0/outcome');
   });
@@ -318,7 +318,7 @@ describe('finalize after a real import', () => {
     ok(['load', path.join(ROOT, 'samples/target'), '--db', target]);
     const receiptFile = path.join(s.dir, 'receipt.json');
     ok(['import', s.bundle, '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--receipt', receiptFile]);
-    const receipt = JSON.parse(fs.readFileSync(receiptFile, 'utf8')) as Receipt;
+    const receipt = JSON.parse(fs.readFileSync(receiptFile, 'utf8')) as FinalizeReceipt;
     const out = JSON.parse(ok(['finalize', '--yes', receiptFile, '--db', s.db, '--office', 'North Agency', '--user', 'alice', '--json']));
     expect(out.status).toBe('finalized');
     const confirmedContacts = receipt.outcomes

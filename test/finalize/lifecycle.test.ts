@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Receipt } from '../../src/domain/finalize-rules.js';
+import type { FinalizeReceipt } from '../../src/domain/finalize-rules.js';
 import { skipWithoutTool } from '../helpers/tools.js';
 import { exportSample, handReceipt, writeJson } from '../fixtures/finalize/hand-receipt.js';
 import { BIN, ROOT, run } from '../helpers/cli.js';
@@ -72,7 +72,7 @@ interface Setup {
   dir: string;
   db: string;
   receiptFile: string;
-  receipt: Receipt;
+  receipt: FinalizeReceipt;
 }
 
 /**

@@ -3,7 +3,8 @@
 // the bare source ref of an import_map row within the accept's source and
 // office, JSON otherwise) and the digest of a row, in JavaScript and in SQL.
 import crypto from 'node:crypto';
-import { fingerprintRow, type Row } from '../../domain/reconcile.js';
+import { fingerprintRow } from '../../domain/reconcile.js';
+import type { Row } from '../../domain/model/row.js';
 import type { Db } from './db.js';
 import { ID_KEYED_TABLES } from './schema.js';
 import { TABLES, hasId, type TableName } from '../../domain/model/tables.js';

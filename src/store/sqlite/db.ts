@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { didYouMeanOf, suggestNames } from '../../domain/names.js';
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { inTransaction } from './transaction.js';
 
 export type Db = Database.Database;
 
@@ -139,10 +140,10 @@ export function migrate(db: Db, file = 'installation'): void {
   while (version < SCHEMA_VERSION) {
     const next = version + 1;
     const steps = MIGRATIONS[version]!;
-    db.transaction(() => {
+    inTransaction(db, () => {
       for (const sql of steps) db.exec(sql);
       db.pragma(`user_version = ${next}`);
-    }).immediate();
+    });
     version = next;
   }
 }
@@ -150,23 +151,4 @@ export function migrate(db: Db, file = 'installation'): void {
 function hasForeignTables(db: Db): boolean {
   const row = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number };
   return row.n > 0;
-}
-
-/** Run fn in one write transaction (BEGIN IMMEDIATE, so writers queue up front). */
-export function inTransaction<T>(db: Db, fn: () => T): T {
-  return db.transaction(fn).immediate();
-}
-
-/** A fresh id for a record this installation creates, never colliding with a loaded one. */
-export function newId(db: Db, table: string, prefix: string): string {
-  const get = db.prepare(`SELECT next FROM id_sequences WHERE prefix = ?`);
-  const exists = db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`);
-  let next = (get.get(prefix) as { next: number } | undefined)?.next ?? 1;
-  let id: string;
-  do {
-    id = `${prefix}${String(next).padStart(6, '0')}`;
-    next++;
-  } while (exists.get(id));
-  db.prepare(`INSERT INTO id_sequences(prefix, next) VALUES (?, ?) ON CONFLICT(prefix) DO UPDATE SET next = excluded.next`).run(prefix, next);
-  return id;
 }

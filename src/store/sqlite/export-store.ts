@@ -11,6 +11,7 @@ import path from 'node:path';
 import Database, { type Statement } from 'better-sqlite3';
 import type { Decision } from '../../domain/export-rules.js';
 import { RECORD_TYPES, SPECS, type RecordType } from '../../domain/model/records.js';
+import type { Row } from '../../domain/model/row.js';
 import { findSet, setNames } from './offices.js';
 import type {
   ContactChoice,
@@ -26,11 +27,9 @@ import type {
   RecordRow,
   SelectionOutcome,
   SelectionRules,
-  StoredRow,
 } from '../port.js';
-import { inTransaction, type Db } from './db.js';
-
-type Row = StoredRow;
+import type { Db } from './db.js';
+import { inTransaction } from './transaction.js';
 
 export const SEL = 'x_sel';
 export const CON = 'x_con';

@@ -8,8 +8,9 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { ConfirmedRef, FinalizeCounts, LedgerEntry, Owner, Step } from '../../domain/finalize-rules.js';
 import { removalTables, touchedTables } from '../../domain/finalize-rules.js';
-import { BugError } from '../../shared/errors.js';
+import { BugError, unreachable } from '../../shared/errors.js';
 import type { Db } from './db.js';
+import { inTransactionAsync } from './transaction.js';
 import type {
   DetachedReference,
   FinalizeActor,
@@ -126,6 +127,8 @@ function stepSql(s: Step): string | undefined {
     }
     case 'detach':
       return undefined;
+    default:
+      return unreachable(s, 'finalize step');
   }
 }
 
@@ -334,30 +337,26 @@ export class SqliteFinalizeStore extends SqliteFinalizeRecords implements Finali
 
   async preview<T>(read: (s: FinalizeSelection) => Promise<T>): Promise<T> {
     const { db } = this;
-    db.exec('BEGIN');
-    const s = new SqliteFinalizeSession(db);
-    try {
-      const r = await read(s);
-      s.dropSelection();
-      return r;
-    } finally {
-      if (db.inTransaction) db.exec('ROLLBACK');
-    }
+    return inTransactionAsync(
+      db,
+      async () => {
+        const s = new SqliteFinalizeSession(db);
+        const r = await read(s);
+        s.dropSelection();
+        return r;
+      },
+      'look',
+    );
   }
 
   async finalize<T>(work: (s: FinalizeSession) => Promise<T>): Promise<T> {
     const { db } = this;
-    db.exec('BEGIN IMMEDIATE');
-    const s = new SqliteFinalizeSession(db);
-    try {
+    return inTransactionAsync(db, async () => {
+      const s = new SqliteFinalizeSession(db);
       const r = await work(s);
       s.dropSelection();
-      db.exec('COMMIT');
       return r;
-    } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw e;
-    }
+    });
   }
 
   async findFinalizeOfArchive(a: { bundleId: string; acceptId: string; receiptSha256: string; archiveId: string }): Promise<FinalizeEntry | undefined> {
@@ -365,16 +364,7 @@ export class SqliteFinalizeStore extends SqliteFinalizeRecords implements Finali
   }
 
   async undo<T>(work: (s: FinalizeUndoSession) => Promise<T>): Promise<T> {
-    const { db } = this;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const r = await work(new SqliteFinalizeUndoSession(db));
-      db.exec('COMMIT');
-      return r;
-    } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw e;
-    }
+    return inTransactionAsync(this.db, () => work(new SqliteFinalizeUndoSession(this.db)));
   }
 }
 

@@ -3,14 +3,15 @@
 // (I13). Runs inside the caller's transaction (I8); nothing here is async.
 // (The store's side of "apply this plan": src/import asks for it through
 // ImportStore.applyPlan.)
-import { DEPENDENCY_ORDER, REF_TABLE, SPECS, type RecordType } from '../../domain/model/records.js';
+import { DEPENDENCY_ORDER, REF_TABLE, SPECS, type PartyRecordType, type RecordType } from '../../domain/model/records.js';
 import type { Merge } from '../../domain/reconcile.js';
-import { ErrorCode, OfficeportError } from '../../shared/errors.js';
+import { ErrorCode, OfficeportError, unreachable } from '../../shared/errors.js';
 import type { PlanLookups, PlanRow, WaitingParty } from '../port.js';
 import type { Db } from './db.js';
 import type { ChangeLog } from './import-changes.js';
-import { createAll, createEntries, writeImportMap, type BulkContext } from './import-bulk.js';
-import { allocateId, cached } from './import-store.js';
+import { createAll, createEntries, PARTY_TABLE, writeImportMap, type BulkContext } from './import-bulk.js';
+import { cached } from './import-store.js';
+import { newId } from './ids.js';
 import { TABLES, type TableName } from '../../domain/model/tables.js';
 
 export interface ApplyContext {
@@ -74,7 +75,7 @@ function remember(ctx: ApplyContext, ref: string, table: TableName, targetId: st
 
 function create(ctx: ApplyContext, type: RecordType, rec: Rec, extra: Values = {}): string {
   const table = ctx.tableOf[type];
-  const id = allocateId(ctx.db, table, ID_PREFIX[table]);
+  const id = newId(ctx.db, table, ID_PREFIX[table]);
   ctx.log.insert(table, { ...rowOf(ctx, type, rec, id), ...extra });
   remember(ctx, rec.ref, table, id, 'created');
   return id;
@@ -90,15 +91,14 @@ function applyContact(ctx: ApplyContext, p: PlanRow, rec: Rec): void {
   create(ctx, 'contacts', rec, { origin_bundle_id: ctx.bundleId, origin_ref: rec.ref });
 }
 
-function applyParties(ctx: ApplyContext, type: RecordType, rec: Rec, id: string): void {
+function applyParties(ctx: ApplyContext, type: PartyRecordType, rec: Rec, id: string): void {
   const parties = (rec.parties as { contact: string; list: string; role?: string; share_percent?: string }[] | undefined) ?? [];
-  const table = type === 'policies' ? 'policy_parties' : type === 'pending_cases' ? 'case_parties' : 'account_parties';
-  const owner = type === 'policies' ? 'policy_id' : type === 'pending_cases' ? 'case_id' : 'account_id';
+  const { table, owner, share } = PARTY_TABLE[type];
   parties.forEach((party, i) => {
     const d = ctx.q.plan(`${rec.ref}#parties/${i}`);
     if (d?.outcome !== 'linked') return;
     const row: Values = { [owner]: id, contact_id: resolve(ctx, party.contact, 'contacts'), list: party.list, role: party.role ?? null };
-    if (table !== 'account_parties') row.share_percent = party.share_percent ?? null;
+    if (share) row.share_percent = party.share_percent ?? null;
     ctx.log.insert(table, row);
   });
   if (type === 'policies') {
@@ -217,7 +217,7 @@ const simple =
   };
 
 const owned =
-  (type: RecordType): Applier =>
+  (type: PartyRecordType): Applier =>
   (ctx, p, rec) => {
     if (p.outcome !== 'created') return ctx.q.setRef(rec.ref, p.target_id!);
     applyParties(ctx, type, rec, create(ctx, type, rec));
@@ -262,8 +262,14 @@ function bulkExtra(ctx: ApplyContext, type: RecordType): Record<string, string> 
     case 'key_relations':
     case 'employee_census':
       return {};
-    default:
+    case 'stubs':
+    case 'carriers':
+    case 'products':
+    case 'riders':
+    case 'service_providers':
       return undefined;
+    default:
+      return unreachable(type, 'record type');
   }
 }
 

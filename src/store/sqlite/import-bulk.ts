@@ -4,8 +4,9 @@
 // as one block, bundle refs resolved through temp.imp_refs and import_map, and
 // the change log written by one statement per table. Per record this replaces
 // about ten statements run from JavaScript.
-import { REF_TABLE, SPECS, type RecordType } from '../../domain/model/records.js';
+import { REF_TABLE, SPECS, type PartyRecordType, type RecordType } from '../../domain/model/records.js';
 import type { Db } from './db.js';
+import { reserveIds } from './ids.js';
 import { maxRowid, type ChangeLog } from './import-changes.js';
 import { TABLES, type TableName } from '../../domain/model/tables.js';
 
@@ -18,21 +19,6 @@ export interface BulkContext {
 }
 
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-
-/**
- * Reserves n ids prefix + counter as one block: from id_sequences' next, and
- * above every id of the table that already carries the prefix, so none collides.
- */
-export function reserveIds(db: Db, table: string, prefix: string, n: number): number {
-  const next = (db.prepare(`SELECT next FROM id_sequences WHERE prefix = ?`).pluck().get(prefix) as number | undefined) ?? 1;
-  const taken = db
-    .prepare(`SELECT coalesce(max(CAST(substr(id, ?) AS INTEGER)), 0) FROM ${table} WHERE id >= ? AND id < ?`)
-    .pluck()
-    .get(prefix.length + 1, prefix, `${prefix}~`) as number;
-  const base = Math.max(next, taken + 1);
-  db.prepare(`INSERT INTO id_sequences(prefix, next) VALUES (?, ?) ON CONFLICT(prefix) DO UPDATE SET next = excluded.next`).run(prefix, base + n);
-  return base;
-}
 
 /** SQL for the target id of a bundle ref: this accept's, else what an earlier import made of it (if still there). */
 export function refSql(ctx: BulkContext, refExpr: string, table: TableName): string {
@@ -67,7 +53,7 @@ export function createAll(ctx: BulkContext, type: RecordType, table: TableName, 
   db.exec(`DELETE FROM temp.imp_new`);
   const n = db.prepare(`SELECT count(*) FROM temp.imp_plan WHERE type = ? AND outcome = 'created'`).pluck().get(type) as number;
   if (n === 0) return 0;
-  const base = reserveIds(db, table, prefix, n);
+  const base = reserveIds(db, table, prefix, n, 'table');
   db.prepare(
     `INSERT INTO temp.imp_new (seq, ref, id) SELECT seq, ref, ? || printf('%06d', ? + row_number() OVER (ORDER BY seq) - 1)
      FROM temp.imp_plan WHERE type = ? AND outcome = 'created' ORDER BY seq`,
@@ -86,7 +72,8 @@ export function createAll(ctx: BulkContext, type: RecordType, table: TableName, 
   return n;
 }
 
-const PARTY_TABLE: Partial<Record<RecordType, { table: TableName; owner: string; share: boolean }>> = {
+/** Where the party entries of each record type with party lists go (share_percent on policies and cases). */
+export const PARTY_TABLE: Readonly<Record<PartyRecordType, { table: TableName; owner: string; share: boolean }>> = {
   policies: { table: 'policy_parties', owner: 'policy_id', share: true },
   pending_cases: { table: 'case_parties', owner: 'case_id', share: true },
   investment_accounts: { table: 'account_parties', owner: 'account_id', share: false },
@@ -95,7 +82,7 @@ const PARTY_TABLE: Partial<Record<RecordType, { table: TableName; owner: string;
 /** I4: the kept party entries of the records just created (temp.imp_new), and the riders of new policies. */
 export function createEntries(ctx: BulkContext, type: RecordType): void {
   const { db } = ctx;
-  const p = PARTY_TABLE[type];
+  const p = type in PARTY_TABLE ? PARTY_TABLE[type as PartyRecordType] : undefined;
   if (p) {
     const keyCols = [p.owner, 'contact_id', 'list', 'role', ...(p.share ? ['share_percent'] : [])];
     const before = maxRowid(db, p.table);

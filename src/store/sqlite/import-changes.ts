@@ -5,7 +5,7 @@
 // import_change_sets row per accept, and per change its number, table, key (the
 // bare id for a table with ids, else JSON), before-image and the digest as 16 bytes;
 // the rows one statement inserts as packs of up to 1,024 (migration 4, logSelected).
-import type { Row } from '../../domain/reconcile.js';
+import type { Row } from '../../domain/model/row.js';
 import { digest, digestBlob, digestSql, ID_KEYED, keyJson, keyOf, registerDigest, storedKey, whereOf, type Key, type MapScope } from './change-keys.js';
 import type { Db } from './db.js';
 import { cached, type Statement } from './import-store.js';

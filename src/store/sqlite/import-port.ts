@@ -26,7 +26,9 @@ import type {
 } from '../port.js';
 import type { RecordType } from '../../domain/model/records.js';
 import type { TableName } from '../../domain/model/tables.js';
-import { inTransaction, newId, type Db } from './db.js';
+import type { Db } from './db.js';
+import { inTransaction } from './transaction.js';
+import { newId } from './ids.js';
 import { DISPLAY_NAME_SQL, dropStaging, ImportQueries, indexTargetContacts, pages, useFileTemp } from './import-store.js';
 import { selectStaged, stagedOfType, startStaging } from './import-stage.js';
 import { planTypeSet } from './import-plan-set.js';
@@ -84,10 +86,15 @@ export class SqliteImportStore implements ImportStore {
     const { db } = this;
     this.createPrepared();
     const add = db.prepare(`INSERT OR REPLACE INTO temp.inbox_prep (ref, kind, name, tax) VALUES (?, ?, ?, ?)`);
-    const flush = db.transaction((batch: { ref: string; kind: string; name: string; tax: string | null }[]) => {
-      for (const b of batch) add.run(b.ref, b.kind, b.name, b.tax);
-    });
-    for await (const batch of contacts) flush(batch);
+    for await (const batch of contacts) {
+      inTransaction(
+        db,
+        () => {
+          for (const b of batch) add.run(b.ref, b.kind, b.name, b.tax);
+        },
+        'scratch',
+      );
+    }
   }
 
   async dropPreparedInbox(): Promise<void> {
@@ -259,7 +266,7 @@ export class SqliteImportStore implements ImportStore {
   }
 
   inStagingTransaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return inTransaction(this.db, fn, 'scratch');
   }
 
   applyPlan(scope: ApplyScope, tableOf: Readonly<Record<string, TableName>>): void {

@@ -8,6 +8,7 @@
 import type { RecordType } from '../../domain/model/records.js';
 import type { AcceptSelection, ImportStaging, StagedLine } from '../port.js';
 import type { Db } from './db.js';
+import { inTransaction, inTransactionAsync } from './transaction.js';
 import { createStaging, dropStaging } from './import-store.js';
 
 /** temp table (store/import-store.ts): the first and last seq of each staged record type (filled by startStaging once the bundle is valid). */
@@ -61,6 +62,7 @@ export function startStaging(db: Db): Staging {
       r.hi = Math.max(r.hi, hi);
     }
   };
+  // not inTransaction (transaction.ts): this one spans the caller's hook and finish calls, and finish decides commit or roll back
   const own = !db.inTransaction;
   if (own) db.exec('BEGIN');
   return {
@@ -140,13 +142,17 @@ export async function selectStaged(db: Db, sel: AcceptSelection, document: (sha2
       .pluck()
       .get() === 1;
   if (!allNow)
-    db.transaction(() => {
-      db.exec(`DELETE FROM temp.imp_records WHERE seq IN (SELECT r.seq FROM temp.imp_records r WHERE r.type IN (${types})
+    inTransaction(
+      db,
+      () => {
+        db.exec(`DELETE FROM temp.imp_records WHERE seq IN (SELECT r.seq FROM temp.imp_records r WHERE r.type IN (${types})
                AND coalesce((SELECT b.state FROM temp.imp_bundle_contacts b WHERE b.ref = ${owner}), '') != 'now')`);
-      // positions follow their account, when it is staged
-      db.exec(`DELETE FROM temp.imp_records WHERE seq IN (SELECT r.seq FROM temp.imp_records r WHERE ${stagedOfType("'positions'")}
+        // positions follow their account, when it is staged
+        db.exec(`DELETE FROM temp.imp_records WHERE seq IN (SELECT r.seq FROM temp.imp_records r WHERE ${stagedOfType("'positions'")}
                AND NOT EXISTS (SELECT 1 FROM temp.imp_records a WHERE a.ref = json_extract(r.json, '$.account') AND a.type = 'investment_accounts'))`);
-    })();
+      },
+      'scratch',
+    );
   await stageDocuments(db, document);
   return db.prepare(`SELECT count(*) FROM temp.imp_bundle_contacts WHERE state = 'now'`).pluck().get() as number;
 }
@@ -160,13 +166,9 @@ async function stageDocuments(db: Db, document: (sha256: string) => Promise<Buff
     .pluck()
     .all() as string[];
   const add = db.prepare(`INSERT OR IGNORE INTO temp.imp_docs (sha256, content) VALUES (?, ?)`);
-  const own = !db.inTransaction;
-  if (own) db.exec('BEGIN');
-  try {
+  const put = async (): Promise<void> => {
     for (const sha of shas) add.run(sha, await document(sha));
-    if (own) db.exec('COMMIT');
-  } catch (e) {
-    if (own && db.inTransaction) db.exec('ROLLBACK');
-    throw e;
-  }
+  };
+  if (db.inTransaction) await put();
+  else await inTransactionAsync(db, put, 'scratch');
 }

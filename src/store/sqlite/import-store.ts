@@ -2,7 +2,7 @@
 // TEMP tables, so that a 100,000-contact bundle does not live in JS memory),
 // and the target lookups behind matching and catalogue resolution. The change
 // log that makes an accept undoable is in import-changes.ts.
-import type { Row } from '../../domain/reconcile.js';
+import type { Row } from '../../domain/model/row.js';
 import { identityKey, stubTaxHash, taxDigits } from '../../domain/matching.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -25,19 +25,6 @@ export function cached(db: Db, sql: string, pluck = false): Statement {
     m.set(key, st);
   }
   return st;
-}
-
-/** New ids as newId() makes them (prefix + counter in id_sequences), with statements reused. */
-export function allocateId(db: Db, table: string, prefix: string): string {
-  let next = (cached(db, `SELECT next FROM id_sequences WHERE prefix = ?`, true).get(prefix) as number | undefined) ?? 1;
-  const exists = cached(db, `SELECT 1 FROM ${table} WHERE id = ?`, true);
-  let id: string;
-  do {
-    id = `${prefix}${String(next).padStart(6, '0')}`;
-    next++;
-  } while (exists.get(id) !== undefined);
-  cached(db, `INSERT INTO id_sequences(prefix, next) VALUES (?, ?) ON CONFLICT(prefix) DO UPDATE SET next = excluded.next`).run(prefix, next);
-  return id;
 }
 
 /** displayName() of the staged record `r.json`, in SQL. */

@@ -2,6 +2,7 @@
 import type { Cells, ConstraintViolation, InstallationStore, LoadSession } from '../port.js';
 import { TABLE_NAMES, type TableName } from '../../domain/model/tables.js';
 import type { Db } from './db.js';
+import { inTransactionAsync } from './transaction.js';
 
 export class SqliteInstallationStore implements InstallationStore {
   constructor(private readonly db: Db) {}
@@ -13,15 +14,7 @@ export class SqliteInstallationStore implements InstallationStore {
     db.pragma('cache_size = -65536');
     // The emptiness check runs inside this write transaction: a second load that
     // waited for the first one sees its rows and refuses (S5).
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const r = await fill(new SqliteLoadSession(db));
-      db.exec('COMMIT');
-      return r;
-    } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw e;
-    }
+    return inTransactionAsync(db, () => fill(new SqliteLoadSession(db)));
   }
 
   async *rows(table: TableName, columns: readonly string[]): AsyncIterable<Cells> {

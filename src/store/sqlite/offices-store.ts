@@ -1,21 +1,10 @@
 // Offices, users, rights and sets as the installation feature and the lookups
 // of every command see them (D6, D7), and the listings of `officeport list`.
 import type { ContactSet, ListRow, Office, OfficeLookups, OfficesStore, RightsSession, SetMember, SetsSession, SetsStore, User } from '../port.js';
-import { newId, type Db } from './db.js';
+import type { Db } from './db.js';
+import { newId } from './ids.js';
+import { inTransactionAsync } from './transaction.js';
 import { findOffice, findSet, findUser, installationId, requireOffice, requireUser, setNames } from './offices.js';
-
-/** Runs `fn` in one write transaction (BEGIN IMMEDIATE): commits when it resolves, rolls back when it throws. */
-export async function writeTransaction<T>(db: Db, fn: () => Promise<T>): Promise<T> {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const r = await fn();
-    db.exec('COMMIT');
-    return r;
-  } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw e;
-  }
-}
 
 export class SqliteOfficeLookups implements OfficeLookups {
   constructor(protected readonly db: Db) {}
@@ -49,7 +38,7 @@ export class SqliteOfficesStore extends SqliteOfficeLookups implements OfficesSt
   }
 
   changeRights<T>(change: (s: RightsSession) => Promise<T>): Promise<T> {
-    return writeTransaction(this.db, () => change(new SqliteRightsSession(this.db)));
+    return inTransactionAsync(this.db, () => change(new SqliteRightsSession(this.db)));
   }
 }
 
@@ -124,7 +113,7 @@ class SqliteSetsSession extends SqliteSetLookups implements SetsSession {
 
 export class SqliteSetsStore extends SqliteSetLookups implements SetsStore {
   change<T>(change: (s: SetsSession) => Promise<T>): Promise<T> {
-    return writeTransaction(this.db, () => change(new SqliteSetsSession(this.db)));
+    return inTransactionAsync(this.db, () => change(new SqliteSetsSession(this.db)));
   }
 
   async members(setId: string): Promise<SetMember[]> {

@@ -5,6 +5,11 @@
 // rowid (see row-journal.ts). Images are written and read a page at a time, so
 // a migration of any size holds one page in memory (P1); no statement is left
 // open while a page is written (better-sqlite3 forbids writes during .iterate()).
+// row_key is a rowid and stays one: it is this adapter's own row identity, kept
+// and read only here and in row-journal.ts, and no port type carries it (the
+// realign feature sees entries and changes, never keys); a second adapter keys
+// its journal rows by the row's own key instead (the table's id, or its key
+// columns where it has none), so nothing here needs migrating.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { columnsOf, type RowImage, type RowValues } from './row-journal.js';

@@ -5,7 +5,8 @@
 import { KIND_TABLE, type CatalogueKind, type CatalogueRecord, type RecordChange, type Switch } from '../../domain/realign-rules.js';
 import type { CatalogueSearchRow, RealignEntry, RealignEntryHead, RealignLookups, RealignSession, RealignStore, ReportCarrier } from '../port.js';
 import * as cat from './catalogue.js';
-import { SqliteOfficeLookups, writeTransaction } from './offices-store.js';
+import { SqliteOfficeLookups } from './offices-store.js';
+import { inTransactionAsync } from './transaction.js';
 import { entriesHoldingRows, getEntry, imagePages, laterEntriesTouching, markUndone, startEntry, type StoredEntry } from './realign-journal.js';
 import { differences, restoreConflicts, restoreRows, type RowDifference } from './row-journal.js';
 
@@ -125,7 +126,7 @@ class SqliteRealignSession extends SqliteRealignLookups implements RealignSessio
 
 export class SqliteRealignStore extends SqliteRealignLookups implements RealignStore {
   change<T>(change: (s: RealignSession) => Promise<T>): Promise<T> {
-    return writeTransaction(this.db, () => change(new SqliteRealignSession(this.db)));
+    return inTransactionAsync(this.db, () => change(new SqliteRealignSession(this.db)));
   }
 
   async journal(officeId: string): Promise<RealignEntry[]> {
