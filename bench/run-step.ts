@@ -4,7 +4,7 @@
 // process around the work itself (process.hrtime.bigint), after module load.
 import { exportBundle } from '../src/export/index.js';
 import { loadDir } from '../src/installation/index.js';
-import { storeOf } from '../src/store/open.js';
+import { storeOf } from '../src/store/sqlite/store.js';
 import { generateInstallation } from '../src/installation/generate.js';
 import { importFile } from '../src/import/inbox.js';
 import { openInstallation } from '../src/store/sqlite/db.js';

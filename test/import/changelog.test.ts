@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { acceptInbox } from '../../src/import/inbox.js';
 import { undoImport } from '../../src/import/undo.js';
 import { openInstallation } from '../../src/store/sqlite/db.js';
-import { storeOf } from '../../src/store/open.js';
+import { storeOf } from '../../src/store/sqlite/store.js';
 import { changesOf } from '../../src/store/sqlite/import-changes.js';
 import { ID_KEYED_TABLES, SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 import {

@@ -118,4 +118,23 @@ describe('the library API and its documentation', () => {
     expect(r.status, `the example of ${failed} failed:\n${all.find((e) => e.name === failed)?.code}\n--- stderr:\n${r.stderr}`).toBe(0);
     expect(ran).toEqual(all.map((e) => e.name));
   }, 300_000);
+
+  it("U2: the package's declarations import no other package but node's own, so a consumer needs no dev dependency's types", () => {
+    // every declaration file reachable from the types entry, and the bare specifiers they import
+    const seen = new Set<string>();
+    const outside: string[] = [];
+    const todo = [ENTRY.replace(/\.js$/, '.d.ts')];
+    while (todo.length > 0) {
+      const file = todo.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'([^']+)'/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) todo.push(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.d.ts')));
+        else if (!spec.startsWith('node:')) outside.push(`${path.relative(ROOT, file)} imports ${spec}`);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(10);
+    expect(outside).toEqual([]);
+  });
 });

@@ -8,7 +8,8 @@ import { emptyCounts, emptyExclusions, RECORD_TYPES, type BundleHeader, type Rec
 import { WORKER_EARLY } from '../../src/export/parallel.js';
 import { recordShapes } from '../../src/export/records.js';
 import { chooseContacts, selectRest } from '../../src/export/select.js';
-import { openExportReader, storeOf } from '../../src/store/open.js';
+import { openExportReader } from '../../src/store/open.js';
+import { storeOf } from '../../src/store/sqlite/store.js';
 import type { ExportRecordReader } from '../../src/store/port.js';
 import { tmpDir } from '../helpers/cli.js';
 import { installation, SOURCE, type Installation } from '../fixtures/import/helpers.js';

@@ -10,12 +10,7 @@ import { inTransaction } from './transaction.js';
 
 export type Db = Database.Database;
 
-export const DEFAULT_DB = 'officeport.db';
 const BUSY_TIMEOUT_MS = 30_000;
-
-export function resolveDbPath(flag?: string): string {
-  return flag ?? process.env.OFFICEPORT_DB ?? DEFAULT_DB;
-}
 
 export interface OpenOptions {
   /** Create the file if it does not exist (init). */

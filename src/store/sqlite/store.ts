@@ -14,6 +14,11 @@ import { SqliteFinalizeStore } from './finalize-store.js';
 import { SqliteImportStore } from './import-port.js';
 import { SqliteTraceStore } from './trace-store.js';
 
+/** The store of an installation already opened (tests and the bench share the handle with it). */
+export function storeOf(db: Db): Store {
+  return sqliteStore(db, db.name);
+}
+
 /** The installation's home: the files beside the database file that belong to it. */
 export function homeOf(file: string): InstallationHome {
   const abs = path.resolve(file);
