@@ -100,6 +100,31 @@ for (const adapter of ADAPTERS) {
       expect(await inboxOf(t, TGT_OFFICE, TGT_USER)).toEqual([]);
     });
 
+    it('I12: a plan whose ambiguous match is settled in the file applies exactly that plan: Michael merged into the chosen TC-5004', async () => {
+      const t = await target();
+      const planOut = outFile('plan.json');
+      await importFile(t, bundle, TGT_OFFICE, TGT_USER, { dryRun: true, planOut });
+      const plan = readJson<PlanFile>(planOut);
+      plan.decisions.find((d) => d.ref === 'contact/C-1106')!.choice = 'TC-5004';
+      const planFile = outFile('settled.json');
+      fs.writeFileSync(planFile, JSON.stringify(plan));
+      const r = await importFile(t, bundle, TGT_OFFICE, TGT_USER, { planFile, receiptFile: outFile('receipt.json') });
+      expect(r.outcomes.find((o) => o.ref === 'contact/C-1106')).toMatchObject({ target_id: 'TC-5004', outcome: 'merged' });
+      expect(r.by_type.contacts).toEqual({ created: 4, merged: 3 });
+    });
+
+    it('I3, I8: with ambiguous matches refused, the accept fails whole: nothing written, nothing staged', async () => {
+      const t = await target();
+      const before = await dumpOf(t);
+      await expect(importFile(t, bundle, TGT_OFFICE, TGT_USER, { onAmbiguous: 'fail', receiptFile: outFile('receipt.json') })).rejects.toThrow(
+        '1 incoming contact matches ambiguously',
+      );
+      expect(await dumpOf(t)).toEqual(before);
+      expect(await inboxOf(t, TGT_OFFICE, TGT_USER)).toEqual([]);
+      // and the installation takes the same bundle afterwards
+      expect((await importFile(t, bundle, TGT_OFFICE, TGT_USER, { receiptFile: outFile('after.json') })).by_type.contacts).toEqual({ created: 5, merged: 2 });
+    });
+
     it('I10, I11, I9, L5, I13: an accept writes its receipt with its outcome counts and the origin of what it made; again it changes nothing and names its receipt; undone, the target is as it was', async () => {
       const t = await target();
       const before = await dumpOf(t);
