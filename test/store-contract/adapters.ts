@@ -1,20 +1,43 @@
 // The adapters the store contract runs against: each test file of
 // test/store-contract/ runs once per adapter (`for (const adapter of ADAPTERS)`),
 // unchanged, so that a second adapter passes exactly what the first one does.
+// This is the one file of the suite that knows an adapter's insides: a new
+// adapter adds its entry here and nothing else.
 import path from 'node:path';
-import { openStore } from '../../src/store/open.js';
-import type { Store } from '../../src/store/port.js';
+import { openExportReader, openScratchRefIndex } from '../../src/store/open.js';
+import { openInstallation, type Db } from '../../src/store/sqlite/db.js';
+import { storeOf } from '../../src/store/sqlite/store.js';
+import type { ExportReaderToken, ExportWorkerReader, ScratchRefIndex, Store } from '../../src/store/port.js';
 import { tmpDir } from '../helpers/cli.js';
 
 export interface Adapter {
   name: string;
   /** a new, empty installation */
   create(): Store;
+  /** how another thread opens a reader of an export selection from its token (ExportSelection.workerToken) */
+  openExportReader(token: ExportReaderToken): ExportWorkerReader;
+  /** a new, empty scratch reference index (verify's spill space) */
+  openScratchRefIndex(): ScratchRefIndex;
+  /** what the store still holds open of export selections that have ended (must be nothing) */
+  selectionLeftovers(store: Store): Promise<string[]>;
 }
+
+/** The SQLite handle behind each store sqlite.create() made, for what only SQLite can answer. */
+const handles = new WeakMap<Store, Db>();
 
 export const ADAPTERS: readonly Adapter[] = [
   {
     name: 'sqlite',
-    create: () => openStore(path.join(tmpDir('officeport-contract-'), 'installation.db'), { create: true }),
+    create: () => {
+      const db = openInstallation(path.join(tmpDir('officeport-contract-'), 'installation.db'), { create: true });
+      const store = storeOf(db);
+      handles.set(store, db);
+      return store;
+    },
+    openExportReader,
+    openScratchRefIndex,
+    // the selection's scratch databases are attached to the installation's connection while it runs
+    selectionLeftovers: async (store) =>
+      (handles.get(store)!.pragma('database_list') as { name: string }[]).map((d) => d.name).filter((n) => n !== 'main' && n !== 'temp'),
   },
 ];
