@@ -7,7 +7,7 @@ import { HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
 import { RECORD_TYPES } from '../bundle/records.js';
 import { readSchema } from '../bundle/schemas.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import { RECORD_NAMES, writeBundleCsv, type BundleRecord, type BundleView, type CsvFile } from '../formats/bundle-csv.js';
+import { RECORD_NAMES, writeBundleCsv, type BundleRecord, type BundleView, type CsvFile, type CsvOptions } from '../formats/bundle-csv.js';
 import { writeBundleXml } from '../formats/bundle-xml.js';
 import { EXCLUSION_REASONS } from './inspect.js';
 import { checkOutputFolder, checkOutputPath, publishFile, publishFolder, tempBeside, type OutputOptions } from '../shared/output-file.js';
@@ -74,8 +74,9 @@ function checkTarget(format: ConvertFormat, out: string, output: OutputOptions):
 }
 
 /** Convert FILE to `format` at `out`: verify, write to a temporary name, rename. */
-export async function convertBundle(file: string, format: ConvertFormat, out: string, opts: OutputOptions = {}): Promise<ConvertResult> {
-  const output = { option: '--out', ...opts };
+export async function convertBundle(file: string, format: ConvertFormat, out: string, opts: OutputOptions & CsvOptions = {}): Promise<ConvertResult> {
+  const { bom, ...outputOpts } = opts;
+  const output = { option: '--out', ...outputOpts };
   if (!fs.existsSync(file)) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${file}`, { hint: 'name the bundle file that export wrote' });
   }
@@ -89,7 +90,7 @@ export async function convertBundle(file: string, format: ConvertFormat, out: st
     let files: { file: string; rows: number }[];
     if (format === 'csv') {
       fs.mkdirSync(tmp, { mode: 0o700 });
-      files = (await writeBundleCsv(view, tmp, exclusionReason)).map((f: CsvFile) => ({ file: f.file, rows: f.rows }));
+      files = (await writeBundleCsv(view, tmp, exclusionReason, { bom })).map((f: CsvFile) => ({ file: f.file, rows: f.rows }));
     } else {
       const written = await writeBundleXml(view, tmp);
       files = Object.entries(written).map(([type, rows]) => ({ file: type, rows }));
