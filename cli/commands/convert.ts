@@ -14,10 +14,10 @@ interface Args extends GlobalArgs {
 
 export const convertCommand: CommandModule<GlobalArgs, Args> = {
   command: 'convert <file>',
-  describe: "write a verified bundle's records as CSV files or one XML document, for auditors' tools",
+  describe: "write a verified bundle's records (or a retention archive's rows) as CSV files or one XML document, for auditors' tools",
   builder: (y) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
+      .positional('file', { type: 'string', demandOption: true, describe: 'the bundle or retention archive (.zip)' })
       .option('to', { choices: ['csv', 'xml'] as const, demandOption: true, describe: 'csv: one file per record type; xml: one document' })
       .option('out', { type: 'string', demandOption: true, describe: 'csv: a new or empty folder; xml: the file to write' })
       .option('force', {
@@ -33,7 +33,9 @@ export const convertCommand: CommandModule<GlobalArgs, Args> = {
       throw new OfficeportError(ErrorCode.USAGE, '--bom is for CSV files; an XML document names its encoding itself', { hint: 'drop --bom, or use --to csv' });
     const r = await convertBundle(args.file, args.to, args.out, { force: args.force, bom: args.bom, home: homeAt(resolveDbPath(args.db)) });
     emit(args, r, (x) => [
-      `converted bundle ${x.bundle_id} to ${x.format.toUpperCase()} at ${x.out}`,
+      x.archive_id
+        ? `converted retention archive ${x.archive_id} (of bundle ${x.bundle_id}) to ${x.format.toUpperCase()} at ${x.out}`
+        : `converted bundle ${x.bundle_id} to ${x.format.toUpperCase()} at ${x.out}`,
       table(
         [x.format === 'csv' ? 'file' : 'records', 'rows'],
         x.files.map((f) => [f.file, f.rows]),

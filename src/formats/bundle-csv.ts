@@ -21,6 +21,8 @@ export interface BundleView {
   records(type: string): AsyncIterable<BundleRecord>;
   /** the JSON Schema of a record type, when known: gives every column, even of an empty file */
   schema?(type: string): Record<string, unknown> | undefined;
+  /** a retention archive (M2): its header goes to archive.csv, its rows keep the columns they have (no ref) */
+  kind?: 'bundle' | 'retention';
 }
 
 /** Element/column name of one record of a type: the ref prefix, or `stub`. */
@@ -170,10 +172,10 @@ export function columnsFromSchema(type: string, schema: Record<string, unknown>)
 /** Pass one: the columns of a record type and of its child tables, in first-seen order. */
 async function collectColumns(view: BundleView, type: string): Promise<Map<string, string[]>> {
   const seen = new Map<string, Set<string>>();
-  seen.set(type, new Set(['ref']));
+  seen.set(type, new Set(view.kind === 'retention' ? [] : ['ref']));
   for await (const rec of view.records(type)) {
     const { row, children } = flattenRecord(type, rec);
-    addColumns(seen, type, row, 'ref');
+    for (const k of Object.keys(row)) seen.get(type)!.add(k);
     for (const [child, rows] of children) {
       if (!seen.has(child)) addColumns(seen, child, {}, recordName(type));
       for (const r of rows) addColumns(seen, child, r, recordName(type));
@@ -208,7 +210,8 @@ async function writeType(view: BundleView, type: string, dir: string, opts: CsvO
 
 /** bundle.csv: the header as field/value pairs; exclusions.csv: one row per rule and item. */
 async function writeHeader(view: BundleView, dir: string, reasons: (rule: string, what: string) => string, opts: CsvOptions): Promise<CsvFile[]> {
-  const fields = new CsvWriter(path.join(dir, 'bundle.csv'), ['field', 'value'], opts);
+  const headerFile = view.kind === 'retention' ? 'archive.csv' : 'bundle.csv';
+  const fields = new CsvWriter(path.join(dir, headerFile), ['field', 'value'], opts);
   for (const [k, v] of Object.entries(view.header)) {
     if (k === 'exclusions') continue;
     if (v !== null && typeof v === 'object') {
@@ -218,6 +221,7 @@ async function writeHeader(view: BundleView, dir: string, reasons: (rule: string
     } else await fields.add({ field: k, value: cell(v) });
   }
   await fields.close();
+  if (view.kind === 'retention') return [{ file: headerFile, rows: fields.rows, columns: fields.columns }];
   const excl = new CsvWriter(path.join(dir, 'exclusions.csv'), ['rule', 'what', 'count', 'reason'], opts);
   const exclusions = (view.header.exclusions ?? {}) as Record<string, Record<string, number>>;
   for (const [rule, items] of Object.entries(exclusions)) {
@@ -227,7 +231,7 @@ async function writeHeader(view: BundleView, dir: string, reasons: (rule: string
   }
   await excl.close();
   return [
-    { file: 'bundle.csv', rows: fields.rows, columns: fields.columns },
+    { file: headerFile, rows: fields.rows, columns: fields.columns },
     { file: 'exclusions.csv', rows: excl.rows, columns: excl.columns },
   ];
 }
