@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run, tmpDir } from '../helpers/cli.js';
 import { SAMPLES, loadInstallation } from '../helpers/installation.js';
 import { skipWithoutTool } from '../helpers/tools.js';
+import { tamperBundle } from './audit-fixture.js';
 
 const noXmllint = skipWithoutTool('B11', 'xmllint', spawnSync('xmllint', ['--version']).status === 0, 'Debian package libxml2-utils');
 
@@ -63,6 +64,20 @@ describe('retention archives in inspect and convert', () => {
     expect(j.removed).toContainEqual({ table: 'contacts', travelled: 7, not_travelled: 0 });
     expect(j.removed).toContainEqual({ table: 'set_members', travelled: 0, not_travelled: 8 });
     expect(j.files).toMatchObject({ leads: 2, travelled_contacts: 7 });
+  });
+
+  it('B11: inspect of an archive changed after bagging shows it INVALID with the file, exits 1; convert refuses it', () => {
+    const bad = path.join(dir, 'tampered.zip');
+    tamperBundle(archive, bad, 'data/records/leads.ndjson', 'C-1106', 'C-1105');
+    const r = run(['inspect', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^retention archive [0-9a-f-]{36} \(officeport-retention [\d.]+, INVALID\)/);
+    expect(r.stdout).toContain('leads.ndjson');
+    const out = path.join(dir, 'bad-csv');
+    const c = run(['convert', bad, '--to', 'csv', '--out', out]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toContain('not a valid retention archive');
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it('B11: inspect of an archive refuses the import dry run and the HTML report, writing nothing', () => {
