@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
-import { inspectForAudit, type InspectReport, type PersonLine } from '../../src/audit/index.js';
+import { inspectFile, type ArchiveReport, type InspectReport, type PersonLine } from '../../src/audit/index.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
 import { withStore } from '../context.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
@@ -26,13 +26,20 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
       .option('html', { type: 'string', describe: 'also write a self-contained HTML audit report to this file; an existing file is refused unless --force' })
       .option('force', { type: 'boolean', describe: 'replace an existing file at --html (never an installation file)' })
       .example('$0 inspect move.zip --json > audit.json', 'the same as JSON for other tools')
+      .example('$0 inspect retention-UUID.zip', 'a retention archive of finalize: what it removed, per table, and from which receipt')
       .example('$0 inspect move.zip --html audit.html', 'a printable audit report with charts, readable offline')
       .example('$0 inspect move.zip --db target.db --office "Springfield Agency" --user dana', 'also what an import would do, writing nothing'),
   handler: async (args) => {
     const installation = resolveDbPath(args.db);
     const req = { file: args.file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) };
     const target = dryRunTarget(args);
-    const r = await inspectForAudit(req, target && { ...target, withInstallation: (fn) => withStore(args, fn) });
+    const inspected = await inspectFile(req, target && { ...target, withInstallation: (fn) => withStore(args, fn) });
+    if (inspected.archive) {
+      emit(args, inspected.archive, renderArchive);
+      if (!inspected.archive.verification.valid) process.exitCode = 1;
+      return;
+    }
+    const r = inspected;
     const dry = r.dryRun && {
       json: jsonOf(r.dryRun),
       text: ['', style('bold', `import dry run into ${target!.office} for ${target!.user}`), ...renderAccept(r.dryRun)],
@@ -90,5 +97,29 @@ export function renderInspect(r: InspectReport): string[] {
     out.push('', style('bold', 'carriers, products, riders, service providers by origin'), table(['kind', 'origin', 'ref', 'name', 'carrier'], cat));
   out.push(...people('contacts', r.contacts), ...people('stubs (referenced, not exported; never created in the target)', r.stubs));
   out.push('', `${style('bold', 'documents')}: ${r.documents.count} files, ${r.documents.bytes} bytes`);
+  return out;
+}
+
+/** A retention archive of finalize: what it removed and where it came from. */
+export function renderArchive(r: ArchiveReport): string[] {
+  const h = r.header as Record<string, string | Record<string, string> | undefined>;
+  const src = (h.source ?? {}) as Record<string, string>;
+  const out = [
+    `${style('bold', 'retention archive')} ${String(h.archive_id ?? '')} (${String(h.format ?? '')} ${String(h.format_version ?? '')}, ${r.verification.valid ? style('green', 'valid') : style('red', 'INVALID')})`,
+    `  written ${String(h.created_at ?? '')} by officeport ${String(h.tool_version ?? '')} when finalize removed the moved clients`,
+    `  from ${src.office_name ?? ''} (${src.office_id ?? ''}) of ${src.installation_name ?? ''}, user ${src.username ?? ''}`,
+    `  bundle ${String(h.bundle_id ?? '')}, session ${String(h.session_id ?? '')}, accept ${String(h.accept_id ?? '')}`,
+    `  receipt sha256 ${String(h.receipt_sha256 ?? '')}`,
+    ...r.verification.problems.slice(0, 20).map((p) => `  ${style('red', 'problem')} ${formatProblem(p)}`),
+    '',
+    style('bold', 'rows removed, per table'),
+    table(
+      ['table', 'travelled (now in the target)', 'did not travel (kept only here)'],
+      r.removed.map((x) => [x.table, x.travelled, x.not_travelled]),
+    ),
+  ];
+  const detached = Object.entries(r.detached);
+  if (detached.length > 0) out.push('', style('bold', 'references of staying records set to empty'), table(['table.column', 'count'], detached));
+  out.push('', `${style('bold', 'documents')}: ${r.documents} letter documents kept`);
   return out;
 }

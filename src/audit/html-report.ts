@@ -163,7 +163,7 @@ function contactsSection(r: AuditReport, cap: number): string {
     ['Kind', (x) => esc(x.kind ?? '')],
     ['Name', (x) => esc(x.name)],
     ['Birth date', (x) => esc(x.birth_date ?? '')],
-    ['Tax id', (x) => esc(maskTaxId(x.tax_id))],
+    ['Tax id', (x) => esc(maskTaxId(x.tax_id, x.kind))],
   ];
   return section('contacts', 'Contacts moved', list(r.contacts, cols, cap, r.contactTotal));
 }

@@ -9,7 +9,8 @@
 export { verifyBundle, type VerifyResult } from './verify.js';
 export { verifyFile } from './verify-file.js';
 export { inspectBundle, type InspectReport, type PersonLine } from './inspect.js';
-export { inspectForAudit, type InspectRequest, type DryRunTarget } from './inspect-report.js';
+export { inspectForAudit, inspectFile, type InspectRequest, type DryRunTarget } from './inspect-report.js';
+export { inspectArchive, type ArchiveReport } from './inspect-archive.js';
 export { convertBundle, type ConvertFormat } from './convert.js';
 export { transferLog, type LogEntry } from './log.js';
 export { writeInspectHtml, dryRunFromAccept } from './html-report.js';

@@ -10,6 +10,27 @@ import { readPublicKey } from '../trust/index.js';
 import { writeInspectHtml } from './html-report.js';
 import { dryRunFromAccept } from './html-report-data.js';
 import { inspectBundle, type InspectReport } from './inspect.js';
+import { inspectArchive, isRetentionArchive, type ArchiveReport } from './inspect-archive.js';
+
+/**
+ * inspect of any file officeport writes: a retention archive (M2) gets its own
+ * summary, without an import dry run or HTML report (it is not imported);
+ * anything else is inspected as a bundle.
+ */
+export async function inspectFile(
+  req: InspectRequest,
+  target?: DryRunTarget,
+): Promise<{ archive: ArchiveReport } | ({ archive?: undefined } & Awaited<ReturnType<typeof inspectForAudit>>)> {
+  if (fs.existsSync(req.file) && (await isRetentionArchive(req.file))) {
+    if (target || req.html) {
+      throw new OfficeportError(ErrorCode.USAGE, `${req.file} is a retention archive written by finalize: it has no import dry run or HTML report`, {
+        hint: `summarise it with: officeport inspect ${req.file}`,
+      });
+    }
+    return { archive: await inspectArchive(req.file) };
+  }
+  return inspectForAudit(req, target);
+}
 
 export interface InspectRequest {
   file: string;

@@ -28,7 +28,7 @@ export interface PersonLine {
   kind: string;
   name: string;
   birth_date?: string;
-  /** contacts: `***-**-1234`; stubs: whether a salted hash travels */
+  /** contacts: `***-**-1234` (an SSN) or `**-***1234` (an EIN); stubs: whether a salted hash travels */
   tax_id?: string;
 }
 
@@ -122,7 +122,7 @@ async function readPeople(bag: OpenedBag, type: 'contacts' | 'stubs'): Promise<{
     if (shown.length >= MAX_LISTED) continue;
     const line: PersonLine = { ref: r.ref, kind: String(r.kind ?? ''), name: nameOf(r) };
     if (typeof r.birth_date === 'string') line.birth_date = r.birth_date;
-    if (type === 'contacts' && typeof r.tax_id === 'string') line.tax_id = maskTaxId(r.tax_id);
+    if (type === 'contacts' && typeof r.tax_id === 'string') line.tax_id = maskTaxId(r.tax_id, line.kind);
     if (type === 'stubs' && typeof r.tax_id_hash === 'string') line.tax_id = 'salted hash';
     shown.push(line);
   }

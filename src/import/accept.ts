@@ -59,7 +59,7 @@ const text = (s: unknown): string | undefined => (typeof s === 'string' && s !==
 function withKeys(l: { ref: string; text: string }): StagedLine {
   const rec = JSON.parse(l.text) as Record<string, unknown>;
   const tax = text(rec.tax_id);
-  return { ref: l.ref, text: l.text, keys: { taxDigits: taxDigits(tax), identity: identityKey(rec as never), maskedTax: maskTaxId(tax) } };
+  return { ref: l.ref, text: l.text, keys: { taxDigits: taxDigits(tax), identity: identityKey(rec as never), maskedTax: maskTaxId(tax, text(rec.kind)) } };
 }
 
 /** I1: the bundle must verify (V1) before anything else looks at it; with stageInto its records are staged by the same pass. */

@@ -53,7 +53,12 @@ async function prepareEntry({ home, imports }: Pick<Store, 'home' | 'imports'>, 
 async function* contactBatches(src: BundleSource): AsyncIterable<{ ref: string; kind: string; name: string; tax: string | null }[]> {
   let batch: { ref: string; kind: string; name: string; tax: string | null }[] = [];
   for await (const c of src.records('contacts')) {
-    batch.push({ ref: c.ref, kind: c.kind as string, name: displayName(c as never), tax: maskTaxId(c.tax_id as string | undefined) || null });
+    batch.push({
+      ref: c.ref,
+      kind: c.kind as string,
+      name: displayName(c as never),
+      tax: maskTaxId(c.tax_id as string | undefined, c.kind as string | undefined) || null,
+    });
     if (batch.length >= 1000) {
       yield batch;
       batch = [];

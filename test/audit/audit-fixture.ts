@@ -9,6 +9,15 @@ import { ROOT, run, tmpDir } from '../helpers/cli.js';
 
 export const HOSTILE_SCRIPT = '<script>window.__pwned=1</script>';
 export const HOSTILE_FORMULA = '=HYPERLINK("http://evil.example/x","click")';
+/** V6: cells a spreadsheet still runs as formulas: a trigger behind spaces or a tab, or a full-width trigger. */
+export const HIDDEN_FORMULAS: readonly [id: string, field: string, value: string][] = [
+  ['C-1104', 'street', ' =HYPERLINK("http://evil.example/y","y")'],
+  ['C-1105', 'street', '\uFF1D1+2'],
+  ['C-1106', 'street', ' \t\uFF0BSUM(1)'],
+  ['C-1201', 'city', '  \uFF20SUM(1)'],
+  ['C-1101', 'city', '\uFF0D5'],
+  ['C-1102', 'city', ' @A1'],
+];
 export const BUNDLE_ID = '11111111-2222-4333-8444-555555555555';
 
 function must(r: { code: number; stdout: string; stderr: string }, what: string): string {
@@ -26,6 +35,8 @@ export function hostileSource(dir: string): string {
     if (row.id === 'C-1101') row.first_name = HOSTILE_SCRIPT;
     if (row.id === 'C-1102') row.last_name = HOSTILE_FORMULA;
     if (row.id === 'C-1103') row.first_name = '+1-555-0100';
+    // V6: formula triggers behind leading whitespace, and their full-width forms
+    for (const [id, field, value] of HIDDEN_FORMULAS) if (row.id === id) row[field] = value;
   }
   fs.writeFileSync(file, Papa.unparse(parsed.data, { columns: parsed.meta.fields }) + '\n');
   return src;
