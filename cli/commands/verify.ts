@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { formatProblem } from '../../src/shared/errors.js';
-import { signatureJson, signatureWords, verifyFile } from '../../src/audit/index.js';
+import { verifyFile } from '../../src/audit/index.js';
 import { emit, style, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -31,11 +31,11 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       archive_id: r.retention?.archive_id ?? null,
       tagmanifest_sha256: r.tagmanifestSha256 ?? null,
       counts: r.counts ?? {},
-      signature: r.signature ? signatureJson(r.signature) : null,
+      signature: r.signature ?? null,
       problems: r.problems,
     };
     // V5: the signature's state on its own line, whatever the verdict
-    const sigLine = r.signature ? [`  signature: ${signatureWords(r.signature)}`] : [];
+    const sigLine = r.signature ? [`  signature: ${r.signature.text}`] : [];
     emit(args, out, (x) =>
       x.valid
         ? x.kind === 'retention'

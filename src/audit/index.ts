@@ -8,7 +8,6 @@
 //   trace:   where one contact went and where it came from (trace.ts).
 export { verifyBundle, type VerifyResult } from './verify.js';
 export { verifyFile } from './verify-file.js';
-export { signatureJson, signatureWords, type SignatureState } from '../bundle/signing.js';
 export { inspectBundle, type InspectReport, type PersonLine } from './inspect.js';
 export { inspectForAudit, type InspectRequest, type DryRunTarget } from './inspect-report.js';
 export { convertBundle, type ConvertFormat } from './convert.js';

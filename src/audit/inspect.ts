@@ -7,7 +7,7 @@ import { openBag, type OpenedBag } from '../bundle/bag-reader.js';
 import { recordFile, type BundleHeader, type BundleRecord, type Counts, type Origin } from '../bundle/records.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { verifyBundle } from './verify.js';
-import { signatureJson, type SignatureState } from '../bundle/signing.js';
+import { signatureJson, type SignatureReport } from '../bundle/signing.js';
 import { EXCLUSION_REASONS, exclusionLines as plainExclusionLines, type PlainExclusion } from '../domain/exclusion-words.js';
 
 /** Plain-language reasons for each exclusion (rule/what), as an auditor reads them. */
@@ -37,7 +37,7 @@ export interface InspectReport {
   file: string;
   verification: { valid: boolean; problems: Problem[] };
   /** V5: the signature's state as verify worked it out, with its sentence */
-  signature: SignatureState & { text: string };
+  signature: SignatureReport;
   header: Omit<BundleHeader, 'counts' | 'exclusions' | 'stub_salt'>;
   counts: Counts;
   exclusions: ExclusionLine[];
@@ -66,7 +66,7 @@ export async function inspectBundle(file: string, opts: { trust?: KeyObject } = 
     return {
       file,
       verification: { valid: verified.valid, problems: verified.problems },
-      signature: signatureJson(verified.signature ?? { state: 'unsigned' }),
+      signature: verified.signature ?? signatureJson({ state: 'unsigned' }),
       header,
       counts,
       exclusions: exclusionLines(exclusions),

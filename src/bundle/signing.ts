@@ -42,8 +42,11 @@ export type SignatureState =
   | { state: 'unchecked'; fingerprint: string }
   | { state: 'invalid'; fingerprint?: string; why: string };
 
-/** The state as --json shows it: the state's fields and its sentence. */
-export function signatureJson(s: SignatureState): SignatureState & { text: string } {
+/** A signature state with the sentence every surface shows for it (--json carries both). */
+export type SignatureReport = SignatureState & { text: string };
+
+/** The state with its sentence. */
+export function signatureJson(s: SignatureState): SignatureReport {
   return { ...s, text: signatureWords(s) };
 }
 
