@@ -1,6 +1,7 @@
 // inspect (V2): what a bundle holds, as plain data for the terminal, --json,
 // the HTML audit view and the import dry run. It verifies the bundle first and
-// reports the outcome; it never shows a tax id (stubs carry only a hash,
+// reports the outcome, with the signature's state as verify worked it out (V5:
+// the CLI exits 1 for an invalid bundle); it never shows a tax id (stubs carry only a hash,
 // contacts' tax ids are masked).
 import type { KeyObject } from 'node:crypto';
 import { openBag, type OpenedBag } from '../bundle/bag-reader.js';
