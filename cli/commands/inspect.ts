@@ -21,7 +21,7 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     dryRunOptions(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
-      .option('trust', { type: 'string', describe: 'check the signature against this Ed25519 public key (PEM)' })
+      .option('trust', { type: 'string', describe: 'require the signature to be by this Ed25519 public key (PEM)' })
       .example('$0 inspect move.zip', 'what the bundle holds and what stayed behind, and why')
       .option('html', { type: 'string', describe: 'also write a self-contained HTML audit report to this file; an existing file is refused unless --force' })
       .option('force', { type: 'boolean', describe: 'replace an existing file at --html (never an installation file)' })
@@ -46,6 +46,8 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
     };
     const json = { ...r.report, ...(r.html ? { html_report: r.html } : {}), ...(dry ? { import_dry_run: dry.json } : {}) };
     emit(args, json, (x) => [...renderInspect(x), ...(dry ? dry.text : []), ...(r.html ? ['', `audit report written to ${r.html}`] : [])]);
+    // V5: an invalid bundle (a bad signature among its problems) is reported, then refused by the exit code
+    if (!r.report.verification.valid) process.exitCode = 1;
   },
 };
 
@@ -66,7 +68,8 @@ function people(title: string, list: { total: number; shown: PersonLine[] }): st
 export function renderInspect(r: InspectReport): string[] {
   const h = r.header;
   const out = [
-    `${style('bold', 'bundle')} ${h.bundle_id} (${h.format} ${h.format_version}, ${r.verification.valid ? style('green', 'valid') : style('red', 'INVALID')}${r.signed ? ', signed' : ''})`,
+    `${style('bold', 'bundle')} ${h.bundle_id} (${h.format} ${h.format_version}, ${r.verification.valid ? style('green', 'valid') : style('red', 'INVALID')})`,
+    `  signature: ${r.signature.text}`,
     `  created ${h.created_at} by officeport ${h.tool_version}, session ${h.session_id}`,
     `  from ${h.source.office_name} (${h.source.office_id}) of ${h.source.installation_name}, user ${h.source.username}`,
     `  to office ${h.target.office}, user ${h.target.user}`,

@@ -14,7 +14,10 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
-      .option('trust', { type: 'string', describe: 'require a valid signature from this Ed25519 public key (PEM)' })
+      .option('trust', {
+        type: 'string',
+        describe: 'require the signature to be by this Ed25519 public key (PEM); without it a signature is still checked, with the key it carries',
+      })
       .example('$0 verify move.zip', 'exit 0 when the bundle is valid, 1 with each problem listed when not')
       .example('$0 verify retention-<bundle-id>.zip', 'a retention archive written by finalize verifies the same way')
       .example('$0 verify move.zip --trust lakeside.pub --json', "also require the exporter's signature; print JSON"),
@@ -28,17 +31,22 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       archive_id: r.retention?.archive_id ?? null,
       tagmanifest_sha256: r.tagmanifestSha256 ?? null,
       counts: r.counts ?? {},
+      signature: r.signature ?? null,
       problems: r.problems,
     };
+    // V5: the signature's state on its own line, whatever the verdict
+    const sigLine = r.signature ? [`  signature: ${r.signature.text}`] : [];
     emit(args, out, (x) =>
       x.valid
         ? x.kind === 'retention'
-          ? [`${style('green', 'valid')}: ${x.file} (retention archive ${x.archive_id} of bundle ${x.bundle_id})`]
+          ? [`${style('green', 'valid')}: ${x.file} (retention archive ${x.archive_id} of bundle ${x.bundle_id})`, ...sigLine]
           : [
               `${style('green', 'valid')}: ${x.file} (bundle ${x.bundle_id}, ${Object.values(x.counts).reduce((a, b) => a + (b ?? 0), 0)} records and documents)`,
+              ...sigLine,
             ]
         : [
             `${style('red', 'invalid')}: ${x.file} (${x.problems.length} problem${x.problems.length === 1 ? '' : 's'})`,
+            ...sigLine,
             ...x.problems.map((p) => `  ${formatProblem(p)}`),
           ],
     );

@@ -44,20 +44,30 @@ const RECORD_LABELS: Record<string, string> = {
 };
 const label = (type: string) => RECORD_LABELS[type] ?? type.replace(/_/g, ' ');
 
+/**
+ * Exclusion groups that count fields left off contacts that travel (the
+ * primary advisor), not records left behind: shown apart from the records.
+ */
+const FIELD_GROUPS = new Set(['not_carried']);
+const isField = (x: ReportExclusion) => FIELD_GROUPS.has(x.rule);
+
 function total(counts: Record<string, number>): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
 function figures(r: AuditReport): string {
   const c = r.header.counts ?? {};
-  const excluded = r.exclusions.reduce((a, x) => a + x.count, 0);
+  const excluded = r.exclusions.filter((x) => !isField(x)).reduce((a, x) => a + x.count, 0);
+  const fields = r.exclusions.filter(isField).reduce((a, x) => a + x.count, 0);
   const records = total(Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'documents')));
+  // what the bundle holds: nothing has moved until an import (I1)
   const items: [string, number, string][] = [
-    ['contacts', c.contacts ?? 0, 'Contacts moved'],
+    ['contacts', c.contacts ?? 0, 'Contacts in bundle'],
     ['records', records, 'Records in bundle'],
     ['stubs', c.stubs ?? 0, 'Stubs'],
     ['documents', c.documents ?? 0, 'Documents'],
-    ['excluded', excluded, 'Left behind (excluded)'],
+    ['excluded', excluded, 'Records left behind'],
+    ...(fields > 0 ? [['fields', fields, 'Fields left off contacts'] as [string, number, string]] : []),
   ];
   return `<div class="figures">${items
     .map(([id, n, text]) => `<div class="figure" data-figure="${id}"><b>${n.toLocaleString('en-US')}</b><span>${esc(text)}</span></div>`)
@@ -85,7 +95,15 @@ function headerSection(r: AuditReport): string {
     .filter(([, v]) => v)
     .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v!)}</td></tr>`)
     .join('');
-  return section('header', 'Bundle', `<table class="kv">${body}</table>`);
+  const sig = r.verification?.signature;
+  // V5: the signature's state and its signer's fingerprint (hex SHA-256 of the public key's SubjectPublicKeyInfo DER)
+  const sigRows = sig
+    ? `<tr data-signature-state="${esc(sig.state)}"><th scope="row">Signature</th><td>${esc(sig.text)}</td></tr>` +
+      (sig.fingerprint
+        ? `<tr><th scope="row">Signer's key fingerprint</th><td><code data-fingerprint="${esc(sig.fingerprint)}">${esc(sig.fingerprint)}</code> <span class="muted">(SHA-256 of the public key)</span></td></tr>`
+        : '')
+    : '';
+  return section('header', 'Bundle', `<table class="kv">${body}${sigRows}</table>`);
 }
 
 function verificationBadge(r: AuditReport): string {
@@ -93,7 +111,8 @@ function verificationBadge(r: AuditReport): string {
   if (!v) return '';
   const cls = v.valid ? 'ok' : 'bad';
   const text = v.valid ? 'Verified: checksums, schemas and references are valid' : `Invalid: ${v.problems.length} problem(s)`;
-  const sig = v.signature ? `<span class="badge neutral">${esc(v.signature)}</span>` : '';
+  const sigClass = { trusted: 'ok', signed: 'neutral', unsigned: 'neutral', unchecked: 'warn', invalid: 'bad' }[v.signature?.state ?? ''] ?? 'neutral';
+  const sig = v.signature ? `<span class="badge signature ${sigClass}" data-signature="${esc(v.signature.state)}">${esc(v.signature.text)}</span>` : '';
   const probs = v.problems.length
     ? `<ul class="problems">${v.problems
         .slice(0, 50)
@@ -113,21 +132,30 @@ function countsSection(r: AuditReport): string {
 }
 
 function exclusionsSection(r: AuditReport): string {
-  const rows = r.exclusions;
-  if (rows.length === 0) return section('exclusions', 'Left behind, and why', '<p class="muted">Nothing was excluded.</p>');
+  const rows = r.exclusions.filter((x) => !isField(x));
+  const fields = r.exclusions.filter(isField);
+  const fieldCols: Column<ReportExclusion>[] = [
+    ['Field', (x) => esc(x.what.replace(/_/g, ' '))],
+    ['Contacts', (x) => String(x.count), 'num'],
+    ['Why', (x) => esc(x.reason)],
+  ];
+  const fieldPart = fields.length
+    ? `<h3 data-part="fields">Fields left off the contacts in the bundle</h3><p class="muted">These contacts travel; only these fields of theirs stay behind. They are not records and are not counted with them.</p>${list(fields, fieldCols, fields.length)}`
+    : '';
+  if (rows.length === 0) return section('exclusions', 'Left behind, and why', '<p class="muted">No records were left behind.</p>' + fieldPart);
   const byRule = new Map<string, ReportExclusion[]>();
   for (const x of rows) byRule.set(x.rule, [...(byRule.get(x.rule) ?? []), x]);
   const bars = [...byRule].map(([rule, xs]) => ({
     label: `${exclusionTitle(rule)}: ${xs.length === 1 ? xs[0]!.what.replace(/_/g, ' ') : `${xs.length} kinds of data`}`,
     value: xs.reduce((a, x) => a + x.count, 0),
   }));
-  const chart = barChart(bars, 'Excluded items by reason', 'warn');
+  const chart = barChart(bars, 'Records left behind by reason', 'warn');
   const cols: Column<ReportExclusion>[] = [
-    ['Item', (x) => esc(x.what.replace(/_/g, ' '))],
+    ['Records', (x) => esc(x.what.replace(/_/g, ' '))],
     ['Count', (x) => String(x.count), 'num'],
-    ['Why it stays behind', (x) => esc(x.reason)],
+    ['Why they stay behind', (x) => esc(x.reason)],
   ];
-  return section('exclusions', 'Left behind, and why', chart + list(rows, cols, rows.length));
+  return section('exclusions', 'Left behind, and why', `<h3 data-part="records">Records left behind</h3>${chart}${list(rows, cols, rows.length)}${fieldPart}`);
 }
 
 function catalogueSection(r: AuditReport, cap: number): string {
@@ -165,7 +193,10 @@ function contactsSection(r: AuditReport, cap: number): string {
     ['Birth date', (x) => esc(x.birth_date ?? '')],
     ['Tax id', (x) => esc(maskTaxId(x.tax_id, x.kind))],
   ];
-  return section('contacts', 'Contacts moved', list(r.contacts, cols, cap, r.contactTotal));
+  const intro = r.dryRun
+    ? '<p class="muted">The contacts the bundle holds; the import dry run above says what an import would do with each.</p>'
+    : '<p class="muted">The contacts the bundle holds: an import would move them. Nothing has been imported.</p>';
+  return section('contacts', 'Contacts in the bundle', intro + list(r.contacts, cols, cap, r.contactTotal));
 }
 
 function stubsSection(r: AuditReport, cap: number): string {

@@ -1,12 +1,14 @@
 // inspect (V2): what a bundle holds, as plain data for the terminal, --json,
 // the HTML audit view and the import dry run. It verifies the bundle first and
-// reports the outcome; it never shows a tax id (stubs carry only a hash,
+// reports the outcome, with the signature's state as verify worked it out (V5:
+// the CLI exits 1 for an invalid bundle); it never shows a tax id (stubs carry only a hash,
 // contacts' tax ids are masked).
 import type { KeyObject } from 'node:crypto';
 import { openBag, type OpenedBag } from '../bundle/bag-reader.js';
 import { recordFile, type BundleHeader, type BundleRecord, type Counts, type Origin } from '../bundle/records.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { verifyBundle } from './verify.js';
+import { signatureJson, type SignatureReport } from '../bundle/signing.js';
 import { EXCLUSION_REASONS, exclusionLines as plainExclusionLines, type PlainExclusion } from '../domain/exclusion-words.js';
 
 /** Plain-language reasons for each exclusion (rule/what), as an auditor reads them. */
@@ -35,7 +37,8 @@ export interface PersonLine {
 export interface InspectReport {
   file: string;
   verification: { valid: boolean; problems: Problem[] };
-  signed: boolean;
+  /** V5: the signature's state as verify worked it out, with its sentence */
+  signature: SignatureReport;
   header: Omit<BundleHeader, 'counts' | 'exclusions' | 'stub_salt'>;
   counts: Counts;
   exclusions: ExclusionLine[];
@@ -56,14 +59,15 @@ export async function inspectBundle(file: string, opts: { trust?: KeyObject } = 
       hint: `see every problem with: officeport verify ${file}`,
     });
   }
-  const { bag } = await openBag(file, { trust: opts.trust });
+  // read again for the summary; the verdict and the signature's state are verify's
+  const { bag } = await openBag(file);
   if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems: verified.problems });
   try {
     const { counts, exclusions, stub_salt: _salt, ...header } = verified.header;
     return {
       file,
       verification: { valid: verified.valid, problems: verified.problems },
-      signed: bag.paths.includes('officeport.sig'),
+      signature: verified.signature ?? signatureJson({ state: 'unsigned' }),
       header,
       counts,
       exclusions: exclusionLines(exclusions),

@@ -1,5 +1,6 @@
-// verify as a user runs it: the file must exist, the signature is checked
-// against the public key file named, and a retention archive verifies too.
+// verify as a user runs it: the file must exist, the signature is always
+// checked (V5), and required to be by the public key file named with --trust;
+// a retention archive verifies too.
 import fs from 'node:fs';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { readPublicKey } from '../trust/index.js';

@@ -17,6 +17,7 @@ import { validate } from '../bundle/schemas.js';
 import { ZipEntryError } from '../bundle/zip-reader.js';
 import { parseStrictJson } from '../domain/text.js';
 import type { Problem } from '../shared/errors.js';
+import { signatureJson, type SignatureReport } from '../bundle/signing.js';
 import type { OnProgress } from '../shared/progress.js';
 import { checkRetentionArchive, RETENTION_FORMAT, type RetentionHeader } from './verify-retention.js';
 
@@ -59,6 +60,8 @@ export interface VerifyResult {
   kind?: 'bundle' | 'retention';
   /** the header of a retention archive (with accept: 'any') */
   retention?: RetentionHeader;
+  /** V5: the signature's state and its sentence (absent when the zip could not be opened as a bag) */
+  signature?: SignatureReport;
 }
 
 const MAX_PROBLEMS = 1000;
@@ -85,7 +88,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     if (retention !== undefined) {
       if (opts.accept !== 'any') {
         problems.push({ file: HEADER_FILE, pointer: '/format', message: 'this is a retention archive written by finalize, not a bundle to import or inspect' });
-        return { valid: false, problems, kind: 'retention', tagmanifestSha256: bag.tagmanifestSha256 };
+        return { valid: false, problems, kind: 'retention', tagmanifestSha256: bag.tagmanifestSha256, signature: signatureJson(bag.signature) };
       }
       const rh = await checkRetentionArchive(bag, retention, problems, read);
       await checkPayload(bag, read);
@@ -95,6 +98,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
         kind: 'retention',
         retention: rh,
         tagmanifestSha256: bag.tagmanifestSha256,
+        signature: signatureJson(bag.signature),
       };
     }
     if (known) {
@@ -118,6 +122,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       tagmanifestSha256: bag.tagmanifestSha256,
       counts,
       kind: 'bundle',
+      signature: signatureJson(bag.signature),
     };
   } finally {
     await (pool as ChunkPool | undefined)?.close();

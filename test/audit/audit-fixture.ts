@@ -118,3 +118,34 @@ sys.exit(0 if hit else 3)
   const r = spawnSync('python3', ['-c', py, src, dst, entry, find, replace], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tamper failed (${r.status}): ${r.stderr}`);
 }
+
+/**
+ * A forger who knows BagIt but not the key: change a record, then recompute
+ * manifest-sha256.txt and tagmanifest-sha256.txt so that the bag itself is
+ * consistent again. Only the signature can tell.
+ */
+export function forge(src: string, dst: string): void {
+  const py = `
+import hashlib, sys, zipfile
+src, dst = sys.argv[1:3]
+with zipfile.ZipFile(src) as z:
+    items = [(i, z.read(i.filename)) for i in z.infolist()]
+root = items[0][0].filename.split('/')[0] + '/'
+files = {i.filename[len(root):]: d for i, d in items}
+old = files['data/records/contacts.ndjson']
+new = old.replace(b'"Smith"', b'"Smyth"')
+assert new != old and len(new) == len(old)
+files['data/records/contacts.ndjson'] = new
+def rehash(manifest, name):
+    lines = files[manifest].decode().splitlines()
+    out = [(hashlib.sha256(files[name]).hexdigest() + '  ' + name) if l.endswith('  ' + name) else l for l in lines]
+    files[manifest] = ('\\n'.join(out) + '\\n').encode()
+rehash('manifest-sha256.txt', 'data/records/contacts.ndjson')
+rehash('tagmanifest-sha256.txt', 'manifest-sha256.txt')
+with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
+    for i, _ in items:
+        z.writestr(i, files[i.filename[len(root):]])
+`;
+  const r = spawnSync('python3', ['-c', py, src, dst], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+}

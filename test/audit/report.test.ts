@@ -84,7 +84,7 @@ describe('HTML audit report (renderer)', () => {
   it('V3: exclusions are listed with a plain-language reason, grouped by why they stay behind', () => {
     const html = renderHtmlReport(report());
     expect(html).toContain('leads are never exported');
-    expect(html).toContain('<figcaption>Excluded items by reason</figcaption>');
+    expect(html).toContain('<figcaption>Records left behind by reason</figcaption>');
     expect(html).toContain('never exported: 2 kinds of data');
     expect(html).toMatch(/<td>key relations<\/td><td class="num">1<\/td>/);
   });
