@@ -28,17 +28,29 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       archive_id: r.retention?.archive_id ?? null,
       tagmanifest_sha256: r.tagmanifestSha256 ?? null,
       counts: r.counts ?? {},
+      schemas: r.schemas ?? null,
       problems: r.problems,
     };
+    // B9: which schemas the records were checked against
+    const schemasLine = (x: typeof out) =>
+      x.schemas
+        ? [
+            x.schemas.from === 'bundle'
+              ? `format ${x.schemas.format_version}: checked against the schemas the bundle carries (the same as this officeport's)`
+              : `format ${x.schemas.format_version}: checked against the schemas of this officeport (bundles of this format carry none)`,
+          ]
+        : [];
     emit(args, out, (x) =>
       x.valid
         ? x.kind === 'retention'
           ? [`${style('green', 'valid')}: ${x.file} (retention archive ${x.archive_id} of bundle ${x.bundle_id})`]
           : [
               `${style('green', 'valid')}: ${x.file} (bundle ${x.bundle_id}, ${Object.values(x.counts).reduce((a, b) => a + (b ?? 0), 0)} records and documents)`,
+              ...schemasLine(x),
             ]
         : [
             `${style('red', 'invalid')}: ${x.file} (${x.problems.length} problem${x.problems.length === 1 ? '' : 's'})`,
+            ...schemasLine(x),
             ...x.problems.map((p) => `  ${formatProblem(p)}`),
           ],
     );
