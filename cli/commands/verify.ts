@@ -32,10 +32,20 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       tagmanifest_sha256: r.tagmanifestSha256 ?? null,
       counts: r.counts ?? {},
       signature: r.signature ?? null,
+      schemas: r.schemas ?? null,
       problems: r.problems,
     };
     // V5: the signature's state on its own line, whatever the verdict
     const sigLine = r.signature ? [`  signature: ${r.signature.text}`] : [];
+    // B9: which schemas the records were checked against
+    const schemasLine = (x: typeof out) =>
+      x.schemas
+        ? [
+            x.schemas.from === 'bundle'
+              ? `format ${x.schemas.format_version}: checked against the schemas the bundle carries (the same as this officeport's)`
+              : `format ${x.schemas.format_version}: checked against the schemas of this officeport (bundles of this format carry none)`,
+          ]
+        : [];
     emit(args, out, (x) =>
       x.valid
         ? x.kind === 'retention'
@@ -43,10 +53,13 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
           : [
               `${style('green', 'valid')}: ${x.file} (bundle ${x.bundle_id}, ${Object.values(x.counts).reduce((a, b) => a + (b ?? 0), 0)} records and documents)`,
               ...sigLine,
+              ...schemasLine(x),
+              ...schemasLine(x),
             ]
         : [
             `${style('red', 'invalid')}: ${x.file} (${x.problems.length} problem${x.problems.length === 1 ? '' : 's'})`,
             ...sigLine,
+            ...schemasLine(x),
             ...x.problems.map((p) => `  ${formatProblem(p)}`),
           ],
     );

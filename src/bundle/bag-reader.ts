@@ -34,9 +34,10 @@ export const HEADER_FILE = 'officeport.json';
 export const SIGNATURE_FILE = 'officeport.sig';
 const TAG_FILES = new Set([BAGIT_TXT, BAG_INFO_TXT, MANIFEST_TXT, TAGMANIFEST_TXT, HEADER_FILE, SIGNATURE_FILE]);
 
-/** 'payload' (data/records/<name>.ndjson, data/documents/<sha256>), 'tag' (allowed root files), or null (not allowed). */
+/** 'payload' (data/records/<name>.ndjson, data/documents/<sha256>), 'tag' (allowed root files, schemas/<name>.schema.json), or null (not allowed). */
 export function bagPathKind(p: string): 'payload' | 'tag' | null {
-  if (TAG_FILES.has(p)) return 'tag';
+  // B9: the JSON Schemas a bundle (format 2.0) or a retention archive carries
+  if (TAG_FILES.has(p) || /^schemas\/[a-z][a-z0-9_]*\.schema\.json$/.test(p)) return 'tag';
   if (/^data\/records\/[a-z][a-z0-9_]*\.ndjson$/.test(p) || /^data\/documents\/[0-9a-f]{64}$/.test(p)) return 'payload';
   return null;
 }

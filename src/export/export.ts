@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { emptyCounts, emptyExclusions, FORMAT, FORMAT_VERSION, type BundleHeader, type Counts } from '../bundle/records.js';
 import { writeBag, type PayloadFile, type WriteBagResult } from '../bundle/bag-writer.js';
+import { carriedSchemaFiles, carriedSchemaMap } from '../bundle/schemas.js';
 import { readPrivateKey } from '../bundle/signing.js';
 import { saltForBundle } from '../domain/export-rules.js';
 import { notFoundMessage } from '../domain/names.js';
@@ -138,7 +139,8 @@ async function writeAndRecord(
         'Source-Organization': header.source.installation_name,
       },
       payload: known === undefined ? held.watch(payload) : payload,
-      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
+      // B9: the schemas the bundle's records and header validate against travel with them
+      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }, ...carriedSchemaFiles()],
       signingKey,
     });
   } catch (e) {
@@ -227,6 +229,7 @@ async function prepareHeader(store: Store, opts: ExportOptions): Promise<BundleH
     exclusions: emptyExclusions(),
     stub_salt: opts.bundleId ? saltForBundle(bundleId) : crypto.randomBytes(32).toString('hex'),
     receipt_key: await receiptKeyFor(store.trust, bundleId),
+    schemas: carriedSchemaMap(),
   };
 }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { removalTables, type FinalizeCounts, type FinalizeReceipt, type Step } from '../domain/finalize-rules.js';
 import { faultPoint } from '../shared/fault.js';
 import { writeBag } from '../bundle/bag-writer.js';
+import { RETENTION_FORMAT_VERSION, retentionSchemaFiles, retentionSchemaMap } from '../bundle/retention-schemas.js';
 import { makeScratchDir, type OutputOptions } from '../shared/output-file.js';
 import { VERSION } from '../shared/version.js';
 import type { FinalizeActor, FinalizeSession } from '../store/port.js';
@@ -43,7 +44,7 @@ export async function writeRetentionArchive(
     const { files, lines } = await spoolArchiveRows(s, plan, tmp, a.onRows);
     faultPoint('finalize-rows-spooled'); // L11 tests: the removed rows wait in the scratch folder
     const archiveId = crypto.randomUUID();
-    const header = retentionHeader(a, archiveId, lines);
+    const header = { ...retentionHeader(a, archiveId, lines), schemas: retentionSchemaMap(files.map((f) => f.path)) };
     const written = await writeBag({
       outFile: a.file,
       rootName: `officeport-retention-${a.receipt.bundle_id.replace(/[^A-Za-z0-9._-]/g, '_')}`,
@@ -57,7 +58,8 @@ export async function writeRetentionArchive(
         path: f.path,
         source: () => fs.createReadStream(f.local),
       })),
-      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
+      // B11: the schema of the header and of every archived row type travel inside the archive
+      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }, ...retentionSchemaFiles()],
       output: a.output,
     });
     return { archiveId, tagmanifestSha256: written.tagmanifestSha256 };
@@ -69,7 +71,7 @@ export async function writeRetentionArchive(
 function retentionHeader(a: ArchiveInput, archiveId: string, lines: Record<string, number>): object {
   return {
     format: 'officeport-retention',
-    format_version: '1.0',
+    format_version: RETENTION_FORMAT_VERSION,
     archive_id: archiveId,
     bundle_id: a.receipt.bundle_id,
     session_id: a.receipt.session_id,

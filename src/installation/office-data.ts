@@ -257,7 +257,7 @@ async function loadFile(
       for (const need of (kind && t.requiredByKind?.[kind]) || []) {
         const ni = header.findIndex((c) => c?.name === need);
         if (ni >= 0 && !values[ni]) {
-          problems.add({ file: fname, line: rowLine, column: ni + 1, message: `${need} is required for a ${kind}` });
+          problems.add({ file: fname, line: rowLine, column: ni + 1, message: `${need} is required for ${/^[aeiou]/.test(kind ?? '') ? 'an' : 'a'} ${kind}` });
         }
       }
     }
