@@ -58,7 +58,10 @@ const receiptCommand: CommandModule<GlobalArgs, ReceiptArgs> = {
     const r = await withStore(args, (store) =>
       reissueReceipt(store, { bundle: args.bundle, office: args.office, user: args.user, out: args.out, accept: args.accept }),
     );
-    emit(args, r, (x: ReissueResult) => [`receipt of import ${x.accept_id} of bundle ${x.bundle_id} (${x.accepted_at}) written to ${x.out}`]);
+    emit(args, r, (x: ReissueResult) => [
+      `receipt of import ${x.accept_id} of bundle ${x.bundle_id} (${x.accepted_at}) written to ${x.out}`,
+      ...(x.signature ? [`its signature by this office's key: ${x.signature}`] : []),
+    ]);
   },
 };
 
@@ -245,6 +248,7 @@ export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: 
     ),
   );
   if (!r.dry_run) out.push('', `receipt: ${r.receipt_file}`);
+  if (r.receipt_signature) out.push(`signed by this office's key: ${r.receipt_signature} (the source office needs both files)`);
   return out;
 }
 
@@ -260,9 +264,11 @@ function renderAlready(r: AcceptResult, reissue?: string): string[] {
 }
 
 function renderUndo(r: UndoResult): string[] {
-  if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`];
+  const notice = r.undo_notice ? [`signed undo notice for the source office: ${r.undo_notice} (and ${r.undo_notice}.sig)`] : [];
+  if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`, ...notice];
   return [
     `undid import ${r.accept_id} of bundle ${r.bundle_id}: removed what it created and put back what it merged: ${countsInWords(r.reverted) || 'nothing'}`,
+    ...notice,
   ];
 }
 

@@ -11,6 +11,7 @@ import { type CarrierMode } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { planStaged, TABLE_OF, type PlanContext } from './plan.js';
 import { publishFile } from '../shared/output-file.js';
+import { officeSigningKey, publishSignature, signatureFileOf, signFile, signedWith } from '../trust/index.js';
 import {
   defaultReceiptFile,
   planCounts,
@@ -177,6 +178,8 @@ export interface AcceptResult {
   /** outcomes per record type (contacts, policies, ..., party entries) */
   by_type: Record<string, Partial<OutcomeCounts>>;
   receipt_file?: string;
+  /** T4: the receipt's signature beside it, when the bundle was sent to an address card */
+  receipt_signature?: string;
   /** when already imported: the receipts of the accepts that took the bundle (L5) */
   receipts?: KeptReceipt[];
 }
@@ -228,6 +231,9 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
     target: { installation_id: installationId, office_id: a.office.id, user_id: a.user.id },
     accepted_at: (opts.now ?? new Date()).toISOString(),
   };
+  // T4: a bundle sent to an address card is answered with a receipt signed by this office's key
+  const signer = addressedToCard(h) ? await officeSigningKey(store.trust, a.office.id) : undefined;
+  if (signer) head.signed_with = signedWith(signer);
   const { imports } = store;
   const ctx = planContext(imports, src, a, opts.carriers ?? 'link', opts.choices ?? new Map());
   const plan = () => {
@@ -241,6 +247,7 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
     return summarise(imports, head, true);
   }
   let tmp: string | undefined;
+  let signature: Buffer | undefined;
   let counts: PlanCounts | undefined;
   const receiptFile = path.resolve(opts.receiptFile ?? defaultReceiptFile(store.home, h.bundle_id, head.accept_id));
   try {
@@ -261,6 +268,7 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
         TABLE_OF,
       );
       tmp = writeReceiptTemp(receiptFile, head, planOutcomes(imports), h.receipt_key, imports.keepReceipt(head.accept_id));
+      if (signer) signature = signFile(tmp, signer.ed25519_private_pem);
       counts = planCounts(imports); // once, for the log and the summary (each counted the plan before)
       recordAccept(imports, head, inboxId ?? '', tmp, receiptFile, counts.counts);
       faultPoint('import-before-commit');
@@ -271,8 +279,9 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
     throw asImportError(e, h.bundle_id);
   }
   faultPoint('import-committed');
-  const placed = publishReceipt(store.home, tmp!, receiptFile, head, opts.force);
-  return { ...summarise(imports, head, false, counts), receipt_file: path.resolve(placed) };
+  const placed = publishReceipt(store.home, tmp!, receiptFile, head, opts.force, signature);
+  const signed = signature ? { receipt_signature: signatureFileOf(path.resolve(placed)) } : {};
+  return { ...summarise(imports, head, false, counts), receipt_file: path.resolve(placed), ...signed };
 }
 
 /**
@@ -280,9 +289,10 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
  * not replaced, so the receipt goes to its default place beside the installation
  * and the user is told where.
  */
-function publishReceipt(home: InstallationHome, tmp: string, file: string, head: ReceiptHead, force?: boolean): string {
+function publishReceipt(home: InstallationHome, tmp: string, file: string, head: ReceiptHead, force?: boolean, signature?: Buffer): string {
   try {
     publishFile(tmp, file, { force, option: '--receipt', home });
+    if (signature) publishReceiptSignature(home, file, head, signature, force);
     return file;
   } catch (e) {
     if (!(e instanceof OfficeportError)) {
@@ -291,11 +301,33 @@ function publishReceipt(home: InstallationHome, tmp: string, file: string, head:
     }
     const instead = defaultReceiptFile(home, head.bundle_id, head.accept_id);
     publishFile(tmp, instead);
+    if (signature) publishReceiptSignature(home, instead, head, signature);
     throw new OfficeportError(
       ErrorCode.REFUSED,
       `the import is done (accept ${head.accept_id}), but ${e.message}; its receipt was written to ${instead} instead`,
       {
         hint: `give ${instead} to the source office for finalize`,
+      },
+    );
+  }
+}
+
+/** T2: the header of a bundle exported to an address card names the card (`addressed_to`). */
+function addressedToCard(h: BundleHeader): boolean {
+  return Boolean((h as BundleHeader & { addressed_to?: unknown }).addressed_to);
+}
+
+/** T4: RECEIPT.sig beside the receipt; the import has committed, so a refusal says where the receipt is and how to have both again. */
+function publishReceiptSignature(home: InstallationHome, file: string, head: ReceiptHead, signature: Buffer, force?: boolean): void {
+  try {
+    publishSignature(file, signature, { force, option: '--receipt', home });
+  } catch (e) {
+    if (!(e instanceof OfficeportError)) throw e;
+    throw new OfficeportError(
+      ErrorCode.REFUSED,
+      `the import is done (accept ${head.accept_id}) and its receipt is at ${file}, but its signature could not be written beside it: ${e.message}`,
+      {
+        hint: `move that file away and write the receipt and its signature again: officeport import receipt ${head.bundle_id} --office ${head.target.office_id} --user ${head.target.user_id} --out FILE`,
       },
     );
   }
