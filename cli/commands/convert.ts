@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { convertBundle, type ConvertFormat } from '../../src/audit/index.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
+import { withBundle } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -8,13 +10,14 @@ interface Args extends GlobalArgs {
   to: ConvertFormat;
   out: string;
   force?: boolean;
+  identity?: string;
 }
 
 export const convertCommand: CommandModule<GlobalArgs, Args> = {
   command: 'convert <file>',
   describe: "write a verified bundle's records as CSV files or one XML document, for auditors' tools",
   builder: (y) =>
-    y
+    identityOption(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
       .option('to', { choices: ['csv', 'xml'] as const, demandOption: true, describe: 'csv: one file per record type; xml: one document' })
       .option('out', { type: 'string', demandOption: true, describe: 'csv: a new or empty folder; xml: the file to write' })
@@ -25,7 +28,9 @@ export const convertCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 convert bundle.zip --to csv --out bundle-csv/', 'one CSV per record type, formula-safe for spreadsheets')
       .example('$0 convert bundle.zip --to xml --out bundle.xml', 'one XML document (docs/xml-format.md)'),
   handler: async (args) => {
-    const r = await convertBundle(args.file, args.to, args.out, { force: args.force, home: homeAt(resolveDbPath(args.db)) });
+    const r = await withBundle(args.file, keySources(args), (input) =>
+      convertBundle(input, args.to, args.out, { force: args.force, home: homeAt(resolveDbPath(args.db)) }),
+    );
     emit(args, r, (x) => [
       `converted bundle ${x.bundle_id} to ${x.format.toUpperCase()} at ${x.out}`,
       table(

@@ -8,6 +8,8 @@ import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
 import { undoImport, type UndoResult } from '../../src/import/index.js';
 import { isAmbiguous } from '../../src/import/index.js';
 import { withStore } from '../context.js';
+import { withBundle } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, style, table, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -23,6 +25,7 @@ interface Args extends GlobalArgs {
   receipt?: string;
   trust?: string;
   force?: boolean;
+  identity?: string;
 }
 
 interface UndoArgs extends GlobalArgs {
@@ -67,7 +70,7 @@ const receiptCommand: CommandModule<GlobalArgs, ReceiptArgs> = {
 
 /** Options shared by import and inbox accept. */
 export function acceptOptions<T>(y: Argv<T>) {
-  return y
+  return identityOption(y)
     .option('contact', { type: 'string', array: true, describe: 'accept only these contacts (bundle refs, e.g. contact/C-1001) with their records' })
     .option('carriers', {
       choices: ['link', 'recreate'] as const,
@@ -142,7 +145,11 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     if (!args.file) throw new OfficeportError(ErrorCode.USAGE, 'name the bundle to import: officeport import FILE --office O --user U');
     const r = await withProgress('reading records', { json: args.json }, (onProgress) =>
-      withStore(args, (store) => importFile(store, args.file!, args.office, args.user, { ...requestOf(args), onProgress })),
+      withStore(args, (store) =>
+        withBundle(args.file!, keySources(args, store, args.office), (input) =>
+          importFile(store, input, args.office, args.user, { ...requestOf(args), onProgress }),
+        ),
+      ),
     );
     const again = [
       'officeport import receipt',

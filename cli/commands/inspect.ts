@@ -3,6 +3,8 @@ import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/erro
 import { inspectForAudit, type InspectReport, type PersonLine } from '../../src/audit/index.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
 import { withStore } from '../context.js';
+import { withBundle } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 import { dryRunOptions, jsonOf, renderAccept } from './import.js';
 
@@ -13,13 +15,14 @@ interface Args extends GlobalArgs {
   office?: string;
   user?: string;
   force?: boolean;
+  identity?: string;
 }
 
 export const inspectCommand: CommandModule<GlobalArgs, Args> = {
   command: 'inspect <file>',
   describe: 'summarise a bundle: header, counts, what was left behind and why, carriers by origin, stubs, documents',
   builder: (y) =>
-    dryRunOptions(y)
+    identityOption(dryRunOptions(y))
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
       .option('trust', { type: 'string', describe: 'check the signature against this Ed25519 public key (PEM)' })
       .example('$0 inspect move.zip', 'what the bundle holds and what stayed behind, and why')
@@ -30,9 +33,12 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 inspect move.zip --db target.db --office "Springfield Agency" --user dana', 'also what an import would do, writing nothing'),
   handler: async (args) => {
     const installation = resolveDbPath(args.db);
-    const req = { file: args.file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) };
     const target = dryRunTarget(args);
-    const r = await inspectForAudit(req, target && { ...target, withInstallation: (fn) => withStore(args, fn) });
+    const keys = target ? await withStore(args, (store) => keySources(args, store, target.office)) : keySources(args);
+    const r = await withBundle(args.file, keys, (file) => {
+      const req = { file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) };
+      return inspectForAudit(req, target && { ...target, withInstallation: (fn) => withStore(args, fn) });
+    });
     const dry = r.dryRun && {
       json: jsonOf(r.dryRun),
       text: ['', style('bold', `import dry run into ${target!.office} for ${target!.user}`), ...renderAccept(r.dryRun)],

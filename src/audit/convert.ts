@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import { inputName, type BundleInput } from '../bundle/byte-source.js';
 import { RECORD_TYPES } from '../bundle/records.js';
 import { readSchema } from '../bundle/schemas.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
@@ -29,8 +30,9 @@ export const TYPE_ORDER: readonly string[] = [
   ...RECORD_TYPES.filter((t) => !(t in RECORD_NAMES)),
 ];
 
-async function refuseUnlessValid(file: string): Promise<void> {
-  const result = await verifyBundle(file);
+async function refuseUnlessValid(input: BundleInput): Promise<void> {
+  const file = inputName(input);
+  const result = await verifyBundle(input);
   if (!result.valid) {
     throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} is not a valid bundle; nothing was converted`, {
       problems: result.problems,
@@ -74,14 +76,15 @@ function checkTarget(format: ConvertFormat, out: string, output: OutputOptions):
 }
 
 /** Convert FILE to `format` at `out`: verify, write to a temporary name, rename. */
-export async function convertBundle(file: string, format: ConvertFormat, out: string, opts: OutputOptions = {}): Promise<ConvertResult> {
+export async function convertBundle(input: BundleInput, format: ConvertFormat, out: string, opts: OutputOptions = {}): Promise<ConvertResult> {
+  const file = inputName(input);
   const output = { option: '--out', ...opts };
   if (!fs.existsSync(file)) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${file}`, { hint: 'name the bundle file that export wrote' });
   }
   checkTarget(format, out, output);
-  await refuseUnlessValid(file);
-  const { bag, problems } = await openBag(file);
+  await refuseUnlessValid(input);
+  const { bag, problems } = await openBag(input);
   if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} could not be opened as a bundle`, { problems });
   const view = await openBundleView(bag);
   const tmp = tempBeside(out); // private until complete (L11)

@@ -2,6 +2,7 @@
 // an office when one is named, and the HTML audit report when asked for.
 import fs from 'node:fs';
 import path from 'node:path';
+import { inputName, type BundleInput } from '../bundle/byte-source.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { checkOutputPath } from '../shared/output-file.js';
 import { importFile, type AcceptResult } from '../import/index.js';
@@ -12,7 +13,8 @@ import { dryRunFromAccept } from './html-report-data.js';
 import { inspectBundle, type InspectReport } from './inspect.js';
 
 export interface InspectRequest {
-  file: string;
+  /** the bundle, or its opened source (an encrypted bundle) */
+  file: BundleInput;
   /** public key (PEM file) the signature must verify against */
   trust?: string;
   /** write the HTML audit report here */
@@ -36,8 +38,8 @@ export async function inspectForAudit(
   req: InspectRequest,
   target?: DryRunTarget,
 ): Promise<{ report: InspectReport; dryRun?: AcceptResult; /** V3: the HTML report written, as an absolute path */ html?: string }> {
-  if (!fs.existsSync(req.file)) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${req.file}`, { hint: 'name the bundle file that export wrote' });
+  if (!fs.existsSync(inputName(req.file))) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${inputName(req.file)}`, { hint: 'name the bundle file that export wrote' });
   }
   const output = { force: req.force, option: '--html', home: req.home };
   if (req.html) checkOutputPath(req.html, output); // before any work (L1)

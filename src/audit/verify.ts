@@ -8,6 +8,7 @@
 // merged in file order, so the problem list is the same either way.
 import type { KeyObject } from 'node:crypto';
 import { checkPayload, HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import type { BundleInput } from '../bundle/byte-source.js';
 import { KNOWN_FORMAT_VERSIONS, RECORD_TYPES, recordFile, recordTypeOfFile, type BundleHeader, type Counts } from '../bundle/records.js';
 import { checkRecordFile, RECORD_LINES_BATCH, type RecordLinesHook } from '../bundle/record-check.js';
 import { DEFAULT_REFS_IN_MEMORY, RefIndex } from '../bundle/ref-index.js';
@@ -67,7 +68,7 @@ const REFS_IN_MEMORY_MAX_RECORD_BYTES = 128 * 1024 ** 2;
 /** records below this are checked in this thread: workers would cost more to start than they save */
 export const PARALLEL_MIN_BYTES = 16 * 1024 ** 2;
 
-export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyBundle(file: BundleInput, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const opened = await openBag(file, { trust: opts.trust });
   const bag = opened.bag;
   if (!bag) return { valid: false, problems: opened.problems };

@@ -29,11 +29,15 @@ import { faultPoint } from '../shared/fault.js';
 import { requireRights } from '../shared/rights.js';
 import { requireFileKind } from '../shared/file-kind.js';
 import { verifyBundle } from '../audit/verify.js';
+import { inputName, type BundleInput } from '../bundle/byte-source.js';
 import type { OnProgress } from '../shared/progress.js';
 
 /** A verified bundle, read record by record. */
 export interface BundleSource {
+  /** the file as received (an encrypted bundle stays encrypted: the inbox keeps this copy) */
   file: string;
+  /** it is an age-encrypted bundle */
+  encrypted?: boolean;
   header: BundleHeader;
   tagmanifestSha256: string;
   records(type: RecordType): AsyncIterable<Record<string, unknown> & { ref: string }>;
@@ -64,15 +68,16 @@ function withKeys(l: { ref: string; text: string }): StagedLine {
 }
 
 /** I1: the bundle must verify (V1) before anything else looks at it; with stageInto its records are staged by the same pass. */
-export async function openVerified(file: string, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
+export async function openVerified(input: BundleInput, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
   const o: OpenOptions = typeof trustOrOptions === 'string' ? { trust: trustOrOptions } : (trustOrOptions ?? {});
+  const file = inputName(input);
   if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${file}`);
-  requireFileKind(file, 'bundle', 'import');
+  if (typeof input === 'string') requireFileKind(file, 'bundle', 'import');
   const imports = o.stageInto;
   const staging = imports?.startStaging();
   let valid = false;
   try {
-    const v = await verifyBundle(file, {
+    const v = await verifyBundle(input, {
       trust: o.trust ? readPublicKey(o.trust) : undefined,
       onProgress: o.onProgress,
       onRecordLines: staging && ((type, lines) => staging.hook(type, KEYED.has(type) ? lines.map(withKeys) : lines)),
@@ -87,7 +92,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
   } finally {
     staging?.finish(valid);
   }
-  const { bag, problems } = await openBag(file);
+  const { bag, problems } = await openBag(input);
   if (!bag) {
     await imports?.dropStaging();
     throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems });
@@ -95,6 +100,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
   const header = JSON.parse(await bag.readTagFile('officeport.json')) as BundleHeader;
   return {
     file,
+    encrypted: typeof input !== 'string',
     header,
     tagmanifestSha256: bag.tagmanifestSha256,
     staged: staging !== undefined,

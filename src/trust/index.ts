@@ -26,3 +26,4 @@ export {
   type SigningKey,
   type UndoNotice,
 } from './receipt-signature.js';
+export { addressedTo, openEnvelope, readIdentityFile, startsAsAge, withBundle, type EnvelopeAddress, type EnvelopeKeys, type KeySources } from './envelope-read.js';
