@@ -33,7 +33,7 @@ import { HEADER_FILE, openBag } from '../bundle/bag-reader.js';
 import { checkOutputPath, refuseInstallationFile } from '../shared/output-file.js';
 import type { FinalizeActor, FinalizeRecords, FinalizeSelection, FinalizeSession, Store } from '../store/port.js';
 import { checkSeal } from '../trust/receipt-seal.js';
-import { requireNotUndone, requireSignedReceipt, type SignedWith } from '../trust/index.js';
+import { receiptSignatures, type SignedWith } from '../trust/index.js';
 import { writeRetentionArchive, type WrittenArchive } from './retention.js';
 
 /** M1: finalize removes client data from the office, which is what the export right (X1) governs. */
@@ -378,8 +378,8 @@ async function refuseUntrusted(store: Store, req: FinalizeRequest, receipt: Rece
     }
     return;
   }
-  requireSignedReceipt(req.receiptFile, receipt.bundle_id, card, receipt.signed_with as SignedWith | undefined);
-  requireNotUndone(req.receiptFile, receipt, card, req.undone);
+  receiptSignatures.requireSignedReceipt(req.receiptFile, receipt.bundle_id, card, receipt.signed_with as SignedWith | undefined);
+  receiptSignatures.requireNotUndone(req.receiptFile, receipt, card, req.undone);
 }
 
 /** L4: inside one installation, the import the receipt answers must still stand. */

@@ -11,7 +11,7 @@ import { type CarrierMode } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { planStaged, TABLE_OF, type PlanContext } from './plan.js';
 import { publishFile } from '../shared/output-file.js';
-import { officeSigningKey, publishSignature, signatureFileOf, signFile, signedWith } from '../trust/index.js';
+import { receiptSignatures } from '../trust/index.js';
 import {
   defaultReceiptFile,
   planCounts,
@@ -238,8 +238,8 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
     accepted_at: (opts.now ?? new Date()).toISOString(),
   };
   // T4: a bundle sent to an address card is answered with a receipt signed by this office's key
-  const signer = addressedToCard(h) ? await officeSigningKey(store.trust, a.office.id) : undefined;
-  if (signer) head.signed_with = signedWith(signer);
+  const signer = addressedToCard(h) ? await receiptSignatures.officeSigningKey(store.trust, a.office.id) : undefined;
+  if (signer) head.signed_with = receiptSignatures.signedWith(signer);
   const { imports } = store;
   const ctx = planContext(imports, src, a, opts.carriers ?? 'link', opts.choices ?? new Map());
   const plan = () => {
@@ -274,7 +274,7 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
         TABLE_OF,
       );
       tmp = writeReceiptTemp(receiptFile, head, planOutcomes(imports), h.receipt_key, imports.keepReceipt(head.accept_id));
-      if (signer) signature = signFile(tmp, signer.ed25519_private_pem);
+      if (signer) signature = receiptSignatures.signFile(tmp, signer.ed25519_private_pem);
       counts = planCounts(imports); // once, for the log and the summary (each counted the plan before)
       recordAccept(imports, head, inboxId ?? '', tmp, receiptFile, counts.counts);
       faultPoint('import-before-commit');
@@ -286,7 +286,7 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
   }
   faultPoint('import-committed');
   const placed = publishReceipt(store.home, tmp!, receiptFile, head, opts.force, signature);
-  const signed = signature ? { receipt_signature: signatureFileOf(path.resolve(placed)) } : {};
+  const signed = signature ? { receipt_signature: receiptSignatures.signatureFileOf(path.resolve(placed)) } : {};
   return { ...summarise(imports, head, false, counts), receipt_file: path.resolve(placed), ...signed };
 }
 
@@ -326,7 +326,7 @@ function addressedToCard(h: BundleHeader): boolean {
 /** T4: RECEIPT.sig beside the receipt; the import has committed, so a refusal says where the receipt is and how to have both again. */
 function publishReceiptSignature(home: InstallationHome, file: string, head: ReceiptHead, signature: Buffer, force?: boolean): void {
   try {
-    publishSignature(file, signature, { force, option: '--receipt', home });
+    receiptSignatures.publishSignature(file, signature, { force, option: '--receipt', home });
   } catch (e) {
     if (!(e instanceof OfficeportError)) throw e;
     throw new OfficeportError(

@@ -9,7 +9,7 @@ import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import type { ImportStore, KeptReceipt, Store } from '../store/port.js';
 import { requireRights } from '../shared/rights.js';
 import { checkOutputPath, writeOutputWith } from '../shared/output-file.js';
-import { officeSigningKey, receiptSignedWith, signatureFileOf, signFileBeside } from '../trust/index.js';
+import { receiptSignatures } from '../trust/index.js';
 
 export interface ReissueRequest {
   /** the bundle file, or its id */
@@ -44,8 +44,8 @@ export async function reissueReceipt(store: Store, req: ReissueRequest): Promise
   const output = { option: '--out', home: store.home };
   checkOutputPath(out, output); // L1: before any work, never over a file or an installation
   // T4: a receipt the import signed is issued with its signature (RECEIPT.sig beside it)
-  const signed = receiptSignedWith(firstPiece(imports, accept.accept_id));
-  if (signed) checkOutputPath(signatureFileOf(out), output);
+  const signed = receiptSignatures.receiptSignedWith(firstPiece(imports, accept.accept_id));
+  if (signed) checkOutputPath(receiptSignatures.signatureFileOf(out), output);
   let bytes = 0;
   writeOutputWith(out, output, (write) => {
     let any = false;
@@ -57,7 +57,7 @@ export async function reissueReceipt(store: Store, req: ReissueRequest): Promise
     if (!any) bytes = writeLegacy(imports, write, accept);
   });
   // Ed25519 signatures are deterministic: the same signature as the import wrote
-  const signature = signed ? signFileBeside(out, await officeSigningKey(store.trust, office.id), output) : undefined;
+  const signature = signed ? receiptSignatures.signFileBeside(out, await receiptSignatures.officeSigningKey(store.trust, office.id), output) : undefined;
   return { bundle_id: bundleId, accept_id: accept.accept_id, accepted_at: accept.accepted_at, out, bytes, signature };
 }
 

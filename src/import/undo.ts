@@ -6,7 +6,7 @@ import { countsInWords } from '../domain/model/record-words.js';
 import { userAddress } from './inbox.js';
 import { readReceipt } from './receipt.js';
 import type { ImportStore, Store } from '../store/port.js';
-import { officeSigningKey, sha256Hex, writeUndoNotice } from '../trust/index.js';
+import { receiptSignatures } from '../trust/index.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
@@ -67,7 +67,7 @@ export async function undoImport(
   /** T5: the undo of a signed receipt is told to the source in a notice signed the same way. */
   async function withNotice(r: UndoResult): Promise<UndoResult> {
     if (!receipt.signed_with) return r;
-    const key = await officeSigningKey(trust, a.office.id);
+    const key = await receiptSignatures.officeSigningKey(trust, a.office.id);
     const notice = {
       bundle_id: acc!.bundle_id,
       accept_id: acc!.accept_id,
@@ -75,7 +75,7 @@ export async function undoImport(
       target: { installation_id: await offices.installationId(), office_id: a.office.id, user_id: a.user.id },
       undone_at: now.toISOString(),
     };
-    return { ...r, undo_notice: writeUndoNotice(receiptFile, notice, key) };
+    return { ...r, undo_notice: receiptSignatures.writeUndoNotice(receiptFile, notice, key) };
   }
 }
 
@@ -87,5 +87,5 @@ function receiptSha256(imports: ImportStore, acceptId: string, file: string): st
     h.update(piece);
     any = true;
   }
-  return any ? h.digest('hex') : sha256Hex(fs.readFileSync(file));
+  return any ? h.digest('hex') : receiptSignatures.sha256Hex(fs.readFileSync(file));
 }

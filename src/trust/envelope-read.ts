@@ -234,7 +234,7 @@ class EnvelopeSource implements ByteSource {
   async read(position: number, length: number): Promise<Buffer> {
     const end = Math.min(this.size, position + length);
     const parts: Buffer[] = [];
-    for (let p = position; p < end; ) {
+    for (let p = position; p < end;) {
       const k = Math.floor(p / CHUNK);
       const plain = await this.chunk(k);
       const piece = plain.subarray(p - k * CHUNK, Math.min(plain.length, end - k * CHUNK));

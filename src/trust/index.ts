@@ -2,28 +2,16 @@
 // and the Ed25519 signatures of receipts and undo notices (receipt-signature.ts).
 export { writeKeyPair, readPublicKey } from '../bundle/signing.js';
 export { receiptKeyFor } from './receipt-seal.js';
+// T4, T5: one name for the library (receiptSignatures.signFile, ...), the features call it through this face
+export * as receiptSignatures from './receipt-signature.js';
+export type { SignedWith, SignerCard, SigningKey, UndoNotice } from './receipt-signature.js';
 export {
-  checkFileSignature,
-  keyFingerprint,
-  officeSigningKey,
-  parseUndoNotice,
-  publishSignature,
-  receiptSignedWith,
-  requireNotUndone,
-  requireSignedReceipt,
-  sha256Hex,
-  signBytes,
-  signFile,
-  signFileBeside,
-  signatureFileOf,
-  signedWith,
-  undoNoticeFileOf,
-  undoNoticeText,
-  writeUndoNotice,
-  verifyBytes,
-  type SignedWith,
-  type SignerCard,
-  type SigningKey,
-  type UndoNotice,
-} from './receipt-signature.js';
-export { addressedTo, openEnvelope, readIdentityFile, startsAsAge, withBundle, type EnvelopeAddress, type EnvelopeKeys, type KeySources } from './envelope-read.js';
+  addressedTo,
+  openEnvelope,
+  readIdentityFile,
+  startsAsAge,
+  withBundle,
+  type EnvelopeAddress,
+  type EnvelopeKeys,
+  type KeySources,
+} from './envelope-read.js';

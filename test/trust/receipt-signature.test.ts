@@ -17,7 +17,7 @@ import {
   writeUndoNotice,
   type SignerCard,
   type SigningKey,
-} from '../../src/trust/index.js';
+} from '../../src/trust/receipt-signature.js';
 
 function officeKey(): SigningKey {
   const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
