@@ -262,4 +262,6 @@ export interface BundleHeader {
   stub_salt: string;
   /** the key the importer seals its receipt with (absent in bundles of earlier versions) */
   receipt_key?: string;
+  /** T2: the address card the bundle was encrypted to (absent in a bundle in clear) */
+  addressed_to?: { installation_id: string; office_id: string; user_id: string; ed25519_fingerprint: string; age_recipient: string };
 }
