@@ -4,8 +4,8 @@
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { countsInWords } from '../domain/model/record-words.js';
 import { userAddress } from './inbox.js';
-import { readReceipt } from './receipt.js';
-import type { ImportStore, Store } from '../store/port.js';
+import { readReceipt, type ImportReceipt } from './receipt.js';
+import type { ImportStore, KeptAccept, Store } from '../store/port.js';
 import { receiptSignatures } from '../trust/index.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -38,6 +38,7 @@ export async function undoImport(
     throw new OfficeportError(ErrorCode.REFUSED, `accept ${acc.accept_id} imported into office ${acc.office_id}, not ${a.office.name}`);
   }
   const result: UndoResult = { accept_id: acc.accept_id, bundle_id: acc.bundle_id, already_undone: acc.undone, reverted: {} };
+  const withNotice = (r: UndoResult) => noticeOfUndo({ imports, offices, trust }, receipt, receiptFile, acc, a, now, r);
   if (result.already_undone) return withNotice(result);
   const done = await imports.undo(acc.accept_id, now.toISOString(), {
     bundleId: acc.bundle_id,
@@ -63,20 +64,28 @@ export async function undoImport(
   }
   result.reverted = done.reverted;
   return withNotice(result);
+}
 
-  /** T5: the undo of a signed receipt is told to the source in a notice signed the same way. */
-  async function withNotice(r: UndoResult): Promise<UndoResult> {
-    if (!receipt.signed_with) return r;
-    const key = await receiptSignatures.officeSigningKey(trust, a.office.id);
-    const notice = {
-      bundle_id: acc!.bundle_id,
-      accept_id: acc!.accept_id,
-      receipt_sha256: receiptSha256(imports, acc!.accept_id, receiptFile),
-      target: { installation_id: await offices.installationId(), office_id: a.office.id, user_id: a.user.id },
-      undone_at: now.toISOString(),
-    };
-    return { ...r, undo_notice: receiptSignatures.writeUndoNotice(receiptFile, notice, key) };
-  }
+/** T5: the undo of a signed receipt is told to the source in a notice signed the same way, beside the receipt. */
+async function noticeOfUndo(
+  { imports, offices, trust }: Pick<Store, 'imports' | 'offices' | 'trust'>,
+  receipt: ImportReceipt,
+  receiptFile: string,
+  acc: KeptAccept,
+  a: { office: { id: string }; user: { id: string } },
+  now: Date,
+  r: UndoResult,
+): Promise<UndoResult> {
+  if (!receipt.signed_with) return r;
+  const key = await receiptSignatures.officeSigningKey(trust, a.office.id);
+  const notice = {
+    bundle_id: acc.bundle_id,
+    accept_id: acc.accept_id,
+    receipt_sha256: receiptSha256(imports, acc.accept_id, receiptFile),
+    target: { installation_id: await offices.installationId(), office_id: a.office.id, user_id: a.user.id },
+    undone_at: now.toISOString(),
+  };
+  return { ...r, undo_notice: receiptSignatures.writeUndoNotice(receiptFile, notice, key) };
 }
 
 /** The receipt's bytes as the import wrote them (kept in the installation), else as the file holds them. */

@@ -216,6 +216,16 @@ describe('undo notices', () => {
     expect(r.code, r.stdout).toBe(1);
     expect(r.stderr).toMatch(/undo notice .*forged\.undone\.json cannot be trusted: it does not match its signature/);
   });
+  it('T5: import undo run again (the notice lost, or the command killed after the undo) writes the notice again and undoes nothing twice', () => {
+    const notice = path.join(m.dir, 'receipt.undone.json');
+    expect(fs.existsSync(notice)).toBe(false);
+    const out = runOk(['import', 'undo', m.receipt, '--db', m.target, ...TGT]);
+    expect(out).toContain('already undone');
+    expect(out).toContain(notice);
+    const r = finalize(m, m.receipt);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toMatch(/was undone in the target/);
+  });
 });
 
 describe('a bundle exported by name', () => {
