@@ -12,7 +12,7 @@
 //     named in the refusal; the key finalize checks against is always the one
 //     of the card the export ledger recorded, never the one the file names.
 // Pure Ed25519 signs the message in one piece, so signing and checking hold the
-// file in memory once (a receipt is about 100 bytes per record).
+// file in memory once (a receipt is 100 to 150 bytes per record it names).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
