@@ -198,6 +198,27 @@ describe('export to an address card', () => {
     expect(sealed.stdout).toContain('encrypted');
   });
 
+  it('T2: a card of this same installation is checked as --to-office is: the source office itself and a user without the import right are refused', () => {
+    const cardOf = (office: string, user: string) => {
+      const f = path.join(dir, `local-${office}-${user}.json`);
+      const r = run(['address', '--db', source, '--office', office, '--user', user, '--out', f]);
+      expect(r.code, r.stderr).toBe(0);
+      return f;
+    };
+    const exportWith = (cardPath: string, out: string) => run(['export', '--db', source, ...FROM, '--to', cardPath, '--out', out]);
+    const south = exportWith(cardOf('South Agency', 'bob'), path.join(dir, 'south.zip.age'));
+    expect(south.code, south.stderr).toBe(0);
+    expect(south.stdout).toContain('South Agency');
+    const self = exportWith(cardOf('North Agency', 'nadmin'), path.join(dir, 'self.zip.age'));
+    expect(self.code).not.toBe(0);
+    expect(self.stderr).toContain('source office');
+    expect(fs.existsSync(path.join(dir, 'self.zip.age'))).toBe(false);
+    const noImport = exportWith(cardOf('South Agency', 'sadmin'), path.join(dir, 'noimport.zip.age'));
+    expect(noImport.code).not.toBe(0);
+    expect(noImport.stderr).toContain('data_import');
+    expect(fs.existsSync(path.join(dir, 'noimport.zip.age'))).toBe(false);
+  });
+
   it('T2: a changed card (its fingerprint not its key) is refused before anything is written', () => {
     const bad = path.join(dir, 'bad.card.json');
     fs.writeFileSync(bad, JSON.stringify({ ...card, fingerprint: '0'.repeat(64) }));
