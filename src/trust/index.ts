@@ -3,4 +3,5 @@
 export { writeKeyPair, readPublicKey } from '../bundle/signing.js';
 export { receiptKeyFor } from './receipt-seal.js';
 export { writeAddressCard, type AddressOptions, type AddressResult } from './address.js';
-export { readCard, checkCard, makeCard, cardText, type AddressCard } from './card.js';
+export { readCard, type AddressCard } from './card.js';
+export { envelopeAddress, isAgeFile, type EnvelopeAddress } from './envelope.js';
