@@ -4,7 +4,8 @@
 export { writeKeyPair, readPublicKey } from '../bundle/signing.js';
 export { receiptKeyFor } from './receipt-seal.js';
 export { writeAddressCard, type AddressOptions, type AddressResult } from './address.js';
-export { readCard, checkCard, makeCard, cardText, type AddressCard } from './card.js';
+export { readCard, type AddressCard } from './card.js';
+export { envelopeAddress, isAgeFile, type EnvelopeAddress } from './envelope.js';
 // T4, T5: one name for the library (receiptSignatures.signFile, ...), the features call it through this face
 export * as receiptSignatures from './receipt-signature.js';
 export type { SignedWith, SignerCard, SigningKey, UndoNotice } from './receipt-signature.js';
@@ -14,7 +15,7 @@ export {
   readIdentityFile,
   startsAsAge,
   withBundle,
-  type EnvelopeAddress,
+  type EnvelopeAddress as EnvelopeReadAddress,
   type EnvelopeKeys,
   type KeySources,
 } from './envelope-read.js';
