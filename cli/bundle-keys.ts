@@ -2,7 +2,7 @@
 // installation the keys of the office the command names (--office).
 import type { Argv } from 'yargs';
 import type { Store } from '../src/store/port.js';
-import type { KeySources } from '../src/trust/index.js';
+import { officeKeySource, type KeySources } from '../src/trust/index.js';
 
 export function identityOption<T>(y: Argv<T>) {
   return y.option('identity', {
@@ -13,7 +13,5 @@ export function identityOption<T>(y: Argv<T>) {
 
 /** --identity, plus the keys of `office` in `store` when both are given. */
 export function keySources(args: { identity?: string }, store?: Store, office?: string): KeySources {
-  void store;
-  void office;
-  return { identity: args.identity };
+  return { identity: args.identity, officeKeys: store && office ? officeKeySource(store, office) : undefined };
 }

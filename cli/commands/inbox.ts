@@ -22,7 +22,9 @@ const add: CommandModule<GlobalArgs, Who & { file: string; trust?: string; ident
   describe: 'verify a bundle and stage it for its addressee',
   builder: (y) =>
     who(
-      identityOption(y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' })),
+      identityOption(
+        y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' }),
+      ),
     ).example('$0 inbox add move.zip --office "Springfield Agency" --user dana', 'stage the bundle; see it with inbox list'),
   handler: async (args) => {
     const r = await withStore(args, (store) =>

@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
-import { inspectForAudit, type InspectReport, type PersonLine } from '../../src/audit/index.js';
+import { inspectForAudit, type DryRunTarget, type InspectReport, type PersonLine } from '../../src/audit/index.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
 import { withStore } from '../context.js';
-import { withBundle } from '../../src/trust/index.js';
+import { startsAsAge, withBundle, type KeySources } from '../../src/trust/index.js';
 import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 import { dryRunOptions, jsonOf, renderAccept } from './import.js';
@@ -34,11 +34,15 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const installation = resolveDbPath(args.db);
     const target = dryRunTarget(args);
-    const keys = target ? await withStore(args, (store) => keySources(args, store, target.office)) : keySources(args);
-    const r = await withBundle(args.file, keys, (file) => {
-      const req = { file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) };
-      return inspectForAudit(req, target && { ...target, withInstallation: (fn) => withStore(args, fn) });
-    });
+    const inspect = (keys: KeySources, dryRun?: DryRunTarget) =>
+      withBundle(args.file, keys, (file) =>
+        inspectForAudit({ file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) }, dryRun),
+      );
+    // with a dry run the office's own keys open an encrypted bundle addressed to it
+    const r =
+      target && startsAsAge(args.file)
+        ? await withStore(args, (store) => inspect(keySources(args, store, target.office), { ...target, withInstallation: (fn) => fn(store) }))
+        : await inspect(keySources(args), target && { ...target, withInstallation: (fn) => withStore(args, fn) });
     const dry = r.dryRun && {
       json: jsonOf(r.dryRun),
       text: ['', style('bold', `import dry run into ${target!.office} for ${target!.user}`), ...renderAccept(r.dryRun)],

@@ -109,7 +109,10 @@ export interface OpenedBag {
   close(): Promise<void>;
 }
 
-export async function openBag(file: BundleInput, opts: { limits?: Partial<BagLimits>; trust?: KeyObject } = {}): Promise<{ bag?: OpenedBag; problems: Problem[] }> {
+export async function openBag(
+  file: BundleInput,
+  opts: { limits?: Partial<BagLimits>; trust?: KeyObject } = {},
+): Promise<{ bag?: OpenedBag; problems: Problem[] }> {
   const limits = { ...DEFAULT_BAG_LIMITS, ...opts.limits };
   const { zip, problems } = await openZip(file, { ...DEFAULT_ZIP_LIMITS, ...limits });
   if (!zip) return { problems };

@@ -170,13 +170,7 @@ type CdFile = unzipper.File & {
   pathBuffer: Buffer;
 };
 
-async function checkEntries(
-  src: ByteSource,
-  dir: unzipper.CentralDirectory,
-  size: number,
-  limits: ZipLimits,
-  problems: Problem[],
-): Promise<ZipEntry[]> {
+async function checkEntries(src: ByteSource, dir: unzipper.CentralDirectory, size: number, limits: ZipLimits, problems: Problem[]): Promise<ZipEntry[]> {
   const files = (await dir.files) as CdFile[];
   const cdOffset = (dir as unknown as { offsetToStartOfCentralDirectory: number }).offsetToStartOfCentralDirectory;
   if (files.length > limits.maxEntries) {

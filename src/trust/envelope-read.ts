@@ -22,6 +22,7 @@ import { Readable } from 'node:stream';
 import { Decrypter } from 'age-encryption';
 import type { BundleInput, ByteSource } from '../bundle/byte-source.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
+import type { Store } from '../store/port.js';
 
 export const AGE_MAGIC = 'age-encryption.org/v1\n';
 const CHUNK = 64 * 1024;
@@ -87,12 +88,12 @@ export function readIdentityFile(file: string): string[] {
  * it). Refuses (OfficeportError, exit 1) when no key opens it, naming whom it
  * is for, and when any byte of it was changed.
  */
-export async function openEnvelope(file: string, keys: EnvelopeKeys[]): Promise<ByteSource> {
+export async function openEnvelope(file: string, keysFor: (to: EnvelopeAddress | undefined) => Promise<EnvelopeKeys[]>): Promise<ByteSource> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const size = (await fh.stat()).size;
     const header = await readHeader(fh, size, file);
-    const fileKey = await unwrapFileKey(file, header, keys);
+    const fileKey = await unwrapFileKey(file, header, await keysFor(header.to));
     const nonce = await readExactly(fh, header.bytes.length, NONCE, file);
     const key = Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
     const source = new EnvelopeSource(file, fh, key, header.bytes.length + NONCE, size);
@@ -245,20 +246,17 @@ class EnvelopeSource implements ByteSource {
   }
 
   stream(start: number, end: number, highWaterMark = 4 * CHUNK): Readable {
-    const last = Math.min(end, this.size);
-    const per = Math.max(1, Math.floor(highWaterMark / CHUNK));
-    const self = this;
-    async function* pieces(): AsyncGenerator<Buffer> {
-      for (let k = Math.floor(start / CHUNK); k * CHUNK < last; k += per) {
-        const to = Math.min(self.chunks, k + per);
-        const parts: Buffer[] = [];
-        for await (const plain of self.plainChunks(k, to)) parts.push(plain);
-        const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-        const from = Math.max(0, start - k * CHUNK);
-        yield joined.subarray(from, Math.min(joined.length, last - k * CHUNK));
-      }
+    return Readable.from(this.pieces(start, Math.min(end, this.size), Math.max(1, Math.floor(highWaterMark / CHUNK))), { objectMode: false, highWaterMark });
+  }
+
+  /** The plaintext [start, last), `per` chunks at a time. */
+  private async *pieces(start: number, last: number, per: number): AsyncGenerator<Buffer> {
+    for (let k = Math.floor(start / CHUNK); k * CHUNK < last; k += per) {
+      const parts: Buffer[] = [];
+      for await (const plain of this.plainChunks(k, Math.min(this.chunks, k + per))) parts.push(plain);
+      const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      yield joined.subarray(Math.max(0, start - k * CHUNK), Math.min(joined.length, last - k * CHUNK));
     }
-    return Readable.from(pieces(), { objectMode: false, highWaterMark });
   }
 
   close(): Promise<void> {
@@ -270,8 +268,25 @@ class EnvelopeSource implements ByteSource {
 export interface KeySources {
   /** --identity FILE */
   identity?: string;
-  /** the office's own keys (undefined when it has none) */
-  officeKeys?: () => Promise<EnvelopeKeys | undefined>;
+  /** the keys of the office the command runs in, given whom the bundle is addressed to (undefined: none to try) */
+  officeKeys?: (to: EnvelopeAddress | undefined) => Promise<EnvelopeKeys | undefined>;
+}
+
+/**
+ * The keys of office `officeRef` of the installation (T3: a bundle addressed to
+ * the office opens there without an identity file). A bundle that names
+ * another installation or office is not tried with them (and no keys are made
+ * for it); one that names no one (the age tool's own) is tried with the
+ * office's keys.
+ */
+export function officeKeySource(store: Pick<Store, 'offices' | 'trust'>, officeRef: string): KeySources['officeKeys'] {
+  return async (to) => {
+    const office = await store.offices.office(officeRef);
+    if (!office) return undefined;
+    if (to && (to.office_id !== office.id || to.installation_id !== (await store.offices.installationId()))) return undefined;
+    const keys = await store.trust.officeKeys(office.id);
+    return { identities: [keys.age_identity], from: `the keys of office ${office.name} (${office.id})` };
+  };
 }
 
 /**
@@ -282,9 +297,10 @@ export async function withBundle<T>(file: string, keys: KeySources, fn: (input: 
   if (!startsAsAge(file)) return fn(file);
   const sources: EnvelopeKeys[] = [];
   if (keys.identity) sources.push({ identities: readIdentityFile(keys.identity), from: `the identity in ${keys.identity}` });
-  const own = await keys.officeKeys?.();
-  if (own) sources.push(own);
-  const source = await openEnvelope(file, sources);
+  const source = await openEnvelope(file, async (to) => {
+    const own = await keys.officeKeys?.(to);
+    return own ? [...sources, own] : sources;
+  });
   try {
     return await fn(source);
   } finally {

@@ -11,10 +11,12 @@ export * as receiptSignatures from './receipt-signature.js';
 export type { SignedWith, SignerCard, SigningKey, UndoNotice } from './receipt-signature.js';
 export {
   addressedTo,
+  officeKeySource,
   openEnvelope,
   readIdentityFile,
   startsAsAge,
   withBundle,
+  // the same name as envelope.ts's type (both branches added one)
   type EnvelopeAddress as EnvelopeReadAddress,
   type EnvelopeKeys,
   type KeySources,
