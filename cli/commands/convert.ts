@@ -2,6 +2,8 @@ import type { CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { convertBundle, type ConvertFormat } from '../../src/audit/index.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
+import { withBundle } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -10,13 +12,14 @@ interface Args extends GlobalArgs {
   out: string;
   force?: boolean;
   bom?: boolean;
+  identity?: string;
 }
 
 export const convertCommand: CommandModule<GlobalArgs, Args> = {
   command: 'convert <file>',
   describe: "write a verified bundle's records (or a retention archive's rows) as CSV files or one XML document, for auditors' tools",
   builder: (y) =>
-    y
+    identityOption(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle or retention archive (.zip)' })
       .option('to', { choices: ['csv', 'xml'] as const, demandOption: true, describe: 'csv: one file per record type; xml: one document' })
       .option('out', { type: 'string', demandOption: true, describe: 'csv: a new or empty folder; xml: the file to write' })
@@ -31,7 +34,9 @@ export const convertCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     if (args.bom && args.to !== 'csv')
       throw new OfficeportError(ErrorCode.USAGE, '--bom is for CSV files; an XML document names its encoding itself', { hint: 'drop --bom, or use --to csv' });
-    const r = await convertBundle(args.file, args.to, args.out, { force: args.force, bom: args.bom, home: homeAt(resolveDbPath(args.db)) });
+    const r = await withBundle(args.file, keySources(args), (input) =>
+      convertBundle(input, args.to, args.out, { force: args.force, bom: args.bom, home: homeAt(resolveDbPath(args.db)) }),
+    );
     emit(args, r, (x) => [
       x.archive_id
         ? `converted retention archive ${x.archive_id} (of bundle ${x.bundle_id}) to ${x.format.toUpperCase()} at ${x.out}`

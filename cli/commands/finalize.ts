@@ -15,6 +15,7 @@ interface Args extends GlobalArgs {
   force?: boolean;
   'dry-run'?: boolean;
   yes?: boolean;
+  undone?: string;
 }
 
 interface UndoArgs extends GlobalArgs {
@@ -51,6 +52,11 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
       .option('force', { type: 'boolean', describe: 'replace an existing file at --archive (never an installation file or the archive of a finalize)' })
       .option('dry-run', { type: 'boolean', describe: 'list what would be removed and detached, and the contacts; write nothing' })
       .option('yes', { type: 'boolean', describe: 'remove without asking (without a terminal finalize needs it)' })
+      .option('undone', {
+        type: 'string',
+        describe:
+          'a signed undo notice from the target (import undo writes RECEIPT.undone.json beside the receipt, which is looked for too): the receipt is refused',
+      })
       .example(
         '$0 finalize receipt.json --db source.db --office "North Agency" --user alice',
         'asks, then removes the moved clients, keeping a retention archive',
@@ -72,6 +78,7 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
           force: args.force,
           dryRun: args['dry-run'],
           yes: args.yes,
+          undone: args.undone,
           confirm,
           onProgress,
         }),

@@ -8,6 +8,8 @@ import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
 import { undoImport, type UndoResult } from '../../src/import/index.js';
 import { isAmbiguous } from '../../src/import/index.js';
 import { withStore } from '../context.js';
+import { withBundle } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, style, table, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -23,6 +25,7 @@ interface Args extends GlobalArgs {
   receipt?: string;
   trust?: string;
   force?: boolean;
+  identity?: string;
 }
 
 interface UndoArgs extends GlobalArgs {
@@ -58,13 +61,16 @@ const receiptCommand: CommandModule<GlobalArgs, ReceiptArgs> = {
     const r = await withStore(args, (store) =>
       reissueReceipt(store, { bundle: args.bundle, office: args.office, user: args.user, out: args.out, accept: args.accept }),
     );
-    emit(args, r, (x: ReissueResult) => [`receipt of import ${x.accept_id} of bundle ${x.bundle_id} (${x.accepted_at}) written to ${x.out}`]);
+    emit(args, r, (x: ReissueResult) => [
+      `receipt of import ${x.accept_id} of bundle ${x.bundle_id} (${x.accepted_at}) written to ${x.out}`,
+      ...(x.signature ? [`its signature by this office's key: ${x.signature}`] : []),
+    ]);
   },
 };
 
 /** Options shared by import and inbox accept. */
 export function acceptOptions<T>(y: Argv<T>) {
-  return y
+  return identityOption(y)
     .option('contact', { type: 'string', array: true, describe: 'accept only these contacts (bundle refs, e.g. contact/C-1001) with their records' })
     .option('carriers', {
       choices: ['link', 'recreate'] as const,
@@ -139,7 +145,11 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     if (!args.file) throw new OfficeportError(ErrorCode.USAGE, 'name the bundle to import: officeport import FILE --office O --user U');
     const r = await withProgress('reading records', { json: args.json }, (onProgress) =>
-      withStore(args, (store) => importFile(store, args.file!, args.office, args.user, { ...requestOf(args), onProgress })),
+      withStore(args, (store) =>
+        withBundle(args.file!, keySources(args, store, args.office), (input) =>
+          importFile(store, input, args.office, args.user, { ...requestOf(args), onProgress }),
+        ),
+      ),
     );
     const again = [
       'officeport import receipt',
@@ -245,6 +255,7 @@ export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: 
     ),
   );
   if (!r.dry_run) out.push('', `receipt: ${r.receipt_file}`);
+  if (r.receipt_signature) out.push(`signed by this office's key: ${r.receipt_signature} (the source office needs both files)`);
   return out;
 }
 
@@ -260,9 +271,11 @@ function renderAlready(r: AcceptResult, reissue?: string): string[] {
 }
 
 function renderUndo(r: UndoResult): string[] {
-  if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`];
+  const notice = r.undo_notice ? [`signed undo notice for the source office: ${r.undo_notice} (and ${r.undo_notice}.sig)`] : [];
+  if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`, ...notice];
   return [
     `undid import ${r.accept_id} of bundle ${r.bundle_id}: removed what it created and put back what it merged: ${countsInWords(r.reverted) || 'nothing'}`,
+    ...notice,
   ];
 }
 

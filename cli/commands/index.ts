@@ -21,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   trace: async () => (await import('./trace.js')).traceCommand,
   convert: async () => (await import('./convert.js')).convertCommand,
   keygen: async () => (await import('./keygen.js')).keygenCommand,
+  address: async () => (await import('./address.js')).addressCommand,
   export: async () => (await import('./export.js')).exportCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,
   inspect: async () => (await import('./inspect.js')).inspectCommand,

@@ -1,8 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { ErrorCode, formatProblem, OfficeportError } from '../../src/shared/errors.js';
-import { inspectFile, type ArchiveReport, type InspectReport, type PersonLine } from '../../src/audit/index.js';
+import { inspectFile, type ArchiveReport, type DryRunTarget, type InspectReport, type PersonLine } from '../../src/audit/index.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
 import { withStore } from '../context.js';
+import { startsAsAge, withBundle, type KeySources } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, style, table, type GlobalArgs } from '../output.js';
 import { dryRunOptions, jsonOf, renderAccept } from './import.js';
 
@@ -13,13 +15,14 @@ interface Args extends GlobalArgs {
   office?: string;
   user?: string;
   force?: boolean;
+  identity?: string;
 }
 
 export const inspectCommand: CommandModule<GlobalArgs, Args> = {
   command: 'inspect <file>',
   describe: 'summarise a bundle: header, counts, what was left behind and why, carriers by origin, stubs, documents',
   builder: (y) =>
-    dryRunOptions(y)
+    identityOption(dryRunOptions(y))
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
       .option('trust', { type: 'string', describe: 'require the signature to be by this Ed25519 public key (PEM)' })
       .example('$0 inspect move.zip', 'what the bundle holds and what stayed behind, and why')
@@ -31,9 +34,16 @@ export const inspectCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 inspect move.zip --db target.db --office "Springfield Agency" --user dana', 'also what an import would do, writing nothing'),
   handler: async (args) => {
     const installation = resolveDbPath(args.db);
-    const req = { file: args.file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) };
     const target = dryRunTarget(args);
-    const inspected = await inspectFile(req, target && { ...target, withInstallation: (fn) => withStore(args, fn) });
+    const inspect = (keys: KeySources, dryRun?: DryRunTarget) =>
+      withBundle(args.file, keys, (file) =>
+        inspectFile({ file, trust: args.trust, html: args.html, force: args.force, installation, home: homeAt(installation) }, dryRun),
+      );
+    // with a dry run the office's own keys open an encrypted bundle addressed to it
+    const inspected =
+      target && startsAsAge(args.file)
+        ? await withStore(args, (store) => inspect(keySources(args, store, target.office), { ...target, withInstallation: (fn) => fn(store) }))
+        : await inspect(keySources(args), target && { ...target, withInstallation: (fn) => withStore(args, fn) });
     if (inspected.archive) {
       emit(args, inspected.archive, renderArchive);
       if (!inspected.archive.verification.valid) process.exitCode = 1;

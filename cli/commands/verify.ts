@@ -1,18 +1,21 @@
 import type { CommandModule } from 'yargs';
 import { formatProblem } from '../../src/shared/errors.js';
 import { verifyFile } from '../../src/audit/index.js';
+import { withBundle } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, style, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   file: string;
   trust?: string;
+  identity?: string;
 }
 
 export const verifyCommand: CommandModule<GlobalArgs, Args> = {
   command: 'verify <file>',
   describe: 'check a bundle before it is imported: zip safety, BagIt manifests, header, schemas, references, counts',
   builder: (y) =>
-    y
+    identityOption(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
       .option('trust', {
         type: 'string',
@@ -20,9 +23,12 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       })
       .example('$0 verify move.zip', 'exit 0 when the bundle is valid, 1 with each problem listed when not')
       .example('$0 verify retention-<bundle-id>.zip', 'a retention archive written by finalize verifies the same way')
-      .example('$0 verify move.zip --trust lakeside.pub --json', "also require the exporter's signature; print JSON"),
+      .example('$0 verify move.zip --trust lakeside.pub --json', "also require the exporter's signature; print JSON")
+      .example('$0 verify move.zip.age --identity springfield.key', 'an encrypted bundle, opened with the age identity it was encrypted to'),
   handler: async (args) => {
-    const r = await withProgress('verifying records', { json: args.json }, (onProgress) => verifyFile(args.file, { trust: args.trust, onProgress }));
+    const r = await withProgress('verifying records', { json: args.json }, (onProgress) =>
+      withBundle(args.file, keySources(args), (input) => verifyFile(input, { trust: args.trust, onProgress })),
+    );
     const out = {
       valid: r.valid,
       file: args.file,

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import { inputName, type BundleInput } from '../bundle/byte-source.js';
 import { RECORD_TYPES } from '../bundle/records.js';
 import { readSchema } from '../bundle/schemas.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
@@ -31,9 +32,10 @@ export const TYPE_ORDER: readonly string[] = [
   ...RECORD_TYPES.filter((t) => !(t in RECORD_NAMES)),
 ];
 
-/** Verifies FILE (a bundle, or a retention archive of finalize) and says which it is; refuses it when invalid. */
-async function refuseUnlessValid(file: string): Promise<'bundle' | 'retention'> {
-  const result = await verifyBundle(file, { accept: 'any' });
+/** Verifies the bundle (or a retention archive of finalize) and says which it is; refuses it when invalid. */
+async function refuseUnlessValid(input: BundleInput): Promise<'bundle' | 'retention'> {
+  const file = inputName(input);
+  const result = await verifyBundle(input, { accept: 'any' });
   if (!result.valid) {
     const what = result.kind === 'retention' ? 'retention archive' : 'bundle';
     throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} is not a valid ${what}; nothing was converted`, {
@@ -102,15 +104,16 @@ function checkTarget(format: ConvertFormat, out: string, output: OutputOptions):
 }
 
 /** Convert FILE to `format` at `out`: verify, write to a temporary name, rename. */
-export async function convertBundle(file: string, format: ConvertFormat, out: string, opts: OutputOptions & CsvOptions = {}): Promise<ConvertResult> {
+export async function convertBundle(input: BundleInput, format: ConvertFormat, out: string, opts: OutputOptions & CsvOptions = {}): Promise<ConvertResult> {
+  const file = inputName(input);
   const { bom, ...outputOpts } = opts;
   const output = { option: '--out', ...outputOpts };
   if (!fs.existsSync(file)) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${file}`, { hint: 'name the bundle file that export wrote' });
   }
   checkTarget(format, out, output);
-  const kind = await refuseUnlessValid(file);
-  const { bag, problems } = await openBag(file);
+  const kind = await refuseUnlessValid(input);
+  const { bag, problems } = await openBag(input);
   if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} could not be opened as a bundle`, { problems });
   const view = kind === 'retention' ? await openArchiveView(bag) : await openBundleView(bag);
   const tmp = tempBeside(out); // private until complete (L11)

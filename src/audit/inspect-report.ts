@@ -2,6 +2,7 @@
 // an office when one is named, and the HTML audit report when asked for.
 import fs from 'node:fs';
 import path from 'node:path';
+import { inputName, type BundleInput } from '../bundle/byte-source.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { checkOutputPath } from '../shared/output-file.js';
 import { importFile, type AcceptResult } from '../import/index.js';
@@ -21,7 +22,7 @@ export async function inspectFile(
   req: InspectRequest,
   target?: DryRunTarget,
 ): Promise<{ archive: ArchiveReport } | ({ archive?: undefined } & Awaited<ReturnType<typeof inspectForAudit>>)> {
-  if (fs.existsSync(req.file) && (await isRetentionArchive(req.file))) {
+  if (typeof req.file === 'string' && fs.existsSync(req.file) && (await isRetentionArchive(req.file))) {
     if (target || req.html) {
       throw new OfficeportError(ErrorCode.USAGE, `${req.file} is a retention archive written by finalize: it has no import dry run or HTML report`, {
         hint: `summarise it with: officeport inspect ${req.file}`,
@@ -33,7 +34,8 @@ export async function inspectFile(
 }
 
 export interface InspectRequest {
-  file: string;
+  /** the bundle, or its opened source (an encrypted bundle) */
+  file: BundleInput;
   /** public key (PEM file) the signature must verify against */
   trust?: string;
   /** write the HTML audit report here */
@@ -57,8 +59,8 @@ export async function inspectForAudit(
   req: InspectRequest,
   target?: DryRunTarget,
 ): Promise<{ report: InspectReport; dryRun?: AcceptResult; /** V3: the HTML report written, as an absolute path */ html?: string }> {
-  if (!fs.existsSync(req.file)) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${req.file}`, { hint: 'name the bundle file that export wrote' });
+  if (!fs.existsSync(inputName(req.file))) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${inputName(req.file)}`, { hint: 'name the bundle file that export wrote' });
   }
   const output = { force: req.force, option: '--html', home: req.home };
   if (req.html) checkOutputPath(req.html, output); // before any work (L1)

@@ -5,6 +5,7 @@
 // contacts' tax ids are masked).
 import type { KeyObject } from 'node:crypto';
 import { openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import { inputName, type BundleInput } from '../bundle/byte-source.js';
 import { recordFile, type BundleHeader, type BundleRecord, type Counts, type Origin } from '../bundle/records.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { verifyBundle } from './verify.js';
@@ -51,8 +52,9 @@ export interface InspectReport {
 /** Lists longer than this are cut in the report (the counts stay exact). */
 export const MAX_LISTED = 500;
 
-export async function inspectBundle(file: string, opts: { trust?: KeyObject } = {}): Promise<InspectReport> {
-  const verified = await verifyBundle(file, { trust: opts.trust });
+export async function inspectBundle(input: BundleInput, opts: { trust?: KeyObject } = {}): Promise<InspectReport> {
+  const file = inputName(input);
+  const verified = await verifyBundle(input, { trust: opts.trust });
   if (!verified.header) {
     throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be inspected: its header is unreadable or the zip is unsafe`, {
       problems: verified.problems,
@@ -60,7 +62,7 @@ export async function inspectBundle(file: string, opts: { trust?: KeyObject } = 
     });
   }
   // read again for the summary; the verdict and the signature's state are verify's
-  const { bag } = await openBag(file);
+  const { bag } = await openBag(input);
   if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems: verified.problems });
   try {
     const { counts, exclusions, stub_salt: _salt, ...header } = verified.header;

@@ -8,6 +8,7 @@
 // merged in file order, so the problem list is the same either way.
 import type { KeyObject } from 'node:crypto';
 import { checkPayload, HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import type { BundleInput } from '../bundle/byte-source.js';
 import {
   FORMAT_VERSION,
   KNOWN_FORMAT_VERSIONS,
@@ -85,7 +86,7 @@ const REFS_IN_MEMORY_MAX_RECORD_BYTES = 128 * 1024 ** 2;
 /** records below this are checked in this thread: workers would cost more to start than they save */
 export const PARALLEL_MIN_BYTES = 16 * 1024 ** 2;
 
-export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyBundle(file: BundleInput, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const opened = await openBag(file, { trust: opts.trust });
   const bag = opened.bag;
   if (!bag) return { valid: false, problems: opened.problems };

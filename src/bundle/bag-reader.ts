@@ -24,6 +24,7 @@ import { isUtf8 } from 'node:buffer';
 import { badBytes, badLines } from '../domain/text.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { signatureState, type SignatureState } from './signing.js';
+import type { BundleInput } from './byte-source.js';
 import { DEFAULT_ZIP_LIMITS, openZip, ZipEntryError, type SafeZip, type ZipEntry } from './zip-reader.js';
 
 export const BAGIT_TXT = 'bagit.txt';
@@ -113,7 +114,10 @@ export interface OpenedBag {
   close(): Promise<void>;
 }
 
-export async function openBag(file: string, opts: { limits?: Partial<BagLimits>; trust?: KeyObject } = {}): Promise<{ bag?: OpenedBag; problems: Problem[] }> {
+export async function openBag(
+  file: BundleInput,
+  opts: { limits?: Partial<BagLimits>; trust?: KeyObject } = {},
+): Promise<{ bag?: OpenedBag; problems: Problem[] }> {
   const limits = { ...DEFAULT_BAG_LIMITS, ...opts.limits };
   const { zip, problems } = await openZip(file, { ...DEFAULT_ZIP_LIMITS, ...limits });
   if (!zip) return { problems };

@@ -15,7 +15,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type Duplex, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 // @ts-expect-error archiver 8 (ESM) ships no types, and @types/archiver describes the older API.
 import { ZipArchive as ZipArchiveJs } from 'archiver';
@@ -72,6 +72,8 @@ export interface WriteBagInput {
   /** L1: how the finished zip is put at outFile (--force, the installation never written over, the option's name) */
   /** how the finished file is put at outFile (mode: 0600 for a file that stays private) */
   output?: OutputOptions & { mode?: number };
+  /** T2: a stage the zip's bytes go through on their way to the file (the age encryption of a bundle addressed by card) */
+  envelope?: Duplex;
 }
 
 export interface WriteBagResult {
@@ -106,7 +108,7 @@ export async function writeBag(input: WriteBagInput): Promise<WriteBagResult> {
   const tmp = tempBeside(input.outFile);
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
-  const done = pipeline(archive, new Coalesce(), out);
+  const done = input.envelope ? pipeline(archive, new Coalesce(), input.envelope, out) : pipeline(archive, new Coalesce(), out);
   done.catch(() => undefined); // observed below; avoids an unhandled rejection while entries are pending
   try {
     const result = await writeEntries(archive, input, done);
@@ -120,6 +122,7 @@ export async function writeBag(input: WriteBagInput): Promise<WriteBagResult> {
     return result;
   } catch (err) {
     archive.abort();
+    input.envelope?.destroy();
     out.destroy();
     await done.catch(() => undefined);
     await fs.promises.rm(tmp, { force: true });

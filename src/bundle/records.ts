@@ -266,4 +266,6 @@ export interface BundleHeader {
   receipt_key?: string;
   /** B9: each record file's schema and the header's, as carried under schemas/ (absent in format 1.0) */
   schemas?: Record<string, string>;
+  /** T2: the address card the bundle was encrypted to (absent in a bundle in clear) */
+  addressed_to?: { installation_id: string; office_id: string; user_id: string; ed25519_fingerprint: string; age_recipient: string };
 }

@@ -33,6 +33,7 @@ import { HEADER_FILE, openBag } from '../bundle/bag-reader.js';
 import { checkOutputPath, refuseInstallationFile } from '../shared/output-file.js';
 import type { FinalizeActor, FinalizeRecords, FinalizeSelection, FinalizeSession, Store } from '../store/port.js';
 import { checkSeal } from '../trust/receipt-seal.js';
+import { receiptSignatures, type SignedWith } from '../trust/index.js';
 import { writeRetentionArchive, type WrittenArchive } from './retention.js';
 
 /** M1: finalize removes client data from the office, which is what the export right (X1) governs. */
@@ -55,6 +56,8 @@ export interface FinalizeRequest {
   now?: Date;
   /** rows written to the retention archive so far, of the rows the finalize removes (U6) */
   onProgress?: OnProgress;
+  /** T5: a signed notice that the target undid the import (else RECEIPT.undone.json beside the receipt is looked for) */
+  undone?: string;
 }
 
 export interface FinalizeResult {
@@ -339,6 +342,7 @@ async function checkReceipt(store: Store, req: FinalizeRequest): Promise<Checked
   const { office, user } = await store.finalize.actor(named.id, req.user, [FINALIZE_RIGHT], 'finalize a move out of the office');
   const key = ledger?.receipt_key ?? undefined;
   if (key) refuseUnsealed(req.receiptFile, key);
+  await refuseUntrusted(store, req, receipt);
   if (receipt.target.installation_id === inst.id) await refuseUndone(store.finalize, req.receiptFile, receipt);
   return { receipt, outcomes, sha256, office, user, installation: inst, heldKnown: Boolean(key) };
 }
@@ -355,6 +359,27 @@ function refuseUnsealed(file: string, key: string): void {
   throw new OfficeportError(ErrorCode.REFUSED, `${file} ${what}; nothing was changed`, {
     hint: 'finalize only with the receipt exactly as the import wrote it; if it was lost or changed, the target can write it again: officeport import receipt BUNDLE --office O --user U --out FILE',
   });
+}
+
+/**
+ * T4, T5: the receipt of a bundle exported to an address card must be signed by
+ * the key on that card, and its import not undone by a signed notice. The
+ * receipts of bundles exported by name are taken as before.
+ */
+async function refuseUntrusted(store: Store, req: FinalizeRequest, receipt: ReceiptHead): Promise<void> {
+  const card = await store.trust.cardOfBundle(receipt.bundle_id);
+  if (!card) {
+    if (req.undone) {
+      throw new OfficeportError(
+        ErrorCode.USAGE,
+        `--undone names a signed undo notice, which only the receipts of bundles exported to an address card have; bundle ${receipt.bundle_id} was exported by office and user name`,
+        { hint: 'finalize without --undone' },
+      );
+    }
+    return;
+  }
+  receiptSignatures.requireSignedReceipt(req.receiptFile, receipt.bundle_id, card, receipt.signed_with as SignedWith | undefined);
+  receiptSignatures.requireNotUndone(req.receiptFile, receipt, card, req.undone);
 }
 
 /** L4: inside one installation, the import the receipt answers must still stand. */

@@ -21,6 +21,8 @@ import {
   type BundleSource,
 } from './accept.js';
 import { choicesOf, plannedDecisions, type PlanFile } from './plan.js';
+import type { BundleInput } from '../bundle/byte-source.js';
+import { withBundle, type KeySources } from '../trust/index.js';
 import type { ImportStore, InboxEntry, InstallationHome, OfficeLookups, Store } from '../store/port.js';
 
 export type InboxRow = InboxEntry;
@@ -38,7 +40,8 @@ export interface PreparedEntry {
 async function prepareEntry({ home, imports }: Pick<Store, 'home' | 'imports'>, src: BundleSource): Promise<PreparedEntry> {
   const dir = home.inboxDir;
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${src.header.bundle_id}.zip`);
+  // T3: an encrypted bundle is kept as received, never its plaintext
+  const file = path.join(dir, `${src.header.bundle_id}.zip${src.encrypted ? '.age' : ''}`);
   await copyPrivately(src.file, file);
   if (src.staged) {
     // the contacts verify staged: the store lists them from the staged records
@@ -290,7 +293,7 @@ async function writePlanFile(
 /** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */
 export async function importFile(
   store: Store,
-  file: string,
+  file: BundleInput,
   officeRef: string,
   userRef: string,
   req: AcceptRequest,
@@ -326,10 +329,23 @@ export async function acceptInbox(
   officeRef: string,
   userRef: string,
   req: AcceptRequest,
+  keys: KeySources = {},
 ): Promise<AcceptResult & { inbox_id: string }> {
   checkAcceptOutputs(store.home, req);
   const entry = await requireEntry(store.imports, id, await userAddress(store.offices, officeRef, userRef));
-  const src = await openVerified(entry.file, { trust: req.trust, stageInto: store.imports, onProgress: req.onProgress });
+  // T3: the staged copy of an encrypted bundle is encrypted too; it is opened as when it was added
+  return withBundle(entry.file, keys, (input) => acceptEntry(store, entry, input, officeRef, userRef, req));
+}
+
+async function acceptEntry(
+  store: Store,
+  entry: InboxRow,
+  input: BundleInput,
+  officeRef: string,
+  userRef: string,
+  req: AcceptRequest,
+): Promise<AcceptResult & { inbox_id: string }> {
+  const src = await openVerified(input, { trust: req.trust, stageInto: store.imports, onProgress: req.onProgress });
   try {
     if (src.tagmanifestSha256 !== entry.tagmanifest_sha256) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, {
@@ -368,7 +384,7 @@ export async function rejectInbox(imports: ImportStore, id: string, a: Addressee
 /** I2: verify a bundle file, check it is addressed to this office and user, and stage it in the inbox. */
 export async function addFileToInbox(
   store: Store,
-  file: string,
+  file: BundleInput,
   officeRef: string,
   userRef: string,
   trust?: string,

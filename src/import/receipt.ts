@@ -1,7 +1,8 @@
 // I10: the receipt of one accept. A finalize in the source office reads it, so
 // its shape is a contract: {receipt_version:1, accept_id, bundle_id,
 // tagmanifest_sha256, session_id, source, target, accepted_at, outcomes[],
-// seal} (seal: L4, when the bundle carries a receipt key).
+// signed_with?, seal} (seal: L4, when the bundle carries a receipt key;
+// signed_with: T4, when the bundle was sent to an address card).
 // Outcomes stream from the plan to the file, so a large accept never holds
 // them all in memory.
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import { faultPoint } from '../shared/fault.js';
 import { requireFileKind } from '../shared/file-kind.js';
 import { openTempBeside, sweepLeftovers } from '../shared/output-file.js';
 import { Sealer } from '../trust/receipt-seal.js';
+import type { SignedWith } from '../trust/index.js';
 import type { ImportStore, InstallationHome } from '../store/port.js';
 
 export interface ReceiptOutcome {
@@ -45,6 +47,8 @@ export interface ReceiptHead {
   source: { installation_id: string; office_id: string; office_name: string };
   target: { installation_id: string; office_id: string; user_id: string };
   accepted_at: string;
+  /** T4: the receipt of a bundle sent to an address card is signed (RECEIPT.sig beside it) with this key */
+  signed_with?: SignedWith;
 }
 
 export interface ImportReceipt extends ReceiptHead {

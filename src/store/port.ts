@@ -295,9 +295,44 @@ export interface AuditStore {
 
 // ---------------------------------------------------------------- trust
 
+/** An office's own keys (T1): made on first use and kept in the installation; the private halves never leave it but through an administrator's identity file. */
+export interface OfficeKeys {
+  office_id: string;
+  /** Ed25519 key pair (receipts and notices are signed with it), PEM: SubjectPublicKeyInfo and PKCS#8 */
+  ed25519_public_pem: string;
+  ed25519_private_pem: string;
+  /** the X25519 identity bundles addressed to the office are encrypted to, in the age format: AGE-SECRET-KEY-1... */
+  age_identity: string;
+  /** its recipient, in the age format: age1... */
+  age_recipient: string;
+  /** hex SHA-256 of the Ed25519 public key's SubjectPublicKeyInfo DER */
+  fingerprint: string;
+}
+
+/** The address card of an office (T1): what a source needs to address, encrypt and later check a receipt. */
+export interface AddressCard {
+  format: 'officeport-address-card';
+  format_version: 1;
+  installation: { id: string; name: string };
+  office: { id: string; name: string };
+  user: { id: string; username: string };
+  /** the office's Ed25519 public key, PEM (SubjectPublicKeyInfo) */
+  ed25519_public_key: string;
+  /** hex SHA-256 of that key's SubjectPublicKeyInfo DER */
+  fingerprint: string;
+  /** the office's X25519 recipient in the age format (age1...) */
+  age_recipient: string;
+}
+
 export interface TrustStore {
   /** the installation's secret (receipt keys derive from it); it never leaves the installation */
   installationSecret(): Promise<Buffer>;
+  /** the office's keys, made and kept on first use (two calls at once get the same keys); refuses an office the installation does not hold */
+  officeKeys(officeId: string): Promise<OfficeKeys>;
+  /** the office of this installation whose age recipient this is, if its keys were made */
+  findOfficeByRecipient(recipient: string): Promise<string | undefined>;
+  /** the card a bundle was exported to (`export --to`), as the export ledger recorded it; undefined for a bundle exported by name or unknown */
+  cardOfBundle(bundleId: string): Promise<AddressCard | undefined>;
 }
 
 // ---------------------------------------------------------------- verify's scratch reference index
@@ -423,6 +458,8 @@ export interface ExportEntry {
   file: string;
   counts: unknown;
   receipt_key: string | null;
+  /** the address card the bundle was encrypted to (T2), kept so that finalize can check the receipt's signature; absent or null for an export by name */
+  card?: AddressCard | null;
   /** the transfer log's line: when, and its summary (JSON text) */
   log: { at: string; summary: string };
 }

@@ -61,6 +61,7 @@ function toSchema2(file: string): void {
     DROP TABLE realign_journal_rows; ALTER TABLE realign_journal DROP COLUMN columns; -- the realign journal's row images (R10, P1)
     DROP TABLE installation_secret; DROP TABLE export_bundle_refs; DROP TABLE import_receipts;
     ALTER TABLE export_ledger DROP COLUMN receipt_key; ALTER TABLE import_accepts DROP COLUMN receipt_file;
+    DROP TABLE office_keys; ALTER TABLE export_ledger DROP COLUMN card; -- trust between installations (T1, T2)
     PRAGMA user_version = 2; COMMIT;`);
   db.close();
 }

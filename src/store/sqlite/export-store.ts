@@ -175,7 +175,7 @@ class SqliteExportSelection extends SqliteRecordReader implements ExportSelectio
     inTransaction(db, () => {
       db.prepare(
         `INSERT INTO export_ledger (bundle_id, session_id, office_id, user_id, target_office, target_user, created_at,
-           tagmanifest_sha256, file, counts, receipt_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tagmanifest_sha256, file, counts, receipt_key, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         h.bundle_id,
         h.session_id,
@@ -188,6 +188,7 @@ class SqliteExportSelection extends SqliteRecordReader implements ExportSelectio
         h.file,
         JSON.stringify(h.counts),
         h.receipt_key,
+        h.card ? JSON.stringify(h.card) : null,
       );
       insertHeldRefs(db, h.bundle_id, held);
       db.prepare(
