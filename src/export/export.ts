@@ -220,6 +220,11 @@ async function prepareHeader(store: Store, opts: ExportOptions, card: AddressCar
       hint: 'load one first: officeport load DIR',
     });
   }
+  if (card && (opts.toOffice !== undefined || opts.toUser !== undefined)) {
+    throw new OfficeportError(ErrorCode.USAGE, '--to names the target by its address card; --to-office and --to-user cannot be given with it', {
+      hint: 'leave out --to-office and --to-user: the card names the office and the user',
+    });
+  }
   const target = card ? { office: card.office.id, user: card.user.id } : { office: opts.toOffice ?? '', user: opts.toUser ?? '' };
   if (!card && (!target.office || !target.user)) {
     throw new OfficeportError(ErrorCode.USAGE, 'name the target: --to CARD, or --to-office and --to-user', {
