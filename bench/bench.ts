@@ -7,6 +7,8 @@
 //   verify -> `unzip -t -q` of the bundle plus `sha256sum -c` in the bag folder
 //   import -> every NDJSON row of the bundle inserted into an empty SQLite file
 //             (better-sqlite3, one transaction, one prepared statement per type)
+// export-to -> the same export encrypted to the target office's address card
+//             (export --to), beside the one in clear: the cost of encryption
 // The exported office is "Agency 1", the first of the generator's three US
 // agency offices (about 32% of the contacts), exported whole (--all) by its
 // user "exporter", addressed to "Bench Target"/"importer": a fresh, empty
@@ -174,10 +176,14 @@ function benchSize(contacts: number, opts: Options): SizeResult {
     runStep(work, 'load', [p('target.db'), p('target')]);
     const imp = runStep(work, 'import', [p('target.db'), p('bundle.zip'), TARGET_OFFICE, TARGET_USER, p('receipt.json')]);
     const importFloor = timeCommand(process.execPath, [FLOOR_IMPORT, p('floor-import.db'), p('unzipped', bagName)], work);
+    // T2: the same export, encrypted to the target office's address card, beside the one in clear (the cost of encryption)
+    note(opts, `[${contacts}] export --to`);
+    runStep(work, 'address', [p('target.db'), TARGET_OFFICE, TARGET_USER, p('target.card.json')]);
+    const expTo = runStep(work, 'export-to', [p('source.db'), SOURCE_OFFICE, SOURCE_USER, p('target.card.json'), p('bundle.zip.age')]);
     return {
       contacts,
       load_average: [load0, os.loadavg()[0]!],
-      rows: [row(gen, null), row(load, loadFloor), row(exp, exportFloor), row(ver, verifyFloor), row(imp, importFloor, exp.records)],
+      rows: [row(gen, null), row(load, loadFloor), row(exp, exportFloor), row(ver, verifyFloor), row(imp, importFloor, exp.records), row(expTo, exportFloor)],
     };
   } finally {
     if (opts.keep) note(opts, `kept ${work}`);

@@ -9,6 +9,7 @@ import { generateInstallation } from '../src/installation/generate.js';
 import { importFile } from '../src/import/inbox.js';
 import { openInstallation } from '../src/store/sqlite/db.js';
 import { verifyBundle } from '../src/audit/verify.js';
+import { writeAddressCard } from '../src/trust/index.js';
 
 export interface StepReport {
   step: string;
@@ -55,6 +56,34 @@ const STEPS: Record<string, Work> = {
         createdAt: '2025-04-01T09:30:00Z',
       });
       return { records: sum(r.counts as Record<string, number>), detail: { counts: r.counts } };
+    } finally {
+      db.close();
+    }
+  },
+  /** export-to DB OFFICE USER CARD OUT: every contact of OFFICE, encrypted to the address card (T2) */
+  async 'export-to'([dbFile, office, user, card, out]) {
+    const db = openInstallation(dbFile!);
+    try {
+      const r = await exportBundle(storeOf(db), {
+        office: office!,
+        user: user!,
+        selection: { mode: 'all' },
+        to: card!,
+        out: out!,
+        bundleId: '00000000-0000-4000-8000-000000000002',
+        createdAt: '2025-04-01T09:30:00Z',
+      });
+      return { records: sum(r.counts as Record<string, number>), detail: { counts: r.counts } };
+    } finally {
+      db.close();
+    }
+  },
+  /** address DB OFFICE USER OUT: the office's address card (its keys made on first use) */
+  async address([dbFile, office, user, out]) {
+    const db = openInstallation(dbFile!);
+    try {
+      await writeAddressCard(storeOf(db), { office: office!, user: user!, out: out! });
+      return { records: 1 };
     } finally {
       db.close();
     }

@@ -18,7 +18,7 @@ describe('npm run bench', () => {
     expect(out.machine.node).toBe(process.version);
     expect(out.results.map((x) => x.contacts)).toEqual([200]);
     const rows = out.results[0]!.rows;
-    expect(rows.map((x) => x.step)).toEqual(['generate', 'load', 'export', 'verify', 'import']);
+    expect(rows.map((x) => x.step)).toEqual(['generate', 'load', 'export', 'verify', 'import', 'export-to']);
     for (const x of rows) {
       expect(x.records).toBeGreaterThan(0);
       expect(x.seconds).toBeGreaterThan(0);
@@ -32,6 +32,7 @@ describe('npm run bench', () => {
     // export and import move the same records; load reads what generate wrote
     expect(rows[3]!.records).toBe(rows[2]!.records);
     expect(rows[4]!.records).toBe(rows[2]!.records);
+    expect(rows[5]!.records).toBe(rows[2]!.records);
     expect(rows[1]!.records).toBe(rows[0]!.records);
   }, 60_000);
 

@@ -222,6 +222,11 @@ async function prepareHeader(store: Store, opts: ExportOptions, card: AddressCar
       hint: 'load one first: officeport load DIR',
     });
   }
+  if (card && (opts.toOffice !== undefined || opts.toUser !== undefined)) {
+    throw new OfficeportError(ErrorCode.USAGE, '--to names the target by its address card; --to-office and --to-user cannot be given with it', {
+      hint: 'leave out --to-office and --to-user: the card names the office and the user',
+    });
+  }
   const target = card ? { office: card.office.id, user: card.user.id } : { office: opts.toOffice ?? '', user: opts.toUser ?? '' };
   if (!card && (!target.office || !target.user)) {
     throw new OfficeportError(ErrorCode.USAGE, 'name the target: --to CARD, or --to-office and --to-user', {
@@ -230,6 +235,15 @@ async function prepareHeader(store: Store, opts: ExportOptions, card: AddressCar
   }
   // a card of another installation names offices of that installation: its importer checks them (I1)
   if (!card || card.installation.id === inst.id) await checkTarget(store.offices, office, target.office, target.user, Boolean(card));
+  if (card && card.installation.id === inst.id && (await store.trust.officeKeys(card.office.id)).fingerprint !== card.fingerprint) {
+    throw new OfficeportError(
+      ErrorCode.REFUSED,
+      `the address card's keys are not those of office ${card.office.name} (${card.office.id}) in this installation`,
+      {
+        hint: `write the office's card again: officeport address --office ${card.office.id} --user ${card.user.username} --out CARD`,
+      },
+    );
+  }
   const bundleId = bundleIdOf(opts.bundleId);
   const selection = opts.selection.mode === 'set' ? { mode: 'set' as const, set: opts.selection.set } : { mode: opts.selection.mode };
   return {

@@ -1,6 +1,7 @@
 // `address` (T1): the target office's address card, and for an administrator
 // of the office the age identity that decrypts what is addressed to it.
 import fs from 'node:fs';
+import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { checkOutputPath, openTempBeside, publishFile, writeOutputFile } from '../shared/output-file.js';
 import { requireRights } from '../shared/rights.js';
@@ -26,6 +27,11 @@ export interface AddressResult {
 export async function writeAddressCard(store: Store, opts: AddressOptions): Promise<AddressResult> {
   const output = { force: opts.force, option: '--out', home: store.home };
   checkOutputPath(opts.out, output); // before any work
+  if (opts.identityOut !== undefined && path.resolve(opts.identityOut) === path.resolve(opts.out)) {
+    throw new OfficeportError(ErrorCode.USAGE, '--identity-out and --out name the same file', {
+      hint: 'the card goes to others, the identity stays secret: name two files',
+    });
+  }
   const identityOutput = { option: '--identity-out', home: store.home };
   if (opts.identityOut !== undefined) checkOutputPath(opts.identityOut, identityOutput); // never overwritten, not even with --force
   const office = await store.offices.requireOffice(opts.office);

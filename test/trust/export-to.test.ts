@@ -198,10 +198,10 @@ describe('export to an address card', () => {
     expect(sealed.stdout).toContain('encrypted');
   });
 
-  it('T2: a card of this same installation is checked as --to-office is: the source office itself and a user without the import right are refused', () => {
+  it("T2: a card of this same installation is checked as --to-office is (the source office itself and a user without the import right are refused), and its keys must be its office's", () => {
     const cardOf = (office: string, user: string) => {
       const f = path.join(dir, `local-${office}-${user}.json`);
-      const r = run(['address', '--db', source, '--office', office, '--user', user, '--out', f]);
+      const r = run(['address', '--db', source, '--office', office, '--user', user, '--out', f, '--force']);
       expect(r.code, r.stderr).toBe(0);
       return f;
     };
@@ -213,6 +213,20 @@ describe('export to an address card', () => {
     expect(self.code).not.toBe(0);
     expect(self.stderr).toContain('source office');
     expect(fs.existsSync(path.join(dir, 'self.zip.age'))).toBe(false);
+    // a card of this installation with keys that are not its office's
+    const forged = path.join(dir, 'forged.json');
+    fs.writeFileSync(
+      forged,
+      JSON.stringify({
+        ...JSON.parse(fs.readFileSync(cardOf('South Agency', 'bob'), 'utf8')),
+        ed25519_public_key: card.ed25519_public_key,
+        fingerprint: card.fingerprint,
+      }),
+    );
+    const wrongKeys = exportWith(forged, path.join(dir, 'forged.zip.age'));
+    expect(wrongKeys.code).not.toBe(0);
+    expect(wrongKeys.stderr).toContain('keys');
+    expect(fs.existsSync(path.join(dir, 'forged.zip.age'))).toBe(false);
     const noImport = exportWith(cardOf('South Agency', 'sadmin'), path.join(dir, 'noimport.zip.age'));
     expect(noImport.code).not.toBe(0);
     expect(noImport.stderr).toContain('data_import');
