@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runOk, tmpDir } from '../helpers/cli.js';
+import { skipWithoutTool } from '../helpers/tools.js';
 import { SAMPLES, loadInstallation } from '../helpers/installation.js';
 
 const DOC = path.join(ROOT, 'docs/bundle-format.md');
@@ -22,10 +23,17 @@ function sectionBlocks(): string[] {
 }
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).status === 0;
-const tools = has('python3', ['-c', 'import jsonschema']) && has('openssl', ['version']) && has('unzip', ['-v']) && has('sha256sum', ['--version']);
+// The python3 the shell finds may lack jsonschema while Debian's (python3-jsonschema) has it: put that one first.
+const debianFirst = !has('python3', ['-c', 'import jsonschema']) && has('/usr/bin/python3', ['-c', 'import jsonschema']);
+const env = debianFirst ? { ...process.env, PATH: `/usr/bin:${process.env.PATH ?? ''}` } : process.env;
+const skip =
+  skipWithoutTool('B10', 'python3 with jsonschema', debianFirst || has('python3', ['-c', 'import jsonschema']), 'apt-get install python3-jsonschema') ||
+  skipWithoutTool('B10', 'openssl', has('openssl', ['version']), 'apt-get install openssl') ||
+  skipWithoutTool('B10', 'unzip', has('unzip', ['-v']), 'apt-get install unzip') ||
+  skipWithoutTool('B10', 'sha256sum', has('sha256sum', ['--version']), 'apt-get install coreutils');
 
 describe('docs/bundle-format.md', () => {
-  it.skipIf(!tools)(
+  it.skipIf(skip)(
     'B10: the commands that check a bundle without officeport work as printed, and fail on a changed record',
     () => {
       const dir = tmpDir();
@@ -54,7 +62,7 @@ describe('docs/bundle-format.md', () => {
       const blocks = sectionBlocks();
       expect(blocks.length).toBe(3);
       const script = ['set -euo pipefail', ...blocks].join('\n');
-      const r = spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8' });
+      const r = spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', env });
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/\d+ records checked, 0 problems/);
       expect(r.stdout).toContain('Signature Verified Successfully');
@@ -66,7 +74,7 @@ describe('docs/bundle-format.md', () => {
       const first = JSON.parse(lines[0]!) as Record<string, unknown>;
       lines[0] = JSON.stringify({ ref: first.ref, kind: 'individual', first_name: 'Ann' });
       fs.writeFileSync(contacts, lines.join('\n'));
-      const bad = spawnSync('bash', ['-c', ['set -euo pipefail', blocks[1]!].join('\n')], { cwd: work, encoding: 'utf8' });
+      const bad = spawnSync('bash', ['-c', ['set -euo pipefail', blocks[1]!].join('\n')], { cwd: work, encoding: 'utf8', env });
       expect(bad.status).toBe(1);
       expect(bad.stdout).toContain("data/records/contacts.ndjson:1 $ 'last_name' is a required property");
     },
