@@ -118,7 +118,8 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
       });
     }
     const output = { force: args.force, option: '--out', home: homeAt(resolveDbPath(args.db)) };
-    if (args.out) checkOutputPath(args.out, output); // before any work (L1)
+    // before any work (L1)
+    if (args.out) checkOutputPath(args.out, output);
     const r = await withStore(args, (store) => carriersProductsReport(store.realign, args.office));
     const text = renderReport(r, args.format ?? (args.json ? 'json' : 'table'));
     if (!args.out) return void process.stdout.write(text);
