@@ -9,7 +9,7 @@ import { generateInstallation } from '../src/installation/generate.js';
 import { importFile } from '../src/import/inbox.js';
 import { openInstallation } from '../src/store/sqlite/db.js';
 import { verifyBundle } from '../src/audit/verify.js';
-import { writeAddressCard } from '../src/trust/index.js';
+import { officeKeySource, withBundle, writeAddressCard } from '../src/trust/index.js';
 
 export interface StepReport {
   step: string;
@@ -101,6 +101,19 @@ const STEPS: Record<string, Work> = {
     for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) db.pragma(p);
     try {
       const r = await importFile(storeOf(db), file!, office!, user!, { receiptFile: receipt });
+      return { records: r.outcomes_total, detail: { counts: r.counts, already_imported: r.already_imported } };
+    } finally {
+      db.close();
+    }
+  },
+  /** import-to DB FILE OFFICE USER RECEIPT: an encrypted bundle, opened with OFFICE's own keys (T3); the receipt is signed (T4) */
+  async 'import-to'([dbFile, file, office, user, receipt]) {
+    const db = openInstallation(dbFile!);
+    try {
+      const store = storeOf(db);
+      const r = await withBundle(file!, { officeKeys: officeKeySource(store, office!) }, (input) =>
+        importFile(store, input, office!, user!, { receiptFile: receipt }),
+      );
       return { records: r.outcomes_total, detail: { counts: r.counts, already_imported: r.already_imported } };
     } finally {
       db.close();

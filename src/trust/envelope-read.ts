@@ -31,6 +31,8 @@ const SEALED_CHUNK = CHUNK + TAG;
 const NONCE = 16;
 /** a header longer than this is not one we read (ours is under 1 KiB) */
 const MAX_HEADER = 64 * 1024;
+/** chunks kept for reads by offset */
+const RECENT = 4;
 
 /** Whom an encrypted bundle is for, from its `officeport-to` stanza (export --to writes it). */
 export interface EnvelopeAddress {
@@ -178,7 +180,8 @@ async function unwrapFileKey(file: string, header: Header, keys: EnvelopeKeys[])
 class EnvelopeSource implements ByteSource {
   readonly size: number;
   private readonly chunks: number;
-  private cached: { k: number; plain: Buffer } | undefined;
+  /** the last few chunks read by offset (a zip reader reads the local header, then the entry's first bytes, of the same chunk); bounded */
+  private readonly recent = new Map<number, Buffer>();
 
   constructor(
     readonly name: string,
@@ -209,7 +212,9 @@ class EnvelopeSource implements ByteSource {
     const d = createDecipheriv('chacha20-poly1305', this.key, nonce, { authTagLength: TAG });
     d.setAuthTag(sealed.subarray(sealed.length - TAG));
     try {
-      return Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG)), d.final()]);
+      const plain = d.update(sealed.subarray(0, sealed.length - TAG));
+      const rest = d.final(); // a stream cipher: empty, but it checks the tag
+      return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
     } catch {
       throw damaged(this.name, `chunk ${k + 1} of ${this.chunks} does not authenticate`);
     }
@@ -226,10 +231,15 @@ class EnvelopeSource implements ByteSource {
     for (let k = from; k < to; k++) yield this.open(k, sealed.subarray((k - from) * SEALED_CHUNK, Math.min(len, (k - from + 1) * SEALED_CHUNK)));
   }
 
+  /** Chunk k's plaintext, from the few kept or decrypted and kept (the oldest dropped). */
   private async chunk(k: number): Promise<Buffer> {
-    if (this.cached?.k === k) return this.cached.plain;
-    for await (const plain of this.plainChunks(k, k + 1)) this.cached = { k, plain };
-    return this.cached!.plain;
+    const kept = this.recent.get(k);
+    if (kept) return kept;
+    let plain: Buffer | undefined;
+    for await (const p of this.plainChunks(k, k + 1)) plain = p;
+    this.recent.set(k, plain!);
+    if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value!);
+    return plain!;
   }
 
   async read(position: number, length: number): Promise<Buffer> {
@@ -251,9 +261,14 @@ class EnvelopeSource implements ByteSource {
 
   /** The plaintext [start, last), `per` chunks at a time. */
   private async *pieces(start: number, last: number, per: number): AsyncGenerator<Buffer> {
-    for (let k = Math.floor(start / CHUNK); k * CHUNK < last; k += per) {
+    // only the chunks the range touches: a zip holds many small entries, and
+    // decrypting `per` chunks for each made verify decrypt 40 times the file
+    const end = Math.min(this.chunks, Math.ceil(last / CHUNK));
+    for (let k = Math.floor(start / CHUNK); k < end; k += per) {
+      const to = Math.min(end, k + per);
       const parts: Buffer[] = [];
-      for await (const plain of this.plainChunks(k, Math.min(this.chunks, k + per))) parts.push(plain);
+      if (to === k + 1) parts.push(await this.chunk(k));
+      else for await (const plain of this.plainChunks(k, to)) parts.push(plain);
       const joined = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
       yield joined.subarray(Math.max(0, start - k * CHUNK), Math.min(joined.length, last - k * CHUNK));
     }
