@@ -9,7 +9,27 @@ export * from './finalize/index.js';
 export * from './realign/index.js';
 export * from './audit/index.js';
 export * from './installation/index.js';
-export * from './trust/index.js';
+// trust: the keys, address cards and signatures a library user calls; the envelope
+// plumbing the commands use to open an encrypted bundle (withBundle, officeKeySource, ...)
+// stays behind the commands
+export {
+  writeKeyPair,
+  readPublicKey,
+  receiptKeyFor,
+  writeAddressCard,
+  readCard,
+  envelopeAddress,
+  isAgeFile,
+  receiptSignatures,
+  type AddressOptions,
+  type AddressResult,
+  type AddressCard,
+  type EnvelopeAddress,
+  type SignedWith,
+  type SignerCard,
+  type SigningKey,
+  type UndoNotice,
+} from './trust/index.js';
 export { openStore, resolveDbPath } from './store/open.js';
 export type { Store } from './store/port.js';
 export { OfficeportError, ErrorCode, type Problem } from './shared/errors.js';
