@@ -7,6 +7,10 @@
 //   verify -> `unzip -t -q` of the bundle plus `sha256sum -c` in the bag folder
 //   import -> every NDJSON row of the bundle inserted into an empty SQLite file
 //             (better-sqlite3, one transaction, one prepared statement per type)
+// export-to -> the same export encrypted to the target office's address card
+//             (export --to), beside the one in clear: the cost of encryption
+// import-to -> the import of that encrypted bundle, opened with the office's own
+//             keys and its receipt signed, into a second target like the first
 // The exported office is "Agency 1", the first of the generator's three US
 // agency offices (about 32% of the contacts), exported whole (--all) by its
 // user "exporter", addressed to "Bench Target"/"importer": a fresh, empty
@@ -174,10 +178,27 @@ function benchSize(contacts: number, opts: Options): SizeResult {
     runStep(work, 'load', [p('target.db'), p('target')]);
     const imp = runStep(work, 'import', [p('target.db'), p('bundle.zip'), TARGET_OFFICE, TARGET_USER, p('receipt.json')]);
     const importFloor = timeCommand(process.execPath, [FLOOR_IMPORT, p('floor-import.db'), p('unzipped', bagName)], work);
+    // T2: the same export, encrypted to the target office's address card, beside the one in clear (the cost of encryption)
+    note(opts, `[${contacts}] export --to`);
+    // a second target like the first, so the encrypted bundle's import does the same work as the plain one
+    runStep(work, 'load', [p('target-to.db'), p('target')]);
+    runStep(work, 'address', [p('target-to.db'), TARGET_OFFICE, TARGET_USER, p('target.card.json')]);
+    const expTo = runStep(work, 'export-to', [p('source.db'), SOURCE_OFFICE, SOURCE_USER, p('target.card.json'), p('bundle.zip.age')]);
+    // T3/T4: its import, opened with the office's own keys, with a signed receipt
+    note(opts, `[${contacts}] import of the encrypted bundle`);
+    const impTo = runStep(work, 'import-to', [p('target-to.db'), p('bundle.zip.age'), TARGET_OFFICE, TARGET_USER, p('receipt-to.json')]);
     return {
       contacts,
       load_average: [load0, os.loadavg()[0]!],
-      rows: [row(gen, null), row(load, loadFloor), row(exp, exportFloor), row(ver, verifyFloor), row(imp, importFloor, exp.records)],
+      rows: [
+        row(gen, null),
+        row(load, loadFloor),
+        row(exp, exportFloor),
+        row(ver, verifyFloor),
+        row(imp, importFloor, exp.records),
+        row(expTo, exportFloor),
+        row(impTo, importFloor, expTo.records),
+      ],
     };
   } finally {
     if (opts.keep) note(opts, `kept ${work}`);

@@ -4,11 +4,12 @@
 // process around the work itself (process.hrtime.bigint), after module load.
 import { exportBundle } from '../src/export/index.js';
 import { loadDir } from '../src/installation/index.js';
-import { storeOf } from '../src/store/open.js';
+import { storeOf } from '../src/store/sqlite/store.js';
 import { generateInstallation } from '../src/installation/generate.js';
 import { importFile } from '../src/import/inbox.js';
 import { openInstallation } from '../src/store/sqlite/db.js';
 import { verifyBundle } from '../src/audit/verify.js';
+import { officeKeySource, withBundle, writeAddressCard } from '../src/trust/index.js';
 
 export interface StepReport {
   step: string;
@@ -59,6 +60,34 @@ const STEPS: Record<string, Work> = {
       db.close();
     }
   },
+  /** export-to DB OFFICE USER CARD OUT: every contact of OFFICE, encrypted to the address card (T2) */
+  async 'export-to'([dbFile, office, user, card, out]) {
+    const db = openInstallation(dbFile!);
+    try {
+      const r = await exportBundle(storeOf(db), {
+        office: office!,
+        user: user!,
+        selection: { mode: 'all' },
+        to: card!,
+        out: out!,
+        bundleId: '00000000-0000-4000-8000-000000000002',
+        createdAt: '2025-04-01T09:30:00Z',
+      });
+      return { records: sum(r.counts as Record<string, number>), detail: { counts: r.counts } };
+    } finally {
+      db.close();
+    }
+  },
+  /** address DB OFFICE USER OUT: the office's address card (its keys made on first use) */
+  async address([dbFile, office, user, out]) {
+    const db = openInstallation(dbFile!);
+    try {
+      await writeAddressCard(storeOf(db), { office: office!, user: user!, out: out! });
+      return { records: 1 };
+    } finally {
+      db.close();
+    }
+  },
   /** verify FILE */
   async verify([file]) {
     const r = await verifyBundle(file!);
@@ -72,6 +101,19 @@ const STEPS: Record<string, Work> = {
     for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) db.pragma(p);
     try {
       const r = await importFile(storeOf(db), file!, office!, user!, { receiptFile: receipt });
+      return { records: r.outcomes_total, detail: { counts: r.counts, already_imported: r.already_imported } };
+    } finally {
+      db.close();
+    }
+  },
+  /** import-to DB FILE OFFICE USER RECEIPT: an encrypted bundle, opened with OFFICE's own keys (T3); the receipt is signed (T4) */
+  async 'import-to'([dbFile, file, office, user, receipt]) {
+    const db = openInstallation(dbFile!);
+    try {
+      const store = storeOf(db);
+      const r = await withBundle(file!, { officeKeys: officeKeySource(store, office!) }, (input) =>
+        importFile(store, input, office!, user!, { receiptFile: receipt }),
+      );
       return { records: r.outcomes_total, detail: { counts: r.counts, already_imported: r.already_imported } };
     } finally {
       db.close();

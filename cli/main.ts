@@ -2,31 +2,56 @@
 // only top-level catch, the exit codes (C4) and --debug stack traces.
 import fs from 'node:fs';
 import path from 'node:path';
-import yargs from 'yargs';
-import { OfficeportError, formatProblem } from '../src/shared/errors.js';
+import yargs, { type Argv } from 'yargs';
+import { ErrorCode, OfficeportError, formatProblem, type Problem } from '../src/shared/errors.js';
 import { VERSION } from '../src/shared/version.js';
-import { loadCommands } from './commands/index.js';
+import { COMMANDS, loadCommands } from './commands/index.js';
 import { currentInstallation } from './context.js';
-import { style } from './output.js';
+import { pasteable, setHintOptions, style } from './output.js';
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(given: string[]): Promise<number> {
+  const argv = helpAsOption(given);
   const debug = argv.includes('--debug');
+  const json = argv.includes('--json') || argv.some((a) => a.startsWith('--json='));
+  setHintOptions(argv, Object.keys(COMMANDS));
   let commands;
   try {
     commands = await loadCommands(argv);
   } catch (e) {
-    return report(e, debug);
+    return report(e, debug, json);
   }
-  const parser = yargs(argv)
+  const parser: Argv = yargs(argv)
     .scriptName('officeport')
     .usage('$0 <command> [options]\n\nMove clients between CRM offices as self-verifying bundles.')
     .example('$0 demo', 'the whole move on the sample installations, step by step')
     .example('$0 load samples/source --db source.db', 'an installation from the CSV layout')
-    .example('$0 <command> --help', 'the options and examples of one command')
+    .example('$0 help <command>', 'the options and examples of one command (or: $0 <command> --help)')
+    .example('$0 completion >> ~/.bashrc', 'complete commands and options with the Tab key (bash, zsh or fish, as $SHELL says)')
     .option('db', { type: 'string', describe: 'installation file (default: $OFFICEPORT_DB or ./officeport.db)', global: true })
-    .option('json', { type: 'boolean', describe: 'machine-readable output', global: true })
+    .option('json', { type: 'boolean', describe: 'machine-readable output (errors too, as JSON on stderr; see docs/errors.md)', global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true })
     .command(commands)
+    .command({
+      command: 'help [command..]',
+      describe: 'show the help of a command, or this overview',
+      builder: (y) => y.example('$0 help export', 'the options and examples of export').example('$0 help realign apply', 'the help of a subcommand'),
+      // main() turns `help CMD` into `CMD --help` before yargs parses; this entry lists it and completes it.
+      handler: () => {
+        parser.showHelp('log');
+      },
+    })
+    .command({
+      command: 'completion',
+      describe: 'print a shell completion script for commands and options (bash, zsh or fish, as $SHELL says)',
+      builder: (y) =>
+        y
+          .example('$0 completion >> ~/.bashrc', 'install it for bash (open a new shell, then: officeport ex<Tab>)')
+          .example('$0 completion >> ~/.zshrc', 'install it for zsh (with SHELL=/bin/zsh)')
+          .example('source <($0 completion)', 'try it in the current bash shell'),
+      handler: () => {
+        parser.showCompletionScript();
+      },
+    })
     .demandCommand(1, 'name a command; see officeport --help')
     .strict()
     .recommendCommands()
@@ -43,38 +68,75 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    return report(e, debug);
+    return report(e, debug, json);
   }
 }
 
 class UsageError extends Error {}
 
-function report(e: unknown, debug: boolean): number {
-  const err = process.stderr;
+/**
+ * U7: `help CMD [SUB]` is `CMD [SUB] --help`, and `help` alone the overview.
+ * A name that is no command is left to yargs, which answers with the closest one.
+ */
+export function helpAsOption(argv: readonly string[]): string[] {
+  const at = argv.findIndex((a, i) => !a.startsWith('-') && argv[i - 1] !== '--db');
+  if (at < 0 || argv[at] !== 'help') return [...argv];
+  const before = argv.slice(0, at);
+  const named = argv.slice(at + 1);
+  const first = named.find((a) => !a.startsWith('-'));
+  if (first === undefined) return [...before, ...named, '--help'];
+  if (!(first in COMMANDS) && first !== 'completion' && first !== 'help') return [...before, ...named];
+  return [...before, ...named, '--help'];
+}
+
+/** What went wrong, as text or (U5) as JSON: one shape for every kind of failure. */
+interface Failure {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  problems: Problem[];
+  exitCode: 1 | 2;
+}
+
+function failureOf(e: unknown): Failure {
   if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
-    err.write(`officeport: ${e.message}\n(see officeport --help, or officeport <command> --help)\n`);
-    return 2;
+    return { code: ErrorCode.USAGE, message: e.message, hint: 'see officeport --help, or officeport <command> --help', problems: [], exitCode: 2 };
   }
-  if (e instanceof OfficeportError) {
-    err.write(`${style('red', 'officeport:', err)} ${e.message}\n`);
-    const shown = e.problems.slice(0, 200);
-    for (const p of shown) err.write(`  ${formatProblem(p)}\n`);
-    if (e.problems.length > shown.length) err.write(`  ... and ${e.problems.length - shown.length} more\n`);
-    if (e.hint) err.write(`${style('dim', 'hint:', err)} ${e.hint}\n`);
-    if (debug) err.write(`${e.stack}\n`);
-    return e.exitCode;
-  }
+  if (e instanceof OfficeportError) return { code: e.code, message: e.message, hint: e.hint, problems: e.problems, exitCode: e.exitCode };
   const io = sqliteProblem(e, currentInstallation) ?? fileSystemProblem(e);
-  if (io) {
-    err.write(`${style('red', 'officeport:', err)} ${io.message}\n${style('dim', 'hint:', err)} ${io.hint}\n`);
-    if (debug && e instanceof Error) err.write(`${e.stack}\n`);
-    return 1;
-  }
+  if (io) return { code: ErrorCode.ENVIRONMENT, message: io.message, hint: io.hint, problems: [], exitCode: 1 };
   const message = e instanceof Error ? e.message : String(e);
-  err.write(`officeport: internal error: ${message}\n`);
-  if (debug && e instanceof Error) err.write(`${e.stack}\n`);
-  else err.write('hint: run again with --debug for the stack trace, and report it\n');
-  return 1;
+  return {
+    code: ErrorCode.INTERNAL,
+    message: `internal error: ${message}`,
+    hint: 'run again with --debug for the stack trace, and report it',
+    problems: [],
+    exitCode: 1,
+  };
+}
+
+function report(e: unknown, debug: boolean, json: boolean): number {
+  const err = process.stderr;
+  const f = failureOf(e);
+  const hint = f.hint === undefined ? undefined : pasteable(f.hint);
+  const stack = debug && e instanceof Error ? e.stack : undefined;
+  if (json) {
+    // U5: the same fields in every case, so a caller reads error.code without guessing
+    const error = { code: f.code, message: f.message, hint: hint ?? null, problems: f.problems, ...(stack ? { stack } : {}) };
+    err.write(JSON.stringify({ error }, null, 2) + '\n');
+    return f.exitCode;
+  }
+  if (f.code === ErrorCode.USAGE && !(e instanceof OfficeportError)) {
+    err.write(`officeport: ${f.message}\n(${hint})\n`);
+    return f.exitCode;
+  }
+  err.write(`${f.code === ErrorCode.INTERNAL ? 'officeport:' : style('red', 'officeport:', err)} ${f.message}\n`);
+  const shown = f.problems.slice(0, 200);
+  for (const p of shown) err.write(`  ${formatProblem(p)}\n`);
+  if (f.problems.length > shown.length) err.write(`  ... and ${f.problems.length - shown.length} more\n`);
+  if (hint && !(stack && f.code === ErrorCode.INTERNAL)) err.write(`${f.code === ErrorCode.INTERNAL ? 'hint:' : style('dim', 'hint:', err)} ${hint}\n`);
+  if (stack) err.write(`${stack}\n`);
+  return f.exitCode;
 }
 
 // L10: what the environment refused, named in plain words; never "internal error".

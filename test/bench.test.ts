@@ -10,7 +10,7 @@ import { ROOT } from './helpers/cli.js';
 const BENCH = path.join(ROOT, 'dist/bench/bench.js');
 
 describe('npm run bench', () => {
-  it('P2: runs generate, load, export, verify and import at 200 contacts with a same-run floor for each but generate', () => {
+  it('P2: runs generate, load, export, verify, import, export --to and the encrypted import at 200 contacts with a same-run floor for each but generate', () => {
     const r = spawnSync(process.execPath, [BENCH, '--contacts', '200', '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -18,7 +18,7 @@ describe('npm run bench', () => {
     expect(out.machine.node).toBe(process.version);
     expect(out.results.map((x) => x.contacts)).toEqual([200]);
     const rows = out.results[0]!.rows;
-    expect(rows.map((x) => x.step)).toEqual(['generate', 'load', 'export', 'verify', 'import']);
+    expect(rows.map((x) => x.step)).toEqual(['generate', 'load', 'export', 'verify', 'import', 'export-to', 'import-to']);
     for (const x of rows) {
       expect(x.records).toBeGreaterThan(0);
       expect(x.seconds).toBeGreaterThan(0);
@@ -32,6 +32,8 @@ describe('npm run bench', () => {
     // export and import move the same records; load reads what generate wrote
     expect(rows[3]!.records).toBe(rows[2]!.records);
     expect(rows[4]!.records).toBe(rows[2]!.records);
+    expect(rows[5]!.records).toBe(rows[2]!.records);
+    expect(rows[6]!.records).toBe(rows[2]!.records); // the encrypted bundle's import moves what the plain one moves
     expect(rows[1]!.records).toBe(rows[0]!.records);
   }, 60_000);
 

@@ -1,6 +1,9 @@
 import type { CommandModule } from 'yargs';
+import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { convertBundle, type ConvertFormat } from '../../src/audit/index.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
+import { withBundle } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
@@ -8,26 +11,36 @@ interface Args extends GlobalArgs {
   to: ConvertFormat;
   out: string;
   force?: boolean;
+  bom?: boolean;
+  identity?: string;
 }
 
 export const convertCommand: CommandModule<GlobalArgs, Args> = {
   command: 'convert <file>',
-  describe: "write a verified bundle's records as CSV files or one XML document, for auditors' tools",
+  describe: "write a verified bundle's records (or a retention archive's rows) as CSV files or one XML document, for auditors' tools",
   builder: (y) =>
-    y
-      .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
+    identityOption(y)
+      .positional('file', { type: 'string', demandOption: true, describe: 'the bundle or retention archive (.zip)' })
       .option('to', { choices: ['csv', 'xml'] as const, demandOption: true, describe: 'csv: one file per record type; xml: one document' })
       .option('out', { type: 'string', demandOption: true, describe: 'csv: a new or empty folder; xml: the file to write' })
       .option('force', {
         type: 'boolean',
         describe: 'xml: replace an existing file at --out (never an installation file); csv never writes into a folder with files',
       })
+      .option('bom', { type: 'boolean', describe: 'csv: start every file with a UTF-8 byte order mark, so spreadsheets read the accents right' })
       .example('$0 convert bundle.zip --to csv --out bundle-csv/', 'one CSV per record type, formula-safe for spreadsheets')
+      .example('$0 convert bundle.zip --to csv --bom --out bundle-csv/', 'the same, with a byte order mark for spreadsheet programs')
       .example('$0 convert bundle.zip --to xml --out bundle.xml', 'one XML document (docs/xml-format.md)'),
   handler: async (args) => {
-    const r = await convertBundle(args.file, args.to, args.out, { force: args.force, home: homeAt(resolveDbPath(args.db)) });
+    if (args.bom && args.to !== 'csv')
+      throw new OfficeportError(ErrorCode.USAGE, '--bom is for CSV files; an XML document names its encoding itself', { hint: 'drop --bom, or use --to csv' });
+    const r = await withBundle(args.file, keySources(args), (input) =>
+      convertBundle(input, args.to, args.out, { force: args.force, bom: args.bom, home: homeAt(resolveDbPath(args.db)) }),
+    );
     emit(args, r, (x) => [
-      `converted bundle ${x.bundle_id} to ${x.format.toUpperCase()} at ${x.out}`,
+      x.archive_id
+        ? `converted retention archive ${x.archive_id} (of bundle ${x.bundle_id}) to ${x.format.toUpperCase()} at ${x.out}`
+        : `converted bundle ${x.bundle_id} to ${x.format.toUpperCase()} at ${x.out}`,
       table(
         [x.format === 'csv' ? 'file' : 'records', 'rows'],
         x.files.map((f) => [f.file, f.rows]),

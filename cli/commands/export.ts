@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { exportBundle, type ExportResult, type Selection } from '../../src/export/index.js';
+import { exclusionLines, plainExclusions } from '../../src/domain/exclusion-words.js';
 import { withStore } from '../context.js';
-import { emit, progress, style, type GlobalArgs } from '../output.js';
+import { emit, pasteable, shellWord, style, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   office: string;
@@ -10,8 +11,9 @@ interface Args extends GlobalArgs {
   set?: string;
   all?: boolean;
   contact?: string[];
-  'to-office': string;
-  'to-user': string;
+  to?: string;
+  'to-office'?: string;
+  'to-user'?: string;
   out: string;
   session?: string;
   sign?: string;
@@ -34,7 +36,7 @@ function selectionOf(args: Args): Selection {
 
 export const exportCommand: CommandModule<GlobalArgs, Args> = {
   command: 'export',
-  describe: 'export a set, some contacts or a whole office into a bundle for another office (X rules)',
+  describe: 'export a set, some contacts or a whole office into a bundle for another office',
   builder: (y) =>
     y
       .option('office', { type: 'string', demandOption: true, describe: 'source office (id or name)' })
@@ -42,8 +44,12 @@ export const exportCommand: CommandModule<GlobalArgs, Args> = {
       .option('set', { type: 'string', describe: 'export the contacts of this set of the source office' })
       .option('all', { type: 'boolean', describe: 'export every contact and business of the source office' })
       .option('contact', { type: 'array', string: true, describe: 'export just these contact ids' })
-      .option('to-office', { type: 'string', demandOption: true, describe: 'target office (id or name), here or in another installation' })
-      .option('to-user', { type: 'string', demandOption: true, describe: 'receiving user of the target office (id or username)' })
+      .option('to', {
+        type: 'string',
+        describe: "the receiving office's address card (officeport address): the bundle is addressed from it and encrypted to the office's key",
+      })
+      .option('to-office', { type: 'string', describe: 'target office (id or name), here or in another installation; the bundle is then written in clear' })
+      .option('to-user', { type: 'string', describe: 'receiving user of the target office (id or username), with --to-office' })
       .option('out', { type: 'string', demandOption: true, describe: 'bundle file to write (.zip); an existing file is refused unless --force' })
       .option('force', { type: 'boolean', describe: 'replace an existing file at --out (never an installation file)' })
       .option('session', { type: 'string', describe: 'export session id, to rebuild key relations across bundles (default: the bundle id)' })
@@ -51,51 +57,74 @@ export const exportCommand: CommandModule<GlobalArgs, Args> = {
       .option('bundle-id', { type: 'string', describe: 'fix the bundle id (UUID) for a reproducible bundle' })
       .option('created-at', { type: 'string', describe: 'fix the creation time (ISO 8601); SOURCE_DATE_EPOCH works too' })
       .example(
-        '$0 export --db source.db --office "North Agency" --user alice --set "Move to Springfield" --to-office "Springfield Agency" --to-user dana --out move.zip',
-        'export a set to an office of another installation',
+        '$0 export --db source.db --office "North Agency" --user alice --set "Move to Springfield" --to springfield.card.json --out move.zip.age',
+        'export a set to the office whose address card this is, encrypted to it',
       )
       .example(
-        '$0 export --office O-NORTH --user alice --contact C-1001 C-1002 --to-office O-SOUTH --to-user bob --out two.zip --session S1',
-        'export two contacts within one installation, as part of session S1',
+        '$0 export --db source.db --office "North Agency" --user alice --set "Move to Springfield" --to-office "Springfield Agency" --to-user dana --out move.zip',
+        'export a set to an office of another installation, in clear',
+      )
+      .example(
+        '$0 export --office O-NORTH --user alice --contact C-1001 C-1002 --to-office O-SOUTH --to-user bob --out two.zip --session spring-move',
+        'export two contacts within one installation, as part of the session spring-move',
       ),
   handler: async (args) => {
     const selection = selectionOf(args);
-    const bar = progress('exporting records');
-    const r = await withStore(args, (store) =>
-      exportBundle(store, {
-        office: args.office,
-        user: args.user,
-        selection,
-        toOffice: args['to-office'],
-        toUser: args['to-user'],
-        out: args.out,
-        session: args.session,
-        signKeyFile: args.sign,
-        bundleId: args['bundle-id'],
-        createdAt: args['created-at'],
-        force: args.force,
-        onRecords: (n) => bar.tick(n),
-      }),
+    targetOf(args);
+    const r = await withProgress('exporting records', { json: args.json }, (onProgress) =>
+      withStore(args, (store) =>
+        exportBundle(store, {
+          office: args.office,
+          user: args.user,
+          selection,
+          to: args.to,
+          toOffice: args['to-office'],
+          toUser: args['to-user'],
+          out: args.out,
+          session: args.session,
+          signKeyFile: args.sign,
+          bundleId: args['bundle-id'],
+          createdAt: args['created-at'],
+          force: args.force,
+          onProgress,
+        }),
+      ),
     );
-    bar.done();
-    emit(args, r, renderExport);
+    // --json names each exclusion by a plain key, not by the rule id officeport.json keeps
+    emit(args, { ...r, exclusions: plainExclusions(r.exclusions) }, () => renderExport(r));
   },
 };
 
+/** The target: an address card, or an office and user named by typing; never both. */
+function targetOf(args: Args): void {
+  const named = args['to-office'] !== undefined || args['to-user'] !== undefined;
+  if (args.to !== undefined && named) {
+    throw new OfficeportError(ErrorCode.USAGE, '--to names the target by its address card; --to-office and --to-user cannot be given with it', {
+      hint: 'leave out --to-office and --to-user: the card names the office and the user',
+    });
+  }
+  if (args.to === undefined && (args['to-office'] === undefined || args['to-user'] === undefined)) {
+    throw new OfficeportError(ErrorCode.USAGE, "name the target: --to CARD (the receiving office's address card), or --to-office and --to-user", {
+      hint: 'the receiving office writes its card with: officeport address --office OFFICE --user USER --out CARD',
+    });
+  }
+}
+
 function renderExport(r: ExportResult): string[] {
+  const to = r.encrypted_to;
   const lines = [
-    `${style('green', 'wrote')} ${r.out}${r.signed ? ' (signed)' : ''}`,
+    `${style('green', 'wrote')} ${r.out}${r.signed ? ' (signed)' : ''}${to ? ' (encrypted)' : ''}`,
+    to
+      ? `  encrypted to office ${to.office.name} (${to.office.id}), user ${to.user.username}, of installation ${to.installation.name} (${to.installation.id}); key fingerprint ${to.fingerprint}`
+      : `  ${style('yellow', 'warning:')} the bundle holds personal data in clear: anyone who copies the file reads it; export with --to CARD (the receiving office's address card) to encrypt it to that office`,
     `  bundle ${r.bundle_id}, session ${r.session_id}, created ${r.created_at}`,
     `  tagmanifest sha256 ${r.tagmanifest_sha256}`,
     '  records:',
   ];
   for (const [k, n] of Object.entries(r.counts)) if (n > 0) lines.push(`    ${k.padEnd(20)} ${n}`);
-  const ex = Object.entries(r.exclusions).flatMap(([rule, words]) =>
-    Object.entries(words as Record<string, number>)
-      .filter(([, n]) => n > 0)
-      .map(([w, n]) => `    ${rule.padEnd(4)} ${w.padEnd(30)} ${n}`),
-  );
-  if (ex.length) lines.push('  not exported (rule, what, count):', ...ex);
-  lines.push(`next: officeport verify ${r.out}`);
+  const ex = exclusionLines(r.exclusions).map((e) => `    ${String(e.count).padStart(4)}  ${e.what.replace(/_/g, ' ').padEnd(30)} ${e.reason}`);
+  if (ex.length) lines.push('  not exported (count, what, why):', ...ex);
+  if (to) lines.push(`next: give ${shellWord(r.out)} to ${to.office.name}; only that office's keys decrypt it`);
+  else lines.push(pasteable(`next: officeport verify ${shellWord(r.out)}`));
   return lines;
 }

@@ -5,7 +5,7 @@ import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { finalizeReceipt, type FinalizePreview, type FinalizeResult } from '../../src/finalize/index.js';
 import { undoFinalize, type UndoFinalizeResult } from '../../src/finalize/index.js';
 import { withStore } from '../context.js';
-import { emit, table, type GlobalArgs } from '../output.js';
+import { emit, table, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   receipt?: string;
@@ -15,6 +15,7 @@ interface Args extends GlobalArgs {
   force?: boolean;
   'dry-run'?: boolean;
   yes?: boolean;
+  undone?: string;
 }
 
 interface UndoArgs extends GlobalArgs {
@@ -51,6 +52,11 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
       .option('force', { type: 'boolean', describe: 'replace an existing file at --archive (never an installation file or the archive of a finalize)' })
       .option('dry-run', { type: 'boolean', describe: 'list what would be removed and detached, and the contacts; write nothing' })
       .option('yes', { type: 'boolean', describe: 'remove without asking (without a terminal finalize needs it)' })
+      .option('undone', {
+        type: 'string',
+        describe:
+          'a signed undo notice from the target (import undo writes RECEIPT.undone.json beside the receipt, which is looked for too): the receipt is refused',
+      })
       .example(
         '$0 finalize receipt.json --db source.db --office "North Agency" --user alice',
         'asks, then removes the moved clients, keeping a retention archive',
@@ -62,17 +68,21 @@ export const finalizeCommand: CommandModule<GlobalArgs, Args> = {
     if (!args.receipt) throw new OfficeportError(ErrorCode.USAGE, 'name the receipt to finalize: officeport finalize RECEIPT --office O --user U');
     // L2: a person on a terminal is asked; without one, only --yes (or --dry-run) goes on.
     const confirm = args.yes || args['dry-run'] || !process.stdin.isTTY ? undefined : askOnTerminal;
-    const r = await withStore(args, (store) =>
-      finalizeReceipt(store, {
-        receiptFile: args.receipt!,
-        office: args.office,
-        user: args.user,
-        archive: args.archive,
-        force: args.force,
-        dryRun: args['dry-run'],
-        yes: args.yes,
-        confirm,
-      }),
+    const r = await withProgress('archiving and removing rows', { json: args.json }, (onProgress) =>
+      withStore(args, (store) =>
+        finalizeReceipt(store, {
+          receiptFile: args.receipt!,
+          office: args.office,
+          user: args.user,
+          archive: args.archive,
+          force: args.force,
+          dryRun: args['dry-run'],
+          yes: args.yes,
+          undone: args.undone,
+          confirm,
+          onProgress,
+        }),
+      ),
     );
     emit(args, r, render);
   },

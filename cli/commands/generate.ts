@@ -21,9 +21,14 @@ export const generateCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 generate big/ --contacts 100000 --seed 42', 'about 1.2 million rows in big/')
       .example('$0 generate small/ --contacts 500 --seed 7 --offices 2 && $0 load small/ --db s.db', 'generate and load'),
   handler: async (args) => {
-    const bar = progress('generating rows');
-    const r = await generateInstallation(args.dir, { contacts: args.contacts, seed: String(args.seed), offices: args.offices }, (n) => bar.tick(n));
-    bar.done();
+    const bar = progress('generating rows', { json: args.json });
+    bar.tick(0); // the bar starts with the work, so that the rate counts its whole time
+    let r;
+    try {
+      r = await generateInstallation(args.dir, { contacts: args.contacts, seed: String(args.seed), offices: args.offices }, (n) => bar.tick(n));
+    } finally {
+      bar.done(); // also when it fails: the bar's timer would keep the process alive
+    }
     emit(args, r, (x) => [
       `generated ${x.total} rows (${(x.total / x.contacts).toFixed(1)} per contact) and ${x.documents} documents in ${x.dir} (seed ${x.seed})`,
       ...Object.entries(x.rows)

@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
+import { countsInWords } from '../../src/domain/model/record-words.js';
 import { importFile, type AcceptRequest } from '../../src/import/index.js';
 import type { AcceptResult } from '../../src/import/index.js';
 import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
 import { undoImport, type UndoResult } from '../../src/import/index.js';
+import { isAmbiguous } from '../../src/import/index.js';
 import { withStore } from '../context.js';
-import { emit, progress, style, table, type GlobalArgs } from '../output.js';
+import { withBundle } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
+import { emit, style, table, withProgress, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   file: string;
@@ -21,6 +25,7 @@ interface Args extends GlobalArgs {
   receipt?: string;
   trust?: string;
   force?: boolean;
+  identity?: string;
 }
 
 interface UndoArgs extends GlobalArgs {
@@ -56,18 +61,21 @@ const receiptCommand: CommandModule<GlobalArgs, ReceiptArgs> = {
     const r = await withStore(args, (store) =>
       reissueReceipt(store, { bundle: args.bundle, office: args.office, user: args.user, out: args.out, accept: args.accept }),
     );
-    emit(args, r, (x: ReissueResult) => [`receipt of import ${x.accept_id} of bundle ${x.bundle_id} (${x.accepted_at}) written to ${x.out}`]);
+    emit(args, r, (x: ReissueResult) => [
+      `receipt of import ${x.accept_id} of bundle ${x.bundle_id} (${x.accepted_at}) written to ${x.out}`,
+      ...(x.signature ? [`its signature by this office's key: ${x.signature}`] : []),
+    ]);
   },
 };
 
 /** Options shared by import and inbox accept. */
 export function acceptOptions<T>(y: Argv<T>) {
-  return y
+  return identityOption(y)
     .option('contact', { type: 'string', array: true, describe: 'accept only these contacts (bundle refs, e.g. contact/C-1001) with their records' })
     .option('carriers', {
       choices: ['link', 'recreate'] as const,
       default: 'link' as const,
-      describe: 'link to existing carriers/products by name, or always recreate them (I5)',
+      describe: 'link to existing carriers/products by name, or always recreate them',
     })
     .option('on-ambiguous', {
       choices: ['create', 'fail'] as const,
@@ -99,7 +107,7 @@ export function requestOf(args: Args | (GlobalArgs & Partial<Args>)): AcceptRequ
 
 const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
   command: 'undo <receipt>',
-  describe: 'reverse one accept: remove what it created, restore what it merged (I13)',
+  describe: 'reverse one accept: remove what it created, restore what it merged',
   builder: (y) =>
     y
       .positional('receipt', { type: 'string', demandOption: true, describe: 'the receipt the accept wrote' })
@@ -114,7 +122,7 @@ const undoCommand: CommandModule<GlobalArgs, UndoArgs> = {
 
 export const importCommand: CommandModule<GlobalArgs, Args> = {
   command: 'import [file]',
-  describe: 'import a bundle into the target office: verify, match, merge, link, and write a receipt (I1-I12); `import undo RECEIPT` reverses one',
+  describe: 'import a bundle into the target office: verify, match, merge, link, and write a receipt; `import undo RECEIPT` reverses one',
   builder: (y) =>
     acceptOptions(
       y
@@ -136,9 +144,13 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 import receipt move.zip --office T-SPRING --user dana --out receipt.json', 'write a lost receipt again') as unknown as Argv<Args>,
   handler: async (args) => {
     if (!args.file) throw new OfficeportError(ErrorCode.USAGE, 'name the bundle to import: officeport import FILE --office O --user U');
-    const bar = progress('staging records');
-    const r = await withStore(args, (store) => importFile(store, args.file!, args.office, args.user, { ...requestOf(args), onRecords: (n) => bar.tick(n) }));
-    bar.done();
+    const r = await withProgress('reading records', { json: args.json }, (onProgress) =>
+      withStore(args, (store) =>
+        withBundle(args.file!, keySources(args, store, args.office), (input) =>
+          importFile(store, input, args.office, args.user, { ...requestOf(args), onProgress }),
+        ),
+      ),
+    );
     const again = [
       'officeport import receipt',
       quote(args.file),
@@ -163,11 +175,12 @@ export function jsonOf(r: AcceptResult & { inbox_id?: string }) {
 
 const LIST_LIMIT = 50;
 
-function section(title: string, rows: string[][], headers: string[]): string[] {
-  if (rows.length === 0) return [];
+/** A titled table of at most LIST_LIMIT rows; `total` counts rows a long import left out of its outcome list. */
+function section(title: string, rows: string[][], headers: string[], total = rows.length): string[] {
+  if (total === 0) return [];
   const shown = rows.slice(0, LIST_LIMIT);
-  const more = rows.length > shown.length ? [`  ... and ${rows.length - shown.length} more (see the receipt or --json)`] : [];
-  return ['', style('bold', `${title} (${rows.length})`), table(headers, shown), ...more];
+  const more = total > shown.length ? [`  ... and ${total - shown.length} more (see the receipt or --json)`] : [];
+  return ['', style('bold', `${title} (${total})`), table(headers, shown), ...more];
 }
 
 export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: string): string[] {
@@ -198,10 +211,23 @@ export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: 
       ['ref', 'target', 'conflicts'],
     ),
   );
+  // I10: each created contact beside its new target id; the ambiguous ones (I3) are listed once, below.
+  const isContact = (o: { ref: string }) => o.ref.startsWith('contact/');
+  const created = by('created').filter((o) => isContact(o) && !isAmbiguous(o));
+  const ambiguous = r.outcomes.filter(isAmbiguous);
+  const createdTotal = (r.by_type.contacts?.created ?? created.length) - ambiguous.length;
+  out.push(
+    ...section(
+      'created contacts',
+      created.map((o) => [o.ref, o.target_id ?? '(new)', o.choice ? 'settled in the plan: new' : '']),
+      ['ref', 'target', 'note'],
+      Math.max(created.length, createdTotal),
+    ),
+  );
   out.push(
     ...section(
       'ambiguous (created anew)',
-      r.outcomes.filter((o) => o.candidates).map((o) => [o.ref, o.target_id ?? '(new)', o.candidates!.join(', ')]),
+      ambiguous.map((o) => [o.ref, o.target_id ?? '(new)', o.candidates!.join(', ')]),
       ['ref', 'target', 'candidates'],
     ),
   );
@@ -229,6 +255,7 @@ export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: 
     ),
   );
   if (!r.dry_run) out.push('', `receipt: ${r.receipt_file}`);
+  if (r.receipt_signature) out.push(`signed by this office's key: ${r.receipt_signature} (the source office needs both files)`);
   return out;
 }
 
@@ -244,11 +271,11 @@ function renderAlready(r: AcceptResult, reissue?: string): string[] {
 }
 
 function renderUndo(r: UndoResult): string[] {
-  if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`];
+  const notice = r.undo_notice ? [`signed undo notice for the source office: ${r.undo_notice} (and ${r.undo_notice}.sig)`] : [];
+  if (r.already_undone) return [`import ${r.accept_id} of bundle ${r.bundle_id} was already undone; nothing changed`, ...notice];
   return [
-    `undid import ${r.accept_id} of bundle ${r.bundle_id}: ${Object.entries(r.reverted)
-      .map(([t, n]) => `${n} ${t}`)
-      .join(', ')} rows restored`,
+    `undid import ${r.accept_id} of bundle ${r.bundle_id}: removed what it created and put back what it merged: ${countsInWords(r.reverted) || 'nothing'}`,
+    ...notice,
   ];
 }
 

@@ -1,6 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { acceptInbox, addFileToInbox, inboxOf, rejectFromInbox, type InboxListing } from '../../src/import/index.js';
 import { withStore } from '../context.js';
+import { withBundle } from '../../src/trust/index.js';
+import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 import { acceptOptions, jsonOf, renderAccept, requestOf } from './import.js';
 
@@ -15,15 +17,19 @@ function who<T>(y: Argv<T>) {
     .option('user', { type: 'string', demandOption: true, describe: 'the receiving user (holds data_import)' });
 }
 
-const add: CommandModule<GlobalArgs, Who & { file: string; trust?: string }> = {
+const add: CommandModule<GlobalArgs, Who & { file: string; trust?: string; identity?: string }> = {
   command: 'add <file>',
   describe: 'verify a bundle and stage it for its addressee',
   builder: (y) =>
     who(
-      y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' }),
+      identityOption(
+        y.positional('file', { type: 'string', demandOption: true }).option('trust', { type: 'string', describe: 'require a signature from this public key' }),
+      ),
     ).example('$0 inbox add move.zip --office "Springfield Agency" --user dana', 'stage the bundle; see it with inbox list'),
   handler: async (args) => {
-    const r = await withStore(args, (store) => addFileToInbox(store, args.file, args.office, args.user, args.trust));
+    const r = await withStore(args, (store) =>
+      withBundle(args.file, keySources(args, store, args.office), (input) => addFileToInbox(store, input, args.office, args.user, args.trust)),
+    );
     emit(args, { ...r.entry, added: r.added }, (x) => `${x.added ? 'staged' : 'already staged'}: bundle ${x.bundle_id} as inbox entry ${x.id}`);
   },
 };
@@ -38,7 +44,7 @@ const list: CommandModule<GlobalArgs, Who> = {
   },
 };
 
-const accept: CommandModule<GlobalArgs, Who & { id: string }> = {
+const accept: CommandModule<GlobalArgs, Who & { id: string; identity?: string }> = {
   command: 'accept <id>',
   describe: 'process all, or the selected (--contact), contacts of a staged bundle with their records',
   builder: (y) =>
@@ -47,9 +53,9 @@ const accept: CommandModule<GlobalArgs, Who & { id: string }> = {
       .example(
         '$0 inbox accept IN-000001 --office T-SPRING --user dana --contact contact/C-1001',
         'accept one contact; the rest stay pending',
-      ) as unknown as Argv<Who & { id: string }>,
+      ) as unknown as Argv<Who & { id: string; identity?: string }>,
   handler: async (args) => {
-    const r = await withStore(args, (store) => acceptInbox(store, args.id, args.office, args.user, requestOf(args)));
+    const r = await withStore(args, (store) => acceptInbox(store, args.id, args.office, args.user, requestOf(args), keySources(args, store, args.office)));
     emit(args, jsonOf(r), () => renderAccept(r));
   },
 };
@@ -79,7 +85,7 @@ const reject: CommandModule<GlobalArgs, Who & { id: string }> = {
 
 export const inboxCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'inbox <command>',
-  describe: 'bundles staged for a user: add, list, accept, reject (I2)',
+  describe: 'bundles staged for a user: add, list, accept, reject',
   builder: (y) =>
     y
       .command(add as unknown as CommandModule<GlobalArgs, GlobalArgs>)

@@ -8,7 +8,7 @@ interface Args extends GlobalArgs {
 
 export const keygenCommand: CommandModule<GlobalArgs, Args> = {
   command: 'keygen',
-  describe: 'make an Ed25519 key pair for signing bundles (B7): KEYBASE.key (private, 0600) and KEYBASE.pub',
+  describe: 'make an Ed25519 key pair for signing bundles: KEYBASE.key (private, 0600) and KEYBASE.pub',
   builder: (y) =>
     y
       .option('out', { type: 'string', demandOption: true, describe: 'base name of the key files (KEYBASE.key, KEYBASE.pub); never overwritten' })

@@ -14,7 +14,7 @@ import {
   type PurgePlan,
 } from '../../src/realign/index.js';
 import { withStore } from '../context.js';
-import { emit, print, table, type GlobalArgs } from '../output.js';
+import { emit, pasteable, print, shellWord, table, type GlobalArgs } from '../output.js';
 
 interface OfficeArgs extends GlobalArgs {
   office: string;
@@ -82,11 +82,10 @@ function migrateCommand(kind: CatalogueKind): CommandModule<GlobalArgs, OfficeAr
       );
       const { plan, applied, ctx } = r;
       if (r.dry_run) return emit(args, { dry_run: true, plan, applied: null }, () => 'dry run: nothing was changed');
-      emit(
-        args,
-        { dry_run: false, plan, applied: applied! },
-        (x) =>
-          `applied as realignment #${x.applied.journal_id} (undo: officeport realign undo ${x.applied.journal_id} --office ${ctx.office.id} --user ${ctx.user.username})`,
+      emit(args, { dry_run: false, plan, applied: applied! }, (x) =>
+        pasteable(
+          `applied as realignment #${x.applied.journal_id} (undo: officeport realign undo ${x.applied.journal_id} --office ${ctx.office.id} --user ${shellWord(ctx.user.username)})`,
+        ),
       );
     },
   };

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { renameRecord } from '../../src/realign/index.js';
 import type { CatalogueKind } from '../../src/domain/realign-rules.js';
 import { withStore } from '../context.js';
-import { emit, shellWord, type GlobalArgs } from '../output.js';
+import { emit, pasteable, shellWord, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   what: string;
@@ -36,7 +36,9 @@ export const renameCommand: CommandModule<GlobalArgs, Args> = {
       emit(args, r, (x) =>
         x.journal_id === null
           ? `${args.what} ${x.id} is already named ${JSON.stringify(x.to)}; nothing changed`
-          : `renamed ${args.what} ${x.id}: ${JSON.stringify(x.from)} -> ${JSON.stringify(x.to)} as realignment #${x.journal_id} (undo: officeport realign undo ${x.journal_id} --office ${shellWord(args.office)} --user ${shellWord(args.user)})`,
+          : pasteable(
+              `renamed ${args.what} ${x.id}: ${JSON.stringify(x.from)} -> ${JSON.stringify(x.to)} as realignment #${x.journal_id} (undo: officeport realign undo ${x.journal_id} --office ${shellWord(args.office)} --user ${shellWord(args.user)})`,
+            ),
       );
     });
   },

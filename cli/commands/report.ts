@@ -2,11 +2,12 @@ import { XMLBuilder } from 'fast-xml-parser';
 import Papa from 'papaparse';
 import type { CommandModule } from 'yargs';
 import { carriersProductsReport, type CarriersProductsReport } from '../../src/realign/index.js';
+import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { writeOutputFile, checkOutputPath } from '../../src/shared/output-file.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
 import { unreachable } from '../../src/shared/errors.js';
 import { withStore } from '../context.js';
-import { print, table, type GlobalArgs } from '../output.js';
+import { print, shellWord, table, type GlobalArgs } from '../output.js';
 
 interface Args extends GlobalArgs {
   report: string;
@@ -110,8 +111,15 @@ export const reportCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 report carriers-products --office Agency', 'print it')
       .example('$0 report carriers-products --office Agency --format csv --out carriers.csv', 'for a spreadsheet'),
   handler: async (args) => {
+    // U5: --json promises JSON; a CSV, XML or table asked for at the same time is a contradiction, not a choice to guess
+    if (args.json && args.format !== undefined && args.format !== 'json') {
+      throw new OfficeportError(ErrorCode.USAGE, `--json asks for JSON but --format asks for ${args.format}; give one of them`, {
+        hint: `officeport report ${args.report} --office ${shellWord(args.office)} --format ${args.format} (or --json alone)`,
+      });
+    }
     const output = { force: args.force, option: '--out', home: homeAt(resolveDbPath(args.db)) };
-    if (args.out) checkOutputPath(args.out, output); // before any work (L1)
+    // before any work (L1)
+    if (args.out) checkOutputPath(args.out, output);
     const r = await withStore(args, (store) => carriersProductsReport(store.realign, args.office));
     const text = renderReport(r, args.format ?? (args.json ? 'json' : 'table'));
     if (!args.out) return void process.stdout.write(text);

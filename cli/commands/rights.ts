@@ -66,7 +66,7 @@ const show: CommandModule<GlobalArgs, ShowArgs> = {
 
 export const rightsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'rights <command>',
-  describe: 'grant, revoke and show user rights (D6)',
+  describe: 'grant, revoke and show user rights',
   builder: (y) =>
     y
       .command([change(true), change(false), show] as CommandModule<GlobalArgs, never>[])

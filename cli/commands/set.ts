@@ -102,7 +102,7 @@ const del: CommandModule<GlobalArgs, SetArgs> = {
 
 export const setCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'set <command>',
-  describe: 'make and change sets of contacts (D7)',
+  describe: 'make and change sets of contacts',
   builder: (y) =>
     y
       .command([create, add, remove, show, del] as CommandModule<GlobalArgs, never>[])

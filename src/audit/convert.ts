@@ -4,11 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import { inputName, type BundleInput } from '../bundle/byte-source.js';
 import { RECORD_TYPES } from '../bundle/records.js';
 import { readSchema } from '../bundle/schemas.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import { RECORD_NAMES, writeBundleCsv, type BundleRecord, type BundleView, type CsvFile } from '../formats/bundle-csv.js';
-import { writeBundleXml } from '../formats/bundle-xml.js';
+import { RECORD_NAMES, writeBundleCsv, type BundleRecord, type BundleView, type CsvFile, type CsvOptions } from '../formats/bundle-csv.js';
+import { writeArchiveXml, writeBundleXml } from '../formats/bundle-xml.js';
 import { EXCLUSION_REASONS } from './inspect.js';
 import { checkOutputFolder, checkOutputPath, publishFile, publishFolder, tempBeside, type OutputOptions } from '../shared/output-file.js';
 import { verifyBundle } from './verify.js';
@@ -19,6 +20,8 @@ export interface ConvertResult {
   format: ConvertFormat;
   out: string;
   bundle_id: string;
+  /** set when FILE is a retention archive of finalize (M2): its id; bundle_id is then the bundle it finalized */
+  archive_id?: string;
   /** rows per written file (csv) or records per type (xml) */
   files: { file: string; rows: number }[];
 }
@@ -29,14 +32,41 @@ export const TYPE_ORDER: readonly string[] = [
   ...RECORD_TYPES.filter((t) => !(t in RECORD_NAMES)),
 ];
 
-async function refuseUnlessValid(file: string): Promise<void> {
-  const result = await verifyBundle(file);
+/** Verifies the bundle (or a retention archive of finalize) and says which it is; refuses it when invalid. */
+async function refuseUnlessValid(input: BundleInput): Promise<'bundle' | 'retention'> {
+  const file = inputName(input);
+  const result = await verifyBundle(input, { accept: 'any' });
   if (!result.valid) {
-    throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} is not a valid bundle; nothing was converted`, {
+    const what = result.kind === 'retention' ? 'retention archive' : 'bundle';
+    throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} is not a valid ${what}; nothing was converted`, {
       problems: result.problems,
       hint: `see every problem with: officeport verify ${file}`,
     });
   }
+  return result.kind === 'retention' ? 'retention' : 'bundle';
+}
+
+/**
+ * A retention archive (M2) as the converters read it: its header, and its row
+ * files in name order (data/records/<file>.ndjson), the removed rows as the
+ * installation held them. The rowids_ files (where undo puts rows back) are
+ * left out: they hold the rows' places, not data.
+ */
+export async function openArchiveView(bag: OpenedBag): Promise<BundleView> {
+  const header = JSON.parse(await bag.readTagFile(HEADER_FILE)) as Record<string, unknown>;
+  const files = bag.paths
+    .filter((p) => p.startsWith('data/records/') && p.endsWith('.ndjson'))
+    .map((p) => p.slice('data/records/'.length, -'.ndjson'.length))
+    .filter((n) => !n.startsWith('rowids_'))
+    .sort();
+  return {
+    header,
+    types: files,
+    kind: 'retention',
+    async *records(name: string): AsyncIterable<BundleRecord> {
+      for await (const { text } of bag.lines(`data/records/${name}.ndjson`)) if (text.trim() !== '') yield JSON.parse(text) as BundleRecord;
+    },
+  };
 }
 
 /** The bundle as the converters read it: header plus record streams, parsed line by line. */
@@ -74,24 +104,26 @@ function checkTarget(format: ConvertFormat, out: string, output: OutputOptions):
 }
 
 /** Convert FILE to `format` at `out`: verify, write to a temporary name, rename. */
-export async function convertBundle(file: string, format: ConvertFormat, out: string, opts: OutputOptions = {}): Promise<ConvertResult> {
-  const output = { option: '--out', ...opts };
+export async function convertBundle(input: BundleInput, format: ConvertFormat, out: string, opts: OutputOptions & CsvOptions = {}): Promise<ConvertResult> {
+  const file = inputName(input);
+  const { bom, ...outputOpts } = opts;
+  const output = { option: '--out', ...outputOpts };
   if (!fs.existsSync(file)) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, `no file ${file}`, { hint: 'name the bundle file that export wrote' });
   }
   checkTarget(format, out, output);
-  await refuseUnlessValid(file);
-  const { bag, problems } = await openBag(file);
+  const kind = await refuseUnlessValid(input);
+  const { bag, problems } = await openBag(input);
   if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} could not be opened as a bundle`, { problems });
-  const view = await openBundleView(bag);
+  const view = kind === 'retention' ? await openArchiveView(bag) : await openBundleView(bag);
   const tmp = tempBeside(out); // private until complete (L11)
   try {
     let files: { file: string; rows: number }[];
     if (format === 'csv') {
       fs.mkdirSync(tmp, { mode: 0o700 });
-      files = (await writeBundleCsv(view, tmp, exclusionReason)).map((f: CsvFile) => ({ file: f.file, rows: f.rows }));
+      files = (await writeBundleCsv(view, tmp, exclusionReason, { bom })).map((f: CsvFile) => ({ file: f.file, rows: f.rows }));
     } else {
-      const written = await writeBundleXml(view, tmp);
+      const written = kind === 'retention' ? await writeArchiveXml(view, tmp) : await writeBundleXml(view, tmp);
       files = Object.entries(written).map(([type, rows]) => ({ file: type, rows }));
     }
     if (bag.problems.length > 0) {
@@ -101,7 +133,8 @@ export async function convertBundle(file: string, format: ConvertFormat, out: st
       fs.chmodSync(tmp, 0o755);
       publishFolder(tmp, out, output);
     } else publishFile(tmp, out, output);
-    return { format, out, bundle_id: String(view.header.bundle_id ?? ''), files };
+    const archive = kind === 'retention' ? { archive_id: String(view.header.archive_id ?? '') } : {};
+    return { format, out, bundle_id: String(view.header.bundle_id ?? ''), ...archive, files };
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;

@@ -16,6 +16,13 @@ export interface ReportHeader {
   counts?: Record<string, number>;
 }
 
+/** V5: the signature's state (unsigned, signed, trusted, unchecked, invalid), its signer's fingerprint and its sentence. */
+export interface ReportSignature {
+  state: string;
+  fingerprint?: string;
+  text: string;
+}
+
 export interface ReportExclusion {
   rule: string;
   what: string;
@@ -72,7 +79,7 @@ export interface AuditReport {
   generatedAt: string;
   header: ReportHeader;
   exclusions: ReportExclusion[];
-  verification?: { valid: boolean; problems: string[]; signature?: string };
+  verification?: { valid: boolean; problems: string[]; signature?: ReportSignature };
   contacts: ReportContact[];
   /** how many contacts the bundle holds (contacts may be a sample) */
   contactTotal?: number;
@@ -110,7 +117,7 @@ export function dryRunFromOutcomes(
       d.dropped.push({ record: o.record ?? o.ref, list: o.list, role: o.role, contact: o.contact, reason: o.reason ?? '' });
     }
     if (o.outcome === 'pending' && totals.pending++ < cap) d.pending.push({ record: o.record ?? o.ref, reason: o.reason ?? '' });
-    if (o.candidates && o.candidates.length > 1 && totals.ambiguous++ < cap) d.ambiguous.push({ ref: o.ref, candidates: o.candidates });
+    if (o.candidates && o.candidates.length > 1 && !o.choice && totals.ambiguous++ < cap) d.ambiguous.push({ ref: o.ref, candidates: o.candidates });
   }
   d.totals = totals;
   // the outcome list may itself be a sample (import lists at most a few thousand); its counts are exact
@@ -122,6 +129,11 @@ export function dryRunFromOutcomes(
 function withContactNames(d: ReportDryRun, r: InspectReport): ReportDryRun {
   const names = new Map(r.contacts.shown.map((c) => [c.ref, c.name]));
   return { ...d, ambiguous: d.ambiguous.map((a) => ({ ...a, name: a.name ?? names.get(a.ref) })) };
+}
+
+function signatureOf(r: InspectReport): ReportSignature {
+  const s = r.signature;
+  return { state: s.state, fingerprint: 'fingerprint' in s ? s.fingerprint : undefined, text: s.text };
 }
 
 /** The report's data from inspect's summary (and the dry run, when a target was named). */
@@ -140,7 +152,7 @@ export function auditReportFromInspect(r: InspectReport, generatedAt: string, dr
     generatedAt,
     header: { ...r.header, counts: r.counts as unknown as Record<string, number> },
     exclusions: r.exclusions,
-    verification: { valid: r.verification.valid, problems, signature: r.signed ? 'signed (Ed25519)' : 'not signed' },
+    verification: { valid: r.verification.valid, problems, signature: signatureOf(r) },
     contacts: r.contacts.shown.map((c) => ({ ref: c.ref, kind: c.kind, name: c.name, birth_date: c.birth_date, tax_id: c.tax_id })),
     contactTotal: r.contacts.total,
     catalogue,

@@ -78,7 +78,9 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; back
 .figure span { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
 .status { display:flex; gap:8px; flex-wrap:wrap; }
 .badge { display:inline-block; padding:5px 10px; border-radius:14px; font-size:13px; font-weight:600; background:#fff; }
-.badge.ok { color:var(--ok); } .badge.bad { color:#fff; background:var(--bad); } .badge.neutral { color:var(--ink); }
+.badge.ok { color:var(--ok); } .badge.bad { color:#fff; background:var(--bad); } .badge.neutral { color:var(--ink); } .badge.warn { color:#fff; background:var(--warn); }
+.badge.signature { overflow-wrap:anywhere; max-width:100%; }
+.figure[data-figure="fields"] { border-left-color:var(--warn); }
 ul.problems { background:#fdecea; margin:0; padding:8px 32px; color:var(--bad); }
 figure.chart { margin:6px 0 10px; overflow-x:auto; }
 figure.chart figcaption { color:var(--muted); font-size:12px; }

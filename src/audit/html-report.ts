@@ -20,6 +20,7 @@ import {
 } from './html-report-data.js';
 import { REPORT_CSS, barChart, esc, list, section, type Column } from './html-report-parts.js';
 import { maskTaxId } from '../domain/matching.js';
+import { exclusionTitle } from '../domain/exclusion-words.js';
 
 export * from './html-report-data.js';
 
@@ -43,20 +44,30 @@ const RECORD_LABELS: Record<string, string> = {
 };
 const label = (type: string) => RECORD_LABELS[type] ?? type.replace(/_/g, ' ');
 
+/**
+ * Exclusion groups that count fields left off contacts that travel (the
+ * primary advisor), not records left behind: shown apart from the records.
+ */
+const FIELD_GROUPS = new Set(['not_carried']);
+const isField = (x: ReportExclusion) => FIELD_GROUPS.has(x.rule);
+
 function total(counts: Record<string, number>): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
 function figures(r: AuditReport): string {
   const c = r.header.counts ?? {};
-  const excluded = r.exclusions.reduce((a, x) => a + x.count, 0);
+  const excluded = r.exclusions.filter((x) => !isField(x)).reduce((a, x) => a + x.count, 0);
+  const fields = r.exclusions.filter(isField).reduce((a, x) => a + x.count, 0);
   const records = total(Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'documents')));
+  // what the bundle holds: nothing has moved until an import (I1)
   const items: [string, number, string][] = [
-    ['contacts', c.contacts ?? 0, 'Contacts moved'],
+    ['contacts', c.contacts ?? 0, 'Contacts in bundle'],
     ['records', records, 'Records in bundle'],
     ['stubs', c.stubs ?? 0, 'Stubs'],
     ['documents', c.documents ?? 0, 'Documents'],
-    ['excluded', excluded, 'Left behind (excluded)'],
+    ['excluded', excluded, 'Records left behind'],
+    ...(fields > 0 ? [['fields', fields, 'Fields left off contacts'] as [string, number, string]] : []),
   ];
   return `<div class="figures">${items
     .map(([id, n, text]) => `<div class="figure" data-figure="${id}"><b>${n.toLocaleString('en-US')}</b><span>${esc(text)}</span></div>`)
@@ -84,7 +95,15 @@ function headerSection(r: AuditReport): string {
     .filter(([, v]) => v)
     .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v!)}</td></tr>`)
     .join('');
-  return section('header', 'Bundle', `<table class="kv">${body}</table>`);
+  const sig = r.verification?.signature;
+  // V5: the signature's state and its signer's fingerprint (hex SHA-256 of the public key's SubjectPublicKeyInfo DER)
+  const sigRows = sig
+    ? `<tr data-signature-state="${esc(sig.state)}"><th scope="row">Signature</th><td>${esc(sig.text)}</td></tr>` +
+      (sig.fingerprint
+        ? `<tr><th scope="row">Signer's key fingerprint</th><td><code data-fingerprint="${esc(sig.fingerprint)}">${esc(sig.fingerprint)}</code> <span class="muted">(SHA-256 of the public key)</span></td></tr>`
+        : '')
+    : '';
+  return section('header', 'Bundle', `<table class="kv">${body}${sigRows}</table>`);
 }
 
 function verificationBadge(r: AuditReport): string {
@@ -92,7 +111,8 @@ function verificationBadge(r: AuditReport): string {
   if (!v) return '';
   const cls = v.valid ? 'ok' : 'bad';
   const text = v.valid ? 'Verified: checksums, schemas and references are valid' : `Invalid: ${v.problems.length} problem(s)`;
-  const sig = v.signature ? `<span class="badge neutral">${esc(v.signature)}</span>` : '';
+  const sigClass = { trusted: 'ok', signed: 'neutral', unsigned: 'neutral', unchecked: 'warn', invalid: 'bad' }[v.signature?.state ?? ''] ?? 'neutral';
+  const sig = v.signature ? `<span class="badge signature ${sigClass}" data-signature="${esc(v.signature.state)}">${esc(v.signature.text)}</span>` : '';
   const probs = v.problems.length
     ? `<ul class="problems">${v.problems
         .slice(0, 50)
@@ -112,22 +132,30 @@ function countsSection(r: AuditReport): string {
 }
 
 function exclusionsSection(r: AuditReport): string {
-  const rows = r.exclusions;
-  if (rows.length === 0) return section('exclusions', 'Left behind, by rule', '<p class="muted">Nothing was excluded.</p>');
+  const rows = r.exclusions.filter((x) => !isField(x));
+  const fields = r.exclusions.filter(isField);
+  const fieldCols: Column<ReportExclusion>[] = [
+    ['Field', (x) => esc(x.what.replace(/_/g, ' '))],
+    ['Contacts', (x) => String(x.count), 'num'],
+    ['Why', (x) => esc(x.reason)],
+  ];
+  const fieldPart = fields.length
+    ? `<h3 data-part="fields">Fields left off the contacts in the bundle</h3><p class="muted">These contacts travel; only these fields of theirs stay behind. They are not records and are not counted with them.</p>${list(fields, fieldCols, fields.length)}`
+    : '';
+  if (rows.length === 0) return section('exclusions', 'Left behind, and why', '<p class="muted">No records were left behind.</p>' + fieldPart);
   const byRule = new Map<string, ReportExclusion[]>();
   for (const x of rows) byRule.set(x.rule, [...(byRule.get(x.rule) ?? []), x]);
   const bars = [...byRule].map(([rule, xs]) => ({
-    label: `${rule}: ${xs.length === 1 ? xs[0]!.what.replace(/_/g, ' ') : `${xs.length} kinds of data`}`,
+    label: `${exclusionTitle(rule)}: ${xs.length === 1 ? xs[0]!.what.replace(/_/g, ' ') : `${xs.length} kinds of data`}`,
     value: xs.reduce((a, x) => a + x.count, 0),
   }));
-  const chart = barChart(bars, 'Excluded items by rule', 'warn');
+  const chart = barChart(bars, 'Records left behind by reason', 'warn');
   const cols: Column<ReportExclusion>[] = [
-    ['Rule', (x) => `<code>${esc(x.rule)}</code>`],
-    ['Item', (x) => esc(x.what.replace(/_/g, ' '))],
+    ['Records', (x) => esc(x.what.replace(/_/g, ' '))],
     ['Count', (x) => String(x.count), 'num'],
-    ['Why it stays behind', (x) => esc(x.reason)],
+    ['Why they stay behind', (x) => esc(x.reason)],
   ];
-  return section('exclusions', 'Left behind, by rule', chart + list(rows, cols, rows.length));
+  return section('exclusions', 'Left behind, and why', `<h3 data-part="records">Records left behind</h3>${chart}${list(rows, cols, rows.length)}${fieldPart}`);
 }
 
 function catalogueSection(r: AuditReport, cap: number): string {
@@ -149,8 +177,7 @@ function catalogueSection(r: AuditReport, cap: number): string {
     ['Carrier', (x) => esc(x.carrier ?? '')],
     ['Ref', (x) => `<code>${esc(x.ref)}</code>`],
   ];
-  const intro =
-    '<p class="muted">Definitions travel with the policies and cases that use them (X9); the import links them by exact name or recreates them (I5).</p>';
+  const intro = '<p class="muted">Definitions travel with the policies and cases that use them; the import links them by exact name or recreates them.</p>';
   return section(
     'catalogue',
     'Carriers, products, riders and service providers by origin',
@@ -164,9 +191,12 @@ function contactsSection(r: AuditReport, cap: number): string {
     ['Kind', (x) => esc(x.kind ?? '')],
     ['Name', (x) => esc(x.name)],
     ['Birth date', (x) => esc(x.birth_date ?? '')],
-    ['Tax id', (x) => esc(maskTaxId(x.tax_id))],
+    ['Tax id', (x) => esc(maskTaxId(x.tax_id, x.kind))],
   ];
-  return section('contacts', 'Contacts moved', list(r.contacts, cols, cap, r.contactTotal));
+  const intro = r.dryRun
+    ? '<p class="muted">The contacts the bundle holds; the import dry run above says what an import would do with each.</p>'
+    : '<p class="muted">The contacts the bundle holds: an import would move them. Nothing has been imported.</p>';
+  return section('contacts', 'Contacts in the bundle', intro + list(r.contacts, cols, cap, r.contactTotal));
 }
 
 function stubsSection(r: AuditReport, cap: number): string {
@@ -178,7 +208,7 @@ function stubsSection(r: AuditReport, cap: number): string {
     ['Tax id', (x) => (x.has_tax_id_hash ? 'salted hash only' : '')],
   ];
   const intro =
-    '<p class="muted">Contacts named in party lists, census rows or relations but not moved. They are used only to match contacts already in the target and are never created there (B8).</p>';
+    '<p class="muted">Contacts named in party lists, census rows or relations but not moved. They are used only to match contacts already in the target and are never created there.</p>';
   return section('stubs', 'Stubs', intro + list(r.stubs, cols, cap, r.stubTotal));
 }
 
@@ -191,7 +221,7 @@ function documentsSection(r: AuditReport, cap: number): string {
   ];
   const n = r.documentTotal ?? r.documents.length;
   const bytes = r.documentBytes === undefined ? '' : `, ${r.documentBytes.toLocaleString('en-US')} bytes in all`;
-  const intro = `<p>${n.toLocaleString('en-US')} letter attachment${n === 1 ? '' : 's'}, stored by content hash and checked against the manifest${esc(bytes)} (B4).</p>`;
+  const intro = `<p>${n.toLocaleString('en-US')} letter attachment${n === 1 ? '' : 's'}, stored by content hash and checked against the manifest${esc(bytes)}.</p>`;
   return section('documents', 'Documents', intro + (r.documents.length ? list(r.documents, cols, cap, r.documentTotal) : ''));
 }
 
@@ -246,10 +276,10 @@ function dryRunSection(d: ReportDryRun, cap: number): string {
   const body = [
     `<p>What <code>import</code> would do in office <b>${esc(d.office)}</b> for user <b>${esc(d.user)}</b>. Nothing was written.</p>`,
     chart,
-    `<h3>Merge conflicts (${d.totals?.conflicts ?? d.conflicts.length})</h3><p class="muted">The target's value is kept; the bundle's value is reported (I3).</p>${conflicts}`,
-    `<h3>Dropped entries (${d.totals?.dropped ?? d.dropped.length})</h3><p class="muted">Party-list entries and census rows whose contact is not in the target office (I4, I7).</p>${dropped}`,
+    `<h3>Merge conflicts (${d.totals?.conflicts ?? d.conflicts.length})</h3><p class="muted">The target's value is kept; the bundle's value is reported.</p>${conflicts}`,
+    `<h3>Dropped entries (${d.totals?.dropped ?? d.dropped.length})</h3><p class="muted">Party-list entries and census rows whose contact is not in the target office.</p>${dropped}`,
     `<h3>Pending relations (${d.totals?.pending ?? d.pending.length})</h3>${pending}`,
-    `<h3>Ambiguous matches (${d.totals?.ambiguous ?? d.ambiguous.length})</h3><p class="muted">Created anew unless settled in a plan (I3, I12).</p>${ambiguous}`,
+    `<h3>Ambiguous matches (${d.totals?.ambiguous ?? d.ambiguous.length})</h3><p class="muted">Created anew unless settled in a plan file.</p>${ambiguous}`,
   ];
   return section('dry-run', 'Import dry run', body.join('\n'));
 }
@@ -284,7 +314,7 @@ export function renderHtmlReport(r: AuditReport): string {
 ${figures(r)}
 ${parts.join('\n')}
 </main>
-<footer>Tax ids are masked; stubs carry only a salted hash (B8). Lists are capped at ${cap} rows; use <code>officeport convert</code> for every record.</footer>
+<footer>Tax ids are masked; stubs carry only a salted hash. Lists are capped at ${cap} rows; use <code>officeport convert</code> for every record.</footer>
 </body>
 </html>
 `;

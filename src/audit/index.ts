@@ -4,11 +4,14 @@
 //            archives in verify-retention.ts);
 //   inspect: the header, counts, exclusions and the people in it (inspect.ts);
 //   convert: the same records as CSV files or one XML document (convert.ts);
-//   the HTML report of inspect, with the import dry run (html-report*.ts).
+//   the HTML report of inspect, with the import dry run (html-report*.ts);
+//   trace:   where one contact went and where it came from (trace.ts).
 export { verifyBundle, type VerifyResult } from './verify.js';
 export { verifyFile } from './verify-file.js';
 export { inspectBundle, type InspectReport, type PersonLine } from './inspect.js';
-export { inspectForAudit, type InspectRequest, type DryRunTarget } from './inspect-report.js';
+export { inspectForAudit, inspectFile, type InspectRequest, type DryRunTarget } from './inspect-report.js';
+export { inspectArchive, type ArchiveReport } from './inspect-archive.js';
 export { convertBundle, type ConvertFormat } from './convert.js';
 export { transferLog, type LogEntry } from './log.js';
 export { writeInspectHtml, dryRunFromAccept } from './html-report.js';
+export { traceContact, parseTraceId, type TraceRequest, type TraceReport, type TracedExport, type TracedFinalize, type TracedImport } from './trace.js';

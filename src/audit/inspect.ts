@@ -1,42 +1,22 @@
 // inspect (V2): what a bundle holds, as plain data for the terminal, --json,
 // the HTML audit view and the import dry run. It verifies the bundle first and
-// reports the outcome; it never shows a tax id (stubs carry only a hash,
+// reports the outcome, with the signature's state as verify worked it out (V5:
+// the CLI exits 1 for an invalid bundle); it never shows a tax id (stubs carry only a hash,
 // contacts' tax ids are masked).
 import type { KeyObject } from 'node:crypto';
 import { openBag, type OpenedBag } from '../bundle/bag-reader.js';
+import { inputName, type BundleInput } from '../bundle/byte-source.js';
 import { recordFile, type BundleHeader, type BundleRecord, type Counts, type Origin } from '../bundle/records.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { verifyBundle } from './verify.js';
+import { signatureJson, type SignatureReport } from '../bundle/signing.js';
+import { EXCLUSION_REASONS, exclusionLines as plainExclusionLines, type PlainExclusion } from '../domain/exclusion-words.js';
 
-/** Plain-language reasons for each exclusion (rule, what), as an auditor reads them. */
-export const EXCLUSION_REASONS: Record<string, string> = {
-  'X4/primary_advisor': 'exported contacts travel without their primary advisor',
-  'X5/letters_to_others': 'letters filed under a contact but sent to someone else stay behind',
-  'X6/key_relations': 'key relations whose other contact is not exported (in this bundle or this session) stay behind',
-  'X10/leads': 'leads are never exported',
-  'X10/referral_links': 'referral links (who referred the contact) are never exported',
-  'X10/set_memberships': 'set memberships are never exported',
-  'X10/event_invitations': 'event invitations are never exported',
-  'X10/email_messages': 'e-mail messages are never exported, only letters',
-  'X10/contact_custom_data': 'custom contact data is never exported',
-  'X10/business_custom_data': 'custom business data is never exported',
-  'X10/policy_custom_data': 'custom policy data is never exported',
-  'X10/annuity_custom_data': 'custom annuity data is never exported',
-  'X10/account_custom_data': 'custom account data is never exported',
-  'X10/position_custom_data': 'custom position data is never exported',
-  'X10/proposals': 'presale activity and proposals are never exported',
-  'X10/asset_allocation': 'asset allocation data is never exported (it can be validated again in the target)',
-  'X10/performance_data': 'performance data is never exported (it can be validated again in the target)',
-  'X10/commissions': 'commissions are never exported',
-  'X10/cases_attached_to_commissions': 'pending cases attached to commissions are never exported',
-};
+/** Plain-language reasons for each exclusion (rule/what), as an auditor reads them. */
+export { EXCLUSION_REASONS };
 
-export interface ExclusionLine {
-  rule: string;
-  what: string;
-  count: number;
-  reason: string;
-}
+/** One exclusion of the header: `rule` is the rule's plain key (never_exported, ...), not its id. */
+export type ExclusionLine = PlainExclusion;
 
 export interface CatalogueItem {
   ref: string;
@@ -51,14 +31,15 @@ export interface PersonLine {
   kind: string;
   name: string;
   birth_date?: string;
-  /** contacts: `***-**-1234`; stubs: whether a salted hash travels */
+  /** contacts: `***-**-1234` (an SSN) or `**-***1234` (an EIN); stubs: whether a salted hash travels */
   tax_id?: string;
 }
 
 export interface InspectReport {
   file: string;
   verification: { valid: boolean; problems: Problem[] };
-  signed: boolean;
+  /** V5: the signature's state as verify worked it out, with its sentence */
+  signature: SignatureReport;
   header: Omit<BundleHeader, 'counts' | 'exclusions' | 'stub_salt'>;
   counts: Counts;
   exclusions: ExclusionLine[];
@@ -71,22 +52,24 @@ export interface InspectReport {
 /** Lists longer than this are cut in the report (the counts stay exact). */
 export const MAX_LISTED = 500;
 
-export async function inspectBundle(file: string, opts: { trust?: KeyObject } = {}): Promise<InspectReport> {
-  const verified = await verifyBundle(file, { trust: opts.trust });
+export async function inspectBundle(input: BundleInput, opts: { trust?: KeyObject } = {}): Promise<InspectReport> {
+  const file = inputName(input);
+  const verified = await verifyBundle(input, { trust: opts.trust });
   if (!verified.header) {
     throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be inspected: its header is unreadable or the zip is unsafe`, {
       problems: verified.problems,
       hint: `see every problem with: officeport verify ${file}`,
     });
   }
-  const { bag } = await openBag(file, { trust: opts.trust });
+  // read again for the summary; the verdict and the signature's state are verify's
+  const { bag } = await openBag(input);
   if (!bag) throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems: verified.problems });
   try {
     const { counts, exclusions, stub_salt: _salt, ...header } = verified.header;
     return {
       file,
       verification: { valid: verified.valid, problems: verified.problems },
-      signed: bag.paths.includes('officeport.sig'),
+      signature: verified.signature ?? signatureJson({ state: 'unsigned' }),
       header,
       counts,
       exclusions: exclusionLines(exclusions),
@@ -101,11 +84,7 @@ export async function inspectBundle(file: string, opts: { trust?: KeyObject } = 
 }
 
 export function exclusionLines(ex: BundleHeader['exclusions']): ExclusionLine[] {
-  return Object.entries(ex).flatMap(([rule, words]) =>
-    Object.entries(words as Record<string, number>)
-      .filter(([, n]) => n > 0)
-      .map(([what, count]) => ({ rule, what, count, reason: EXCLUSION_REASONS[`${rule}/${what}`] ?? what })),
-  );
+  return plainExclusionLines(ex as unknown as Record<string, Record<string, number>>);
 }
 
 import { maskTaxId } from '../domain/matching.js';
@@ -149,7 +128,7 @@ async function readPeople(bag: OpenedBag, type: 'contacts' | 'stubs'): Promise<{
     if (shown.length >= MAX_LISTED) continue;
     const line: PersonLine = { ref: r.ref, kind: String(r.kind ?? ''), name: nameOf(r) };
     if (typeof r.birth_date === 'string') line.birth_date = r.birth_date;
-    if (type === 'contacts' && typeof r.tax_id === 'string') line.tax_id = maskTaxId(r.tax_id);
+    if (type === 'contacts' && typeof r.tax_id === 'string') line.tax_id = maskTaxId(r.tax_id, line.kind);
     if (type === 'stubs' && typeof r.tax_id_hash === 'string') line.tax_id = 'salted hash';
     shown.push(line);
   }

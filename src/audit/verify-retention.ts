@@ -3,7 +3,14 @@
 // every archived row against the office data layout it was taken from, so
 // that an archive can be trusted years later without the installation.
 import { HEADER_FILE, type OpenedBag } from '../bundle/bag-reader.js';
-import { validate } from '../bundle/schemas.js';
+import { LEGACY_RETENTION, schemaPath, validate, validateWith } from '../bundle/schemas.js';
+import {
+  LEGACY_RETENTION_FORMAT_VERSION,
+  RETENTION_FORMAT_VERSION,
+  retentionRowSchema,
+  retentionSchemaFiles,
+  retentionSchemaOf,
+} from '../bundle/retention-schemas.js';
 import { ZipEntryError } from '../bundle/zip-reader.js';
 import { checkValue } from '../domain/values.js';
 import type { Problem } from '../shared/errors.js';
@@ -19,12 +26,53 @@ export interface RetentionHeader {
   bundle_id: string;
   counts: Record<string, number>;
   source: { office_name: string; installation_name: string };
+  /** B11: each record file's schema and the header's, as carried under schemas/ (absent in format 1.0) */
+  schemas?: Record<string, string>;
 }
 
 type RowCheck = (row: Record<string, unknown>) => Problem[];
 
 /** L3: a line of rowids_<file>: the rowid the row on the same line of <file> had in the installation. */
 const ROWID: RowCheck = () => [];
+
+/** B11: the row against the schema the archive carries; when it passes, against the layout's value rules too (a real date, JSON text). */
+function schemaThenLayout(schema: string, layout: RowCheck): RowCheck {
+  if (layout === ROWID) return ROWID; // its check is the carried rowid schema's (an integer from 1), with a plainer message
+  return (row) => {
+    const bad = validateWith(`retention:${schema}`, () => retentionRowSchema(schema), row);
+    return bad.length > 0 ? bad : layout(row);
+  };
+}
+
+/**
+ * B11: an archive carries the schema of its header and of every archived row
+ * type, byte for byte those this officeport makes for its format: an archive
+ * may not loosen the rules its rows are checked against.
+ */
+async function checkCarriedSchemas(bag: OpenedBag, add: (p: Problem) => void): Promise<void> {
+  const want = retentionSchemaFiles();
+  const paths = new Set(want.map((w) => w.path));
+  for (const p of bag.paths)
+    if (p.startsWith('schemas/') && !paths.has(p)) add({ file: p, message: `not a schema of a retention archive of format ${RETENTION_FORMAT_VERSION}` });
+  for (const w of want) {
+    if (!bag.paths.includes(w.path)) {
+      add({ file: w.path, message: `missing: a retention archive of format ${RETENTION_FORMAT_VERSION} carries it` });
+      continue;
+    }
+    let text: string;
+    try {
+      text = await bag.readTagFile(w.path);
+    } catch (e) {
+      if (!(e instanceof ZipEntryError)) add({ file: w.path, message: `not readable: ${(e as Error).message}` });
+      continue;
+    }
+    if (!Buffer.from(text, 'utf8').equals(w.content))
+      add({
+        file: w.path,
+        message: `differs from the schema this officeport makes for retention archives of format ${RETENTION_FORMAT_VERSION}; an archive may not change the rules its rows are checked against`,
+      });
+  }
+}
 
 /** What a record file of the archive must hold: rows of a layout table, one of the two index files, or the rowids of a row file. */
 function rowCheckFor(name: string): RowCheck | undefined {
@@ -66,13 +114,36 @@ function layoutRow(t: Table): RowCheck {
 
 export async function checkRetentionArchive(bag: OpenedBag, value: unknown, problems: Problem[], read: Set<string>): Promise<RetentionHeader | undefined> {
   const add = (p: Problem) => problems.length < MAX_PROBLEMS && problems.push(p);
-  const bad = validate('retention', value);
+  const version = (value as { format_version?: unknown } | null)?.format_version;
+  // B11: an archive of format 1.0 carried no schemas: its rows are checked against the layout, as then
+  const legacy = version === LEGACY_RETENTION_FORMAT_VERSION;
+  if (!legacy && version !== RETENTION_FORMAT_VERSION) {
+    add({
+      file: HEADER_FILE,
+      pointer: '/format_version',
+      message: `unknown retention archive format version ${JSON.stringify(version ?? null)}; this officeport reads ${LEGACY_RETENTION_FORMAT_VERSION}, ${RETENTION_FORMAT_VERSION} (upgrade officeport)`,
+    });
+    return undefined;
+  }
+  if (legacy)
+    for (const p of bag.paths.filter((p) => p.startsWith('schemas/')))
+      add({ file: p, message: `unexpected in a retention archive of format ${version}, which carried no schemas` });
+  else await checkCarriedSchemas(bag, add);
+  const bad = validate(legacy ? LEGACY_RETENTION : 'retention', value);
   for (const p of bad) add({ file: HEADER_FILE, ...p });
   const header = bad.length === 0 ? (value as RetentionHeader) : undefined;
   const counts: Record<string, number> = {};
   for (const file of bag.paths.filter((p) => p.startsWith('data/records/'))) {
     const name = file.slice('data/records/'.length).replace(/\.ndjson$/, '');
-    const check = rowCheckFor(name);
+    const layout = rowCheckFor(name);
+    const schema = retentionSchemaOf(name);
+    const check = legacy || !layout || !schema ? layout : schemaThenLayout(schema, layout);
+    if (header?.schemas && schema && header.schemas[file] !== schemaPath(schema))
+      add({
+        file: HEADER_FILE,
+        pointer: `/schemas/${file.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        message: `should name ${schemaPath(schema)}, the schema of ${file}`,
+      });
     if (!check) {
       add({
         file,

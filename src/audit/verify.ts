@@ -8,23 +8,35 @@
 // merged in file order, so the problem list is the same either way.
 import type { KeyObject } from 'node:crypto';
 import { checkPayload, HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
-import { KNOWN_FORMAT_VERSIONS, RECORD_TYPES, recordFile, recordTypeOfFile, type BundleHeader, type Counts } from '../bundle/records.js';
+import type { BundleInput } from '../bundle/byte-source.js';
+import {
+  FORMAT_VERSION,
+  KNOWN_FORMAT_VERSIONS,
+  LEGACY_FORMAT_VERSION,
+  RECORD_TYPES,
+  recordFile,
+  recordTypeOfFile,
+  type BundleHeader,
+  type Counts,
+} from '../bundle/records.js';
 import { checkRecordFile, RECORD_LINES_BATCH, type RecordLinesHook } from '../bundle/record-check.js';
 import { DEFAULT_REFS_IN_MEMORY, RefIndex } from '../bundle/ref-index.js';
 import { openScratchRefIndex } from '../store/open.js';
 import { defaultWorkers, makePool, type ChunkPool } from '../bundle/verify-pool.js';
-import { validate } from '../bundle/schemas.js';
+import { LEGACY_HEADER, SCHEMA_NAMES, schemaPath, shippedSchemaBytes, validate } from '../bundle/schemas.js';
 import { ZipEntryError } from '../bundle/zip-reader.js';
 import { parseStrictJson } from '../domain/text.js';
 import type { Problem } from '../shared/errors.js';
+import { signatureJson, type SignatureReport } from '../bundle/signing.js';
+import type { OnProgress } from '../shared/progress.js';
 import { checkRetentionArchive, RETENTION_FORMAT, type RetentionHeader } from './verify-retention.js';
 
 export interface VerifyOptions {
   trust?: KeyObject;
   /** 'any' also accepts a retention archive of finalize (M2); everything but the verify command wants a bundle. */
   accept?: 'bundle' | 'any';
-  /** records checked so far (progress bars) */
-  onRecords?: (n: number) => void;
+  /** records checked so far, of the records the header declares (U6; no total when the header cannot be read) */
+  onProgress?: OnProgress;
   /** refs kept in memory before they spill to the store's scratch index (bundle/ref-index.ts); tests set it low */
   refsInMemory?: number;
   /**
@@ -58,6 +70,14 @@ export interface VerifyResult {
   kind?: 'bundle' | 'retention';
   /** the header of a retention archive (with accept: 'any') */
   retention?: RetentionHeader;
+  /** V5: the signature's state and its sentence (absent when the zip could not be opened as a bag) */
+  signature?: SignatureReport;
+  /**
+   * B9: the schemas the records were checked against: those the bundle carries
+   * (equal to this officeport's), or this officeport's for a bundle of a format
+   * that carried none (1.0)
+   */
+  schemas?: { from: 'bundle' | 'officeport'; format_version: string };
 }
 
 const MAX_PROBLEMS = 1000;
@@ -66,7 +86,7 @@ const REFS_IN_MEMORY_MAX_RECORD_BYTES = 128 * 1024 ** 2;
 /** records below this are checked in this thread: workers would cost more to start than they save */
 export const PARALLEL_MIN_BYTES = 16 * 1024 ** 2;
 
-export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyBundle(file: BundleInput, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const opened = await openBag(file, { trust: opts.trust });
   const bag = opened.bag;
   if (!bag) return { valid: false, problems: opened.problems };
@@ -78,13 +98,13 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       const workers = workersFor(bag, opts);
       pool = makePool(workers.n, workers.explicit);
     };
-    const { header, known, retention } = await readHeader(bag, problems, startPool);
+    const { header, known, retention, legacy } = await readHeader(bag, problems, startPool);
     const counts: Partial<Counts> = {};
     const read = new Set<string>();
     if (retention !== undefined) {
       if (opts.accept !== 'any') {
         problems.push({ file: HEADER_FILE, pointer: '/format', message: 'this is a retention archive written by finalize, not a bundle to import or inspect' });
-        return { valid: false, problems, kind: 'retention', tagmanifestSha256: bag.tagmanifestSha256 };
+        return { valid: false, problems, kind: 'retention', tagmanifestSha256: bag.tagmanifestSha256, signature: signatureJson(bag.signature) };
       }
       const rh = await checkRetentionArchive(bag, retention, problems, read);
       await checkPayload(bag, read);
@@ -94,6 +114,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
         kind: 'retention',
         retention: rh,
         tagmanifestSha256: bag.tagmanifestSha256,
+        signature: signatureJson(bag.signature),
       };
     }
     if (known) {
@@ -101,7 +122,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       const refs = new RefIndex(openScratchRefIndex, opts.refsInMemory ?? refsInMemoryFor(bag), declared);
       if (!pool) startPool();
       try {
-        await checkRecords(bag, refs, pool!, counts, read, problems, opts);
+        await checkRecords(bag, refs, pool!, counts, read, problems, opts, header ? declared : undefined);
         refs.dangling(problems);
         checkDocuments(bag, refs, counts, problems);
       } finally {
@@ -117,6 +138,8 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       tagmanifestSha256: bag.tagmanifestSha256,
       counts,
       kind: 'bundle',
+      signature: signatureJson(bag.signature),
+      ...(known && header ? { schemas: { from: legacy ? ('officeport' as const) : ('bundle' as const), format_version: header.format_version } } : {}),
     };
   } finally {
     await (pool as ChunkPool | undefined)?.close();
@@ -157,7 +180,7 @@ async function readHeader(
   problems: Problem[],
   /** called once the header is known to be of a bundle of a known version (not a retention archive), before its schema check */
   beforeSchema: () => void,
-): Promise<{ header?: BundleHeader; known: boolean; retention?: unknown }> {
+): Promise<{ header?: BundleHeader; known: boolean; retention?: unknown; legacy?: boolean }> {
   if (!bag.paths.includes(HEADER_FILE)) {
     problems.push({ file: HEADER_FILE, message: 'missing; every officeport bundle has this header' });
     return { known: true };
@@ -189,9 +212,15 @@ async function readHeader(
     return { known: false };
   }
   beforeSchema();
-  const bad = validate('officeport', value);
+  const legacy = version === LEGACY_FORMAT_VERSION;
+  // B9: a bundle of format 1.0 carried no schemas: it is checked against this officeport's; a newer one carries them
+  if (legacy)
+    for (const p of bag.paths.filter((p) => p.startsWith('schemas/')))
+      problems.push({ file: p, message: `unexpected in a bundle of format ${version}, which carried no schemas` });
+  else await checkCarriedSchemas(bag, problems);
+  const bad = validate(legacy ? LEGACY_HEADER : 'officeport', value);
   for (const p of bad) problems.push({ file: HEADER_FILE, ...p });
-  if (bad.length > 0) return { known: true };
+  if (bad.length > 0) return { known: true, legacy };
   const h = value as BundleHeader;
   const extId = bag.bagInfo.find(([k]) => k.toLowerCase() === 'external-identifier')?.[1];
   if (extId !== h.bundle_id) {
@@ -203,7 +232,41 @@ async function readHeader(
   if (bag.root !== `officeport-bundle-${h.bundle_id}`) {
     problems.push({ message: `the bag folder ${bag.root} is not named officeport-bundle-${h.bundle_id}` });
   }
-  return { header: h, known: true };
+  return { header: h, known: true, legacy };
+}
+
+/**
+ * B9: a bundle carries the schemas its records are checked against, and they
+ * must be byte for byte the ones this officeport ships for its format: a bundle
+ * may not loosen its own rules. Its records are then checked against them.
+ */
+async function checkCarriedSchemas(bag: OpenedBag, problems: Problem[]): Promise<void> {
+  const want = new Set(SCHEMA_NAMES.map(schemaPath));
+  for (const p of bag.paths)
+    if (p.startsWith('schemas/') && !want.has(p))
+      problems.push({ file: p, message: `not a schema of format ${FORMAT_VERSION}; a bundle carries only ${[...want].join(', ')}` });
+  for (const name of SCHEMA_NAMES) {
+    const file = schemaPath(name);
+    if (!bag.paths.includes(file)) {
+      problems.push({
+        file,
+        message: `missing: a bundle of format ${FORMAT_VERSION} carries the schema of ${name === 'officeport' ? HEADER_FILE : recordFile(name)}`,
+      });
+      continue;
+    }
+    let text: string;
+    try {
+      text = await bag.readTagFile(file);
+    } catch (e) {
+      if (!(e instanceof ZipEntryError && problems.includes(e.problem))) problems.push({ file, message: `not readable: ${(e as Error).message}` });
+      continue;
+    }
+    if (!Buffer.from(text, 'utf8').equals(shippedSchemaBytes(name)))
+      problems.push({
+        file,
+        message: `differs from the schema this officeport ships for format ${FORMAT_VERSION}; a bundle may not change the rules its records are checked against (export it again, or check where it was altered)`,
+      });
+  }
 }
 
 /** Every line of every record file: JSON, schema, order, unique refs; references noted for later. */
@@ -215,19 +278,29 @@ async function checkRecords(
   read: Set<string>,
   problems: Problem[],
   opts: VerifyOptions,
+  /** the records the header declares, undefined when it could not be read */
+  declared: number | undefined,
 ): Promise<void> {
   const add = (p: Problem) => void (problems.length < MAX_PROBLEMS && problems.push(p));
-  const ctx = { bag, refs, pool, add, onRecords: opts.onRecords, onRecordLines: opts.onRecordLines };
+  const ctx = { bag, refs, pool, add, onRecords: recordsDone(opts.onProgress, declared), onRecordLines: opts.onRecordLines };
   for (const file of bag.paths) {
     if (!file.startsWith('data/records/')) continue;
     const type = recordTypeOfFile(file);
     if (!type) {
-      add({ file, message: `not a record file of format 1.0; expected one of ${RECORD_TYPES.map((t) => `${t}.ndjson`).join(', ')}` });
+      add({ file, message: `not a record file of an officeport bundle; expected one of ${RECORD_TYPES.map((t) => `${t}.ndjson`).join(', ')}` });
       continue;
     }
     read.add(file);
     counts[type] = await checkRecordFile(ctx, file, type);
   }
+}
+
+/** U6: the records checked so far as a running count of the declared total; undefined without onProgress. */
+function recordsDone(onProgress: OnProgress | undefined, total: number | undefined): ((n: number) => void) | undefined {
+  if (!onProgress) return undefined;
+  let done = 0;
+  onProgress(0, total);
+  return (n) => onProgress((done += n), total);
 }
 
 /** B2: counts in officeport.json equal the lines of each file and the documents. */

@@ -4,8 +4,10 @@
 // before inflating anything; exactly one top-level folder and only the names
 // docs/bundle-format.md allows; bagit.txt; bag-info.txt (Payload-Oxum against
 // the central directory's sizes); manifest-sha256.txt and
-// tagmanifest-sha256.txt syntax and completeness; the tag files' sha256; with
-// `trust` the Ed25519 signature (B7).
+// tagmanifest-sha256.txt syntax and completeness; the tag files' sha256; the
+// Ed25519 signature, always (with the public key officeport.sig carries), and
+// against `trust` when given (B7, V5): `signature` holds its state, and an
+// invalid signature is a problem.
 // `bag` is undefined when the zip itself is unsafe or unreadable (any zip-level
 // problem, or no bagit.txt/manifests). Otherwise the bag is returned, possibly
 // with problems (a checksum mismatch, a missing listed file...): callers that
@@ -21,7 +23,8 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { badBytes, badLines } from '../domain/text.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
-import { verifySignature } from './signing.js';
+import { signatureState, type SignatureState } from './signing.js';
+import type { BundleInput } from './byte-source.js';
 import { DEFAULT_ZIP_LIMITS, openZip, ZipEntryError, type SafeZip, type ZipEntry } from './zip-reader.js';
 
 export const BAGIT_TXT = 'bagit.txt';
@@ -32,9 +35,10 @@ export const HEADER_FILE = 'officeport.json';
 export const SIGNATURE_FILE = 'officeport.sig';
 const TAG_FILES = new Set([BAGIT_TXT, BAG_INFO_TXT, MANIFEST_TXT, TAGMANIFEST_TXT, HEADER_FILE, SIGNATURE_FILE]);
 
-/** 'payload' (data/records/<name>.ndjson, data/documents/<sha256>), 'tag' (allowed root files), or null (not allowed). */
+/** 'payload' (data/records/<name>.ndjson, data/documents/<sha256>), 'tag' (allowed root files, schemas/<name>.schema.json), or null (not allowed). */
 export function bagPathKind(p: string): 'payload' | 'tag' | null {
-  if (TAG_FILES.has(p)) return 'tag';
+  // B9: the JSON Schemas a bundle (format 2.0) or a retention archive carries
+  if (TAG_FILES.has(p) || /^schemas\/[a-z][a-z0-9_]*\.schema\.json$/.test(p)) return 'tag';
   if (/^data\/records\/[a-z][a-z0-9_]*\.ndjson$/.test(p) || /^data\/documents\/[0-9a-f]{64}$/.test(p)) return 'payload';
   return null;
 }
@@ -83,8 +87,10 @@ export interface OpenedBag {
   bagInfo: [string, string][];
   /** hex sha256 of tagmanifest-sha256.txt (receipts and the export ledger use it) */
   tagmanifestSha256: string;
-  /** public_key_sha256 of officeport.sig when present (checked only with `trust`) */
+  /** public_key_sha256 of officeport.sig when present */
   signedBy?: string;
+  /** V5: the signature's state, worked out once when the bag was opened */
+  signature: SignatureState;
   /** the inflated size the zip declares for a file (checked while it streams) */
   declaredSize(path: string): number;
   /** bounded text, checked against the tag manifest (throws OfficeportError when it differs or is not listed); tagmanifest-sha256.txt and officeport.sig are returned as they are */
@@ -108,7 +114,10 @@ export interface OpenedBag {
   close(): Promise<void>;
 }
 
-export async function openBag(file: string, opts: { limits?: Partial<BagLimits>; trust?: KeyObject } = {}): Promise<{ bag?: OpenedBag; problems: Problem[] }> {
+export async function openBag(
+  file: BundleInput,
+  opts: { limits?: Partial<BagLimits>; trust?: KeyObject } = {},
+): Promise<{ bag?: OpenedBag; problems: Problem[] }> {
   const limits = { ...DEFAULT_BAG_LIMITS, ...opts.limits };
   const { zip, problems } = await openZip(file, { ...DEFAULT_ZIP_LIMITS, ...limits });
   if (!zip) return { problems };
@@ -161,6 +170,7 @@ class Bag implements OpenedBag {
   bagInfo: [string, string][] = [];
   tagmanifestSha256 = '';
   signedBy?: string;
+  signature: SignatureState = { state: 'unsigned' };
   private tagmanifest = new Map<string, string>();
 
   constructor(
@@ -202,8 +212,7 @@ class Bag implements OpenedBag {
     this.manifest = parseManifest(MANIFEST_TXT, this.text(MANIFEST_TXT, await this.readBounded(MANIFEST_TXT)), this.problems);
     this.checkManifestCoverage();
     this.checkOxum();
-    if (this.byPath.has(SIGNATURE_FILE)) this.signedBy = await this.readSigner();
-    if (trust) await this.checkSignature(trust, tagBytes);
+    await this.checkSignature(tagBytes, trust);
     return true;
   }
 
@@ -240,20 +249,12 @@ class Bag implements OpenedBag {
       this.problem(BAG_INFO_TXT, `Payload-Oxum ${oxum} differs from the payload in the zip (${octets}.${payload.length})`);
   }
 
-  private async readSigner(): Promise<string | undefined> {
-    try {
-      const sig = JSON.parse((await this.readBounded(SIGNATURE_FILE)).toString('utf8')) as { public_key_sha256?: unknown };
-      return typeof sig.public_key_sha256 === 'string' ? sig.public_key_sha256 : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private async checkSignature(trust: KeyObject, tagBytes: Buffer): Promise<void> {
-    if (!this.byPath.has(SIGNATURE_FILE))
-      return this.problem(SIGNATURE_FILE, 'missing: the bundle is not signed, but a signature by the trusted key is required');
-    const why = verifySignature((await this.readBounded(SIGNATURE_FILE)).toString('utf8'), tagBytes, trust);
-    if (why) this.problem(SIGNATURE_FILE, why);
+  /** V5: always checked; an invalid signature makes the bag invalid. */
+  private async checkSignature(tagBytes: Buffer, trust?: KeyObject): Promise<void> {
+    const text = this.byPath.has(SIGNATURE_FILE) ? (await this.readBounded(SIGNATURE_FILE)).toString('utf8') : undefined;
+    this.signature = signatureState(text, tagBytes, trust);
+    if (this.signature.state !== 'unsigned') this.signedBy = this.signature.fingerprint;
+    if (this.signature.state === 'invalid') this.problem(SIGNATURE_FILE, this.signature.why);
   }
 
   private async readBounded(p: string): Promise<Buffer> {

@@ -5,7 +5,9 @@
 // caller's tag files (officeport.json), officeport.sig when signing.
 // Every entry carries `createdAt` (archiver stores it as UTC DOS time) and mode
 // 0644, deflate level 6 (documents stored), no comment: the same input gives
-// the same bytes (B6).
+// the same bytes (B6). Stored entries carry CRC-32 and sizes in their local
+// header (B11); deflated ones are followed by a data descriptor, which every
+// streaming reader (Java's ZipInputStream included) accepts for deflated entries.
 // The zip goes to a temporary name in the target folder, is fsync'd and renamed
 // at the end; on any failure the temporary file is removed and nothing is at
 // `outFile` (X12). Payload sources are pulled one file at a time, never held
@@ -13,7 +15,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type Duplex, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 // @ts-expect-error archiver 8 (ESM) ships no types, and @types/archiver describes the older API.
 import { ZipArchive as ZipArchiveJs } from 'archiver';
@@ -70,6 +72,8 @@ export interface WriteBagInput {
   /** L1: how the finished zip is put at outFile (--force, the installation never written over, the option's name) */
   /** how the finished file is put at outFile (mode: 0600 for a file that stays private) */
   output?: OutputOptions & { mode?: number };
+  /** T2: a stage the zip's bytes go through on their way to the file (the age encryption of a bundle addressed by card) */
+  envelope?: Duplex;
 }
 
 export interface WriteBagResult {
@@ -104,7 +108,7 @@ export async function writeBag(input: WriteBagInput): Promise<WriteBagResult> {
   const tmp = tempBeside(input.outFile);
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
-  const done = pipeline(archive, new Coalesce(), out);
+  const done = input.envelope ? pipeline(archive, new Coalesce(), input.envelope, out) : pipeline(archive, new Coalesce(), out);
   done.catch(() => undefined); // observed below; avoids an unhandled rejection while entries are pending
   try {
     const result = await writeEntries(archive, input, done);
@@ -118,6 +122,7 @@ export async function writeBag(input: WriteBagInput): Promise<WriteBagResult> {
     return result;
   } catch (err) {
     archive.abort();
+    input.envelope?.destroy();
     out.destroy();
     await done.catch(() => undefined);
     await fs.promises.rm(tmp, { force: true });
@@ -134,10 +139,15 @@ async function writeEntries(archive: ZipArchive, input: WriteBagInput, done: Pro
     if (bagPathKind(p.path) !== 'payload') throw new BugError(`writeBag: not a payload path: ${p.path}`);
     if (seen.has(p.path)) throw new BugError(`writeBag: payload path written twice: ${p.path}`);
     seen.add(p.path);
-    if (p.content) {
-      input.onBytes?.(p.content.length);
-      await entry(p.path, p.content);
-      files.push({ path: p.path, sha256: sha256Hex(p.content), size: p.content.length });
+    // B11: a stored entry goes in as one buffer, so that its local header carries
+    // its CRC-32 and sizes: streamed, it would get a data descriptor with zeroed
+    // local sizes, which streaming readers (Java's ZipInputStream) refuse for a
+    // stored entry. A stored entry is one document, which the store holds whole anyway.
+    const content = p.content ?? (storeUncompressed(`${input.rootName}/${p.path}`) ? await gather(p.source()) : undefined);
+    if (content) {
+      input.onBytes?.(content.length);
+      await entry(p.path, content);
+      files.push({ path: p.path, sha256: sha256Hex(content), size: content.length });
       continue;
     }
     const counter = new HashCounter(input.onBytes);
@@ -161,6 +171,13 @@ async function writeEntries(archive: ZipArchive, input: WriteBagInput, done: Pro
   for (const [name, buf] of [...tags, [TAGMANIFEST_TXT, tagmanifest] as [string, Buffer], ...extraTags]) await entry(name, buf);
   if (input.signingKey) await entry(SIGNATURE_FILE, Buffer.from(signatureFileContent(tagmanifest, input.signingKey)));
   return { tagmanifestSha256: sha256Hex(tagmanifest), payloadOxum, files };
+}
+
+/** The whole of a payload source, for an entry written as one buffer. */
+async function gather(source: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of source) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(parts);
 }
 
 /**

@@ -5,8 +5,10 @@
 // records back to tables with it.
 
 export const FORMAT = 'officeport-bundle';
-export const FORMAT_VERSION = '1.0';
-export const KNOWN_FORMAT_VERSIONS: readonly string[] = [FORMAT_VERSION];
+/** B9: 2.0 carries its schemas under schemas/ and names them in officeport.json; 1.0 is still read (checked against this officeport's schemas). */
+export const FORMAT_VERSION = '2.0';
+export const LEGACY_FORMAT_VERSION = '1.0';
+export const KNOWN_FORMAT_VERSIONS: readonly string[] = [LEGACY_FORMAT_VERSION, FORMAT_VERSION];
 
 export {
   RECORD_TYPES,
@@ -262,4 +264,8 @@ export interface BundleHeader {
   stub_salt: string;
   /** the key the importer seals its receipt with (absent in bundles of earlier versions) */
   receipt_key?: string;
+  /** B9: each record file's schema and the header's, as carried under schemas/ (absent in format 1.0) */
+  schemas?: Record<string, string>;
+  /** T2: the address card the bundle was encrypted to (absent in a bundle in clear) */
+  addressed_to?: { installation_id: string; office_id: string; user_id: string; ed25519_fingerprint: string; age_recipient: string };
 }

@@ -12,7 +12,10 @@ import { RECORD_TYPES, SPECS, type RecordType } from './records.js';
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020, opts?: unknown) => Ajv2020;
 
-export type SchemaName = RecordType | 'officeport' | 'retention';
+/** 'officeport@1.0': the header of a bundle of format 1.0, which carried no schemas (derived from the current header schema). */
+export type SchemaName = RecordType | 'officeport' | 'retention' | typeof LEGACY_HEADER | typeof LEGACY_RETENTION;
+export const LEGACY_HEADER = 'officeport@1.0';
+export const LEGACY_RETENTION = 'retention@1.0';
 
 /** schemas/ sits at the package root: two folders up from src/bundle, three from dist/src/bundle. */
 export function schemasDir(): string {
@@ -24,12 +27,53 @@ export function schemasDir(): string {
   throw new Error(`schemas/ not found above ${here}`);
 }
 
+/** B9: where a bundle carries the schema of `name`, relative to the bag folder (its `$id` is the file name). */
+export function schemaPath(name: string): string {
+  return `schemas/${name}.schema.json`;
+}
+
+const shipped = new Map<string, Buffer>();
+
+/** B9: the bytes of the schema this officeport ships; a bundle of the current format carries exactly these. */
+export function shippedSchemaBytes(name: RecordType | 'officeport' | 'retention'): Buffer {
+  let b = shipped.get(name);
+  if (!b) shipped.set(name, (b = fs.readFileSync(path.join(schemasDir(), `${name}.schema.json`))));
+  return b;
+}
+
 export function readSchema(name: SchemaName): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(schemasDir(), `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+  if (name === LEGACY_HEADER) return legacyOf('officeport', 'officeport-1.0.schema.json');
+  if (name === LEGACY_RETENTION) return legacyOf('retention', 'retention-1.0.schema.json');
+  return JSON.parse(shippedSchemaBytes(name).toString('utf8')) as Record<string, unknown>;
+}
+
+/**
+ * The header schema of format 1.0: today's, which is stricter in what it
+ * checks, without the `schemas` map that 1.0 did not have. A 1.0 bundle's
+ * records are checked against today's record schemas.
+ */
+function legacyOf(name: 'officeport' | 'retention', id: string): Record<string, unknown> {
+  const s = JSON.parse(shippedSchemaBytes(name).toString('utf8')) as { $id: string; required: string[]; properties: Record<string, unknown> };
+  s.$id = id;
+  s.required = s.required.filter((r) => r !== 'schemas');
+  delete s.properties.schemas;
+  s.properties.format_version = { const: '1.0' };
+  return s;
+}
+
+/** A schema made by officeport (a retention archive's row schemas), compiled once under `key`, checked like validate(). */
+export function validateWith(key: string, schema: () => object, value: unknown): Problem[] {
+  fast ??= new Validators(false);
+  if (fast.getOther(key, schema)(value)) return [];
+  thorough ??= new Validators(true);
+  const fn = thorough.getOther(key, schema);
+  fn(value);
+  return (fn.errors ?? []).filter((e) => e.keyword !== 'if').map(describeError); // an if/then's own error only repeats its branch's
 }
 
 function makeAjv(allErrors: boolean): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors, verbose: allErrors, strict: true });
+  // strictRequired off: the names required by kind (B9) are required in an if/then branch, and declared beside it
+  const ajv = new Ajv2020({ allErrors, verbose: allErrors, strict: true, strictRequired: false });
   // maxLength counts characters (code points, as JSON Schema says) on the thorough instance. The fast one counts
   // UTF-16 units (String.length, no loop over every string: 10% of verify's CPU on 400,000 short records): never
   // fewer, so it passes nothing the thorough one refuses, and a record it refuses is checked again by the thorough
@@ -41,7 +85,7 @@ function makeAjv(allErrors: boolean): Ajv2020 {
 
 class Validators {
   private readonly ajv: Ajv2020;
-  private readonly fns = new Map<SchemaName, ValidateFunction>();
+  private readonly fns = new Map<string, ValidateFunction>();
   constructor(allErrors: boolean) {
     this.ajv = makeAjv(allErrors);
   }
@@ -53,12 +97,35 @@ class Validators {
     }
     return fn;
   }
+  getOther(key: string, schema: () => object): ValidateFunction {
+    let fn = this.fns.get(`other:${key}`);
+    if (!fn) {
+      // without its $id: a row schema of a retention archive shares its file name with a bundle's record schema
+      const { $id: _id, ...rest } = schema() as { $id?: string };
+      fn = this.ajv.compile(rest);
+      this.fns.set(`other:${key}`, fn);
+    }
+    return fn;
+  }
 }
 
 let fast: Validators | undefined;
 let thorough: Validators | undefined;
 
-export const SCHEMA_NAMES: readonly SchemaName[] = [...RECORD_TYPES, 'officeport'];
+/** B9: the schemas a bundle carries, in the order they are written: the header's, then each record type's. */
+export const SCHEMA_NAMES: readonly (RecordType | 'officeport')[] = ['officeport', ...RECORD_TYPES];
+
+/** B9: officeport.json's `schemas`: the header's schema and each record file's, as carried in the bag. */
+export function carriedSchemaMap(): Record<string, string> {
+  const out: Record<string, string> = { 'officeport.json': schemaPath('officeport') };
+  for (const t of RECORD_TYPES) out[`data/records/${t}.ndjson`] = schemaPath(t);
+  return out;
+}
+
+/** B9: the tag files a bundle of the current format carries: every schema of SCHEMA_NAMES, as shipped. */
+export function carriedSchemaFiles(): { path: string; content: Buffer }[] {
+  return SCHEMA_NAMES.map((n) => ({ path: schemaPath(n), content: shippedSchemaBytes(n) }));
+}
 
 /**
  * Validate one value against a schema. Returns [] when valid, else problems
@@ -70,7 +137,7 @@ export function validate(name: SchemaName, value: unknown): Problem[] {
   thorough ??= new Validators(true);
   const fn = thorough.get(name);
   fn(value);
-  return (fn.errors ?? []).map(describeError);
+  return (fn.errors ?? []).filter((e) => e.keyword !== 'if').map(describeError); // an if/then's own error only repeats its branch's
 }
 
 /**

@@ -4,7 +4,12 @@
 // manifest-sha256.txt and officeport.json, and the manifest holds the sha256 of
 // every payload file, so a valid signature over it covers the whole bag.
 // officeport.sig (at the bag root, not listed in the tag manifest) is JSON:
-//   {"algorithm":"Ed25519","public_key_sha256":"<hex sha256 of the SPKI DER>","signature":"<base64>"}
+//   {"algorithm":"Ed25519","public_key_sha256":"<hex sha256 of the SPKI DER>",
+//    "public_key":"<base64 of the SPKI DER>","signature":"<base64>"}
+// (docs/bundle-format.md, "The signature file"). The public key travels so that
+// verify always checks the signature (V5); `--trust` then pins the signer.
+// Bundles signed before it travelled lack `public_key`: their signature is
+// checked only against a trusted key.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
@@ -13,8 +18,52 @@ export const SIGNATURE_ALGORITHM = 'Ed25519';
 
 export interface SignatureFile {
   algorithm: 'Ed25519';
+  /** the key id (fingerprint): hex sha256 of the signer's SPKI DER */
   public_key_sha256: string;
+  /** base64 of the signer's SPKI DER (absent in bundles signed before it travelled) */
+  public_key?: string;
   signature: string;
+}
+
+/**
+ * V5: what a bundle's signature says, worked out once when the bag is opened
+ * and shown in the same words by verify, inspect and the HTML report.
+ * - unsigned: no officeport.sig;
+ * - signed: the signature checks with the public key it carries, no key pinned;
+ * - trusted: it checks, and the signer is the key given with --trust;
+ * - unchecked: an older signature without its public key, and no --trust to check it with;
+ * - invalid: it does not check, or another key than the trusted one signed (the bundle is invalid).
+ * `fingerprint`: hex sha256 of the signer's SubjectPublicKeyInfo DER (the key id).
+ */
+export type SignatureState =
+  | { state: 'unsigned' }
+  | { state: 'signed'; fingerprint: string; trusted: false }
+  | { state: 'trusted'; fingerprint: string }
+  | { state: 'unchecked'; fingerprint: string }
+  | { state: 'invalid'; fingerprint?: string; why: string };
+
+/** A signature state with the sentence every surface shows for it (--json carries both). */
+export type SignatureReport = SignatureState & { text: string };
+
+/** The state with its sentence. */
+export function signatureJson(s: SignatureState): SignatureReport {
+  return { ...s, text: signatureWords(s) };
+}
+
+/** The one sentence each surface shows for a signature state (V5). */
+export function signatureWords(s: SignatureState): string {
+  switch (s.state) {
+    case 'unsigned':
+      return 'not signed';
+    case 'signed':
+      return `signed by key ${s.fingerprint}, valid (not pinned: give --trust KEY.pub to require this signer)`;
+    case 'trusted':
+      return `valid, signed by the trusted key ${s.fingerprint}`;
+    case 'unchecked':
+      return `signed by key ${s.fingerprint}, not checked: give --trust KEY.pub (this older signature does not carry its public key)`;
+    case 'invalid':
+      return `signature invalid: ${s.why}`;
+  }
 }
 
 export interface KeyPairPem {
@@ -121,9 +170,12 @@ export function publicKeySha256(key: KeyObject): string {
 }
 
 export function sign(tagmanifest: Buffer, privateKey: KeyObject): SignatureFile {
+  // B6: the public key's DER and an Ed25519 signature are both deterministic
+  const der = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   return {
     algorithm: SIGNATURE_ALGORITHM,
-    public_key_sha256: publicKeySha256(privateKey),
+    public_key_sha256: createHash('sha256').update(der).digest('hex'),
+    public_key: der.toString('base64'),
     signature: cryptoSign(null, tagmanifest, privateKey).toString('base64'),
   };
 }
@@ -133,23 +185,48 @@ export function signatureFileContent(tagmanifest: Buffer, privateKey: KeyObject)
   return JSON.stringify(sign(tagmanifest, privateKey), null, 2) + '\n';
 }
 
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 /**
- * Checks officeport.sig's text against the tag manifest and a trusted public
- * key. Returns null when valid, else what is wrong (a sentence).
+ * V5: the state of a bundle's signature. `sigText` is officeport.sig's text
+ * (undefined when the bundle has none), `tagmanifest` the exact bytes of
+ * tagmanifest-sha256.txt, `trusted` the key given with --trust.
  */
-export function verifySignature(sigText: string, tagmanifest: Buffer, trusted: KeyObject): string | null {
-  let sig: Partial<SignatureFile>;
+export function signatureState(sigText: string | undefined, tagmanifest: Buffer, trusted?: KeyObject): SignatureState {
+  if (sigText === undefined)
+    return trusted ? { state: 'invalid', why: 'the bundle is not signed, but a signature by the trusted key is required' } : { state: 'unsigned' };
+  const invalid = (why: string, fingerprint?: string): SignatureState => (fingerprint ? { state: 'invalid', fingerprint, why } : { state: 'invalid', why });
+  let sig: Partial<Record<keyof SignatureFile, unknown>>;
   try {
-    sig = JSON.parse(sigText) as Partial<SignatureFile>;
+    sig = JSON.parse(sigText) as typeof sig;
   } catch {
-    return 'is not JSON';
+    return invalid('officeport.sig is not JSON');
   }
-  if (sig === null || typeof sig !== 'object') return 'is not a JSON object';
-  if (sig.algorithm !== SIGNATURE_ALGORITHM) return `algorithm is ${JSON.stringify(sig.algorithm)}; expected "Ed25519"`;
-  if (typeof sig.signature !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(sig.signature)) return 'signature is not base64 text';
-  const trustedId = publicKeySha256(trusted);
-  if (sig.public_key_sha256 !== trustedId)
-    return `was made by key ${String(sig.public_key_sha256).slice(0, 16)}…, not by the trusted key ${trustedId.slice(0, 16)}…`;
-  const ok = cryptoVerify(null, tagmanifest, trusted, Buffer.from(sig.signature, 'base64'));
-  return ok ? null : 'signature does not match tagmanifest-sha256.txt (the bag was changed after signing, or signed by another key)';
+  if (sig === null || typeof sig !== 'object' || Array.isArray(sig)) return invalid('officeport.sig is not a JSON object');
+  const id = typeof sig.public_key_sha256 === 'string' && /^[0-9a-f]{64}$/.test(sig.public_key_sha256) ? sig.public_key_sha256 : undefined;
+  if (sig.algorithm !== SIGNATURE_ALGORITHM) return invalid(`algorithm is ${JSON.stringify(sig.algorithm)}; expected "Ed25519"`, id);
+  if (!id) return invalid('public_key_sha256 is not 64 lower-case hex digits');
+  if (typeof sig.signature !== 'string' || !BASE64.test(sig.signature)) return invalid('signature is not base64 text', id);
+  const trustedId = trusted && publicKeySha256(trusted);
+  let key: KeyObject;
+  if (sig.public_key === undefined) {
+    // an older signature: the key id alone, so only a trusted key can check it
+    if (!trusted) return { state: 'unchecked', fingerprint: id };
+    key = trusted;
+  } else {
+    if (typeof sig.public_key !== 'string' || !BASE64.test(sig.public_key)) return invalid('public_key is not base64 text', id);
+    const der = Buffer.from(sig.public_key, 'base64');
+    try {
+      key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+    } catch {
+      return invalid('public_key is not a DER SubjectPublicKeyInfo', id);
+    }
+    if (key.asymmetricKeyType !== 'ed25519') return invalid(`public_key is a ${key.asymmetricKeyType} key; expected Ed25519`, id);
+    const carried = createHash('sha256').update(der).digest('hex');
+    if (carried !== id) return invalid(`public_key_sha256 ${id} is not the sha256 of the public key it carries (${carried})`, carried);
+  }
+  if (trustedId !== undefined && id !== trustedId) return invalid(`made by key ${id}, not by the trusted key ${trustedId}`, id);
+  if (!cryptoVerify(null, tagmanifest, key, Buffer.from(sig.signature, 'base64')))
+    return invalid('the signature does not match tagmanifest-sha256.txt (the bag was changed after signing)', id);
+  return trusted ? { state: 'trusted', fingerprint: id } : { state: 'signed', fingerprint: id, trusted: false };
 }

@@ -14,12 +14,13 @@
 // data-descriptor signature when a size is 0 and reads 1000 bytes of padding):
 // exactly the central directory's compressed range, inflated with our own byte
 // count that stops at the declared size + 1, and CRC-32 checked at the end.
-// Nothing here writes to disk.
-import fs from 'node:fs';
+// Nothing here writes to disk. The bytes come through a ByteSource
+// (byte-source.ts): a file, or the decrypted view of an encrypted bundle.
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import unzipper from 'unzipper';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
+import { fileSource, inputName, type BundleInput, type ByteSource } from './byte-source.js';
 
 export interface ZipLimits {
   maxEntries: number;
@@ -83,33 +84,41 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
 
-/** Opens `file`; returns the zip only when no problem was found. Never throws for bad input. */
-export async function openZip(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<{ zip?: SafeZip; problems: Problem[] }> {
+/**
+ * Opens a zip (a file, or an opened source: that one stays open, its owner
+ * closes it); returns the zip only when no problem was found. Never throws for
+ * bad input.
+ */
+export async function openZip(input: BundleInput, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<{ zip?: SafeZip; problems: Problem[] }> {
+  const file = inputName(input);
   const problems: Problem[] = [];
-  let fh: fs.promises.FileHandle;
+  let src: ByteSource;
   try {
-    fh = await fs.promises.open(file, 'r');
+    src = typeof input === 'string' ? await fileSource(input) : input;
   } catch (e) {
     return { problems: [{ file, message: `cannot open: ${(e as Error).message}` }] };
   }
   try {
-    const size = (await fh.stat()).size;
-    const eocd = await readEocd(fh, size, limits, problems, file);
+    const size = src.size;
+    const eocd = await readEocd(src, size, limits, problems, file);
     if (!eocd) return { problems };
     let dir: unzipper.CentralDirectory;
     try {
-      dir = await unzipper.Open.file(file);
+      dir = await unzipper.Open.custom({
+        size: () => Promise.resolve(size),
+        stream: (offset: number, length?: number) => src.stream(offset, length === undefined ? size : Math.min(size, offset + length)),
+      });
       await dir.files; // unzipper resolves files lazily
     } catch (e) {
       return { problems: [{ file, message: `not a readable zip (central directory: ${(e as Error).message})` }] };
     }
-    const entries = await checkEntries(fh, dir, size, limits, problems);
+    const entries = await checkEntries(src, dir, size, limits, problems);
     if (problems.length > 0) return { problems };
-    return { zip: { file, entries, read: (e) => readEntry(file, e) }, problems };
+    return { zip: { file, entries, read: (e) => readEntry(src, e) }, problems };
   } catch (e) {
     return { problems: [{ file, message: `not a readable zip: ${(e as Error).message}` }] };
   } finally {
-    await fh.close();
+    if (src !== input) await src.close();
   }
 }
 
@@ -119,12 +128,11 @@ interface Eocd {
   cdSize: number;
 }
 
-async function readEocd(fh: fs.promises.FileHandle, size: number, limits: ZipLimits, problems: Problem[], file: string): Promise<Eocd | undefined> {
+async function readEocd(src: ByteSource, size: number, limits: ZipLimits, problems: Problem[], file: string): Promise<Eocd | undefined> {
   const notZip = (why: string) => (problems.push({ file, message: `not a zip file: ${why}` }), undefined);
   if (size < 22) return notZip(`${size} bytes is too short`);
   const tailLen = Math.min(size, 22 + 0xffff);
-  const tail = Buffer.alloc(tailLen);
-  await fh.read(tail, 0, tailLen, size - tailLen);
+  const tail = await src.read(size - tailLen, tailLen);
   let at = -1;
   for (let i = tailLen - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === EOCD_SIG && i + 22 + tail.readUInt16LE(i + 20) === tailLen) {
@@ -162,13 +170,7 @@ type CdFile = unzipper.File & {
   pathBuffer: Buffer;
 };
 
-async function checkEntries(
-  fh: fs.promises.FileHandle,
-  dir: unzipper.CentralDirectory,
-  size: number,
-  limits: ZipLimits,
-  problems: Problem[],
-): Promise<ZipEntry[]> {
+async function checkEntries(src: ByteSource, dir: unzipper.CentralDirectory, size: number, limits: ZipLimits, problems: Problem[]): Promise<ZipEntry[]> {
   const files = (await dir.files) as CdFile[];
   const cdOffset = (dir as unknown as { offsetToStartOfCentralDirectory: number }).offsetToStartOfCentralDirectory;
   if (files.length > limits.maxEntries) {
@@ -207,7 +209,7 @@ async function checkEntries(
     if (sizeProblem) bad(sizeProblem);
     total += f.uncompressedSize;
     compressedTotal += f.compressedSize;
-    const range = await localRange(fh, f, name, size, cdOffset);
+    const range = await localRange(src, f, name, size, cdOffset);
     if (typeof range === 'string') bad(range);
     else if (!isDirectory)
       out.push({
@@ -260,7 +262,7 @@ function ratio(a: number, b: number): string {
 
 /** Reads the local header and returns where the entry's bytes lie, or what is wrong. */
 async function localRange(
-  fh: fs.promises.FileHandle,
+  src: ByteSource,
   f: CdFile,
   name: string,
   size: number,
@@ -268,13 +270,11 @@ async function localRange(
 ): Promise<{ localStart: number; dataStart: number; dataEnd: number } | string> {
   const at = f.offsetToLocalFileHeader;
   if (!Number.isSafeInteger(at) || at + 30 > size) return 'local header lies outside the file (truncated?)';
-  const h = Buffer.alloc(30);
-  await fh.read(h, 0, 30, at);
+  const h = await src.read(at, 30);
   if (h.readUInt32LE(0) !== LOCAL_SIG) return 'no local header where the central directory points';
   const nameLen = h.readUInt16LE(26);
   const extraLen = h.readUInt16LE(28);
-  const localName = Buffer.alloc(nameLen);
-  await fh.read(localName, 0, nameLen, at + 30);
+  const localName = await src.read(at + 30, nameLen);
   if (!localName.equals(f.pathBuffer)) return `local header names ${JSON.stringify(localName.toString('utf8'))}, the central directory another name`;
   if (h.readUInt16LE(8) !== f.compressionMethod) return 'local header and central directory disagree on the compression method';
   const dataStart = at + 30 + nameLen + extraLen;
@@ -296,9 +296,9 @@ const READ_CHUNK = 256 * 1024;
 // zlib passes stream options on to its Transform; its typings list only the zlib ones.
 const INFLATE_OPTIONS = { chunkSize: READ_CHUNK, readableHighWaterMark: 4 * READ_CHUNK } as zlib.ZlibOptions;
 
-async function* readEntry(file: string, e: ZipEntry): AsyncGenerator<Buffer> {
+async function* readEntry(source: ByteSource, e: ZipEntry): AsyncGenerator<Buffer> {
   const problem = (message: string) => new ZipEntryError({ file: e.name, message });
-  const raw = e.compressedSize === 0 ? Readable.from([]) : fs.createReadStream(file, { start: e.dataStart, end: e.dataEnd - 1, highWaterMark: READ_CHUNK });
+  const raw = e.compressedSize === 0 ? Readable.from([]) : source.stream(e.dataStart, e.dataEnd, READ_CHUNK);
   // Large chunks: each chunk costs a trip through the stream machinery, the CRC, the hash and the line splitter;
   // a read-ahead of a few chunks lets inflating (zlib's thread pool) overlap with checking the records.
   const src: Readable = e.method === 8 ? raw.pipe(zlib.createInflateRaw(INFLATE_OPTIONS)) : raw;

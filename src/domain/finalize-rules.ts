@@ -42,6 +42,8 @@ export interface FinalizeReceipt {
   source: { installation_id: string; office_id: string; office_name?: string };
   target: { installation_id?: string; office_id?: string; user_id?: string };
   accepted_at?: string;
+  /** the key the target says signed the receipt (a bundle sent to an address card); checked against the card, never trusted */
+  signed_with?: { alg: string; key_fingerprint: string };
   outcomes: ReceiptOutcome[];
 }
 

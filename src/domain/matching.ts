@@ -61,20 +61,37 @@ export function identityKey(c: IdentityFields): string {
   return `i|${first}|${last}|${birth}`;
 }
 
-const MASKED = /^\*\*\*-\*\*-(\d{4}|\*{4})$/;
+/** Already masked, in either form (masking twice shows the same). */
+const MASKED = /^(\*\*\*-\*\*-(\d{4}|\*{4})|\*\*-\*\*\*(\d{4}|\*{4}))$/;
+const SSN_FORM = /^\d{3}-\d{2}-\d{4}$/;
+const EIN_FORM = /^\d{2}-\d{7}$/;
 
 /**
- * V2: a tax id shown to people, everywhere (inbox list, inspect, the HTML
- * report): "***-**-1234", only the last four digits. An id of four digits or
- * fewer shows none ("***-**-****"): its last four would be all of it. A
- * masked id stays as it is, so that masking twice (inspect, then the report
- * built from it) shows the same.
+ * Whether a tax id is an EIN (a business's, NN-NNNNNNN) rather than an SSN
+ * (a person's, NNN-NN-NNNN): its written form decides; bare digits follow the
+ * contact's kind (a business holds an EIN, office-data-format.md).
  */
-export function maskTaxId(s: string | null | undefined): string {
-  if (s && MASKED.test(s)) return s;
+export function isEin(s: string, kind?: string | null): boolean {
+  const t = s.trim();
+  if (EIN_FORM.test(t)) return true;
+  if (SSN_FORM.test(t)) return false;
+  return kind === 'business';
+}
+
+/**
+ * V2, V6: a tax id shown to people, everywhere (inbox list, inspect, the HTML
+ * report), by kind, only its last four digits: an SSN as "***-**-1234", an
+ * EIN as "**-***1234" (isEin). An id of four digits or fewer shows none
+ * ("***-**-****", "**-*******"): its last four would be all of it. A masked
+ * id stays as it is, so that masking twice (inspect, then the report built
+ * from it) shows the same.
+ */
+export function maskTaxId(s: string | null | undefined, kind?: string | null): string {
+  if (s && MASKED.test(s.trim())) return s.trim();
   const d = taxDigits(s);
   if (!d) return '';
-  return `***-**-${d.length > 4 ? d.slice(-4) : '****'}`;
+  const last = d.length > 4 ? d.slice(-4) : '****';
+  return isEin(s!, kind) ? `**-***${last}` : `***-**-${last}`;
 }
 
 /** A contact's display name. */

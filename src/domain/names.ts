@@ -1,6 +1,9 @@
 // Name matching for realignment (R5, R8). Migration demands exactly equal
 // names; everything here only produces hints for names that are nearly equal
 // (case, spacing, punctuation, a few typed letters), so a user can rename.
+// U3: the same nearness answers a mistyped office, user, set, carrier or
+// product name with the closest existing names.
+import { distance } from 'fastest-levenshtein';
 
 /** Lower case, punctuation dropped, runs of spaces collapsed: "ACME  Life, Inc." -> "acme life inc". */
 export function normalizeName(name: string): string {
@@ -12,22 +15,9 @@ export function normalizeName(name: string): string {
     .trim();
 }
 
-/** Levenshtein distance, two rows of memory. */
+/** Levenshtein distance (the maintained fastest-levenshtein, not a copy of our own). */
 export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let cur = new Array<number>(b.length + 1);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length]!;
+  return distance(a, b);
 }
 
 /** How far apart two names are once case, spacing and punctuation are set aside. */
@@ -69,4 +59,45 @@ export function classifyName<T>(name: string, candidates: readonly T[], nameOf: 
   const near = nearestNames(name, candidates, nameOf, 1)[0];
   if (near) return { match: 'near', item: near.item };
   return { match: 'none' };
+}
+
+/**
+ * U3: the one candidate a typed name means: exactly equal first (any of its
+ * keys, such as id then name), else the only one equal once case is set aside.
+ * Two candidates equal but for case are ambiguous: none is chosen.
+ */
+export function resolveName<T>(ref: string, candidates: readonly T[], keysOf: (c: T) => readonly string[]): T | undefined {
+  const exact = candidates.find((c) => keysOf(c).includes(ref));
+  if (exact !== undefined) return exact;
+  const folded = foldCase(ref);
+  const same = candidates.filter((c) => keysOf(c).some((k) => foldCase(k) === folded));
+  return same.length === 1 ? same[0] : undefined;
+}
+
+function foldCase(s: string): string {
+  return s.normalize('NFKC').toLowerCase();
+}
+
+/** U3: the existing names closest to a mistyped one, nearest first (at most `max`). */
+export function suggestNames(ref: string, names: readonly string[], max = 3): string[] {
+  const unique = [...new Set(names)];
+  return nearestNames(ref, unique, (n) => n, max).map((n) => n.name);
+}
+
+/** U3: `did you mean "Boston"?` (or `"A" or "B"?`), or '' when no name is near. */
+export function didYouMean(ref: string, names: readonly string[]): string {
+  return didYouMeanOf(suggestNames(ref, names).map((n) => JSON.stringify(n)));
+}
+
+/** U3: the words of a "did you mean" over options already written out, or '' for none. */
+export function didYouMeanOf(quoted: readonly string[]): string {
+  if (quoted.length === 0) return '';
+  const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+  return `did you mean ${list}?`;
+}
+
+/** U3: `no office "Bostn" in this installation; did you mean "Boston"?` */
+export function notFoundMessage(what: string, ref: string, where: string, names: readonly string[]): string {
+  const hint = didYouMean(ref, names);
+  return `no ${what} ${JSON.stringify(ref)} ${where}${hint ? `; ${hint}` : ''}`;
 }

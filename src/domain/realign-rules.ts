@@ -297,7 +297,9 @@ function pairWith(rec: CatalogueRecord, candidates: readonly CatalogueRecord[]):
   return { resource_id: null, resource_name: null, match: 'none' };
 }
 
-const isDone = (rec: CatalogueRecord) => isMigratedName(rec.name) && rec.pcm_activity === NO_PCM;
+/** A record a migration has done with: renamed X_ and coded no_pcm_activity. */
+export const isRealigned = (rec: CatalogueRecord) => isMigratedName(rec.name) && rec.pcm_activity === NO_PCM;
+const isDone = isRealigned;
 
 /**
  * A proposed pairing for every local record (R9). Carriers and service

@@ -7,19 +7,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { emptyCounts, emptyExclusions, FORMAT, FORMAT_VERSION, type BundleHeader, type Counts } from '../bundle/records.js';
 import { writeBag, type PayloadFile, type WriteBagResult } from '../bundle/bag-writer.js';
+import { carriedSchemaFiles, carriedSchemaMap } from '../bundle/schemas.js';
 import { readPrivateKey } from '../bundle/signing.js';
 import { saltForBundle } from '../domain/export-rules.js';
+import { notFoundMessage } from '../domain/names.js';
 import { isValidTimestamp } from '../domain/values.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { HeldRefs } from './held-refs.js';
 import { payloadFiles } from './records.js';
 import { faultPoint } from '../shared/fault.js';
+import type { OnProgress } from '../shared/progress.js';
 import { receiptKeyFor } from '../trust/receipt-seal.js';
 import { RecordWorker, useWorker } from './parallel.js';
 import { chooseContacts, selectRest, type Selection } from './select.js';
 import { checkOutputPath, makeScratchDir, publishFile, tempBeside, type OutputOptions } from '../shared/output-file.js';
 import { requireRights } from '../shared/rights.js';
-import type { ExportSelection, Office, OfficeLookups, Store } from '../store/port.js';
+import type { AddressCard, ExportSelection, Office, OfficeLookups, Store } from '../store/port.js';
+import { readCard } from '../trust/card.js';
+import { encryptingStage } from '../trust/envelope.js';
 import { VERSION } from '../shared/version.js';
 
 export type { Selection } from './select.js';
@@ -28,8 +33,11 @@ export interface ExportOptions {
   office: string;
   user: string;
   selection: Selection;
-  toOffice: string;
-  toUser: string;
+  /** the target named by typing (an export in clear), or */
+  toOffice?: string;
+  toUser?: string;
+  /** T2: the address card file of the target: the bundle is addressed from it and encrypted to it */
+  to?: string;
   out: string;
   session?: string;
   signKeyFile?: string;
@@ -37,8 +45,8 @@ export interface ExportOptions {
   createdAt?: string;
   /** --force: replace an existing file at --out (never an installation file) */
   force?: boolean;
-  /** records written so far (progress bars) */
-  onRecords?: (n: number) => void;
+  /** records written so far, of those the selection holds (U6); counting them costs a query per record type, made only when this is given */
+  onProgress?: OnProgress;
 }
 
 export interface ExportResult {
@@ -51,13 +59,21 @@ export interface ExportResult {
   counts: Counts;
   exclusions: BundleHeader['exclusions'];
   signed: boolean;
+  /** T2: the card's installation, office and user the bundle is encrypted to; absent for a bundle in clear */
+  encrypted_to?: {
+    installation: { id: string; name: string };
+    office: { id: string; name: string };
+    user: { id: string; username: string };
+    fingerprint: string;
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function exportBundle(store: Store, opts: ExportOptions): Promise<ExportResult> {
   checkOutputPath(opts.out, outputOf(store, opts)); // L1: before any work
-  const header = await prepareHeader(store, opts);
+  const card = opts.to !== undefined ? readCard(opts.to) : undefined;
+  const header = await prepareHeader(store, opts, card);
   const signingKey = opts.signKeyFile ? readPrivateKey(opts.signKeyFile) : undefined;
   // The chosen ids and the worker's record files live in a private scratch folder, removed at the
   // end, or by the next export if this one is killed (L11).
@@ -72,8 +88,9 @@ export async function exportBundle(store: Store, opts: ExportOptions): Promise<E
         if (token && useWorker(contacts)) worker = new RecordWorker(token, dir, header);
         const scope = await selectRest(store.export, selection, header);
         worker?.go(scope);
-        const payload = payloadFiles(selection, scope, header, opts.onRecords, worker?.files(header, opts.onRecords));
-        return await writeAndRecord(store, selection, header, opts, payload, signingKey);
+        const onRecords = await recordsDone(selection, opts.onProgress);
+        const payload = payloadFiles(selection, scope, header, onRecords, worker?.files(header, onRecords));
+        return await writeAndRecord(store, selection, header, opts, payload, signingKey, card);
       } finally {
         await worker?.close();
       }
@@ -88,10 +105,20 @@ export async function exportBundle(store: Store, opts: ExportOptions): Promise<E
       counts: header.counts,
       exclusions: header.exclusions,
       signed: Boolean(signingKey),
+      ...(card ? { encrypted_to: { installation: card.installation, office: card.office, user: card.user, fingerprint: card.fingerprint } } : {}),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** U6: the records written so far as a running count of what the selection holds; undefined without onProgress. */
+async function recordsDone(selection: ExportSelection, onProgress: OnProgress | undefined): Promise<((n: number) => void) | undefined> {
+  if (!onProgress) return undefined;
+  const total = await selection.countRecords();
+  let done = 0;
+  onProgress(0, total);
+  return (n) => onProgress((done += n), total);
 }
 
 /**
@@ -106,6 +133,7 @@ async function writeAndRecord(
   opts: ExportOptions,
   payload: AsyncIterable<PayloadFile>,
   signingKey: KeyObject | undefined,
+  card: AddressCard | undefined,
 ): Promise<WriteBagResult> {
   // B6: exporting again with a bundle id the ledger knows must give the very same
   // bundle; it is written aside and compared before it may replace anything at --out.
@@ -126,8 +154,11 @@ async function writeAndRecord(
         'Source-Organization': header.source.installation_name,
       },
       payload: known === undefined ? held.watch(payload) : payload,
-      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
+      // B9: the schemas the bundle's records and header validate against travel with them
+      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }, ...carriedSchemaFiles()],
       signingKey,
+      // T2: the zip is encrypted as it is written; the zip inside is the bundle an export in clear writes
+      envelope: card ? await encryptingStage(card) : undefined,
     });
   } catch (e) {
     fs.rmSync(outFile, { force: true });
@@ -145,7 +176,7 @@ async function writeAndRecord(
   }
   faultPoint('export-bag-written');
   try {
-    await recordInLedger(selection, header, opts.out, written.tagmanifestSha256, held);
+    await recordInLedger(selection, header, opts.out, written.tagmanifestSha256, held, card);
   } catch (e) {
     // X12: a bundle the ledger does not know never reaches --out.
     fs.rmSync(outFile, { force: true });
@@ -181,18 +212,39 @@ function outputOf(store: Store, opts: ExportOptions): OutputOptions {
 }
 
 /** X1 and B2/B6: who exports to whom, and the bundle's id, session, time and salt. Nothing is written. */
-async function prepareHeader(store: Store, opts: ExportOptions): Promise<BundleHeader> {
+async function prepareHeader(store: Store, opts: ExportOptions, card: AddressCard | undefined): Promise<BundleHeader> {
   const office = await store.offices.requireOffice(opts.office);
   const user = await store.offices.requireUser(office, opts.user);
   requireRights(user, office, ['data_export', 'export_contacts_to_office'], 'export contacts to another office');
-  await checkTarget(store.offices, office, opts.toOffice, opts.toUser);
-  const bundleId = bundleIdOf(opts.bundleId);
   const inst = await store.export.installation();
   if (!inst) {
     throw new OfficeportError(ErrorCode.NOT_FOUND, 'this installation is empty (no installation row)', {
       hint: 'load one first: officeport load DIR',
     });
   }
+  if (card && (opts.toOffice !== undefined || opts.toUser !== undefined)) {
+    throw new OfficeportError(ErrorCode.USAGE, '--to names the target by its address card; --to-office and --to-user cannot be given with it', {
+      hint: 'leave out --to-office and --to-user: the card names the office and the user',
+    });
+  }
+  const target = card ? { office: card.office.id, user: card.user.id } : { office: opts.toOffice ?? '', user: opts.toUser ?? '' };
+  if (!card && (!target.office || !target.user)) {
+    throw new OfficeportError(ErrorCode.USAGE, 'name the target: --to CARD, or --to-office and --to-user', {
+      hint: 'the receiving office writes its card with: officeport address --office OFFICE --user USER --out CARD',
+    });
+  }
+  // a card of another installation names offices of that installation: its importer checks them (I1)
+  if (!card || card.installation.id === inst.id) await checkTarget(store.offices, office, target.office, target.user, Boolean(card));
+  if (card && card.installation.id === inst.id && (await store.trust.officeKeys(card.office.id)).fingerprint !== card.fingerprint) {
+    throw new OfficeportError(
+      ErrorCode.REFUSED,
+      `the address card's keys are not those of office ${card.office.name} (${card.office.id}) in this installation`,
+      {
+        hint: `write the office's card again: officeport address --office ${card.office.id} --user ${card.user.username} --out CARD`,
+      },
+    );
+  }
+  const bundleId = bundleIdOf(opts.bundleId);
   const selection = opts.selection.mode === 'set' ? { mode: 'set' as const, set: opts.selection.set } : { mode: opts.selection.mode };
   return {
     format: FORMAT,
@@ -209,18 +261,35 @@ async function prepareHeader(store: Store, opts: ExportOptions): Promise<BundleH
       user_id: user.id,
       username: user.username,
     },
-    target: { office: opts.toOffice, user: opts.toUser },
+    target,
     selection,
     counts: emptyCounts(),
     exclusions: emptyExclusions(),
     stub_salt: opts.bundleId ? saltForBundle(bundleId) : crypto.randomBytes(32).toString('hex'),
     receipt_key: await receiptKeyFor(store.trust, bundleId),
+    schemas: carriedSchemaMap(),
+    ...(card
+      ? {
+          addressed_to: {
+            installation_id: card.installation.id,
+            office_id: card.office.id,
+            user_id: card.user.id,
+            ed25519_fingerprint: card.fingerprint,
+            age_recipient: card.age_recipient,
+          },
+        }
+      : {}),
   };
 }
 
 /** X1: a target office of this installation must have the receiving user, holding data_import. */
-async function checkTarget(store: OfficeLookups, source: Office, toOffice: string, toUser: string): Promise<void> {
+async function checkTarget(store: OfficeLookups, source: Office, toOffice: string, toUser: string, byCard: boolean): Promise<void> {
   const target = await store.office(toOffice);
+  if (!target && byCard) {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, `the address card names office ${toOffice} of this installation, which holds no such office`, {
+      hint: 'ask the receiving office for a new card: officeport address --office OFFICE --user USER --out CARD',
+    });
+  }
   if (!target) return; // another installation: its importer checks (I1)
   if (target.id === source.id) {
     throw new OfficeportError(ErrorCode.REFUSED, `the target office ${target.name} is the source office`, {
@@ -229,7 +298,8 @@ async function checkTarget(store: OfficeLookups, source: Office, toOffice: strin
   }
   const tu = await store.user(target.id, toUser);
   if (!tu) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `no user ${JSON.stringify(toUser)} in the target office ${target.name}`, {
+    const names = (await store.users(target.id)).map((u) => u.username);
+    throw new OfficeportError(ErrorCode.NOT_FOUND, notFoundMessage('user', toUser, `in the target office ${target.name}`, names), {
       hint: `name a user of ${target.name} who will receive the contacts (--to-user)`,
     });
   }
@@ -268,7 +338,14 @@ export function creationTime(flag?: string, env = process.env.SOURCE_DATE_EPOCH,
 }
 
 /** X11, L4: the complete bundle, its receipt key and the refs it held; in one transaction, and nothing else. */
-async function recordInLedger(selection: ExportSelection, h: BundleHeader, out: string, tagmanifest: string, held: HeldRefs): Promise<void> {
+async function recordInLedger(
+  selection: ExportSelection,
+  h: BundleHeader,
+  out: string,
+  tagmanifest: string,
+  held: HeldRefs,
+  card: AddressCard | undefined,
+): Promise<void> {
   const message = `exported ${h.counts.contacts} contacts to ${h.target.office} (${h.target.user}) as ${out}`;
   await selection.recordExport(
     {
@@ -283,6 +360,7 @@ async function recordInLedger(selection: ExportSelection, h: BundleHeader, out: 
       file: out,
       counts: h.counts,
       receipt_key: h.receipt_key ?? null,
+      card: card ?? null,
       log: { at: new Date().toISOString(), summary: JSON.stringify({ message, counts: h.counts, exclusions: h.exclusions }) },
     },
     held.packs(),

@@ -6,6 +6,7 @@
 // the features a rule reads (ExportSelection.selectRest), the rule decides each
 // class once.
 import type { BundleHeader } from '../bundle/records.js';
+import { notFoundMessage } from '../domain/names.js';
 import { caseTravels, catalogueOrigin, letterTravels, relationTravels, tally, type Presence } from '../domain/export-rules.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import type { ContactSelection, ExportSelection, ExportStore, SelectionRules } from '../store/port.js';
@@ -28,7 +29,7 @@ export const SELECTION_RULES: SelectionRules = {
 export async function chooseContacts(selection: ExportSelection, officeId: string, s: Selection): Promise<number> {
   const choice = await selection.chooseContacts(officeId, s);
   if (!choice.found) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `no set ${JSON.stringify((s as { set: string }).set)} in the source office`, {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, notFoundMessage('set', (s as { set: string }).set, 'in the source office', choice.names), {
       hint: `see the sets with: officeport list sets --office ${officeId}, or make one with officeport set create`,
     });
   }

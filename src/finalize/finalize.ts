@@ -27,10 +27,13 @@ import {
 import { displayName } from '../domain/matching.js';
 import { BugError, ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
+import type { OnProgress } from '../shared/progress.js';
+import { requireFileKind } from '../shared/file-kind.js';
 import { HEADER_FILE, openBag } from '../bundle/bag-reader.js';
 import { checkOutputPath, refuseInstallationFile } from '../shared/output-file.js';
 import type { FinalizeActor, FinalizeRecords, FinalizeSelection, FinalizeSession, Store } from '../store/port.js';
 import { checkSeal } from '../trust/receipt-seal.js';
+import { receiptSignatures, type SignedWith } from '../trust/index.js';
 import { writeRetentionArchive, type WrittenArchive } from './retention.js';
 
 /** M1: finalize removes client data from the office, which is what the export right (X1) governs. */
@@ -51,6 +54,10 @@ export interface FinalizeRequest {
   confirm?: (p: FinalizePreview) => Promise<boolean>;
   /** the finalize time (tests); default now */
   now?: Date;
+  /** rows written to the retention archive so far, of the rows the finalize removes (U6) */
+  onProgress?: OnProgress;
+  /** T5: a signed notice that the target undid the import (else RECEIPT.undone.json beside the receipt is looked for) */
+  undone?: string;
 }
 
 export interface FinalizeResult {
@@ -232,6 +239,7 @@ async function removeConfirmed(store: Store, c: Checked, req: FinalizeRequest, e
         office: c.office,
         user: c.user,
         counts,
+        onRows: rowsDone(req.onProgress, totalRemoved(counts)),
       });
       written = true; // only now: a file that appeared at the path meanwhile is not ours to remove
       const summary = await removeAndLog(s, c, counts, { file: archive, id: bag.archiveId, tagmanifestSha256: bag.tagmanifestSha256 }, at);
@@ -243,6 +251,14 @@ async function removeConfirmed(store: Store, c: Checked, req: FinalizeRequest, e
     if (written) fs.rmSync(archive, { force: true });
     throw e;
   }
+}
+
+/** U6: the rows archived so far as a running count of the rows the plan removes; undefined without onProgress. */
+function rowsDone(onProgress: OnProgress | undefined, total: number): ((n: number) => void) | undefined {
+  if (!onProgress) return undefined;
+  let done = 0;
+  onProgress(0, total);
+  return (n) => onProgress((done += n), total);
 }
 
 function sameCounts(a: FinalizeCounts, b: FinalizeCounts): boolean {
@@ -303,26 +319,30 @@ function resultOf(
 /** M1: everything that can refuse, before any transaction. */
 async function checkReceipt(store: Store, req: FinalizeRequest): Promise<Checked> {
   const { receipt, outcomes, sha256 } = await readReceipt(req.receiptFile);
-  const { office, user } = await store.finalize.actor(req.office, req.user, [FINALIZE_RIGHT], 'finalize a move out of the office');
+  // U3: where the receipt belongs is checked before the user's rights, so that a
+  // finalize in the wrong office is not answered by granting a right there.
+  const named = await store.offices.requireOffice(req.office);
   const inst = await store.finalize.installation();
   const ledger = await store.finalize.ledger(receipt.bundle_id);
   const mismatches = receiptMismatches(receipt, {
     installationId: inst.id,
-    office: { id: office.id, name: office.name },
+    office: { id: named.id, name: named.name },
     ledger,
   });
   if (mismatches.length > 0) {
     throw new OfficeportError(
       ErrorCode.MISADDRESSED,
-      `${req.receiptFile} does not answer a bundle that office ${office.name} of this installation exported; nothing was changed`,
+      `${req.receiptFile} does not answer a bundle that office ${named.name} of this installation exported; nothing was changed`,
       {
         problems: mismatches.map((message) => ({ file: path.basename(req.receiptFile), message })),
-        hint: 'finalize a receipt in the installation and office that exported its bundle (--db, --office), with the receipt the import wrote for that bundle',
+        hint: misaddressedHint(receipt, inst.id, ledger?.office_id),
       },
     );
   }
+  const { office, user } = await store.finalize.actor(named.id, req.user, [FINALIZE_RIGHT], 'finalize a move out of the office');
   const key = ledger?.receipt_key ?? undefined;
   if (key) refuseUnsealed(req.receiptFile, key);
+  await refuseUntrusted(store, req, receipt);
   if (receipt.target.installation_id === inst.id) await refuseUndone(store.finalize, req.receiptFile, receipt);
   return { receipt, outcomes, sha256, office, user, installation: inst, heldKnown: Boolean(key) };
 }
@@ -339,6 +359,27 @@ function refuseUnsealed(file: string, key: string): void {
   throw new OfficeportError(ErrorCode.REFUSED, `${file} ${what}; nothing was changed`, {
     hint: 'finalize only with the receipt exactly as the import wrote it; if it was lost or changed, the target can write it again: officeport import receipt BUNDLE --office O --user U --out FILE',
   });
+}
+
+/**
+ * T4, T5: the receipt of a bundle exported to an address card must be signed by
+ * the key on that card, and its import not undone by a signed notice. The
+ * receipts of bundles exported by name are taken as before.
+ */
+async function refuseUntrusted(store: Store, req: FinalizeRequest, receipt: ReceiptHead): Promise<void> {
+  const card = await store.trust.cardOfBundle(receipt.bundle_id);
+  if (!card) {
+    if (req.undone) {
+      throw new OfficeportError(
+        ErrorCode.USAGE,
+        `--undone names a signed undo notice, which only the receipts of bundles exported to an address card have; bundle ${receipt.bundle_id} was exported by office and user name`,
+        { hint: 'finalize without --undone' },
+      );
+    }
+    return;
+  }
+  receiptSignatures.requireSignedReceipt(req.receiptFile, receipt.bundle_id, card, receipt.signed_with as SignedWith | undefined);
+  receiptSignatures.requireNotUndone(req.receiptFile, receipt, card, req.undone);
 }
 
 /** L4: inside one installation, the import the receipt answers must still stand. */
@@ -368,7 +409,17 @@ async function refuseRefsNotHeld(s: FinalizeSelection, file: string, bundleId: s
   );
 }
 
-const NOT_A_RECEIPT = 'name the receipt JSON that officeport import wrote (--receipt FILE)';
+/** Where the receipt's bundle came from: the office to finalize in (and, from another installation, that installation). */
+function misaddressedHint(receipt: ReceiptHead, installationId: string, ledgerOffice: string | undefined): string {
+  const office = ledgerOffice ?? receipt.source.office_id;
+  const name = receipt.source.office_name && office === receipt.source.office_id ? ` (${receipt.source.office_name})` : '';
+  if (receipt.source.installation_id !== installationId) {
+    return `the bundle came from office ${office}${name} of installation ${receipt.source.installation_id}: finalize there, naming that installation with --db and --office ${office}`;
+  }
+  return `the bundle came from office ${office}${name}: finalize there, with --office ${office} and a user of that office`;
+}
+
+const NOT_A_RECEIPT = 'name the receipt JSON that the import wrote (--receipt FILE)';
 
 /** Streams the receipt file through the scanner; returns its head and sha256. */
 async function scanReceipt(
@@ -376,6 +427,7 @@ async function scanReceipt(
   each: (o: unknown, index: number) => void,
   afterChunk: () => Promise<void> = async () => {},
 ): Promise<{ head: unknown; sha256: string; sawOutcomes: boolean }> {
+  requireFileKind(file, 'receipt', 'finalize');
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { removalTables, type FinalizeCounts, type FinalizeReceipt, type Step } from '../domain/finalize-rules.js';
 import { faultPoint } from '../shared/fault.js';
 import { writeBag } from '../bundle/bag-writer.js';
+import { RETENTION_FORMAT_VERSION, retentionSchemaFiles, retentionSchemaMap } from '../bundle/retention-schemas.js';
 import { makeScratchDir, type OutputOptions } from '../shared/output-file.js';
 import { VERSION } from '../shared/version.js';
 import type { FinalizeActor, FinalizeSession } from '../store/port.js';
@@ -27,6 +28,8 @@ export interface ArchiveInput {
   office: FinalizeActor['office'];
   user: FinalizeActor['user'];
   counts: FinalizeCounts;
+  /** called with each batch of removed rows written (progress) */
+  onRows?: (n: number) => void;
 }
 
 /** M2: the removed rows, spooled to a temporary folder, bagged by writeBag. Layout: docs/retention-archive.md. */
@@ -38,10 +41,10 @@ export async function writeRetentionArchive(
   // L11: private (0700), and removed by the next run if this one is killed
   const tmp = makeScratchDir(path.dirname(a.file), 'retention-rows');
   try {
-    const { files, lines } = await spoolArchiveRows(s, plan, tmp);
+    const { files, lines } = await spoolArchiveRows(s, plan, tmp, a.onRows);
     faultPoint('finalize-rows-spooled'); // L11 tests: the removed rows wait in the scratch folder
     const archiveId = crypto.randomUUID();
-    const header = retentionHeader(a, archiveId, lines);
+    const header = { ...retentionHeader(a, archiveId, lines), schemas: retentionSchemaMap(files.map((f) => f.path)) };
     const written = await writeBag({
       outFile: a.file,
       rootName: `officeport-retention-${a.receipt.bundle_id.replace(/[^A-Za-z0-9._-]/g, '_')}`,
@@ -55,7 +58,8 @@ export async function writeRetentionArchive(
         path: f.path,
         source: () => fs.createReadStream(f.local),
       })),
-      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }],
+      // B11: the schema of the header and of every archived row type travel inside the archive
+      tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(header, null, 2) + '\n' }, ...retentionSchemaFiles()],
       output: a.output,
     });
     return { archiveId, tagmanifestSha256: written.tagmanifestSha256 };
@@ -67,7 +71,7 @@ export async function writeRetentionArchive(
 function retentionHeader(a: ArchiveInput, archiveId: string, lines: Record<string, number>): object {
   return {
     format: 'officeport-retention',
-    format_version: '1.0',
+    format_version: RETENTION_FORMAT_VERSION,
     archive_id: archiveId,
     bundle_id: a.receipt.bundle_id,
     session_id: a.receipt.session_id,
@@ -131,13 +135,26 @@ class SpoolFile {
  * while the transaction still holds the rows.
  * `lines` counts every record file, zero included; only non-empty files are listed.
  */
-async function spoolArchiveRows(s: FinalizeSession, plan: readonly Step[], dir: string): Promise<{ files: SpooledFile[]; lines: Record<string, number> }> {
+async function spoolArchiveRows(
+  s: FinalizeSession,
+  plan: readonly Step[],
+  dir: string,
+  onRows?: (n: number) => void,
+): Promise<{ files: SpooledFile[]; lines: Record<string, number> }> {
   const lines: Record<string, number> = {};
   const files: SpooledFile[] = [];
-  const spool = async <T>(name: string, batches: AsyncIterable<readonly T[]> | Iterable<readonly T[]>, each?: (r: T) => object) => {
+  const spool = async <T>(
+    name: string,
+    batches: AsyncIterable<readonly T[]> | Iterable<readonly T[]>,
+    each?: (r: T) => object,
+    onBatch?: (n: number) => void,
+  ) => {
     const out = SpoolFile.open(path.join(dir, `${name}.ndjson`));
     try {
-      for await (const batch of batches) for (const r of batch) out.add(JSON.stringify(each ? each(r) : r));
+      for await (const batch of batches) {
+        for (const r of batch) out.add(JSON.stringify(each ? each(r) : r));
+        onBatch?.(batch.length);
+      }
     } finally {
       out.close();
     }
@@ -148,10 +165,15 @@ async function spoolArchiveRows(s: FinalizeSession, plan: readonly Step[], dir: 
   const spoolWithPlaces = async (name: string, table: string, travelled: boolean) => {
     const places = SpoolFile.open(path.join(dir, `rowids_${name}.ndjson`)); // L11: private like the rows they place
     try {
-      await spool(name, s.removedRows(table, travelled), (r) => {
-        places.add(String(r.place));
-        return r.row;
-      });
+      await spool(
+        name,
+        s.removedRows(table, travelled),
+        (r) => {
+          places.add(String(r.place));
+          return r.row;
+        },
+        onRows,
+      );
     } finally {
       places.close();
     }

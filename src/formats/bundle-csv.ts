@@ -21,6 +21,8 @@ export interface BundleView {
   records(type: string): AsyncIterable<BundleRecord>;
   /** the JSON Schema of a record type, when known: gives every column, even of an empty file */
   schema?(type: string): Record<string, unknown> | undefined;
+  /** a retention archive (M2): its header goes to archive.csv, its rows keep the columns they have (no ref) */
+  kind?: 'bundle' | 'retention';
 }
 
 /** Element/column name of one record of a type: the ref prefix, or `stub`. */
@@ -46,8 +48,21 @@ export function recordName(type: string): string {
   return RECORD_NAMES[type] ?? type.replace(/s$/, '');
 }
 
-/** Spreadsheet formula triggers (DESIGN.md): such cells get a leading quote. */
-export const FORMULA_TRIGGERS = /^[=+\-@\t\r]/;
+/**
+ * Spreadsheet formula triggers (DESIGN.md, V6): such cells get a leading quote.
+ * A cell starting with tab or carriage return, or with `=`, `+`, `-`, `@` or
+ * their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20, which spreadsheets
+ * fold to the ASCII ones), after any leading whitespace (spreadsheets skip it).
+ */
+export const FORMULA_TRIGGERS = /^(?:[\t\r]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
+
+/** The UTF-8 byte order mark `--bom` writes first in every CSV file, for spreadsheets that otherwise guess the encoding. */
+export const UTF8_BOM = '\uFEFF';
+
+export interface CsvOptions {
+  /** start every file with a UTF-8 BOM */
+  bom?: boolean;
+}
 
 export interface CsvFile {
   file: string;
@@ -101,9 +116,10 @@ class CsvWriter {
   constructor(
     file: string,
     readonly columns: string[],
+    opts: CsvOptions,
   ) {
     this.out = fs.createWriteStream(file, { encoding: 'utf8' });
-    this.out.write(Papa.unparse([columns], { escapeFormulae: FORMULA_TRIGGERS }) + '\r\n');
+    this.out.write((opts.bom ? UTF8_BOM : '') + Papa.unparse([columns], { escapeFormulae: FORMULA_TRIGGERS }) + '\r\n');
   }
   async add(row: CsvCells): Promise<void> {
     this.batch.push(this.columns.map((c) => row[c] ?? ''));
@@ -156,10 +172,10 @@ export function columnsFromSchema(type: string, schema: Record<string, unknown>)
 /** Pass one: the columns of a record type and of its child tables, in first-seen order. */
 async function collectColumns(view: BundleView, type: string): Promise<Map<string, string[]>> {
   const seen = new Map<string, Set<string>>();
-  seen.set(type, new Set(['ref']));
+  seen.set(type, new Set(view.kind === 'retention' ? [] : ['ref']));
   for await (const rec of view.records(type)) {
     const { row, children } = flattenRecord(type, rec);
-    addColumns(seen, type, row, 'ref');
+    for (const k of Object.keys(row)) seen.get(type)!.add(k);
     for (const [child, rows] of children) {
       if (!seen.has(child)) addColumns(seen, child, {}, recordName(type));
       for (const r of rows) addColumns(seen, child, r, recordName(type));
@@ -175,11 +191,11 @@ function writerOf(writers: Map<string, CsvWriter>, table: string): CsvWriter {
 }
 
 /** Pass two: one CSV per table of this record type in `dir`. */
-async function writeType(view: BundleView, type: string, dir: string): Promise<CsvFile[]> {
+async function writeType(view: BundleView, type: string, dir: string, opts: CsvOptions): Promise<CsvFile[]> {
   const schema = view.schema?.(type);
   const columns = schema ? columnsFromSchema(type, schema) : await collectColumns(view, type);
   const writers = new Map<string, CsvWriter>();
-  for (const [table, cols] of columns) writers.set(table, new CsvWriter(path.join(dir, `${table}.csv`), cols));
+  for (const [table, cols] of columns) writers.set(table, new CsvWriter(path.join(dir, `${table}.csv`), cols, opts));
   try {
     for await (const rec of view.records(type)) {
       const { row, children } = flattenRecord(type, rec);
@@ -193,8 +209,9 @@ async function writeType(view: BundleView, type: string, dir: string): Promise<C
 }
 
 /** bundle.csv: the header as field/value pairs; exclusions.csv: one row per rule and item. */
-async function writeHeader(view: BundleView, dir: string, reasons: (rule: string, what: string) => string): Promise<CsvFile[]> {
-  const fields = new CsvWriter(path.join(dir, 'bundle.csv'), ['field', 'value']);
+async function writeHeader(view: BundleView, dir: string, reasons: (rule: string, what: string) => string, opts: CsvOptions): Promise<CsvFile[]> {
+  const headerFile = view.kind === 'retention' ? 'archive.csv' : 'bundle.csv';
+  const fields = new CsvWriter(path.join(dir, headerFile), ['field', 'value'], opts);
   for (const [k, v] of Object.entries(view.header)) {
     if (k === 'exclusions') continue;
     if (v !== null && typeof v === 'object') {
@@ -204,7 +221,8 @@ async function writeHeader(view: BundleView, dir: string, reasons: (rule: string
     } else await fields.add({ field: k, value: cell(v) });
   }
   await fields.close();
-  const excl = new CsvWriter(path.join(dir, 'exclusions.csv'), ['rule', 'what', 'count', 'reason']);
+  if (view.kind === 'retention') return [{ file: headerFile, rows: fields.rows, columns: fields.columns }];
+  const excl = new CsvWriter(path.join(dir, 'exclusions.csv'), ['rule', 'what', 'count', 'reason'], opts);
   const exclusions = (view.header.exclusions ?? {}) as Record<string, Record<string, number>>;
   for (const [rule, items] of Object.entries(exclusions)) {
     for (const [what, count] of Object.entries(items ?? {})) {
@@ -213,14 +231,19 @@ async function writeHeader(view: BundleView, dir: string, reasons: (rule: string
   }
   await excl.close();
   return [
-    { file: 'bundle.csv', rows: fields.rows, columns: fields.columns },
+    { file: headerFile, rows: fields.rows, columns: fields.columns },
     { file: 'exclusions.csv', rows: excl.rows, columns: excl.columns },
   ];
 }
 
 /** Write every CSV of the bundle into `dir` (which must exist and be empty). */
-export async function writeBundleCsv(view: BundleView, dir: string, reasons: (rule: string, what: string) => string = () => ''): Promise<CsvFile[]> {
-  const files = await writeHeader(view, dir, reasons);
-  for (const type of view.types) files.push(...(await writeType(view, type, dir)));
+export async function writeBundleCsv(
+  view: BundleView,
+  dir: string,
+  reasons: (rule: string, what: string) => string = () => '',
+  opts: CsvOptions = {},
+): Promise<CsvFile[]> {
+  const files = await writeHeader(view, dir, reasons, opts);
+  for (const type of view.types) files.push(...(await writeType(view, type, dir, opts)));
   return files;
 }

@@ -99,12 +99,13 @@ function indentLines(xml: string, indent: string): string {
   );
 }
 
-function headerXml(header: Record<string, unknown>): string {
+function headerXml(header: Record<string, unknown>, countKey: 'type' | 'file' = 'type'): string {
   const { counts, exclusions, ...rest } = header;
   const node = toNode(rest as BundleRecord, entryName);
   node.counts = {
-    count: Object.entries((counts ?? {}) as Record<string, number>).map(([type, n]) => ({ '@_type': escapeXml(type), '#text': String(n) })),
+    count: Object.entries((counts ?? {}) as Record<string, number>).map(([key, n]) => ({ [`@_${countKey}`]: escapeXml(key), '#text': String(n) })),
   };
+  if (countKey === 'file') return indentLines(builder.build({ header: node }) as string, '  ');
   const excl: XmlNode[] = [];
   for (const [rule, items] of Object.entries((exclusions ?? {}) as Record<string, Record<string, number>>)) {
     for (const [what, n] of Object.entries(items ?? {})) {
@@ -138,6 +139,43 @@ export async function writeBundleXml(view: BundleView, file: string): Promise<Re
       await write('  </records>\n');
     }
     await write('</officeport-bundle>\n');
+  } finally {
+    out.end();
+    await once(out, 'finish');
+  }
+  return written;
+}
+
+/**
+ * M2: a retention archive's rows as one XML document (docs/xml-format.md):
+ * <officeport-retention> with the archive's header, then one <rows file="...">
+ * per record file of the archive, one <row> per line, one element per column
+ * holding a value (an empty cell is an absent element). Returns rows per file.
+ */
+export async function writeArchiveXml(view: BundleView, file: string): Promise<Record<string, number>> {
+  const out = fs.createWriteStream(file, { encoding: 'utf8', flags: 'wx', mode: 0o600 }); // a private temporary file (L11)
+  const write = async (s: string) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  const written: Record<string, number> = {};
+  try {
+    const h = view.header;
+    await write('<?xml version="1.0" encoding="UTF-8"?>\n');
+    await write(
+      `<officeport-retention xmlns="${XML_NAMESPACE}" format-version="${scalar(h.format_version ?? '')}" archive-id="${scalar(h.archive_id ?? '')}" bundle-id="${scalar(h.bundle_id ?? '')}">\n`,
+    );
+    await write(headerXml(h, 'file'));
+    for (const name of view.types) {
+      await write(`  <rows file="${escapeXml(name)}">\n`);
+      let n = 0;
+      for await (const rec of view.records(name)) {
+        await write(indentLines(builder.build({ row: toNode(rec, entryName) }) as string, '    '));
+        n++;
+      }
+      written[name] = n;
+      await write('  </rows>\n');
+    }
+    await write('</officeport-retention>\n');
   } finally {
     out.end();
     await once(out, 'finish');

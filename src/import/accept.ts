@@ -11,6 +11,7 @@ import { type CarrierMode } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { planStaged, TABLE_OF, type PlanContext } from './plan.js';
 import { publishFile } from '../shared/output-file.js';
+import { receiptSignatures } from '../trust/index.js';
 import {
   defaultReceiptFile,
   planCounts,
@@ -26,11 +27,17 @@ import { identityKey, maskTaxId, taxDigits } from '../domain/matching.js';
 import { StoreConstraintError } from '../store/errors.js';
 import { faultPoint } from '../shared/fault.js';
 import { requireRights } from '../shared/rights.js';
+import { requireFileKind } from '../shared/file-kind.js';
 import { verifyBundle } from '../audit/verify.js';
+import { inputName, type BundleInput } from '../bundle/byte-source.js';
+import type { OnProgress } from '../shared/progress.js';
 
 /** A verified bundle, read record by record. */
 export interface BundleSource {
+  /** the file as received (an encrypted bundle stays encrypted: the inbox keeps this copy) */
   file: string;
+  /** it is an age-encrypted bundle */
+  encrypted?: boolean;
   header: BundleHeader;
   tagmanifestSha256: string;
   records(type: RecordType): AsyncIterable<Record<string, unknown> & { ref: string }>;
@@ -44,8 +51,8 @@ export interface OpenOptions {
   trust?: string;
   /** stage the bundle's records into this installation during the verify pass (ImportStore.startStaging) */
   stageInto?: ImportStore;
-  /** records checked so far (progress bars) */
-  onRecords?: (n: number) => void;
+  /** records checked so far, of those the header declares (U6) */
+  onProgress?: OnProgress;
 }
 
 /** Record types whose lines are staged with their matching keys (I3, I4) and, for contacts, the tax id the inbox shows. */
@@ -57,20 +64,22 @@ const text = (s: unknown): string | undefined => (typeof s === 'string' && s !==
 function withKeys(l: { ref: string; text: string }): StagedLine {
   const rec = JSON.parse(l.text) as Record<string, unknown>;
   const tax = text(rec.tax_id);
-  return { ref: l.ref, text: l.text, keys: { taxDigits: taxDigits(tax), identity: identityKey(rec as never), maskedTax: maskTaxId(tax) } };
+  return { ref: l.ref, text: l.text, keys: { taxDigits: taxDigits(tax), identity: identityKey(rec as never), maskedTax: maskTaxId(tax, text(rec.kind)) } };
 }
 
 /** I1: the bundle must verify (V1) before anything else looks at it; with stageInto its records are staged by the same pass. */
-export async function openVerified(file: string, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
+export async function openVerified(input: BundleInput, trustOrOptions?: string | OpenOptions): Promise<BundleSource> {
   const o: OpenOptions = typeof trustOrOptions === 'string' ? { trust: trustOrOptions } : (trustOrOptions ?? {});
+  const file = inputName(input);
   if (!fs.existsSync(file)) throw new OfficeportError(ErrorCode.NOT_FOUND, `no bundle at ${file}`);
+  if (typeof input === 'string') requireFileKind(file, 'bundle', 'import');
   const imports = o.stageInto;
   const staging = imports?.startStaging();
   let valid = false;
   try {
-    const v = await verifyBundle(file, {
+    const v = await verifyBundle(input, {
       trust: o.trust ? readPublicKey(o.trust) : undefined,
-      onRecords: o.onRecords,
+      onProgress: o.onProgress,
       onRecordLines: staging && ((type, lines) => staging.hook(type, KEYED.has(type) ? lines.map(withKeys) : lines)),
     });
     valid = v.valid;
@@ -83,7 +92,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
   } finally {
     staging?.finish(valid);
   }
-  const { bag, problems } = await openBag(file);
+  const { bag, problems } = await openBag(input);
   if (!bag) {
     await imports?.dropStaging();
     throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `${file} cannot be opened`, { problems });
@@ -91,6 +100,7 @@ export async function openVerified(file: string, trustOrOptions?: string | OpenO
   const header = JSON.parse(await bag.readTagFile('officeport.json')) as BundleHeader;
   return {
     file,
+    encrypted: typeof input !== 'string',
     header,
     tagmanifestSha256: bag.tagmanifestSha256,
     staged: staging !== undefined,
@@ -174,6 +184,8 @@ export interface AcceptResult {
   /** outcomes per record type (contacts, policies, ..., party entries) */
   by_type: Record<string, Partial<OutcomeCounts>>;
   receipt_file?: string;
+  /** T4: the receipt's signature beside it, when the bundle was sent to an address card */
+  receipt_signature?: string;
   /** when already imported: the receipts of the accepts that took the bundle (L5) */
   receipts?: KeptReceipt[];
 }
@@ -225,6 +237,9 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
     target: { installation_id: installationId, office_id: a.office.id, user_id: a.user.id },
     accepted_at: (opts.now ?? new Date()).toISOString(),
   };
+  // T4: a bundle sent to an address card is answered with a receipt signed by this office's key
+  const signer = addressedToCard(h) ? await receiptSignatures.officeSigningKey(store.trust, a.office.id) : undefined;
+  if (signer) head.signed_with = receiptSignatures.signedWith(signer);
   const { imports } = store;
   const ctx = planContext(imports, src, a, opts.carriers ?? 'link', opts.choices ?? new Map());
   const plan = () => {
@@ -238,6 +253,7 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
     return summarise(imports, head, true);
   }
   let tmp: string | undefined;
+  let signature: Buffer | undefined;
   let counts: PlanCounts | undefined;
   const receiptFile = path.resolve(opts.receiptFile ?? defaultReceiptFile(store.home, h.bundle_id, head.accept_id));
   try {
@@ -258,6 +274,7 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
         TABLE_OF,
       );
       tmp = writeReceiptTemp(receiptFile, head, planOutcomes(imports), h.receipt_key, imports.keepReceipt(head.accept_id));
+      if (signer) signature = receiptSignatures.signFile(tmp, signer.ed25519_private_pem);
       counts = planCounts(imports); // once, for the log and the summary (each counted the plan before)
       recordAccept(imports, head, inboxId ?? '', tmp, receiptFile, counts.counts);
       faultPoint('import-before-commit');
@@ -268,8 +285,9 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
     throw asImportError(e, h.bundle_id);
   }
   faultPoint('import-committed');
-  const placed = publishReceipt(store.home, tmp!, receiptFile, head, opts.force);
-  return { ...summarise(imports, head, false, counts), receipt_file: path.resolve(placed) };
+  const placed = publishReceipt(store.home, tmp!, receiptFile, head, opts.force, signature);
+  const signed = signature ? { receipt_signature: receiptSignatures.signatureFileOf(path.resolve(placed)) } : {};
+  return { ...summarise(imports, head, false, counts), receipt_file: path.resolve(placed), ...signed };
 }
 
 /**
@@ -277,9 +295,10 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
  * not replaced, so the receipt goes to its default place beside the installation
  * and the user is told where.
  */
-function publishReceipt(home: InstallationHome, tmp: string, file: string, head: ReceiptHead, force?: boolean): string {
+function publishReceipt(home: InstallationHome, tmp: string, file: string, head: ReceiptHead, force?: boolean, signature?: Buffer): string {
   try {
     publishFile(tmp, file, { force, option: '--receipt', home });
+    if (signature) publishReceiptSignature(home, file, head, signature, force);
     return file;
   } catch (e) {
     if (!(e instanceof OfficeportError)) {
@@ -288,11 +307,33 @@ function publishReceipt(home: InstallationHome, tmp: string, file: string, head:
     }
     const instead = defaultReceiptFile(home, head.bundle_id, head.accept_id);
     publishFile(tmp, instead);
+    if (signature) publishReceiptSignature(home, instead, head, signature);
     throw new OfficeportError(
       ErrorCode.REFUSED,
       `the import is done (accept ${head.accept_id}), but ${e.message}; its receipt was written to ${instead} instead`,
       {
         hint: `give ${instead} to the source office for finalize`,
+      },
+    );
+  }
+}
+
+/** T2: the header of a bundle exported to an address card names the card (`addressed_to`). */
+function addressedToCard(h: BundleHeader): boolean {
+  return Boolean((h as BundleHeader & { addressed_to?: unknown }).addressed_to);
+}
+
+/** T4: RECEIPT.sig beside the receipt; the import has committed, so a refusal says where the receipt is and how to have both again. */
+function publishReceiptSignature(home: InstallationHome, file: string, head: ReceiptHead, signature: Buffer, force?: boolean): void {
+  try {
+    receiptSignatures.publishSignature(file, signature, { force, option: '--receipt', home });
+  } catch (e) {
+    if (!(e instanceof OfficeportError)) throw e;
+    throw new OfficeportError(
+      ErrorCode.REFUSED,
+      `the import is done (accept ${head.accept_id}) and its receipt is at ${file}, but its signature could not be written beside it: ${e.message}`,
+      {
+        hint: `move that file away and write the receipt and its signature again: officeport import receipt ${head.bundle_id} --office ${head.target.office_id} --user ${head.target.user_id} --out FILE`,
       },
     );
   }

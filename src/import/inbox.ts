@@ -8,6 +8,7 @@ import { comparePlans, type CarrierMode, type PlannedDecision } from '../domain/
 import { displayName, maskTaxId } from '../domain/matching.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
+import type { OnProgress } from '../shared/progress.js';
 import { checkOutputPath, sweepLeftovers, tempBeside, writeOutputWith } from '../shared/output-file.js';
 import {
   acceptStaged,
@@ -20,6 +21,8 @@ import {
   type BundleSource,
 } from './accept.js';
 import { choicesOf, plannedDecisions, type PlanFile } from './plan.js';
+import type { BundleInput } from '../bundle/byte-source.js';
+import { withBundle, type KeySources } from '../trust/index.js';
 import type { ImportStore, InboxEntry, InstallationHome, OfficeLookups, Store } from '../store/port.js';
 
 export type InboxRow = InboxEntry;
@@ -37,7 +40,8 @@ export interface PreparedEntry {
 async function prepareEntry({ home, imports }: Pick<Store, 'home' | 'imports'>, src: BundleSource): Promise<PreparedEntry> {
   const dir = home.inboxDir;
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${src.header.bundle_id}.zip`);
+  // T3: an encrypted bundle is kept as received, never its plaintext
+  const file = path.join(dir, `${src.header.bundle_id}.zip${src.encrypted ? '.age' : ''}`);
   await copyPrivately(src.file, file);
   if (src.staged) {
     // the contacts verify staged: the store lists them from the staged records
@@ -52,7 +56,12 @@ async function prepareEntry({ home, imports }: Pick<Store, 'home' | 'imports'>, 
 async function* contactBatches(src: BundleSource): AsyncIterable<{ ref: string; kind: string; name: string; tax: string | null }[]> {
   let batch: { ref: string; kind: string; name: string; tax: string | null }[] = [];
   for await (const c of src.records('contacts')) {
-    batch.push({ ref: c.ref, kind: c.kind as string, name: displayName(c as never), tax: maskTaxId(c.tax_id as string | undefined) || null });
+    batch.push({
+      ref: c.ref,
+      kind: c.kind as string,
+      name: displayName(c as never),
+      tax: maskTaxId(c.tax_id as string | undefined, c.kind as string | undefined) || null,
+    });
     if (batch.length >= 1000) {
       yield batch;
       batch = [];
@@ -161,8 +170,8 @@ export interface AcceptRequest {
   planOut?: string;
   /** --force: --receipt and --plan-out may replace an existing file (never an installation file) */
   force?: boolean;
-  /** records staged so far (progress bars) */
-  onRecords?: (n: number) => void;
+  /** records staged so far, of those the header declares (U6) */
+  onProgress?: OnProgress;
 }
 
 function readPlanFile(file: string): PlanFile {
@@ -284,14 +293,14 @@ async function writePlanFile(
 /** `import FILE`: I1 checks, then add plus accept (or only a dry run, which writes nothing to the installation). */
 export async function importFile(
   store: Store,
-  file: string,
+  file: BundleInput,
   officeRef: string,
   userRef: string,
   req: AcceptRequest,
 ): Promise<AcceptResult & { inbox_id?: string }> {
   checkAcceptOutputs(store.home, req);
   const { imports } = store;
-  const src = await openVerified(file, { trust: req.trust, stageInto: imports, onRecords: req.onRecords });
+  const src = await openVerified(file, { trust: req.trust, stageInto: imports, onProgress: req.onProgress });
   try {
     const a = await checkAddressed(store.offices, src.header, officeRef, userRef);
     const staged = await imports.inboxEntryOf(src.header.bundle_id, a.office.id);
@@ -320,10 +329,23 @@ export async function acceptInbox(
   officeRef: string,
   userRef: string,
   req: AcceptRequest,
+  keys: KeySources = {},
 ): Promise<AcceptResult & { inbox_id: string }> {
   checkAcceptOutputs(store.home, req);
   const entry = await requireEntry(store.imports, id, await userAddress(store.offices, officeRef, userRef));
-  const src = await openVerified(entry.file, { trust: req.trust, stageInto: store.imports, onRecords: req.onRecords });
+  // T3: the staged copy of an encrypted bundle is encrypted too; it is opened as when it was added
+  return withBundle(entry.file, keys, (input) => acceptEntry(store, entry, input, officeRef, userRef, req));
+}
+
+async function acceptEntry(
+  store: Store,
+  entry: InboxRow,
+  input: BundleInput,
+  officeRef: string,
+  userRef: string,
+  req: AcceptRequest,
+): Promise<AcceptResult & { inbox_id: string }> {
+  const src = await openVerified(input, { trust: req.trust, stageInto: store.imports, onProgress: req.onProgress });
   try {
     if (src.tagmanifestSha256 !== entry.tagmanifest_sha256) {
       throw new OfficeportError(ErrorCode.BUNDLE_INVALID, `the staged copy of ${entry.bundle_id} changed since it was added (${entry.file})`, {
@@ -362,7 +384,7 @@ export async function rejectInbox(imports: ImportStore, id: string, a: Addressee
 /** I2: verify a bundle file, check it is addressed to this office and user, and stage it in the inbox. */
 export async function addFileToInbox(
   store: Store,
-  file: string,
+  file: BundleInput,
   officeRef: string,
   userRef: string,
   trust?: string,

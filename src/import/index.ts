@@ -13,5 +13,6 @@
 // reissueReceipt (reissue.ts) writes a lost receipt again.
 export { importFile, acceptInbox, addFileToInbox, inboxOf, rejectFromInbox, type AcceptRequest, type InboxListing } from './inbox.js';
 export type { AcceptResult } from './accept.js';
+export { isAmbiguous } from './receipt.js';
 export { undoImport, type UndoResult } from './undo.js';
 export { reissueReceipt, type ReissueResult } from './reissue.js';

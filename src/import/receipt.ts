@@ -1,7 +1,8 @@
 // I10: the receipt of one accept. A finalize in the source office reads it, so
 // its shape is a contract: {receipt_version:1, accept_id, bundle_id,
 // tagmanifest_sha256, session_id, source, target, accepted_at, outcomes[],
-// seal} (seal: L4, when the bundle carries a receipt key).
+// signed_with?, seal} (seal: L4, when the bundle carries a receipt key;
+// signed_with: T4, when the bundle was sent to an address card).
 // Outcomes stream from the plan to the file, so a large accept never holds
 // them all in memory.
 import fs from 'node:fs';
@@ -9,8 +10,10 @@ import path from 'node:path';
 import type { Outcome } from '../domain/reconcile.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { faultPoint } from '../shared/fault.js';
+import { requireFileKind } from '../shared/file-kind.js';
 import { openTempBeside, sweepLeftovers } from '../shared/output-file.js';
 import { Sealer } from '../trust/receipt-seal.js';
+import type { SignedWith } from '../trust/index.js';
 import type { ImportStore, InstallationHome } from '../store/port.js';
 
 export interface ReceiptOutcome {
@@ -26,6 +29,13 @@ export interface ReceiptOutcome {
   contact?: string;
   /** for ambiguous contacts (I3): the candidate target ids */
   candidates?: string[];
+  /** I12: what the plan file settled an ambiguous match to (a target id, or "new") */
+  choice?: string;
+}
+
+/** I3, I12: created anew because several target contacts matched, and no plan settled which. */
+export function isAmbiguous(o: Pick<ReceiptOutcome, 'candidates' | 'choice'>): boolean {
+  return Boolean(o.candidates) && !o.choice;
 }
 
 export interface ReceiptHead {
@@ -37,6 +47,8 @@ export interface ReceiptHead {
   source: { installation_id: string; office_id: string; office_name: string };
   target: { installation_id: string; office_id: string; user_id: string };
   accepted_at: string;
+  /** T4: the receipt of a bundle sent to an address card is signed (RECEIPT.sig beside it) with this key */
+  signed_with?: SignedWith;
 }
 
 export interface ImportReceipt extends ReceiptHead {
@@ -65,6 +77,7 @@ function outcomeOf(ref: string, type: string, outcome: Outcome, detail: string, 
   if (typeof d.reason === 'string') o.reason = d.reason;
   if (Array.isArray(d.conflicts) && d.conflicts.length > 0) o.conflicts = d.conflicts as ReceiptOutcome['conflicts'];
   if (Array.isArray(d.ambiguous)) o.candidates = d.ambiguous as string[];
+  if (typeof d.choice === 'string' && d.choice !== '') o.choice = d.choice;
   return o;
 }
 
@@ -147,6 +160,7 @@ export function writeReceiptTemp(file: string, head: ReceiptHead, outcomes: Iter
 }
 
 export function readReceipt(file: string): ImportReceipt {
+  requireFileKind(file, 'receipt', 'import undo');
   let r: ImportReceipt;
   try {
     r = JSON.parse(fs.readFileSync(file, 'utf8')) as ImportReceipt;

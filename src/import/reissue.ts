@@ -9,6 +9,7 @@ import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import type { ImportStore, KeptReceipt, Store } from '../store/port.js';
 import { requireRights } from '../shared/rights.js';
 import { checkOutputPath, writeOutputWith } from '../shared/output-file.js';
+import { receiptSignatures } from '../trust/index.js';
 
 export interface ReissueRequest {
   /** the bundle file, or its id */
@@ -26,6 +27,8 @@ export interface ReissueResult {
   accepted_at: string;
   out: string;
   bytes: number;
+  /** T4: the signature written beside the receipt, when the import signed it */
+  signature?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,6 +43,9 @@ export async function reissueReceipt(store: Store, req: ReissueRequest): Promise
   const out = path.resolve(req.out);
   const output = { option: '--out', home: store.home };
   checkOutputPath(out, output); // L1: before any work, never over a file or an installation
+  // T4: a receipt the import signed is issued with its signature (RECEIPT.sig beside it)
+  const signed = receiptSignatures.receiptSignedWith(firstPiece(imports, accept.accept_id));
+  if (signed) checkOutputPath(receiptSignatures.signatureFileOf(out), output);
   let bytes = 0;
   writeOutputWith(out, output, (write) => {
     let any = false;
@@ -50,7 +56,15 @@ export async function reissueReceipt(store: Store, req: ReissueRequest): Promise
     }
     if (!any) bytes = writeLegacy(imports, write, accept);
   });
-  return { bundle_id: bundleId, accept_id: accept.accept_id, accepted_at: accept.accepted_at, out, bytes };
+  // Ed25519 signatures are deterministic: the same signature as the import wrote
+  const signature = signed ? receiptSignatures.signFileBeside(out, await receiptSignatures.officeSigningKey(store.trust, office.id), output) : undefined;
+  return { bundle_id: bundleId, accept_id: accept.accept_id, accepted_at: accept.accepted_at, out, bytes, signature };
+}
+
+/** The first piece of the kept receipt, which holds its head ('' when none was kept). */
+function firstPiece(imports: ImportStore, acceptId: string): string {
+  for (const piece of imports.keptReceipt(acceptId)) return piece.toString('utf8');
+  return '';
 }
 
 /** An accept of an earlier version kept its whole receipt text only up to 50,000 outcomes, in import_accepts. */

@@ -42,11 +42,19 @@ export function demoSteps(dir: string): DemoStep[] {
       args: ['load', path.join(samples, 'target'), ...tgt],
     },
     { title: 'The offices of the source', why: 'Agency offices, their resource (catalogue) office, and a Canadian office.', args: ['list', 'offices', ...src] },
-    { title: 'The set to move', why: 'Sets are made where the move starts (D7).', args: ['set', 'show', 'Move to Springfield', ...north, ...src] },
-    { title: 'Who may export', why: 'alice holds data_export and export_contacts_to_office (X1).', args: ['rights', 'show', ...north, ...src] },
+    {
+      title: 'The set to move',
+      why: 'Sets are made where the move starts, in the source office.',
+      args: ['set', 'show', 'Move to Springfield', ...north, ...src],
+    },
+    {
+      title: 'Who may export',
+      why: 'alice holds data_export and export_contacts_to_office, the two rights an export needs.',
+      args: ['rights', 'show', ...north, ...src],
+    },
     {
       title: 'Export the set',
-      why: 'Exactly the records the rules allow go into a self-verifying BagIt zip; what stays behind is counted by rule.',
+      why: 'Exactly the records the rules allow go into a self-verifying BagIt zip; what stays behind is counted, with the reason.',
       args: [
         'export',
         ...north,
@@ -65,49 +73,44 @@ export function demoSteps(dir: string): DemoStep[] {
     },
     {
       title: 'Verify the bundle',
-      why: 'Zip safety, both BagIt manifests, every record against its schema, every reference (V1).',
+      why: 'Zip safety, both BagIt manifests, every record against its schema, every reference.',
       args: ['verify', f('move.zip')],
     },
     {
-      title: 'Inspect it against the target (dry run)',
-      why: 'What the import would create, merge, link, keep pending or drop, and why; nothing is written (V2).',
-      args: ['inspect', f('move.zip'), ...spring, ...tgt],
-    },
-    {
-      title: 'Write the audit report',
-      why: 'One self-contained HTML file for compliance, readable offline and printable (V3).',
+      title: 'Inspect it against the target, and write the audit report',
+      why: 'What the import would create, merge, link, keep pending or drop, and why, without writing to the target; the same as one HTML file for compliance, readable offline and printable.',
       args: ['inspect', f('move.zip'), '--html', f('audit-report.html'), ...spring, ...tgt],
     },
     {
       title: "Convert for auditors' tools",
-      why: 'One CSV per record type, formula injection escaped (V4).',
+      why: 'One CSV per record type, formula injection escaped.',
       args: ['convert', f('move.zip'), '--to', 'csv', '--out', f('move-csv')],
     },
     {
       title: 'Import in the target office',
-      why: 'Matches existing people, keeps party entries only for contacts present, resolves carriers; one transaction, with a receipt (I rules).',
+      why: 'Matches existing people, keeps party entries only for contacts present, resolves carriers; one transaction, with a receipt.',
       args: ['import', f('move.zip'), ...spring, '--receipt', f('receipt.json'), ...tgt],
     },
-    { title: 'Import again', why: 'Accepting the same bundle twice changes nothing (I9).', args: ['import', f('move.zip'), ...spring, ...tgt] },
+    { title: 'Import again', why: 'Accepting the same bundle twice changes nothing, and says so.', args: ['import', f('move.zip'), ...spring, ...tgt] },
     {
       title: 'Finalize in the source office',
-      why: 'Removes what the receipt confirms arrived, after archiving what did not travel (M rules).',
+      why: 'Removes what the receipt confirms arrived, after archiving what did not travel.',
       args: ['finalize', f('receipt.json'), ...north, '--user', 'alice', '--archive', f('retention.zip'), '--yes', ...src],
     },
     { title: 'The transfer log of the target', why: 'Every import, with its bundle and counts, for reconciling archives.', args: ['log', ...tgt] },
     {
       title: 'Plan the realignment of North Agency',
-      why: 'A pairing for every local carrier, product, rider and service provider (R9).',
+      why: 'A pairing for every local carrier, product, rider and service provider.',
       args: ['realign', 'plan', ...north, '--out', f('realign-plan.csv'), ...src],
     },
     {
       title: 'Realign a carrier onto the resource catalogue',
-      why: 'Content switches to the resource carrier; matched local records become X_ and no_pcm_activity (R5).',
+      why: 'Content switches to the resource carrier; matched local records are renamed X_<name> and coded no_pcm_activity.',
       args: ['realign', 'carrier', ...north, '--user', 'nadmin', '--local', 'Summit Mutual Life', '--resource', 'Summit Mutual Life', '--yes', ...src],
     },
     {
       title: 'A near name is refused, with a hint',
-      why: 'Names must match exactly (R8); rename first.',
+      why: 'Names must match exactly; rename first.',
       args: [
         'realign',
         'carrier',
@@ -125,7 +128,7 @@ export function demoSteps(dir: string): DemoStep[] {
     },
     {
       title: 'Not in Canada',
-      why: 'Realignment is not available for offices in Canada or Australia (R1).',
+      why: 'Realignment is not available for offices in Canada or Australia.',
       args: [
         'realign',
         'carrier',
@@ -142,7 +145,7 @@ export function demoSteps(dir: string): DemoStep[] {
       ],
       expect: [1],
     },
-    { title: 'The realignment journal', why: 'Every migration can be listed and undone (R10).', args: ['realign', 'log', ...north, ...src] },
+    { title: 'The realignment journal', why: 'Every migration can be listed and undone.', args: ['realign', 'log', ...north, ...src] },
   ];
 }
 

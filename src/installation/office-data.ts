@@ -12,6 +12,7 @@ import { checkValue } from '../domain/values.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { checkOutputFolder, makeScratchDir, publishFolder } from '../shared/output-file.js';
 import { countNewlines, csvLine, StrictText } from '../formats/office-csv.js';
+import type { OnProgress } from '../shared/progress.js';
 import type { Cells, ConstraintViolation, LoadSession, Store } from '../store/port.js';
 import { TABLES, TABLE_NAMES, type Column, type Table, type TableName } from '../domain/model/tables.js';
 
@@ -23,7 +24,8 @@ export interface LoadResult {
 }
 
 export interface LoadOptions {
-  onRows?: (n: number) => void;
+  /** bytes of the CSV files read so far, of their total size (U6) */
+  onProgress?: OnProgress;
 }
 
 /** Maps the load ordinals of one table's rows back to the CSV line each row came from. */
@@ -84,6 +86,7 @@ export async function loadDir(store: Store, dir: string, opts: LoadOptions = {})
         hint: 'load into a new installation: officeport init --db NEW.db && officeport load DIR --db NEW.db',
       });
     }
+    const read = bytesRead(dir, opts.onProgress);
     for (const name of TABLE_NAMES) {
       const t = TABLES[name];
       const file = path.join(dir, t.file);
@@ -93,7 +96,7 @@ export async function loadDir(store: Store, dir: string, opts: LoadOptions = {})
       }
       const lines = new LineMap();
       lineMaps.set(name, lines);
-      result.rows[name] = await loadFile(session, t, file, lines, problems, opts);
+      result.rows[name] = await loadFile(session, t, file, lines, problems, read);
     }
     await checkReferences(session, lineMaps, problems);
     result.documents = await loadDocuments(session, dir, lineMaps.get('letters'), problems);
@@ -111,6 +114,22 @@ function loadError(problems: Problems): OfficeportError {
     problems: problems.list,
     hint: 'fix the values named above and run load again',
   });
+}
+
+/**
+ * U6: progress in bytes of the CSV files, whose sizes are known before
+ * anything is read; called with each chunk read. Undefined without onProgress.
+ */
+function bytesRead(dir: string, onProgress: OnProgress | undefined): ((n: number) => void) | undefined {
+  if (!onProgress) return undefined;
+  let total = 0;
+  for (const name of TABLE_NAMES) {
+    const file = path.join(dir, TABLES[name].file);
+    if (fs.existsSync(file)) total += fs.statSync(file).size;
+  }
+  let done = 0;
+  onProgress(0, total);
+  return (n) => onProgress((done += n), total);
 }
 
 /** The cells of a row that inserts nothing. */
@@ -138,7 +157,14 @@ class RowProblems {
   }
 }
 
-async function loadFile(session: LoadSession, t: Table, file: string, lines: LineMap, all: Problems, opts: LoadOptions): Promise<number> {
+async function loadFile(
+  session: LoadSession,
+  t: Table,
+  file: string,
+  lines: LineMap,
+  all: Problems,
+  onBytes: ((n: number) => void) | undefined,
+): Promise<number> {
   // The problems of each row are kept with it until its batch went to the
   // store, so that they are reported in file order with the store's refusals.
   let problems: { add(p: Problem): void } = all;
@@ -231,7 +257,7 @@ async function loadFile(session: LoadSession, t: Table, file: string, lines: Lin
       for (const need of (kind && t.requiredByKind?.[kind]) || []) {
         const ni = header.findIndex((c) => c?.name === need);
         if (ni >= 0 && !values[ni]) {
-          problems.add({ file: fname, line: rowLine, column: ni + 1, message: `${need} is required for a ${kind}` });
+          problems.add({ file: fname, line: rowLine, column: ni + 1, message: `${need} is required for ${/^[aeiou]/.test(kind ?? '') ? 'an' : 'a'} ${kind}` });
         }
       }
     }
@@ -240,7 +266,6 @@ async function loadFile(session: LoadSession, t: Table, file: string, lines: Lin
     if (columns.length === 0) return;
     row.cells = present.map((i) => values[i] ?? null);
     row.insert = true;
-    if (count % 5000 === 0) opts.onRows?.(5000);
   };
 
   /** Sends the pending rows to the store in one batch, then reports their problems and refusals in file order. */
@@ -267,7 +292,9 @@ async function loadFile(session: LoadSession, t: Table, file: string, lines: Lin
   };
 
   await new Promise<void>((resolve, reject) => {
-    const input = fs.createReadStream(file).pipe(strict);
+    const bytes = fs.createReadStream(file);
+    if (onBytes) bytes.on('data', (chunk) => onBytes(chunk.length));
+    const input = bytes.pipe(strict);
     input.on('error', reject);
     // a full batch pauses the file while the store takes it (at most one chunk of rows more is parsed meanwhile)
     let flushing: Promise<void> = Promise.resolve();
@@ -302,7 +329,6 @@ async function loadFile(session: LoadSession, t: Table, file: string, lines: Lin
   // bad bytes on lines no row was seen to cover (e.g. inside a malformed quote)
   for (const [at, message] of strict.bad) problems.add({ file: fname, line: at, column: 1, message });
   if (!header) problems.add({ file: fname, line: 1, column: 1, message: 'empty file: expected a header row' });
-  opts.onRows?.(count % 5000);
   return count;
 }
 

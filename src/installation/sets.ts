@@ -2,6 +2,7 @@
 // whole book, or a CSV file of ids.
 import fs from 'node:fs';
 import Papa from 'papaparse';
+import { notFoundMessage } from '../domain/names.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import type { ContactSet, Office, SetLookups, SetMember, SetsStore } from '../store/port.js';
 
@@ -23,7 +24,7 @@ export interface SetSummary {
 export async function requireSet(sets: SetLookups, office: Office, name: string): Promise<ContactSet> {
   const s = await sets.set(office.id, name);
   if (!s) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `no set ${JSON.stringify(name)} in office ${office.name}`, {
+    throw new OfficeportError(ErrorCode.NOT_FOUND, notFoundMessage('set', name, `in office ${office.name}`, await sets.setNames(office.id)), {
       hint: `see the sets with: officeport list sets --office ${office.id}`,
     });
   }

@@ -15,7 +15,7 @@ import {
   type PlanLine,
   type PurgeDecision,
 } from '../domain/realign-rules.js';
-import { nearestNames } from '../domain/names.js';
+import { didYouMeanOf, nearestNames } from '../domain/names.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
 import { requireRights } from '../shared/rights.js';
 import type { Office, RealignEntry, RealignEntryHead, RealignLookups, RealignStore, User } from '../store/port.js';
@@ -53,11 +53,11 @@ export async function realignContext(
 }
 
 function notFound(kind: CatalogueKind, ref: string, office: Office, candidates: CatalogueRecord[], side: string): OfficeportError {
-  const near = nearestNames(ref, candidates, (c) => c.name).map((n) => `${n.name} (${n.item.id})`);
+  const near = nearestNames(ref, candidates, (c) => c.name).map((n) => `${JSON.stringify(n.name)} (${n.item.id})`);
   const label = KIND_LABEL[kind];
   return new OfficeportError(
     ErrorCode.NOT_FOUND,
-    `no ${side} ${label} with id or exact name ${JSON.stringify(ref)} in office ${office.name}` + (near.length ? `; nearest names: ${near.join(', ')}` : ''),
+    `no ${side} ${label} with id or exact name ${JSON.stringify(ref)} in office ${office.name}` + (near.length ? `; ${didYouMeanOf(near)}` : ''),
     { hint: `list them with: officeport search ${kind.replace('_', '-')}s --office ${office.id}` },
   );
 }

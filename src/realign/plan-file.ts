@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { CATALOGUE_KINDS, proposePairings, type CatalogueKind, type MigrationPlan, type PairingRow } from '../domain/realign-rules.js';
+import { CATALOGUE_KINDS, isRealigned, proposePairings, type CatalogueKind, type MigrationPlan, type PairingRow } from '../domain/realign-rules.js';
 import { ErrorCode, OfficeportError, type Problem } from '../shared/errors.js';
 import { writeOutputFile, type OutputOptions } from '../shared/output-file.js';
 import { applyMigration, planMigration, resolveRecord, type AppliedMigration, type RealignContext } from './migrate.js';
@@ -38,6 +38,8 @@ export interface PlanFileRow {
   kind: CatalogueKind;
   local_id: string;
   resource_id: string;
+  /** the resource name the plan proposed (for the rename advice of a near match) */
+  resource_name: string;
   match: string;
   action: string;
 }
@@ -68,6 +70,7 @@ export function readPlanFile(file: string): PlanFileRow[] {
       kind,
       local_id: unguard(raw.local_id ?? ''),
       resource_id: unguard(raw.resource_id ?? ''),
+      resource_name: unguard(raw.resource_name ?? ''),
       match: raw.match ?? '',
       action: raw.action ?? '',
     });
@@ -91,8 +94,12 @@ export async function prepareApply(store: RealignLookups, ctx: RealignContext, r
 }
 
 async function prepareRow(store: RealignLookups, ctx: RealignContext, row: PlanFileRow): Promise<ApplyItem> {
-  if (row.match !== 'exact')
-    return { row, status: 'skipped', reason: `${row.match || 'no'} match: rename the local record to the exact resource name, then plan again` };
+  const done = await alreadyRealigned(store, ctx, row);
+  if (done) return { row, status: 'skipped', reason: done };
+  if (row.action === 'keep') return { row, status: 'skipped', reason: 'no resource record of that name: it stays a local record; nothing to do' };
+  if (row.action === 'repoint-with-carrier')
+    return { row, status: 'skipped', reason: 'no resource record of that name: the migration of its carrier re-points it to the resource carrier' };
+  if (row.match !== 'exact') return { row, status: 'skipped', reason: renameAdvice(ctx, row) };
   if (row.action === 'with-carrier') return { row, status: 'skipped', reason: 'migrated by the migration of its carrier' };
   if (row.action !== 'realign') return { row, status: 'skipped', reason: `action ${row.action} is not a migration` };
   try {
@@ -103,6 +110,21 @@ async function prepareRow(store: RealignLookups, ctx: RealignContext, row: PlanF
     if (e instanceof OfficeportError) return { row, status: 'refused', reason: e.message };
     throw e;
   }
+}
+
+/** A row whose local record a realignment already migrated (X_, no_pcm_activity): which one, so that nothing is advised. */
+async function alreadyRealigned(store: RealignLookups, ctx: RealignContext, row: PlanFileRow): Promise<string | undefined> {
+  const [local, ...more] = await store.findRecords(row.kind, ctx.office.id, row.local_id);
+  if (!local || more.length > 0 || !isRealigned(local)) return undefined;
+  const entries = await store.entriesHoldingRecords(ctx.office.id, [local]);
+  return entries.length > 0 ? `already applied as realignment #${entries[entries.length - 1]}; nothing to do` : 'already realigned; nothing to do';
+}
+
+/** R8: a near match is migrated only once the names are equal: the rename that makes them so. */
+function renameAdvice(ctx: RealignContext, row: PlanFileRow): string {
+  if (row.match !== 'near' || !row.resource_name) return `${row.match || 'no'} match: rename the local record to the exact resource name, then plan again`;
+  const name = JSON.stringify(row.resource_name);
+  return `near match: rename it to ${name} (officeport rename ${cliKind(row.kind)} ${row.local_id} ${name} --office ${ctx.office.id} --user ${ctx.user.username}), then plan again`;
 }
 
 export type ApplyOutcome =

@@ -14,6 +14,10 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   BUSY: 'BUSY',
   SCHEMA_TOO_NEW: 'SCHEMA_TOO_NEW',
+  /** the file system or the installation file refused (permissions, full disk, damaged file): cli/main.ts names it */
+  ENVIRONMENT: 'ENVIRONMENT',
+  /** our bug: reported with a hint to run again with --debug */
+  INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

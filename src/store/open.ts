@@ -1,14 +1,17 @@
 // Opening an installation: the one place that chooses the store's adapter.
-import { openInstallation, type Db } from './sqlite/db.js';
-import { homeOf, sqliteStore } from './sqlite/store.js';
+// The library entry (src/index.ts) re-exports from here, so nothing declared
+// here names the SQLite handle: the package's types must not need
+// @types/better-sqlite3 (the handle-level storeOf is in sqlite/store.ts).
+import { openInstallation } from './sqlite/db.js';
+import { homeOf, storeOf } from './sqlite/store.js';
 import type { ExportReaderToken, ExportWorkerReader, InstallationHome, Store } from './port.js';
 import { openSqliteExportReader } from './sqlite/export-store.js';
 
-export { openInstallation, resolveDbPath, type Db } from './sqlite/db.js';
+export const DEFAULT_DB = 'officeport.db';
 
-/** The store of an installation already opened (while features move onto the port, they share the handle). */
-export function storeOf(db: Db): Store {
-  return sqliteStore(db, db.name);
+/** The installation file a command uses: the one named, else $OFFICEPORT_DB, else officeport.db. */
+export function resolveDbPath(flag?: string): string {
+  return flag ?? process.env.OFFICEPORT_DB ?? DEFAULT_DB;
 }
 
 /** The home of the installation at `file`, without opening it: for a command that checks its outputs before it opens the installation, or never opens it. */

@@ -135,8 +135,10 @@ export interface SetMember {
 export type ListRow = Record<string, string | number | null>;
 
 export interface SetLookups extends OfficeLookups {
-  /** a set of an office by name, else by id */
+  /** a set of an office by name, else by id, else by its name equal but for case */
   set(officeId: string, ref: string): Promise<ContactSet | undefined>;
+  /** the names of an office's sets */
+  setNames(officeId: string): Promise<string[]>;
   /** the office of each of these contacts that exists (absent ids are not keys) */
   contactOffices(ids: readonly string[]): Promise<Map<string, string>>;
   /** the contacts of an office whose primary advisor is `advisorId`, by id */
@@ -293,9 +295,44 @@ export interface AuditStore {
 
 // ---------------------------------------------------------------- trust
 
+/** An office's own keys (T1): made on first use and kept in the installation; the private halves never leave it but through an administrator's identity file. */
+export interface OfficeKeys {
+  office_id: string;
+  /** Ed25519 key pair (receipts and notices are signed with it), PEM: SubjectPublicKeyInfo and PKCS#8 */
+  ed25519_public_pem: string;
+  ed25519_private_pem: string;
+  /** the X25519 identity bundles addressed to the office are encrypted to, in the age format: AGE-SECRET-KEY-1... */
+  age_identity: string;
+  /** its recipient, in the age format: age1... */
+  age_recipient: string;
+  /** hex SHA-256 of the Ed25519 public key's SubjectPublicKeyInfo DER */
+  fingerprint: string;
+}
+
+/** The address card of an office (T1): what a source needs to address, encrypt and later check a receipt. */
+export interface AddressCard {
+  format: 'officeport-address-card';
+  format_version: 1;
+  installation: { id: string; name: string };
+  office: { id: string; name: string };
+  user: { id: string; username: string };
+  /** the office's Ed25519 public key, PEM (SubjectPublicKeyInfo) */
+  ed25519_public_key: string;
+  /** hex SHA-256 of that key's SubjectPublicKeyInfo DER */
+  fingerprint: string;
+  /** the office's X25519 recipient in the age format (age1...) */
+  age_recipient: string;
+}
+
 export interface TrustStore {
   /** the installation's secret (receipt keys derive from it); it never leaves the installation */
   installationSecret(): Promise<Buffer>;
+  /** the office's keys, made and kept on first use (two calls at once get the same keys); refuses an office the installation does not hold */
+  officeKeys(officeId: string): Promise<OfficeKeys>;
+  /** the office of this installation whose age recipient this is, if its keys were made */
+  findOfficeByRecipient(recipient: string): Promise<string | undefined>;
+  /** the card a bundle was exported to (`export --to`), as the export ledger recorded it; undefined for a bundle exported by name or unknown */
+  cardOfBundle(bundleId: string): Promise<AddressCard | undefined>;
 }
 
 // ---------------------------------------------------------------- verify's scratch reference index
@@ -337,7 +374,8 @@ export interface ScratchRefIndex {
 export type ContactSelection = { mode: 'set'; set: string } | { mode: 'all' } | { mode: 'contacts'; contacts: string[] };
 
 /** The chosen contacts: how many, the set they came from, the named ids that are not contacts of the office. */
-export type ContactChoice = { found: false } | { found: true; count: number; set?: { id: string; name: string }; missing: string[] };
+/** not found: the names of the office's sets, for a "did you mean" (U3) */
+export type ContactChoice = { found: false; names: string[] } | { found: true; count: number; set?: { id: string; name: string }; missing: string[] };
 
 /**
  * The export rules, put to classes of candidate rows rather than to each row:
@@ -420,6 +458,8 @@ export interface ExportEntry {
   file: string;
   counts: unknown;
   receipt_key: string | null;
+  /** the address card the bundle was encrypted to (T2), kept so that finalize can check the receipt's signature; absent or null for an export by name */
+  card?: AddressCard | null;
   /** the transfer log's line: when, and its summary (JSON text) */
   log: { at: string; summary: string };
 }
@@ -439,6 +479,8 @@ export interface ExportSelection extends ExportRecordReader {
   selectRest(sessionId: string, officeId: string, rules: SelectionRules): Promise<SelectionOutcome>;
   /** the documents of the letters that travel, one per content, by sha256 */
   documents(): AsyncIterable<{ sha256: string; content: Buffer }>;
+  /** how many records the record files of the complete selection hold, all types together (the total a progress bar shows) */
+  countRecords(): Promise<number>;
   /** how another thread opens a reader of this selection; undefined when it cannot */
   workerToken(): ExportReaderToken | undefined;
   /** X11, L4: the bundle, the refs it held, the exported contacts for the session and the log line, in one transaction */
@@ -902,6 +944,122 @@ export interface ImportStore {
   ): Promise<UndoOutcome>;
 }
 
+// ---------------------------------------------------------------- trace
+
+/** What `trace` asks about one contact: its id here, and the ref bundles name it by. */
+export interface TraceQuery {
+  /** the contact's id in this installation (for an export: the id it left with; for an import: the target id) */
+  contactId: string;
+  /** the ref bundles carry for it: `contact/<id>` (what an import received) */
+  ref: string;
+  /** only imports from this source installation (its id) */
+  fromInstallation?: string;
+}
+
+/** A contact as this installation holds it now. */
+export interface TraceContact {
+  id: string;
+  office_id: string;
+  office_name: string | null;
+  kind: string;
+  name: string;
+  /** the ref and bundle an import created it from (empty for a native contact) */
+  origin_ref: string | null;
+  origin_bundle_id: string | null;
+}
+
+/** A finalize of an exported bundle, from the transfer log, with its undo when there was one. */
+export interface TraceFinalize {
+  at: string;
+  office_id: string | null;
+  user_id: string | null;
+  /** the import (in the target installation) whose receipt it finalized */
+  accept_id: string | null;
+  /** the receipt's target: installation, office and user ids */
+  target: { installation_id: string | null; office_id: string | null; user_id: string | null } | null;
+  /** where finalize wrote the retention archive, as recorded */
+  archive: string | null;
+  archive_id: string | null;
+  /** when `finalize undo` put back what it removed (null: it stands) */
+  undone_at: string | null;
+}
+
+/** A bundle this installation exported that held the contact, from the export ledger. */
+export interface TraceExport {
+  bundle_id: string;
+  session_id: string;
+  created_at: string;
+  office_id: string;
+  office_name: string | null;
+  user_id: string;
+  username: string | null;
+  /** the office and user the bundle is addressed to, as given at export */
+  target_office: string;
+  target_user: string;
+  /** the bundle file as given at export */
+  file: string | null;
+  /** true: the contact travelled in it; false: the bundle only named it (a stub for an advisor or party its records refer to) */
+  moved: boolean;
+  /** when a finalize of it stands (null: none, or every one was undone) */
+  finalized_at: string | null;
+  /** its finalizes, oldest first, undone ones included */
+  finalizes: TraceFinalize[];
+}
+
+/** What one import made of the contact: from the accept's receipt, the import map and the accepts. */
+export interface TraceImport {
+  /** null for a mapping older than the kept accepts (from the import map alone) */
+  accept_id: string | null;
+  bundle_id: string;
+  office_id: string;
+  office_name: string | null;
+  user_id: string | null;
+  accepted_at: string | null;
+  source_installation: string;
+  source_office_id: string | null;
+  source_office_name: string | null;
+  /** the ref the bundle carried */
+  source_ref: string;
+  /** the contact the import created, merged into or linked to */
+  target_id: string | null;
+  /** created, merged, linked, ambiguous, ... as the receipt says */
+  outcome: string;
+  /** where the import wrote its receipt */
+  receipt_file: string | null;
+  /** when `import undo` reversed it (null: it stands) */
+  undone_at: string | null;
+  /** whether the import map still maps the ref to target_id from this bundle */
+  mapped_now: boolean;
+}
+
+/** The contact staged in the inbox and not accepted (yet). */
+export interface TraceStaged {
+  inbox_id: string;
+  bundle_id: string;
+  office_id: string;
+  source_installation: string;
+  source_office: string;
+  added_at: string;
+  status: string;
+}
+
+/** Everything the installation knows of one contact. */
+export interface TraceFacts {
+  /** the contacts held now among the one asked about and those imports made of it */
+  contacts: TraceContact[];
+  /** bundles that held it, oldest first */
+  exports: TraceExport[];
+  /** imports that brought it (by its ref) or that created, merged into or linked to it (by its id), oldest first */
+  imports: TraceImport[];
+  /** inbox entries holding it, not accepted */
+  staged: TraceStaged[];
+}
+
+export interface TraceStore {
+  /** everything the export ledger, transfer log, import map, accepts and inbox record of one contact, in one read */
+  contact(q: TraceQuery): Promise<TraceFacts>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -915,5 +1073,6 @@ export interface Store {
   readonly trust: TrustStore;
   readonly finalize: FinalizeStore;
   readonly imports: ImportStore;
+  readonly trace: TraceStore;
   close(): void;
 }

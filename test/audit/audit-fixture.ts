@@ -9,6 +9,15 @@ import { ROOT, run, tmpDir } from '../helpers/cli.js';
 
 export const HOSTILE_SCRIPT = '<script>window.__pwned=1</script>';
 export const HOSTILE_FORMULA = '=HYPERLINK("http://evil.example/x","click")';
+/** V6: cells a spreadsheet still runs as formulas: a trigger behind spaces or a tab, or a full-width trigger. */
+export const HIDDEN_FORMULAS: readonly [id: string, field: string, value: string][] = [
+  ['C-1104', 'street', ' =HYPERLINK("http://evil.example/y","y")'],
+  ['C-1105', 'street', '\uFF1D1+2'],
+  ['C-1106', 'street', ' \t\uFF0BSUM(1)'],
+  ['C-1201', 'city', '  \uFF20SUM(1)'],
+  ['C-1101', 'city', '\uFF0D5'],
+  ['C-1102', 'city', ' @A1'],
+];
 export const BUNDLE_ID = '11111111-2222-4333-8444-555555555555';
 
 function must(r: { code: number; stdout: string; stderr: string }, what: string): string {
@@ -26,6 +35,8 @@ export function hostileSource(dir: string): string {
     if (row.id === 'C-1101') row.first_name = HOSTILE_SCRIPT;
     if (row.id === 'C-1102') row.last_name = HOSTILE_FORMULA;
     if (row.id === 'C-1103') row.first_name = '+1-555-0100';
+    // V6: formula triggers behind leading whitespace, and their full-width forms
+    for (const [id, field, value] of HIDDEN_FORMULAS) if (row.id === id) row[field] = value;
   }
   fs.writeFileSync(file, Papa.unparse(parsed.data, { columns: parsed.meta.fields }) + '\n');
   return src;
@@ -106,4 +117,35 @@ sys.exit(0 if hit else 3)
 `;
   const r = spawnSync('python3', ['-c', py, src, dst, entry, find, replace], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tamper failed (${r.status}): ${r.stderr}`);
+}
+
+/**
+ * A forger who knows BagIt but not the key: change a record, then recompute
+ * manifest-sha256.txt and tagmanifest-sha256.txt so that the bag itself is
+ * consistent again. Only the signature can tell.
+ */
+export function forge(src: string, dst: string): void {
+  const py = `
+import hashlib, sys, zipfile
+src, dst = sys.argv[1:3]
+with zipfile.ZipFile(src) as z:
+    items = [(i, z.read(i.filename)) for i in z.infolist()]
+root = items[0][0].filename.split('/')[0] + '/'
+files = {i.filename[len(root):]: d for i, d in items}
+old = files['data/records/contacts.ndjson']
+new = old.replace(b'"Smith"', b'"Smyth"')
+assert new != old and len(new) == len(old)
+files['data/records/contacts.ndjson'] = new
+def rehash(manifest, name):
+    lines = files[manifest].decode().splitlines()
+    out = [(hashlib.sha256(files[name]).hexdigest() + '  ' + name) if l.endswith('  ' + name) else l for l in lines]
+    files[manifest] = ('\\n'.join(out) + '\\n').encode()
+rehash('manifest-sha256.txt', 'data/records/contacts.ndjson')
+rehash('tagmanifest-sha256.txt', 'manifest-sha256.txt')
+with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
+    for i, _ in items:
+        z.writestr(i, files[i.filename[len(root):]])
+`;
+  const r = spawnSync('python3', ['-c', py, src, dst], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_ID, HOSTILE_FORMULA, HOSTILE_SCRIPT, exportHostile, tamperBundle, type Exported } from './audit-fixture.js';
+import { BUNDLE_ID, HIDDEN_FORMULAS, HOSTILE_FORMULA, HOSTILE_SCRIPT, exportHostile, tamperBundle, type Exported } from './audit-fixture.js';
 import { EXCLUSION_REASONS } from '../../src/audit/inspect.js';
 import { run } from '../helpers/cli.js';
 import { skipWithoutTool } from '../helpers/tools.js';
@@ -92,6 +92,40 @@ describe('officeport convert', () => {
     const first = contacts[0]!.indexOf('first_name');
     expect(contacts.map((r) => r[first])).toContain(`'+1-555-0100`);
     expect(contacts.map((r) => r[first])).toContain(HOSTILE_SCRIPT);
+  });
+
+  it('V6: cells with a formula trigger behind leading whitespace, or a full-width trigger, are escaped too', () => {
+    const out = path.join(ex.dir, 'csv-hidden-formula');
+    expect(run(['convert', ex.bundle, '--to', 'csv', '--out', out]).code).toBe(0);
+    const files = pythonCsvRows(out);
+    const contacts = files['contacts.csv']!;
+    for (const [id, field, value] of HIDDEN_FORMULAS) {
+      const row = contacts.find((r) => r[0] === `contact/${id}`)!;
+      expect(row[contacts[0]!.indexOf(field)], `${id} ${field}`).toBe(`'${value}`);
+    }
+    for (const [file, rows] of Object.entries(files)) {
+      for (const row of rows) for (const c of row) expect(c, `${file}: ${JSON.stringify(c)}`).not.toMatch(/^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/);
+    }
+    expect(fs.readFileSync(path.join(out, 'contacts.csv'), 'utf8').startsWith('\uFEFF')).toBe(false);
+  });
+
+  it('V6: --bom starts every CSV file with a UTF-8 byte order mark and nothing else changes', () => {
+    const plain = path.join(ex.dir, 'csv-nobom');
+    const out = path.join(ex.dir, 'csv-bom');
+    expect(run(['convert', ex.bundle, '--to', 'csv', '--out', plain]).code).toBe(0);
+    const r = run(['convert', ex.bundle, '--to', 'csv', '--bom', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const names = fs.readdirSync(out).sort();
+    expect(names).toEqual(fs.readdirSync(plain).sort());
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) {
+      const bytes = fs.readFileSync(path.join(out, name));
+      expect(bytes.subarray(0, 3).toString('hex'), name).toBe('efbbbf');
+      expect(bytes.subarray(3).equals(fs.readFileSync(path.join(plain, name))), name).toBe(true);
+    }
+    const xml = run(['convert', ex.bundle, '--to', 'xml', '--bom', '--out', path.join(ex.dir, 'bom.xml')]);
+    expect(xml.code).toBe(2);
+    expect(fs.existsSync(path.join(ex.dir, 'bom.xml'))).toBe(false);
   });
 
   it.skipIf(noXmllint)('V4: xmllint accepts the XML, with one element per record and hostile text intact', () => {

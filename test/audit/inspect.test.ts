@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maskTaxId } from '../../src/domain/matching.js';
 import path from 'node:path';
-import { ROOT, run } from '../helpers/cli.js';
+import { ROOT, run, tmpDir } from '../helpers/cli.js';
+import { SAMPLES, loadInstallation } from '../helpers/installation.js';
 import { BUNDLE_ID, CREATED_AT, exportWith, loadedDb } from '../fixtures/export/kit.js';
 
 let zip: string;
@@ -30,8 +31,13 @@ describe('inspect', () => {
     });
     expect(j.header.stub_salt).toBeUndefined();
     expect(j.counts).toMatchObject({ contacts: 3, stubs: 3, policies: 2, documents: 1 });
-    expect(j.exclusions).toContainEqual({ rule: 'X6', what: 'key_relations', count: 3, reason: expect.stringMatching(/other contact is not exported/) });
-    expect(j.exclusions).toContainEqual(expect.objectContaining({ rule: 'X10', what: 'cases_attached_to_commissions', count: 1 }));
+    expect(j.exclusions).toContainEqual({
+      rule: 'other_contact_stays',
+      what: 'key_relations',
+      count: 3,
+      reason: expect.stringMatching(/other contact is not exported/),
+    });
+    expect(j.exclusions).toContainEqual(expect.objectContaining({ rule: 'never_exported', what: 'cases_attached_to_commissions', count: 1 }));
     expect(j.exclusions.every((e: { count: number }) => e.count > 0)).toBe(true);
     expect(j.catalogue.carriers).toEqual({
       source_office: [{ ref: 'carrier/CR-L', name: 'Local Carrier' }],
@@ -55,12 +61,35 @@ describe('inspect', () => {
 
   it('V2: tax ids are masked to the last four digits; an id of four digits or fewer shows none', () => {
     expect(maskTaxId('123-45-6789')).toBe('***-**-6789');
-    expect(maskTaxId('12-3456789')).toBe('***-**-6789');
     expect(maskTaxId('12345')).toBe('***-**-2345');
     expect(maskTaxId('1234')).toBe('***-**-****');
     expect(maskTaxId('12')).toBe('***-**-****');
     expect(maskTaxId('')).toBe('');
     for (const id of ['123-45-6789', '12']) expect(maskTaxId(maskTaxId(id))).toBe(maskTaxId(id));
+  });
+
+  it("V6: the binary shows a business contact's EIN masked as an EIN, a person's SSN as an SSN", () => {
+    const dir = tmpDir();
+    const db = loadInstallation(path.join(SAMPLES, 'source'), dir);
+    const out = path.join(dir, 'move.zip');
+    const e = run(
+      ['export', '--db', db, '--office', 'North Agency', '--user', 'alice', '--set', 'Move to Springfield'].concat([
+        '--to-office',
+        'Springfield Agency',
+        '--to-user',
+        'dana',
+        '--out',
+        out,
+      ]),
+    );
+    expect(e.code, e.stderr).toBe(0);
+    const r = run(['inspect', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/contact\/C-1201 +business +Smith Family Bakery LLC +\*\*-\*\*\*6789\n/);
+    expect(r.stdout).toMatch(/contact\/C-1101 +individual +John Andrew Smith +1970-03-14 +\*\*\*-\*\*-6789\n/);
+    expect(r.stdout).not.toContain('12-3456789');
+    const j = JSON.parse(run(['inspect', out, '--json']).stdout);
+    expect(j.contacts.shown).toContainEqual(expect.objectContaining({ ref: 'contact/C-1201', tax_id: '**-***6789' }));
   });
 
   it('V2: a file that is not a bundle is refused with exit 1', () => {

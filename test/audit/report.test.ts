@@ -19,9 +19,9 @@ function report(over: Partial<AuditReport> = {}): AuditReport {
       counts: { contacts: 7, policies: 5, stubs: 2, documents: 3 },
     },
     exclusions: [
-      { rule: 'X10', what: 'leads', count: 4, reason: 'leads are never exported' },
-      { rule: 'X10', what: 'email_messages', count: 2, reason: 'e-mail messages are never exported, only letters' },
-      { rule: 'X6', what: 'key_relations', count: 1, reason: 'key relations whose other contact is not exported stay behind' },
+      { rule: 'never_exported', what: 'leads', count: 4, reason: 'leads are never exported' },
+      { rule: 'never_exported', what: 'email_messages', count: 2, reason: 'e-mail messages are never exported, only letters' },
+      { rule: 'other_contact_stays', what: 'key_relations', count: 1, reason: 'key relations whose other contact is not exported stay behind' },
     ],
     verification: { valid: true, problems: [] },
     contacts: [{ ref: 'contact/C-1', kind: 'individual', name: 'John Smith', birth_date: '1970-03-14', tax_id: '123-45-6789' }],
@@ -81,11 +81,12 @@ describe('HTML audit report (renderer)', () => {
     expect(chart).toMatch(/class="val">7</);
   });
 
-  it('V3: exclusions are listed by rule with a plain-language reason', () => {
+  it('V3: exclusions are listed with a plain-language reason, grouped by why they stay behind', () => {
     const html = renderHtmlReport(report());
     expect(html).toContain('leads are never exported');
-    expect(html).toContain('<figcaption>Excluded items by rule</figcaption>');
-    expect(html).toMatch(/<code>X6<\/code><\/td><td>key relations<\/td><td class="num">1<\/td>/);
+    expect(html).toContain('<figcaption>Records left behind by reason</figcaption>');
+    expect(html).toContain('never exported: 2 kinds of data');
+    expect(html).toMatch(/<td>key relations<\/td><td class="num">1<\/td>/);
   });
 
   it('V3: tax ids are masked to their last four digits', () => {

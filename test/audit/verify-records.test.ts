@@ -1,46 +1,8 @@
 // verify at the record level (V1, B3, B5, B2): bags written with writeBag from
 // the golden bundle, each with one defect, checked by the real binary.
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeBag } from '../../src/bundle/bag-writer.js';
-import { run, tmpDir, ROOT } from '../helpers/cli.js';
-
-const GOLDEN = path.join(ROOT, 'test/golden/export-fixture');
-
-interface Parts {
-  header: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the bundle header is read as loose JSON in tests
-  /** payload path -> content */
-  files: Map<string, Buffer>;
-}
-
-function goldenParts(): Parts {
-  const files = new Map<string, Buffer>();
-  for (const sub of ['data/documents', 'data/records'])
-    for (const f of fs.readdirSync(path.join(GOLDEN, sub)).sort()) files.set(`${sub}/${f}`, fs.readFileSync(path.join(GOLDEN, sub, f)));
-  return { header: JSON.parse(fs.readFileSync(path.join(GOLDEN, 'officeport.json'), 'utf8')), files };
-}
-
-/** Replace line `n` (1-based) of a record file through `edit`. */
-function editLine(parts: Parts, file: string, n: number, edit: (rec: Record<string, unknown>) => Record<string, unknown> | string): void {
-  const lines = parts.files.get(file)!.toString('utf8').split('\n');
-  const out = edit(JSON.parse(lines[n - 1]!) as Record<string, unknown>);
-  lines[n - 1] = typeof out === 'string' ? out : JSON.stringify(out);
-  parts.files.set(file, Buffer.from(lines.join('\n')));
-}
-
-async function bagOf(parts: Parts): Promise<string> {
-  const out = path.join(tmpDir('officeport-verify-'), 'b.zip');
-  await writeBag({
-    outFile: out,
-    rootName: `officeport-bundle-${parts.header.bundle_id}`,
-    createdAt: new Date(parts.header.created_at),
-    bagInfo: { 'External-Identifier': parts.header.bundle_id, 'Source-Organization': 'Test' },
-    payload: [...parts.files.entries()].map(([p, content]) => ({ path: p, source: () => [content] })),
-    tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(parts.header, null, 2) + '\n' }],
-  });
-  return out;
-}
+import { bagOf, editLine, goldenParts, type Parts } from '../bundle/verify-kit.js';
+import { run } from '../helpers/cli.js';
 
 async function verifyWith(mutate: (p: Parts) => void): Promise<{ code: number; out: string }> {
   const parts = goldenParts();

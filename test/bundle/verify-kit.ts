@@ -11,13 +11,17 @@ export interface Parts {
   header: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the bundle header is read as loose JSON in tests
   /** payload path -> content */
   files: Map<string, Buffer>;
+  /** B9: the schemas the bag carries, path (schemas/<name>.schema.json) -> content */
+  schemas: Map<string, Buffer>;
 }
 
 export function goldenParts(): Parts {
   const files = new Map<string, Buffer>();
   for (const sub of ['data/documents', 'data/records'])
     for (const f of fs.readdirSync(path.join(GOLDEN, sub)).sort()) files.set(`${sub}/${f}`, fs.readFileSync(path.join(GOLDEN, sub, f)));
-  return { header: JSON.parse(fs.readFileSync(path.join(GOLDEN, 'officeport.json'), 'utf8')), files };
+  const schemas = new Map<string, Buffer>();
+  for (const f of fs.readdirSync(path.join(GOLDEN, 'schemas')).sort()) schemas.set(`schemas/${f}`, fs.readFileSync(path.join(GOLDEN, 'schemas', f)));
+  return { header: JSON.parse(fs.readFileSync(path.join(GOLDEN, 'officeport.json'), 'utf8')), files, schemas };
 }
 
 export function linesOf(parts: Parts, file: string): string[] {
@@ -65,7 +69,10 @@ export async function bagOf(parts: Parts, dir = tmpDir('officeport-verify-')): P
     createdAt: new Date(parts.header.created_at),
     bagInfo: { 'External-Identifier': parts.header.bundle_id, 'Source-Organization': 'Test' },
     payload: [...parts.files.entries()].map(([p, content]) => ({ path: p, source: () => [content] })),
-    tagFiles: () => [{ path: 'officeport.json', content: JSON.stringify(parts.header, null, 2) + '\n' }],
+    tagFiles: () => [
+      { path: 'officeport.json', content: JSON.stringify(parts.header, null, 2) + '\n' },
+      ...[...parts.schemas].map(([p, content]) => ({ path: p, content })),
+    ],
   });
   return out;
 }

@@ -2,7 +2,7 @@
 // each expectation is one way a small change to src/domain/matching.ts would
 // match the wrong people or miss the right ones (issue 13, mutation testing).
 import { describe, expect, it } from 'vitest';
-import { displayName, identityKey, maskTaxId, normaliseBirthDate, normaliseName, stubTaxHash, taxDigits } from '../../src/domain/matching.js';
+import { displayName, identityKey, isEin, maskTaxId, normaliseBirthDate, normaliseName, stubTaxHash, taxDigits } from '../../src/domain/matching.js';
 
 describe('I3 names', () => {
   it('I3: a missing name normalises to nothing, so it never matches', () => {
@@ -138,6 +138,41 @@ describe('tax ids and names shown to people', () => {
   it('V2: a tax id is shown masked, its last four digits only', () => {
     expect(maskTaxId('123-45-6789')).toBe('***-**-6789');
     expect(maskTaxId('123456789')).toBe('***-**-6789');
+  });
+
+  it('V6: an SSN is masked as ***-**-1234, whatever its kind says when written as an SSN', () => {
+    expect(maskTaxId('123-45-6789')).toBe('***-**-6789');
+    expect(maskTaxId('123-45-6789', 'individual')).toBe('***-**-6789');
+    expect(maskTaxId('123-45-6789', 'business')).toBe('***-**-6789');
+    expect(maskTaxId('123456789', 'individual')).toBe('***-**-6789');
+    expect(maskTaxId(' 123-45-6789 ')).toBe('***-**-6789');
+  });
+
+  it('V6: an EIN is masked as **-***1234: by its form NN-NNNNNNN, or as bare digits of a business', () => {
+    expect(maskTaxId('12-3456789')).toBe('**-***6789');
+    expect(maskTaxId('12-3456789', 'business')).toBe('**-***6789');
+    expect(maskTaxId('12-3456789', 'individual')).toBe('**-***6789');
+    expect(maskTaxId('123456789', 'business')).toBe('**-***6789');
+    expect(isEin('12-3456789')).toBe(true);
+    expect(isEin('123456789')).toBe(false);
+    expect(isEin('123456789', 'business')).toBe(true);
+  });
+
+  it('V6: a short id stays fully masked in either form, and masking twice changes nothing', () => {
+    expect(maskTaxId('1234')).toBe('***-**-****');
+    expect(maskTaxId('12', 'individual')).toBe('***-**-****');
+    expect(maskTaxId('1234', 'business')).toBe('**-*******');
+    expect(maskTaxId('1-2', 'business')).toBe('**-*******');
+    for (const [id, kind] of [
+      ['123-45-6789', 'individual'],
+      ['12-3456789', 'business'],
+      ['123456789', 'business'],
+      ['12', 'business'],
+      ['12', 'individual'],
+    ]) {
+      expect(maskTaxId(maskTaxId(id, kind))).toBe(maskTaxId(id, kind));
+      expect(maskTaxId(maskTaxId(id, kind), kind)).toBe(maskTaxId(id, kind));
+    }
   });
 
   it('V2: no tax id shows as nothing, not as a mask', () => {

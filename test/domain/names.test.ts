@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { classifyName, editDistance, nameDistance, nearLimit, nearestNames, normalizeName } from '../../src/domain/names.js';
+import {
+  classifyName,
+  didYouMean,
+  didYouMeanOf,
+  editDistance,
+  nameDistance,
+  nearLimit,
+  nearestNames,
+  normalizeName,
+  notFoundMessage,
+  resolveName,
+  suggestNames,
+} from '../../src/domain/names.js';
 
 describe('names (R8 hints)', () => {
   it('R8: normalisation sets aside case, spacing and punctuation', () => {
@@ -91,5 +103,36 @@ describe('names (R8 hints)', () => {
     expect(classifyName('acme', ['acmf', 'ACME'], (n) => n)).toEqual({ match: 'near', item: 'ACME' });
     expect(classifyName('acme', ['acmf', 'acme'], (n) => n)).toEqual({ match: 'exact', item: 'acme' });
     expect(classifyName('x', [], (n) => n)).toEqual({ match: 'none' });
+  });
+});
+
+describe('names (U3: did you mean)', () => {
+  const offices = [
+    { id: 'O-1', name: 'Boston' },
+    { id: 'O-2', name: 'Austin' },
+    { id: 'O-3', name: 'North Agency' },
+    { id: 'O-4', name: 'NORTH agency' },
+  ];
+  const keys = (o: { id: string; name: string }) => [o.id, o.name];
+
+  it('U3: an exact name or id wins, then the only name equal but for case; two such names choose none', () => {
+    expect(resolveName('Boston', offices, keys)?.id).toBe('O-1');
+    expect(resolveName('O-2', offices, keys)?.name).toBe('Austin');
+    expect(resolveName('boston', offices, keys)?.id).toBe('O-1');
+    expect(resolveName('o-2', offices, keys)?.id).toBe('O-2');
+    expect(resolveName('North Agency', offices, keys)?.id).toBe('O-3');
+    expect(resolveName('north agency', offices, keys)).toBeUndefined();
+    expect(resolveName('Bostn', offices, keys)).toBeUndefined();
+  });
+
+  it('U3: the closest names are offered, nearest first, and none when nothing is near', () => {
+    const names = offices.map((o) => o.name);
+    expect(suggestNames('Bostn', names)).toEqual(['Boston']);
+    expect(didYouMean('Bostn', names)).toBe('did you mean "Boston"?');
+    expect(didYouMean('north agency', names)).toBe('did you mean "NORTH agency" or "North Agency"?');
+    expect(didYouMean('Zzzzzzzz', names)).toBe('');
+    expect(notFoundMessage('office', 'Bostn', 'in this installation', names)).toBe('no office "Bostn" in this installation; did you mean "Boston"?');
+    expect(notFoundMessage('set', 'Q9', 'in office Boston', [])).toBe('no set "Q9" in office Boston');
+    expect(didYouMeanOf(['"a"', '"b"', '"c"'])).toBe('did you mean "a", "b" or "c"?');
   });
 });

@@ -56,10 +56,11 @@ describe('the bundle', () => {
       'exclusions',
       'stub_salt',
       'receipt_key',
+      'schemas',
     ]);
     expect(h).toMatchObject({
       format: 'officeport-bundle',
-      format_version: '1.0',
+      format_version: '2.0',
       bundle_id: BUNDLE_ID,
       session_id: BUNDLE_ID,
       created_at: CREATED_AT,
@@ -104,12 +105,17 @@ describe('the bundle', () => {
     for (const type of RECORD_TYPES) {
       const s = readSchema(type) as { $id: string; $schema: string; properties: object; additionalProperties: boolean };
       expect(s.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-      expect(s.$id).toContain('/1.0/');
+      expect(s.$id).toBe(`${type}.schema.json`);
+      expect((s as unknown as { title: string }).title).toContain('bundle 2.0');
       expect(s.additionalProperties).toBe(false);
       expect(Object.keys(s.properties)).toEqual(['ref', ...SPECS[type].fields.map((f) => f.name), ...NESTED_FIELDS[type]]);
     }
-    expect(validate('contacts', { ref: 'contact/X', kind: 'individual', birth_date: '12/31/1980' })[0]).toMatchObject({ pointer: '/birth_date' });
-    expect(validate('contacts', { ref: 'contact/X', kind: 'individual', primary_advisor: 'contact/Y' })[0]).toMatchObject({ pointer: '/primary_advisor' });
+    expect(validate('contacts', { ref: 'contact/X', kind: 'individual', last_name: 'L', birth_date: '12/31/1980' })[0]).toMatchObject({
+      pointer: '/birth_date',
+    });
+    expect(validate('contacts', { ref: 'contact/X', kind: 'individual', last_name: 'L', primary_advisor: 'contact/Y' })[0]).toMatchObject({
+      pointer: '/primary_advisor',
+    });
   });
 
   it('B4: letter documents are stored once under data/documents/<sha256> of their content', () => {
@@ -197,7 +203,11 @@ describe('the bundle', () => {
       .filter((f) => f.startsWith('data/'))
       .sort();
     expect(golden('manifest-sha256.txt')).toBe(payload.map((f) => `${hash(f)}  ${f}\n`).join(''));
-    const tags = ['bag-info.txt', 'bagit.txt', 'manifest-sha256.txt', 'officeport.json'];
+    // B9: the schemas it carries are, byte for byte, those of schemas/ in this repository
+    const carried = fs.readdirSync(path.join(GOLDEN, 'schemas')).map((f) => `schemas/${f}`);
+    expect(carried.sort()).toEqual([...RECORD_TYPES, 'officeport'].map((t) => `schemas/${t}.schema.json`).sort());
+    for (const f of carried) expect(golden(f), f).toBe(fs.readFileSync(path.join(ROOT, f), 'utf8'));
+    const tags = ['bag-info.txt', 'bagit.txt', 'manifest-sha256.txt', 'officeport.json', ...carried].sort();
     expect(golden('tagmanifest-sha256.txt')).toBe(tags.map((f) => `${hash(f)}  ${f}\n`).join(''));
     const octets = payload.reduce((n, f) => n + fs.statSync(path.join(GOLDEN, f)).size, 0);
     expect(golden('bag-info.txt')).toContain(`Payload-Oxum: ${octets}.${payload.length}\n`);

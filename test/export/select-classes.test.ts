@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { emptyCounts, emptyExclusions, type BundleHeader } from '../../src/bundle/records.js';
 import { caseTravels, letterTravels, relationTravels, tally, type Presence } from '../../src/domain/export-rules.js';
 import { chooseContacts, selectRest } from '../../src/export/select.js';
-import { storeOf } from '../../src/store/open.js';
+import { storeOf } from '../../src/store/sqlite/store.js';
 import { SEL } from '../../src/store/sqlite/export-store.js';
 import { openInstallation, type Db } from '../../src/store/sqlite/db.js';
 import { tmpDir } from '../helpers/cli.js';

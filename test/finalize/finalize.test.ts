@@ -164,7 +164,7 @@ describe('finalize in the source office (end to end)', () => {
     expect(stdout).toContain(`retention archive: ${archive}`);
     const a = await archiveRecords(archive);
     expect(a.problems).toEqual([]);
-    expect(a.header).toMatchObject({ format: 'officeport-retention', format_version: '1.0', accept_id: 'ACC-1' });
+    expect(a.header).toMatchObject({ format: 'officeport-retention', format_version: '2.0', accept_id: 'ACC-1' });
     expect(a.header.source).toMatchObject({ office_id: 'O-NORTH', username: 'alice' });
   });
 

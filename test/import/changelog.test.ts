@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { acceptInbox } from '../../src/import/inbox.js';
 import { undoImport } from '../../src/import/undo.js';
 import { openInstallation } from '../../src/store/sqlite/db.js';
-import { storeOf } from '../../src/store/open.js';
+import { storeOf } from '../../src/store/sqlite/store.js';
 import { changesOf } from '../../src/store/sqlite/import-changes.js';
 import { ID_KEYED_TABLES, SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 import {
@@ -61,6 +61,7 @@ function toSchema2(file: string): void {
     DROP TABLE realign_journal_rows; ALTER TABLE realign_journal DROP COLUMN columns; -- the realign journal's row images (R10, P1)
     DROP TABLE installation_secret; DROP TABLE export_bundle_refs; DROP TABLE import_receipts;
     ALTER TABLE export_ledger DROP COLUMN receipt_key; ALTER TABLE import_accepts DROP COLUMN receipt_file;
+    DROP TABLE office_keys; ALTER TABLE export_ledger DROP COLUMN card; -- trust between installations (T1, T2)
     PRAGMA user_version = 2; COMMIT;`);
   db.close();
 }

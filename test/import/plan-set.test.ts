@@ -23,7 +23,8 @@ import {
 } from '../../src/import/plan.js';
 import { DEPENDENCY_ORDER } from '../../src/domain/model/records.js';
 import type { AcceptSelection } from '../../src/store/port.js';
-import { storeOf, type Db } from '../../src/store/open.js';
+import type { Db } from '../../src/store/sqlite/db.js';
+import { storeOf } from '../../src/store/sqlite/store.js';
 import type { RecordType } from '../../src/bundle/records.js';
 import { ImportQueries, indexTargetContacts } from '../../src/store/sqlite/import-store.js';
 import { exportFrom, installation, SOURCE, TARGET, TGT_OFFICE, TGT_USER, type Installation } from '../fixtures/import/helpers.js';

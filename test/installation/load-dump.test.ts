@@ -181,3 +181,20 @@ describe('interrupted load', () => {
     fs.rmSync(work, { recursive: true, force: true });
   }, 120_000);
 });
+
+describe('names by kind', () => {
+  it('B9: a nameless individual and a nameless business are refused by load, in plain words ("an individual")', () => {
+    const work = tmpDir();
+    const src = path.join(work, 'nameless');
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, 'installation.csv'), 'id,name\ninst-n,Nameless\n');
+    fs.writeFileSync(path.join(src, 'offices.csv'), 'id,name,parent_id,kind,region\nO-1,North,,agency,US\n');
+    fs.writeFileSync(path.join(src, 'contacts.csv'), 'id,office_id,kind,first_name,last_name,business_name\nC-1,O-1,individual,Ann,,\nC-2,O-1,business,,,\n');
+    const r = run(['load', src, '--db', freshDb(work)]);
+    expect(r.code).toBe(1);
+    const out = r.stdout + r.stderr;
+    expect(out).toContain('contacts.csv:2:5: last_name is required for an individual');
+    expect(out).toContain('contacts.csv:3:6: business_name is required for a business');
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+});

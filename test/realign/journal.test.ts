@@ -117,7 +117,7 @@ describe('R10: renames are journaled', () => {
     const original = await dump(db);
     const r = await op(db, 'rename', 'carrier', 'CL-2', 'Beacon Mutual', ...AG);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/as realignment #1 \(undo: officeport realign undo 1 /);
+    expect(r.stdout).toMatch(/as realignment #1 \(undo: officeport --db \S+ realign undo 1 /);
     expect(byId(await dump(db), 'carriers.csv', 'CL-2').name).toBe('Beacon Mutual');
     const log = json<{ id: number; kind: string; local_id: string; summary: unknown }[]>(await op(db, 'realign', 'log', '--office', 'O-AG', '--json'));
     expect(log.map((e) => [e.id, e.kind, e.local_id])).toEqual([[1, 'rename', 'CL-2']]);

@@ -316,7 +316,7 @@ describe('R8: exact names only', () => {
     expect(r.stderr).toContain('nearest resource names: Beacon Mutual (CR-2)');
     const byName = await op(db, 'realign', 'carrier', ...AG, '--local', 'Beacon  mutual', '--resource', 'Beacon mutual', '--yes');
     expect(byName.code).toBe(1);
-    expect(byName.stderr).toMatch(/no resource carrier with id or exact name "Beacon mutual".*nearest names: Beacon Mutual \(CR-2\)/);
+    expect(byName.stderr).toMatch(/no resource carrier with id or exact name "Beacon mutual".*did you mean "Beacon Mutual" \(CR-2\)\?/);
     expect(await dump(db)).toEqual(before);
   });
   it('R8: rename then migrate works', async () => {

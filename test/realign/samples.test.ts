@@ -103,7 +103,10 @@ describe('R10: a rename on samples/source', () => {
     const before = await dump(db);
     const r = bin(db, 'rename', 'carrier', 'CL-2', 'Granite State Insurance', '--office', 'North Agency', '--user', 'nadmin');
     expect(r.code, r.stderr).toBe(0);
-    const hint = /\(undo: officeport (realign undo .*)\)/.exec(r.stdout)?.[1];
+    // U3: the hint names the installation it was given, so that it pastes as it is
+    const m = /\(undo: officeport --db (\S+) (realign undo .*)\)/.exec(r.stdout);
+    expect(m?.[1]).toBe(db);
+    const hint = m?.[2];
     expect(hint).toContain("--office 'North Agency'");
     // the words as a shell splits them (the hint quotes with '...' only)
     const words = [...hint!.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);

@@ -4,7 +4,9 @@
 // This is the one file of the suite that knows an adapter's insides: a new
 // adapter adds its entry here and nothing else.
 import path from 'node:path';
-import { openExportReader, openInstallation, openScratchRefIndex, storeOf, type Db } from '../../src/store/open.js';
+import { openExportReader, openScratchRefIndex } from '../../src/store/open.js';
+import { openInstallation, type Db } from '../../src/store/sqlite/db.js';
+import { storeOf } from '../../src/store/sqlite/store.js';
 import type { ExportReaderToken, ExportWorkerReader, ScratchRefIndex, Store } from '../../src/store/port.js';
 import { tmpDir } from '../helpers/cli.js';
 

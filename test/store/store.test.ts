@@ -61,7 +61,7 @@ describe('installation store', () => {
   it('D1: a command on a missing installation says how to create it', () => {
     const r = run(['list', 'offices', '--db', path.join(tmpDir(), 'missing.db')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/hint: create one with: officeport init/);
+    expect(r.stderr).toMatch(/hint: .*create a new installation with: officeport init --db \S*missing\.db/);
   });
 
   it('S5: two loads into one installation at once: one waits and fails cleanly, the file is never corrupted', async () => {

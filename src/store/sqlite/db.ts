@@ -3,18 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { didYouMeanOf, suggestNames } from '../../domain/names.js';
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { inTransaction } from './transaction.js';
 
 export type Db = Database.Database;
 
-export const DEFAULT_DB = 'officeport.db';
 const BUSY_TIMEOUT_MS = 30_000;
-
-export function resolveDbPath(flag?: string): string {
-  return flag ?? process.env.OFFICEPORT_DB ?? DEFAULT_DB;
-}
 
 export interface OpenOptions {
   /** Create the file if it does not exist (init). */
@@ -25,9 +21,7 @@ export interface OpenOptions {
 export function openInstallation(file: string, opts: OpenOptions = {}): Db {
   const exists = fs.existsSync(file);
   if (!exists && !opts.create) {
-    throw new OfficeportError(ErrorCode.NOT_FOUND, `no installation at ${file}`, {
-      hint: `create one with: officeport init --db ${file}`,
-    });
+    throw noInstallation(file);
   }
   // L10: a file that is not an installation is left untouched: look at it read-only
   // before any pragma that writes (journal_mode = WAL rewrites the header).
@@ -46,6 +40,29 @@ export function openInstallation(file: string, opts: OpenOptions = {}): Db {
   }
   migrate(db, file);
   return db;
+}
+
+/**
+ * U3: a mistyped --db is the likelier cause than a missing installation: say
+ * nothing is there, name the installation files beside it, then offer init.
+ */
+function noInstallation(file: string): OfficeportError {
+  const dir = path.dirname(file);
+  let files: string[] = [];
+  try {
+    files = fs.readdirSync(dir).filter((f) => f.endsWith('.db'));
+  } catch {
+    // the folder does not exist either: nothing to suggest
+  }
+  const inDir = (f: string) => (dir === '.' && !file.startsWith('./') ? f : path.join(dir, f));
+  const where = fs.existsSync(dir) ? '' : ` (the folder ${dir} does not exist either)`;
+  const near = didYouMeanOf(suggestNames(path.basename(file), files).map((f) => JSON.stringify(inDir(f))));
+  const seen = files.length ? `; the .db files in ${dir === '.' ? 'this folder' : dir} are: ${files.slice(0, 10).map(inDir).join(', ')}` : '';
+  return new OfficeportError(ErrorCode.NOT_FOUND, `no installation at ${file}${where}${near ? `; ${near}` : seen}`, {
+    hint: files.length
+      ? `name one of them with --db, or create a new installation with: officeport init --db ${file}`
+      : `check the path given with --db (or OFFICEPORT_DB), or create a new installation with: officeport init --db ${file}`,
+  });
 }
 
 /** A table every officeport schema has had since its first version. */

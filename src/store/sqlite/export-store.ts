@@ -10,8 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database, { type Statement } from 'better-sqlite3';
 import type { Decision } from '../../domain/export-rules.js';
-import { SPECS, type RecordType } from '../../domain/model/records.js';
+import { RECORD_TYPES, SPECS, type RecordType } from '../../domain/model/records.js';
 import type { Row } from '../../domain/model/row.js';
+import { findSet, setNames } from './offices.js';
 import type {
   ContactChoice,
   ContactSelection,
@@ -158,6 +159,12 @@ class SqliteExportSelection extends SqliteRecordReader implements ExportSelectio
       .iterate() as Iterable<{ sha256: string; content: Buffer }>;
   }
 
+  async countRecords(): Promise<number> {
+    let n = 0;
+    for (const type of RECORD_TYPES) n += (this.db.prepare(`SELECT count(*) AS n ${typeQuery(type).from}`).get() as { n: number }).n;
+    return n;
+  }
+
   workerToken(): ExportReaderToken | undefined {
     if (this.file === '' || this.file === ':memory:') return undefined;
     return { adapter: 'sqlite', file: path.resolve(this.file), dir: this.dir };
@@ -168,7 +175,7 @@ class SqliteExportSelection extends SqliteRecordReader implements ExportSelectio
     inTransaction(db, () => {
       db.prepare(
         `INSERT INTO export_ledger (bundle_id, session_id, office_id, user_id, target_office, target_user, created_at,
-           tagmanifest_sha256, file, counts, receipt_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tagmanifest_sha256, file, counts, receipt_key, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         h.bundle_id,
         h.session_id,
@@ -181,6 +188,7 @@ class SqliteExportSelection extends SqliteRecordReader implements ExportSelectio
         h.file,
         JSON.stringify(h.counts),
         h.receipt_key,
+        h.card ? JSON.stringify(h.card) : null,
       );
       insertHeldRefs(db, h.bundle_id, held);
       db.prepare(
@@ -237,9 +245,9 @@ function selectContacts(db: Db, officeId: string, s: ContactSelection): ContactC
   if (s.mode === 'all') {
     db.prepare(`INSERT INTO ${sel('x_contacts')} SELECT id FROM contacts WHERE office_id = ?`).run(officeId);
   } else if (s.mode === 'set') {
-    set = db.prepare(`SELECT id, name FROM sets WHERE office_id = ? AND (name = ? OR id = ?)`).get(officeId, s.set, s.set) as
-      { id: string; name: string } | undefined;
-    if (!set) return { found: false };
+    const row = findSet<{ id: string; name: string }>(db, officeId, s.set);
+    if (!row) return { found: false, names: setNames(db, officeId) };
+    set = { id: row.id, name: row.name };
     db.prepare(
       `INSERT OR IGNORE INTO ${sel('x_contacts')} SELECT m.contact_id FROM set_members m JOIN contacts c ON c.id = m.contact_id
         WHERE m.set_id = ? AND c.office_id = ?`,

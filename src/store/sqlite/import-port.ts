@@ -44,6 +44,9 @@ class Referenced extends Error {
   }
 }
 
+/** The columns of an inbox entry (U5: not the old content column, which is always empty and would reach --json as a Buffer). */
+const INBOX = 'id, bundle_id, office_id, user_id, session_id, source_installation, source_office, tagmanifest_sha256, added_at, status, file';
+
 export class SqliteImportStore implements ImportStore {
   constructor(private readonly db: Db) {}
 
@@ -55,12 +58,13 @@ export class SqliteImportStore implements ImportStore {
 
   private liveEntryOf(bundleId: string, officeId: string): InboxEntry | undefined {
     return this.db
-      .prepare(`SELECT * FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected' ORDER BY added_at DESC`)
+      .prepare(`SELECT ${INBOX} FROM inbox WHERE bundle_id = ? AND office_id = ? AND status != 'rejected' ORDER BY added_at DESC`)
       .get(bundleId, officeId) as InboxEntry | undefined;
   }
 
   async inboxEntryNamed(id: string, fullId: string): Promise<InboxEntry | undefined> {
-    return this.db.prepare(`SELECT * FROM inbox WHERE id = ? OR id = ? OR bundle_id = ? ORDER BY added_at DESC`).get(id, fullId, id) as InboxEntry | undefined;
+    return this.db.prepare(`SELECT ${INBOX} FROM inbox WHERE id = ? OR id = ? OR bundle_id = ? ORDER BY added_at DESC`).get(id, fullId, id) as
+      InboxEntry | undefined;
   }
 
   private createPrepared(): void {
@@ -109,7 +113,7 @@ export class SqliteImportStore implements ImportStore {
     db.prepare(`INSERT INTO inbox_contacts (inbox_id, ref, kind, name, tax_id_masked) SELECT ?, ref, kind, name, tax FROM temp.inbox_prep ORDER BY ref`).run(
       id,
     );
-    return { row: db.prepare(`SELECT * FROM inbox WHERE id = ?`).get(id) as InboxEntry, added: true };
+    return { row: db.prepare(`SELECT ${INBOX} FROM inbox WHERE id = ?`).get(id) as InboxEntry, added: true };
   }
 
   async addInboxEntry(e: NewInboxEntry): Promise<{ row: InboxEntry; added: boolean }> {
@@ -119,7 +123,7 @@ export class SqliteImportStore implements ImportStore {
   async inboxOf(officeId: string, userId: string): Promise<(InboxEntry & { contacts: InboxContact[] })[]> {
     const { db } = this;
     const rows = db
-      .prepare(`SELECT * FROM inbox WHERE office_id = ? AND user_id = ? AND status IN ('pending', 'partial') ORDER BY added_at, id`)
+      .prepare(`SELECT ${INBOX} FROM inbox WHERE office_id = ? AND user_id = ? AND status IN ('pending', 'partial') ORDER BY added_at, id`)
       .all(officeId, userId) as InboxEntry[];
     const contacts = db.prepare(`SELECT ref, kind, name, tax_id_masked, accept_id FROM inbox_contacts WHERE inbox_id = ? ORDER BY ref`);
     return rows.map((r) => ({

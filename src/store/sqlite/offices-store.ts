@@ -4,7 +4,7 @@ import type { ContactSet, ListRow, Office, OfficeLookups, OfficesStore, RightsSe
 import type { Db } from './db.js';
 import { newId } from './ids.js';
 import { inTransactionAsync } from './transaction.js';
-import { findOffice, findUser, installationId, requireOffice, requireUser } from './offices.js';
+import { findOffice, findSet, findUser, installationId, requireOffice, requireUser, setNames } from './offices.js';
 
 export class SqliteOfficeLookups implements OfficeLookups {
   constructor(protected readonly db: Db) {}
@@ -50,7 +50,11 @@ const NAME = `CASE c.kind WHEN 'business' THEN c.business_name
 
 class SqliteSetLookups extends SqliteOfficeLookups {
   async set(officeId: string, ref: string): Promise<ContactSet | undefined> {
-    return (this.db.prepare(`SELECT * FROM sets WHERE office_id = ? AND (name = ? OR id = ?)`).get(officeId, ref, ref) ?? undefined) as ContactSet | undefined;
+    return findSet<ContactSet>(this.db, officeId, ref);
+  }
+
+  async setNames(officeId: string): Promise<string[]> {
+    return setNames(this.db, officeId);
   }
 
   async contactOffices(ids: readonly string[]): Promise<Map<string, string>> {
@@ -156,8 +160,14 @@ export class SqliteSetsStore extends SqliteSetLookups implements SetsStore {
     }
     return this.db
       .prepare(
-        `SELECT c.id, c.office_id, c.kind, ${NAME} AS name, c.birth_date, c.is_advisor, c.primary_advisor_id
-         FROM contacts c ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.office_id, c.id`,
+        // origin (U4): the office and bundle an import created the contact from (empty for a native contact)
+        `SELECT c.id, c.office_id, c.kind, ${NAME} AS name, c.birth_date, c.is_advisor, c.primary_advisor_id,
+                CASE WHEN c.origin_bundle_id IS NOT NULL
+                     THEN coalesce(i.source_office || ', ', '') || 'bundle ' || c.origin_bundle_id END AS origin
+         FROM contacts c
+         LEFT JOIN (SELECT bundle_id, office_id, min(source_office) AS source_office FROM inbox GROUP BY bundle_id, office_id) i
+           ON i.bundle_id = c.origin_bundle_id AND i.office_id = c.office_id
+         ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY c.office_id, c.id`,
       )
       .all(...params) as ListRow[];
   }

@@ -186,6 +186,16 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE TABLE import_receipts (accept_id TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (accept_id, seq))`,
     `ALTER TABLE import_accepts ADD COLUMN receipt_file TEXT`,
   ],
+  // T1, T2: trust between installations. office_keys: each office's Ed25519 key
+  // pair and X25519 (age) identity, made on first use (not a business table:
+  // dump and load leave it alone). export_ledger.card: the address card (JSON) a
+  // bundle was encrypted to, NULL for an export by name.
+  [
+    `CREATE TABLE office_keys (
+       office_id TEXT PRIMARY KEY, ed25519_public_pem TEXT NOT NULL, ed25519_private_pem TEXT NOT NULL,
+       age_identity TEXT NOT NULL, age_recipient TEXT NOT NULL UNIQUE, fingerprint TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)`,
+    `ALTER TABLE export_ledger ADD COLUMN card TEXT`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,12 @@ import { SqliteTrustStore } from './trust-store.js';
 import { SqliteRealignStore } from './realign-store.js';
 import { SqliteFinalizeStore } from './finalize-store.js';
 import { SqliteImportStore } from './import-port.js';
+import { SqliteTraceStore } from './trace-store.js';
+
+/** The store of an installation already opened (tests and the bench share the handle with it). */
+export function storeOf(db: Db): Store {
+  return sqliteStore(db, db.name);
+}
 
 /** The installation's home: the files beside the database file that belong to it. */
 export function homeOf(file: string): InstallationHome {
@@ -38,6 +44,7 @@ export function sqliteStore(db: Db, file: string): Store {
     trust: new SqliteTrustStore(db),
     finalize: new SqliteFinalizeStore(db),
     imports: new SqliteImportStore(db),
+    trace: new SqliteTraceStore(db),
     close: () => db.close(),
   };
 }
