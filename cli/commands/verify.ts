@@ -60,7 +60,6 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
               `${style('green', 'valid')}: ${x.file} (bundle ${x.bundle_id}, ${Object.values(x.counts).reduce((a, b) => a + (b ?? 0), 0)} records and documents)`,
               ...sigLine,
               ...schemasLine(x),
-              ...schemasLine(x),
             ]
         : [
             `${style('red', 'invalid')}: ${x.file} (${x.problems.length} problem${x.problems.length === 1 ? '' : 's'})`,

@@ -115,6 +115,7 @@ describe('verify: strict schemas carried in the bundle', () => {
   it('B9: a bundle as exported verifies against the schemas it carries, and says so', async () => {
     const r = await verifyParts(() => undefined);
     expect(r.out).toContain('format 2.0: checked against the schemas the bundle carries');
+    expect(r.out.match(/format 2\.0: checked against/g), 'said once').toHaveLength(1);
     expect(r.code).toBe(0);
   });
 
