@@ -2,7 +2,8 @@ import type { CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { convertBundle, type ConvertFormat } from '../../src/audit/index.js';
 import { homeAt, resolveDbPath } from '../../src/store/open.js';
-import { withBundle } from '../../src/trust/index.js';
+import { startsAsAge, withBundle, type KeySources } from '../../src/trust/index.js';
+import { withStore } from '../context.js';
 import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, table, type GlobalArgs } from '../output.js';
 
@@ -13,6 +14,7 @@ interface Args extends GlobalArgs {
   force?: boolean;
   bom?: boolean;
   identity?: string;
+  office?: string;
 }
 
 export const convertCommand: CommandModule<GlobalArgs, Args> = {
@@ -20,6 +22,10 @@ export const convertCommand: CommandModule<GlobalArgs, Args> = {
   describe: "write a verified bundle's records (or a retention archive's rows) as CSV files or one XML document, for auditors' tools",
   builder: (y) =>
     identityOption(y)
+      .option('office', {
+        type: 'string',
+        describe: 'in the installation (--db), open an encrypted bundle with the keys of this office, the one it is addressed to',
+      })
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle or retention archive (.zip)' })
       .option('to', { choices: ['csv', 'xml'] as const, demandOption: true, describe: 'csv: one file per record type; xml: one document' })
       .option('out', { type: 'string', demandOption: true, describe: 'csv: a new or empty folder; xml: the file to write' })
@@ -34,9 +40,13 @@ export const convertCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     if (args.bom && args.to !== 'csv')
       throw new OfficeportError(ErrorCode.USAGE, '--bom is for CSV files; an XML document names its encoding itself', { hint: 'drop --bom, or use --to csv' });
-    const r = await withBundle(args.file, keySources(args), (input) =>
-      convertBundle(input, args.to, args.out, { force: args.force, bom: args.bom, home: homeAt(resolveDbPath(args.db)) }),
-    );
+    const convert = (keys: KeySources) =>
+      withBundle(args.file, keys, (input) =>
+        convertBundle(input, args.to, args.out, { force: args.force, bom: args.bom, home: homeAt(resolveDbPath(args.db)) }),
+      );
+    // T3: in the addressed office, its own keys open an encrypted bundle
+    const r =
+      args.office && startsAsAge(args.file) ? await withStore(args, (store) => convert(keySources(args, store, args.office))) : await convert(keySources(args));
     emit(args, r, (x) => [
       x.archive_id
         ? `converted retention archive ${x.archive_id} (of bundle ${x.bundle_id}) to ${x.format.toUpperCase()} at ${x.out}`

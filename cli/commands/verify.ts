@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { formatProblem } from '../../src/shared/errors.js';
 import { verifyFile } from '../../src/audit/index.js';
-import { withBundle } from '../../src/trust/index.js';
+import { startsAsAge, withBundle, type KeySources } from '../../src/trust/index.js';
+import { withStore } from '../context.js';
 import { identityOption, keySources } from '../bundle-keys.js';
 import { emit, style, withProgress, type GlobalArgs } from '../output.js';
 
@@ -9,6 +10,7 @@ interface Args extends GlobalArgs {
   file: string;
   trust?: string;
   identity?: string;
+  office?: string;
 }
 
 export const verifyCommand: CommandModule<GlobalArgs, Args> = {
@@ -17,6 +19,10 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     identityOption(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'the bundle (.zip)' })
+      .option('office', {
+        type: 'string',
+        describe: 'in the installation (--db), open an encrypted bundle with the keys of this office, the one it is addressed to',
+      })
       .option('trust', {
         type: 'string',
         describe: 'require the signature to be by this Ed25519 public key (PEM); without it a signature is still checked, with the key it carries',
@@ -24,11 +30,19 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 verify move.zip', 'exit 0 when the bundle is valid, 1 with each problem listed when not')
       .example('$0 verify retention-<bundle-id>.zip', 'a retention archive written by finalize verifies the same way')
       .example('$0 verify move.zip --trust lakeside.pub --json', "also require the exporter's signature; print JSON")
-      .example('$0 verify move.zip.age --identity springfield.key', 'an encrypted bundle, opened with the age identity it was encrypted to'),
+      .example('$0 verify move.zip.age --identity springfield.key', 'an encrypted bundle, opened with the age identity it was encrypted to')
+      .example(
+        '$0 verify move.zip.age --db target.db --office "Springfield Agency"',
+        'an encrypted bundle, in the office it is addressed to, with its own keys',
+      ),
   handler: async (args) => {
-    const r = await withProgress('verifying records', { json: args.json }, (onProgress) =>
-      withBundle(args.file, keySources(args), (input) => verifyFile(input, { trust: args.trust, onProgress })),
-    );
+    const check = (keys: KeySources) =>
+      withProgress('verifying records', { json: args.json }, (onProgress) =>
+        withBundle(args.file, keys, (input) => verifyFile(input, { trust: args.trust, onProgress })),
+      );
+    // T3: in the addressed office, its own keys open an encrypted bundle
+    const r =
+      args.office && startsAsAge(args.file) ? await withStore(args, (store) => check(keySources(args, store, args.office))) : await check(keySources(args));
     const out = {
       valid: r.valid,
       file: args.file,

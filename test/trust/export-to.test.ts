@@ -25,11 +25,12 @@ let source: string;
 let cardFile: string;
 let identity: string;
 let card: AddressCard;
+let target: string;
 
 beforeAll(() => {
   dir = tmpDir('officeport-export-to-');
   source = loadInstallation(path.join(SAMPLES, 'source'), dir);
-  const target = loadInstallation(path.join(SAMPLES, 'target'), dir);
+  target = loadInstallation(path.join(SAMPLES, 'target'), dir);
   cardFile = path.join(dir, 'springfield.card.json');
   identity = path.join(dir, 'springfield.identity.txt');
   const r = run(['address', '--db', target, '--office', 'Springfield Agency', '--user', 'dana', '--out', cardFile]);
@@ -185,6 +186,24 @@ describe('export to an address card', () => {
       expect(r.stderr).toContain('--to');
       expect(fs.existsSync(out)).toBe(false);
     }
+  });
+
+  it('T3: verify and convert open the bundle in the addressed office with its own keys (--office), and without a key say which office can', () => {
+    const out = path.join(dir, 'own-keys.zip.age');
+    expect(exportTo(source, out).code).toBe(0);
+    const none = run(['verify', out]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`office ${card.office.id}`);
+    const v = run(['verify', out, '--db', target, '--office', 'Springfield Agency']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/^valid: /);
+    const csv = path.join(dir, 'own-keys-csv');
+    const c = run(['convert', out, '--to', 'csv', '--out', csv, '--db', target, '--office', 'Springfield Agency']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(csv, 'contacts.csv'), 'utf8')).toContain('C-1101');
+    // another office of the same installation holds no key for it
+    const other = run(['verify', out, '--db', target, '--office', 'Riverside Resource']);
+    expect(other.code).toBe(1);
   });
 
   it('T2: an export by --to-office/--to-user says the bundle holds personal data in clear and points to --to; one by card does not', () => {
