@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // G3: a throwaway PostgreSQL server when its programs are installed (test/helpers/pg.ts)
+    globalSetup: ['test/helpers/pg-global.ts'],
     reporters: ['default'],
   },
 });

@@ -6,23 +6,27 @@ import { openInstallation } from './sqlite/db.js';
 import { homeOf, storeOf } from './sqlite/store.js';
 import type { ExportReaderToken, ExportWorkerReader, InstallationHome, Store } from './port.js';
 import { openSqliteExportReader } from './sqlite/export-store.js';
+import { isPostgresAddress, openPgInstallation } from './postgres/db.js';
+import { pgHomeOf, pgStore } from './postgres/store.js';
 
 export const DEFAULT_DB = 'officeport.db';
 
-/** The installation file a command uses: the one named, else $OFFICEPORT_DB, else officeport.db. */
+/** The installation a command uses: the file or postgres:// address named, else $OFFICEPORT_DB, else officeport.db. */
 export function resolveDbPath(flag?: string): string {
   return flag ?? process.env.OFFICEPORT_DB ?? DEFAULT_DB;
 }
 
 /** The home of the installation at `file`, without opening it: for a command that checks its outputs before it opens the installation, or never opens it. */
 export function homeAt(file: string): InstallationHome {
-  return homeOf(file);
+  return isPostgresAddress(file) ? pgHomeOf(file) : homeOf(file);
 }
 
-/** Opens the installation at `file` as a store. */
+/** Opens the installation at `file` (a SQLite file, or a postgres://USER@HOST:PORT/DB address: G2) as a store. */
 export function openStore(file: string, opts: { create?: boolean; readonly?: boolean } = {}): Store {
+  if (isPostgresAddress(file)) return pgStore(openPgInstallation(file, opts), file);
   return storeOf(openInstallation(file, opts));
 }
+export { isPostgresAddress };
 export { SCHEMA_VERSION } from './sqlite/schema.js';
 
 /** Opens, on another thread, a reader of the export selection a token names (ExportSelection.workerToken). */

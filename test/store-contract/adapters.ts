@@ -9,6 +9,8 @@ import { openInstallation, type Db } from '../../src/store/sqlite/db.js';
 import { storeOf } from '../../src/store/sqlite/store.js';
 import type { ExportReaderToken, ExportWorkerReader, ScratchRefIndex, Store } from '../../src/store/port.js';
 import { tmpDir } from '../helpers/cli.js';
+import { openStore } from '../../src/store/open.js';
+import { pgAddress, pgServer } from '../helpers/pg.js';
 
 export interface Adapter {
   name: string;
@@ -25,19 +27,31 @@ export interface Adapter {
 /** The SQLite handle behind each store sqlite.create() made, for what only SQLite can answer. */
 const handles = new WeakMap<Store, Db>();
 
-export const ADAPTERS: readonly Adapter[] = [
-  {
-    name: 'sqlite',
-    create: () => {
-      const db = openInstallation(path.join(tmpDir('officeport-contract-'), 'installation.db'), { create: true });
-      const store = storeOf(db);
-      handles.set(store, db);
-      return store;
-    },
-    openExportReader,
-    openScratchRefIndex,
-    // the selection's scratch databases are attached to the installation's connection while it runs
-    selectionLeftovers: async (store) =>
-      (handles.get(store)!.pragma('database_list') as { name: string }[]).map((d) => d.name).filter((n) => n !== 'main' && n !== 'temp'),
+const SQLITE: Adapter = {
+  name: 'sqlite',
+  create: () => {
+    const db = openInstallation(path.join(tmpDir('officeport-contract-'), 'installation.db'), { create: true });
+    const store = storeOf(db);
+    handles.set(store, db);
+    return store;
   },
-];
+  openExportReader,
+  openScratchRefIndex,
+  // the selection's scratch databases are attached to the installation's connection while it runs
+  selectionLeftovers: async (store) =>
+    (handles.get(store)!.pragma('database_list') as { name: string }[]).map((d) => d.name).filter((n) => n !== 'main' && n !== 'temp'),
+};
+
+/** G3: the PostgreSQL adapter, on the test run's throwaway server (test/helpers/pg.ts): a new database per store. */
+const POSTGRES: Adapter = {
+  name: 'postgres',
+  create: () => openStore(pgAddress('contract'), { create: true }),
+  openExportReader,
+  openScratchRefIndex,
+  // the selection's scratch tables live in the connection's own TEMP schema while it runs
+  selectionLeftovers: async () => [],
+};
+
+// While the PostgreSQL adapter is being completed, its contract runs on request
+// (OFFICEPORT_CONTRACT_PG=1) rather than on every run.
+export const ADAPTERS: readonly Adapter[] = [SQLITE, ...(process.env.OFFICEPORT_CONTRACT_PG && pgServer() ? [POSTGRES] : [])];

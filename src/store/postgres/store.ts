@@ -1,0 +1,60 @@
+// The PostgreSQL adapter of the store port (G2): one database on a server,
+// opened by src/store/open.ts from a postgres:// address. Each feature's part of
+// the port is a class of its own file here, named as its SQLite twin in
+// ../sqlite/; this file puts them together.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { ErrorCode, OfficeportError } from '../../shared/errors.js';
+import type { InstallationHome, Store } from '../port.js';
+import { shownAddress, type Db } from './db.js';
+
+/**
+ * An installation on a server has no folder of its own. The files an import
+ * writes by default (receipts) and the inbox copies go to a folder of this
+ * user's, one per installation address: $OFFICEPORT_HOME, else
+ * $XDG_STATE_HOME/officeport, else ~/.local/state/officeport.
+ */
+export function pgHomeOf(url: string): InstallationHome {
+  const base = process.env.OFFICEPORT_HOME ?? path.join(process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'officeport');
+  const u = new URL(url);
+  const key = `${u.hostname}_${u.port || '5432'}_${decodeURIComponent(u.pathname.slice(1)) || 'postgres'}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const beside = path.join(base, `${key}-${crypto.hash('sha256', url.replace(/:[^:@/]*@/, '@'), 'hex').slice(0, 8)}`);
+  return {
+    label: shownAddress(url),
+    inboxDir: `${beside}.inbox`,
+    receiptsDir: `${beside}.receipts`,
+    files: [],
+  };
+}
+
+/** A part of the port the PostgreSQL adapter does not answer yet: a clear refusal, not a wrong answer. */
+export function notYet<T extends object>(part: string): T {
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined;
+      return () => {
+        throw new OfficeportError(ErrorCode.ENVIRONMENT, `this officeport cannot yet ${part} in an installation on PostgreSQL (${String(prop)})`, {
+          hint: 'use an installation file (SQLite) for this step',
+        });
+      };
+    },
+  });
+}
+
+export function pgStore(db: Db, url: string): Store {
+  return {
+    home: pgHomeOf(url),
+    installation: notYet('load or dump'),
+    export: notYet('export'),
+    offices: notYet('look up offices'),
+    sets: notYet('manage sets'),
+    realign: notYet('realign'),
+    audit: notYet('read the log'),
+    trust: notYet('keep office keys'),
+    finalize: notYet('finalize'),
+    imports: notYet('import'),
+    trace: notYet('trace'),
+    close: () => db.close(),
+  };
+}
