@@ -2,6 +2,7 @@
 // postgres:// address. Opening connects, checks that the database is an
 // officeport installation (or empty, for init and load) and applies the
 // missing migrations, each in one transaction under the writer lock.
+import { TABLES, type TableName } from '../../domain/model/tables.js';
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import { PgConnection, PgError } from './connection.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -146,4 +147,14 @@ export function migrate(db: Db, shown = 'installation'): void {
     });
     version = currentVersion(db);
   }
+}
+
+/**
+ * A business table's own columns, quoted, for `SELECT *`'s place: every table
+ * here also holds `rowid` (schema.ts), which SQLite's `SELECT *` does not give
+ * and no row handed to a feature may carry.
+ */
+export function columnsOf(table: TableName, alias?: string): string {
+  const at = alias ? `${alias}.` : '';
+  return TABLES[table].columns.map((c) => `${at}"${c.name}"`).join(', ');
 }
