@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Papa from 'papaparse';
 import type { StepReport } from './run-step.js';
 
@@ -51,6 +51,8 @@ export interface Row {
 
 export interface SizeResult {
   contacts: number;
+  /** where the installations lived: 'sqlite' or 'postgres' */
+  store?: string;
   /** 1-minute load average before and after: wall times mean little on a busy machine */
   load_average: [number, number];
   rows: Row[];
@@ -60,6 +62,8 @@ interface Options {
   sizes: number[];
   json: boolean;
   keep: boolean;
+  /** G5: besides SQLite, the steps on PostgreSQL: 'postgres' starts a throwaway server; an address uses that server */
+  postgres?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -70,7 +74,11 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--keep') o.keep = true;
     else if (a === '--large') o.sizes = [...new Set([...o.sizes, 1_000_000])];
     else if (a === '--sizes' || a === '--contacts') o.sizes = parseSizes(argv[++i]);
-    else throw new Error(`unknown option ${a}; use --sizes N[,N...], --contacts N, --large, --json, --keep`);
+    else if (a === '--db') {
+      const v = argv[++i] ?? '';
+      if (v === 'postgres' || /^postgres(ql)?:\/\//.test(v)) o.postgres = v;
+      else if (v !== 'sqlite') throw new Error(`--db wants sqlite, postgres (a throwaway local server) or a postgres:// address; got "${v}"`);
+    } else throw new Error(`unknown option ${a}; use --sizes N[,N...], --contacts N, --large, --db postgres, --json, --keep`);
   }
   return o;
 }
@@ -153,53 +161,104 @@ function note(opts: Options, text: string): void {
   if (!opts.json) process.stderr.write(`${text}\n`);
 }
 
-function benchSize(contacts: number, opts: Options): SizeResult {
+/** The steps that work on installations, on one kind of store; `db(name)` is where installation `name` lives. */
+function storeSteps(
+  work: string,
+  db: (name: string) => string,
+  opts: Options,
+  tag: string,
+): Record<'load' | 'exp' | 'ver' | 'imp' | 'expTo' | 'impTo', StepReport> {
+  const p = (...xs: string[]) => path.join(work, ...xs);
+  fs.mkdirSync(p(tag));
+  const out = (f: string) => p(tag, f);
+  note(opts, `[${tag}] load`);
+  const load = runStep(work, 'load', [db('source'), p('gen')]);
+  note(opts, `[${tag}] export`);
+  const exp = runStep(work, 'export', [db('source'), SOURCE_OFFICE, SOURCE_USER, TARGET_OFFICE, TARGET_USER, out('bundle.zip')]);
+  note(opts, `[${tag}] verify`);
+  const ver = runStep(work, 'verify', [out('bundle.zip')]);
+  note(opts, `[${tag}] import`);
+  runStep(work, 'load', [db('target'), p('target')]);
+  const imp = runStep(work, 'import', [db('target'), out('bundle.zip'), TARGET_OFFICE, TARGET_USER, out('receipt.json')]);
+  // T2: the same export, encrypted to the target office's address card, beside the one in clear (the cost of encryption)
+  note(opts, `[${tag}] export --to`);
+  // a second target like the first, so the encrypted bundle's import does the same work as the plain one
+  runStep(work, 'load', [db('target_to'), p('target')]);
+  runStep(work, 'address', [db('target_to'), TARGET_OFFICE, TARGET_USER, out('target.card.json')]);
+  const expTo = runStep(work, 'export-to', [db('source'), SOURCE_OFFICE, SOURCE_USER, out('target.card.json'), out('bundle.zip.age')]);
+  // T3/T4: its import, opened with the office's own keys, with a signed receipt
+  note(opts, `[${tag}] import of the encrypted bundle`);
+  const impTo = runStep(work, 'import-to', [db('target_to'), out('bundle.zip.age'), TARGET_OFFICE, TARGET_USER, out('receipt-to.json')]);
+  return { load, exp, ver, imp, expTo, impTo };
+}
+
+function stepRows(r: ReturnType<typeof storeSteps>, floors: Floors): Row[] {
+  return [
+    row(r.load, floors.load),
+    row(r.exp, floors.export),
+    row(r.ver, floors.verify),
+    row(r.imp, floors.import, r.exp.records),
+    row(r.expTo, floors.export),
+    row(r.impTo, floors.import, r.expTo.records),
+  ];
+}
+
+interface Floors {
+  load: number;
+  export: number;
+  verify: number;
+  import: number;
+}
+
+/** The floors, on the generated data and the bundle SQLite's export wrote, the same for every store of the run. */
+function measureFloors(work: string, bundle: string): Floors {
+  const p = (...xs: string[]) => path.join(work, ...xs);
+  const load = floorLoad(work, p('gen'));
+  fs.mkdirSync(p('unzipped'));
+  timeCommand('unzip', ['-q', bundle, '-d', p('unzipped')], work);
+  const bagName = `officeport-bundle-${BUNDLE_ID}`;
+  const exp = timeCommand('zip', ['-r', '-6', '-q', p('floor.zip'), bagName], p('unzipped'));
+  const verify = timeCommand('unzip', ['-t', '-q', bundle], work) + timeCommand('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], p('unzipped', bagName));
+  const imp = timeCommand(process.execPath, [FLOOR_IMPORT, p('floor-import.db'), p('unzipped', bagName)], work);
+  return { load, export: exp, verify, import: imp };
+}
+
+/** G5: a PostgreSQL server for the run: a throwaway one, or the one at the address given. */
+async function postgresServer(opts: Options): Promise<{ url: string; stop(): void } | undefined> {
+  if (!opts.postgres) return undefined;
+  if (opts.postgres !== 'postgres') return { url: opts.postgres, stop: () => undefined };
+  const { startCluster } = (await import(pathToFileURL(path.join(HERE, '../../scripts/pg-cluster.mjs')).href)) as {
+    startCluster(): Promise<{ url: string; stop(): void }>;
+  };
+  return startCluster();
+}
+
+function databaseAt(server: string, name: string): string {
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function benchSize(contacts: number, opts: Options, server: string | undefined): Promise<SizeResult[]> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `officeport-bench-${contacts}-`));
   const p = (...xs: string[]) => path.join(work, ...xs);
   const load0 = os.loadavg()[0]!;
+  const run = `${Date.now().toString(36)}${process.pid}`;
   try {
     note(opts, `[${contacts}] generate in ${work}`);
     const gen = runStep(work, 'generate', [p('gen'), String(contacts), '1']);
-    note(opts, `[${contacts}] load`);
-    const load = runStep(work, 'load', [p('source.db'), p('gen')]);
-    const loadFloor = floorLoad(work, p('gen'));
-    note(opts, `[${contacts}] export`);
-    const exp = runStep(work, 'export', [p('source.db'), SOURCE_OFFICE, SOURCE_USER, TARGET_OFFICE, TARGET_USER, p('bundle.zip')]);
-    fs.mkdirSync(p('unzipped'));
-    timeCommand('unzip', ['-q', p('bundle.zip'), '-d', p('unzipped')], work);
-    const bagName = `officeport-bundle-${BUNDLE_ID}`;
-    const exportFloor = timeCommand('zip', ['-r', '-6', '-q', p('floor.zip'), bagName], p('unzipped'));
-    note(opts, `[${contacts}] verify`);
-    const ver = runStep(work, 'verify', [p('bundle.zip')]);
-    const verifyFloor =
-      timeCommand('unzip', ['-t', '-q', p('bundle.zip')], work) + timeCommand('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], p('unzipped', bagName));
-    note(opts, `[${contacts}] import`);
     writeTarget(p('target'), p('gen'));
-    runStep(work, 'load', [p('target.db'), p('target')]);
-    const imp = runStep(work, 'import', [p('target.db'), p('bundle.zip'), TARGET_OFFICE, TARGET_USER, p('receipt.json')]);
-    const importFloor = timeCommand(process.execPath, [FLOOR_IMPORT, p('floor-import.db'), p('unzipped', bagName)], work);
-    // T2: the same export, encrypted to the target office's address card, beside the one in clear (the cost of encryption)
-    note(opts, `[${contacts}] export --to`);
-    // a second target like the first, so the encrypted bundle's import does the same work as the plain one
-    runStep(work, 'load', [p('target-to.db'), p('target')]);
-    runStep(work, 'address', [p('target-to.db'), TARGET_OFFICE, TARGET_USER, p('target.card.json')]);
-    const expTo = runStep(work, 'export-to', [p('source.db'), SOURCE_OFFICE, SOURCE_USER, p('target.card.json'), p('bundle.zip.age')]);
-    // T3/T4: its import, opened with the office's own keys, with a signed receipt
-    note(opts, `[${contacts}] import of the encrypted bundle`);
-    const impTo = runStep(work, 'import-to', [p('target-to.db'), p('bundle.zip.age'), TARGET_OFFICE, TARGET_USER, p('receipt-to.json')]);
-    return {
-      contacts,
-      load_average: [load0, os.loadavg()[0]!],
-      rows: [
-        row(gen, null),
-        row(load, loadFloor),
-        row(exp, exportFloor),
-        row(ver, verifyFloor),
-        row(imp, importFloor, exp.records),
-        row(expTo, exportFloor),
-        row(impTo, importFloor, expTo.records),
-      ],
-    };
+    const sqlite = storeSteps(work, (name) => p(`${name}.db`), opts, 'sqlite');
+    const sqliteLoad: [number, number] = [load0, os.loadavg()[0]!];
+    note(opts, `[${contacts}] floors`);
+    const floors = measureFloors(work, p('sqlite', 'bundle.zip'));
+    const results: SizeResult[] = [{ contacts, store: 'sqlite', load_average: sqliteLoad, rows: [row(gen, null), ...stepRows(sqlite, floors)] }];
+    if (server) {
+      const pg0 = os.loadavg()[0]!;
+      const pg = storeSteps(work, (name) => databaseAt(server, `officeport_bench_${run}_${name}`), opts, 'postgres');
+      results.push({ contacts, store: 'postgres', load_average: [pg0, os.loadavg()[0]!], rows: [row(gen, null), ...stepRows(pg, floors)] });
+    }
+    return results;
   } finally {
     if (opts.keep) note(opts, `kept ${work}`);
     else fs.rmSync(work, { recursive: true, force: true });
@@ -224,14 +283,15 @@ export function renderTable(r: SizeResult): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
   const la = r.load_average.map((x) => x.toFixed(1)).join(' -> ');
-  return [`${r.contacts} contacts (load average ${la})`, line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  const where = r.store === 'postgres' ? ', PostgreSQL' : r.store === 'sqlite' ? ', SQLite' : '';
+  return [`${r.contacts} contacts${where} (load average ${la})`, line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 function machine(): Record<string, string | number> {
   return { nproc: os.availableParallelism(), memory_mb: Math.round(os.totalmem() / 2 ** 20), node: process.version, cpu: os.cpus()[0]?.model ?? '?' };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let opts: Options;
   try {
     opts = parseArgs(process.argv.slice(2));
@@ -240,10 +300,16 @@ function main(): void {
     process.exit(2);
   }
   const results: SizeResult[] = [];
-  for (const n of opts.sizes) {
-    const r = benchSize(n, opts);
-    results.push(r);
-    if (!opts.json) process.stdout.write(`${renderTable(r)}\n\n`);
+  const server = await postgresServer(opts);
+  try {
+    for (const n of opts.sizes) {
+      for (const r of await benchSize(n, opts, server?.url)) {
+        results.push(r);
+        if (!opts.json) process.stdout.write(`${renderTable(r)}\n\n`);
+      }
+    }
+  } finally {
+    server?.stop();
   }
   if (opts.json) process.stdout.write(JSON.stringify({ machine: machine(), date: new Date().toISOString(), results }, null, 2) + '\n');
   else
@@ -255,4 +321,9 @@ function main(): void {
 }
 
 // Run only as a program, so that tests can import renderTable.
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -5,6 +5,8 @@
 import { exportBundle } from '../src/export/index.js';
 import { loadDir } from '../src/installation/index.js';
 import { storeOf } from '../src/store/sqlite/store.js';
+import { isPostgresAddress, openStore } from '../src/store/open.js';
+import type { Store } from '../src/store/port.js';
 import { generateInstallation } from '../src/installation/generate.js';
 import { importFile } from '../src/import/inbox.js';
 import { openInstallation } from '../src/store/sqlite/db.js';
@@ -23,6 +25,16 @@ export interface StepReport {
 
 type Work = (args: string[]) => Promise<{ records: number; detail?: Record<string, unknown> }>;
 
+/** The installation a step works on: an SQLite file, or a postgres:// address (G5). */
+async function withInstallation<T>(db: string, create: boolean, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore(db, { create });
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
 const sum = (o: Record<string, number | undefined>): number => Object.values(o).reduce<number>((a, b) => a + (b ?? 0), 0);
 
 const STEPS: Record<string, Work> = {
@@ -31,21 +43,17 @@ const STEPS: Record<string, Work> = {
     const r = await generateInstallation(dir!, { contacts: Number(contacts), seed: seed!, offices: 3 });
     return { records: r.total, detail: { rows: r.rows, documents: r.documents } };
   },
-  /** load DB DIR (DB must not exist yet) */
+  /** load DB DIR (DB must not exist yet); DB is a file or a postgres:// address, as for every step below */
   async load([dbFile, dir]) {
-    const db = openInstallation(dbFile!, { create: true });
-    try {
-      const r = await loadDir(storeOf(db), dir!);
+    return withInstallation(dbFile!, true, async (store) => {
+      const r = await loadDir(store, dir!);
       return { records: sum(r.rows), detail: { documents: r.documents } };
-    } finally {
-      db.close();
-    }
+    });
   },
   /** export DB OFFICE USER TO_OFFICE TO_USER OUT: every contact of OFFICE */
   async export([dbFile, office, user, toOffice, toUser, out]) {
-    const db = openInstallation(dbFile!);
-    try {
-      const r = await exportBundle(storeOf(db), {
+    return withInstallation(dbFile!, false, async (store) => {
+      const r = await exportBundle(store, {
         office: office!,
         user: user!,
         selection: { mode: 'all' },
@@ -56,15 +64,12 @@ const STEPS: Record<string, Work> = {
         createdAt: '2025-04-01T09:30:00Z',
       });
       return { records: sum(r.counts as Record<string, number>), detail: { counts: r.counts } };
-    } finally {
-      db.close();
-    }
+    });
   },
   /** export-to DB OFFICE USER CARD OUT: every contact of OFFICE, encrypted to the address card (T2) */
   async 'export-to'([dbFile, office, user, card, out]) {
-    const db = openInstallation(dbFile!);
-    try {
-      const r = await exportBundle(storeOf(db), {
+    return withInstallation(dbFile!, false, async (store) => {
+      const r = await exportBundle(store, {
         office: office!,
         user: user!,
         selection: { mode: 'all' },
@@ -74,19 +79,14 @@ const STEPS: Record<string, Work> = {
         createdAt: '2025-04-01T09:30:00Z',
       });
       return { records: sum(r.counts as Record<string, number>), detail: { counts: r.counts } };
-    } finally {
-      db.close();
-    }
+    });
   },
   /** address DB OFFICE USER OUT: the office's address card (its keys made on first use) */
   async address([dbFile, office, user, out]) {
-    const db = openInstallation(dbFile!);
-    try {
-      await writeAddressCard(storeOf(db), { office: office!, user: user!, out: out! });
+    return withInstallation(dbFile!, false, async (store) => {
+      await writeAddressCard(store, { office: office!, user: user!, out: out! });
       return { records: 1 };
-    } finally {
-      db.close();
-    }
+    });
   },
   /** verify FILE */
   async verify([file]) {
@@ -96,6 +96,12 @@ const STEPS: Record<string, Work> = {
   },
   /** import DB FILE OFFICE USER RECEIPT */
   async import([dbFile, file, office, user, receipt]) {
+    if (isPostgresAddress(dbFile!)) {
+      return withInstallation(dbFile!, false, async (store) => {
+        const r = await importFile(store, file!, office!, user!, { receiptFile: receipt });
+        return { records: r.outcomes_total, detail: { counts: r.counts, already_imported: r.already_imported } };
+      });
+    }
     const db = openInstallation(dbFile!);
     // Experiments only: BENCH_PRAGMAS="cache_size=-65536;temp.cache_size=-65536" tries settings without code changes.
     for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) db.pragma(p);
@@ -108,16 +114,12 @@ const STEPS: Record<string, Work> = {
   },
   /** import-to DB FILE OFFICE USER RECEIPT: an encrypted bundle, opened with OFFICE's own keys (T3); the receipt is signed (T4) */
   async 'import-to'([dbFile, file, office, user, receipt]) {
-    const db = openInstallation(dbFile!);
-    try {
-      const store = storeOf(db);
+    return withInstallation(dbFile!, false, async (store) => {
       const r = await withBundle(file!, { officeKeys: officeKeySource(store, office!) }, (input) =>
         importFile(store, input, office!, user!, { receiptFile: receipt }),
       );
       return { records: r.outcomes_total, detail: { counts: r.counts, already_imported: r.already_imported } };
-    } finally {
-      db.close();
-    }
+    });
   },
 };
 
