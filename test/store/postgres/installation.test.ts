@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PgConnection } from '../../../src/store/postgres/connection.js';
 import { run, runOk, tmpDir } from '../../helpers/cli.js';
@@ -148,6 +149,47 @@ if (!skipWithoutPostgres('G2')) {
       for (const f of ['sets.csv', 'set_members.csv']) {
         expect(fs.readFileSync(path.join(out, 'pg', f), 'utf8'), f).toBe(fs.readFileSync(path.join(out, 'sqlite', f), 'utf8'));
       }
+    });
+
+    it('G2, X11, I10: log lists the ledger and the transfer log as in a SQLite file, whole and by office and bundle', () => {
+      const { pg, file } = loadedTwice(path.join(SAMPLES, 'source'));
+      const ledger = `INSERT INTO export_ledger (bundle_id, session_id, office_id, user_id, target_office, target_user, created_at,
+         tagmanifest_sha256, file, counts, finalized_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`;
+      const transfer = `INSERT INTO transfer_log (at, action, bundle_id, office_id, user_id, summary, receipt) VALUES (?,?,?,?,?,?,?)`;
+      const rows: [string, unknown[]][] = [
+        [
+          ledger,
+          [
+            'B-1',
+            'S-1',
+            'O-NORTH',
+            'U-102',
+            'Springfield',
+            'dana',
+            '2025-04-01T09:30:00Z',
+            'ab'.repeat(32),
+            'b1.zip',
+            '{"contacts":3,"stubs":0}',
+            '2025-04-03T08:00:00Z',
+          ],
+        ],
+        [ledger, ['B-2', 'S-1', 'O-NORTH', 'U-102', 'Springfield', 'dana', '2025-04-02T10:00:00Z', 'cd'.repeat(32), 'b2.zip', '{"contacts":1}', null]],
+        [transfer, ['2025-04-01T09:30:00.120Z', 'export', 'B-1', 'O-NORTH', 'U-102', 'exported 3 contacts', null]],
+        [transfer, ['2025-04-01T12:00:00Z', 'import', 'B-9', 'O-SOUTH', 'U-202', '{"created":2,"merged":1}', '{"records":[{"outcome":"created"}]}']],
+        [transfer, ['2025-04-03T08:00:00Z', 'finalize', 'B-1', 'O-NORTH', 'U-102', 'removed 3 contacts', null]],
+        [transfer, ['2025-04-02T11:00:00Z', 'undo', 'B-2', 'O-NOWHERE', null, 'not json', '{"records":[{"outcome":"merged"}]}']],
+      ];
+      const lite = new Database(file);
+      for (const [sql, values] of rows) lite.prepare(sql).run(...values);
+      lite.close();
+      const db = new PgConnection(pg, 'test');
+      for (const [sql, values] of rows) db.prepare(sql).run(...values);
+      db.close();
+      for (const args of [['log'], ['log', '--json'], ['log', '--office', 'North Agency', '--json'], ['log', '--bundle', 'B-2']]) {
+        const out = both(pg, file, args);
+        expect(out.pg, args.join(' ')).toBe(out.sqlite);
+      }
+      expect(JSON.parse(both(pg, file, ['log', '--json']).pg).entries).toHaveLength(5);
     });
 
     // address reads the installation's name through the export part of the
