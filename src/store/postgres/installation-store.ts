@@ -1,6 +1,6 @@
 // The installation's rows as load and dump see them (D2, D3), as ../sqlite/installation-store.ts.
 import type { Cells, ConstraintViolation, InstallationStore, LoadSession } from '../port.js';
-import { TABLE_NAMES, type TableName } from '../../domain/model/tables.js';
+import { TABLES, TABLE_NAMES, hasId, type TableName } from '../../domain/model/tables.js';
 import { PgError } from './connection.js';
 import type { Db } from './db.js';
 import { inTransactionAsync } from './transaction.js';
@@ -133,6 +133,7 @@ class PgLoadSession implements LoadSession {
       const violation = violationOf(e);
       if (!violation) throw e;
       if (n === 1) {
+        if (violation.kind === 'duplicate') violation.columns = this.duplicateAsSqlite(table, columns, rows[from]!, violation.columns);
         refused.push({ index: from, violation });
         return;
       }
@@ -142,6 +143,24 @@ class PgLoadSession implements LoadSession {
       return;
     }
     db.commit();
+  }
+
+  /**
+   * The unique key SQLite names for a row that repeats several: SQLite checks
+   * a table's unique indexes newest first (the primary key's last), PostgreSQL
+   * oldest first and names the first it meets. So the keys are tried here in
+   * SQLite's order, the first one an earlier row holds being the one named.
+   */
+  private duplicateAsSqlite(table: TableName, columns: readonly string[], cells: Cells, named: string[]): string[] {
+    const t = TABLES[table];
+    const keys = [...(hasId(t) ? [['id']] : []), ...(t.unique ?? [])].reverse();
+    for (const key of keys) {
+      const values = key.map((k) => (columns.includes(k) ? (cells[columns.indexOf(k)] ?? null) : null));
+      if (values.includes(null)) continue; // a unique key with an empty cell repeats nothing
+      const held = this.db.prepare(`SELECT 1 FROM ${table} WHERE ${key.map((k) => `"${k}" = ?`).join(' AND ')} LIMIT 1`).get(...values);
+      if (held) return [...key];
+    }
+    return named;
   }
 
   async danglingReferences(table: TableName, column: string, refTable: TableName, limit: number): Promise<{ ordinal: number; value: string }[]> {

@@ -79,6 +79,7 @@ if (!skipWithoutPostgres('G2')) {
         path.join(bad, 'offices.csv'),
         [
           'O-NORTH,North Copy,O-RES,agency,US',
+          'O-RES,Lakeside Resource,,resource,US',
           'O-COPY,North Agency,O-RES,agency,US',
           'O-LOST,Lost Office,O-GONE,agency,US',
           'O-EMPTY,,O-RES,agency,US',
