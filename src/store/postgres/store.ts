@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import type { InstallationHome, Store } from '../port.js';
 import { shownAddress, type Db } from './db.js';
+import { PgExportStore } from './export-store.js';
 
 /**
  * An installation on a server has no folder of its own. The files an import
@@ -46,7 +47,7 @@ export function pgStore(db: Db, url: string): Store {
   return {
     home: pgHomeOf(url),
     installation: notYet('load or dump'),
-    export: notYet('export'),
+    export: new PgExportStore(db, url),
     offices: notYet('look up offices'),
     sets: notYet('manage sets'),
     realign: notYet('realign'),
