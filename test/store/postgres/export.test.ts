@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_NAMES } from '../../../src/domain/model/tables.js';
 import { openPgInstallation } from '../../../src/store/postgres/db.js';
 import { selectionTables } from '../../../src/store/postgres/export-store.js';
 import { run, runOk, tmpDir } from '../../helpers/cli.js';
@@ -16,35 +15,13 @@ import { pgAddress, skipWithoutPostgres } from '../../helpers/pg.js';
 
 const ZERO_SECRET = Buffer.alloc(32);
 
-/**
- * The PostgreSQL installation gets the SQLite one's rows by a test-only copy
- * (load on PostgreSQL is another part of the adapter): the business tables and
- * the documents, each row with its rowid, so that the order rows were written
- * in is the same on both.
- */
-function copyInstallation(file: string, url: string): void {
-  const src = new Database(file, { readonly: true });
-  const dst = openPgInstallation(url);
+/** The installation secret of a PostgreSQL installation fixed to 32 zero bytes, as fixSqliteSecret does on SQLite. */
+function fixPgSecret(url: string): void {
+  const db = openPgInstallation(url);
   try {
-    dst.begin();
-    for (const table of [...TABLE_NAMES, 'documents']) {
-      const rows = src.prepare(`SELECT rowid AS rowid, * FROM ${table} ORDER BY rowid`).all() as Record<string, unknown>[];
-      if (rows.length === 0) continue;
-      const cols = Object.keys(rows[0]!);
-      const quoted = cols.map((c) => `"${c}"`).join(', ');
-      // a few thousand parameters a statement
-      const per = Math.max(1, Math.floor(2000 / cols.length));
-      for (let i = 0; i < rows.length; i += per) {
-        const chunk = rows.slice(i, i + per);
-        const values = chunk.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ');
-        dst.prepare(`INSERT INTO ${table} (${quoted}) VALUES ${values}`).run(chunk.flatMap((r) => cols.map((c) => r[c])));
-      }
-    }
-    dst.prepare(`UPDATE installation_secret SET secret = ?`).run(ZERO_SECRET);
-    dst.commit();
+    db.prepare(`UPDATE installation_secret SET secret = ?`).run(ZERO_SECRET);
   } finally {
-    dst.close();
-    src.close();
+    db.close();
   }
 }
 
@@ -71,7 +48,8 @@ if (!skipWithoutPostgres('G2')) {
       fixSqliteSecret(sqlite);
       runOk(['load', path.join(SAMPLES, 'source'), '--db', sqlite]);
       runOk(['init', '--db', postgres]);
-      copyInstallation(sqlite, postgres);
+      fixPgSecret(postgres);
+      runOk(['load', path.join(SAMPLES, 'source'), '--db', postgres]);
     }, 120_000);
 
     let n = 0;
