@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import type { InstallationHome, Store } from '../port.js';
 import { shownAddress, type Db } from './db.js';
+import { PgFinalizeStore } from './finalize-store.js';
 
 /**
  * An installation on a server has no folder of its own. The files an import
@@ -52,7 +53,7 @@ export function pgStore(db: Db, url: string): Store {
     realign: notYet('realign'),
     audit: notYet('read the log'),
     trust: notYet('keep office keys'),
-    finalize: notYet('finalize'),
+    finalize: new PgFinalizeStore(db),
     imports: notYet('import'),
     trace: notYet('trace'),
     close: () => db.close(),
