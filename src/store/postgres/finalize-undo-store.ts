@@ -42,42 +42,75 @@ const tableName = (t: string): TableName => {
 };
 const q = (c: string) => `"${c.replace(/"/g, '')}"`;
 
-/** Puts one archived row back: at its old rowid when that is free. Returns why it cannot, or undefined when it went in. */
-type RestoreRow = (table: string, row: Record<string, unknown>, rowid: number | undefined) => string | undefined;
+/**
+ * Puts a batch of archived rows of one table back, each at its old rowid when
+ * that is free. Returns, per row, why it cannot go back (nothing put in), or
+ * undefined when it went in. The rows of an archive stood in the table
+ * together, so no two of a batch can take each other's id or place: each
+ * check is one statement for the whole batch, and the rows that may go back go
+ * in one INSERT (the round trip per row is what costs on a server).
+ */
+type RestoreRows = (table: string, rows: readonly { row: Record<string, unknown>; place: number | undefined }[]) => (string | undefined)[];
 
-function rowRestorer(db: Db): RestoreRow {
-  const per = new Map<string, (row: Record<string, unknown>, rowid: number | undefined) => string | undefined>();
+const text = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
+const tupleKey = (v: readonly (string | null)[]) => JSON.stringify(v);
+
+function rowRestorer(db: Db): RestoreRows {
+  const per = new Map<string, (rows: readonly { row: Record<string, unknown>; place: number | undefined }[]) => (string | undefined)[]>();
   const make = (table: string) => {
     const T = tableName(table);
     const names = columnNames(TABLES[T]);
     const cols = names.map(q).join(', ');
-    const marks = names.map(() => '?').join(', ');
-    // rowid is NOT NULL with a default: a row that cannot have its old place takes the next one
-    const insertAt = db.prepare(`INSERT INTO ${T} (rowid, ${cols}) VALUES (?, ${marks})`);
-    const insert = db.prepare(`INSERT INTO ${T} (${cols}) VALUES (${marks})`);
-    const rowidTaken = db.prepare(`SELECT 1 FROM ${T} WHERE rowid = ?`).pluck();
-    const idTaken = hasId(TABLES[T]) ? db.prepare(`SELECT 1 FROM ${T} WHERE id = ?`).pluck() : undefined;
+    const arrays = names.map(() => '?::text[]').join(', ');
+    // rowid is NOT NULL with a default: a row that cannot have its old place takes the next one, in the batch's order (unnest's)
+    const insert = db.prepare(
+      `INSERT INTO ${T} (rowid, ${cols})
+       SELECT coalesce(u.r, nextval(pg_get_serial_sequence('${T}', 'rowid'))), ${names.map((_, i) => `u.c${i}`).join(', ')}
+         FROM unnest(?::bigint[], ${arrays}) AS u(r, ${names.map((_, i) => `c${i}`).join(', ')})`,
+    );
+    const rowidsTaken = db.prepare(`SELECT rowid FROM ${T} WHERE rowid = ANY(?::bigint[])`).pluck();
+    const idsTaken = hasId(TABLES[T]) ? db.prepare(`SELECT id FROM ${T} WHERE id = ANY(?::text[])`).pluck() : undefined;
     const uniques = (TABLES[T].unique ?? []).map((u) => ({
       u,
-      stmt: db.prepare(`SELECT 1 FROM ${T} WHERE ${u.map((c) => `${q(c)} = ?`).join(' AND ')}`).pluck(),
+      stmt: db
+        .prepare(
+          `SELECT ${u.map((c) => `t.${q(c)}`).join(', ')} FROM ${T} t
+             JOIN unnest(${u.map(() => '?::text[]').join(', ')}) AS v(${u.map((_, i) => `v${i}`).join(', ')})
+               ON ${u.map((c, i) => `t.${q(c)} = v.v${i}`).join(' AND ')}`,
+        )
+        .raw(true),
     }));
-    return (row: Record<string, unknown>, rowid: number | undefined) => {
-      if (idTaken && idTaken.get(row.id)) return `${T} ${String(row.id)}: the id is taken by a row made since`;
-      for (const { u, stmt } of uniques) {
-        const v = u.map((c) => row[c] ?? null);
-        if (!v.includes(null) && stmt.get(...v)) return `${T} ${u.map((c, i) => `${c}=${String(v[i])}`).join(', ')}: taken by a row made since`;
+    return (rows: readonly { row: Record<string, unknown>; place: number | undefined }[]): (string | undefined)[] => {
+      const why: (string | undefined)[] = rows.map(() => undefined);
+      if (idsTaken) {
+        const taken = new Set(idsTaken.all([rows.map((r) => text(r.row.id))]) as string[]);
+        rows.forEach((r, i) => {
+          if (taken.has(text(r.row.id)!)) why[i] = `${T} ${String(r.row.id)}: the id is taken by a row made since`;
+        });
       }
+      for (const { u, stmt } of uniques) {
+        const values = rows.map((r) => u.map((c) => text(r.row[c])));
+        const taken = new Set((stmt.all(u.map((_, k) => values.map((v) => v[k]))) as (string | null)[][]).map(tupleKey));
+        values.forEach((v, i) => {
+          if (why[i] === undefined && !v.includes(null) && taken.has(tupleKey(v))) {
+            why[i] = `${T} ${u.map((c, k) => `${c}=${String(v[k])}`).join(', ')}: taken by a row made since`;
+          }
+        });
+      }
+      const going = rows.filter((_, i) => why[i] === undefined);
+      if (going.length === 0) return why;
       // A rowid reused by a row made since: the row goes in at a new place (same values, another row order).
-      const values = names.map((n) => (row[n] ?? null) as string | null);
-      if (rowid !== undefined && Number.isSafeInteger(rowid) && !rowidTaken.get(rowid)) insertAt.run(rowid, ...values);
-      else insert.run(...values);
-      return undefined;
+      const wanted = going.map((r) => (r.place !== undefined && Number.isSafeInteger(r.place) ? r.place : null));
+      const busy = new Set(rowidsTaken.all([wanted.filter((p) => p !== null)]) as number[]);
+      // one array per column (a lone array argument would be taken as the parameter list itself)
+      insert.run([wanted.map((p) => (p !== null && !busy.has(p) ? p : null)), ...names.map((n) => going.map((r) => text(r.row[n])))]);
+      return why;
     };
   };
-  return (table, row, rowid) => {
+  return (table, rows) => {
     let f = per.get(table);
     if (!f) per.set(table, (f = make(table)));
-    return f(row, rowid);
+    return f(rows);
   };
 }
 
@@ -182,7 +215,7 @@ export function danglingReferences(db: Db): { table: string; parent: string; n: 
 
 /** One undo's writes; the restorers keep their prepared statements for the session. */
 export class PgFinalizeUndoSession implements FinalizeUndoSession {
-  private putRow: RestoreRow | undefined;
+  private putRows: RestoreRows | undefined;
   private setBack: ((r: DetachedReference) => string | undefined) | undefined;
   private putDocument: ((d: { path: string; sha256: string; size: number; content: Buffer; place?: number }) => string | boolean) | undefined;
 
@@ -193,8 +226,7 @@ export class PgFinalizeUndoSession implements FinalizeUndoSession {
   }
 
   async restoreRows(table: string, rows: readonly { row: Record<string, unknown>; place: number | undefined }[]): Promise<(string | undefined)[]> {
-    const put = (this.putRow ??= rowRestorer(this.db));
-    return rows.map((r) => put(table, r.row, r.place));
+    return (this.putRows ??= rowRestorer(this.db))(table, rows);
   }
 
   async restoreReferences(refs: readonly DetachedReference[]): Promise<(string | undefined)[]> {
