@@ -13,6 +13,7 @@ import { PgAuditStore } from './audit-store.js';
 import { PgOfficesStore, PgSetsStore } from './offices-store.js';
 import { PgTrustStore } from './trust-store.js';
 import { PgFinalizeStore } from './finalize-store.js';
+import { PgExportStore } from './export-store.js';
 
 /**
  * An installation on a server has no folder of its own. The files an import
@@ -51,7 +52,7 @@ export function pgStore(db: Db, url: string): Store {
   return {
     home: pgHomeOf(url),
     installation: new PgInstallationStore(db),
-    export: notYet('export'),
+    export: new PgExportStore(db, url),
     offices: new PgOfficesStore(db),
     sets: new PgSetsStore(db),
     realign: notYet('realign'),
