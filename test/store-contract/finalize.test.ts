@@ -223,6 +223,24 @@ for (const adapter of ADAPTERS) {
       expect((await undoFinalize(source, { archiveFile: archive, office: OFFICE, user: USER })).status).toBe('already_undone');
     });
 
+    it('L3: finalize undo refuses whole when a row made since holds the id of a removed row: it names the row, nothing is put back', async () => {
+      const { source, receiptFile } = await moved();
+      const archive = path.join(tmpDir('officeport-contract-finalize-'), 'retention.zip');
+      await finalizeReceipt(source, { receiptFile, office: OFFICE, user: USER, archive, yes: true, now: AT });
+      // a new contact of North Agency under Mary Smith's old id
+      await source.installation.load(async (s) => {
+        expect(await s.insert('contacts', ['id', 'office_id', 'kind', 'last_name'], [['C-1102', 'O-NORTH', 'individual', 'Newcomer']])).toEqual([]);
+      });
+      const after = await dumpOf(source);
+      const e = (await undoFinalize(source, { archiveFile: archive, office: OFFICE, user: USER, now: AT }).catch((x: unknown) => x)) as {
+        message: string;
+        problems?: { message: string }[];
+      };
+      expect(e.message).toContain('1 of the records finalize removed cannot be put back as they were; nothing was changed');
+      expect(e.problems!.map((p) => p.message)).toEqual(['contacts C-1102: the id is taken by a row made since']);
+      expect(await dumpOf(source)).toEqual(after);
+    });
+
     it('M1, S3: a finalize that fails after its rows were removed and its log written leaves nothing: same dump, no finalize recorded', async () => {
       const { source, bundleId, receiptFile } = await moved();
       const before = await dumpOf(source);
