@@ -13,6 +13,7 @@ import { PgInstallationStore } from './installation-store.js';
 import { PgAuditStore } from './audit-store.js';
 import { PgOfficesStore, PgSetsStore } from './offices-store.js';
 import { PgTrustStore } from './trust-store.js';
+import { PgFinalizeStore } from './finalize-store.js';
 
 /**
  * An installation on a server has no folder of its own. The files an import
@@ -57,7 +58,7 @@ export function pgStore(db: Db, url: string): Store {
     realign: notYet('realign'),
     audit: new PgAuditStore(db),
     trust: new PgTrustStore(db),
-    finalize: notYet('finalize'),
+    finalize: new PgFinalizeStore(db),
     imports: notYet('import'),
     trace: notYet('trace'),
     close: () => db.close(),
