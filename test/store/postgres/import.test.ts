@@ -7,6 +7,7 @@
 // copy's place). G4/L7: two imports of one bundle at once into one
 // PostgreSQL installation give one accept.
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ function loadTarget(db: string): void {
 }
 
 /** Every artefact of the import steps in `db`, masked, by name. */
-function journey(db: string, bundle: string, dir: string): Record<string, string> {
+function journey(db: string, bundle: string, dir: string, sql: (statement: string) => void): Record<string, string> {
   const out: Record<string, string> = {};
   const places = [dir, db];
   const m = (s: string) => mask(s, places);
@@ -85,6 +86,14 @@ function journey(db: string, bundle: string, dir: string): Record<string, string
   step('import', ['import', bundle, '--receipt', path.join(dir, 'receipt.json'), '--json']);
   out['receipt.json'] = read('receipt.json');
   dump('imported');
+  // I13: a later note on a contact the import created keeps the undo from running; without it, the undo runs
+  const created = (JSON.parse(fs.readFileSync(path.join(dir, 'receipt.json'), 'utf8')) as { outcomes: { ref: string; target_id: string }[] }).outcomes.find(
+    (o) => o.ref === 'contact/C-1101',
+  )!.target_id;
+  sql(`INSERT INTO smartpad (id, office_id, contact_id, text) VALUES ('N-LATER', 'T-SPRING', '${created}', 'later note')`);
+  const refused = run(['import', 'undo', path.join(dir, 'receipt.json'), '--db', db, ...TGT, '--json']);
+  out['undo refused'] = `exit ${refused.code}\n${m(refused.stdout)}\n${m(refused.stderr)}`;
+  sql(`DELETE FROM smartpad WHERE id = 'N-LATER'`);
   step('undo', ['import', 'undo', path.join(dir, 'receipt.json'), '--json']);
   dump('undone');
   const added = step('inbox add', ['inbox', 'add', bundle, '--json']);
@@ -133,11 +142,20 @@ if (!skipWithoutPostgres('G2'))
       loadTarget(sqlite);
       const pg = pgAddress('import');
       loadTarget(pg);
-      const expected = journey(sqlite, bundle, sqliteDir);
-      const got = journey(pg, bundle, tmpDir());
+      const expected = journey(sqlite, bundle, sqliteDir, (statement) => {
+        const db = new Database(sqlite);
+        db.exec(statement);
+        db.close();
+      });
+      const got = journey(pg, bundle, tmpDir(), (statement) => {
+        const db = new PgConnection(pg, 'test');
+        db.exec(statement);
+        db.close();
+      });
       expect(Object.keys(got).sort()).toEqual(Object.keys(expected).sort());
       // the import did something to compare: contacts created and merged, then undone
-      expect(expected['import']).toMatch(/^exit 0/);
+      for (const k of ['inspect', 'dry-run', 'import', 'undo', 'inbox add', 'inbox accept', 'inbox reject']) expect(expected[k], k).toMatch(/^exit 0/);
+      expect(expected['undo refused']).toMatch(/^exit [1-9].*refer/s);
       expect(expected['imported/contacts.csv']).not.toEqual(expected['undone/contacts.csv']);
       for (const k of Object.keys(expected)) expect(got[k], k).toEqual(expected[k]);
     }, 180_000);
