@@ -403,23 +403,29 @@ function describeKey(key: string): string {
 }
 
 /**
- * SQLite's `PRAGMA foreign_key_check`: the rows whose reference names no row,
- * table by table in the schema's order, each in rowid order (PostgreSQL
- * checks its deferred references only at COMMIT).
+ * SQLite's `PRAGMA foreign_key_check`: one row per reference that names no
+ * row, table by table in the schema's order, each in rowid order, a row's
+ * references last declared first (as SQLite lists them). PostgreSQL checks its
+ * deferred references only at COMMIT. One anti-join per reference, all in one
+ * query (an OR of NOT EXISTS per row took 41 s at 2,000 contacts).
  */
 function foreignKeyCheck(db: Db): { table: string; rowid: number; parent: string }[] {
   const parts: string[] = [];
-  for (const name of TABLE_NAMES) {
-    const refs = TABLES[name].columns.filter((c) => c.ref);
-    if (refs.length === 0) continue;
-    const broken = refs.map((c) => `(t."${c.name}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${c.ref} p WHERE p.id = t."${c.name}"))`);
-    const parent = `CASE ${refs.map((c, i) => `WHEN ${broken[i]} THEN '${c.ref}'`).join(' ')} END`;
-    parts.push(
-      `SELECT * FROM (SELECT ${parts.length} AS k, '${name}' AS "table", t.rowid, ${parent} AS parent FROM ${name} t WHERE ${broken.join(' OR ')} ORDER BY t.rowid) x${parts.length}`,
-    );
+  for (const [k, name] of TABLE_NAMES.entries()) {
+    const refs = TABLES[name].columns.filter((c) => c.ref).reverse();
+    for (const [i, c] of refs.entries()) {
+      parts.push(
+        `SELECT ${k} AS k, ${i} AS i, '${name}' AS "table", t.rowid, '${c.ref}' AS parent FROM ${name} t
+         WHERE t."${c.name}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${c.ref} p WHERE p.id = t."${c.name}")`,
+      );
+    }
   }
   if (parts.length === 0) return [];
-  return db.prepare(`${parts.join(' UNION ALL ')} ORDER BY k, rowid`).all() as { table: string; rowid: number; parent: string }[];
+  return db.prepare(`SELECT "table", rowid, parent FROM (${parts.join(' UNION ALL ')}) x ORDER BY k, rowid, i`).all() as {
+    table: string;
+    rowid: number;
+    parent: string;
+  }[];
 }
 
 /** A constraint PostgreSQL refused (a unique name, a deferred reference at commit) as the port reports it, as SQLite's twin does; any other error as it is. */
