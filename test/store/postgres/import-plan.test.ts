@@ -117,13 +117,21 @@ if (!skipWithoutPostgres('G2')) {
       );
       expect(recreate.postgres).toEqual(recreate.sqlite);
       expect(recreate.sqlite).not.toEqual(plain.sqlite);
-      // a plan choice: the ambiguous Michael (C-1106) is TC-5004
+      // plan choices for the ambiguous Michael (C-1106): a new contact, or TC-5004
       for (const side of ['sqlite', 'postgres'] as const) {
         const file = path.join(t.dir, `${side}-plan.json`);
         const plan = JSON.parse(fs.readFileSync(file, 'utf8')) as { decisions: { ref: string; choice?: string }[] };
-        plan.decisions.find((d) => d.ref === 'contact/C-1106')!.choice = 'TC-5004';
-        fs.writeFileSync(path.join(t.dir, `${side}-chosen.json`), JSON.stringify(plan, null, 2));
+        for (const [name, choice] of [
+          ['new', 'new'],
+          ['chosen', 'TC-5004'],
+        ]) {
+          plan.decisions.find((d) => d.ref === 'contact/C-1106')!.choice = choice;
+          fs.writeFileSync(path.join(t.dir, `${side}-${name}.json`), JSON.stringify(plan, null, 2));
+        }
       }
+      const asNew = both(t, ['import', bundles.move!, '--db', '{db}', ...OFFICE, '--plan', '{out:new.json}', '--plan-out', '{out:plan-n.json}'], 'plan-n.json');
+      expect(asNew.postgres).toEqual(asNew.sqlite);
+      expect(asNew.sqlite).not.toEqual(plain.sqlite);
       const chosen = both(t, ['import', bundles.move!, '--db', '{db}', ...OFFICE, '--plan', '{out:chosen.json}', '--receipt', '{out:r1.json}'], 'r1.json');
       expect(chosen.postgres).toEqual(chosen.sqlite);
       expect(chosen.sqlite).toContain('TC-5004');
