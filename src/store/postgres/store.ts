@@ -12,6 +12,7 @@ import { PgInstallationStore } from './installation-store.js';
 import { PgAuditStore } from './audit-store.js';
 import { PgOfficesStore, PgSetsStore } from './offices-store.js';
 import { PgTrustStore } from './trust-store.js';
+import { PgImportStore } from './import-port.js';
 
 /**
  * An installation on a server has no folder of its own. The files an import
@@ -57,7 +58,7 @@ export function pgStore(db: Db, url: string): Store {
     audit: new PgAuditStore(db),
     trust: new PgTrustStore(db),
     finalize: notYet('finalize'),
-    imports: notYet('import'),
+    imports: new PgImportStore(db),
     trace: notYet('trace'),
     close: () => db.close(),
   };
