@@ -14,6 +14,7 @@ import { PgAuditStore } from './audit-store.js';
 import { PgOfficesStore, PgSetsStore } from './offices-store.js';
 import { PgTrustStore } from './trust-store.js';
 import { PgFinalizeStore } from './finalize-store.js';
+import { PgImportStore } from './import-port.js';
 
 /**
  * An installation on a server has no folder of its own. The files an import
@@ -59,7 +60,7 @@ export function pgStore(db: Db, url: string): Store {
     audit: new PgAuditStore(db),
     trust: new PgTrustStore(db),
     finalize: new PgFinalizeStore(db),
-    imports: notYet('import'),
+    imports: new PgImportStore(db),
     trace: notYet('trace'),
     close: () => db.close(),
   };
