@@ -329,7 +329,7 @@ function* rowsDesc(db: Db, set: number, scope: MapScope): Generator<LoggedChange
   for (;;) {
     const size = CHANGE_PAGES.rows;
     const rows = page.all(set, below, size) as LoggedChange[];
-    for (const r of rows) yield { ...r, key: keyJson(r.tbl, r.key, scope) };
+    yield* together(rows.map((r) => ({ ...r, key: keyJson(r.tbl, r.key, scope) })));
     if (rows.length < size) return;
     below = rows[rows.length - 1]!.seq;
   }
@@ -348,20 +348,77 @@ function* packEntriesDesc(db: Db, set: number, acceptId: string, scope: MapScope
       const keys = JSON.parse(p.keys) as (string | unknown[])[];
       if (keys.length !== p.n || p.hashes.length !== 16 * p.n) throw new Error(`change log: pack ${p.seq} of ${acceptId} is damaged`);
       const cols = p.key_cols === null ? undefined : (JSON.parse(p.key_cols) as string[]);
+      const entries: LoggedChange[] = [];
       for (let i = keys.length - 1; i >= 0; i--) {
         const k = keys[i]!;
         const after_hash = p.hashes.subarray(16 * i, 16 * i + 16).toString('hex');
         const key = cols ? JSON.stringify(Object.fromEntries(cols.map((c, j) => [c, (k as unknown[])[j]]))) : keyJson(p.tbl, k as string, scope);
-        yield { seq: p.seq + i, tbl: p.tbl, key, before: null, after_hash };
+        entries.push({ seq: p.seq + i, tbl: p.tbl, key, before: null, after_hash });
       }
+      yield* together(entries);
     }
     if (packs.length < size) return;
     below = packs[packs.length - 1]!.seq;
   }
 }
 
+/**
+ * The changes changesDesc read with one query (a page of rows, a pack): isIntact
+ * reads the rows of all of them at once, a query per table and key shape
+ * instead of one per change (a round trip each: undo's first pass was most of
+ * its time). What it read holds until revertChange writes (the generation).
+ */
+const pageOf = new WeakMap<LoggedChange, LoggedChange[]>();
+const pageDigests = new WeakMap<LoggedChange[], { generation: number; digests: Map<string, string | null> }>();
+const generations = new WeakMap<Db, number>();
+
+function* together(changes: LoggedChange[]): Generator<LoggedChange> {
+  for (const c of changes) {
+    pageOf.set(c, changes);
+    yield c;
+  }
+}
+
+/** Current digests of the rows a page of changes names (those without a NULL in their key), by table and key. */
+function digestsOf(db: Db, page: LoggedChange[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  const groups = new Map<string, { tbl: string; cols: string[]; keys: Map<string, Key> }>();
+  for (const c of page) {
+    const key = JSON.parse(c.key) as Key;
+    const cols = Object.keys(key);
+    if (cols.length === 0 || cols.some((k) => key[k] === null)) continue;
+    const shape = `${c.tbl}\u0000${cols.join(',')}`;
+    let g = groups.get(shape);
+    if (!g) groups.set(shape, (g = { tbl: c.tbl, cols, keys: new Map() }));
+    g.keys.set(c.key, key);
+  }
+  for (const { tbl, cols, keys } of groups.values()) {
+    const types = new Map(columnsOfTable(db, tbl).map((c) => [c.name, c.type]));
+    if (cols.some((c) => !types.has(c))) continue;
+    const arrays = cols.map((c) => [...keys.values()].map((k) => k[c]));
+    const where =
+      cols.length === 1
+        ? `"${cols[0]}" = ANY(?::${types.get(cols[0]!)}[])`
+        : `(${cols.map((c) => `"${c}"`).join(', ')}) IN (SELECT * FROM unnest(${cols.map((c) => `?::${types.get(c)}[]`).join(', ')}))`;
+    const found = new Map<string, Row>();
+    for (const row of db.prepare(`SELECT ${ownColumns(db, tbl)} FROM ${tbl} WHERE ${where}`).all(arrays) as Row[]) {
+      found.set(JSON.stringify(cols.map((c) => row[c] ?? null)), row);
+    }
+    for (const [json, key] of keys) out.set(`${tbl}\u0000${json}`, digest(found.get(JSON.stringify(cols.map((c) => key[c])))));
+  }
+  return out;
+}
+
 /** I13: whether the row of a logged change is still as the accept left it. */
 export function isIntact(db: Db, c: LoggedChange): boolean {
+  const page = pageOf.get(c);
+  if (page) {
+    const generation = generations.get(db) ?? 0;
+    let read = pageDigests.get(page);
+    if (!read || read.generation !== generation) pageDigests.set(page, (read = { generation, digests: digestsOf(db, page) }));
+    const d = read.digests.get(`${c.tbl}\u0000${c.key}`);
+    if (d !== undefined) return d === c.after_hash;
+  }
   return digest(readRow(db, c.tbl, JSON.parse(c.key) as Key)) === c.after_hash;
 }
 
@@ -374,6 +431,7 @@ export function changesOf(db: Db, acceptId: string): (LoggedChange & { intact: b
 
 /** I13: put one logged row back as it was before the accept. */
 export function revertChange(db: Db, c: LoggedChange): void {
+  generations.set(db, (generations.get(db) ?? 0) + 1);
   const key = JSON.parse(c.key) as Key;
   const w = whereOf(key);
   if (c.before === null) {
