@@ -193,9 +193,6 @@ if (!skipWithoutPostgres('G2')) {
       expect(JSON.parse(both(pg, file, ['log', '--json']).pg).entries).toHaveLength(5);
     });
 
-    // address reads the installation's name through the export part of the
-    // adapter (store.export.installation), ported on its own branch: this test
-    // runs once that part is merged (it passed here with that one method wired).
     it('G2, T1: an address card is the same but for the office keys, which are kept and found again', () => {
       const { pg, file } = loadedTwice(path.join(SAMPLES, 'target'));
       const dir = tmpDir('officeport-pg-inst-card-');
