@@ -8,6 +8,8 @@ import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import type { InstallationHome, Store } from '../port.js';
 import { shownAddress, type Db } from './db.js';
+import { PgRealignStore } from './realign-store.js';
+import { PgTraceStore } from './trace-store.js';
 
 /**
  * An installation on a server has no folder of its own. The files an import
@@ -49,12 +51,12 @@ export function pgStore(db: Db, url: string): Store {
     export: notYet('export'),
     offices: notYet('look up offices'),
     sets: notYet('manage sets'),
-    realign: notYet('realign'),
+    realign: new PgRealignStore(db),
     audit: notYet('read the log'),
     trust: notYet('keep office keys'),
     finalize: notYet('finalize'),
     imports: notYet('import'),
-    trace: notYet('trace'),
+    trace: new PgTraceStore(db),
     close: () => db.close(),
   };
 }
