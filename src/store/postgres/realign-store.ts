@@ -5,21 +5,9 @@
 // the installation's writer lock first, so a realign and an import never
 // interleave (S5).
 import { KIND_TABLE, type CatalogueKind, type CatalogueRecord, type RecordChange, type Switch } from '../../domain/realign-rules.js';
-import type {
-  CatalogueSearchRow,
-  Office,
-  OfficeLookups,
-  RealignEntry,
-  RealignEntryHead,
-  RealignLookups,
-  RealignSession,
-  RealignStore,
-  ReportCarrier,
-  User,
-} from '../port.js';
+import type { CatalogueSearchRow, RealignEntry, RealignEntryHead, RealignLookups, RealignSession, RealignStore, ReportCarrier } from '../port.js';
 import * as cat from './catalogue.js';
-import { columnsOf, type Db } from './db.js';
-import { findOffice, findUser, requireOffice, requireUser } from './offices.js';
+import { PgOfficeLookups } from './offices-store.js';
 import { inTransactionAsync } from './transaction.js';
 import { entriesHoldingRows, getEntry, imagePages, laterEntriesTouching, markUndone, startEntry, type StoredEntry } from './realign-journal.js';
 import { differences, restoreConflicts, restoreRows, type RowDifference } from './row-journal.js';
@@ -28,27 +16,6 @@ const ENTRY = `SELECT id, at, office_id, user_id, kind, local_id, resource_id, s
 
 function entryOf(r: Omit<RealignEntry, 'summary'> & { summary: string }): RealignEntry {
   return { ...r, summary: JSON.parse(r.summary) as unknown };
-}
-
-/** The office lookups every realign step starts with (as ../sqlite/offices-store.ts's SqliteOfficeLookups). */
-class PgOfficeLookups implements OfficeLookups {
-  constructor(protected readonly db: Db) {}
-
-  async office(ref: string): Promise<Office | undefined> {
-    return findOffice(this.db, ref);
-  }
-  async requireOffice(ref: string): Promise<Office> {
-    return requireOffice(this.db, ref);
-  }
-  async user(officeId: string, ref: string): Promise<User | undefined> {
-    return findUser(this.db, officeId, ref);
-  }
-  async requireUser(office: Office, ref: string): Promise<User> {
-    return requireUser(this.db, office, ref);
-  }
-  async users(officeId: string): Promise<User[]> {
-    return this.db.prepare(`SELECT ${columnsOf('users')} FROM users WHERE office_id = ? ORDER BY username`).all(officeId) as User[];
-  }
 }
 
 class PgRealignLookups extends PgOfficeLookups implements RealignLookups {

@@ -8,6 +8,10 @@ import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import type { InstallationHome, Store } from '../port.js';
 import { shownAddress, type Db } from './db.js';
+import { PgInstallationStore } from './installation-store.js';
+import { PgAuditStore } from './audit-store.js';
+import { PgOfficesStore, PgSetsStore } from './offices-store.js';
+import { PgTrustStore } from './trust-store.js';
 import { PgRealignStore } from './realign-store.js';
 import { PgTraceStore } from './trace-store.js';
 
@@ -47,13 +51,13 @@ export function notYet<T extends object>(part: string): T {
 export function pgStore(db: Db, url: string): Store {
   return {
     home: pgHomeOf(url),
-    installation: notYet('load or dump'),
+    installation: new PgInstallationStore(db),
     export: notYet('export'),
-    offices: notYet('look up offices'),
-    sets: notYet('manage sets'),
+    offices: new PgOfficesStore(db),
+    sets: new PgSetsStore(db),
     realign: new PgRealignStore(db),
-    audit: notYet('read the log'),
-    trust: notYet('keep office keys'),
+    audit: new PgAuditStore(db),
+    trust: new PgTrustStore(db),
     finalize: notYet('finalize'),
     imports: notYet('import'),
     trace: new PgTraceStore(db),

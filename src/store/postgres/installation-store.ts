@@ -1,0 +1,136 @@
+// The installation's rows as load and dump see them (D2, D3), as ../sqlite/installation-store.ts.
+import type { Cells, ConstraintViolation, InstallationStore, LoadSession } from '../port.js';
+import { TABLE_NAMES, type TableName } from '../../domain/model/tables.js';
+import { PgError } from './connection.js';
+import type { Db } from './db.js';
+import { inTransactionAsync } from './transaction.js';
+
+/** At most this many parameters in one multi-row INSERT (the protocol's limit is 65,535). */
+const BATCH_PARAMS = 16_000;
+
+export class PgInstallationStore implements InstallationStore {
+  constructor(private readonly db: Db) {}
+
+  async load<T>(fill: (s: LoadSession) => Promise<T>): Promise<T> {
+    const { db } = this;
+    // checkReferences in load covers every declared reference, so the deferred
+    // foreign keys hold at COMMIT. The emptiness check runs inside this write
+    // transaction: a second load that waited for the first one's writer lock
+    // sees its rows and refuses (S5).
+    return inTransactionAsync(db, () => fill(new PgLoadSession(db)));
+  }
+
+  async *rows(table: TableName, columns: readonly string[]): AsyncIterable<Cells> {
+    // load order: rowid is the order rows were written in
+    const stmt = this.db.prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM ${table} ORDER BY rowid`).raw(true);
+    for (const row of stmt.iterate() as Iterable<Cells>) yield row;
+  }
+
+  async *documents(): AsyncIterable<{ path: string; content: Buffer }> {
+    yield* this.db.prepare(`SELECT path, content FROM documents ORDER BY path`).iterate() as Iterable<{ path: string; content: Buffer }>;
+  }
+}
+
+/**
+ * One load's writes. A row's load ordinal is its position among the rows of
+ * its table that went in, in rowid order: rowid is the order of insertion, but
+ * a refused batch has used numbers of the sequence, so the ordinal is counted
+ * (SQLite's refused insert takes no rowid, and there the two are equal).
+ *
+ * Rows go in as multi-row INSERTs. A batch the server refuses for a constraint
+ * is rolled back to its savepoint (a failed statement would abort the whole
+ * transaction) and split in halves, down to the single rows that are refused:
+ * a load without violations costs one statement per batch, and each refused
+ * row a few more.
+ */
+class PgLoadSession implements LoadSession {
+  constructor(private readonly db: Db) {}
+
+  async isEmpty(): Promise<boolean> {
+    return [...TABLE_NAMES, 'documents'].every((t) => !this.db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get());
+  }
+
+  async insert(table: TableName, columns: readonly string[], rows: readonly Cells[]): Promise<{ index: number; violation: ConstraintViolation }[]> {
+    const refused: { index: number; violation: ConstraintViolation }[] = [];
+    const per = Math.max(1, Math.floor(BATCH_PARAMS / Math.max(1, columns.length)));
+    for (let from = 0; from < rows.length; from += per) this.insertRange(table, columns, rows, from, Math.min(rows.length, from + per), refused);
+    return refused;
+  }
+
+  /** Inserts rows[from, to) in order; the refused ones are added to `refused` in index order. */
+  private insertRange(
+    table: TableName,
+    columns: readonly string[],
+    rows: readonly Cells[],
+    from: number,
+    to: number,
+    refused: { index: number; violation: ConstraintViolation }[],
+  ): void {
+    const n = to - from;
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const sql = `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${Array.from({ length: n }, () => tuple).join(', ')}`;
+    const params: (string | null)[] = [];
+    for (let i = from; i < to; i++) for (const cell of rows[i]!) params.push(cell);
+    const { db } = this;
+    db.begin();
+    try {
+      db.prepare(sql).run(params);
+    } catch (e) {
+      db.rollback();
+      const violation = violationOf(e);
+      if (!violation) throw e;
+      if (n === 1) {
+        refused.push({ index: from, violation });
+        return;
+      }
+      const mid = from + Math.ceil(n / 2);
+      this.insertRange(table, columns, rows, from, mid, refused);
+      this.insertRange(table, columns, rows, mid, to, refused);
+      return;
+    }
+    db.commit();
+  }
+
+  async danglingReferences(table: TableName, column: string, refTable: TableName, limit: number): Promise<{ ordinal: number; value: string }[]> {
+    const found = this.db
+      .prepare(
+        `SELECT c.rowid AS rowid, c."${column}" AS value FROM ${table} c LEFT JOIN ${refTable} p ON p.id = c."${column}"
+         WHERE c."${column}" IS NOT NULL AND p.id IS NULL ORDER BY c.rowid LIMIT ${limit}`,
+      )
+      .all() as { rowid: number; value: string }[];
+    return found.map((r) => ({ ordinal: this.ordinalOf(table, r.rowid), value: r.value }));
+  }
+
+  /** The position of the row with this rowid among its table's rows, in rowid order (1 for the first). */
+  private ordinalOf(table: string, rowid: number): number {
+    return this.db.prepare(`SELECT count(*) FROM ${table} WHERE rowid <= ?`).pluck().get(rowid) as number;
+  }
+
+  async addDocument(doc: { path: string; sha256: string; size: number; content: Buffer }): Promise<void> {
+    this.db.prepare(`INSERT INTO documents (path, sha256, size, content) VALUES (?, ?, ?, ?)`).run(doc.path, doc.sha256, doc.size, doc.content);
+  }
+
+  async lettersWithoutDocument(limit: number): Promise<{ ordinal: number; document: string }[]> {
+    const found = this.db
+      .prepare(
+        `SELECT l.rowid AS rowid, l.document AS document FROM letters l LEFT JOIN documents d ON d.path = l.document
+         WHERE l.document IS NOT NULL AND d.path IS NULL ORDER BY l.rowid LIMIT ${limit}`,
+      )
+      .all() as { rowid: number; document: string }[];
+    return found.map((r) => ({ ordinal: this.ordinalOf('letters', r.rowid), document: r.document }));
+  }
+}
+
+/** PostgreSQL's constraint errors as the port's violations; undefined for any other error. */
+function violationOf(e: unknown): ConstraintViolation | undefined {
+  if (!(e instanceof PgError)) return undefined;
+  if (e.code === '23502') return { kind: 'missing_value', columns: [/column "([^"]+)"/.exec(e.message)?.[1] ?? 'id'] };
+  if (e.code === '23505') return { kind: 'duplicate', columns: keyColumnsOf(e.detail) };
+  return undefined;
+}
+
+/** 'Key (office_id, name)=(O-1, x) already exists.' -> ["office_id", "name"] */
+function keyColumnsOf(detail: string | undefined): string[] {
+  const cols = /^Key \((.*?)\)=\(/.exec(detail ?? '')?.[1];
+  return cols ? cols.split(', ').map((c) => c.replace(/^"(.*)"$/, '$1')) : ['id'];
+}
