@@ -109,11 +109,12 @@ export function* imagePages(db: Db, e: StoredEntry, side: 'before' | 'after', on
   const filter = only === 'absent' ? `AND ${side} IS NULL` : only === 'present' ? `AND ${side} IS NOT NULL` : '';
   const read = db.prepare(
     `SELECT tbl, row_key, ${side} AS image FROM realign_journal_rows
-     WHERE entry = ? AND (tbl, row_key) > (?::text, ?::bigint) ${filter} ORDER BY tbl, row_key LIMIT ${page}`,
+     WHERE entry = @entry AND (entry, tbl, row_key) > (@entry, @tbl::text, @key::bigint) ${filter} ORDER BY tbl, row_key LIMIT ${page}`,
   );
   let last: [string, number] = ['', BEFORE_ALL];
   for (;;) {
-    const rows = read.all(e.id, ...last) as { tbl: string; row_key: number; image: string | null }[];
+    // the whole key in the comparison, so that the walk is a range of the primary key's index
+    const rows = read.all({ entry: e.id, tbl: last[0], key: last[1] }) as { tbl: string; row_key: number; image: string | null }[];
     if (rows.length > 0) yield rows.map((r) => ({ table: r.tbl, rowid: r.row_key, row: toRow(e.columns[r.tbl] ?? [], r.image) }));
     if (rows.length < page) return;
     const end = rows[rows.length - 1]!;

@@ -31,7 +31,10 @@ export interface RowDifference extends RowRef {
   message: string;
 }
 
+const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
+
 const columnCache = new WeakMap<Db, Map<string, string[]>>();
+const typeCache = new WeakMap<Db, Map<string, Map<string, string>>>();
 
 /** The columns of a table of this installation (without rowid, which SQLite's tables do not list); refuses names that are not tables. */
 export function columnsOf(db: Db, table: string): string[] {
@@ -43,19 +46,29 @@ export function columnsOf(db: Db, table: string): string[] {
       .prepare(`SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name = ?`)
       .get(table);
     if (!known) throw new BugError(`row journal: no table ${table}`);
-    cols = db
+    const rows = db
       .prepare(
-        `SELECT column_name FROM information_schema.columns
-          WHERE table_schema = current_schema() AND table_name = ? AND column_name <> 'rowid' ORDER BY ordinal_position`,
+        `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
+          WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> 'rowid' ORDER BY a.attnum`,
       )
-      .pluck()
-      .all(table) as string[];
+      .all(q(table)) as { name: string; type: string }[];
+    cols = rows.map((r) => r.name);
     perDb.set(table, cols);
+    let types = typeCache.get(db);
+    if (!types) typeCache.set(db, (types = new Map()));
+    types.set(table, new Map(rows.map((r) => [r.name, r.type])));
   }
   return cols;
 }
 
-const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
+/** A column's SQL type, for casting values passed as text arrays. */
+function typeOf(db: Db, table: string, column: string): string {
+  columnsOf(db, table);
+  return typeCache.get(db)?.get(table)?.get(column) ?? 'text';
+}
+
+/** Values as a text array parameter (null stays NULL). */
+const texts = (values: readonly (string | number | null)[]) => values.map((v) => (v === null ? null : String(v)));
 
 /** Rowids of the rows of `table` matching a SQL condition (trusted text, values bound). */
 export function rowidsWhere(db: Db, table: string, where: string, params: readonly unknown[] = []): number[] {
@@ -165,45 +178,79 @@ export function differences(db: Db, images: readonly RowImage[]): RowDifference[
   return out;
 }
 
-/** Rows that restoring `before` would collide with: the same id now held by another row. */
+/** Rows that restoring `before` would collide with: the same id now held by another row (one statement per table of the slice). */
 export function restoreConflicts(db: Db, before: readonly RowImage[]): RowDifference[] {
-  const out: RowDifference[] = [];
-  const stmts = new Map<string, PgStatement>();
-  for (const img of before) {
-    if (!img.row || typeof img.row.id !== 'string') continue;
-    if (!columnsOf(db, img.table).includes('id')) continue;
-    let stmt = stmts.get(img.table);
-    if (!stmt) stmts.set(img.table, (stmt = db.prepare(`SELECT rowid AS r FROM ${q(img.table)} WHERE id = ? AND rowid <> ?`)));
-    const other = stmt.get(img.row.id, img.rowid) as { r: number } | undefined;
-    if (other) out.push({ table: img.table, rowid: other.r, message: `${img.table} id ${img.row.id} is now used by another row` });
+  const byTable = new Map<string, number[]>();
+  before.forEach((img, i) => {
+    if (!img.row || typeof img.row.id !== 'string') return;
+    if (!columnsOf(db, img.table).includes('id')) return;
+    let at = byTable.get(img.table);
+    if (!at) byTable.set(img.table, (at = []));
+    at.push(i);
+  });
+  const other = new Map<number, number>();
+  for (const [table, at] of byTable) {
+    const rows = db
+      .prepare(
+        `SELECT v.i, t.rowid AS r FROM unnest(?::text[], ?::bigint[], ?::int[]) AS v(id, rowid, i)
+           JOIN ${q(table)} t ON t.id = v.id AND t.rowid <> v.rowid`,
+      )
+      .all(
+        at.map((i) => before[i]!.row!.id as string),
+        at.map((i) => before[i]!.rowid),
+        at,
+      ) as { i: number; r: number }[];
+    for (const r of rows) if (!other.has(r.i)) other.set(r.i, r.r);
   }
+  const out: RowDifference[] = [];
+  before.forEach((img, i) => {
+    const r = other.get(i);
+    if (r !== undefined) out.push({ table: img.table, rowid: r, message: `${img.table} id ${img.row!.id as string} is now used by another row` });
+  });
   return out;
 }
 
-/** Put every row back as in `before`: update, re-insert at its rowid, or delete. Call inside a transaction. */
+/**
+ * Put every row back as in `before`: update, re-insert at its rowid, or delete.
+ * Call inside a transaction. As SQLite's adapter, row by row in effect; here
+ * one statement per table and column list of the slice (the values go as
+ * arrays), not a round trip per row.
+ */
 export function restoreRows(db: Db, before: readonly RowImage[]): void {
-  const stmts = new Map<string, PgStatement>();
-  const stmt = (key: string, sql: () => string): PgStatement => {
-    let s = stmts.get(key);
-    if (!s) stmts.set(key, (s = db.prepare(sql())));
-    return s;
-  };
+  const gone = new Map<string, number[]>();
   for (const img of before.filter((i) => !i.row)) {
-    stmt(`d:${img.table}`, () => `DELETE FROM ${q(img.table)} WHERE rowid = ?`).run(img.rowid);
+    let ids = gone.get(img.table);
+    if (!ids) gone.set(img.table, (ids = []));
+    ids.push(img.rowid);
   }
+  for (const [table, rowids] of gone) db.prepare(`DELETE FROM ${q(table)} WHERE rowid = ANY(?::bigint[])`).run([rowids]);
+  const groups = new Map<string, { table: string; cols: string[]; images: RowImage[] }>();
   for (const img of before.filter((i) => i.row)) {
     const cols = Object.keys(img.row!);
     const known = columnsOf(db, img.table);
     const unknown = cols.filter((c) => !known.includes(c));
     if (unknown.length > 0) throw new BugError(`row journal: ${img.table} has no column ${unknown.join(', ')}`);
-    const values = cols.map((c) => img.row![c] ?? null);
     const key = `${img.table}:${cols.join(',')}`;
-    const r = stmt(`u:${key}`, () => `UPDATE ${q(img.table)} SET ${cols.map((c) => `${q(c)} = ?`).join(', ')} WHERE rowid = ?`).run(...values, img.rowid);
-    if (r.changes === 0) {
-      stmt(`i:${key}`, () => `INSERT INTO ${q(img.table)} (rowid, ${cols.map(q).join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`).run(
-        img.rowid,
-        ...values,
-      );
-    }
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { table: img.table, cols, images: [] }));
+    g.images.push(img);
+  }
+  for (const { table, cols, images } of groups.values()) {
+    const put = (imgs: readonly RowImage[]) => [imgs.map((i) => i.rowid), ...cols.map((c) => texts(imgs.map((i) => i.row![c] ?? null)))];
+    const values = `unnest(?::bigint[], ${cols.map(() => '?::text[]').join(', ')}) AS v(op_rowid, ${cols.map((_, k) => `c${k}`).join(', ')})`;
+    const cast = (k: number) => `v.c${k}::${typeOf(db, table, cols[k]!)}`;
+    const updated = new Set(
+      db
+        .prepare(
+          `UPDATE ${q(table)} t SET ${cols.map((c, k) => `${q(c)} = ${cast(k)}`).join(', ')} FROM ${values} WHERE t.rowid = v.op_rowid RETURNING t.rowid`,
+        )
+        .pluck()
+        .all(put(images)) as number[],
+    );
+    const missing = images.filter((i) => !updated.has(i.rowid));
+    if (missing.length === 0) continue;
+    db.prepare(`INSERT INTO ${q(table)} (rowid, ${cols.map(q).join(', ')}) SELECT v.op_rowid, ${cols.map((_, k) => cast(k)).join(', ')} FROM ${values}`).run(
+      put(missing),
+    );
   }
 }
