@@ -13,11 +13,16 @@ export class PgInstallationStore implements InstallationStore {
 
   async load<T>(fill: (s: LoadSession) => Promise<T>): Promise<T> {
     const { db } = this;
-    // checkReferences in load covers every declared reference, so the deferred
-    // foreign keys hold at COMMIT. The emptiness check runs inside this write
-    // transaction: a second load that waited for the first one's writer lock
-    // sees its rows and refuses (S5).
-    return inTransactionAsync(db, () => fill(new PgLoadSession(db)));
+    // checkReferences in load covers every declared reference, so the foreign
+    // keys hold when they are put back. The emptiness check runs inside this
+    // write transaction: a second load that waited for the first one's writer
+    // lock sees its rows and refuses (S5).
+    return inTransactionAsync(db, async () => {
+      const session = new PgLoadSession(db);
+      const done = await fill(session);
+      session.restoreReferences();
+      return done;
+    });
   }
 
   async *rows(table: TableName, columns: readonly string[]): AsyncIterable<Cells> {
@@ -44,13 +49,57 @@ export class PgInstallationStore implements InstallationStore {
  * row a few more.
  */
 class PgLoadSession implements LoadSession {
+  /** The foreign keys set aside for this load (table, name, definition), to put back before it commits. */
+  private references: { tbl: string; conname: string; def: string }[] | undefined;
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * PostgreSQL checks a deferred foreign key row by row at COMMIT, each check
+   * a lookup that also locks the row it finds: for a load of 100,000 contacts
+   * most of the time. So, as pg_restore does, the first insert sets the
+   * foreign keys aside and restoreReferences() puts them back, which checks
+   * each one over its whole table in one query. The DDL is part of the load's
+   * transaction: a load that fails leaves the keys as they were. A user who
+   * may not alter the tables loads with the keys in place.
+   */
+  private setReferencesAside(): void {
+    if (this.references) return;
+    const { db } = this;
+    const refs = db
+      .prepare(
+        `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+         WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY oid`,
+      )
+      .all() as { tbl: string; conname: string; def: string }[];
+    this.references = [];
+    if (refs.length === 0) return;
+    db.begin();
+    try {
+      db.exec(refs.map((r) => `ALTER TABLE ${r.tbl} DROP CONSTRAINT "${r.conname}"`).join(';\n'));
+    } catch (e) {
+      db.rollback();
+      if ((e as PgError).code === '42501') return; // not the tables' owner: the keys stay
+      throw e;
+    }
+    db.commit();
+    this.references = refs;
+  }
+
+  /** Puts the foreign keys set aside back; each is checked over its table (23503 if a row names nothing). */
+  restoreReferences(): void {
+    const refs = this.references ?? [];
+    if (refs.length === 0) return;
+    this.db.exec(refs.map((r) => `ALTER TABLE ${r.tbl} ADD CONSTRAINT "${r.conname}" ${r.def}`).join(';\n'));
+    this.references = [];
+  }
 
   async isEmpty(): Promise<boolean> {
     return [...TABLE_NAMES, 'documents'].every((t) => !this.db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get());
   }
 
   async insert(table: TableName, columns: readonly string[], rows: readonly Cells[]): Promise<{ index: number; violation: ConstraintViolation }[]> {
+    this.setReferencesAside();
     const refused: { index: number; violation: ConstraintViolation }[] = [];
     const per = Math.max(1, Math.floor(BATCH_PARAMS / Math.max(1, columns.length)));
     for (let from = 0; from < rows.length; from += per) this.insertRange(table, columns, rows, from, Math.min(rows.length, from + per), refused);
