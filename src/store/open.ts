@@ -8,6 +8,7 @@ import type { ExportReaderToken, ExportWorkerReader, InstallationHome, Store } f
 import { openSqliteExportReader } from './sqlite/export-store.js';
 import { isPostgresAddress, openPgInstallation } from './postgres/db.js';
 import { pgHomeOf, pgStore } from './postgres/store.js';
+import { openPgExportReader } from './postgres/export-store.js';
 
 export const DEFAULT_DB = 'officeport.db';
 
@@ -32,6 +33,7 @@ export { SCHEMA_VERSION } from './sqlite/schema.js';
 /** Opens, on another thread, a reader of the export selection a token names (ExportSelection.workerToken). */
 export function openExportReader(token: ExportReaderToken): ExportWorkerReader {
   if (token.adapter === 'sqlite') return openSqliteExportReader(token);
+  if (token.adapter === 'postgres') return openPgExportReader(token);
   throw new Error(`no store adapter ${JSON.stringify(token.adapter)}`);
 }
 /** A private scratch index for verify's reference check (no installation). */

@@ -11,6 +11,8 @@ import type { ExportReaderToken, ExportWorkerReader, ScratchRefIndex, Store } fr
 import { tmpDir } from '../helpers/cli.js';
 import { openStore } from '../../src/store/open.js';
 import { pgAddress, pgServer } from '../helpers/pg.js';
+import { openPgInstallation } from '../../src/store/postgres/db.js';
+import { selectionTables } from '../../src/store/postgres/export-store.js';
 
 export interface Adapter {
   name: string;
@@ -42,14 +44,29 @@ const SQLITE: Adapter = {
     (handles.get(store)!.pragma('database_list') as { name: string }[]).map((d) => d.name).filter((n) => n !== 'main' && n !== 'temp'),
 };
 
+/** The address of each store postgres.create() made. */
+const addresses = new WeakMap<Store, string>();
+
 /** G3: the PostgreSQL adapter, on the test run's throwaway server (test/helpers/pg.ts): a new database per store. */
 const POSTGRES: Adapter = {
   name: 'postgres',
-  create: () => openStore(pgAddress('contract'), { create: true }),
+  create: () => {
+    const url = pgAddress('contract');
+    const store = openStore(url, { create: true });
+    addresses.set(store, url);
+    return store;
+  },
   openExportReader,
   openScratchRefIndex,
-  // the selection's scratch tables live in the connection's own TEMP schema while it runs
-  selectionLeftovers: async () => [],
+  // the selection's tables (op_sel_...) are ordinary tables of the installation while it runs
+  selectionLeftovers: async (store) => {
+    const db = openPgInstallation(addresses.get(store)!);
+    try {
+      return selectionTables(db).map((t) => t.name);
+    } finally {
+      db.close();
+    }
+  },
 };
 
 // While the PostgreSQL adapter is being completed, its contract runs on request

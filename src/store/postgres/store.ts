@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import type { InstallationHome, Store } from '../port.js';
 import { shownAddress, type Db } from './db.js';
+import { PgExportStore } from './export-store.js';
 import { PgInstallationStore } from './installation-store.js';
 import { PgAuditStore } from './audit-store.js';
 import { PgOfficesStore, PgSetsStore } from './offices-store.js';
@@ -52,7 +53,7 @@ export function pgStore(db: Db, url: string): Store {
   return {
     home: pgHomeOf(url),
     installation: new PgInstallationStore(db),
-    export: notYet('export'),
+    export: new PgExportStore(db, url),
     offices: new PgOfficesStore(db),
     sets: new PgSetsStore(db),
     realign: new PgRealignStore(db),
