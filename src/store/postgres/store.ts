@@ -15,6 +15,7 @@ import { PgOfficesStore, PgSetsStore } from './offices-store.js';
 import { PgTrustStore } from './trust-store.js';
 import { PgRealignStore } from './realign-store.js';
 import { PgTraceStore } from './trace-store.js';
+import { PgImportStore } from './import-port.js';
 
 /**
  * An installation on a server has no folder of its own. The files an import
@@ -60,7 +61,7 @@ export function pgStore(db: Db, url: string): Store {
     audit: new PgAuditStore(db),
     trust: new PgTrustStore(db),
     finalize: notYet('finalize'),
-    imports: notYet('import'),
+    imports: new PgImportStore(db),
     trace: new PgTraceStore(db),
     close: () => db.close(),
   };

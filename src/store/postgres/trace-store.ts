@@ -6,6 +6,7 @@
 import zlib from 'node:zlib';
 import type { TraceContact, TraceExport, TraceFacts, TraceFinalize, TraceImport, TraceQuery, TraceStaged, TraceStore } from '../port.js';
 import type { Db } from './db.js';
+import { keptReceiptPieces } from './receipt-store.js';
 
 const NAME = `CASE c.kind WHEN 'business' THEN c.business_name
   ELSE trim(coalesce(c.first_name, '') || ' ' || c.last_name) END`;
@@ -18,16 +19,6 @@ function parseJson(text: string | null): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The pieces of a receipt's kept copy, in order, unpacked (as ../sqlite/receipt-store.ts's
- * keptReceiptPieces: one piece in memory at a time).
- */
-function* keptReceiptPieces(db: Db, acceptId: string): Generator<Buffer> {
-  const n = db.prepare(`SELECT count(*) FROM import_receipts WHERE accept_id = ?`).pluck().get(acceptId) as number;
-  const piece = db.prepare(`SELECT data FROM import_receipts WHERE accept_id = ? AND seq = ?`).pluck();
-  for (let seq = 0; seq < n; seq++) yield zlib.gunzipSync(piece.get(acceptId, seq) as Buffer);
 }
 
 /**
