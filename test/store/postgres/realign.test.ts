@@ -117,7 +117,7 @@ if (!skipWithoutPostgres('G2'))
       expect(sameDump()).toEqual(before);
     });
 
-    it('G2, U4: trace answers the same on both, after an export: a contact that moved, its advisor the bundle only named, an unknown one', () => {
+    it('G2, U4: trace answers the same on both, after an export and in the target after the import: a contact that moved, its advisor the bundle only named, an unknown one', () => {
       for (const id of ['C-1101', 'C-1001']) both('trace', id, '--json');
       // the bundle's bytes differ by the installation's own secret (the export test compares them with it fixed): here only what trace reads of it
       const exported = [lite, pg].map((x) =>
@@ -145,6 +145,37 @@ if (!skipWithoutPostgres('G2'))
       const named = JSON.parse(both('trace', 'contact/C-1001', '--json')) as { went: { moved: boolean }[] };
       expect(named.went).toMatchObject([{ moved: false }]);
       both('trace', 'C-1101');
+
+      // in the target installation: the contact as an import made it
+      const tlite = side('sqlite-target', 'target.db');
+      const tpg = side('postgres-target', pgAddress('realign_target'));
+      for (const [from, to] of [
+        [lite, tlite],
+        [pg, tpg],
+      ] as const) {
+        runOk(['load', path.join(SAMPLES, 'target'), '--db', to.db], to.dir);
+        fs.copyFileSync(path.join(from.dir, 'move.zip'), path.join(to.dir, 'move.zip'));
+        const r = op(to, 'import', 'move.zip', '--office', 'Springfield Agency', '--user', 'dana', '--receipt', 'receipt.json');
+        expect(r.code, r.stderr).toBe(0);
+      }
+      // accept ids are random, receipts land in each side's folder
+      const fixed = (x: Side, text: string) =>
+        mask(text)
+          .replaceAll(x.dir, 'DIR')
+          .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID');
+      for (const args of [['contact/C-1101', '--json'], ['contact/C-1101'], ['contact/C-1201', '--json']]) {
+        const ta = op(tlite, 'trace', ...args);
+        const tb = op(tpg, 'trace', ...args);
+        expect(ta.code, ta.stderr).toBe(0);
+        expect({ code: tb.code, stdout: fixed(tpg, tb.stdout), stderr: tb.stderr }).toEqual({
+          code: ta.code,
+          stdout: fixed(tlite, ta.stdout),
+          stderr: ta.stderr,
+        });
+      }
+      const came = JSON.parse(op(tpg, 'trace', 'contact/C-1101', '--json').stdout) as { came: { outcome: string; target_id: string | null }[] };
+      expect(came.came).toMatchObject([{ outcome: expect.any(String), target_id: expect.any(String) }]);
+
       const a = op(lite, 'trace', 'C-NONE');
       const b = op(pg, 'trace', 'C-NONE');
       expect(a.code).not.toBe(0);
