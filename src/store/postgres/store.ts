@@ -14,6 +14,8 @@ import { PgAuditStore } from './audit-store.js';
 import { PgOfficesStore, PgSetsStore } from './offices-store.js';
 import { PgTrustStore } from './trust-store.js';
 import { PgFinalizeStore } from './finalize-store.js';
+import { PgRealignStore } from './realign-store.js';
+import { PgTraceStore } from './trace-store.js';
 import { PgImportStore } from './import-port.js';
 
 /**
@@ -56,12 +58,12 @@ export function pgStore(db: Db, url: string): Store {
     export: new PgExportStore(db, url),
     offices: new PgOfficesStore(db),
     sets: new PgSetsStore(db),
-    realign: notYet('realign'),
+    realign: new PgRealignStore(db),
     audit: new PgAuditStore(db),
     trust: new PgTrustStore(db),
     finalize: new PgFinalizeStore(db),
     imports: new PgImportStore(db),
-    trace: notYet('trace'),
+    trace: new PgTraceStore(db),
     close: () => db.close(),
   };
 }
