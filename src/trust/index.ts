@@ -8,7 +8,7 @@ export { readCard, type AddressCard } from './card.js';
 export { envelopeAddress, isAgeFile, type EnvelopeAddress } from './envelope.js';
 // T4, T5: one name for the library (receiptSignatures.signFile, ...), the features call it through this face
 export * as receiptSignatures from './receipt-signature.js';
-export type { SignedWith, SignerCard, SigningKey, UndoNotice } from './receipt-signature.js';
+export type { SignatureForm, SignedWith, SignerCard, SigningKey, UndoNotice } from './receipt-signature.js';
 export {
   addressedTo,
   officeKeySource,
