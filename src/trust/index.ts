@@ -11,6 +11,7 @@ export * as receiptSignatures from './receipt-signature.js';
 export type { SignatureForm, SignedWith, SignerCard, SigningKey, UndoNotice } from './receipt-signature.js';
 export {
   addressedTo,
+  installationKeyHolders,
   officeKeySource,
   openEnvelope,
   readIdentityFile,
@@ -19,5 +20,6 @@ export {
   // the same name as envelope.ts's type (both branches added one)
   type EnvelopeAddress as EnvelopeReadAddress,
   type EnvelopeKeys,
+  type KeyHolder,
   type KeySources,
 } from './envelope-read.js';
