@@ -2,7 +2,7 @@
 // installation the keys of the office the command names (--office).
 import type { Argv } from 'yargs';
 import type { Store } from '../src/store/port.js';
-import { officeKeySource, type KeySources } from '../src/trust/index.js';
+import { installationKeyHolders, officeKeySource, type KeySources } from '../src/trust/index.js';
 
 export function identityOption<T>(y: Argv<T>) {
   return y.option('identity', {
@@ -11,7 +11,8 @@ export function identityOption<T>(y: Argv<T>) {
   });
 }
 
-/** --identity, plus the keys of `office` in `store` when both are given. */
+/** --identity, plus the keys of `office` in `store` when both are given (and the installation's offices, to name whom a refused bundle is for). */
 export function keySources(args: { identity?: string }, store?: Store, office?: string): KeySources {
-  return { identity: args.identity, officeKeys: store && office ? officeKeySource(store, office) : undefined };
+  if (!store || !office) return { identity: args.identity };
+  return { identity: args.identity, officeKeys: officeKeySource(store, office), holders: installationKeyHolders(store) };
 }

@@ -115,6 +115,7 @@ function render(r: FinalizeResult): string[] {
   out.push(
     r.status === 'dry_run' ? `dry run, nothing written: bundle ${r.bundle_id} in ${r.office.name}` : `finalized bundle ${r.bundle_id} in ${r.office.name}`,
   );
+  if (r.receipt_signature) out.push(signatureLine(r.receipt_signature));
   if (r.counts) out.push(...renderCounts(r.counts));
   const stay = r.outcomes.pending + r.outcomes.dropped;
   if (stay > 0)
@@ -126,6 +127,15 @@ function render(r: FinalizeResult): string[] {
   if (r.archive) out.push(`retention archive: ${r.archive}`);
   if (r.would_archive) out.push(`a real run would keep them in the retention archive ${r.would_archive}; run without --dry-run to remove them`);
   return out;
+}
+
+/** T4: which form of the receipt's signature verified under the card's key. */
+function signatureLine(form: NonNullable<FinalizeResult['receipt_signature']>): string {
+  const how =
+    form === 'whole-file'
+      ? "over the receipt's whole bytes: a receipt signed by an earlier officeport release"
+      : "over the statement that names the receipt's SHA-256";
+  return `receipt signature verified under the key of the card the bundle was sent to (${how})`;
 }
 
 function renderContacts(contacts: { id: string; name: string }[]): string[] {

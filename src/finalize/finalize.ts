@@ -33,7 +33,7 @@ import { HEADER_FILE, openBag } from '../bundle/bag-reader.js';
 import { checkOutputPath, refuseInstallationFile } from '../shared/output-file.js';
 import type { FinalizeActor, FinalizeRecords, FinalizeSelection, FinalizeSession, Store } from '../store/port.js';
 import { checkSeal } from '../trust/receipt-seal.js';
-import { receiptSignatures, type SignedWith } from '../trust/index.js';
+import { receiptSignatures, type SignatureForm, type SignedWith } from '../trust/index.js';
 import { writeRetentionArchive, type WrittenArchive } from './retention.js';
 
 /** M1: finalize removes client data from the office, which is what the export right (X1) governs. */
@@ -76,6 +76,12 @@ export interface FinalizeResult {
   contacts?: MovedContact[];
   /** dry run: the retention archive a real run would write */
   would_archive?: string;
+  /**
+   * T4: the receipt of a bundle sent to an address card verified under the
+   * card's key: through its SHA-256 statement, or (a receipt the release
+   * before this one signed) over its whole bytes
+   */
+  receipt_signature?: SignatureForm;
 }
 
 /** L2: what a person is asked to confirm. */
@@ -109,6 +115,8 @@ interface Checked {
   installation: { id: string; name: string };
   /** L4: the export kept the refs the bundle held (bundles exported before did not) */
   heldKnown: boolean;
+  /** T4: how the receipt's signature verified, when the bundle was sent to an address card */
+  signature?: SignatureForm;
 }
 
 export async function finalizeReceipt(store: Store, req: FinalizeRequest): Promise<FinalizeResult> {
@@ -313,6 +321,7 @@ function resultOf(
     outcomes: c.outcomes,
     counts,
     summary,
+    ...(c.signature ? { receipt_signature: c.signature } : {}),
   };
 }
 
@@ -342,9 +351,9 @@ async function checkReceipt(store: Store, req: FinalizeRequest): Promise<Checked
   const { office, user } = await store.finalize.actor(named.id, req.user, [FINALIZE_RIGHT], 'finalize a move out of the office');
   const key = ledger?.receipt_key ?? undefined;
   if (key) refuseUnsealed(req.receiptFile, key);
-  await refuseUntrusted(store, req, receipt);
+  const signature = await refuseUntrusted(store, req, receipt, sha256);
   if (receipt.target.installation_id === inst.id) await refuseUndone(store.finalize, req.receiptFile, receipt);
-  return { receipt, outcomes, sha256, office, user, installation: inst, heldKnown: Boolean(key) };
+  return { receipt, outcomes, sha256, office, user, installation: inst, heldKnown: Boolean(key), ...(signature ? { signature } : {}) };
 }
 
 /**
@@ -364,9 +373,11 @@ function refuseUnsealed(file: string, key: string): void {
 /**
  * T4, T5: the receipt of a bundle exported to an address card must be signed by
  * the key on that card, and its import not undone by a signed notice. The
- * receipts of bundles exported by name are taken as before.
+ * receipts of bundles exported by name are taken as before. Returns how the
+ * signature verified (its statement, or the whole receipt as the release
+ * before this one signed it); undefined for a bundle exported by name.
  */
-async function refuseUntrusted(store: Store, req: FinalizeRequest, receipt: ReceiptHead): Promise<void> {
+async function refuseUntrusted(store: Store, req: FinalizeRequest, receipt: ReceiptHead, sha256: string): Promise<SignatureForm | undefined> {
   const card = await store.trust.cardOfBundle(receipt.bundle_id);
   if (!card) {
     if (req.undone) {
@@ -376,10 +387,11 @@ async function refuseUntrusted(store: Store, req: FinalizeRequest, receipt: Rece
         { hint: 'finalize without --undone' },
       );
     }
-    return;
+    return undefined;
   }
-  receiptSignatures.requireSignedReceipt(req.receiptFile, receipt.bundle_id, card, receipt.signed_with as SignedWith | undefined);
+  const form = receiptSignatures.requireSignedReceipt(req.receiptFile, receipt.bundle_id, card, receipt.signed_with as SignedWith | undefined, sha256);
   receiptSignatures.requireNotUndone(req.receiptFile, receipt, card, req.undone);
+  return form;
 }
 
 /** L4: inside one installation, the import the receipt answers must still stand. */

@@ -274,7 +274,7 @@ export async function acceptStaged(store: Store, src: BundleSource, a: Addressee
         TABLE_OF,
       );
       tmp = writeReceiptTemp(receiptFile, head, planOutcomes(imports), h.receipt_key, imports.keepReceipt(head.accept_id));
-      if (signer) signature = receiptSignatures.signFile(tmp, signer.ed25519_private_pem);
+      if (signer) signature = receiptSignatures.signFile(tmp, 'import receipt', signer.ed25519_private_pem);
       counts = planCounts(imports); // once, for the log and the summary (each counted the plan before)
       recordAccept(imports, head, inboxId ?? '', tmp, receiptFile, counts.counts);
       faultPoint('import-before-commit');

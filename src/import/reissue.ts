@@ -56,8 +56,17 @@ export async function reissueReceipt(store: Store, req: ReissueRequest): Promise
     }
     if (!any) bytes = writeLegacy(imports, write, accept);
   });
-  // Ed25519 signatures are deterministic: the same signature as the import wrote
-  const signature = signed ? receiptSignatures.signFileBeside(out, await receiptSignatures.officeSigningKey(store.trust, office.id), output) : undefined;
+  // Ed25519 signatures are deterministic: the same signature as the import wrote, in the form the receipt names
+  // (a receipt of the release before this one is signed over its whole bytes again)
+  const signature = signed
+    ? receiptSignatures.signFileBeside(
+        out,
+        'import receipt',
+        await receiptSignatures.officeSigningKey(store.trust, office.id),
+        output,
+        receiptSignatures.formOf(signed),
+      )
+    : undefined;
   return { bundle_id: bundleId, accept_id: accept.accept_id, accepted_at: accept.accepted_at, out, bytes, signature };
 }
 

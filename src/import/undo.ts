@@ -8,7 +8,6 @@ import { readReceipt, type ImportReceipt } from './receipt.js';
 import type { ImportStore, KeptAccept, Store } from '../store/port.js';
 import { receiptSignatures } from '../trust/index.js';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 
 export interface UndoResult {
   accept_id: string;
@@ -96,5 +95,5 @@ function receiptSha256(imports: ImportStore, acceptId: string, file: string): st
     h.update(piece);
     any = true;
   }
-  return any ? h.digest('hex') : receiptSignatures.sha256Hex(fs.readFileSync(file));
+  return any ? h.digest('hex') : receiptSignatures.sha256OfFile(file);
 }

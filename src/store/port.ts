@@ -331,6 +331,8 @@ export interface TrustStore {
   officeKeys(officeId: string): Promise<OfficeKeys>;
   /** the office of this installation whose age recipient this is, if its keys were made */
   findOfficeByRecipient(recipient: string): Promise<string | undefined>;
+  /** the age identities of the offices whose keys were made, by office id (none is made) */
+  officeAgeIdentities(): Promise<{ office_id: string; age_identity: string }[]>;
   /** the card a bundle was exported to (`export --to`), as the export ledger recorded it; undefined for a bundle exported by name or unknown */
   cardOfBundle(bundleId: string): Promise<AddressCard | undefined>;
 }

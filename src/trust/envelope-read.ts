@@ -90,12 +90,16 @@ export function readIdentityFile(file: string): string[] {
  * it). Refuses (OfficeportError, exit 1) when no key opens it, naming whom it
  * is for, and when any byte of it was changed.
  */
-export async function openEnvelope(file: string, keysFor: (to: EnvelopeAddress | undefined) => Promise<EnvelopeKeys[]>): Promise<ByteSource> {
+export async function openEnvelope(
+  file: string,
+  keysFor: (to: EnvelopeAddress | undefined) => Promise<EnvelopeKeys[]>,
+  holders?: KeySources['holders'],
+): Promise<ByteSource> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const size = (await fh.stat()).size;
     const header = await readHeader(fh, size, file);
-    const fileKey = await unwrapFileKey(file, header, await keysFor(header.to));
+    const fileKey = await unwrapFileKey(file, header, await keysFor(header.to), holders);
     const nonce = await readExactly(fh, header.bytes.length, NONCE, file);
     const key = Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
     const source = new EnvelopeSource(file, fh, key, header.bytes.length + NONCE, size);
@@ -138,12 +142,40 @@ async function readHeader(fh: fs.promises.FileHandle, size: number, file: string
   return { bytes, to: m ? { installation_id: m[1]!, office_id: m[2]! } : undefined };
 }
 
-/** Whom the bundle is for, in words. */
-export function addressedTo(to: EnvelopeAddress | undefined): string {
-  return to ? `installation ${to.installation_id}, office ${to.office_id}` : 'an age recipient this installation does not hold';
+/**
+ * Whom the bundle is for, in words: the office its officeport-to stanza names;
+ * for one without (the age tool's own), `holder` when an office of this
+ * installation holds its recipient, else a recipient this installation does
+ * not hold when the installation was asked (`installationAsked`), else one the
+ * given keys do not match.
+ */
+export function addressedTo(to: EnvelopeAddress | undefined, holder?: KeyHolder, installationAsked = true): string {
+  if (to) return `installation ${to.installation_id}, office ${to.office_id}`;
+  if (holder) return `office ${holder.office.name} (${holder.office.id}) of this installation (its recipient is that office's)`;
+  return installationAsked ? 'an age recipient this installation does not hold' : 'an age recipient that no key given here matches';
 }
 
-async function unwrapFileKey(file: string, header: Header, keys: EnvelopeKeys[]): Promise<Uint8Array> {
+/** Whether `identities` unwrap the file key of the header (a header that does not parse is told apart by the caller's own attempt). */
+async function opens(header: Header, identities: string[]): Promise<boolean> {
+  const d = new Decrypter();
+  try {
+    for (const id of identities) d.addIdentity(id);
+    await d.decryptHeader(header.bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** T3: the office of this installation whose keys open a bundle that names no office (sealed by the age tool), if any. */
+async function holderOf(header: Header, holders: KeySources['holders'], tried: EnvelopeKeys[]): Promise<KeyHolder | undefined> {
+  if (header.to || !holders) return undefined;
+  const triedIds = new Set(tried.flatMap((k) => k.identities));
+  for (const h of await holders()) if (!h.identities.every((id) => triedIds.has(id)) && (await opens(header, h.identities))) return h;
+  return undefined;
+}
+
+async function unwrapFileKey(file: string, header: Header, keys: EnvelopeKeys[], holders?: KeySources['holders']): Promise<Uint8Array> {
   const tried: string[] = [];
   for (const k of keys) {
     const d = new Decrypter();
@@ -165,14 +197,17 @@ async function unwrapFileKey(file: string, header: Header, keys: EnvelopeKeys[])
       throw damaged(file, `its header: ${why}`);
     }
   }
-  const who = addressedTo(header.to);
+  const holder = await holderOf(header, holders, keys);
+  const who = addressedTo(header.to, holder, Boolean(holders));
   throw new OfficeportError(
     ErrorCode.MISADDRESSED,
     `${file} is an encrypted bundle for ${who}; ${tried.length > 0 ? `${tried.join(' and ')} cannot open it` : 'no key to open it was given'}, so nothing was read`,
     {
       hint: header.to
         ? `run the command in that installation with --office ${header.to.office_id}, or give that office's identity with --identity FILE`
-        : 'give the identity that matches the recipient the bundle was encrypted to with --identity FILE',
+        : holder
+          ? `run the command in that office: --office ${holder.office.id} (with a user of it), or give its identity with --identity FILE`
+          : 'give the identity that matches the recipient the bundle was encrypted to with --identity FILE',
     },
   );
 }
@@ -279,12 +314,36 @@ class EnvelopeSource implements ByteSource {
   }
 }
 
+/** An office of this installation and its age identities (to name whom a bundle is for, never to open it). */
+export interface KeyHolder {
+  office: { id: string; name: string };
+  identities: string[];
+}
+
 /** Where the keys of an encrypted bundle come from: an identity file, and the installation's office keys when it is opened in an office. */
 export interface KeySources {
   /** --identity FILE */
   identity?: string;
   /** the keys of the office the command runs in, given whom the bundle is addressed to (undefined: none to try) */
   officeKeys?: (to: EnvelopeAddress | undefined) => Promise<EnvelopeKeys | undefined>;
+  /**
+   * the offices of the installation whose keys were made: a refused bundle
+   * that names no office (the age tool's) is tried with them only to say which
+   * office it is for; it is never opened with another office's keys
+   */
+  holders?: () => Promise<KeyHolder[]>;
+}
+
+/** The offices of the installation whose keys were made, with their age identities (KeySources.holders; no keys are made). */
+export function installationKeyHolders(store: Pick<Store, 'offices' | 'trust'>): () => Promise<KeyHolder[]> {
+  return async () => {
+    const out: KeyHolder[] = [];
+    for (const k of await store.trust.officeAgeIdentities()) {
+      const office = await store.offices.office(k.office_id);
+      if (office) out.push({ office: { id: office.id, name: office.name }, identities: [k.age_identity] });
+    }
+    return out;
+  };
 }
 
 /**
@@ -312,10 +371,14 @@ export async function withBundle<T>(file: string, keys: KeySources, fn: (input: 
   if (!startsAsAge(file)) return fn(file);
   const sources: EnvelopeKeys[] = [];
   if (keys.identity) sources.push({ identities: readIdentityFile(keys.identity), from: `the identity in ${keys.identity}` });
-  const source = await openEnvelope(file, async (to) => {
-    const own = await keys.officeKeys?.(to);
-    return own ? [...sources, own] : sources;
-  });
+  const source = await openEnvelope(
+    file,
+    async (to) => {
+      const own = await keys.officeKeys?.(to);
+      return own ? [...sources, own] : sources;
+    },
+    keys.holders,
+  );
   try {
     return await fn(source);
   } finally {

@@ -8,9 +8,10 @@ export { readCard, type AddressCard } from './card.js';
 export { envelopeAddress, isAgeFile, type EnvelopeAddress } from './envelope.js';
 // T4, T5: one name for the library (receiptSignatures.signFile, ...), the features call it through this face
 export * as receiptSignatures from './receipt-signature.js';
-export type { SignedWith, SignerCard, SigningKey, UndoNotice } from './receipt-signature.js';
+export type { SignatureForm, SignedWith, SignerCard, SigningKey, UndoNotice } from './receipt-signature.js';
 export {
   addressedTo,
+  installationKeyHolders,
   officeKeySource,
   openEnvelope,
   readIdentityFile,
@@ -19,5 +20,6 @@ export {
   // the same name as envelope.ts's type (both branches added one)
   type EnvelopeAddress as EnvelopeReadAddress,
   type EnvelopeKeys,
+  type KeyHolder,
   type KeySources,
 } from './envelope-read.js';

@@ -1,18 +1,29 @@
 // T4, T5: receipts of a bundle sent to an address card are signed by the
 // target office with its Ed25519 key, and so is the notice that an import of
 // such a bundle was undone. The form (docs/trust.md):
-//   - the signed bytes are the file's bytes exactly as written (the receipt
-//     with its seal, or the undo notice), nothing left out or added;
+//   - what is signed is a one-line statement that names the file's kind and
+//     the SHA-256 of its bytes exactly as written (the receipt with its seal,
+//     or the undo notice):
+//       officeport v1 import receipt sha256 <64 hex>\n
+//       officeport v1 undo notice sha256 <64 hex>\n
+//     so the file is hashed as a stream and never held whole (P1: a receipt is
+//     100 to 150 bytes per record it names, 313 MB at 1,000,000 contacts), and
+//     a signature made for one kind is never taken for the other; the file's
+//     name is not in it (receipts are renamed and written again elsewhere);
 //   - the signature is detached, beside the file: FILE.sig holds the 64 raw
-//     bytes of the Ed25519 signature (RFC 8032, pure Ed25519), the form that
-//     `openssl pkeyutl -verify -rawin -pubin -inkey KEY.pem -sigfile FILE.sig -in FILE`
-//     checks with the public key of the card;
-//   - the signed file names the key in `signed_with` {alg, key_fingerprint}
-//     (hex SHA-256 of the key's SPKI DER, as on the card), so a wrong key is
+//     bytes of the Ed25519 signature (RFC 8032, pure Ed25519) of the statement,
+//     the form that `openssl pkeyutl -verify -rawin -pubin -inkey KEY.pem -sigfile FILE.sig -in STATEMENT`
+//     checks with the public key of the card, STATEMENT made with sha256sum;
+//   - the signed file names the key and the form in `signed_with`
+//     {alg, key_fingerprint, form: "sha256-statement"} (the fingerprint is the
+//     hex SHA-256 of the key's SPKI DER, as on the card), so a wrong key is
 //     named in the refusal; the key finalize checks against is always the one
 //     of the card the export ledger recorded, never the one the file names.
-// Pure Ed25519 signs the message in one piece, so signing and checking hold the
-// file in memory once (a receipt is 100 to 150 bytes per record it names).
+//   - files signed by the release before this one have no `form`: their
+//     signature is over the file's whole bytes. They are still checked (and
+//     written again by `import receipt`) in that form, holding the file in
+//     memory once; the form is read from the file, and a file that names the
+//     statement form is never checked in the other.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
@@ -20,11 +31,49 @@ import { writeOutputFile, type OutputOptions } from '../shared/output-file.js';
 
 export const SIGNATURE_ALG = 'Ed25519' as const;
 const SIGNATURE_BYTES = 64;
+/** The `form` of a file signed through its statement (this release on). */
+export const STATEMENT_FORM = 'sha256-statement' as const;
 
-/** What a signed file says about the key that signed it. */
+/** How a file was signed: through its statement, or (the release before) its whole bytes. */
+export type SignatureForm = typeof STATEMENT_FORM | 'whole-file';
+
+/** What a signed file is; the statement names it. */
+export type SignedKind = 'import receipt' | 'undo notice';
+
+/** What a signed file says about the key that signed it, and how. */
 export interface SignedWith {
   alg: typeof SIGNATURE_ALG;
   key_fingerprint: string;
+  /** absent in files the release before this one signed: their signature is over the whole file */
+  form?: typeof STATEMENT_FORM;
+}
+
+/** The form a signed file names in its `signed_with` (none: the earlier whole-file form). */
+export function formOf(signed: { form?: unknown } | undefined): SignatureForm {
+  return signed?.form === undefined ? 'whole-file' : STATEMENT_FORM;
+}
+
+/** The statement signed for a file of this kind whose bytes hash to `sha256` (hex): one line, newline-ended. */
+export function signedStatement(kind: SignedKind, sha256: string): Buffer {
+  return Buffer.from(`officeport v1 ${kind} sha256 ${sha256}\n`, 'utf8');
+}
+
+/** Hex SHA-256 of a file's bytes, read 1 MiB at a time (a receipt reaches hundreds of megabytes). */
+export function sha256OfFile(file: string): string {
+  const h = crypto.createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (let n = fs.readSync(fd, buf, 0, buf.length, null); n > 0; n = fs.readSync(fd, buf, 0, buf.length, null)) h.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/** The bytes the signature of FILE covers in that form: its statement, or (earlier form) the file read whole. */
+function signedBytes(file: string, kind: SignedKind, form: SignatureForm, sha256?: string): Buffer {
+  return form === STATEMENT_FORM ? signedStatement(kind, sha256 ?? sha256OfFile(file)) : fs.readFileSync(file);
 }
 
 /** The Ed25519 key pair of an office, as the store keeps it (PEM). */
@@ -51,7 +100,7 @@ export function keyFingerprint(publicPem: string): string {
 }
 
 export function signedWith(key: Pick<SigningKey, 'fingerprint'>): SignedWith {
-  return { alg: SIGNATURE_ALG, key_fingerprint: key.fingerprint };
+  return { alg: SIGNATURE_ALG, key_fingerprint: key.fingerprint, form: STATEMENT_FORM };
 }
 
 /** The 64-byte Ed25519 signature of the bytes. */
@@ -64,15 +113,15 @@ export function verifyBytes(bytes: Buffer, signature: Buffer, publicPem: string)
   return crypto.verify(null, bytes, crypto.createPublicKey(publicPem), signature);
 }
 
-/** The signature of the file's bytes as they are on disk. */
-export function signFile(file: string, privatePem: string): Buffer {
-  return signBytes(fs.readFileSync(file), privatePem);
+/** The signature of the file as it is on disk, in the form it names (this release writes the statement form). */
+export function signFile(file: string, kind: SignedKind, privatePem: string, form: SignatureForm = STATEMENT_FORM): Buffer {
+  return signBytes(signedBytes(file, kind, form), privatePem);
 }
 
-export type SignatureCheck = { kind: 'signed' } | { kind: 'missing'; sigFile: string } | { kind: 'mismatch'; sigFile: string };
+export type SignatureCheck = { kind: 'signed'; form: SignatureForm } | { kind: 'missing'; sigFile: string } | { kind: 'mismatch'; sigFile: string };
 
-/** Checks FILE against FILE.sig under the public key. */
-export function checkFileSignature(file: string, publicPem: string): SignatureCheck {
+/** Checks FILE against FILE.sig under the public key, in the form the file names (`sha256` of the file when known). */
+export function checkFileSignature(file: string, kind: SignedKind, publicPem: string, form: SignatureForm, sha256?: string): SignatureCheck {
   const sigFile = signatureFileOf(file);
   let sig: Buffer;
   try {
@@ -81,7 +130,8 @@ export function checkFileSignature(file: string, publicPem: string): SignatureCh
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing', sigFile };
     throw e;
   }
-  return verifyBytes(fs.readFileSync(file), sig, publicPem) ? { kind: 'signed' } : { kind: 'mismatch', sigFile };
+  if (sig.length !== SIGNATURE_BYTES) return { kind: 'mismatch', sigFile };
+  return verifyBytes(signedBytes(file, kind, form, sha256), sig, publicPem) ? { kind: 'signed', form } : { kind: 'mismatch', sigFile };
 }
 
 /** T5: what the target tells the source when it undid the import a signed receipt answers. */
@@ -140,12 +190,14 @@ const REISSUE_HINT =
 
 /**
  * T4: the receipt of a bundle sent to a card must come with RECEIPT.sig, the
- * signature of its bytes by the key on that card. `claimed` is what the
- * receipt says signed it (only to word the refusal).
+ * signature of its statement (or, signed by the release before, of its bytes)
+ * by the key on that card. `claimed` is what the receipt says signed it and
+ * how (the key only words the refusal); `sha256` is the receipt's, when the
+ * caller hashed it already. Returns the form that verified.
  */
-export function requireSignedReceipt(file: string, bundleId: string, card: SignerCard, claimed?: SignedWith): void {
-  const check = checkFileSignature(file, card.ed25519_public_key);
-  if (check.kind === 'signed') return;
+export function requireSignedReceipt(file: string, bundleId: string, card: SignerCard, claimed?: SignedWith, sha256?: string): SignatureForm {
+  const check = checkFileSignature(file, 'import receipt', card.ed25519_public_key, formOf(claimed), sha256);
+  if (check.kind === 'signed') return check.form;
   const sentTo = `bundle ${bundleId} was sent encrypted to ${cardWords(card)}`;
   if (check.kind === 'missing') {
     throw new OfficeportError(
@@ -199,7 +251,7 @@ function readSignedNotice(file: string, card: SignerCard): UndoNotice {
       hint: 'name the undo notice that import undo wrote beside the receipt',
     });
   }
-  const check = checkFileSignature(file, card.ed25519_public_key);
+  const check = checkFileSignature(file, 'undo notice', card.ed25519_public_key, noticeForm(text.toString('utf8')), sha256Hex(text));
   if (check.kind !== 'signed') {
     const why = check.kind === 'missing' ? `it has no signature (${check.sigFile} is missing)` : `it does not match its signature ${check.sigFile}`;
     throw new OfficeportError(
@@ -226,9 +278,18 @@ export function publishSignature(file: string, signature: Buffer, opts: OutputOp
   return sigFile;
 }
 
-/** Signs FILE as it is on disk and writes FILE.sig beside it. */
-export function signFileBeside(file: string, key: SigningKey, opts: OutputOptions = {}): string {
-  return publishSignature(file, signFile(file, key.ed25519_private_pem), opts);
+/** Signs FILE as it is on disk, in the form it names, and writes FILE.sig beside it. */
+export function signFileBeside(file: string, kind: SignedKind, key: SigningKey, opts: OutputOptions = {}, form: SignatureForm = STATEMENT_FORM): string {
+  return publishSignature(file, signFile(file, kind, key.ed25519_private_pem, form), opts);
+}
+
+/** The form an undo notice names (a notice that is not JSON is checked as the earlier form, and refused when its signature does not verify). */
+function noticeForm(text: string): SignatureForm {
+  try {
+    return formOf((JSON.parse(text) as { signed_with?: { form?: unknown } } | null)?.signed_with);
+  } catch {
+    return 'whole-file';
+  }
 }
 
 /**
@@ -265,12 +326,15 @@ export function writeUndoNotice(receiptFile: string, notice: Omit<UndoNotice, 's
         hint: 'move that file away and run import undo again: it writes the notice without undoing anything twice',
       });
     }
-    if (checkFileSignature(file, key.ed25519_public_pem).kind !== 'signed') signFileBeside(file, key, { force: true });
+    // a notice the release before signed names no form: it is signed again in its own form
+    const form = formOf(kept.signed_with);
+    if (checkFileSignature(file, 'undo notice', key.ed25519_public_pem, form).kind !== 'signed')
+      signFileBeside(file, 'undo notice', key, { force: true }, form);
     return file;
   }
   const full: UndoNotice = { notice: 'officeport import undone', notice_version: 1, ...notice, signed_with: signedWith(key) };
   const text = undoNoticeText(full);
   writeOutputFile(file, text);
-  publishSignature(file, signBytes(Buffer.from(text, 'utf8'), key.ed25519_private_pem), { force: fs.existsSync(sigFile) });
+  publishSignature(file, signBytes(signedStatement('undo notice', sha256Hex(text)), key.ed25519_private_pem), { force: fs.existsSync(sigFile) });
   return file;
 }

@@ -44,6 +44,18 @@ for (const adapter of ADAPTERS) {
       await expect(s.trust.officeKeys('O-NOWHERE')).rejects.toThrow();
     });
 
+    it('T3: the age identities of the offices whose keys were made are listed by office, and listing makes none', async () => {
+      const s = await filled();
+      expect(await s.trust.officeAgeIdentities()).toEqual([]);
+      const a = await s.trust.officeKeys('O-A');
+      expect(await s.trust.officeAgeIdentities()).toEqual([{ office_id: 'O-A', age_identity: a.age_identity }]);
+      const r = await s.trust.officeKeys('O-R');
+      expect(await s.trust.officeAgeIdentities()).toEqual([
+        { office_id: 'O-A', age_identity: a.age_identity },
+        { office_id: 'O-R', age_identity: r.age_identity },
+      ]);
+    });
+
     it('T2: the export ledger keeps the card a bundle was encrypted to; a bundle exported by name has none', async () => {
       const s = await filled();
       const k = await s.trust.officeKeys('O-A');

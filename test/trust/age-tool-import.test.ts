@@ -80,6 +80,25 @@ describe.skipIf(skip)('T3: a bundle the age tool encrypted to an address card', 
     }
   });
 
+  it("T3: the refusal names the office of this installation the age tool sealed the bundle to, and says to run there with --office; another installation's says it does not hold the recipient", () => {
+    const other = path.join(dir, 'other-words');
+    fs.mkdirSync(other);
+    const elsewhere = loadInstallation(path.join(SAMPLES, 'target'), other);
+    runOk(['address', '--db', elsewhere, ...TO, '--out', path.join(other, 'card.json')]);
+    const before = stateOf(target);
+    for (const cmd of [['import'], ['inbox', 'add']]) {
+      const here = run([...cmd, sealed, '--db', target, '--office', 'Riverside Resource', '--user', 'rsadmin']);
+      expect(here.code, here.stderr).toBe(1);
+      expect(here.stderr).toContain('is an encrypted bundle for office Springfield Agency (T-SPRING) of this installation');
+      expect(here.stderr).not.toContain('does not hold');
+      expect(here.stderr).toMatch(/run the command in that office: --office T-SPRING/);
+      const there = run([...cmd, sealed, '--db', elsewhere, ...TO]);
+      expect(there.code, there.stderr).toBe(1);
+      expect(there.stderr).toContain('is an encrypted bundle for an age recipient this installation does not hold');
+    }
+    expect(stateOf(target)).toBe(before);
+  });
+
   it('T3: the office of the card imports it with its own keys, as it imports the plain zip', () => {
     const ref = path.join(dir, 'ref');
     fs.mkdirSync(ref);

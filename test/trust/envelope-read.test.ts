@@ -123,7 +123,9 @@ describe.skipIf(skip)('T3: reading a bundle encrypted with the age tool', () => 
       ]) {
         const r = run([...args, ...keys]);
         expect(r.code, args.join(' ')).toBe(1);
-        expect(r.stderr).toContain('an encrypted bundle for an age recipient this installation does not hold');
+        // in an installation every office's keys were asked; without one, only the keys given
+        const words = args.includes('--db') ? 'an age recipient this installation does not hold' : 'an age recipient that no key given here matches';
+        expect(r.stderr).toContain(`an encrypted bundle for ${words}`);
         if (keys.length) expect(r.stderr).toContain(`the identity in ${wrong}`);
       }
     }

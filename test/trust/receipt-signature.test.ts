@@ -13,8 +13,12 @@ import {
   requireSignedReceipt,
   signFileBeside,
   signatureFileOf,
+  signedStatement,
+  signedWith,
   undoNoticeFileOf,
+  undoNoticeText,
   writeUndoNotice,
+  type SignedKind,
   type SignerCard,
   type SigningKey,
 } from '../../src/trust/receipt-signature.js';
@@ -51,11 +55,17 @@ const RECEIPT = `{
 
 const opensslPresent = spawnSync('openssl', ['version']).status === 0;
 
-/** openssl's own verdict on FILE and FILE.sig under the PEM public key. */
-function opensslVerifies(file: string, publicPem: string): boolean {
+/**
+ * openssl's own verdict on FILE.sig under the PEM public key, over the
+ * statement made as docs/trust.md shows: echo with sha256sum of FILE.
+ */
+function opensslVerifies(file: string, publicPem: string, kind: SignedKind = 'import receipt'): boolean {
   const pub = path.join(path.dirname(file), `pub-${crypto.randomUUID()}.pem`);
   fs.writeFileSync(pub, publicPem);
-  const r = spawnSync('openssl', ['pkeyutl', '-verify', '-rawin', '-pubin', '-inkey', pub, '-sigfile', signatureFileOf(file), '-in', file], {
+  const statement = `${file}.statement`;
+  const made = spawnSync('sh', ['-c', `echo "officeport v1 ${kind} sha256 $(sha256sum < "$1" | cut -d' ' -f1)" > "$2"`, 'sh', file, statement]);
+  expect(made.status).toBe(0);
+  const r = spawnSync('openssl', ['pkeyutl', '-verify', '-rawin', '-pubin', '-inkey', pub, '-sigfile', signatureFileOf(file), '-in', statement], {
     encoding: 'utf8',
   });
   return r.status === 0;
@@ -64,37 +74,86 @@ function opensslVerifies(file: string, publicPem: string): boolean {
 function signedReceipt(key: SigningKey): string {
   const file = path.join(tmpDir(), 'receipt.json');
   fs.writeFileSync(file, RECEIPT);
-  signFileBeside(file, key);
+  signFileBeside(file, 'import receipt', key);
   return file;
 }
 
+const sha256 = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
+
 describe('receipt signatures', () => {
-  it('T4: the signature beside a receipt is 64 raw bytes over the file as written, checked against the card key', () => {
+  it("T4: the signature beside a receipt is 64 raw bytes over the one-line statement naming the receipt's SHA-256, checked against the card key", () => {
     const key = officeKey();
     const file = signedReceipt(key);
-    expect(fs.readFileSync(signatureFileOf(file))).toHaveLength(64);
-    expect(() => requireSignedReceipt(file, 'B1', cardOf(key))).not.toThrow();
+    const sig = fs.readFileSync(signatureFileOf(file));
+    expect(sig).toHaveLength(64);
+    const statement = Buffer.from(`officeport v1 import receipt sha256 ${sha256(RECEIPT)}\n`);
+    expect(crypto.verify(null, statement, crypto.createPublicKey(key.ed25519_public_pem), sig)).toBe(true);
+    expect(signedWith(key)).toEqual({ alg: 'Ed25519', key_fingerprint: key.fingerprint, form: 'sha256-statement' });
+    expect(requireSignedReceipt(file, 'B1', cardOf(key), signedWith(key))).toBe('sha256-statement');
+    // the hash the caller computed while reading the receipt is used as it is
+    expect(() => requireSignedReceipt(file, 'B1', cardOf(key), signedWith(key), sha256('other bytes'))).toThrow(/does not match its signature/);
+  });
+
+  it('T4: a statement signed for an undo notice is not the signature of a receipt with the same bytes', () => {
+    const key = officeKey();
+    const file = signedReceipt(key);
+    fs.writeFileSync(
+      signatureFileOf(file),
+      crypto.sign(null, signedStatement('undo notice', sha256(RECEIPT)), crypto.createPrivateKey(key.ed25519_private_pem)),
+    );
+    expect(() => requireSignedReceipt(file, 'B1', cardOf(key), signedWith(key))).toThrow(/does not match its signature/);
+  });
+
+  it('T4, T5: a receipt and an undo notice signed by the release before (over their whole bytes, no form named) are still accepted, and said to be', () => {
+    const key = officeKey();
+    const file = path.join(tmpDir(), 'receipt.json');
+    fs.writeFileSync(file, RECEIPT);
+    const signWhole = (f: string) =>
+      fs.writeFileSync(signatureFileOf(f), crypto.sign(null, fs.readFileSync(f), crypto.createPrivateKey(key.ed25519_private_pem)));
+    signWhole(file);
+    const earlier = { alg: 'Ed25519' as const, key_fingerprint: key.fingerprint };
+    expect(requireSignedReceipt(file, 'B1', cardOf(key), earlier)).toBe('whole-file');
+    // the form is the file's: a whole-file signature of a receipt that names the statement form is refused, and the other way round
+    expect(() => requireSignedReceipt(file, 'B1', cardOf(key), signedWith(key))).toThrow(/does not match its signature/);
+    signFileBeside(file, 'import receipt', key, { force: true });
+    expect(() => requireSignedReceipt(file, 'B1', cardOf(key), earlier)).toThrow(/does not match its signature/);
+    const notice = undoNoticeFileOf(file);
+    const n = {
+      notice: 'officeport import undone' as const,
+      notice_version: 1 as const,
+      bundle_id: 'B1',
+      accept_id: 'A1',
+      receipt_sha256: sha256(RECEIPT),
+      target: { installation_id: 'I-T', office_id: 'O-T', user_id: 'U-1' },
+      undone_at: '2026-01-02T03:04:05.000Z',
+      signed_with: earlier,
+    };
+    fs.writeFileSync(notice, undoNoticeText(n));
+    signWhole(notice);
+    expect(() => requireNotUndone(file, { bundle_id: 'B1', accept_id: 'A1' }, cardOf(key))).toThrow(/was undone in the target/);
   });
 
   it('T4: a receipt with one outcome changed is refused, naming the signature', () => {
     const key = officeKey();
     const file = signedReceipt(key);
     fs.writeFileSync(file, RECEIPT.replace('"merged"', '"created"'));
-    expect(() => requireSignedReceipt(file, 'B1', cardOf(key))).toThrow(/does not match its signature .*receipt\.json\.sig.*changed after it was signed/);
+    expect(() => requireSignedReceipt(file, 'B1', cardOf(key), signedWith(key))).toThrow(
+      /does not match its signature .*receipt\.json\.sig.*changed after it was signed/,
+    );
   });
 
   it('T4: a receipt without its signature is refused', () => {
     const key = officeKey();
     const file = signedReceipt(key);
     fs.rmSync(signatureFileOf(file));
-    expect(() => requireSignedReceipt(file, 'B1', cardOf(key))).toThrow(/is not signed: bundle B1 was sent encrypted to office Springfield/);
+    expect(() => requireSignedReceipt(file, 'B1', cardOf(key), signedWith(key))).toThrow(/is not signed: bundle B1 was sent encrypted to office Springfield/);
   });
 
   it("T4: a receipt signed by another office's key is refused, naming both keys when the receipt names its signer", () => {
     const other = officeKey();
     const file = signedReceipt(other);
     const card = cardOf(officeKey());
-    expect(() => requireSignedReceipt(file, 'B1', card, { alg: 'Ed25519', key_fingerprint: other.fingerprint })).toThrow(
+    expect(() => requireSignedReceipt(file, 'B1', card, signedWith(other))).toThrow(
       new RegExp(`signed by key ${other.fingerprint}, not by the card's key ${card.fingerprint}`),
     );
   });
@@ -123,7 +182,7 @@ describe('undo notices', () => {
     expect(JSON.parse(fs.readFileSync(notice, 'utf8'))).toMatchObject({
       bundle_id: 'B1',
       accept_id: 'A1',
-      signed_with: { alg: 'Ed25519', key_fingerprint: key.fingerprint },
+      signed_with: { alg: 'Ed25519', key_fingerprint: key.fingerprint, form: 'sha256-statement' },
     });
     const r = { bundle_id: 'B1', accept_id: 'A1' };
     expect(() => requireNotUndone(receipt, r, cardOf(key))).toThrow(/import A1 of bundle B1 was undone in the target at 2026-01-02T03:04:05.000Z/);
@@ -160,16 +219,17 @@ describe('undo notices', () => {
 describe('openssl checks the same signatures', () => {
   if (skipWithoutTool('T4', 'openssl', opensslPresent, 'apt-get install openssl')) return;
 
-  it('T4: a signed receipt verifies with openssl pkeyutl -verify -rawin against the public key, and an edited one does not', () => {
+  it('T4: a signed receipt verifies with sha256sum and openssl pkeyutl -verify -rawin against the public key, and an edited one does not', () => {
     const key = officeKey();
     const file = signedReceipt(key);
     expect(opensslVerifies(file, key.ed25519_public_pem)).toBe(true);
     expect(opensslVerifies(file, officeKey().ed25519_public_pem)).toBe(false);
+    expect(opensslVerifies(file, key.ed25519_public_pem, 'undo notice')).toBe(false);
     fs.writeFileSync(file, RECEIPT.replace('"merged"', '"created"'));
     expect(opensslVerifies(file, key.ed25519_public_pem)).toBe(false);
   });
 
-  it('T5: an undo notice verifies with openssl pkeyutl -verify -rawin', () => {
+  it('T5: an undo notice verifies with sha256sum and openssl pkeyutl -verify -rawin', () => {
     const key = officeKey();
     const notice = writeUndoNotice(
       signedReceipt(key),
@@ -182,6 +242,7 @@ describe('openssl checks the same signatures', () => {
       },
       key,
     );
-    expect(opensslVerifies(notice, key.ed25519_public_pem)).toBe(true);
+    expect(opensslVerifies(notice, key.ed25519_public_pem, 'undo notice')).toBe(true);
+    expect(opensslVerifies(notice, key.ed25519_public_pem, 'import receipt')).toBe(false);
   });
 });

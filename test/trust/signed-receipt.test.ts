@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
@@ -71,9 +72,30 @@ function cardKeyPem(card: string): string {
   return pem;
 }
 
-function opensslVerify(pubPem: string, file: string, sig = `${file}.sig`): { ok: boolean; out: string } {
-  const r = spawnSync('openssl', ['pkeyutl', '-verify', '-rawin', '-pubin', '-inkey', pubPem, '-sigfile', sig, '-in', file], { encoding: 'utf8' });
+/**
+ * openssl's verdict on FILE.sig, as docs/trust.md shows it: the statement
+ * made with sha256sum of FILE, then pkeyutl -verify -rawin over the statement.
+ */
+function opensslVerify(pubPem: string, file: string, kind: 'import receipt' | 'undo notice'): { ok: boolean; out: string } {
+  const statement = `${file}.statement`;
+  const made = spawnSync('sh', ['-c', `echo "officeport v1 ${kind} sha256 $(sha256sum < "$1" | cut -d' ' -f1)" > "$2"`, 'sh', file, statement]);
+  expect(made.status).toBe(0);
+  const r = spawnSync('openssl', ['pkeyutl', '-verify', '-rawin', '-pubin', '-inkey', pubPem, '-sigfile', `${file}.sig`, '-in', statement], {
+    encoding: 'utf8',
+  });
   return { ok: r.status === 0, out: r.stdout + r.stderr };
+}
+
+const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/** The target office's key pair, as its installation keeps it. */
+async function targetKeys(db: string) {
+  const store = openStore(db);
+  try {
+    return await store.trust.officeKeys('T-SPRING');
+  } finally {
+    store.close();
+  }
 }
 
 /** What the source installation holds, as `dump` writes it. */
@@ -98,9 +120,14 @@ function copyReceipt(m: Move, name: string, withSig = true): string {
 
 /** The receipt with one outcome changed and sealed again with the bundle's receipt key, so that only its signature tells. */
 function withOneOutcomeChanged(m: Move, file: string): void {
+  resealed(m, file, (body) => body.replace(/"outcome":"created"/, '"outcome":"merged"'));
+}
+
+/** The receipt changed by `change` and sealed again with the bundle's receipt key. */
+function resealed(m: Move, file: string, change: (body: string) => string): void {
   const text = fs.readFileSync(file, 'utf8');
   const body = text.slice(0, text.lastIndexOf(',\n  "seal": "'));
-  const changed = body.replace(/"outcome":"created"/, '"outcome":"merged"');
+  const changed = change(body);
   expect(changed).not.toBe(body);
   const bundleId = (JSON.parse(text) as { bundle_id: string }).bundle_id;
   const db = new Database(m.source, { readonly: true });
@@ -130,7 +157,7 @@ describe('receipts of a bundle sent to an address card', () => {
   it('T4: the import writes the receipt with its signature beside it, naming the key of the card', () => {
     const card = JSON.parse(fs.readFileSync(m.card, 'utf8')) as { fingerprint: string };
     expect(fs.readFileSync(`${m.receipt}.sig`)).toHaveLength(64);
-    expect(JSON.parse(fs.readFileSync(m.receipt, 'utf8')).signed_with).toEqual({ alg: 'Ed25519', key_fingerprint: card.fingerprint });
+    expect(JSON.parse(fs.readFileSync(m.receipt, 'utf8')).signed_with).toEqual({ alg: 'Ed25519', key_fingerprint: card.fingerprint, form: 'sha256-statement' });
   });
 
   it('T4: a receipt with one outcome changed is refused, and nothing changes', () => {
@@ -157,10 +184,9 @@ describe('receipts of a bundle sent to an address card', () => {
     const other = path.join(m.dir, 'other-target.db');
     runOk(['init', '--db', other]);
     runOk(['load', path.join(ROOT, 'samples/target'), '--db', other]);
-    const store = openStore(other);
-    const keys = await store.trust.officeKeys('T-SPRING');
-    store.close();
-    fs.writeFileSync(`${file}.sig`, crypto.sign(null, fs.readFileSync(file), crypto.createPrivateKey(keys.ed25519_private_pem)));
+    const keys = await targetKeys(other);
+    const statement = Buffer.from(`officeport v1 import receipt sha256 ${sha256Of(file)}\n`);
+    fs.writeFileSync(`${file}.sig`, crypto.sign(null, statement, crypto.createPrivateKey(keys.ed25519_private_pem)));
     const r = finalize(m, file);
     expect(r.code, r.stdout).toBe(1);
     expect(r.stderr).toMatch(/does not match its signature/);
@@ -173,8 +199,34 @@ describe('receipts of a bundle sent to an address card', () => {
     expect(fs.readFileSync(`${again}.sig`)).toEqual(fs.readFileSync(`${m.receipt}.sig`));
     const r = finalize(m, m.receipt, '--json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).status).toBe('finalized');
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'finalized', receipt_signature: 'sha256-statement' });
   });
+});
+
+describe('a receipt signed by the release before (its signature over the whole receipt)', () => {
+  it('T4: finalize still accepts it and says which form it checked; import receipt writes it again in that form, byte for byte', async () => {
+    const m = moveByCard();
+    // the receipt as the release before wrote it: no "form" in signed_with, sealed, the signature over its bytes
+    resealed(m, m.receipt, (body) => body.replace(',\n    "form": "sha256-statement"', ''));
+    const keys = await targetKeys(m.target);
+    fs.writeFileSync(`${m.receipt}.sig`, crypto.sign(null, fs.readFileSync(m.receipt), crypto.createPrivateKey(keys.ed25519_private_pem)));
+    // and as that release kept it in the target installation (gzip'd pieces)
+    const db = new Database(m.target);
+    const acceptId = (JSON.parse(fs.readFileSync(m.receipt, 'utf8')) as { accept_id: string }).accept_id;
+    db.prepare('DELETE FROM import_receipts WHERE accept_id = ?').run(acceptId);
+    db.prepare('INSERT INTO import_receipts (accept_id, seq, data) VALUES (?, 0, ?)').run(acceptId, zlib.gzipSync(fs.readFileSync(m.receipt)));
+    db.close();
+    const again = path.join(m.dir, 'again.json');
+    runOk(['import', 'receipt', bundleId(m), '--db', m.target, ...TGT, '--out', again]);
+    expect(fs.readFileSync(again)).toEqual(fs.readFileSync(m.receipt));
+    expect(fs.readFileSync(`${again}.sig`)).toEqual(fs.readFileSync(`${m.receipt}.sig`));
+    const dry = finalize(m, m.receipt, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("receipt signature verified under the key of the card the bundle was sent to (over the receipt's whole bytes");
+    const r = finalize(m, m.receipt, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'finalized', receipt_signature: 'whole-file' });
+  }, 120_000);
 });
 
 describe('undo notices', () => {
@@ -256,18 +308,20 @@ describe('openssl checks what the target signed, from the card alone', () => {
     m = moveByCard();
   }, 120_000);
 
-  it('T4: the receipt verifies with openssl pkeyutl -verify -rawin against the key on the card', () => {
+  it('T4: the receipt verifies with sha256sum and openssl pkeyutl -verify -rawin against the key on the card', () => {
     const pem = cardKeyPem(m.card);
-    const v = opensslVerify(pem, m.receipt);
+    const v = opensslVerify(pem, m.receipt, 'import receipt');
     expect(v.ok, v.out).toBe(true);
+    // a statement of the other kind over the same bytes is not what was signed
+    expect(opensslVerify(pem, m.receipt, 'undo notice').ok).toBe(false);
     const changed = copyReceipt(m, 'changed-openssl');
     withOneOutcomeChanged(m, changed);
-    expect(opensslVerify(pem, changed).ok).toBe(false);
+    expect(opensslVerify(pem, changed, 'import receipt').ok).toBe(false);
   });
 
-  it('T5: the undo notice verifies with openssl pkeyutl -verify -rawin against the key on the card', () => {
+  it('T5: the undo notice verifies with sha256sum and openssl pkeyutl -verify -rawin against the key on the card', () => {
     runOk(['import', 'undo', m.receipt, '--db', m.target, ...TGT]);
-    const v = opensslVerify(cardKeyPem(m.card), path.join(m.dir, 'receipt.undone.json'));
+    const v = opensslVerify(cardKeyPem(m.card), path.join(m.dir, 'receipt.undone.json'), 'undo notice');
     expect(v.ok, v.out).toBe(true);
   });
 });
