@@ -5,7 +5,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { ErrorCode, OfficeportError } from '../../shared/errors.js';
 import type { InstallationHome, Store } from '../port.js';
 import { shownAddress, type Db } from './db.js';
 import { PgExportStore } from './export-store.js';
@@ -35,20 +34,6 @@ export function pgHomeOf(url: string): InstallationHome {
     receiptsDir: `${beside}.receipts`,
     files: [],
   };
-}
-
-/** A part of the port the PostgreSQL adapter does not answer yet: a clear refusal, not a wrong answer. */
-export function notYet<T extends object>(part: string): T {
-  return new Proxy({} as T, {
-    get(_t, prop) {
-      if (prop === 'then') return undefined;
-      return () => {
-        throw new OfficeportError(ErrorCode.ENVIRONMENT, `this officeport cannot yet ${part} in an installation on PostgreSQL (${String(prop)})`, {
-          hint: 'use an installation file (SQLite) for this step',
-        });
-      };
-    },
-  });
 }
 
 export function pgStore(db: Db, url: string): Store {

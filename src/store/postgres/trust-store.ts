@@ -43,6 +43,10 @@ export class PgTrustStore implements TrustStore {
     return this.db.prepare(`SELECT office_id FROM office_keys WHERE age_recipient = ?`).pluck().get(recipient) as string | undefined;
   }
 
+  async officeAgeIdentities(): Promise<{ office_id: string; age_identity: string }[]> {
+    return this.db.prepare(`SELECT office_id, age_identity FROM office_keys ORDER BY office_id`).all() as { office_id: string; age_identity: string }[];
+  }
+
   async cardOfBundle(bundleId: string): Promise<AddressCard | undefined> {
     const card = this.db.prepare(`SELECT card FROM export_ledger WHERE bundle_id = ?`).pluck().get(bundleId) as string | null | undefined;
     return card ? (JSON.parse(card) as AddressCard) : undefined;
