@@ -27,7 +27,11 @@ export async function main(given: string[]): Promise<number> {
     .example('$0 load samples/source --db source.db', 'an installation from the CSV layout')
     .example('$0 help <command>', 'the options and examples of one command (or: $0 <command> --help)')
     .example('$0 completion >> ~/.bashrc', 'complete commands and options with the Tab key (bash, zsh or fish, as $SHELL says)')
-    .option('db', { type: 'string', describe: 'installation file (default: $OFFICEPORT_DB or ./officeport.db)', global: true })
+    .option('db', {
+      type: 'string',
+      describe: 'installation: a file, or postgres://USER@HOST:PORT/DB on a server (default: $OFFICEPORT_DB or ./officeport.db)',
+      global: true,
+    })
     .option('json', { type: 'boolean', describe: 'machine-readable output (errors too, as JSON on stderr; see docs/errors.md)', global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true })
     .command(commands)
