@@ -16,8 +16,13 @@ const flag = new Int32Array(shared);
 let client: pg.Client | undefined;
 let lost: Error | undefined;
 
-function answer(reply: PgReply): void {
-  port.postMessage(reply);
+function answer(id: number | undefined, reply: PgReply): void {
+  try {
+    port.postMessage({ ...reply, id });
+  } catch (e) {
+    // an answer that cannot be copied to the calling thread is an error of its own, not silence
+    port.postMessage({ ...failure(e), id });
+  }
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
@@ -71,6 +76,9 @@ async function handle(req: PgRequest): Promise<PgReply> {
 }
 
 port.on('message', (req: PgRequest) => {
-  handle(req).then(answer, (e: unknown) => answer(failure(e)));
+  handle(req).then(
+    (r) => answer(req.id, r),
+    (e: unknown) => answer(req.id, failure(e)),
+  );
 });
 parentPort?.on('close', () => void client?.end());

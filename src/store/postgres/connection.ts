@@ -20,11 +20,14 @@ function workerFile(): string {
   throw new Error(`the PostgreSQL connection thread (${here}) is missing: build with npx tsc -p tsconfig.json`);
 }
 
+/** How long an answer may lag behind the thread's wake-up signal before the connection is taken as lost. */
+const ANSWER_GRACE_MS = 10_000;
+
 /** How long opening waits for the connection thread to connect. */
 const CONNECT_WAIT_MS = 60_000;
 
 export type PgValue = string | number | bigint | boolean | null | undefined | Buffer | Uint8Array;
-export type PgRequest = { op: 'connect'; url: string } | { op: 'query'; sql: string; params?: unknown[]; array?: boolean } | { op: 'end' };
+export type PgRequest = ({ op: 'connect'; url: string } | { op: 'query'; sql: string; params?: unknown[]; array?: boolean } | { op: 'end' }) & { id?: number };
 export interface PgFailure {
   message: string;
   code?: string;
@@ -33,7 +36,7 @@ export interface PgFailure {
   table?: string;
   column?: string;
 }
-export type PgReply = { ok: true; rows: unknown[]; rowCount: number } | { ok: false; error: PgFailure };
+export type PgReply = ({ ok: true; rows: unknown[]; rowCount: number } | { ok: false; error: PgFailure }) & { id?: number };
 
 /** An error the server (or the connection) answered with; `code` is PostgreSQL's SQLSTATE. */
 export class PgError extends Error {
@@ -176,6 +179,7 @@ export class PgConnection {
   private readonly flag: Int32Array;
   private open = true;
   private depth = 0;
+  private sent = 0;
   private readonly parsed = new Map<string, { text: string; names: string[] }>();
 
   constructor(
@@ -198,8 +202,9 @@ export class PgConnection {
 
   private request(req: PgRequest, sql?: string): { rows: unknown[]; rowCount: number } {
     if (!this.open) throw new Error('the installation is closed');
+    const id = ++this.sent;
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(req);
+    this.port.postMessage({ ...req, id });
     // a query may run as long as it needs; only a thread that never starts is given up on
     const waited = Atomics.wait(this.flag, 0, 0, req.op === 'connect' ? CONNECT_WAIT_MS : undefined);
     if (waited === 'timed-out') {
@@ -207,11 +212,22 @@ export class PgConnection {
       this.open = false;
       throw new Error(`the PostgreSQL connection thread did not start within ${CONNECT_WAIT_MS / 1000} s`);
     }
-    const m = receiveMessageOnPort(this.port);
-    if (!m) throw new Error('the PostgreSQL connection thread did not answer');
-    const reply = m.message as PgReply;
-    if (!reply.ok) throw new PgError(reply.error, sql);
-    return reply;
+    // The thread posts its answer before it raises the flag, yet under load the
+    // answer has been seen to arrive a moment after the wake (as Babel found with
+    // the same technique): look again briefly rather than fail. An answer to an
+    // earlier request (there should be none) is never taken for this one's.
+    const since = Date.now();
+    for (;;) {
+      const m = receiveMessageOnPort(this.port);
+      if (m) {
+        const reply = m.message as PgReply & { id: number };
+        if (reply.id !== id) continue;
+        if (!reply.ok) throw new PgError(reply.error, sql);
+        return reply;
+      }
+      if (Date.now() - since > ANSWER_GRACE_MS) throw new Error('the PostgreSQL connection thread did not answer');
+      Atomics.wait(this.flag, 0, 1, 1); // a millisecond's nap (the flag stays 1 until the next request)
+    }
   }
 
   call(text: string, params: unknown[], array: boolean, source?: string): { rows: unknown[]; rowCount: number } {
