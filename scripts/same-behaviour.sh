@@ -8,6 +8,11 @@
 # The bundles (fixed bundle id and creation time) are compared byte for byte;
 # receipts, retention archives and dumps with times and UUIDs masked.
 # SIZE (default 10000) is the size of the generated installation.
+# With PG=postgres://USER@HOST:PORT/postgres the installations live on that
+# PostgreSQL server (new databases op_sb_*) instead of in files: G2's check is
+#   scripts/same-behaviour.sh bin/officeport.js /tmp/sqlite
+#   PG=postgres://postgres@127.0.0.1:5432/postgres scripts/same-behaviour.sh bin/officeport.js /tmp/pg
+#   diff -r /tmp/sqlite /tmp/pg && echo same
 set -euo pipefail
 BIN=$(readlink -f "$1"); OUT=$2; SIZE=${SIZE:-10000}
 SAMPLES=$(readlink -f "$(dirname "$0")/../samples")
@@ -23,6 +28,14 @@ ROOT=$(readlink -f "$(dirname "$0")/..")
 # fix it so that two runs can write byte-identical bundles.
 fix() { node -e 'const D=require(process.argv[1]);const d=new D(process.argv[2]);d.prepare("UPDATE installation_secret SET secret = zeroblob(32)").run();d.close()' "$ROOT/node_modules/better-sqlite3" "$W/$1"; }
 cd "$W"
+if [ -n "${PG:-}" ]; then
+  RUN=sb_$$_$(date +%s)
+  pgdb() { echo "${PG%/*}/op_${RUN}_${1%.db}"; }
+  # the same installation secret, through the adapter's own connection
+  fix() { printf '%s' "import { openPgInstallation } from '$ROOT/dist/src/store/postgres/db.js'; const d = openPgInstallation(process.argv[2]); d.prepare('UPDATE installation_secret SET secret = ?').run(Buffer.alloc(32)); d.close();" >"$W/fix.mjs"; node "$W/fix.mjs" "$(pgdb "$1")"; }
+  # every --db NAME.db below names a database on the server
+  op() { local rc=0 a=() x; for x in "$@"; do case $x in *.db) a+=("$(pgdb "$x")") ;; *) a+=("$x") ;; esac; done; node "$BIN" "${a[@]}" >>"$W/log" 2>&1 || rc=$?; echo "$rc $1" >>"$OUT/exits.txt"; }
+fi
 op init --db s.db; fix s.db; op load "$SAMPLES/source" --db s.db
 op init --db t.db; fix t.db; op load "$SAMPLES/target" --db t.db
 F=(--bundle-id 00000000-0000-4000-8000-000000000001 --created-at 2026-01-02T03:04:05Z)
@@ -31,7 +44,7 @@ op export --db s.db --office "North Agency" --user alice --all --to-office "Sout
 cp move.zip all.zip "$OUT/" || true
 op convert move.zip --to csv --out move-csv; cp -r move-csv "$OUT/"
 op convert move.zip --to xml --out move.xml; cp move.xml "$OUT/"
-op inspect move.zip --json; node "$BIN" inspect move.zip --db t.db --office "Springfield Agency" --user dana --json | mask >"$OUT/inspect.json" || true
+op inspect move.zip --json; node "$BIN" inspect move.zip --db "$( [ -n "${PG:-}" ] && pgdb t.db || echo t.db)" --office "Springfield Agency" --user dana --json | mask >"$OUT/inspect.json" || true
 op import move.zip --db t.db --office "Springfield Agency" --user dana --dry-run --plan-out plan.json; mask <plan.json >"$OUT/plan.json"
 op import move.zip --db t.db --office "Springfield Agency" --user dana --receipt receipt.json; mask <receipt.json >"$OUT/receipt.json"
 op finalize receipt.json --db s.db --office "North Agency" --user alice --archive retention.zip --yes
