@@ -17,6 +17,7 @@ import {
 } from '../domain/realign-rules.js';
 import { didYouMeanOf, nearestNames } from '../domain/names.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
+import { faultPoint } from '../shared/fault.js';
 import { requireRights } from '../shared/rights.js';
 import type { Office, RealignEntry, RealignEntryHead, RealignLookups, RealignStore, User } from '../store/port.js';
 
@@ -152,6 +153,7 @@ export function applyMigration(store: RealignStore, ctx: RealignContext, plan: M
     }
     const head = entryHead(ctx, plan.kind, plan.local.id, plan.resource.id, { local: plan.local.name, resource: plan.resource.name, lines: plan.lines });
     const journal_id = await s.migrate(head, plan.switches, plan.records);
+    faultPoint('realign-before-commit'); // S3 tests: references switched and journaled; not committed yet
     return { journal_id, lines: plan.lines };
   });
 }
