@@ -3,12 +3,14 @@
 // (another user's folder) of the same installation on the server, with the
 // receipts it gives on SQLite, and no copy is left in a folder of either machine
 // or in the temp folder.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, runOk, tmpDir } from '../../helpers/cli.js';
 import { SAMPLES } from '../../helpers/installation.js';
 import { pgAddress, skipWithoutPostgres } from '../../helpers/pg.js';
+import { skipWithoutTool } from '../../helpers/tools.js';
 import { PgConnection } from '../../../src/store/postgres/connection.js';
 
 const TGT = ['--office', 'Springfield Agency', '--user', 'dana'];
@@ -103,4 +105,39 @@ if (!skipWithoutPostgres('G2'))
         db.close();
       }
     }, 180_000);
+
+    it.skipIf(skipWithoutTool('T3', 'age', fs.existsSync('/usr/bin/age') && fs.existsSync('/usr/bin/age-keygen'), "Debian's age package"))(
+      'G2, T3: an encrypted bundle is kept in the database as received, encrypted, and accepted on another machine with the key',
+      () => {
+        const dir = tmpDir();
+        const plain = sampleBundle(dir);
+        const identity = path.join(dir, 'springfield.key');
+        const keygen = spawnSync('age-keygen', ['-o', identity], { encoding: 'utf8' });
+        expect(keygen.status).toBe(0);
+        const sealed = path.join(dir, 'move.zip.age');
+        const age = spawnSync('age', ['-r', fs.readFileSync(identity, 'utf8').match(/age1[0-9a-z]+/)![0], '-o', sealed, plain], { encoding: 'utf8' });
+        expect(age.status).toBe(0);
+        const pg = pgAddress('inbox_age');
+        runOk(['init', '--db', pg]);
+        runOk(['load', path.join(SAMPLES, 'target'), '--db', pg]);
+        const [a, b] = [machine(), machine()];
+        const on = (m: Machine) => ({ env: { HOME: m.home, OFFICEPORT_HOME: m.home, TMPDIR: m.tmp } });
+        const added = run(['inbox', 'add', sealed, '--db', pg, ...TGT, '--identity', identity, '--json'], on(a));
+        expect(added.code, added.stderr).toBe(0);
+        const db = new PgConnection(pg, 'test');
+        try {
+          const kept = Buffer.concat(db.prepare(`SELECT data FROM inbox_copies ORDER BY name, seq`).pluck().all() as Buffer[]);
+          expect(kept.equals(fs.readFileSync(sealed))).toBe(true);
+        } finally {
+          db.close();
+        }
+        const receipt = path.join(dir, 'receipt.json');
+        const id = (JSON.parse(added.stdout) as { id: string }).id;
+        const accepted = run(['inbox', 'accept', id, '--db', pg, ...TGT, '--identity', identity, '--receipt', receipt, '--json'], on(b));
+        expect(accepted.code, accepted.stderr).toBe(0);
+        expect(fs.readFileSync(receipt, 'utf8')).toContain('contact/C-1101');
+        for (const folder of [a.home, a.tmp, b.home, b.tmp]) expect(filesUnder(folder), folder).toEqual([]);
+      },
+      120_000,
+    );
   });
