@@ -2,14 +2,11 @@
 // contacts are accepted or the bundle is rejected. `import FILE` is add plus
 // accept-all; its dry run plans against the target without writing (I12).
 import fs from 'node:fs';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { comparePlans, type CarrierMode, type PlannedDecision } from '../domain/reconcile.js';
 import { displayName, maskTaxId } from '../domain/matching.js';
 import { ErrorCode, OfficeportError } from '../shared/errors.js';
-import { faultPoint } from '../shared/fault.js';
 import type { OnProgress } from '../shared/progress.js';
-import { checkOutputPath, sweepLeftovers, tempBeside, writeOutputWith } from '../shared/output-file.js';
+import { checkOutputPath, writeOutputWith } from '../shared/output-file.js';
 import {
   acceptStaged,
   alreadyImported,
@@ -27,22 +24,21 @@ import type { ImportStore, InboxEntry, InstallationHome, OfficeLookups, Store } 
 
 export type InboxRow = InboxEntry;
 
-/** A bundle copied into the inbox folder, its contacts listed by the store, ready to be registered. */
+/** A bundle kept by the store as staged in the inbox, its contacts listed by the store, ready to be registered. */
 export interface PreparedEntry {
   file: string;
 }
 
 /**
- * Copies the bundle beside the installation (temp name, then rename) and lists
- * its contacts in a TEMP table, a batch at a time (P1: a bundle of 1,000,000
- * contacts is never held in memory; TEMP writes do not block other writers).
+ * Keeps a copy of the bundle in the installation (the store's choice: a file
+ * beside it, or the database) and lists its contacts in a TEMP table, a batch at
+ * a time (P1: a bundle of 1,000,000 contacts is never held in memory; TEMP writes
+ * do not block other writers).
  */
-async function prepareEntry({ home, imports }: Pick<Store, 'home' | 'imports'>, src: BundleSource): Promise<PreparedEntry> {
-  const dir = home.inboxDir;
-  fs.mkdirSync(dir, { recursive: true });
+async function prepareEntry({ imports }: Pick<Store, 'imports'>, src: BundleSource): Promise<PreparedEntry> {
   // T3: an encrypted bundle is kept as received, never its plaintext
-  const file = path.join(dir, `${src.header.bundle_id}.zip${src.encrypted ? '.age' : ''}`);
-  await copyPrivately(src.file, file);
+  const name = `${src.header.bundle_id}.zip${src.encrypted ? '.age' : ''}`;
+  const file = await imports.keepInboxCopy(name, fs.createReadStream(src.file));
   if (src.staged) {
     // the contacts verify staged: the store lists them from the staged records
     await imports.prepareInboxFromStaged();
@@ -68,20 +64,6 @@ async function* contactBatches(src: BundleSource): AsyncIterable<{ ref: string; 
     }
   }
   yield batch;
-}
-
-/** L11: the copy is private (0600) from its first byte, and a killed copy is removed by the next run. */
-async function copyPrivately(from: string, file: string): Promise<void> {
-  sweepLeftovers(path.dirname(file));
-  const tmp = tempBeside(file);
-  try {
-    await pipeline(fs.createReadStream(from), fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
-    faultPoint('inbox-copy-written');
-    fs.renameSync(tmp, file); // the installation's own name for this bundle id: a stale copy there is replaced
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 /** L1, before any work: --receipt and --plan-out name files that may be written. */
@@ -118,7 +100,7 @@ export async function addToInbox(store: Store, src: BundleSource, a: Addressee, 
     const r = await imports.addInboxEntry(newEntry(src, a, prepared, now));
     return { entry: r.row, added: r.added };
   } catch (e) {
-    fs.rmSync(prepared.file, { force: true });
+    await imports.dropInboxCopy(prepared.file);
     throw e;
   } finally {
     await imports.dropPreparedInbox();
@@ -312,7 +294,7 @@ export async function importFile(
     try {
       return { ...(await runAccept(store, src, a, undefined, req, register)), inbox_id: inboxId };
     } catch (e) {
-      if (!(await imports.inboxEntryOf(src.header.bundle_id, a.office.id))) fs.rmSync(prepared.file, { force: true });
+      if (!(await imports.inboxEntryOf(src.header.bundle_id, a.office.id))) await imports.dropInboxCopy(prepared.file);
       throw e;
     } finally {
       await imports.dropPreparedInbox();
@@ -334,7 +316,7 @@ export async function acceptInbox(
   checkAcceptOutputs(store.home, req);
   const entry = await requireEntry(store.imports, id, await userAddress(store.offices, officeRef, userRef));
   // T3: the staged copy of an encrypted bundle is encrypted too; it is opened as when it was added
-  return withBundle(entry.file, keys, (input) => acceptEntry(store, entry, input, officeRef, userRef, req));
+  return store.imports.withInboxCopy(entry.file, (file) => withBundle(file, keys, (input) => acceptEntry(store, entry, input, officeRef, userRef, req)));
 }
 
 async function acceptEntry(
@@ -377,7 +359,7 @@ export async function rejectInbox(imports: ImportStore, id: string, a: Addressee
     ref: (JSON.parse(w.record) as { ref: string }).ref,
     reason: `waited for ${w.contact}, which the rejected bundle does not bring`,
   }));
-  if (accepted === 0) fs.rmSync(entry.file, { force: true });
+  if (accepted === 0) await imports.dropInboxCopy(entry.file);
   return { ...entry, status: 'rejected', dropped };
 }
 

@@ -642,7 +642,7 @@ export interface InboxEntry {
   tagmanifest_sha256: string;
   added_at: string;
   status: string;
-  /** the verified copy in the inbox folder */
+  /** where the store keeps the verified copy (ImportStore.keepInboxCopy's answer): a file of the inbox folder, or a name in the database */
   file: string;
 }
 
@@ -875,6 +875,16 @@ export interface ImportStore {
   /** lists the contacts of a new entry, given in batches */
   prepareInbox(contacts: AsyncIterable<{ ref: string; kind: string; name: string; tax: string | null }[]>): Promise<void>;
   dropPreparedInbox(): Promise<void>;
+  /**
+   * G2: keeps the bundle file as received (an encrypted one stays encrypted), read in
+   * `chunks` and never held whole (P1), under the installation's own name for it (a
+   * stale copy of that name is replaced); returns what the entry records as its file
+   */
+  keepInboxCopy(name: string, chunks: AsyncIterable<Buffer>): Promise<string>;
+  /** runs `fn` on a private file holding the kept copy (removed after, if written for it) */
+  withInboxCopy<T>(file: string, fn: (path: string) => Promise<T>): Promise<T>;
+  /** removes a kept copy (none: nothing) */
+  dropInboxCopy(file: string): Promise<void>;
   /** registers the prepared entry unless another one of the bundle is there (then that one); inside the accept's write transaction (synchronous) */
   registerInboxEntry(e: NewInboxEntry): { row: InboxEntry; added: boolean };
   /** registerInboxEntry in a write transaction of its own */

@@ -27,7 +27,12 @@ import type {
 import type { RecordType } from '../../domain/model/records.js';
 import { TABLES, TABLE_NAMES, type TableName } from '../../domain/model/tables.js';
 import type { Db } from './db.js';
-import { inTransaction } from './transaction.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ErrorCode, OfficeportError } from '../../shared/errors.js';
+import { faultPoint } from '../../shared/fault.js';
+import { inTransaction, inTransactionAsync } from './transaction.js';
 import { newId } from './ids.js';
 import { DISPLAY_NAME_SQL, dropStaging, field, ImportQueries, indexTargetContacts, pages } from './import-store.js';
 import { selectStaged, stagedOfType, startStaging } from './import-stage.js';
@@ -45,6 +50,28 @@ class Referenced extends Error {
   constructor(readonly outcome: UndoOutcome) {
     super('referenced');
   }
+}
+
+/** The advisory lock class of the inbox copies (one lock a copy name), apart from the writer lock. */
+const COPY_LOCK = 0x6f71;
+const MIB = 1024 * 1024;
+
+/** The chunks of a stream regrouped 1 MiB at a time (the last one shorter): at most about 2 MiB held. */
+async function* mebibytes(chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of chunks) {
+    parts.push(c);
+    size += c.length;
+    while (size >= MIB) {
+      const all = Buffer.concat(parts, size);
+      yield all.subarray(0, MIB);
+      const rest = Buffer.from(all.subarray(MIB));
+      parts = rest.length ? [rest] : [];
+      size = rest.length;
+    }
+  }
+  if (size > 0) yield Buffer.concat(parts, size);
 }
 
 /** The columns of an inbox entry (U5: not the old content column, which is always empty and would reach --json as a Buffer). */
@@ -101,6 +128,67 @@ export class PgImportStore implements ImportStore {
         ).run(part.flatMap((b) => [b.ref, b.kind, b.name, b.tax]));
       }
     }
+  }
+
+  /**
+   * G2: the copy lives in the database (inbox_copies, 1 MiB a row, written as it
+   * streams in), not in a folder of one machine's user; one transaction, so a killed
+   * copy leaves nothing. Copies of one name queue on a lock of their own, not the writer lock.
+   */
+  async keepInboxCopy(name: string, chunks: AsyncIterable<Buffer>): Promise<string> {
+    const { db } = this;
+    await inTransactionAsync(
+      db,
+      async () => {
+        db.prepare(`SELECT pg_advisory_xact_lock(${COPY_LOCK}, hashtext(?))`).get(name);
+        db.prepare(`DELETE FROM inbox_copies WHERE name = ?`).run(name); // the installation's own name for this bundle id: a stale copy is replaced
+        const add = db.prepare(`INSERT INTO inbox_copies (name, seq, data) VALUES (?, ?, ?)`);
+        let seq = 0;
+        for await (const piece of mebibytes(chunks)) add.run(name, seq++, piece);
+        faultPoint('inbox-copy-written');
+      },
+      'scratch',
+    );
+    return name;
+  }
+
+  /** The copy written out to a private file (0600, in a private folder of the temp folder), removed after `fn`. */
+  async withInboxCopy<T>(file: string, fn: (path: string) => Promise<T>): Promise<T> {
+    const { db } = this;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'officeport-inbox-'));
+    try {
+      const out = path.join(dir, path.basename(file));
+      const fd = fs.openSync(out, 'wx', 0o600);
+      let pieces = 0;
+      try {
+        inTransaction(
+          db,
+          () => {
+            for (const batch of db.prepare(`SELECT data FROM inbox_copies WHERE name = ? ORDER BY seq`).pluck().batches(4, file)) {
+              for (const data of batch as Buffer[]) {
+                fs.writeSync(fd, data);
+                pieces++;
+              }
+            }
+          },
+          'scratch',
+        );
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (pieces === 0) {
+        throw new OfficeportError(ErrorCode.NOT_FOUND, `the staged copy ${file} is not in the installation`, {
+          hint: 'reject the inbox entry and add the bundle again',
+        });
+      }
+      return await fn(out);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async dropInboxCopy(file: string): Promise<void> {
+    this.db.prepare(`DELETE FROM inbox_copies WHERE name = ?`).run(file);
   }
 
   async dropPreparedInbox(): Promise<void> {

@@ -83,6 +83,8 @@ export const MIGRATIONS: readonly (readonly MigrationStep[])[] = [
     `CREATE TABLE realign_journal_rows (
        entry bigint NOT NULL, tbl ${TEXT} NOT NULL, row_key bigint NOT NULL, before ${TEXT}, after ${TEXT},
        PRIMARY KEY (entry, tbl, row_key))`,
+    // G2: the verified copies of the bundles staged in the inbox, 1 MiB a row, so that every machine reaches them
+    `CREATE TABLE inbox_copies (name ${TEXT} NOT NULL, seq integer NOT NULL, data bytea NOT NULL, ${ROWID}, PRIMARY KEY (name, seq))`,
     `CREATE TABLE inbox_contacts (
        inbox_id ${TEXT} NOT NULL, ref ${TEXT} NOT NULL, kind ${TEXT} NOT NULL, name ${TEXT} NOT NULL,
        tax_id_masked ${TEXT}, accept_id ${TEXT}, ${ROWID}, PRIMARY KEY (inbox_id, ref))`,

@@ -19,9 +19,10 @@ import { PgImportStore } from './import-port.js';
 
 /**
  * An installation on a server has no folder of its own. The files an import
- * writes by default (receipts) and the inbox copies go to a folder of this
- * user's, one per installation address: $OFFICEPORT_HOME, else
- * $XDG_STATE_HOME/officeport, else ~/.local/state/officeport.
+ * writes by default (receipts) go to a folder of this user's, one per
+ * installation address: $OFFICEPORT_HOME, else $XDG_STATE_HOME/officeport, else
+ * ~/.local/state/officeport. The inbox copies live in the database (G2:
+ * import-port.ts keepInboxCopy); inboxDir is only a name no output may take.
  */
 export function pgHomeOf(url: string): InstallationHome {
   const base = process.env.OFFICEPORT_HOME ?? path.join(process.env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'officeport');

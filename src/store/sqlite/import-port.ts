@@ -3,6 +3,11 @@
 // import-stage.ts), its set-based plan (import-plan-set.ts), the accept's
 // record and kept receipt (receipt-store.ts), the apply (import-apply.ts), and undo from the change log
 // (import-changes.ts). The SQL that src/import ran itself moved here as it was.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { faultPoint } from '../../shared/fault.js';
+import { sweepLeftovers, tempBeside } from '../../shared/output-file.js';
 import type {
   AcceptRecord,
   ApplyScope,
@@ -48,7 +53,11 @@ class Referenced extends Error {
 const INBOX = 'id, bundle_id, office_id, user_id, session_id, source_installation, source_office, tagmanifest_sha256, added_at, status, file';
 
 export class SqliteImportStore implements ImportStore {
-  constructor(private readonly db: Db) {}
+  /** `inboxDir`: the folder of the inbox copies (the installation home's) */
+  constructor(
+    private readonly db: Db,
+    private readonly inboxDir: string,
+  ) {}
 
   // ---- the inbox
 
@@ -95,6 +104,31 @@ export class SqliteImportStore implements ImportStore {
         'scratch',
       );
     }
+  }
+
+  /** L11: the copy is a file of the inbox folder, private (0600) from its first byte; a killed copy is removed by the next run */
+  async keepInboxCopy(name: string, chunks: AsyncIterable<Buffer>): Promise<string> {
+    const file = path.join(this.inboxDir, name);
+    fs.mkdirSync(this.inboxDir, { recursive: true });
+    sweepLeftovers(this.inboxDir);
+    const tmp = tempBeside(file);
+    try {
+      await pipeline(chunks, fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      faultPoint('inbox-copy-written');
+      fs.renameSync(tmp, file); // the installation's own name for this bundle id: a stale copy there is replaced
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+    return file;
+  }
+
+  async withInboxCopy<T>(file: string, fn: (path: string) => Promise<T>): Promise<T> {
+    return fn(file);
+  }
+
+  async dropInboxCopy(file: string): Promise<void> {
+    fs.rmSync(file, { force: true });
   }
 
   async dropPreparedInbox(): Promise<void> {

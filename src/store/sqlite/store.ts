@@ -33,8 +33,9 @@ export function homeOf(file: string): InstallationHome {
 }
 
 export function sqliteStore(db: Db, file: string): Store {
+  const home = homeOf(file);
   return {
-    home: homeOf(file),
+    home,
     installation: new SqliteInstallationStore(db),
     export: new SqliteExportStore(db, file),
     offices: new SqliteOfficesStore(db),
@@ -43,7 +44,7 @@ export function sqliteStore(db: Db, file: string): Store {
     audit: new SqliteAuditStore(db),
     trust: new SqliteTrustStore(db),
     finalize: new SqliteFinalizeStore(db),
-    imports: new SqliteImportStore(db),
+    imports: new SqliteImportStore(db, home.inboxDir),
     trace: new SqliteTraceStore(db),
     close: () => db.close(),
   };
