@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderTable, type SizeResult } from '../bench/bench.js';
 import { ROOT } from './helpers/cli.js';
+import { pgServer, skipWithoutPostgres } from './helpers/pg.js';
 
 const BENCH = path.join(ROOT, 'dist/bench/bench.js');
 
@@ -57,4 +58,33 @@ describe('npm run bench', () => {
     expect(lines[4]).toMatch(/^export\s+1000\s+2\.00\s+1\.50\s+500\s+120\s+1\.00\s+2\.00\s+yes$/);
     expect(lines[5]).toMatch(/^import\s+1000\s+2\.00\s+1\.50\s+500\s+320\s+0\.50\s+4\.00\s+NO$/);
   });
+
+  it('G5: --db wants sqlite, postgres or a postgres:// address; anything else is a usage error', () => {
+    const r = spawnSync(process.execPath, [BENCH, '--db', 'mysql', '--sizes', '50'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--db wants sqlite, postgres .* got "mysql"/);
+  });
+
+  if (!skipWithoutPostgres('G5')) {
+    it('G5: with --db and a server, every installation step runs on PostgreSQL too, beside SQLite, with the same floors and the same records', () => {
+      const r = spawnSync(process.execPath, [BENCH, '--db', pgServer()!, '--contacts', '100', '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20 });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout) as { results: SizeResult[] };
+      expect(out.results.map((x) => [x.contacts, x.store])).toEqual([
+        [100, 'sqlite'],
+        [100, 'postgres'],
+      ]);
+      const [sqlite, postgres] = out.results.map((x) => x.rows);
+      const steps = ['generate', 'load', 'export', 'verify', 'import', 'export-to', 'import-to'];
+      expect(sqlite!.map((x) => x.step)).toEqual(steps);
+      expect(postgres!.map((x) => x.step)).toEqual(steps);
+      for (const [i, x] of postgres!.entries()) {
+        expect([x.step, x.records, x.floor_seconds]).toEqual([sqlite![i]!.step, sqlite![i]!.records, sqlite![i]!.floor_seconds]);
+        expect(x.peak_rss_mb).toBeGreaterThan(10);
+        expect(x.under_300mb).toBe(x.peak_rss_mb < 300);
+      }
+      expect(renderTable(out.results[1]!).split('\n')[0]).toMatch(/^100 contacts, PostgreSQL \(load average/);
+    }, 120_000);
+  }
 });
