@@ -28,6 +28,7 @@ const FINALIZE_TESTS = [
   'test/finalize/archive-complete.test.ts',
   'test/finalize/lifecycle.test.ts',
   'test/finalize/move-seams.test.ts',
+  'test/finalize/seams.test.ts',
 ];
 const MATCH_TESTS = [
   'test/domain/reconcile.test.ts',

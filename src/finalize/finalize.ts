@@ -366,7 +366,7 @@ function refuseUnsealed(file: string, key: string): void {
   if (seal === 'sealed') return;
   const what = seal === 'missing' ? 'has no seal' : 'does not match its seal: it was changed after the import wrote it';
   throw new OfficeportError(ErrorCode.REFUSED, `${file} ${what}; nothing was changed`, {
-    hint: 'finalize only with the receipt exactly as the import wrote it; if it was lost or changed, the target can write it again: officeport import receipt BUNDLE --office O --user U --out FILE',
+    hint: 'finalize only with the receipt exactly as the import wrote it; if it was lost or changed, the target can write it again: officeport import receipt BUNDLE --db TARGET --office O --user U --out FILE',
   });
 }
 

@@ -186,7 +186,7 @@ function cardWords(card: SignerCard): string {
 }
 
 const REISSUE_HINT =
-  'finalize only with the receipt and its signature exactly as the import wrote them; the target can write both again: officeport import receipt BUNDLE --office O --user U --out FILE';
+  'finalize only with the receipt and its signature exactly as the import wrote them; the target can write both again: officeport import receipt BUNDLE --db TARGET --office O --user U --out FILE';
 
 /**
  * T4: the receipt of a bundle sent to a card must come with RECEIPT.sig, the

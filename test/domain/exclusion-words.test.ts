@@ -2,14 +2,7 @@
 // each rule's key and title, each reason, and the fallbacks for a word the
 // table does not know (a bundle from a newer officeport).
 import { describe, expect, it } from 'vitest';
-import {
-  EXCLUSION_GROUPS,
-  exclusionGroup,
-  exclusionLines,
-  exclusionReason,
-  exclusionTitle,
-  plainExclusions,
-} from '../../src/domain/exclusion-words.js';
+import { EXCLUSION_GROUPS, exclusionGroup, exclusionLines, exclusionReason, exclusionTitle, plainExclusions } from '../../src/domain/exclusion-words.js';
 
 describe('U1: exclusions in plain words', () => {
   it('U1: each exclusion rule has a plain key and title, and no rule id shows in them', () => {
@@ -38,7 +31,7 @@ describe('U1: exclusions in plain words', () => {
     expect(exclusionReason('X4', 'leads')).toBe('leads');
     expect(exclusionReason('X10', 'new_kind_of_data')).toBe('new kind of data');
   });
-  it('U1: the header’s exclusions keyed by plain group, counts (zeros too) kept', () => {
+  it("U1: the header's exclusions keyed by plain group, counts (zeros too) kept", () => {
     expect(plainExclusions({ X4: { primary_advisor: 3 }, X10: { leads: 0, commissions: 2 }, X77: { odd: 1 } })).toEqual({
       not_carried: { primary_advisor: 3 },
       never_exported: { leads: 0, commissions: 2 },
@@ -46,7 +39,7 @@ describe('U1: exclusions in plain words', () => {
     });
     expect(plainExclusions({})).toEqual({});
   });
-  it('U1: the lines a user reads leave out zeros and keep the header’s order', () => {
+  it("U1: the lines a user reads leave out zeros and keep the header's order", () => {
     expect(
       exclusionLines({
         X10: { leads: 2, commissions: 0, set_memberships: 1 },
@@ -65,7 +58,7 @@ describe('U1: exclusions in plain words', () => {
     ]);
     expect(exclusionLines({ X4: { primary_advisor: 0 } })).toEqual([]);
   });
-  it('U1: a plain key’s title for people; an unknown key in words', () => {
+  it("U1: a plain key's title for people; an unknown key in words", () => {
     expect(exclusionTitle('not_carried')).toBe('left off the moved contacts');
     expect(exclusionTitle('not_sent_to_contact')).toBe('sent to someone else');
     expect(exclusionTitle('other_contact_stays')).toBe('other contact not moved');

@@ -225,6 +225,49 @@ describe('R5: carrier plan, every branch', () => {
   });
 });
 
+describe('R5, R9: kinds before ids, and ids that repeat across tables', () => {
+  const local = rec('carrier', 'Z9', 'AG', 'Acme');
+  const resource = rec('carrier', 'CR', 'RES', 'Acme');
+  const base = { local, resource, resourceCarriers: [resource], officeCarrierNames: ['Acme'], counts: {} };
+  it("R5: products are planned before riders whatever their ids; several resource riders of a product's name are no note", () => {
+    const d = planCarrierMigration({
+      ...base,
+      localChildren: [rec('rider', 'A1', 'AG', 'Term', 'Z9'), rec('product', 'B1', 'AG', 'Term', 'Z9')],
+      resourceChildren: [rec('product', 'PR', 'RES', 'Term', 'CR'), rec('rider', 'RR', 'RES', 'Term', 'CR')],
+    });
+    expect(d.ok && d.value.records.map((r) => [r.kind, r.id, r.why])).toEqual([
+      ['product', 'B1', 'matched'],
+      ['rider', 'A1', 'matched'],
+      ['carrier', 'Z9', 'matched'],
+    ]);
+    expect(d.ok && d.value.notes).toEqual([]);
+  });
+  it('R9: rows come by kind, then id, whatever the ids', () => {
+    const rows = proposePairings(
+      [
+        rec('service_provider', 'A0', 'AG', 'Lab'),
+        rec('rider', 'B0', 'AG', 'W', 'Z9'),
+        rec('product', 'C0', 'AG', 'T', 'Z9'),
+        local,
+        rec('carrier', 'Y1', 'AG', 'Other'),
+      ],
+      [],
+    );
+    expect(rows.map((r) => r.local_id)).toEqual(['Y1', 'Z9', 'C0', 'B0', 'A0']);
+  });
+  it('R9: a product on a resource carrier is told by kind: a resource product or service provider with that id is no carrier', () => {
+    const rows = proposePairings(
+      [rec('service_provider', 'S1', 'AG', 'Lab'), rec('product', 'P1', 'AG', 'Term', 'X1'), rec('product', 'P2', 'AG', 'Term', 'S1')],
+      [rec('product', 'X1', 'RES', 'Annuity', 'CR'), rec('product', 'PR', 'RES', 'Term', 'X1'), rec('service_provider', 'SR', 'RES', 'Lab')],
+    );
+    expect(rows.map((r) => [r.local_id, r.resource_id, r.action])).toEqual([
+      ['P1', null, 'keep'],
+      ['P2', null, 'keep'],
+      ['S1', 'SR', 'realign'],
+    ]);
+  });
+});
+
 describe('R6: single record plans, every refusal', () => {
   const prod = (id: string, office: string, name: string, carrier: string | null) => rec('product', id, office, name, carrier);
   it('R6: records of different kinds are refused, naming both', () => {
@@ -243,8 +286,7 @@ describe('R6: single record plans, every refusal', () => {
     const d = planSingleMigration({ local: prod('PL', 'AG', 'T', 'CL'), resource: prod('PR', 'RES', 'T', 'CR'), resourceSiblings: [], counts: {} });
     expect(d).toEqual({
       ok: false,
-      reason:
-        'the local product PL belongs to carrier CL, the resource product PR to carrier CR; a product migrates only within its resource carrier',
+      reason: 'the local product PL belongs to carrier CL, the resource product PR to carrier CR; a product migrates only within its resource carrier',
       hints: [],
       hint: 'realign its carrier first (officeport realign carrier --local CL --resource CR), which migrates or re-points its products',
     });
@@ -254,7 +296,9 @@ describe('R6: single record plans, every refusal', () => {
     expect(!d.ok && d.reason).toBe(
       'the local product PL belongs to carrier (none), the resource product PR to carrier CR; a product migrates only within its resource carrier',
     );
-    expect(!d.ok && d.hint).toBe('realign its carrier first (officeport realign carrier --local CARRIER --resource CR), which migrates or re-points its products');
+    expect(!d.ok && d.hint).toBe(
+      'realign its carrier first (officeport realign carrier --local CARRIER --resource CR), which migrates or re-points its products',
+    );
     const e = planSingleMigration({ local: prod('PL', 'AG', 'T', 'CL'), resource: prod('PR', 'RES', 'T', null), resourceSiblings: [], counts: {} });
     expect(!e.ok && e.reason).toMatch(/to carrier \(none\);/);
     expect(!e.ok && e.hint).toMatch(/--local CL --resource CARRIER\)/);
@@ -319,7 +363,7 @@ describe('R9: pairings, every branch', () => {
       ['SL', null, 'keep'],
     ]);
   });
-  it('R9: a product already on a resource carrier pairs among that carrier’s products of its kind: exact realign, near rename, none keep', () => {
+  it("R9: a product already on a resource carrier pairs among that carrier's products of its kind: exact realign, near rename, none keep", () => {
     const resource = [
       rec('carrier', 'CR', 'RES', 'Acme'),
       rec('product', 'PR1', 'RES', 'Term', 'CR'),
@@ -343,7 +387,7 @@ describe('R9: pairings, every branch', () => {
       ['P4', null, null, 'none', 'keep'],
     ]);
   });
-  it('R9: a product whose carrier is local follows that carrier’s pairing; kept when the carrier has no resource match, is done, or is absent', () => {
+  it("R9: a product whose carrier is local follows that carrier's pairing; kept when the carrier has no resource match, is done, or is absent", () => {
     const local = [
       rec('carrier', 'CA', 'AG', 'Acme'),
       rec('carrier', 'CB', 'AG', 'Orphan Carrier Inc'),
@@ -376,7 +420,10 @@ describe('R9: pairings, every branch', () => {
     ]);
   });
   it('R9: a done product is done whatever its carrier', () => {
-    const rows = proposePairings([rec('product', 'P', 'AG', 'X_Term', 'CR', 'no_pcm_activity')], [rec('carrier', 'CR', 'RES', 'A'), rec('product', 'PR', 'RES', 'X_Term', 'CR')]);
+    const rows = proposePairings(
+      [rec('product', 'P', 'AG', 'X_Term', 'CR', 'no_pcm_activity')],
+      [rec('carrier', 'CR', 'RES', 'A'), rec('product', 'PR', 'RES', 'X_Term', 'CR')],
+    );
     expect(rows).toEqual([{ kind: 'product', local_id: 'P', local_name: 'X_Term', resource_id: null, resource_name: null, match: 'none', action: 'done' }]);
   });
 });
