@@ -85,7 +85,13 @@ export const MODULES = {
   },
   'realign-rules': {
     mutate: ['src/domain/realign-rules.ts'],
-    tests: ['test/domain/realign-rules.test.ts', 'test/domain/realign-rules-pinned.test.ts', 'test/realign/realign.test.ts', 'test/realign/samples.test.ts', 'test/realign/journal.test.ts'],
+    tests: [
+      'test/domain/realign-rules.test.ts',
+      'test/domain/realign-rules-pinned.test.ts',
+      'test/realign/realign.test.ts',
+      'test/realign/samples.test.ts',
+      'test/realign/journal.test.ts',
+    ],
   },
   'exclusion-words': { mutate: ['src/domain/exclusion-words.ts'], tests: ['test/domain/exclusion-words.test.ts', 'test/audit/inspect.test.ts'] },
   text: { mutate: ['src/domain/text.ts'], tests: ['test/domain/text.test.ts', 'test/bad-bytes.test.ts'] },
