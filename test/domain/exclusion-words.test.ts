@@ -3,6 +3,7 @@
 // table does not know (a bundle from a newer officeport).
 import { describe, expect, it } from 'vitest';
 import { EXCLUSION_GROUPS, exclusionGroup, exclusionLines, exclusionReason, exclusionTitle, plainExclusions } from '../../src/domain/exclusion-words.js';
+import { NEVER_EXPORTED } from '../../src/domain/export-rules.js';
 
 describe('U1: exclusions in plain words', () => {
   it('U1: each exclusion rule has a plain key and title, and no rule id shows in them', () => {
@@ -30,6 +31,35 @@ describe('U1: exclusions in plain words', () => {
     // the reason belongs to its rule: leads under X4 are not X10's leads
     expect(exclusionReason('X4', 'leads')).toBe('leads');
     expect(exclusionReason('X10', 'new_kind_of_data')).toBe('new kind of data');
+  });
+  it('X10: every word an export counts as never exported has a reason of its own, in words, saying so', () => {
+    // the words export-rules.ts and export/select.ts count under X10
+    const words = [
+      ...NEVER_EXPORTED,
+      'referral_links',
+      'contact_custom_data',
+      'business_custom_data',
+      'email_messages',
+      'cases_attached_to_commissions',
+      'policy_custom_data',
+      'annuity_custom_data',
+      'account_custom_data',
+      'asset_allocation',
+      'performance_data',
+      'position_custom_data',
+    ];
+    expect(words).toHaveLength(16);
+    for (const w of words) {
+      const reason = exclusionReason('X10', w);
+      expect(reason, w).not.toBe(w.replace(/_/g, ' '));
+      expect(reason, w).toMatch(/ (is|are) never exported\b/);
+      expect(reason, w).not.toMatch(/_|\bX\d+\b/);
+    }
+    expect(exclusionReason('X10', 'referral_links')).toBe('referral links (who referred the contact) are never exported');
+    expect(exclusionReason('X10', 'proposals')).toBe('presale activity and proposals are never exported');
+    expect(exclusionReason('X10', 'cases_attached_to_commissions')).toBe('pending cases attached to commissions are never exported');
+    expect(exclusionReason('X10', 'contact_custom_data')).toBe('custom contact data is never exported');
+    expect(exclusionReason('X10', 'business_custom_data')).toBe('custom business data is never exported');
   });
   it("U1: the header's exclusions keyed by plain group, counts (zeros too) kept", () => {
     expect(plainExclusions({ X4: { primary_advisor: 3 }, X10: { leads: 0, commissions: 2 }, X77: { odd: 1 } })).toEqual({
