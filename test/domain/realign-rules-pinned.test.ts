@@ -254,6 +254,25 @@ describe('R5, R9: kinds before ids, and ids that repeat across tables', () => {
       [],
     );
     expect(rows.map((r) => r.local_id)).toEqual(['Y1', 'Z9', 'C0', 'B0', 'A0']);
+    const given = [
+      rec('carrier', 'Z', 'AG', 'A'),
+      rec('product', 'Y', 'AG', 'B', 'Z'),
+      rec('rider', 'X', 'AG', 'C', 'Z'),
+      rec('service_provider', 'W', 'AG', 'D'),
+    ];
+    expect(proposePairings(given, []).map((r) => r.local_id)).toEqual(['Z', 'Y', 'X', 'W']);
+  });
+  it('R9, R11: within a kind, rows come by id whatever order they are given in', () => {
+    const ids = ['K6', 'K5', 'K4', 'K3', 'K2', 'K1', 'K9', 'K8', 'K7'];
+    const sorted = [...ids].sort();
+    expect(
+      proposePairings(
+        ids.map((id) => rec('carrier', id, 'AG', `Name ${id}`)),
+        [],
+      ).map((r) => r.local_id),
+    ).toEqual(sorted);
+    const purge = planPurge(ids.map((id) => ({ record: rec('product', id, 'AG', `X_${id}`, null, 'no_pcm_activity'), references: 0, children: [] })));
+    expect(purge.purge.map((r) => r.id)).toEqual(sorted);
   });
   it('R9: a product on a resource carrier is told by kind: a resource product or service provider with that id is no carrier', () => {
     const rows = proposePairings(
