@@ -34,7 +34,8 @@ function syntheticSource(dir: string, onRead: () => void): BundleSource {
         yield {
           ref: `contact/C-${String(i).padStart(7, '0')}`,
           kind: 'individual',
-          first_name: `First${i}${pad}`,
+          // a flat string of its own per contact (a template literal would share `pad` as a rope)
+          first_name: Buffer.from(`First${i}${pad}`).toString(),
           last_name: `Last${i}`,
           tax_id: `123-45-${String(i % 10000).padStart(4, '0')}`,
         };
