@@ -24,16 +24,8 @@ import {
   type RecordChange,
   type Switch,
 } from '../../src/domain/realign-rules.js';
+import { rec } from '../fixtures/realign/records.js';
 
-const rec = (kind: CatalogueKind, id: string, office: string, name: string, carrier?: string | null, pcm = 'active'): CatalogueRecord => ({
-  kind,
-  id,
-  office_id: office,
-  name,
-  carrier_id: carrier ?? null,
-  pcm_activity: pcm,
-  active: 'true',
-});
 const office = (id: string, kind: string, region: string | null, parent: string | null = null) => ({ id, name: `${id} name`, kind, region, parent_id: parent });
 const sw = (table: string, column: string, count: number, from = 'a', to = 'b'): Switch => ({ table, column, from, to, count });
 

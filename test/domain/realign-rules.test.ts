@@ -8,18 +8,8 @@ import {
   realignRefusal,
   refKey,
   type CatalogueKind,
-  type CatalogueRecord,
 } from '../../src/domain/realign-rules.js';
-
-const rec = (kind: CatalogueKind, id: string, office: string, name: string, carrier?: string, pcm = 'active'): CatalogueRecord => ({
-  kind,
-  id,
-  office_id: office,
-  name,
-  carrier_id: carrier ?? null,
-  pcm_activity: pcm,
-  active: 'true',
-});
+import { rec } from '../fixtures/realign/records.js';
 
 const office = (id: string, kind: string, region: string | null, parent: string | null = null) => ({ id, name: id, kind, region, parent_id: parent });
 
