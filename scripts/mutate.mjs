@@ -29,6 +29,7 @@ const FINALIZE_TESTS = [
   'test/finalize/lifecycle.test.ts',
   'test/finalize/move-seams.test.ts',
   'test/finalize/seams.test.ts',
+  'test/finalize/seams-archive.test.ts',
 ];
 const MATCH_TESTS = [
   'test/domain/reconcile.test.ts',

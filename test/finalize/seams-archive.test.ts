@@ -1,0 +1,182 @@
+// Finalize's seams that the mutation run of finalize.ts and retention.ts left
+// loose (issue 13), each shown on a copy of the exported source sample with a
+// receipt written by hand: what changes while finalize waits for the answer,
+// and what the retention archive holds when letters share a document, when
+// the installation's name spans lines, and in what order its entries are.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openBag } from '../../src/bundle/bag-reader.js';
+import type { FinalizeReceipt } from '../../src/domain/finalize-rules.js';
+import { finalizeReceipt } from '../../src/finalize/index.js';
+import { OfficeportError } from '../../src/shared/errors.js';
+import { openStore } from '../../src/store/open.js';
+import { exportSample, handReceipt, writeJson } from '../fixtures/finalize/hand-receipt.js';
+import { run } from '../helpers/cli.js';
+
+let s: { dir: string; db: string; bundle: string };
+let receipt: FinalizeReceipt;
+let n = 0;
+
+function copy(): { own: string; db: string; receiptFile: string } {
+  const own = path.join(s.dir, `case-${n++}`);
+  fs.mkdirSync(own);
+  const db = path.join(own, 'source.db');
+  fs.copyFileSync(s.db, db);
+  return { own, db, receiptFile: writeJson(path.join(own, 'receipt.json'), structuredClone(receipt)) };
+}
+function sql(db: string, ...statements: string[]): void {
+  const d = new Database(db);
+  try {
+    for (const st of statements) d.exec(st);
+  } finally {
+    d.close();
+  }
+}
+const count = (db: string, table: string) => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  } finally {
+    d.close();
+  }
+};
+/** finalize through the library, answering the question with `answer` (which may change things first). */
+async function finalizeAsking(c: { own: string; db: string; receiptFile: string }, answer: () => boolean): Promise<unknown> {
+  const store = openStore(c.db);
+  try {
+    await finalizeReceipt(store, {
+      receiptFile: c.receiptFile,
+      office: 'North Agency',
+      user: 'alice',
+      archive: path.join(c.own, 'archive.zip'),
+      confirm: async () => answer(),
+    });
+    return undefined;
+  } catch (e) {
+    return e;
+  } finally {
+    store.close();
+  }
+}
+function finalizeYes(c: { db: string; receiptFile: string }): { archive: string } {
+  const r = run(['finalize', c.receiptFile, '--db', c.db, '--office', 'North Agency', '--user', 'alice', '--yes', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as { archive: string };
+}
+
+beforeAll(async () => {
+  s = exportSample('officeport-finalize-seams-archive-');
+  receipt = await handReceipt(s.bundle);
+}, 60_000);
+
+describe('finalize: what changes while it waits for the answer (L2)', () => {
+  it('L2: a receipt file changed while the question was open is refused, and nothing is removed or written', async () => {
+    const c = copy();
+    const contacts = count(c.db, 'contacts');
+    const e = await finalizeAsking(c, () => {
+      fs.appendFileSync(c.receiptFile, '\n'); // the same receipt to a JSON reader, not the same bytes
+      return true;
+    });
+    expect(e).toBeInstanceOf(OfficeportError);
+    expect((e as OfficeportError).code).toBe('CONFLICT');
+    expect((e as OfficeportError).message).toBe(`${c.receiptFile} changed while finalize read it; nothing was changed`);
+    expect((e as OfficeportError).hint).toBe('run finalize again once the receipt file is complete');
+    expect(count(c.db, 'contacts')).toBe(contacts);
+    expect(fs.existsSync(path.join(c.own, 'archive.zip'))).toBe(false);
+  });
+  it('L2: a staying contact that comes to name a moved contact while the question is open is refused: the references to cut are not those confirmed', async () => {
+    const c = copy();
+    const contacts = count(c.db, 'contacts');
+    // Nancy White (C-1305) stays; John Smith (C-1101) moves: the rows removed are the same, the references cut are not
+    const e = await finalizeAsking(c, () => {
+      sql(c.db, `UPDATE contacts SET referred_by_id = 'C-1101' WHERE id = 'C-1305'`);
+      return true;
+    });
+    expect(e).toBeInstanceOf(OfficeportError);
+    expect((e as OfficeportError).code).toBe('CONFLICT');
+    expect((e as OfficeportError).message).toMatch(/^the office changed while finalize waited for the answer \(.*1 reference.*now\); nothing was changed$/);
+    expect((e as OfficeportError).hint).toBe('run finalize again and answer for what it lists then');
+    expect(count(c.db, 'contacts')).toBe(contacts);
+    expect(fs.existsSync(path.join(c.own, 'archive.zip'))).toBe(false);
+  });
+  it('L2: nothing changed while the question was open: the confirmed rows go', async () => {
+    const c = copy();
+    const contacts = count(c.db, 'contacts');
+    expect(await finalizeAsking(c, () => true)).toBeUndefined();
+    expect(count(c.db, 'contacts')).toBe(contacts - 7);
+    expect(fs.existsSync(path.join(c.own, 'archive.zip'))).toBe(true);
+  });
+});
+
+describe('finalize: the retention archive (M2)', () => {
+  it('M2: two removed letters whose documents hold the same bytes: one document file in the archive, both paths in its index', async () => {
+    const c = copy();
+    // L-4 (Mary Smith, moves) comes to name a copy of L-1's review under another path
+    sql(
+      c.db,
+      `INSERT INTO documents (path, sha256, size, content) SELECT 'copy-of-review.txt', sha256, size, content FROM documents WHERE path = 'smith-john/annual-review-2025.txt'`,
+      `UPDATE letters SET document = 'copy-of-review.txt' WHERE id = 'L-4'`,
+    );
+    const sha = new Database(c.db, { readonly: true }).prepare(`SELECT sha256 FROM documents WHERE path = 'copy-of-review.txt'`).pluck().get() as string;
+    const out = finalizeYes(c);
+    expect(count(c.db, `documents WHERE path IN ('copy-of-review.txt', 'smith-john/annual-review-2025.txt')`)).toBe(0);
+    const { bag, problems } = await openBag(out.archive);
+    expect(problems).toEqual([]);
+    try {
+      expect(bag!.paths.filter((p) => p === `data/documents/${sha}`)).toHaveLength(1);
+      const index: { path: string; sha256: string; file: string }[] = [];
+      for await (const { text } of bag!.lines('data/records/documents.ndjson')) if (text) index.push(JSON.parse(text));
+      const same = index.filter((d) => d.sha256 === sha).map((d) => [d.path, d.file]);
+      expect(same.sort()).toEqual([
+        ['copy-of-review.txt', `data/documents/${sha}`],
+        ['smith-john/annual-review-2025.txt', `data/documents/${sha}`],
+      ]);
+    } finally {
+      await bag!.close();
+    }
+    // an outside reader agrees: every entry's CRC holds
+    expect(execFileSync('unzip', ['-tq', out.archive], { encoding: 'utf8' })).toMatch(/^No errors detected/);
+  });
+  it("M2: the archive's root folder is named after the bundle, and its entries are written in byte order of their paths", () => {
+    const c = copy();
+    const out = finalizeYes(c);
+    const entries = execFileSync('unzip', ['-Z1', out.archive], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const root = `officeport-retention-${receipt.bundle_id}/`;
+    expect(
+      entries.every((e) => e.startsWith(root)),
+      entries.join('\n'),
+    ).toBe(true);
+    const payload = entries.map((e) => e.slice(root.length)).filter((p) => p.startsWith('data/'));
+    expect(payload.length).toBeGreaterThan(5);
+    expect(payload.some((p) => p.startsWith('data/documents/'))).toBe(true);
+    expect(payload).toEqual([...payload].sort());
+  });
+  it("M2: an installation name with line breaks is one line of bag-info.txt's Source-Organization", () => {
+    const c = copy();
+    sql(c.db, `UPDATE installation SET name = 'Lakeside Financial' || char(13, 10) || char(10) || 'Group'`);
+    const out = finalizeYes(c);
+    const info = execFileSync('unzip', ['-p', out.archive, `officeport-retention-${receipt.bundle_id}/bag-info.txt`], { encoding: 'utf8' });
+    expect(info.split('\n').filter((l) => l.startsWith('Source-Organization:'))).toEqual(['Source-Organization: Lakeside Financial Group']);
+    expect(info).not.toMatch(/^Group/m);
+  });
+});
+
+describe('finalize: --undone', () => {
+  it('T5: --undone with the receipt of a bundle exported by office and user name is a usage error, and nothing is removed', () => {
+    const c = copy();
+    const contacts = count(c.db, 'contacts');
+    const notice = writeJson(path.join(c.own, 'notice.json'), { undo: 'notice' });
+    const r = run(['finalize', c.receiptFile, '--db', c.db, '--office', 'North Agency', '--user', 'alice', '--yes', '--undone', notice, '--json']);
+    expect(r.code).not.toBe(0);
+    const e = (JSON.parse(r.stderr || r.stdout) as { error: { code: string; message: string; hint: string } }).error;
+    expect(e.code).toBe('USAGE');
+    expect(e.message).toBe(
+      `--undone names a signed undo notice, which only the receipts of bundles exported to an address card have; bundle ${receipt.bundle_id} was exported by office and user name`,
+    );
+    expect(e.hint).toBe('finalize without --undone');
+    expect(count(c.db, 'contacts')).toBe(contacts);
+  });
+});
