@@ -9,8 +9,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openBag } from '../../src/bundle/bag-reader.js';
-import type { FinalizeReceipt } from '../../src/domain/finalize-rules.js';
-import { finalizeReceipt } from '../../src/finalize/index.js';
+import { totalRemoved, type FinalizeReceipt } from '../../src/domain/finalize-rules.js';
+import { finalizeReceipt, type FinalizePreview } from '../../src/finalize/index.js';
 import { OfficeportError } from '../../src/shared/errors.js';
 import { openStore } from '../../src/store/open.js';
 import { exportSample, handReceipt, writeJson } from '../fixtures/finalize/hand-receipt.js';
@@ -178,5 +178,122 @@ describe('finalize: --undone', () => {
     );
     expect(e.hint).toBe('finalize without --undone');
     expect(count(c.db, 'contacts')).toBe(contacts);
+  });
+});
+
+describe('finalize: the question, the answer, and the run (L1, L2, U6)', () => {
+  it('L2: the question shows the moved contacts, the records and the references that would be cut, each counted', async () => {
+    const c = copy();
+    sql(c.db, `UPDATE contacts SET referred_by_id = 'C-1101' WHERE id = 'C-1305'`);
+    const store = openStore(c.db);
+    const asked: FinalizePreview[] = [];
+    try {
+      const r = await finalizeReceipt(store, {
+        receiptFile: c.receiptFile,
+        office: 'North Agency',
+        user: 'alice',
+        archive: path.join(c.own, 'archive.zip'),
+        confirm: async (p) => {
+          asked.push(p);
+          return true;
+        },
+      });
+      expect(asked).toHaveLength(1);
+      const p = asked[0]!;
+      expect(p.contacts).toBe(7);
+      expect(p.references).toBe(1);
+      expect(p.counts.detached).toEqual({ 'contacts.referred_by_id': 1 });
+      expect(p.records).toBe(totalRemoved(r.counts!));
+      expect(p.office).toEqual({ id: 'O-NORTH', name: 'North Agency' });
+      expect(p.archive).toBe(path.join(c.own, 'archive.zip'));
+    } finally {
+      store.close();
+    }
+  });
+  it('L2: an answer of no removes nothing, and says what it would have removed', async () => {
+    const c = copy();
+    const contacts = count(c.db, 'contacts');
+    const e = await finalizeAsking(c, () => false);
+    expect(e).toBeInstanceOf(OfficeportError);
+    expect((e as OfficeportError).code).toBe('REFUSED');
+    expect((e as OfficeportError).message).toMatch(
+      /^finalize was not confirmed; nothing was changed \(it would remove 7 moved contacts and \d+ records in all from North Agency\)$/,
+    );
+    expect((e as OfficeportError).hint).toBe('answer yes to remove them, or run finalize with --dry-run to list what would go');
+    expect(count(c.db, 'contacts')).toBe(contacts);
+    expect(fs.existsSync(path.join(c.own, 'archive.zip'))).toBe(false);
+  });
+  it("U6, M2: progress counts the archived rows from 0 up to all of them; the archive's created_at keeps whole seconds", async () => {
+    const c = copy();
+    const seen: [number, number][] = [];
+    const store = openStore(c.db);
+    let r;
+    try {
+      r = await finalizeReceipt(store, {
+        receiptFile: c.receiptFile,
+        office: 'North Agency',
+        user: 'alice',
+        yes: true,
+        archive: path.join(c.own, 'archive.zip'),
+        now: new Date('2026-02-03T04:05:06.789Z'),
+        onProgress: (done, total) => seen.push([done, total ?? -1]),
+      });
+    } finally {
+      store.close();
+    }
+    const total = totalRemoved(r.counts!);
+    expect(total).toBeGreaterThan(20);
+    expect(seen[0]).toEqual([0, total]);
+    expect(seen.at(-1)).toEqual([total, total]);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]![0]).toBeGreaterThanOrEqual(seen[i - 1]![0]);
+    expect(r.finalized_at).toBe('2026-02-03T04:05:06.789Z'); // I10: the ledger and the log keep the millisecond
+    const header = JSON.parse(execFileSync('unzip', ['-p', r.archive!, `officeport-retention-${receipt.bundle_id}/officeport.json`], { encoding: 'utf8' })) as {
+      created_at: string;
+    };
+    expect(header.created_at).toBe('2026-02-03T04:05:06Z');
+  });
+  it('L1: a receipt finalized already is told so, by a dry run and by a second run, which change nothing', () => {
+    const c = copy();
+    const first = finalizeYes(c) as { archive: string; finalized_at: string };
+    const contacts = count(c.db, 'contacts');
+    for (const more of [['--dry-run'], ['--yes']]) {
+      const r = run(['finalize', c.receiptFile, '--db', c.db, '--office', 'North Agency', '--user', 'alice', ...more, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { status: string; summary: string; archive: string; finalized_at: string };
+      expect(out.status).toBe('already_finalized');
+      expect(out.summary).toBe('already finalized: this receipt changed nothing');
+      expect(out.archive).toBe(first.archive);
+      expect(out.finalized_at).toBe(first.finalized_at);
+    }
+    expect(count(c.db, 'contacts')).toBe(contacts);
+  });
+  it("L1: another receipt's retention archive at --archive is refused without --force; this receipt's own unfinished one is replaced", async () => {
+    const a = copy();
+    const archive = finalizeYes(a).archive; // accept ACC-1's archive, recorded in a's installation only
+    const before = fs.readFileSync(archive);
+    // another installation copy, with the receipt of another accept of the same bundle
+    const b = copy();
+    const other = await handReceipt(s.bundle, { acceptId: 'ACC-2' });
+    writeJson(b.receiptFile, other);
+    const r = run(['finalize', b.receiptFile, '--db', b.db, '--office', 'North Agency', '--user', 'alice', '--yes', '--archive', archive, '--json']);
+    expect(r.code).not.toBe(0);
+    expect(JSON.parse(r.stderr || r.stdout).error.message).toContain(`${archive} already exists`);
+    expect(fs.readFileSync(archive).equals(before)).toBe(true);
+    // the same receipt (ACC-1) in a third copy: that archive is what its own killed run would have left
+    const c = copy();
+    const again = run(['finalize', c.receiptFile, '--db', c.db, '--office', 'North Agency', '--user', 'alice', '--yes', '--archive', archive, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(fs.readFileSync(archive).equals(before)).toBe(false);
+  });
+  it('L1: a bundle named where the receipt belongs is refused as a bundle, naming what finalize takes', () => {
+    const c = copy();
+    const r = run(['finalize', s.bundle, '--db', c.db, '--office', 'North Agency', '--user', 'alice', '--yes', '--json']);
+    expect(r.code).not.toBe(0);
+    const e = JSON.parse(r.stderr || r.stdout).error as { code: string; message: string; hint: string };
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toBe(
+      `${s.bundle} is a zip file (a bundle, or a retention archive), not an import receipt (the JSON that the import wrote) as finalize takes; nothing was changed`,
+    );
+    expect(e.hint).toMatch(/^a bundle is imported in the target installation: officeport import /);
   });
 });
