@@ -109,8 +109,8 @@ export class ReceiptScanner {
   private head = '';
   private elem = '';
   private str = '';
+  /** the last string closed (as read at depth 1; empty deeper): in JSON a '[' at depth 1 follows its key's string, so this is the key */
   private lastStr = '';
-  private key = '';
   private done = false;
 
   /** The outcomes completed in this chunk, parsed (JSON.parse errors propagate). */
@@ -131,6 +131,7 @@ export class ReceiptScanner {
           this.inStr = false;
           this.lastStr = this.str;
         }
+        // only depth 1 strings can be the key: the millions inside "outcomes" are not copied
         if (this.depth === 1 && this.inStr) this.str += c;
         continue;
       }
@@ -154,9 +155,8 @@ export class ReceiptScanner {
         }
         continue;
       }
-      if (c === ':' && this.depth === 1) this.key = this.lastStr;
-      else if (c === ',' && this.depth === 1) this.key = '';
-      if (c === '[' && this.depth === 1 && this.sink === 'head' && this.key === 'outcomes' && !this.done) {
+      // lastStr is empty after a string below depth 1, so only the top-level "outcomes" matches
+      if (c === '[' && this.sink === 'head' && this.lastStr === 'outcomes' && !this.done) {
         flush(i + 1);
         this.sink = 'skip';
         this.done = true;

@@ -179,6 +179,30 @@ describe('finalize rules', () => {
     expect(() => scanAll('{"outcomes":["contact/C-1"]}', [])).toThrow(/object per outcome/);
     expect(scanAll('{"receipt_version":1}', []).saw).toBe(false);
   });
+  it('P1: the receipt scanner says where a receipt was cut short, and names a bare value where an outcome belongs', () => {
+    for (const cut of ['{"outcomes":[{"ref":"contact/C-1"}', '{"outcomes":[', '{"outcomes":[{"ref":"contact/C-1"},']) {
+      expect(() => scanAll(cut, []), cut).toThrow(new SyntaxError('the receipt ends inside "outcomes"'));
+    }
+    expect(() => scanAll('{"outcomes":[{"ref":"a"}, 7]}', [])).toThrow(new SyntaxError('unexpected "7" in "outcomes": expected an object per outcome'));
+    expect(() => scanAll('{"outcomes":[null]}', [])).toThrow(new SyntaxError('unexpected "n" in "outcomes": expected an object per outcome'));
+  });
+  it('P1: the receipt scanner agrees with JSON.parse where the text is unusual: an empty first key, arrays as outcomes, a string "outcomes" as a value, other arrays around', () => {
+    const texts = [
+      '{"":1,"outcomes":[{"ref":"a"}]}',
+      '{"outcomes":[[1,[2]],{"ref":"b"}],"after":[{"x":[3]}]}',
+      '{"label":"outcomes","list":[{"ref":"not this"}],"outcomes":[{"ref":"c"}]}',
+      '{"a":{"outcomes":[{"ref":"nested"}]},"outcomes":[]}',
+      '{"outcomes" : [ { "ref" : "d" } , { } ] , "n" : [ "outcomes" , [ ] ] }',
+    ];
+    for (const text of texts) {
+      for (let cut = 0; cut <= text.length; cut++) {
+        const r = scanAll(text, [cut, cut + 3]);
+        expect(r.outcomes, text).toEqual(JSON.parse(text).outcomes);
+        expect(r.head, text).toEqual({ ...JSON.parse(text), outcomes: [] });
+        expect(r.saw).toBe(true);
+      }
+    }
+  });
   it('M1: names a session mismatch, every mismatch at once, and the office by id where the receipt gives no name', () => {
     const session = receiptMismatches(receipt({ session_id: 'S-2' }), ctx);
     expect(session).toEqual([expect.stringContaining('export session S-2, the bundle was exported in session S-1')]);
