@@ -10,7 +10,7 @@ export function normalizeName(name: string): string {
   return name
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\p{P}\p{S}]+/gu, ' ')
+    .replace(/[\p{P}\p{S}]/gu, ' ') // each mark a space; the runs collapse next
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -74,8 +74,9 @@ export function resolveName<T>(ref: string, candidates: readonly T[], keysOf: (c
   return same.length === 1 ? same[0] : undefined;
 }
 
+/** Case set aside as Unicode's full case folding mostly does it: upper then lower, so "Straße" and "STRASSE" fold alike. */
 function foldCase(s: string): string {
-  return s.normalize('NFKC').toLowerCase();
+  return s.normalize('NFKC').toUpperCase().toLowerCase();
 }
 
 /** U3: the existing names closest to a mistyped one, nearest first (at most `max`). */

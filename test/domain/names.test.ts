@@ -124,6 +124,13 @@ describe('names (U3: did you mean)', () => {
     expect(resolveName('north agency', offices, keys)).toBeUndefined();
     expect(resolveName('Bostn', offices, keys)).toBeUndefined();
   });
+  it('U3: case is set aside as Unicode folds it, so a letter whose capital is two letters matches either way', () => {
+    const german = [{ id: 'O-9', name: 'Straße Finanz' }];
+    expect(resolveName('STRASSE FINANZ', german, keys)?.id).toBe('O-9');
+    expect(resolveName('strasse finanz', german, keys)?.id).toBe('O-9');
+    expect(resolveName('STRAßE FINANZ', german, keys)?.id).toBe('O-9');
+    expect(resolveName('Strase Finanz', german, keys)).toBeUndefined();
+  });
 
   it('U3: the closest names are offered, nearest first, and none when nothing is near', () => {
     const names = offices.map((o) => o.name);
