@@ -37,12 +37,12 @@ export type Match =
 export function decideMatch(m: MatchInput): Match {
   if (m.mapped) return { kind: 'match', target_id: m.mapped, via: 'import_map' };
   const tax = unique(m.byTax);
-  if (tax.length === 1) return { kind: 'match', target_id: tax[0]!, via: 'tax_id' };
-  if (tax.length > 1) return { kind: 'ambiguous', via: 'tax_id', candidates: tax };
+  if (tax.length > 0) return tax.length === 1 ? { kind: 'match', target_id: tax[0]!, via: 'tax_id' } : { kind: 'ambiguous', via: 'tax_id', candidates: tax };
   // Same name and birth date but a different tax id is someone else.
   const ident = unique(m.byIdentity.filter((c) => !(m.taxKey && c.taxKey && c.taxKey !== m.taxKey)).map((c) => c.id));
-  if (ident.length === 1) return { kind: 'match', target_id: ident[0]!, via: 'identity' };
-  if (ident.length > 1) return { kind: 'ambiguous', via: 'identity', candidates: ident };
+  if (ident.length > 0) {
+    return ident.length === 1 ? { kind: 'match', target_id: ident[0]!, via: 'identity' } : { kind: 'ambiguous', via: 'identity', candidates: ident };
+  }
   return { kind: 'new' };
 }
 

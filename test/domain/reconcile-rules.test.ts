@@ -315,6 +315,8 @@ describe('I12 fingerprints and plan comparison', () => {
     expect(comparePlans([{ ref: 'contact/C-1', outcome: 'merged', target_id: 'T-1' }], [created('contact/C-1', { target_id: 'T-1' })])).toEqual([
       'contact/C-1: planned merged T-1, now created',
     ]);
+    // neither side has a target: the outcome alone differs
+    expect(comparePlans([created('contact/C-1')], [{ ref: 'contact/C-1', outcome: 'pending' }])).toEqual(['contact/C-1: planned created, now pending']);
   });
 
   it('I12: changed candidates of a still-ambiguous contact are named; a side without candidates is not compared', () => {
