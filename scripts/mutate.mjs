@@ -61,6 +61,7 @@ export const MODULES = {
   'zip-reader': {
     mutate: ['src/bundle/zip-reader.ts'],
     tests: [
+      'test/bundle/zip-reader.test.ts',
       'test/bundle/zip-safety.test.ts',
       'test/bundle/zip-limits-default.test.ts',
       'test/bundle/zip-limit-edges.test.ts',

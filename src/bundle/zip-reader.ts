@@ -167,8 +167,14 @@ type CdFile = unzipper.File & {
   versionMadeBy: number;
   externalFileAttributes: number;
   offsetToLocalFileHeader: number;
-  pathBuffer: Buffer;
+  /** unzipper gives '' (a string) for an empty name */
+  pathBuffer: Buffer | string;
 };
+
+/** The name's bytes as stored. */
+function nameBytes(f: CdFile): Buffer {
+  return typeof f.pathBuffer === 'string' ? Buffer.from(f.pathBuffer, 'utf8') : f.pathBuffer;
+}
 
 async function checkEntries(src: ByteSource, dir: unzipper.CentralDirectory, size: number, limits: ZipLimits, problems: Problem[]): Promise<ZipEntry[]> {
   const files = (await dir.files) as CdFile[];
@@ -183,9 +189,10 @@ async function checkEntries(src: ByteSource, dir: unzipper.CentralDirectory, siz
   let total = 0;
   let compressedTotal = 0;
   for (const f of files) {
-    const name = f.pathBuffer.toString('utf8');
+    const raw = nameBytes(f);
+    const name = raw.toString('utf8');
     const bad = (message: string) => problems.push({ file: name, message });
-    const nameProblem = checkName(f.pathBuffer, name);
+    const nameProblem = checkName(raw, name);
     if (nameProblem) {
       bad(nameProblem);
       continue;
@@ -275,7 +282,7 @@ async function localRange(
   const nameLen = h.readUInt16LE(26);
   const extraLen = h.readUInt16LE(28);
   const localName = await src.read(at + 30, nameLen);
-  if (!localName.equals(f.pathBuffer)) return `local header names ${JSON.stringify(localName.toString('utf8'))}, the central directory another name`;
+  if (!localName.equals(nameBytes(f))) return `local header names ${JSON.stringify(localName.toString('utf8'))}, the central directory another name`;
   if (h.readUInt16LE(8) !== f.compressionMethod) return 'local header and central directory disagree on the compression method';
   const dataStart = at + 30 + nameLen + extraLen;
   const dataEnd = dataStart + f.compressedSize;
