@@ -4,6 +4,7 @@
 // check that fell silent behind another check, or named the wrong file, went
 // unseen. Zips are forged byte by byte (test/fixtures/zips/forge.ts) and then
 // patched where a field must lie.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -11,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fileSource } from '../../src/bundle/byte-source.js';
 import { DEFAULT_ZIP_LIMITS, openZip, ZipEntryError, type ZipLimits } from '../../src/bundle/zip-reader.js';
 import type { Problem } from '../../src/shared/errors.js';
-import { forgeZip, type ForgeEntry } from '../fixtures/zips/forge.js';
+import { endRecord, forgeZip, type ForgeEntry } from '../fixtures/zips/forge.js';
 import { tmpDir } from '../helpers/cli.js';
 
 const dir = tmpDir('officeport-zipreader-');
@@ -41,6 +42,28 @@ function editEnd(zip: Buffer, edit: (end: Buffer) => void): Buffer {
 }
 /** Where the central directory starts (from the end record). */
 const cdStart = (zip: Buffer) => zip.readUInt32LE(zip.length - 6);
+/** The zip in zip64 form: a zip64 end record and its locator hold the counts, the end record only 0xffff markers. */
+function zip64(entries: ForgeEntry[]): Buffer {
+  const plain = forgeZip(entries);
+  const cdSize = plain.readUInt32LE(plain.length - 10);
+  const cdOffset = plain.readUInt32LE(plain.length - 6);
+  const body = plain.subarray(0, plain.length - 22);
+  const rec = Buffer.alloc(56);
+  rec.writeUInt32LE(0x06064b50, 0);
+  rec.writeBigUInt64LE(44n, 4);
+  rec.writeUInt16LE(45, 12);
+  rec.writeUInt16LE(45, 14);
+  rec.writeBigUInt64LE(BigInt(entries.length), 24);
+  rec.writeBigUInt64LE(BigInt(entries.length), 32);
+  rec.writeBigUInt64LE(BigInt(cdSize), 40);
+  rec.writeBigUInt64LE(BigInt(cdOffset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(body.length), 8);
+  locator.writeUInt32LE(1, 16);
+  return Buffer.concat([body, rec, locator, endRecord(0xffff, cdSize, cdOffset)]);
+}
+const fds = () => fs.readdirSync('/proc/self/fd').length;
 async function readAll(buf: Buffer): Promise<{ name: string; text: string }[]> {
   const r = await openZip(save(buf));
   expect(r.problems).toEqual([]);
@@ -86,13 +109,25 @@ describe('zip reader: the end record (S1)', () => {
       expect.stringMatching(/: not a zip file: no end-of-central-directory record \(truncated, or not a zip\)$/),
     ]);
   });
-  it('S1: the end record is found behind a comment, even one holding a false end signature', async () => {
-    const comment = Buffer.concat([Buffer.from('note '), Buffer.from([0x50, 0x4b, 0x05, 0x06]), Buffer.from(' more of the note')]);
-    const zip = editEnd(forgeZip(TWO), (end) => end.writeUInt16LE(comment.length, 20));
-    expect(await readAll(Buffer.concat([zip, comment]))).toEqual([
-      { name: 'bag/a.txt', text: 'alpha' },
-      { name: 'bag/b.txt', text: 'beta' },
-    ]);
+  it('S1: the end record is found behind a comment, even one holding a false end signature or ending in what reads as a length', async () => {
+    const comments = [
+      // a false signature with a whole record's room after it
+      Buffer.concat([Buffer.from('note '), Buffer.from([0x50, 0x4b, 0x05, 0x06]), Buffer.from(' more of the note, long enough to be read')]),
+      // the last two bytes read as a comment length of 0, where no signature is
+      Buffer.concat([Buffer.from('a comment of more than twenty-two bytes'), Buffer.from([0, 0])]),
+    ];
+    for (const comment of comments) {
+      const zip = editEnd(forgeZip(TWO), (end) => end.writeUInt16LE(comment.length, 20));
+      expect(await readAll(Buffer.concat([zip, comment]))).toEqual([
+        { name: 'bag/a.txt', text: 'alpha' },
+        { name: 'bag/b.txt', text: 'beta' },
+      ]);
+    }
+  });
+  it('S1, V1: a zip64 zip is read through its zip64 end record, and its entry count is held to the limit there', async () => {
+    const three = [...TWO, stored('bag/c.txt', 'gamma')];
+    expect((await readAll(zip64(three))).map((e) => e.text)).toEqual(['alpha', 'beta', 'gamma']);
+    expect(await problemsOf(zip64(three), { maxEntries: 2 })).toEqual([{ message: '3 entries; at most 2 are allowed' }]);
   });
   it('S1: zip64 markers in the end record leave the counts to a zip64 record; with none, the central directory is unreadable', async () => {
     const marks: [string, (end: Buffer) => void][] = [
@@ -217,6 +252,10 @@ describe('zip reader: folders, sizes and the local headers (S1, V1)', () => {
     const past = Buffer.from(zip);
     past.writeUInt32LE(zip.length - 29, offsetOf(past));
     expect(await said(past)).toContain('bag/a.txt: local header lies outside the file (truncated?)');
+    // a local header's 30 bytes fit exactly before the end: read, and found to be no local header
+    const last = Buffer.from(zip);
+    last.writeUInt32LE(zip.length - 30, offsetOf(last));
+    expect(await said(last)).toContain('bag/a.txt: no local header where the central directory points');
     const nowhere = Buffer.from(zip);
     nowhere.writeUInt32LE(1, offsetOf(nowhere));
     expect(await said(nowhere)).toContain('bag/a.txt: no local header where the central directory points');
@@ -299,16 +338,46 @@ describe('zip reader: reading an entry (S1)', () => {
       const chunks: Buffer[] = [];
       for await (const c of r.zip!.read(r.zip!.entries[1]!)) chunks.push(c);
       expect(Buffer.concat(chunks).toString()).toBe('beta');
+      expect((await src.read(0, 2)).toString()).toBe('PK');
     } finally {
       await src.close();
     }
-    const fds = () => fs.readdirSync('/proc/self/fd').length;
     const notZip = save(Buffer.from('not a zip at all, but long enough to look for an end record'));
     const before = fds();
     for (let i = 0; i < 20; i++) {
       await openZip(notZip);
       await openZip(file);
     }
+    expect(fds()).toBeLessThan(before + 5);
+  });
+  it('S1: a zip file that goes away between opening and reading is a problem naming the entry, not a read that never ends', async () => {
+    const file = save(forgeZip([{ name: 'bag/a.txt', data: 'alpha' }]));
+    const r = await openZip(file);
+    fs.rmSync(file);
+    const read = async () => {
+      for await (const _ of r.zip!.read(r.zip!.entries[0]!));
+    };
+    await expect(read()).rejects.toThrow(/^bag\/a\.txt: cannot be read: ENOENT/);
+  }, 10_000);
+  it('S1: a read given up after its first chunk closes the file', async () => {
+    const big = crypto.randomBytes(4 << 20);
+    const file = save(
+      forgeZip([
+        { name: 'bag/big.bin', data: big, method: 0 },
+        { name: 'bag/big.z', data: big },
+      ]),
+    );
+    const r = await openZip(file);
+    const before = fds();
+    for (let i = 0; i < 10; i++) {
+      for (const e of r.zip!.entries) {
+        for await (const c of r.zip!.read(e)) {
+          expect(c.length).toBeGreaterThan(0);
+          break;
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a destroyed stream closes its file on the next turns
     expect(fds()).toBeLessThan(before + 5);
   });
 });
