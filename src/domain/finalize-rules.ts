@@ -155,8 +155,8 @@ export class ReceiptScanner {
         }
         continue;
       }
-      // lastStr is empty after a string below depth 1, so only the top-level "outcomes" matches
-      if (c === '[' && this.sink === 'head' && this.lastStr === 'outcomes' && !this.done) {
+      // lastStr is empty after a string below depth 1, so only the top-level "outcomes" matches; until it is done, all is head
+      if (c === '[' && this.lastStr === 'outcomes' && !this.done) {
         flush(i + 1);
         this.sink = 'skip';
         this.done = true;
