@@ -297,3 +297,92 @@ describe('finalize: the question, the answer, and the run (L1, L2, U6)', () => {
     expect(e.hint).toMatch(/^a bundle is imported in the target installation: officeport import /);
   });
 });
+
+describe('finalize: what it says of a bad receipt or archive path, and of what changed (L1, L2, S1)', () => {
+  const fin = (c: { db: string }, receiptFile: string, ...more: string[]) =>
+    run(['finalize', receiptFile, '--db', c.db, '--office', 'North Agency', '--user', 'alice', ...more, '--json']);
+  const errorOf = (r: { code: number; stdout: string; stderr: string }) => {
+    expect(r.code).not.toBe(0);
+    return (JSON.parse(r.stderr || r.stdout) as { error: { code: string; message: string; hint?: string } }).error;
+  };
+  it('S1: a receipt file that is not there is named, and why', () => {
+    const c = copy();
+    const missing = path.join(c.own, 'missing.json');
+    const e = errorOf(fin(c, missing, '--yes'));
+    expect(e.code).toBe('NOT_FOUND');
+    expect(e.message).toMatch(new RegExp(`^cannot read receipt ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOENT`));
+    expect(e.hint).toBe('name the receipt JSON that the import wrote (--receipt FILE)');
+  });
+  it('S1: a receipt that is not JSON, or JSON but no object, is refused as no receipt', () => {
+    const c = copy();
+    const broken = path.join(c.own, 'broken.json');
+    fs.writeFileSync(broken, '{"receipt_version": 1, "outcomes": [}');
+    const e = errorOf(fin(c, broken, '--yes'));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not JSON: `));
+    expect(e.hint).toBe('name the receipt JSON that the import wrote (--receipt FILE)');
+    const list = path.join(c.own, 'list.json');
+    fs.writeFileSync(list, '[{"ref": "contact/C-1101"}]');
+    const e2 = errorOf(fin(c, list, '--yes'));
+    expect(e2.code).toBe('INVALID_INPUT');
+    expect(e2.message).toMatch(/is not an officeport receipt/);
+  });
+  it("L1: a committed finalize's archive at --archive is never overwritten, not even with --force", async () => {
+    const c = copy();
+    const archive = finalizeYes(c).archive;
+    const before = fs.readFileSync(archive);
+    const again = path.join(c.own, 'receipt-acc2.json');
+    writeJson(again, await handReceipt(s.bundle, { acceptId: 'ACC-2' }));
+    const e = errorOf(fin(c, again, '--yes', '--force', '--archive', archive));
+    expect(e.code).toBe('REFUSED');
+    expect(e.message).toBe(`${archive} already exists; finalize never overwrites a retention archive`);
+    expect(e.hint).toBe('name a new file with --archive FILE');
+    expect(fs.readFileSync(archive).equals(before)).toBe(true);
+  });
+  it('L1: --archive naming a folder is refused before anything is asked or removed', () => {
+    const c = copy();
+    const contacts = count(c.db, 'contacts');
+    const e = errorOf(fin(c, c.receiptFile, '--yes', '--archive', c.own));
+    expect(e.code).toBe('REFUSED');
+    expect(e.message).toBe(`${c.own} is a folder; --archive names a file to write`);
+    expect(e.hint).toBe('name a file with --archive');
+    expect(count(c.db, 'contacts')).toBe(contacts);
+  });
+  it('L2: the dry run and a refusal after the question say what would go, in the conditional', async () => {
+    const c = copy();
+    const r = fin(c, c.receiptFile, '--dry-run');
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { summary: string }).summary).toMatch(
+      /^dry run: would remove 7 moved contacts, \d+ rows in all \(\d+ that did not travel, archived\); 0 references of staying records would be cut$/,
+    );
+    const e = await finalizeAsking(c, () => {
+      sql(c.db, `UPDATE contacts SET referred_by_id = 'C-1101' WHERE id = 'C-1305'`);
+      return true;
+    });
+    expect((e as OfficeportError).message).toMatch(
+      /^the office changed while finalize waited for the answer \(would remove 7 moved contacts, \d+ rows in all \(\d+ that did not travel, archived\); 1 reference of staying records would be cut now\); nothing was changed$/,
+    );
+  });
+  it('L2: rows that change places while the question is open, the counts alike, are refused: the digest of the very rows differs', async () => {
+    const c = copy();
+    sql(
+      c.db,
+      `INSERT INTO letters (id, office_id, contact_id, recipient_contact_id, kind, subject, body, sent_date, document) VALUES ('L-9', 'O-NORTH', 'C-1305', 'C-1305', 'email', 'Hello', 'Hi', '2025-03-01', NULL)`,
+    );
+    const contacts = count(c.db, 'contacts');
+    const e = await finalizeAsking(c, () => {
+      // L-3 (John Smith's, did not travel) comes to stay with Nancy White; her L-9 goes to John Smith: as many letters go
+      sql(
+        c.db,
+        `UPDATE letters SET contact_id = 'C-1305', recipient_contact_id = 'C-1305' WHERE id = 'L-3'`,
+        `UPDATE letters SET contact_id = 'C-1101' WHERE id = 'L-9'`,
+      );
+      return true;
+    });
+    expect(e).toBeInstanceOf(OfficeportError);
+    expect((e as OfficeportError).code).toBe('CONFLICT');
+    expect((e as OfficeportError).message).toMatch(/^the office changed while finalize waited for the answer/);
+    expect(count(c.db, 'contacts')).toBe(contacts);
+    expect(count(c.db, `letters WHERE id IN ('L-3', 'L-9')`)).toBe(2);
+  });
+});
