@@ -212,6 +212,12 @@ async function checkEntries(src: ByteSource, dir: unzipper.CentralDirectory, siz
       if (f.uncompressedSize !== 0 || f.compressedSize > 2) bad('is a directory entry with data');
       dirs.push(name.replace(/\/$/, ''));
     }
+    // Sizes past 2^53 (a zip64 field) have no exact number here: judging or
+    // adding their rounded value would only mislead.
+    if (!Number.isSafeInteger(f.uncompressedSize) || !Number.isSafeInteger(f.compressedSize)) {
+      bad('sizes are unreadable');
+      continue;
+    }
     const sizeProblem = checkSizes(f, limits);
     if (sizeProblem) bad(sizeProblem);
     total += f.uncompressedSize;
@@ -255,7 +261,6 @@ function checkName(raw: Buffer, name: string): string | undefined {
 
 function checkSizes(f: CdFile, limits: ZipLimits): string | undefined {
   const n = f.uncompressedSize;
-  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(f.compressedSize)) return 'sizes are unreadable';
   if (n > limits.maxEntryBytes) return `declares ${n} bytes; at most ${limits.maxEntryBytes} are allowed per entry`;
   if (n > limits.ratioFloorBytes && n > f.compressedSize * limits.maxRatio)
     return `inflates ${ratio(n, f.compressedSize)}:1 (${f.compressedSize} -> ${n} bytes); at most ${limits.maxRatio}:1 is allowed (zip bomb?)`;

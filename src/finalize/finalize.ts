@@ -430,7 +430,7 @@ function misaddressedHint(receipt: ReceiptHead, installationId: string, ledgerOf
   return `the bundle came from office ${office}${name}: finalize there, with --office ${office} and a user of that office`;
 }
 
-const NOT_A_RECEIPT = 'name the receipt JSON that the import wrote (--receipt FILE)';
+const NOT_A_RECEIPT = 'name the receipt JSON that the import wrote: officeport finalize RECEIPT --office ... --user ...';
 
 /** Streams the receipt file through the scanner; returns its head and sha256. */
 async function scanReceipt(

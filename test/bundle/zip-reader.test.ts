@@ -243,6 +243,20 @@ describe('zip reader: folders, sizes and the local headers (S1, V1)', () => {
       'the zip inflates ∞:1 overall; at most 10:1 is allowed (zip bomb?)',
     ]);
   });
+  it('S1, V1: sizes in a zip64 field are read there; either size past 2^53 (no exact number) is unreadable, not judged by its rounded value', async () => {
+    const big = 2n ** 60n;
+    const z64 = (uncompressed: bigint, compressed: bigint) => forgeZip([stored('bag/a', 'alpha', { zip64Sizes: { uncompressed, compressed } })]);
+    expect(await readAll(z64(5n, 5n))).toEqual([{ name: 'bag/a', text: 'alpha' }]);
+    expect(await said(z64(big, 5n))).toEqual(['bag/a: sizes are unreadable']);
+    expect(await said(z64(5n, big))).toEqual(['bag/a: sizes are unreadable']);
+    // the largest exact size is judged as any other, the entry and the whole zip
+    const most = 2 ** 53 - 1;
+    expect(await said(z64(BigInt(most), 5n), { maxEntryBytes: 10, maxTotalBytes: 10, maxRatio: 100 })).toEqual([
+      `bag/a: declares ${most} bytes; at most 10 are allowed per entry`,
+      `entries declare ${most} bytes in all; at most 10 are allowed`,
+      `the zip inflates ${(most / 5).toFixed(0)}:1 overall; at most 100:1 is allowed (zip bomb?)`,
+    ]);
+  });
   it('S1: a stored entry whose two sizes differ is refused, both sizes named', async () => {
     expect(await said(forgeZip([stored('bag/a', 'abc', { declaredSize: 5 })]))).toEqual(['bag/a: is stored but its sizes differ (3 vs 5)']);
   });

@@ -110,7 +110,7 @@ describe('finalize: receipts it refuses', () => {
     const e = fails(args(copy((r) => ({ ...r, outcomes: undefined }))));
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.message).toMatch(/receipt\.json is not an officeport receipt; nothing was changed$/);
-    expect(e.hint).toBe('name the receipt JSON that the import wrote (--receipt FILE)');
+    expect(e.hint).toMatch(/^name the receipt JSON that the import wrote: officeport --db \S+ finalize RECEIPT --office \.\.\. --user \.\.\.$/);
     expect(JSON.stringify(e.problems)).toMatch(/outcomes/);
   });
   it('M1: a receipt with many bad outcomes lists the first 50 of them', () => {
