@@ -8,21 +8,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileSource } from '../../src/bundle/byte-source.js';
 import { DEFAULT_ZIP_LIMITS, openZip, ZipEntryError, type ZipLimits } from '../../src/bundle/zip-reader.js';
 import type { Problem } from '../../src/shared/errors.js';
-import { endRecord, forgeZip, type ForgeEntry } from '../fixtures/zips/forge.js';
-import { tmpDir } from '../helpers/cli.js';
+import { endRecord, forgeZip, zipFolder, type ForgeEntry } from '../fixtures/zips/forge.js';
 
-const dir = tmpDir('officeport-zipreader-');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-function save(buf: Buffer): string {
-  const f = path.join(dir, `z${++n}.zip`);
-  fs.writeFileSync(f, buf);
-  return f;
-}
+const { dir, save } = zipFolder('officeport-zipreader-');
 async function problemsOf(buf: Buffer, limits: Partial<ZipLimits> = {}): Promise<Problem[]> {
   const r = await openZip(save(buf), { ...DEFAULT_ZIP_LIMITS, ...limits });
   if (r.problems.length > 0) expect(r.zip).toBeUndefined();

@@ -1,21 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkPayload, openBag } from '../../src/bundle/bag-reader.js';
 import { writeBag } from '../../src/bundle/bag-writer.js';
 import type { Problem } from '../../src/shared/errors.js';
-import { centralRecord, endRecord, forgeBag, forgeZip, GOOD_FILES, localRecord } from '../fixtures/zips/forge.js';
+import { centralRecord, endRecord, forgeBag, forgeZip, GOOD_FILES, localRecord, zipFolder } from '../fixtures/zips/forge.js';
 import { tmpDir } from '../helpers/cli.js';
 
-const dir = tmpDir('officeport-zipsafety-');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-function save(buf: Buffer): string {
-  const f = path.join(dir, `z${++n}.zip`);
-  fs.writeFileSync(f, buf);
-  return f;
-}
+const { dir, save } = zipFolder('officeport-zipsafety-');
 
 /** Open and, when the bag opens, read the whole payload; every problem found. */
 async function problemsOf(buf: Buffer): Promise<{ opened: boolean; problems: Problem[] }> {
