@@ -40,9 +40,12 @@ export function otherContact(w: Walk): string | undefined {
 }
 
 export function pickCarrier(w: Walk, lob?: string): { carrier: CarrierPlan; product: string } {
-  const pool = w.office.carriers.filter((c) => c.local === w.rng.chance(0.3));
-  const carriers = (pool.length > 0 ? pool : w.office.carriers).filter((c) => !lob || c.products.some((p) => p.lob === lob));
-  const carrier = w.rng.pick(carriers.length > 0 ? carriers : w.office.carriers);
+  const fits = (c: CarrierPlan) => !lob || c.products.some((p) => p.lob === lob);
+  const local = w.rng.chance(0.3);
+  // About 3 in 10 from the office's own carriers; from the resource's when none of its own sells this line.
+  const pool = w.office.carriers.filter((c) => c.local === local && fits(c));
+  const any = w.office.carriers.filter(fits);
+  const carrier = w.rng.pick(pool.length > 0 ? pool : any.length > 0 ? any : w.office.carriers);
   const fitting = carrier.products.filter((p) => !lob || p.lob === lob);
   return { carrier, product: w.rng.pick(fitting.length > 0 ? fitting : carrier.products).id };
 }

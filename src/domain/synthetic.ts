@@ -103,12 +103,14 @@ function taxId(w: Walk, kind: Person['kind']): string | undefined {
 function contactRow(w: Walk, p: Person, extra: SyntheticRow, birthYear?: [number, number], addr: SyntheticRow = address(w)): Emission {
   const created = TODAY - w.rng.int(30, 4000);
   const [y0, y1] = birthYear ?? [1945, 1990];
+  // drawn for a business too, so that the draws after it stay where they were
+  const initial = w.rng.chance(0.3) ? `${String.fromCharCode(65 + w.rng.int(0, 25))}.` : undefined;
   const row: SyntheticRow = {
     id: p.id,
     office_id: w.office.id,
     kind: p.kind,
     first_name: p.first,
-    middle_name: w.rng.chance(0.3) ? `${String.fromCharCode(65 + w.rng.int(0, 25))}.` : undefined,
+    middle_name: p.kind === 'individual' ? initial : undefined,
     last_name: p.kind === 'individual' ? p.last : undefined,
     business_name: p.kind === 'business' ? p.last : undefined,
     birth_date: p.kind === 'individual' ? isoDate(dayOf(w.rng.int(y0, y1), w.rng.int(1, 12), w.rng.int(1, 28))) : undefined,
