@@ -97,7 +97,10 @@ export const MODULES = {
   },
   'exclusion-words': { mutate: ['src/domain/exclusion-words.ts'], tests: ['test/domain/exclusion-words.test.ts', 'test/audit/inspect.test.ts'] },
   text: { mutate: ['src/domain/text.ts'], tests: ['test/domain/text.test.ts', 'test/bad-bytes.test.ts'] },
-  synthetic: { mutate: ['src/domain/synthetic*.ts'], tests: ['test/installation/generate.test.ts', 'test/installation/samples.test.ts'] },
+  synthetic: {
+    mutate: ['src/domain/synthetic*.ts'],
+    tests: ['test/domain/synthetic.test.ts', 'test/installation/generate.test.ts', 'test/installation/samples.test.ts'],
+  },
 };
 
 const args = process.argv.slice(2);
