@@ -48,6 +48,7 @@ const IMPORT_PLAN_TESTS = [...MATCH_TESTS, 'test/import/kind.test.ts', 'test/imp
 const VERIFY_TESTS = [
   'test/audit/verify-records.test.ts',
   'test/audit/verify-hook.test.ts',
+  'test/bundle/verify-ref-table.test.ts',
   'test/audit/verify-parallel.test.ts',
   'test/bundle/sign.test.ts',
   'test/export/bundle.test.ts',

@@ -4,10 +4,10 @@
 // shape of names, addresses, tax ids and phones per region, households whose
 // relations agree, dates in order, sums that add up, and the catalogue the R
 // rules need. The binary's files are tested in test/installation/generate.test.ts.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TABLE_NAMES, TABLES, type TableName } from '../../src/domain/model/tables.js';
 import { syntheticRows, type Emission, type SyntheticRow } from '../../src/domain/synthetic.js';
-import { Rng, TODAY, dayOf, isoDate, isoTime, uuidFrom } from '../../src/domain/synthetic-random.js';
+import { FIRST_FEMALE, FIRST_MALE, Rng, TODAY, dayOf, isoDate, isoTime, uuidFrom } from '../../src/domain/synthetic-random.js';
 
 type Rows = Record<TableName, SyntheticRow[]>;
 
@@ -23,11 +23,28 @@ function generate(contacts: number, seed = 'x', offices = 2): { rows: Rows; docu
   return { rows, documents, order };
 }
 
-const big = generate(1800);
-const { rows } = big;
+// Generated once, in a hook and not at import, and an error there fails each
+// test: a mutation run counts a test file that cannot load, or whose tests are
+// all skipped after a failed beforeAll, as a survivor rather than a kill.
+let big: ReturnType<typeof generate>;
+let rows: Rows;
+let contacts: Map<string, SyntheticRow>;
+let offices: Map<string, SyntheticRow>;
+let failed: unknown;
 const byId = (t: TableName) => new Map(rows[t].map((r) => [r.id!, r]));
-const contacts = byId('contacts');
-const offices = byId('offices');
+beforeAll(() => {
+  try {
+    big = generate(1800);
+    rows = big.rows;
+    contacts = byId('contacts');
+    offices = byId('offices');
+  } catch (e) {
+    failed = e;
+  }
+});
+beforeEach(() => {
+  if (failed !== undefined) throw failed;
+});
 const TODAY_ISO = '2025-06-30';
 
 function cellProblem(type: string, v: string, values?: readonly string[]): string | undefined {
@@ -250,8 +267,8 @@ describe('synthetic rows: offices, users and the catalogue (D5, R1, R5-R9)', () 
 });
 
 describe('synthetic rows: contacts and households (D5)', () => {
-  const people = rows.contacts.filter((c) => c.kind === 'individual');
-  const businesses = rows.contacts.filter((c) => c.kind === 'business');
+  const people = () => rows.contacts.filter((c) => c.kind === 'individual');
+  const businesses = () => rows.contacts.filter((c) => c.kind === 'business');
 
   it('D5: advisors are the first contacts of each office, one per 250 contacts and at least 2, each with a book set', () => {
     for (const [o, count] of [
@@ -291,17 +308,17 @@ describe('synthetic rows: contacts and households (D5)', () => {
     expect(share((c) => c.email === undefined)).toBeGreaterThan(0.1);
     expect(share((c) => c.middle_name !== undefined)).toBeGreaterThan(0.2);
     expect(share((c) => c.referred_by_id !== undefined)).toBeGreaterThan(0.05);
-    for (const c of people) {
+    for (const c of people()) {
       expect(c.first_name && c.last_name && c.gender && c.birth_date, c.id).toBeTruthy();
       expect(c.business_name).toBeUndefined();
       expect(c.email ?? `${c.first_name!.toLowerCase()}.`).toMatch(new RegExp(`^${c.first_name!.toLowerCase()}\\.`));
     }
-    for (const b of businesses) {
+    for (const b of businesses()) {
       expect(b.business_name).toMatch(/ LLC$/);
       expect([b.first_name, b.last_name, b.gender, b.birth_date, b.middle_name]).toEqual([undefined, undefined, undefined, undefined, undefined]);
       if (b.email !== undefined) expect(b.email).toMatch(/^office\./);
     }
-    expect(businesses.length / rows.contacts.length).toBeGreaterThan(0.02);
+    expect(businesses().length / rows.contacts.length).toBeGreaterThan(0.02);
     expect(rows.contacts.some((c) => c.city === 'Toronto' || c.city === 'Montreal' || c.city === 'Vancouver')).toBe(true);
   });
 
@@ -342,7 +359,7 @@ describe('synthetic rows: contacts and households (D5)', () => {
   });
 
   it('D5: birth dates fall in their ranges; a contact is updated within 29 days of its creation, both before today', () => {
-    for (const c of people) {
+    for (const c of people()) {
       const y = +c.birth_date!.slice(0, 4);
       expect(y).toBeGreaterThanOrEqual(1940);
       expect(y).toBeLessThanOrEqual(2015);
@@ -489,6 +506,229 @@ describe('synthetic rows: business records (D5)', () => {
     }
     const census = new Set(rows.employee_census.map((e) => `${e.business_id} ${e.employee_contact_id}`));
     expect(census.size).toBe(rows.employee_census.length);
+  });
+});
+
+describe('synthetic rows: ids, dates, vocabularies and proportions (D5)', () => {
+  const share = (part: number, whole: number, lo: number, hi: number, what: string) => {
+    expect(part / whole, what).toBeGreaterThan(lo);
+    expect(part / whole, what).toBeLessThan(hi);
+  };
+
+  it('D5: ids are numbered per table and office with the prefixes of the installation (P-1-1, CM-2-3, ...)', () => {
+    const prefixes: [TableName, string][] = [
+      ['leads', 'LD'],
+      ['event_invitations', 'EV'],
+      ['proposals', 'PP'],
+      ['policies', 'P'],
+      ['commissions', 'CM'],
+      ['pending_cases', 'PC'],
+      ['investment_accounts', 'IA'],
+      ['positions', 'POS'],
+      ['letters', 'L'],
+      ['activities', 'A'],
+      ['smartpad', 'SM'],
+      ['key_relations', 'KR'],
+      ['employee_census', 'EC'],
+    ];
+    for (const [t, prefix] of prefixes) {
+      for (const o of ['1', '2', '3']) {
+        const ids = rows[t]
+          .filter(
+            (r) => (r.office_id ?? contacts.get(rows.investment_accounts.find((a) => a.id === r.account_id)?.primary_contact_id ?? '')?.office_id) === `O-${o}`,
+          )
+          .map((r) => r.id);
+        expect(ids.length, `${t} O-${o}`).toBeGreaterThan(0);
+        expect(ids.slice(0, 2), t).toEqual([`${prefix}-${o}-1`, `${prefix}-${o}-2`]);
+      }
+    }
+    expect(rows.products.filter((p) => p.carrier_id === 'CR-1').map((p) => p.id)).toEqual(['PR-1-1', 'PR-1-2', 'PR-1-3']);
+    expect(rows.riders.filter((p) => p.carrier_id === 'CR-3').map((p) => p.id)).toEqual(['RR-3-1', 'RR-3-2', 'RR-3-3']);
+    expect(rows.products.filter((p) => p.carrier_id === 'CL-2-1').map((p) => p.id)).toEqual(['PL-2-1-1', 'PL-2-1-2', 'PL-2-1-3']);
+    expect(rows.riders.filter((p) => p.carrier_id === 'CL-2-1').map((p) => p.id)).toEqual(['RL-2-1-1', 'RL-2-1-2', 'RL-2-1-3']);
+    expect(rows.products.filter((p) => /^CL-1-[234]$/.test(p.carrier_id!)).map((p) => [p.id, p.active])).toEqual([
+      ['PL-1-2-1', 'true'],
+      ['PL-1-3-1', 'true'],
+      ['PL-1-4-1', 'true'],
+    ]);
+    for (const t of ['carrier_contacts', 'agent_contracts', 'appointments'] as const)
+      expect(rows[t].filter((r) => r.office_id === 'O-2').map((r) => r.id)).toEqual(
+        ['1', '2', '3'].map((i) => `${{ carrier_contacts: 'CC', agent_contracts: 'AC', appointments: 'AP' }[t]}-2-${i}`),
+      );
+    expect(rows.service_providers.filter((p) => p.office_id === 'O-R').map((p) => p.phone)).toEqual([
+      '800-555-2010',
+      '800-555-2011',
+      '800-555-2012',
+      '800-555-2013',
+    ]);
+    // contacts are numbered on across offices
+    expect(rows.contacts.find((c) => c.office_id === 'O-2')!.id).toBe(`C-${100001 + 864}`);
+    expect(rows.contacts.find((c) => c.office_id === 'O-3')!.id).toBe(`C-${100001 + 2 * 864}`);
+    // the seed is the installation's: seed x gives this installation id and first advisor
+    expect(rows.installation[0]!.id).toBe(generate(10).rows.installation[0]!.id);
+    expect(generate(10, 'y').rows.installation[0]!.id).not.toBe(rows.installation[0]!.id);
+  });
+
+  it('D5: nothing is dated after today but invitations (up to 120 days) and open activities (up to 60 days); nothing before its kind allows', () => {
+    const late = (v: string | undefined, days: number) => v !== undefined && v.slice(0, 10) > isoDate(TODAY + days);
+    for (const t of TABLE_NAMES)
+      for (const r of rows[t])
+        for (const c of TABLES[t].columns.filter((c) => c.type === 'date' || c.type === 'timestamp')) {
+          const allowed = t === 'event_invitations' ? 120 : t === 'activities' ? 60 : 0;
+          expect(late(r[c.name], allowed), `${t} ${r.id} ${c.name} ${r[c.name]}`).toBe(false);
+        }
+    expect(rows.event_invitations.some((e) => e.event_date! > TODAY_ISO)).toBe(true);
+    expect(rows.event_invitations.some((e) => e.event_date! < isoDate(TODAY - 300))).toBe(true);
+    for (const e of rows.event_invitations) expect(e.event_date! >= isoDate(TODAY - 400)).toBe(true);
+    for (const c of rows.pending_cases) expect(c.submitted_date! >= isoDate(TODAY - 365)).toBe(true);
+    for (const p of rows.proposals) expect(p.created_at! >= isoDate(TODAY - 701)).toBe(true);
+    for (const a of rows.activities) expect(a.start_at!.slice(0, 10) >= isoDate(TODAY - 1500)).toBe(true);
+    expect(rows.activities.some((a) => a.start_at! > '2025-07-01')).toBe(true);
+    for (const a of rows.investment_accounts) {
+      if (!a.performance) continue;
+      const { ytd, one_year } = JSON.parse(a.performance) as { ytd: number; one_year: number };
+      expect(ytd >= -8 && ytd <= 15 && one_year >= -15 && one_year <= 25, a.performance).toBe(true);
+    }
+    for (const p of rows.positions) expect(+p.units!).toBeLessThanOrEqual(2000);
+  });
+
+  it('D5: free-text columns take their values from the installation vocabulary, always filled', () => {
+    const vocab: [TableName, string, string[]][] = [
+      ['leads', 'source', ['website', 'seminar', 'referral', 'purchased_list']],
+      ['leads', 'status', ['open', 'converted', 'closed']],
+      ['event_invitations', 'status', ['invited', 'accepted', 'declined']],
+      ['proposals', 'status', ['draft', 'presented', 'declined']],
+      ['pending_cases', 'status', ['submitted', 'underwriting', 'approved', 'issued']],
+      ['investment_accounts', 'custodian', ['Harbor Trust Custody', 'Prairie Clearing Co', 'Lakeside Securities']],
+      ['activities', 'type', ['call', 'meeting', 'task', 'to_do', 'other']],
+      ['employee_census', 'employee_class', ['salaried', 'hourly']],
+    ];
+    for (const [t, col, values] of vocab) {
+      expect(new Set(rows[t].map((r) => r[col])), `${t}.${col}`).toEqual(new Set(values));
+    }
+    expect(new Set(rows.pending_cases.map((c) => byId('products').get(c.product_id!)!.line_of_business))).toEqual(
+      new Set(['life', 'annuity', 'long_term_care']),
+    );
+    const customs = (t: TableName, key: string) => new Set(rows[t].filter((r) => r.custom).map((r) => (JSON.parse(r.custom!) as Record<string, unknown>)[key]));
+    expect(customs('contacts', 'hobby')).toEqual(new Set(['golf', 'sailing', 'gardening', 'chess', undefined]));
+    expect(customs('investment_accounts', 'risk_profile')).toEqual(new Set(['conservative', 'moderate', 'aggressive']));
+    expect(customs('policies', 'underwriting_class')).toEqual(new Set(['preferred', 'standard', 'rated', undefined]));
+    expect(customs('contacts', 'industry')).toEqual(new Set(['small business', undefined]));
+    for (const p of rows.positions.filter((p) => p.custom)) expect(JSON.parse(p.custom!)).toEqual({ lot: expect.stringMatching(/^20(1\d|2[0-4])-0[1-9]$/) });
+    const males = new Set<string>(FIRST_MALE);
+    const females = new Set<string>(FIRST_FEMALE);
+    for (const c of rows.contacts.filter((c) => c.kind === 'individual'))
+      expect((c.gender === 'male' ? males : females).has(c.first_name!), `${c.id} ${c.gender} ${c.first_name}`).toBe(true);
+  });
+
+  it('D5: the records come in the proportions of an agency book', () => {
+    const n = rows.contacts.length;
+    share(rows.leads.length, n, 0.15, 0.25, 'leads per contact');
+    share(rows.event_invitations.length, n, 0.25, 0.35, 'invitations per contact');
+    share(rows.proposals.length, n, 0.15, 0.25, 'proposals per contact');
+    share(rows.pending_cases.length, n, 0.15, 0.25, 'pending cases per contact');
+    const people = rows.contacts.filter((c) => c.kind === 'individual');
+    const firms = rows.contacts.filter((c) => c.kind === 'business');
+    const holders = new Set(rows.investment_accounts.map((a) => a.primary_contact_id));
+    share(people.filter((c) => holders.has(c.id)).length, people.length, 0.2, 0.3, 'people with an account');
+    share(firms.filter((c) => holders.has(c.id)).length, firms.length, 0.3, 0.7, 'businesses with an account');
+    share(rows.commissions.filter((c) => c.policy_id).length, rows.policies.length, 0.4, 0.6, 'commissions per policy');
+    share(rows.commissions.filter((c) => c.case_id).length, rows.pending_cases.length, 0.15, 0.35, 'commissions per case');
+    const parties = (list: string) => rows.policy_parties.filter((p) => p.list === list).length;
+    share(parties('advisor'), rows.policies.length, 0.7, 0.9, 'policies with a writing agent');
+    share(parties('important'), rows.policies.length, 0.15, 0.35, 'policies with an important party');
+    share(rows.case_parties.filter((p) => p.list === 'important').length, rows.pending_cases.length, 0.1, 0.3, 'cases with an attorney');
+    const advisorParties = rows.account_parties.filter((p) => p.list === 'advisor_relationship').length;
+    share(
+      advisorParties,
+      rows.investment_accounts.filter((a) => contacts.get(a.primary_contact_id!)!.primary_advisor_id).length,
+      0.35,
+      0.65,
+      'accounts naming the advisor',
+    );
+    const rel = (r: string) => rows.key_relations.filter((k) => k.relation === r).length;
+    share(rel('parent'), rel('child'), 0.35, 0.65, 'children who name a parent');
+    share(rel('friend') + rel('neighbor') + rel('accountant'), rel('spouse') / 2 + rows.contacts.length / 4, 0.03, 0.25, 'households with a friend');
+    const moved = new Set(rows.set_members.filter((m) => /-M\d+$/.test(m.set_id!)).map((m) => m.contact_id));
+    share(moved.size, n, 0.25, 0.45, 'contacts in a move batch');
+    const booked = new Set(rows.set_members.filter((m) => /-A\d+$/.test(m.set_id!)).map((m) => m.contact_id));
+    share(booked.size, n, 0.2, 0.4, "contacts in an advisor's book set");
+    share(rows.contacts.filter((c) => c.custom && c.kind === 'individual').length, people.length, 0.2, 0.4, 'people with custom fields');
+    share(
+      rows.letters.filter((l) => l.kind === 'letter' && l.recipient_contact_id !== l.contact_id).length,
+      rows.letters.length,
+      0.05,
+      0.15,
+      'letters to someone else',
+    );
+    share(rows.letters.filter((l) => l.kind === 'email').length, rows.letters.length, 0.15, 0.25, 'e-mails');
+    share(rows.smartpad.length, n, 0.7, 1.1, 'notes per contact');
+    share(rows.activities.length, n, 0.9, 1.3, 'activities per contact');
+    share(rows.letters.length, n, 0.9, 1.2, 'letters per contact');
+  });
+
+  it("D5: beneficiaries and joint owners are the holder's household, else someone earlier; a business's census holds its owner once", () => {
+    const household = (a: SyntheticRow, b: SyntheticRow) => a.last_name === b.last_name && a.street === b.street && a.postal_code === b.postal_code;
+    const spouseOf = new Map(rows.key_relations.filter((r) => r.relation === 'spouse').map((r) => [r.contact_id, r.related_contact_id]));
+    for (const [t, key, owner] of [
+      ['policy_parties', 'policy_id', 'policies'],
+      ['case_parties', 'case_id', 'pending_cases'],
+    ] as const) {
+      const records = byId(owner);
+      for (const p of rows[t].filter((p) => p.list === 'relationship')) {
+        const holder = contacts.get(records.get(p[key]!)!.primary_contact_id!)!;
+        expect(p.contact_id, `${t} ${p[key]}`).not.toBe(holder.id);
+        const spouse = spouseOf.get(holder.id!);
+        if (spouse) expect(p.contact_id).toBe(spouse);
+        else if (!household(contacts.get(p.contact_id!)!, holder)) expect(+p.contact_id!.slice(2)).toBeLessThan(+holder.id!.slice(2));
+      }
+      for (const p of rows[t].filter((p) => p.list === 'annuitant'))
+        expect(byId('products').get(records.get(p[key]!)!.product_id!)!.line_of_business, `${t} ${p[key]}`).toBe('annuity');
+    }
+    const annuityCases = rows.pending_cases.filter(
+      (c) => byId('products').get(c.product_id!)!.line_of_business === 'annuity' && contacts.get(c.primary_contact_id!)!.kind === 'individual',
+    );
+    expect(rows.case_parties.filter((p) => p.list === 'annuitant')).toHaveLength(annuityCases.length);
+    // every policy of a married holder names the spouse
+    const married = rows.policies.filter((p) => spouseOf.has(p.primary_contact_id));
+    for (const p of married)
+      expect(rows.policy_parties.some((x) => x.policy_id === p.id && x.list === 'relationship' && x.contact_id === spouseOf.get(p.primary_contact_id))).toBe(
+        true,
+      );
+    const accounts = byId('investment_accounts');
+    for (const p of rows.account_parties) {
+      const holder = contacts.get(accounts.get(p.account_id!)!.primary_contact_id!)!;
+      if (p.list === 'advisor_relationship') expect(p.contact_id).toBe(holder.primary_advisor_id);
+      else expect(p.contact_id).toBe(spouseOf.get(holder.id!) ?? p.contact_id);
+    }
+    expect(rows.account_parties.filter((p) => p.list === 'interested_party').length).toBeGreaterThan(50);
+    const byBusiness = new Map<string, string[]>();
+    for (const e of rows.employee_census) byBusiness.set(e.business_id!, [...(byBusiness.get(e.business_id!) ?? []), e.employee_contact_id!]);
+    const owners = new Map(rows.key_relations.filter((r) => r.relation === 'business_partner').map((r) => [r.related_contact_id, r.contact_id]));
+    for (const [b, staff] of byBusiness) {
+      expect(staff[0], b).toBe(owners.get(b));
+      expect(staff.length).toBeLessThanOrEqual(5);
+      expect(staff.slice(1).every((e) => +e.slice(2) < +owners.get(b)!.slice(2))).toBe(true);
+    }
+    expect(Math.max(...[...byBusiness.values()].map((s) => s.length))).toBeGreaterThanOrEqual(4);
+    // the pending cases of the CA office name the resource's service providers, it having none of its own
+    const ca = rows.pending_cases.filter((c) => c.office_id === 'O-3');
+    expect(ca.some((c) => c.service_provider_id?.startsWith('SP-R-'))).toBe(true);
+    for (const c of ca) expect(c.service_provider_id === undefined || c.service_provider_id.startsWith('SP-R-')).toBe(true);
+  });
+
+  it('D5: offices at the edges: 50 contacts give the CA office 2, a US office without contacts gets no advisors contracts', () => {
+    const fifty = generate(50, 'x', 2).rows.contacts;
+    expect(['O-1', 'O-2', 'O-3'].map((o) => fifty.filter((c) => c.office_id === o).length)).toEqual([24, 24, 2]);
+    const empty = generate(2, 'x', 3).rows;
+    expect(['O-1', 'O-2', 'O-3'].map((o) => empty.contacts.filter((c) => c.office_id === o).length)).toEqual([1, 1, 0]);
+    for (const t of ['carrier_contacts', 'agent_contracts', 'appointments'] as const) {
+      expect(
+        empty[t].filter((r) => r.office_id === 'O-3'),
+        t,
+      ).toEqual([]);
+      expect(empty[t].filter((r) => r.office_id === 'O-1').length, t).toBe(3);
+    }
   });
 });
 
