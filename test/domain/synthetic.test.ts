@@ -234,6 +234,7 @@ describe('synthetic rows: offices, users and the catalogue (D5, R1, R5-R9)', () 
     expect(ridersOf('CL-1-1')).toEqual(['Waiver of Premium', 'Accidental death benefit', 'Return of Premium 1995']);
     expect(rows.riders.filter((r) => r.carrier_id === 'CL-1-1').map((r) => r.active)).toEqual(['true', 'true', 'false']);
     expect(names('O-1', 'service_providers')).toEqual(['Keystone Paramedical Services', 'ClearView Labs', 'Main Street Inspections']);
+    expect(rows.service_providers.filter((p) => p.office_id === 'O-1').map((p) => p.id)).toEqual(['SP-1-1', 'SP-1-2', 'SP-1-3']);
     // R1: the CA office has the exact twin only, no service providers of its own
     expect(names('O-3', 'carriers')).toEqual(['Summit Mutual Life']);
     expect(names('O-3', 'service_providers')).toEqual([]);
@@ -306,6 +307,8 @@ describe('synthetic rows: contacts and households (D5)', () => {
     expect(share((c) => c.tax_id === undefined)).toBeGreaterThan(0.05);
     expect(share((c) => c.tax_id === undefined)).toBeLessThan(0.15);
     expect(share((c) => c.email === undefined)).toBeGreaterThan(0.1);
+    expect(share((c) => c.email === undefined)).toBeLessThan(0.3);
+    for (const c of rows.contacts) if (c.email !== undefined) expect(c.email).toMatch(new RegExp(`\\.${c.id!.slice(2)}@`));
     expect(share((c) => c.middle_name !== undefined)).toBeGreaterThan(0.2);
     expect(share((c) => c.referred_by_id !== undefined)).toBeGreaterThan(0.05);
     for (const c of people()) {
@@ -335,6 +338,10 @@ describe('synthetic rows: contacts and households (D5)', () => {
       expect([b.street, b.city, b.postal_code]).toEqual([a.street, a.city, a.postal_code]);
       expect(b.primary_advisor_id).toBe(a.primary_advisor_id);
     }
+    // a child is of either gender, whatever the first adult's; spouses are adults (born by 1995)
+    const children = rel.filter((r) => r.relation === 'child').map((k) => [contacts.get(k.contact_id!)!.gender, contacts.get(k.related_contact_id!)!.gender]);
+    expect(children.some(([a, c]) => a === c) && children.some(([a, c]) => a !== c)).toBe(true);
+    for (const s of spouses) expect(+contacts.get(s.contact_id!)!.birth_date!.slice(0, 4)).toBeLessThanOrEqual(1995);
     for (const k of rel.filter((r) => r.relation === 'child')) {
       const child = contacts.get(k.related_contact_id!)!;
       expect(contacts.get(k.contact_id!)!.last_name).toBe(child.last_name);
@@ -379,6 +386,8 @@ describe('synthetic rows: contacts and households (D5)', () => {
     expect(sets[0]).toBe('Empty Set');
     expect(sets.filter((s) => s!.startsWith('Move batch'))).toEqual(['Move batch 1', 'Move batch 2']);
     expect(rows.set_members.filter((m) => m.set_id!.endsWith('-E'))).toEqual([]);
+    // a household's business moves with it
+    expect(rows.set_members.some((m) => /-M\d+$/.test(m.set_id!) && contacts.get(m.contact_id!)!.kind === 'business')).toBe(true);
     const moved = new Set(rows.set_members.filter((m) => m.set_id === 'S-1-M1').map((m) => m.contact_id));
     for (const s of rows.key_relations.filter((r) => r.relation === 'spouse' && moved.has(r.contact_id))) expect(moved.has(s.related_contact_id)).toBe(true);
     for (const m of rows.set_members.filter((m) => /-A\d+$/.test(m.set_id!)))
@@ -487,6 +496,12 @@ describe('synthetic rows: business records (D5)', () => {
       if (l.document) expect(big.documents.get(l.document)).toMatch(new RegExp(`\\nLetter ${l.id}\\n$`));
     }
     expect(rows.letters.filter((l) => l.document)).toHaveLength(big.documents.size);
+    expect(big.documents.size).toBeGreaterThan(10);
+    for (const l of rows.letters.filter((l) => l.document)) {
+      const c = contacts.get(l.contact_id!)!;
+      const office = offices.get(c.office_id!)!.name;
+      expect(big.documents.get(l.document!)).toBe(`${office}\n\n${l.subject}\nRe: ${c.first_name ?? ''} ${c.last_name ?? c.business_name}\nLetter ${l.id}\n`);
+    }
     for (const [d, content] of big.documents) {
       expect(d).toMatch(/^office-\d+\/\d+\/L-\d+-\d+\.txt$/);
       expect(content.split('\n')[0]).toBe(offices.get(`O-${d.split('/')[0]!.slice(7)}`)!.name);
@@ -540,6 +555,7 @@ describe('synthetic rows: ids, dates, vocabularies and proportions (D5)', () => 
           .map((r) => r.id);
         expect(ids.length, `${t} O-${o}`).toBeGreaterThan(0);
         expect(ids.slice(0, 2), t).toEqual([`${prefix}-${o}-1`, `${prefix}-${o}-2`]);
+        for (const id of ids) expect(id, t).toMatch(new RegExp(`^${prefix}-${o}-\\d+$`));
       }
     }
     expect(rows.products.filter((p) => p.carrier_id === 'CR-1').map((p) => p.id)).toEqual(['PR-1-1', 'PR-1-2', 'PR-1-3']);
@@ -589,6 +605,8 @@ describe('synthetic rows: ids, dates, vocabularies and proportions (D5)', () => 
       const { ytd, one_year } = JSON.parse(a.performance) as { ytd: number; one_year: number };
       expect(ytd >= -8 && ytd <= 15 && one_year >= -15 && one_year <= 25, a.performance).toBe(true);
     }
+    const perf = rows.investment_accounts.filter((a) => a.performance).map((a) => JSON.parse(a.performance!) as { ytd: number; one_year: number });
+    expect(perf.some((p) => p.ytd < 0) && perf.some((p) => p.one_year < 0)).toBe(true);
     for (const p of rows.positions) expect(+p.units!).toBeLessThanOrEqual(2000);
   });
 
@@ -768,6 +786,10 @@ describe('synthetic randomness (D5: one seed, the same bytes everywhere)', () =>
     expect(yes / 4000).toBeCloseTo(0.25, 1);
     expect(r.weighted([0, 0, 1])).toBe(2);
     expect(r.weighted([1, 0, 0])).toBe(0);
+    // weights need not sum to 1
+    const uneven = [0, 0];
+    for (let i = 0; i < 4000; i++) uneven[r.weighted([2, 6])]!++;
+    expect(uneven[0]! / 4000).toBeCloseTo(0.25, 1);
     for (const m of money) {
       expect(m).toMatch(/^[12]\.\d{2}$/);
       expect(+m).toBeLessThanOrEqual(2);
@@ -784,13 +806,16 @@ describe('synthetic randomness (D5: one seed, the same bytes everywhere)', () =>
     expect(isoDate(dayOf(2024, 2, 29))).toBe('2024-02-29');
     expect(isoTime(new Rng('t'), TODAY, 23)).toMatch(/^2025-06-30T23:(00|15|30|45):00Z$/);
     const r = new Rng('hours');
+    const minutes = new Set<string>();
     for (let i = 0; i < 200; i++) {
       const t = isoTime(r, TODAY);
       const h = +t.slice(11, 13);
       expect(h).toBeGreaterThanOrEqual(13);
       expect(h).toBeLessThanOrEqual(22);
       expect(t).toMatch(/^2025-06-30T\d{2}:(00|15|30|45):00Z$/);
+      minutes.add(t.slice(14, 16));
     }
+    expect([...minutes].sort()).toEqual(['00', '15', '30', '45']);
     const ids = new Set(Array.from({ length: 500 }, () => uuidFrom(r)));
     expect(ids.size).toBe(500);
     for (const u of ids) expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
