@@ -46,6 +46,7 @@ const MATCH_TESTS = [
 ];
 const IMPORT_PLAN_TESTS = [...MATCH_TESTS, 'test/import/kind.test.ts', 'test/import/e2e.test.ts', 'test/import/changelog.test.ts'];
 const VERIFY_TESTS = [
+  'test/audit/verify-inproc.test.ts',
   'test/audit/verify-records.test.ts',
   'test/audit/verify-hook.test.ts',
   'test/bundle/verify-ref-table.test.ts',

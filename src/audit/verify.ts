@@ -7,6 +7,7 @@
 // worker thread (bundle/record-check.ts, record-chunk.ts, verify-pool.ts) and
 // merged in file order, so the problem list is the same either way.
 import type { KeyObject } from 'node:crypto';
+import os from 'node:os';
 import { checkPayload, HEADER_FILE, openBag, type OpenedBag } from '../bundle/bag-reader.js';
 import type { BundleInput } from '../bundle/byte-source.js';
 import {
@@ -82,7 +83,7 @@ export interface VerifyResult {
 
 const MAX_PROBLEMS = 1000;
 /** about twice the records of a 100,000-contact installation's bundle (54 MB) */
-const REFS_IN_MEMORY_MAX_RECORD_BYTES = 128 * 1024 ** 2;
+export const REFS_IN_MEMORY_MAX_RECORD_BYTES = 128 * 1024 ** 2;
 /** records below this are checked in this thread: workers would cost more to start than they save */
 export const PARALLEL_MIN_BYTES = 16 * 1024 ** 2;
 
@@ -95,8 +96,8 @@ export async function verifyBundle(file: BundleInput, opts: VerifyOptions = {}):
   try {
     // The workers start before the header is checked against its schema (compiling it takes ~0.1 s), so they are ready sooner.
     const startPool = () => {
-      const workers = workersFor(bag, opts);
-      pool = makePool(workers.n, workers.explicit);
+      const { workers, explicit } = resourcesFor(bag, opts);
+      pool = makePool(workers, explicit);
     };
     const { header, known, retention, legacy } = await readHeader(bag, problems, startPool);
     const counts: Partial<Counts> = {};
@@ -119,7 +120,7 @@ export async function verifyBundle(file: BundleInput, opts: VerifyOptions = {}):
     }
     if (known) {
       const declared = header ? RECORD_TYPES.reduce((a, t) => a + (Number.isSafeInteger(header.counts[t]) ? Math.max(0, header.counts[t]) : 0), 0) : 0;
-      const refs = new RefIndex(openScratchRefIndex, opts.refsInMemory ?? refsInMemoryFor(bag), declared);
+      const refs = new RefIndex(openScratchRefIndex, resourcesFor(bag, opts).refsInMemory, declared);
       if (!pool) startPool();
       try {
         await checkRecords(bag, refs, pool!, counts, read, problems, opts, header ? declared : undefined);
@@ -148,26 +149,34 @@ export async function verifyBundle(file: BundleInput, opts: VerifyOptions = {}):
 }
 
 /**
+ * How verify spends threads and memory on a bundle whose record files declare
+ * `recordBytes` bytes: worker threads for the record lines (`explicit` when
+ * asked for, by option or OFFICEPORT_VERIFY_WORKERS: they are then waited for)
+ * and the refs kept in memory before the scratch index. Pure, so that its
+ * thresholds are tested (test/audit/verify-inproc.test.ts); it changes speed
+ * and memory, never the result.
+ *
  * Refs of a large bundle go to disk from the start: filling memory first and
  * spilling later left the collector with the garbage of the in-memory index and
  * peaked at 237-344 MB on a 1,000,000-contact bundle (all on disk: 174 MB).
  * The spill stays as the safety net for a bundle whose declared sizes are small.
  */
-function refsInMemoryFor(bag: OpenedBag): number {
-  return recordBytes(bag) > REFS_IN_MEMORY_MAX_RECORD_BYTES ? 0 : DEFAULT_REFS_IN_MEMORY;
+export function verifyResources(
+  recordBytes: number,
+  opts: Pick<VerifyOptions, 'workers' | 'refsInMemory'>,
+  envWorkers: string | undefined,
+  cores: number,
+): { workers: number; explicit: boolean; refsInMemory: number } {
+  const large = recordBytes > REFS_IN_MEMORY_MAX_RECORD_BYTES;
+  const refsInMemory = opts.refsInMemory ?? (large ? 0 : DEFAULT_REFS_IN_MEMORY);
+  if (opts.workers !== undefined) return { workers: opts.workers, explicit: true, refsInMemory };
+  if (envWorkers !== undefined && /^\d+$/.test(envWorkers)) return { workers: Number(envWorkers), explicit: true, refsInMemory };
+  return { workers: recordBytes > PARALLEL_MIN_BYTES ? defaultWorkers(large, cores) : 0, explicit: false, refsInMemory };
 }
 
-function recordBytes(bag: OpenedBag): number {
-  return bag.paths.filter((p) => p.startsWith('data/records/')).reduce((a, p) => a + bag.declaredSize(p), 0);
-}
-
-/** Worker threads for the record lines; `explicit` when asked for (option or OFFICEPORT_VERIFY_WORKERS): then they are waited for. */
-function workersFor(bag: OpenedBag, opts: VerifyOptions): { n: number; explicit: boolean } {
-  const env = process.env.OFFICEPORT_VERIFY_WORKERS;
-  if (opts.workers !== undefined) return { n: opts.workers, explicit: true };
-  if (env !== undefined && /^\d+$/.test(env)) return { n: Number(env), explicit: true };
-  const bytes = recordBytes(bag);
-  return { n: bytes > PARALLEL_MIN_BYTES ? defaultWorkers(bytes > REFS_IN_MEMORY_MAX_RECORD_BYTES) : 0, explicit: false };
+function resourcesFor(bag: OpenedBag, opts: VerifyOptions): ReturnType<typeof verifyResources> {
+  const recordBytes = bag.paths.filter((p) => p.startsWith('data/records/')).reduce((a, p) => a + bag.declaredSize(p), 0);
+  return verifyResources(recordBytes, opts, process.env.OFFICEPORT_VERIFY_WORKERS, os.availableParallelism());
 }
 
 /**

@@ -13,7 +13,7 @@ import type { DocumentRef } from './records.js';
  * About 100 bytes each in memory, plus garbage the collector has not caught up
  * with: a million made verify peak at 324 MB on a 1,000,000-contact bundle
  * (P1 wants under 300); half a million keeps 100,000-contact bundles in memory.
- * verify starts large bundles on disk (see refsInMemoryFor in verify.ts).
+ * verify starts large bundles on disk (see verifyResources in audit/verify.ts).
  */
 export const DEFAULT_REFS_IN_MEMORY = 500_000;
 const MAX_PROBLEMS = 1000;

@@ -69,8 +69,7 @@ function workerFile(): URL | undefined {
  * MB with one before the heap caps below, 201-222 MB with them. On 2 cores a second worker only added CPU (V8's compilers and
  * collectors run on the same cores): 2.6-3.0 s against 2.2 s at 100,000.
  */
-export function defaultWorkers(lean: boolean): number {
-  const cores = os.availableParallelism();
+export function defaultWorkers(lean: boolean, cores = os.availableParallelism()): number {
   return cores < 2 ? 0 : Math.max(1, Math.min(lean ? 1 : 2, cores - 1));
 }
 
