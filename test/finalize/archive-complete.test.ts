@@ -72,7 +72,7 @@ const canon = (r: Row) => JSON.stringify(Object.entries(r).sort());
 
 async function finalizeAndCompare(
   receiptOf: (bundle: string, dir: string, db: string) => Promise<string>,
-): Promise<{ removed: number; detached: number; tables: string[] }> {
+): Promise<{ removed: number; detached: number; tables: string[]; after: Record<string, Row[]>; archived: Record<string, Row[]> }> {
   const { dir, db, bundle } = exportSample('officeport-archive-complete-');
   const receipt = await receiptOf(bundle, dir, db);
   const before = dump(db);
@@ -120,7 +120,7 @@ async function finalizeAndCompare(
     expect(entry!.sha256).toBe(crypto.createHash('sha256').update(bytes).digest('hex'));
     expect(payload[entry!.file!]?.equals(bytes), `document ${doc}: the archive's bytes differ`).toBe(true);
   }
-  return { removed, detached: changed, tables: [...tables].sort() };
+  return { removed, detached: changed, tables: [...tables].sort(), after: after.tables, archived: files };
 }
 
 describe('the retention archive is complete', () => {
@@ -139,6 +139,21 @@ describe('the retention archive is complete', () => {
     expect(r.removed).toBeGreaterThan(50);
     expect(r.detached).toBeGreaterThan(0);
     expect(r.tables).toEqual(expect.arrayContaining(['contacts', 'key_relations', 'leads', 'letters', 'policies', 'policy_parties', 'set_members']));
+  }, 60_000);
+
+  it('X10, M3: a pending case of a moved contact that did not arrive stays in the source, its contact cut; the case a commission names leaves with the contact', async () => {
+    // PC-1 (of C-1101) is dropped by the import; PC-3 (of C-1104) is named by commission CM-2, so it never travels (X10).
+    const r = await finalizeAndCompare(async (bundle, dir) => {
+      const receipt = await handReceipt(bundle, { outcome: (x) => (x.record.ref === 'case/PC-1' ? 'dropped' : undefined) });
+      expect(receipt.outcomes.map((o) => o.ref)).toEqual(expect.arrayContaining(['contact/C-1101', 'contact/C-1104', 'case/PC-1']));
+      expect(receipt.outcomes.map((o) => o.ref)).not.toContain('case/PC-3');
+      return writeJson(path.join(dir, 'receipt.json'), receipt);
+    });
+    const cases = new Map(r.after.pending_cases!.map((c) => [c.id, c]));
+    expect(cases.get('PC-1'), 'the dropped case stays in the source').toMatchObject({ id: 'PC-1', primary_contact_id: '' });
+    expect(cases.has('PC-3'), 'the case a commission names left with its contact').toBe(false);
+    expect(r.archived.pending_cases!.map((c) => c.id)).toEqual(['PC-3']);
+    expect(r.archived.detached_references).toContainEqual({ table: 'pending_cases', id: 'PC-1', column: 'primary_contact_id', value: 'C-1101' });
   }, 60_000);
 
   it('M2: the same holds after a real import into the sample target (its own receipt, stubs linked, census rows dropped)', async () => {

@@ -174,6 +174,36 @@ describe('finalize: receipts it refuses', () => {
   });
 });
 
+describe('finalize: a receipt of an import in this installation (L4)', () => {
+  /** A copy whose receipt names this installation as the target, with an import log row for ACC-1 (undone at `undone`, or standing). */
+  function sameInstallation(undone: string | null): { own: string; db: string; receiptFile: string } {
+    const c0 = copy();
+    const id = new Database(c0.db, { readonly: true }).prepare('SELECT id FROM installation').pluck().get() as string;
+    const c = copy((r) => ({ ...r, target: { ...r.target, installation_id: id, office_id: 'O-SOUTH' } }));
+    const db = new Database(c.db);
+    db.prepare(
+      `INSERT INTO import_accepts (accept_id, inbox_id, bundle_id, office_id, user_id, at, receipt, undone_at) VALUES ('ACC-1', 'IN-1', ?, 'O-SOUTH', 'U-1', '2025-04-02T10:00:00Z', '{}', ?)`,
+    ).run(receipt.bundle_id, undone);
+    db.close();
+    return c;
+  }
+  it('L4: a receipt whose import was undone is refused, naming the import and its office; nothing is removed', () => {
+    const c = sameInstallation('2025-04-03T10:00:00Z');
+    const before = new Database(c.db, { readonly: true }).prepare('SELECT count(*) FROM contacts').pluck().get();
+    const e = fails(args(c, '--yes'));
+    expect(e.message).toBe(
+      'import ACC-1 of this receipt was undone in office O-SOUTH; the contacts did not stay in the target, so nothing is removed here; nothing was changed',
+    );
+    expect(e.hint).toBe('import the bundle again in the target and finalize with the new receipt');
+    expect(new Database(c.db, { readonly: true }).prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(before);
+  });
+  it('L4: a receipt whose import still stands goes through', () => {
+    const c = sameInstallation(null);
+    const out = succeeds(args(c, '--yes'));
+    expect(out.status).toBe('finalized');
+  });
+});
+
 describe('finalize: the archive path', () => {
   it("L1: a file of the user's own at the default archive path is refused and left as it was", () => {
     const c = copy();
