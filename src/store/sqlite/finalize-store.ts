@@ -138,9 +138,8 @@ function selectRemovals(db: Db, plan: readonly Step[], scope: FinalizeScope): Fi
   for (const s of plan) {
     const sql = stepSql(s);
     if (!sql) continue;
-    const stmt = db.prepare(sql);
-    if (sql.includes(':office') || sql.includes(':session')) stmt.run(params);
-    else stmt.run();
+    // better-sqlite3 binds the named parameters a statement uses and ignores the others
+    db.prepare(sql).run(params);
     if (s.op === 'travelled' && s.table === 'contacts') {
       db.exec(`INSERT OR IGNORE INTO temp.fin_moved (id) SELECT c.id FROM contacts c JOIN temp.fin_rm_contacts r ON r.rid = c.rowid`);
     }
