@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { ErrorCode, OfficeportError } from '../../src/shared/errors.js';
 import { countsInWords } from '../../src/domain/model/record-words.js';
+import { maskTaxId } from '../../src/domain/matching.js';
 import { importFile, type AcceptRequest } from '../../src/import/index.js';
 import type { AcceptResult } from '../../src/import/index.js';
 import { reissueReceipt, type ReissueResult } from '../../src/import/index.js';
@@ -207,7 +208,13 @@ export function renderAccept(r: AcceptResult & { inbox_id?: string }, reissue?: 
       by('merged').map((o) => [
         o.ref,
         o.target_id ?? '',
-        (o.conflicts ?? []).map((x) => `${x.field}: kept ${JSON.stringify(x.target)}, incoming ${JSON.stringify(x.incoming)}`).join('; '),
+        // V2, V6: a tax id is shown masked, by the contact's kind
+        (o.conflicts ?? [])
+          .map((x) => {
+            const shown = (v: string) => JSON.stringify(x.field === 'tax_id' ? maskTaxId(v, x.kind) : v);
+            return `${x.field}: kept ${shown(x.target)}, incoming ${shown(x.incoming)}`;
+          })
+          .join('; '),
       ]),
       ['ref', 'target', 'conflicts'],
     ),

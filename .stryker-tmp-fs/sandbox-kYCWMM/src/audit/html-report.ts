@@ -237,8 +237,8 @@ function dryRunSection(d: ReportDryRun, cap: number): string {
     [
       ['Contact', (x) => `<code>${esc(x.ref)}</code>${x.target_id ? ` → ${esc(x.target_id)}` : ''}`],
       ['Field', (x) => esc(x.field)],
-      ['In bundle', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.incoming) : x.incoming)],
-      ['Kept (target)', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.kept) : x.kept)],
+      ['In bundle', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.incoming, x.kind) : x.incoming)],
+      ['Kept (target)', (x) => esc(x.field === 'tax_id' ? maskTaxId(x.kept, x.kind) : x.kept)],
     ],
     cap,
     d.totals?.conflicts,

@@ -3,6 +3,7 @@
 // outcome the receipt gives it, beside its target id. The real binary on the samples.
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run, runOk, tmpDir } from '../helpers/cli.js';
 import { loadInstallation, SAMPLES } from '../helpers/installation.js';
@@ -25,13 +26,41 @@ function sectionOf(stdout: string, title: string): string[] {
 
 describe('import output', () => {
   let dir: string;
+  let source: string;
   let bundle: string;
 
   beforeAll(() => {
     dir = tmpDir('officeport-import-output-');
-    const source = loadInstallation(path.join(SAMPLES, 'source'), dir);
+    source = loadInstallation(path.join(SAMPLES, 'source'), dir);
     bundle = path.join(dir, 'move.zip');
     runOk(['export', '--db', source, ...EXPORT, '--out', bundle]);
+  });
+
+  it("V2, V6: a tax id conflict of a merge is printed masked, by kind: a business's EIN of nine bare digits as an EIN", () => {
+    // Only a contact matched through an earlier import (I3 (1)) can differ in tax id: the target's copy of
+    // Smith Family Bakery LLC (C-1201, EIN 12-3456789) is given another EIN, written as bare digits, and the
+    // set is exported and imported again.
+    const target = loadInstallation(path.join(SAMPLES, 'target'), tmpDir());
+    const first = path.join(dir, 'receipt-ein-1.json');
+    runOk(['import', bundle, '--db', target, ...TO, '--receipt', first]);
+    const bakery = (JSON.parse(fs.readFileSync(first, 'utf8')) as ReceiptFile).outcomes.find((o) => o.ref === 'contact/C-1201')!.target_id!;
+    const db = new Database(target);
+    expect(db.prepare(`UPDATE contacts SET tax_id = '987654321' WHERE id = ?`).run(bakery).changes).toBe(1);
+    db.close();
+    const again = path.join(dir, 'move-again.zip');
+    runOk(['export', '--db', source, ...EXPORT, '--out', again]);
+    const receipt = path.join(dir, 'receipt-ein-2.json');
+    const out = runOk(['import', again, '--db', target, ...TO, '--receipt', receipt]);
+    const line = sectionOf(out, 'merged into existing contacts').find((l) => l.includes('contact/C-1201 '));
+    expect(line).toBeDefined();
+    expect(line).toContain('tax_id: kept "**-***4321", incoming "**-***6789"');
+    expect(out).not.toContain('987654321');
+    expect(out).not.toContain('3456789');
+    // the receipt keeps the values and says whose they are, so that every view can mask them by kind
+    const r = JSON.parse(fs.readFileSync(receipt, 'utf8')) as { outcomes: { ref: string; conflicts?: unknown[] }[] };
+    expect(r.outcomes.find((o) => o.ref === 'contact/C-1201')!.conflicts).toEqual([
+      { field: 'tax_id', target: '987654321', incoming: '12-3456789', kind: 'business' },
+    ]);
   });
 
   it('I12: a contact settled in the plan file is printed once, under merged, as the receipt says; not again as ambiguous', () => {

@@ -153,6 +153,31 @@ describe('HTML audit report (renderer)', () => {
     expect(renderHtmlReport(report())).not.toContain('id="dry-run"');
   });
 
+  it("V6: a merge conflict's tax ids are masked by the contact's kind: nine bare digits of a business as an EIN, of a person as an SSN", () => {
+    const outcomes = [
+      {
+        ref: 'contact/B-1',
+        outcome: 'merged',
+        target_id: 'TB-1',
+        conflicts: [{ field: 'tax_id', target: '987654321', incoming: '12-3456789', kind: 'business' }],
+      },
+      {
+        ref: 'contact/C-1',
+        outcome: 'merged',
+        target_id: 'TC-1',
+        conflicts: [{ field: 'tax_id', target: '111223333', incoming: '987-65-4321', kind: 'individual' }],
+      },
+    ];
+    const d = dryRunFromOutcomes('Springfield Agency', 'dana', outcomes);
+    expect(d.conflicts.map((c) => c.kind)).toEqual(['business', 'individual']);
+    const html = renderHtmlReport(report({ dryRun: d }));
+    expect(html).toContain('<td>**-***4321</td>');
+    expect(html).toContain('<td>**-***6789</td>');
+    expect(html).toContain('<td>***-**-3333</td>');
+    expect(html).toContain('<td>***-**-4321</td>');
+    for (const clear of ['987654321', '3456789', '111223333', '987-65-4321']) expect(html).not.toContain(clear);
+  });
+
   it('V3: the dry-run section is built from receipt-style decisions with exact totals beyond the cap', () => {
     const outcomes = [
       { ref: 'contact/C-1', outcome: 'merged', target_id: 'TC-1', conflicts: [{ field: 'phone', target: '1', incoming: '2' }] },

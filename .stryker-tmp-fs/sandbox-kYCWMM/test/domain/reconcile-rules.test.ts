@@ -193,6 +193,18 @@ describe('I3 merging', () => {
     expect(mergeContact({ tax_id: 'A123' }, { tax_id: 'a123' }).conflicts).toEqual([]);
     expect(mergeContact({ tax_id: '12-3' }, { tax_id: '12 4' }).conflicts).toHaveLength(1);
   });
+
+  it("V6: a tax id conflict carries the contact's kind (the incoming record's, else the target's), so that it is masked by kind; other conflicts carry none", () => {
+    expect(mergeContact({ kind: 'business', tax_id: '987654321', phone: '1' }, { kind: 'business', tax_id: '12-3456789', phone: '2' }).conflicts).toEqual([
+      { field: 'tax_id', target: '987654321', incoming: '12-3456789', kind: 'business' },
+      { field: 'phone', target: '1', incoming: '2' },
+    ]);
+    expect(mergeContact({ kind: 'business', tax_id: '1' }, { tax_id: '2' }).conflicts).toEqual([
+      { field: 'tax_id', target: '1', incoming: '2', kind: 'business' },
+    ]);
+    expect(mergeContact({ kind: 'business', tax_id: '1' }, { kind: 'individual', tax_id: '2' }).conflicts[0]!.kind).toBe('individual');
+    expect(mergeContact({ tax_id: '1' }, { tax_id: '2' }).conflicts).toEqual([{ field: 'tax_id', target: '1', incoming: '2' }]);
+  });
 });
 
 describe('I4, I6, I7 entries that need their contacts', () => {

@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FINALIZE_PLAN } from '../../src/domain/finalize-rules.js';
+import { FINALIZE_PLAN, type Step } from '../../src/domain/finalize-rules.js';
+import { BugError } from '../../src/shared/errors.js';
 import { finalizeReceipt, undoFinalize } from '../../src/finalize/index.js';
 import { importFile } from '../../src/import/index.js';
 import type { Store } from '../../src/store/port.js';
@@ -240,6 +241,33 @@ for (const adapter of ADAPTERS) {
       expect(e.message).toContain('1 of the records finalize removed cannot be put back as they were; nothing was changed');
       expect(e.problems!.map((p) => p.message)).toEqual(['contacts C-1102: the id is taken by a row made since']);
       expect(await dumpOf(source)).toEqual(after);
+    });
+
+    it('M1: a wrong plan fails loudly as a bug (an unknown table, a detach of rows without ids, a step of no known kind, a selection never started), and nothing is removed', async () => {
+      const source = await stores.of(adapter, SOURCE);
+      const before = await dumpOf(source);
+      const scope = { officeId: 'O-NORTH', sessionId: 'S-NONE' };
+      /** a whole finalize of `plan` (undefined: no selection started) that selects, lists what it would cut, and removes */
+      const attempt = (plan: readonly Step[] | undefined) =>
+        source.finalize.finalize(async (s) => {
+          if (plan) await s.startSelection(plan);
+          await s.select(scope);
+          for await (const batch of s.detachedReferences()) void batch;
+          await s.remove();
+        });
+      const bug = async (plan: readonly Step[] | undefined, message: RegExp) => {
+        const e = await attempt(plan).then(
+          () => undefined,
+          (x: unknown) => x,
+        );
+        expect(e).toBeInstanceOf(BugError);
+        expect((e as Error).message).toMatch(message);
+      };
+      await bug([...FINALIZE_PLAN, { op: 'with_contact', table: 'no_such_table', columns: ['contact_id'] }], /^finalize plan names an unknown table no_such_table$/);
+      await bug([...FINALIZE_PLAN, { op: 'detach', table: 'policy_parties', column: 'contact_id' }], /^finalize can only detach rows with an id \(policy_parties\)$/);
+      await bug([...FINALIZE_PLAN, { op: 'explode', table: 'contacts' } as unknown as Step], /^unhandled finalize step: /);
+      await bug(undefined, /^finalize: no selection was started$/);
+      expect(await dumpOf(source)).toEqual(before);
     });
 
     it('M1, S3: a finalize that fails after its rows were removed and its log written leaves nothing: same dump, no finalize recorded', async () => {

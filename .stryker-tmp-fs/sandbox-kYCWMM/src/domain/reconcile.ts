@@ -115,6 +115,8 @@ export interface Conflict {
   field: string;
   target: string;
   incoming: string;
+  /** on a tax_id conflict, the contact's kind: a tax id is masked by kind everywhere it is shown (V6), and nine bare digits may be an EIN */
+  kind?: string;
 }
 
 export interface Merge {
@@ -139,7 +141,10 @@ export function mergeContact(target: Row, incoming: Row): Merge {
     const i = incoming[f];
     if (i === null || i === undefined || i === '') continue;
     if (t === null || t === undefined || t === '') fill[f] = i;
-    else if (!sameValue(f, t, i)) conflicts.push({ field: f, target: t, incoming: i });
+    else if (!sameValue(f, t, i)) {
+      const kind = f === 'tax_id' ? (incoming.kind ?? target.kind) : undefined;
+      conflicts.push(kind ? { field: f, target: t, incoming: i, kind } : { field: f, target: t, incoming: i });
+    }
   }
   return { fill, conflicts };
 }

@@ -22,7 +22,7 @@ export interface ReceiptOutcome {
   target_id?: string;
   outcome: Outcome;
   reason?: string;
-  conflicts?: { field: string; target: string; incoming: string }[];
+  conflicts?: { field: string; target: string; incoming: string; kind?: string }[];
   /** for party entries (I4): the record, list and role */
   record?: string;
   list?: string;

@@ -67,7 +67,8 @@ export interface ReportDryRun {
   user: string;
   /** decisions per outcome: created, merged, linked, pending, dropped, ... */
   outcomes: Record<string, number>;
-  conflicts: { ref: string; target_id?: string; field: string; incoming: string; kept: string }[];
+  /** `kind`: the contact's, on a tax_id conflict (V6: masked by kind) */
+  conflicts: { ref: string; target_id?: string; field: string; incoming: string; kept: string; kind?: string }[];
   dropped: { record: string; list?: string; role?: string; contact?: string; reason: string }[];
   pending: { record: string; reason: string }[];
   ambiguous: { ref: string; name?: string; candidates: string[] }[];
@@ -112,7 +113,8 @@ export function dryRunFromOutcomes(
   for (const o of outcomes) {
     d.outcomes[o.outcome] = (d.outcomes[o.outcome] ?? 0) + 1;
     for (const c of o.conflicts ?? []) {
-      if (totals.conflicts++ < cap) d.conflicts.push({ ref: o.ref, target_id: o.target_id, field: c.field, incoming: c.incoming, kept: c.target });
+      if (totals.conflicts++ < cap)
+        d.conflicts.push({ ref: o.ref, target_id: o.target_id, field: c.field, incoming: c.incoming, kept: c.target, ...(c.kind ? { kind: c.kind } : {}) });
     }
     if (o.outcome === 'dropped' && totals.dropped++ < cap) {
       d.dropped.push({ record: o.record ?? o.ref, list: o.list, role: o.role, contact: o.contact, reason: o.reason ?? '' });
