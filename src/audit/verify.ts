@@ -174,9 +174,13 @@ export function verifyResources(
   return { workers: recordBytes > PARALLEL_MIN_BYTES ? defaultWorkers(large, cores) : 0, explicit: false, refsInMemory };
 }
 
+/** The bytes the bag's record files declare (their uncompressed sizes): what verifyResources weighs. */
+export function declaredRecordBytes(bag: OpenedBag): number {
+  return bag.paths.filter((p) => p.startsWith('data/records/')).reduce((a, p) => a + bag.declaredSize(p), 0);
+}
+
 function resourcesFor(bag: OpenedBag, opts: VerifyOptions): ReturnType<typeof verifyResources> {
-  const recordBytes = bag.paths.filter((p) => p.startsWith('data/records/')).reduce((a, p) => a + bag.declaredSize(p), 0);
-  return verifyResources(recordBytes, opts, process.env.OFFICEPORT_VERIFY_WORKERS, os.availableParallelism());
+  return verifyResources(declaredRecordBytes(bag), opts, process.env.OFFICEPORT_VERIFY_WORKERS, os.availableParallelism());
 }
 
 /**

@@ -8,9 +8,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PARALLEL_MIN_BYTES, REFS_IN_MEMORY_MAX_RECORD_BYTES, verifyBundle, verifyResources, type VerifyResult } from '../../src/audit/verify.js';
+import {
+  declaredRecordBytes,
+  PARALLEL_MIN_BYTES,
+  REFS_IN_MEMORY_MAX_RECORD_BYTES,
+  verifyBundle,
+  verifyResources,
+  type VerifyResult,
+} from '../../src/audit/verify.js';
 import { RETENTION_FORMAT } from '../../src/audit/verify-retention.js';
-import { lineTooLongMessage, MAX_RECORD_LINE_BYTES } from '../../src/bundle/bag-reader.js';
+import { lineTooLongMessage, MAX_RECORD_LINE_BYTES, openBag } from '../../src/bundle/bag-reader.js';
 import { writeBag } from '../../src/bundle/bag-writer.js';
 import { DEFAULT_REFS_IN_MEMORY } from '../../src/bundle/ref-index.js';
 import { openZip } from '../../src/bundle/zip-reader.js';
@@ -37,14 +44,23 @@ function shown(r: VerifyResult): string[] {
 }
 
 /** A bag written by hand: any header text, any bag-info, any root name. */
-async function rawBag(opts: { header?: string; rootName?: string; externalId?: string; parts?: Parts }): Promise<string> {
+async function rawBag(opts: {
+  header?: string | Buffer;
+  rootName?: string;
+  /** null: no External-Identifier in bag-info.txt */
+  externalId?: string | null;
+  parts?: Parts;
+}): Promise<string> {
   const parts = opts.parts ?? goldenParts();
   const out = path.join(tmpDir('officeport-vinp-'), 'b.zip');
   await writeBag({
     outFile: out,
     rootName: opts.rootName ?? `officeport-bundle-${parts.header.bundle_id}`,
     createdAt: new Date(parts.header.created_at),
-    bagInfo: { 'External-Identifier': opts.externalId ?? parts.header.bundle_id, 'Source-Organization': 'Test' },
+    bagInfo: {
+      ...(opts.externalId === null ? {} : { 'External-Identifier': opts.externalId ?? parts.header.bundle_id }),
+      'Source-Organization': 'Test',
+    },
     payload: [...parts.files.entries()].map(([p, content]) => ({ path: p, source: () => [content] })),
     tagFiles: () => [
       ...(opts.header === undefined ? [] : [{ path: 'officeport.json', content: opts.header }]),
@@ -78,8 +94,22 @@ describe('verify in process: the resources it spends (P1)', () => {
     expect(verifyResources(0, { workers: 0 }, '1', 8)).toEqual({ workers: 0, explicit: true, refsInMemory: DEFAULT_REFS_IN_MEMORY });
     expect(verifyResources(0, none, '2', 8)).toEqual({ workers: 2, explicit: true, refsInMemory: DEFAULT_REFS_IN_MEMORY });
     expect(verifyResources(200 * MiB, none, '0', 8)).toEqual({ workers: 0, explicit: true, refsInMemory: 0 });
+    expect(verifyResources(0, none, '12', 8)).toEqual({ workers: 12, explicit: true, refsInMemory: DEFAULT_REFS_IN_MEMORY });
     for (const junk of ['', 'two', '-1', '1.5', ' 1', '1x'])
       expect(verifyResources(16 * MiB + 1, none, junk, 8), JSON.stringify(junk)).toEqual({ workers: 2, explicit: false, refsInMemory: DEFAULT_REFS_IN_MEMORY });
+  });
+
+  it('P1: the bytes weighed are those the record files declare, and only theirs', async () => {
+    const parts = goldenParts();
+    const want = [...parts.files].filter(([p]) => p.startsWith('data/records/')).reduce((a, [, b]) => a + b.length, 0);
+    const documents = [...parts.files].filter(([p]) => p.startsWith('data/documents/')).reduce((a, [, b]) => a + b.length, 0);
+    expect(documents).toBeGreaterThan(0);
+    const { bag } = await openBag(await bagOf(parts));
+    try {
+      expect(declaredRecordBytes(bag!)).toBe(want);
+    } finally {
+      await bag!.close();
+    }
   });
 
   it('P1: refs kept in memory as asked for, whatever the size', () => {
@@ -167,7 +197,10 @@ describe('verify in process: record files cut into runs of lines', () => {
     const rec = JSON.parse(lines[0]!) as Record<string, unknown>;
     const bare = Buffer.byteLength(JSON.stringify({ ...rec, notes: '' }));
     // random hex: a run of one letter would deflate past the zip's ratio limit
-    const filler = crypto.randomBytes(MAX_RECORD_LINE_BYTES).toString('hex').slice(0, MAX_RECORD_LINE_BYTES - bare);
+    const filler = crypto
+      .randomBytes(MAX_RECORD_LINE_BYTES)
+      .toString('hex')
+      .slice(0, MAX_RECORD_LINE_BYTES - bare);
     lines[0] = JSON.stringify({ ...rec, notes: filler });
     expect(Buffer.byteLength(lines[0]!)).toBe(MAX_RECORD_LINE_BYTES);
     setLines(parts, C, lines);
@@ -245,6 +278,48 @@ describe('verify in process: the header and the bag (V1, B9)', () => {
     expect(entry).toBeDefined();
     expect(r.tagmanifestSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(r.signature).toBeDefined();
+  });
+
+  it('V1: a file that is not a zip is invalid, with the reason and nothing else', async () => {
+    const file = path.join(tmpDir('officeport-vinp-'), 'notes.zip');
+    fs.writeFileSync(file, 'these are my notes, not a bundle\n');
+    const r = await verifyBundle(file, { workers: 0 });
+    expect(r.valid).toBe(false);
+    expect(r.problems.length).toBeGreaterThan(0);
+    expect(r.header).toBeUndefined();
+    expect(r.kind).toBeUndefined();
+  });
+
+  it('L9: an officeport.json with invalid UTF-8 is named once, at its line, as bad bytes; the records are still checked', async () => {
+    const parts = goldenParts();
+    editLine(parts, C, 1, (c) => ({ ...c, gender: 'x' }));
+    const text = JSON.stringify(parts.header, null, 2) + '\n';
+    const at = text.indexOf('Fixture Agency');
+    const header = Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xc3, 0x28]), Buffer.from(text.slice(at))]);
+    const r = await verifyBundle(await rawBag({ parts, header }), { workers: 0 });
+    const about = r.problems.filter((p) => p.file === 'officeport.json');
+    expect(about).toHaveLength(1);
+    expect(about[0]!.line).toBe(text.slice(0, at).split('\n').length);
+    expect(about[0]!.message).not.toMatch(/^not readable JSON/);
+    expect(shown(r).some((s) => s.startsWith(`${C}:1 /gender: `))).toBe(true);
+  });
+
+  it('L9, B9: a carried schema with invalid UTF-8 is named once, as bad bytes, not as a schema that differs', async () => {
+    const r = await verifyParts((p) => {
+      const s = p.schemas.get('schemas/policies.schema.json')!;
+      p.schemas.set('schemas/policies.schema.json', Buffer.concat([s.subarray(0, 10), Buffer.from([0xff]), s.subarray(10)]));
+    });
+    const about = r.problems.filter((p) => p.file === 'schemas/policies.schema.json');
+    expect(about).toHaveLength(1);
+    expect(about[0]!.message).not.toMatch(/^not readable|^differs/);
+    expect(r.valid).toBe(false);
+  });
+
+  it('V1: a bag-info.txt without External-Identifier is named as an empty one', async () => {
+    const parts = goldenParts();
+    const header = JSON.stringify(parts.header, null, 2) + '\n';
+    const r = await verifyBundle(await rawBag({ parts, header, externalId: null }), { workers: 0 });
+    expect(shown(r)).toEqual([`bag-info.txt: External-Identifier "" differs from the bundle id ${parts.header.bundle_id as string} of officeport.json`]);
   });
 
   it('V1: a bag without officeport.json says it is missing, and its records are still checked', async () => {
@@ -329,7 +404,9 @@ describe('verify in process: the header and the bag (V1, B9)', () => {
     });
     const v = r.header!.format_version;
     const got = shown(r);
-    expect(got).toContain(`schemas/extra.schema.json: not a schema of format ${v}; a bundle carries only ${got.find((s) => s.startsWith('schemas/extra'))!.split('carries only ')[1]}`);
+    expect(got).toContain(
+      `schemas/extra.schema.json: not a schema of format ${v}; a bundle carries only ${got.find((s) => s.startsWith('schemas/extra'))!.split('carries only ')[1]}`,
+    );
     expect(got.find((s) => s.startsWith('schemas/extra'))!).toContain('schemas/contacts.schema.json, ');
     expect(got).toContain(`schemas/contacts.schema.json: missing: a bundle of format ${v} carries the schema of data/records/contacts.ndjson`);
     expect(got).toContain(`schemas/officeport.schema.json: missing: a bundle of format ${v} carries the schema of officeport.json`);
@@ -339,7 +416,7 @@ describe('verify in process: the header and the bag (V1, B9)', () => {
     expect(got).toHaveLength(4);
   });
 
-  it('B9: a bundle of format 1.0 that carries schemas has each named, and is checked against this officeport\'s schemas', async () => {
+  it("B9: a bundle of format 1.0 that carries schemas has each named, and is checked against this officeport's schemas", async () => {
     const r = await verifyParts((p) => {
       p.header.format_version = '1.0';
       delete p.header.schemas;
