@@ -154,9 +154,10 @@ for (const adapter of ADAPTERS) {
       expect(await dumpOf(source)).toEqual(after);
     });
 
-    it('L3: the removed rows come from removedRows in row order, each with its place, and the retention archive keeps that order', async () => {
+    it('L3, P1: the removed rows come from removedRows in row order, in batches of at most 1000 and none empty, each with its place, and the retention archive keeps that order', async () => {
       const { source, receiptFile, bundleId } = await moved();
       const ledger = (await source.finalize.ledger(bundleId))!;
+      let batchSizes: Record<string, number[]> | undefined;
       const seen = await source.finalize
         .finalize(async (s) => {
           await s.startSelection(FINALIZE_PLAN);
@@ -171,9 +172,17 @@ for (const adapter of ADAPTERS) {
             return out;
           };
           const got = { contacts: await rows('contacts', true), letters: await rows('letters', true), others: await rows('letters', false) };
+          const sizes = async (table: string, travelled: boolean) => {
+            const out: number[] = [];
+            for await (const batch of s.removedRows(table, travelled)) out.push(batch.length);
+            return out;
+          };
+          // P1: rows come in batches of at most 1000, none empty: all 7 contacts in one, none for positions (no account travelled)
+          batchSizes = { contacts: await sizes('contacts', true), positions: await sizes('positions', true) };
           throw Object.assign(new Error('seen'), { got });
         })
         .catch((e: { got?: Record<string, { id: string; place: number }[]> }) => e.got);
+      expect(batchSizes).toEqual({ contacts: [7], positions: [] });
       // load order (the CSV files' order), whatever order the refs were confirmed in
       expect(seen!.contacts.map((r) => r.id)).toEqual(TRAVELLED.contacts);
       expect(seen!.letters.map((r) => r.id)).toEqual(['L-1', 'L-4', 'L-5', 'L-6']);
