@@ -94,6 +94,30 @@ describe('I12: dry run and plans', () => {
     expect(rows(tgt.db, `SELECT count(*) AS n FROM smartpad WHERE contact_id = 'TC-5004'`)).toEqual([{ n: 1 }]);
   });
 
+  it('I12: each decision of the plan file carries only what applies to it: candidates and choice when ambiguous, conflicts when merged with differences, fingerprints of exactly the target contacts it rests on', async () => {
+    const src = await installation(SOURCE);
+    const tgt = await installation(TARGET);
+    const planFile = path.join(tgt.dir, 'plan.json');
+    await importInto(tgt, await exportFrom(src), { dryRun: true, planOut: planFile });
+    const plan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as PlanFile;
+    const of = (ref: string) => plan.decisions.find((d) => d.ref === ref)!;
+    // (from samples/README.md: David Nguyen and Patricia Van Dyke are known to Springfield, Michael Johnson twice, John Smith not)
+    const david = of('contact/C-1104');
+    expect(Object.keys(david).sort()).toEqual(['conflicts', 'fingerprints', 'outcome', 'ref', 'target_id', 'type']);
+    expect(david).toMatchObject({ outcome: 'merged', target_id: 'TC-5001' });
+    expect(david.conflicts).toEqual([
+      { field: 'phone', target: '217-555-9999', incoming: '217-555-0114' },
+      { field: 'street', target: '19 Oak Street', incoming: '19 Oak St' },
+    ]);
+    expect(Object.keys(david.fingerprints!)).toEqual(['TC-5001']);
+    const michael = of('contact/C-1106');
+    expect(Object.keys(michael).sort()).toEqual(['candidates', 'choice', 'fingerprints', 'outcome', 'reason', 'ref', 'type']);
+    expect(Object.keys(michael.fingerprints!).sort()).toEqual(['TC-5003', 'TC-5004']);
+    const john = of('contact/C-1101');
+    expect(Object.keys(john).sort()).toEqual(['outcome', 'ref', 'type']);
+    expect(john.outcome).toBe('created');
+  });
+
   it('I12: a plan is refused, naming what changed, when the target changed in a way that touches it', async () => {
     const src = await installation(SOURCE);
     const tgt = await installation(TARGET);
