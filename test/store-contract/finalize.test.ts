@@ -271,8 +271,14 @@ for (const adapter of ADAPTERS) {
         expect(e).toBeInstanceOf(BugError);
         expect((e as Error).message).toMatch(message);
       };
-      await bug([...FINALIZE_PLAN, { op: 'with_contact', table: 'no_such_table', columns: ['contact_id'] }], /^finalize plan names an unknown table no_such_table$/);
-      await bug([...FINALIZE_PLAN, { op: 'detach', table: 'policy_parties', column: 'contact_id' }], /^finalize can only detach rows with an id \(policy_parties\)$/);
+      await bug(
+        [...FINALIZE_PLAN, { op: 'with_contact', table: 'no_such_table', columns: ['contact_id'] }],
+        /^finalize plan names an unknown table no_such_table$/,
+      );
+      await bug(
+        [...FINALIZE_PLAN, { op: 'detach', table: 'policy_parties', column: 'contact_id' }],
+        /^finalize can only detach rows with an id \(policy_parties\)$/,
+      );
       await bug([...FINALIZE_PLAN, { op: 'explode', table: 'contacts' } as unknown as Step], /^unhandled finalize step: /);
       await bug(undefined, /^finalize: no selection was started$/);
       expect(await dumpOf(source)).toEqual(before);
