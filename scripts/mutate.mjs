@@ -46,7 +46,7 @@ const MATCH_TESTS = [
 ];
 // Not kind.test.ts and e2e.test.ts: they run the binary end to end, and what they
 // reach of the planner the in-process tests above reach too (measured without them).
-const IMPORT_PLAN_TESTS = [...MATCH_TESTS, 'test/import/changelog.test.ts'];
+const IMPORT_PLAN_TESTS = [...MATCH_TESTS, 'test/import/changelog.test.ts', 'test/import/catalogue.test.ts'];
 const VERIFY_TESTS = [
   'test/audit/verify-inproc.test.ts',
   'test/audit/verify-records.test.ts',
