@@ -22,7 +22,7 @@ import { writeBag } from '../../src/bundle/bag-writer.js';
 import { DEFAULT_REFS_IN_MEMORY } from '../../src/bundle/ref-index.js';
 import { openZip } from '../../src/bundle/zip-reader.js';
 import type { Problem } from '../../src/shared/errors.js';
-import { bagOf, brokenCases, editLine, goldenParts, grow, linesOf, setLines, type Parts } from '../bundle/verify-kit.js';
+import { bagOf, brokenZips, editLine, goldenParts, grow, linesOf, setLines, type Parts } from '../bundle/verify-kit.js';
 import { ROOT, tmpDir } from '../helpers/cli.js';
 
 const C = 'data/records/contacts.ndjson';
@@ -125,19 +125,7 @@ describe('verify in process: record files cut into runs of lines', () => {
   >;
   const zips = new Map<string, string>();
   beforeAll(async () => {
-    for (const c of brokenCases()) {
-      const file = await bagOf(c.parts, tmpDir('officeport-vinp-'));
-      if (c.damage) {
-        const { zip } = await openZip(file);
-        const bytes = fs.readFileSync(file);
-        c.damage(bytes, (name) => {
-          const e = zip!.entries.find((x) => x.name === name)!;
-          return { start: e.dataStart, end: e.dataEnd };
-        });
-        fs.writeFileSync(file, bytes);
-      }
-      zips.set(c.name, file);
-    }
+    for (const [name, file] of await brokenZips('officeport-vinp-')) zips.set(name, file);
   }, 60_000);
 
   it('V1: the broken bundles of many chunks give the recorded problem lists, in order, checked in this thread', async () => {

@@ -10,8 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openZip } from '../../src/bundle/zip-reader.js';
-import { bagOf, brokenCases, editLine, goldenParts, grow, linesOf } from '../bundle/verify-kit.js';
+import { bagOf, brokenZips, editLine, goldenParts, grow, linesOf } from '../bundle/verify-kit.js';
 import { ROOT, run, tmpDir } from '../helpers/cli.js';
 
 const EXPECTED = path.join(ROOT, 'test/bundle/verify-parallel-expected.json');
@@ -35,19 +34,7 @@ function verifyCli(zip: string, workers: number): Outcome {
 const zips = new Map<string, string>();
 
 beforeAll(async () => {
-  for (const c of brokenCases()) {
-    const file = await bagOf(c.parts, tmpDir('officeport-vpar-'));
-    if (c.damage) {
-      const { zip } = await openZip(file);
-      const bytes = fs.readFileSync(file);
-      c.damage(bytes, (name) => {
-        const e = zip!.entries.find((x) => x.name === name)!;
-        return { start: e.dataStart, end: e.dataEnd };
-      });
-      fs.writeFileSync(file, bytes);
-    }
-    zips.set(c.name, file);
-  }
+  for (const [name, file] of await brokenZips('officeport-vpar-')) zips.set(name, file);
 }, 60_000);
 
 describe('verify: record lines checked in worker threads', () => {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeBag } from '../../src/bundle/bag-writer.js';
+import { openZip } from '../../src/bundle/zip-reader.js';
 import { ROOT, tmpDir } from '../helpers/cli.js';
 
 const GOLDEN = path.join(ROOT, 'test/golden/export-fixture');
@@ -171,4 +172,23 @@ export function brokenCases(): BrokenCase[] {
     });
   }
   return cases;
+}
+
+/** Each of brokenCases() written as a zip (damaged where the case says), by case name. */
+export async function brokenZips(prefix: string): Promise<Map<string, string>> {
+  const zips = new Map<string, string>();
+  for (const c of brokenCases()) {
+    const file = await bagOf(c.parts, tmpDir(prefix));
+    if (c.damage) {
+      const { zip } = await openZip(file);
+      const bytes = fs.readFileSync(file);
+      c.damage(bytes, (name) => {
+        const e = zip!.entries.find((x) => x.name === name)!;
+        return { start: e.dataStart, end: e.dataEnd };
+      });
+      fs.writeFileSync(file, bytes);
+    }
+    zips.set(c.name, file);
+  }
+  return zips;
 }
